@@ -26,11 +26,13 @@ class model_error : public error {
  public:
   model_error(std::string id, std::string path, const std::string& expectation)
       : error(std::move(id), (path.empty() ? std::string("/") : path) + ": " + expectation),
-        path_(path.empty() ? std::string("/") : std::move(path)) {}
+        path_(path.empty() ? std::string("/") : std::move(path)), expectation_(expectation) {}
   const std::string& path() const noexcept { return path_; }
+  // The message without the id and the path.
+  const std::string& expectation() const noexcept { return expectation_; }
 
  private:
-  std::string path_;
+  std::string path_, expectation_;
 };
 
 // Data that the model cannot take: `unit` and `node` name where (either may be empty), `source`

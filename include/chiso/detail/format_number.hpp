@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace chiso::detail {
+
+// A number as a person wrote it: shortest form that reads back the same (0.25, 90, 1e-05).
+inline std::string format_number(double v) {
+  char buffer[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, v);
+    double back = 0;
+    if (std::sscanf(buffer, "%lf", &back) == 1 && back == v) break;
+  }
+  return buffer;
+}
+
+}  // namespace chiso::detail

@@ -1,0 +1,99 @@
+// Leaf rules: how one criterion's raw input becomes points out of its max (FORMAT.md, "Leaf").
+// The scalar form here (`leaf_points`, `check_leaf_input`) is the definition; the batch kernels in
+// detail/kernels.hpp apply exactly these formulas to blocks of units.
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chiso {
+
+enum class rule_kind { points, yes_no, tiers, linear, proportional, deduction, bonus };
+enum class rate_unit { fraction, percent };
+enum class direction { higher_is_better, lower_is_better };
+
+// One tier of a `tiers` rule. With direction higher_is_better the tier matches a rate ≥ `bound`
+// (> when exclusive) and tiers are listed with strictly decreasing bounds (FORMAT.md's `min`);
+// with lower_is_better it matches a rate ≤ `bound` (< when exclusive), bounds strictly increasing
+// (written `max` in the file). The first tier that matches gives its points.
+struct tier {
+  double bound = 0;
+  double points = 0;
+  bool exclusive = false;
+};
+
+struct rule {
+  rule_kind kind = rule_kind::points;
+  // points: the input must be a multiple of `step` (when set) or one of `values` (when not empty).
+  std::optional<double> step;
+  std::vector<double> values;
+  // tiers, proportional: how the rate is written.
+  rate_unit unit = rate_unit::fraction;
+  std::vector<tier> tiers;
+  // linear: goalposts; proportional and linear honour the direction.
+  double lower = 0;
+  double upper = 1;
+  direction dir = direction::higher_is_better;
+  // proportional: clamp a rate outside [0, 1] instead of rejecting it.
+  bool clamp = false;
+  // deduction, bonus: points per occurrence, and the cap on their total.
+  double per = 0;
+  double cap = 0;
+};
+
+const char* to_string(rule_kind kind) noexcept;
+const char* to_string(rate_unit unit) noexcept;
+const char* to_string(direction dir) noexcept;
+
+// Deductions and bonuses add (or take) points outside the criterion's max.
+inline bool is_adjustment(rule_kind kind) noexcept {
+  return kind == rule_kind::deduction || kind == rule_kind::bonus;
+}
+
+inline double rate_scale(rate_unit unit) noexcept { return unit == rate_unit::percent ? 100.0 : 1.0; }
+
+// Tolerance for "is a multiple of step" and "is one of values": inputs typed as decimals
+// (0.75, 0.1) are not exact in binary.
+inline constexpr double step_tolerance = 1e-9;
+
+// Why an input is outside its rule's range, or nullopt when it is fine. `x` is finite.
+std::optional<std::string> check_leaf_input(const rule& r, double max, double x);
+
+// Points for an input that passed check_leaf_input (for deduction: a value ≤ 0).
+inline double leaf_points(const rule& r, double max, double x) {
+  switch (r.kind) {
+    case rule_kind::points:
+      return x;
+    case rule_kind::yes_no:
+      return x == 1.0 ? max : 0.0;
+    case rule_kind::tiers: {
+      const double rate = x;
+      for (const tier& t : r.tiers) {
+        const bool hit = r.dir == direction::higher_is_better
+                             ? (t.exclusive ? rate > t.bound : rate >= t.bound)
+                             : (t.exclusive ? rate < t.bound : rate <= t.bound);
+        if (hit) return t.points;
+      }
+      return 0.0;
+    }
+    case rule_kind::linear: {
+      double share = (x - r.lower) / (r.upper - r.lower);
+      if (r.dir == direction::lower_is_better) share = (r.upper - x) / (r.upper - r.lower);
+      return max * std::fmin(std::fmax(share, 0.0), 1.0);
+    }
+    case rule_kind::proportional: {
+      double rate = std::fmin(std::fmax(x / rate_scale(r.unit), 0.0), 1.0);
+      if (r.dir == direction::lower_is_better) rate = 1.0 - rate;
+      return max * rate;
+    }
+    case rule_kind::deduction:
+      return -std::fmin(r.per * x, r.cap);
+    case rule_kind::bonus:
+      return std::fmin(r.per * x, r.cap);
+  }
+  return 0.0;
+}
+
+}  // namespace chiso

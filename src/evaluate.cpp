@@ -1,0 +1,484 @@
+#include "chiso/evaluate.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <thread>
+
+#include "chiso/error.hpp"
+#include "chiso/rounding.hpp"
+
+namespace chiso {
+
+namespace {
+
+constexpr std::ptrdiff_t block_size = 256;
+constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+// Rounds to the nearest whole number without a library call, so that loops vectorise.
+// Exact for |x| < 2^51.
+inline double round_whole(double x) {
+  constexpr double magic = 6755399441055744.0;  // 1.5 × 2^52
+  return (x + magic) - magic;
+}
+
+// Sums of points that are whole hundredths (0.25, 0.5, 0.01 steps) are snapped to the double
+// nearest the exact decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
+inline double snap_hundredths(double x) { return round_whole(x * 100.0) / 100.0; }
+
+bool whole_hundredths(double v) {
+  const double scaled = v * 100.0;
+  return std::fabs(scaled - std::nearbyint(scaled)) <= 1e-9 * std::fmax(1.0, std::fabs(scaled));
+}
+
+bool leaf_points_are_hundredths(const node& leaf) {
+  const rule& r = *leaf.rule;
+  if (!whole_hundredths(leaf.max)) return false;
+  switch (r.kind) {
+    case rule_kind::points:
+      if (r.step) return whole_hundredths(*r.step);
+      if (r.values.empty()) return false;
+      return std::all_of(r.values.begin(), r.values.end(), whole_hundredths);
+    case rule_kind::yes_no:
+      return true;
+    case rule_kind::tiers:
+      return std::all_of(r.tiers.begin(), r.tiers.end(), [](const tier& t) { return whole_hundredths(t.points); });
+    case rule_kind::deduction:
+    case rule_kind::bonus:
+      return whole_hundredths(r.per) && whole_hundredths(r.cap);
+    default:
+      return false;
+  }
+}
+
+std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
+
+}  // namespace
+
+struct plan::leaf_step {
+  const node* source;
+  std::ptrdiff_t position;  // in the plan
+  bool snap;
+};
+
+struct plan::inner_step {
+  const node* source;
+  std::ptrdiff_t position;
+  std::vector<std::ptrdiff_t> children;  // plan positions
+  std::vector<double> weights;
+  bool snap;
+};
+
+plan::plan(chiso::model m) : model_(std::move(m)) {
+  // Post-order: leaves and inner nodes numbered so that every child comes before its parent.
+  const auto& nodes = model_.nodes();
+  std::vector<std::ptrdiff_t> position(nodes.size(), -1);
+  std::vector<std::vector<std::size_t>> children(nodes.size());
+  for (std::size_t i = 1; i < nodes.size(); ++i) children[static_cast<std::size_t>(model_.parent_of(i))].push_back(i);
+  std::vector<std::pair<std::size_t, bool>> stack{{0, false}};
+  while (!stack.empty()) {
+    auto [i, expanded] = stack.back();
+    stack.pop_back();
+    if (expanded || nodes[i]->is_leaf()) {
+      position[i] = static_cast<std::ptrdiff_t>(node_model_index_.size());
+      node_model_index_.push_back(i);
+      continue;
+    }
+    stack.push_back({i, true});
+    for (std::size_t k = children[i].size(); k-- > 0;) stack.push_back({children[i][k], false});
+  }
+  std::vector<bool> snap(nodes.size(), false);
+  for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
+    const std::size_t i = node_model_index_[k];
+    const node& n = *nodes[i];
+    if (n.is_leaf()) {
+      snap[i] = leaf_points_are_hundredths(n);
+      leaves_.push_back(std::make_shared<const leaf_step>(leaf_step{&n, static_cast<std::ptrdiff_t>(k), snap[i]}));
+      continue;
+    }
+    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum};
+    for (std::size_t c : children[i]) {
+      step.children.push_back(position[c]);
+      step.weights.push_back(nodes[c]->weight);
+      step.snap = step.snap && snap[c];
+    }
+    snap[i] = step.snap;
+    inners_.push_back(std::make_shared<const inner_step>(std::move(step)));
+  }
+  // Leaves in input-column order (the order of the file), which post-order keeps.
+}
+
+std::ptrdiff_t plan::plan_position(std::string_view id) const {
+  const std::size_t i = model_.index_of(id);
+  for (std::size_t k = 0; k < node_model_index_.size(); ++k)
+    if (node_model_index_[k] == i) return static_cast<std::ptrdiff_t>(k);
+  return -1;
+}
+
+std::ptrdiff_t plan::leaf_column(std::string_view id) const {
+  for (std::size_t j = 0; j < leaves_.size(); ++j)
+    if (leaves_[j]->source->id == id) return static_cast<std::ptrdiff_t>(j);
+  if (model_.find(id))
+    throw data_error("data.not_a_leaf", "", std::string(id), "is not a leaf: it takes no input");
+  throw data_error("data.unknown_criterion", "", std::string(id), "no such criterion in model '" + model_.id() + "'");
+}
+
+namespace {
+
+// One leaf over a block: points, max, and whether any input broke its rule or was missing.
+template <bool HasMask, class Points, class Valid>
+void score_leaf(const double* x, const bool* applies, std::ptrdiff_t n, double max, bool zero_if_missing,
+                Points points, Valid valid, double* P, double* M, int& broken, int& missing) {
+  int any_broken = 0, any_missing = 0;
+  for (std::ptrdiff_t u = 0; u < n; ++u) {
+    const double v = x[u];
+    const int applies_here = HasMask ? static_cast<int>(applies[u]) : 1;
+    const int present = v == v;
+    const int fine = static_cast<int>(valid(v)) & static_cast<int>(std::fabs(v) <= DBL_MAX);
+    any_broken |= applies_here & present & (fine ^ 1);
+    any_missing |= applies_here & (present ^ 1);
+    P[u] = (applies_here & present) ? points(v) : 0.0;
+    M[u] = (applies_here & (present | static_cast<int>(zero_if_missing))) ? max : 0.0;
+  }
+  broken |= any_broken;
+  missing |= any_missing;
+}
+
+template <bool HasMask>
+void score_leaf_block(const node& leaf, const double* x, const bool* applies, std::ptrdiff_t n,
+                      bool zero_if_missing, double* P, double* M, int& broken, int& missing) {
+  const rule& r = *leaf.rule;
+  const double max = leaf.max;
+  auto run = [&](auto points, auto valid) {
+    score_leaf<HasMask>(x, applies, n, max, zero_if_missing, points, valid, P, M, broken, missing);
+  };
+  switch (r.kind) {
+    case rule_kind::points: {
+      if (r.step) {
+        const double step = *r.step;
+        run([](double v) { return v; },
+            [step, max](double v) {
+              const double steps = v / step;
+              return (v >= 0.0) & (v <= max) &
+                     (std::fabs(steps - round_whole(steps)) <= step_tolerance * std::fmax(1.0, steps));
+            });
+      } else if (!r.values.empty()) {
+        const std::vector<double>& values = r.values;
+        run([](double v) { return v; },
+            [&values](double v) {
+              bool hit = false;
+              for (double allowed : values) hit |= std::fabs(v - allowed) <= step_tolerance;
+              return hit;
+            });
+      } else {
+        run([](double v) { return v; }, [max](double v) { return (v >= 0.0) & (v <= max); });
+      }
+      break;
+    }
+    case rule_kind::yes_no:
+      run([max](double v) { return v == 1.0 ? max : 0.0; }, [](double v) { return (v == 0.0) | (v == 1.0); });
+      break;
+    case rule_kind::tiers: {
+      const double top = rate_scale(r.unit);
+      const std::vector<tier>& tiers = r.tiers;
+      const bool higher = r.dir == direction::higher_is_better;
+      // The first matching tier wins; going from the last tier to the first and overwriting
+      // gives the same answer without a branch per unit.
+      run(
+          [&tiers, higher](double v) {
+            double points = 0.0;
+            for (std::size_t t = tiers.size(); t-- > 0;) {
+              const tier& level = tiers[t];
+              const bool hit = higher ? (level.exclusive ? v > level.bound : v >= level.bound)
+                                      : (level.exclusive ? v < level.bound : v <= level.bound);
+              points = hit ? level.points : points;
+            }
+            return points;
+          },
+          [top](double v) { return (v >= 0.0) & (v <= top); });
+      break;
+    }
+    case rule_kind::linear:
+    case rule_kind::proportional: {
+      const rule copy = r;
+      const double top = rate_scale(r.unit);
+      const bool clamp = r.kind == rule_kind::linear || r.clamp;
+      run([copy, max](double v) { return leaf_points(copy, max, v); },
+          [top, clamp](double v) { return clamp | ((v >= 0.0) & (v <= top)); });
+      break;
+    }
+    case rule_kind::deduction:
+    case rule_kind::bonus: {
+      const double sign = r.kind == rule_kind::bonus ? 1.0 : -1.0;
+      const double per = r.per, cap = r.cap;
+      run([sign, per, cap](double v) { return sign * std::fmin(per * v, cap); },
+          [](double v) { return (v >= 0.0) & ((v >= 4503599627370496.0) | (v == round_whole(v))); });
+      break;
+    }
+  }
+}
+
+struct workspace {
+  std::vector<double> points, max, score, input;
+  std::vector<bool> applies_storage;
+  std::unique_ptr<bool[]> applies;
+  workspace(std::ptrdiff_t nodes)
+      : points(static_cast<std::size_t>(nodes * block_size)),
+        max(static_cast<std::size_t>(nodes * block_size)),
+        score(static_cast<std::size_t>(nodes * block_size)),
+        input(block_size),
+        applies(new bool[block_size]) {}
+  double* P(std::ptrdiff_t k) { return points.data() + k * block_size; }
+  double* M(std::ptrdiff_t k) { return max.data() + k * block_size; }
+  double* S(std::ptrdiff_t k) { return score.data() + k * block_size; }
+};
+
+[[noreturn]] void throw_leaf_error(const node& leaf, double v, bool applies, missing_policy policy,
+                                   const std::string& unit) {
+  if (applies && std::isnan(v) && policy == missing_policy::error)
+    throw data_error("data.missing", unit, leaf.id,
+                     "input is missing and the model's policy is `missing: error` "
+                     "(mark the criterion not applicable, or give a value)");
+  if (!std::isfinite(v)) throw data_error("data.range", unit, leaf.id, "input must be a finite number");
+  const auto why = check_leaf_input(*leaf.rule, leaf.max, v);
+  throw data_error("data.range", unit, leaf.id,
+                   "input " + std::to_string(v) + " is outside its rule (" + to_string(leaf.rule->kind) +
+                       "): " + why.value_or("invalid"));
+}
+
+}  // namespace
+
+void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptrdiff_t end,
+                         evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const {
+  const model_info& info = model_.info();
+  const bool zero_if_missing = info.missing == missing_policy::zero;
+  const bool error_if_missing = info.missing == missing_policy::error;
+  const matrix_view<double>& values = units.values;
+  const matrix_view<bool>& mask = units.applicable;
+  auto name = [&units](std::ptrdiff_t row) { return units.unit_name ? units.unit_name(row) : default_unit_name(row); };
+  const std::ptrdiff_t root = node_count() - 1;
+  workspace ws(node_count());
+
+  for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block_size) {
+    const std::ptrdiff_t n = std::min(block_size, end - u0);
+    for (std::size_t j = 0; j < leaves_.size(); ++j) {
+      const leaf_step& leaf = *leaves_[j];
+      const std::ptrdiff_t column = units.columns ? units.columns[j] : static_cast<std::ptrdiff_t>(j);
+      const double* x = &values(u0, column);
+      if (values.row_stride != 1) {
+        for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = values(u0 + u, column);
+        x = ws.input.data();
+      }
+      const bool* applies = nullptr;
+      if (!mask.empty()) {
+        applies = &mask(u0, column);
+        if (mask.row_stride != 1) {
+          for (std::ptrdiff_t u = 0; u < n; ++u) ws.applies[static_cast<std::size_t>(u)] = mask(u0 + u, column);
+          applies = ws.applies.get();
+        }
+      }
+      int broken = 0, missing = 0;
+      double* P = ws.P(leaf.position);
+      double* M = ws.M(leaf.position);
+      if (applies)
+        score_leaf_block<true>(*leaf.source, x, applies, n, zero_if_missing, P, M, broken, missing);
+      else
+        score_leaf_block<false>(*leaf.source, x, applies, n, zero_if_missing, P, M, broken, missing);
+      if (broken | (missing & static_cast<int>(error_if_missing))) {
+        for (std::ptrdiff_t u = 0; u < n; ++u) {
+          const bool here = applies ? applies[u] : true;
+          const double v = x[u];
+          const bool bad = here && (std::isnan(v) ? error_if_missing
+                                                  : !std::isfinite(v) || check_leaf_input(*leaf.source->rule, leaf.source->max, v));
+          if (bad) throw_leaf_error(*leaf.source, v, here, info.missing, name(u0 + u));
+        }
+      }
+      double* S = ws.S(leaf.position);
+      for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
+    }
+
+    for (const auto& step_pointer : inners_) {
+      const inner_step& step = *step_pointer;
+      double* P = ws.P(step.position);
+      double* M = ws.M(step.position);
+      double* S = ws.S(step.position);
+      std::fill(P, P + n, 0.0);
+      std::fill(M, M + n, 0.0);
+      for (std::ptrdiff_t c : step.children) {
+        const double* Pc = ws.P(c);
+        const double* Mc = ws.M(c);
+        for (std::ptrdiff_t u = 0; u < n; ++u) {
+          P[u] += Pc[u];
+          M[u] += Mc[u];
+        }
+      }
+      const aggregate combine = step.source->combine;
+      if (combine == aggregate::sum) {
+        if (step.snap)
+          for (std::ptrdiff_t u = 0; u < n; ++u) {
+            P[u] = snap_hundredths(P[u]);
+            M[u] = snap_hundredths(M[u]);
+          }
+        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
+        continue;
+      }
+      // Mean-type: over the children that apply (max > 0), with their weights.
+      double* W = ws.input.data();  // total weight of the applicable children, per unit
+      std::fill(W, W + n, 0.0);
+      const bool is_min = combine == aggregate::min, is_max = combine == aggregate::max;
+      std::fill(S, S + n, is_min ? INFINITY : is_max ? -INFINITY : 0.0);
+      for (std::size_t c = 0; c < step.children.size(); ++c) {
+        const double* Mc = ws.M(step.children[c]);
+        const double* Sc = ws.S(step.children[c]);
+        const double w = step.weights[c];
+        if (combine == aggregate::geomean || combine == aggregate::harmonic) {
+          for (std::ptrdiff_t u = 0; u < n; ++u)
+            if (Mc[u] > 0.0 && !(Sc[u] > 0.0))
+              throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
+                               std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
+                                   " mean needs scores > 0, but child '" + node_at(step.children[c]).id +
+                                   "' scores " + std::to_string(Sc[u]));
+        }
+        for (std::ptrdiff_t u = 0; u < n; ++u) {
+          const bool applies = Mc[u] > 0.0;
+          W[u] += applies ? w : 0.0;
+          switch (combine) {
+            case aggregate::mean: S[u] += applies ? w * Sc[u] : 0.0; break;
+            case aggregate::geomean: S[u] += applies ? w * std::log(Sc[u]) : 0.0; break;
+            case aggregate::harmonic: S[u] += applies ? w / Sc[u] : 0.0; break;
+            case aggregate::min: S[u] = applies ? std::fmin(S[u], Sc[u]) : S[u]; break;
+            case aggregate::max: S[u] = applies ? std::fmax(S[u], Sc[u]) : S[u]; break;
+            case aggregate::sum: break;
+          }
+        }
+      }
+      const std::optional<double>& declared = step.source->declared_max;
+      for (std::ptrdiff_t u = 0; u < n; ++u) {
+        const bool defined = W[u] > 0.0;
+        double score = S[u];
+        if (combine == aggregate::mean) score = S[u] / W[u];
+        else if (combine == aggregate::geomean) score = std::exp(S[u] / W[u]);
+        else if (combine == aggregate::harmonic) score = W[u] / S[u];
+        S[u] = defined ? score : not_a_number;
+        M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
+        P[u] = defined ? score * M[u] : 0.0;
+      }
+    }
+
+    // Write out the kept nodes and the index.
+    for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
+      const std::ptrdiff_t column = out_column[static_cast<std::size_t>(k)];
+      if (column < 0) continue;
+      std::copy(ws.P(k), ws.P(k) + n, &out.points(u0, column));
+      std::copy(ws.M(k), ws.M(k) + n, &out.max(u0, column));
+      std::copy(ws.S(k), ws.S(k) + n, &out.score(u0, column));
+    }
+    const double* S = ws.S(root);
+    for (std::ptrdiff_t u = 0; u < n; ++u) {
+      double index = S[u] * info.scale;
+      if (info.clamp) index = std::fmin(std::fmax(index, 0.0), info.scale);
+      out.raw_index[u0 + u] = index;
+      out.index[u0 + u] = round_decimal(index, info.rounding_digits, info.rounding);
+    }
+  }
+}
+
+void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
+  const matrix_view<double>& values = units.values;
+  const std::ptrdiff_t rows = values.rows;
+  if (values.empty() && rows > 0) throw data_error("data.shape", "", "", "no input values were given");
+  const std::ptrdiff_t needed_columns =
+      units.columns ? (leaf_count() == 0 ? 0 : *std::max_element(units.columns, units.columns + leaf_count()) + 1)
+                    : leaf_count();
+  if (!units.columns && values.cols != leaf_count())
+    throw data_error("data.shape", "", "",
+                     "inputs have " + std::to_string(values.cols) + " columns, the model has " +
+                         std::to_string(leaf_count()) + " leaves");
+  if (units.columns && needed_columns > values.cols)
+    throw data_error("data.shape", "", "", "a leaf's column is beyond the " + std::to_string(values.cols) + " input columns");
+  if (!units.applicable.empty() && (units.applicable.rows != rows || units.applicable.cols != values.cols))
+    throw data_error("data.shape", "", "",
+                     "the applicability mask is " + std::to_string(units.applicable.rows) + " × " +
+                         std::to_string(units.applicable.cols) + ", the inputs " + std::to_string(rows) + " × " +
+                         std::to_string(values.cols));
+
+  // Which nodes the result keeps, as columns.
+  std::vector<std::ptrdiff_t> out_column(static_cast<std::size_t>(node_count()), -1);
+  out.nodes.clear();
+  for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
+    const bool keep = options.keep == kept_nodes::all ||
+                      (options.keep == kept_nodes::inner && !node_at(k).is_leaf()) || k == node_count() - 1;
+    if (!keep) continue;
+    out_column[static_cast<std::size_t>(k)] = static_cast<std::ptrdiff_t>(out.nodes.size());
+    out.nodes.push_back(k);
+  }
+  const auto kept = static_cast<Eigen::Index>(out.nodes.size());
+  out.points.resize(rows, kept);
+  out.max.resize(rows, kept);
+  out.score.resize(rows, kept);
+  out.raw_index.resize(rows);
+  out.index.resize(rows);
+  out.rank.resize(rows);
+  out.band.resize(rows);
+
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = static_cast<int>(std::min<std::ptrdiff_t>(threads, std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
+  if (threads <= 1) {
+    evaluate_rows(units, 0, rows, out, out_column);
+  } else {
+    // Contiguous row ranges, whole blocks each; the first error by row is the one reported,
+    // whatever the number of threads.
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+    std::vector<std::thread> workers;
+    const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
+    for (int t = 0; t < threads; ++t) {
+      const std::ptrdiff_t begin = std::min(rows, blocks * t / threads * block_size);
+      const std::ptrdiff_t end = std::min(rows, blocks * (t + 1) / threads * block_size);
+      workers.emplace_back([&, t, begin, end] {
+        try {
+          evaluate_rows(units, begin, end, out, out_column);
+        } catch (...) {
+          errors[static_cast<std::size_t>(t)] = std::current_exception();
+        }
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+    for (const std::exception_ptr& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+
+  const model_info& info = model_.info();
+  const int digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;
+  rank_units(out.index.data(), rows, info.rank_by == rank_scope::group ? units.groups : nullptr, info.ties,
+             digits, units.unit_name, out.rank.data());
+  for (std::ptrdiff_t u = 0; u < rows; ++u) out.band[u] = band_of(info.bands, out.index[u]);
+}
+
+evaluation plan::evaluate(const unit_table& units, const evaluate_options& options) const {
+  evaluation out;
+  evaluate_into(units, out, options);
+  return out;
+}
+
+evaluation evaluate(const plan& p, const Eigen::Ref<const Eigen::MatrixXd>& values,
+                    const std::vector<std::string>& unit_ids, const std::vector<std::int32_t>& groups,
+                    const Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>* applicable,
+                    const evaluate_options& options) {
+  if (!unit_ids.empty() && static_cast<Eigen::Index>(unit_ids.size()) != values.rows())
+    throw data_error("data.shape", "", "", std::to_string(unit_ids.size()) + " unit ids for " +
+                                               std::to_string(values.rows()) + " rows of inputs");
+  if (!groups.empty() && static_cast<Eigen::Index>(groups.size()) != values.rows())
+    throw data_error("data.shape", "", "", std::to_string(groups.size()) + " groups for " +
+                                               std::to_string(values.rows()) + " rows of inputs");
+  unit_table table;
+  table.values = view_of(values);
+  if (applicable) table.applicable = view_of(*applicable);
+  table.groups = groups.empty() ? nullptr : groups.data();
+  if (!unit_ids.empty()) table.unit_name = [&unit_ids](std::ptrdiff_t row) { return unit_ids[static_cast<std::size_t>(row)]; };
+  return p.evaluate(table, options);
+}
+
+}  // namespace chiso

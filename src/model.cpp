@@ -1,0 +1,361 @@
+#include "chiso/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "chiso/error.hpp"
+#include "chiso/detail/format_number.hpp"
+
+namespace chiso {
+
+const char* to_string(rule_kind kind) noexcept {
+  switch (kind) {
+    case rule_kind::points: return "points";
+    case rule_kind::yes_no: return "yes_no";
+    case rule_kind::tiers: return "tiers";
+    case rule_kind::linear: return "linear";
+    case rule_kind::proportional: return "proportional";
+    case rule_kind::deduction: return "deduction";
+    case rule_kind::bonus: return "bonus";
+  }
+  return "?";
+}
+const char* to_string(rate_unit unit) noexcept {
+  return unit == rate_unit::percent ? "percent" : "fraction";
+}
+const char* to_string(direction dir) noexcept {
+  return dir == direction::lower_is_better ? "lower_is_better" : "higher_is_better";
+}
+const char* to_string(aggregate a) noexcept {
+  switch (a) {
+    case aggregate::sum: return "sum";
+    case aggregate::mean: return "mean";
+    case aggregate::geomean: return "geomean";
+    case aggregate::harmonic: return "harmonic";
+    case aggregate::min: return "min";
+    case aggregate::max: return "max";
+  }
+  return "?";
+}
+const char* to_string(leaf_source s) noexcept {
+  switch (s) {
+    case leaf_source::appraisal: return "appraisal";
+    case leaf_source::survey: return "survey";
+    case leaf_source::data: return "data";
+    case leaf_source::self: return "self";
+  }
+  return "?";
+}
+const char* to_string(missing_policy p) noexcept {
+  switch (p) {
+    case missing_policy::error: return "error";
+    case missing_policy::zero: return "zero";
+    case missing_policy::exclude: return "exclude";
+  }
+  return "?";
+}
+const char* to_string(rounding_mode m) noexcept {
+  switch (m) {
+    case rounding_mode::half_up: return "half_up";
+    case rounding_mode::half_even: return "half_even";
+    case rounding_mode::none: return "none";
+  }
+  return "?";
+}
+const char* to_string(tie_rule t) noexcept {
+  switch (t) {
+    case tie_rule::competition: return "competition";
+    case tie_rule::dense: return "dense";
+    case tie_rule::ordinal: return "ordinal";
+  }
+  return "?";
+}
+const char* to_string(rank_scope s) noexcept { return s == rank_scope::all ? "all" : "group"; }
+
+using detail::format_number;
+
+std::optional<std::string> check_leaf_input(const rule& r, double max, double x) {
+  auto is_count = [](double v) { return v >= 0 && v == std::floor(v); };
+  switch (r.kind) {
+    case rule_kind::points: {
+      if (x < 0 || x > max) return "points must lie in [0, " + format_number(max) + "]";
+      if (r.step) {
+        const double steps = x / *r.step;
+        if (std::fabs(steps - std::nearbyint(steps)) > step_tolerance * std::fmax(1.0, steps))
+          return "points must be a multiple of " + format_number(*r.step);
+      }
+      if (!r.values.empty() &&
+          std::none_of(r.values.begin(), r.values.end(),
+                       [x](double v) { return std::fabs(v - x) <= step_tolerance; })) {
+        std::string allowed;
+        for (double v : r.values) allowed += (allowed.empty() ? "" : ", ") + format_number(v);
+        return "points must be one of " + allowed;
+      }
+      return std::nullopt;
+    }
+    case rule_kind::yes_no:
+      if (x != 0.0 && x != 1.0) return std::string("a yes/no answer must be 1 or 0");
+      return std::nullopt;
+    case rule_kind::tiers:
+    case rule_kind::proportional: {
+      const double top = rate_scale(r.unit);
+      if (r.kind == rule_kind::proportional && r.clamp) return std::nullopt;
+      if (x < 0 || x > top)
+        return std::string("a rate must lie in [0, ") + format_number(top) + "] (" +
+               to_string(r.unit) + ")";
+      return std::nullopt;
+    }
+    case rule_kind::linear:
+      return std::nullopt;
+    case rule_kind::deduction:
+    case rule_kind::bonus:
+      if (!is_count(x)) return std::string("a count of occurrences must be a whole number ≥ 0");
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+node node::leaf(std::string id, std::string name, double max, chiso::rule r) {
+  node n;
+  n.id = std::move(id);
+  n.name = std::move(name);
+  n.max = is_adjustment(r.kind) ? 0.0 : max;
+  n.rule = std::move(r);
+  return n;
+}
+
+node node::inner(std::string id, std::string name, aggregate combine, std::vector<node> children) {
+  node n;
+  n.id = std::move(id);
+  n.name = std::move(name);
+  n.combine = combine;
+  n.children = std::move(children);
+  return n;
+}
+
+namespace {
+
+bool is_mean_type(aggregate a) { return a != aggregate::sum; }
+
+class validator {
+ public:
+  validator(const model_limits& limits) : limits_(limits) {}
+
+  void info(const model_info& info) {
+    if (info.format != "chiso-model/1")
+      fail("model.format", "/format", "expected \"chiso-model/1\", got \"" + info.format + "\"");
+    if (info.id.empty()) fail("model.id", "/id", "expected a non-empty model id");
+    if (!std::isfinite(info.scale) || info.scale <= 0)
+      fail("model.scale", "/scale", "expected a finite number > 0");
+    if (info.rounding_digits < 0 || info.rounding_digits > 12)
+      fail("model.rounding", "/rounding/digits", "expected a whole number from 0 to 12");
+    for (std::size_t i = 0; i < info.bands.size(); ++i) {
+      const std::string path = "/bands/" + std::to_string(i);
+      if (!std::isfinite(info.bands[i].min)) fail("model.bands", path + "/min", "expected a finite number");
+      if (info.bands[i].label.empty()) fail("model.bands", path + "/label", "expected a non-empty label");
+      if (i > 0 && !(info.bands[i].min < info.bands[i - 1].min))
+        fail("model.bands_order", path + "/min",
+             "band minimums must strictly decrease: " + format_number(info.bands[i].min) +
+                 " is not below " + format_number(info.bands[i - 1].min));
+    }
+  }
+
+  void tree(const node& n, const std::string& path, std::size_t depth, const node* parent) {
+    if (depth > limits_.max_depth)
+      fail("model.depth", path,
+           "nesting deeper than the limit of " + std::to_string(limits_.max_depth) + " levels");
+    if (++count_ > limits_.max_nodes)
+      fail("model.size", path, "more than " + std::to_string(limits_.max_nodes) + " nodes");
+    if (n.id.empty()) fail("model.id", path + "/id", "expected a non-empty node id");
+    if (auto [first, fresh] = ids_.emplace(n.id, path); !fresh)
+      fail("model.duplicate_id", path + "/id",
+           "duplicate node id \"" + n.id + "\" (first used at " + first->second + ")");
+    if (!std::isfinite(n.weight) || n.weight < 0)
+      fail("model.weight", path + "/weight", "expected a finite weight ≥ 0, got " + format_number(n.weight));
+    if (parent && parent->combine == aggregate::sum && n.weight_given && n.weight != 1.0)
+      fail("model.weight_ignored", path + "/weight",
+           "a child of a `sum` node is not weighted; weight " + format_number(n.weight) +
+               " would be ignored (remove it, or make the parent a mean)");
+    if (n.is_leaf()) {
+      if (!n.children.empty())
+        fail("model.node", path, "a node has either `rule` (a leaf) or `children`, not both");
+      leaf(n, path, parent);
+      return;
+    }
+    if (n.children.empty())
+      fail("model.node", path, "expected `children` (a non-empty list) or a `rule`");
+    if (n.declared_max) {
+      if (!is_mean_type(n.combine))
+        fail("model.max_ignored", path + "/max",
+             "a `sum` node's max is the sum of its children's; this max would be ignored");
+      if (!std::isfinite(*n.declared_max) || *n.declared_max <= 0)
+        fail("model.max", path + "/max", "expected a finite max > 0");
+    }
+    double total_weight = 0;
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+      tree(n.children[i], path + "/children/" + std::to_string(i), depth + 1, &n);
+      total_weight += n.children[i].weight;
+    }
+    if (is_mean_type(n.combine) && !(total_weight > 0))
+      fail("model.weight", path + "/children", "the children's weights sum to 0");
+  }
+
+ private:
+  [[noreturn]] static void fail(const char* id, const std::string& path, const std::string& what) {
+    throw model_error(id, path, what);
+  }
+
+  static void finite(double v, const std::string& path, const char* what) {
+    if (!std::isfinite(v)) fail("model.rule", path, std::string("expected a finite ") + what);
+  }
+
+  void leaf(const node& n, const std::string& path, const node* parent) {
+    const rule& r = *n.rule;
+    const std::string rule_path = path + "/rule";
+    if (is_adjustment(r.kind)) {
+      if (n.max != 0.0)
+        fail("model.max", path + "/max", std::string("a `") + to_string(r.kind) +
+                                             "` leaf adds points outside the max: omit `max`");
+      if (!parent || parent->combine != aggregate::sum)
+        fail("model.rule", rule_path, std::string("a `") + to_string(r.kind) +
+                                          "` leaf needs a `sum` parent (a mean has no place for points outside the max)");
+      finite(r.per, rule_path + "/per", "number");
+      finite(r.cap, rule_path + "/cap", "number");
+      if (r.per <= 0) fail("model.rule", rule_path + "/per", "expected points per occurrence > 0");
+      if (r.cap <= 0) fail("model.rule", rule_path + "/cap", "expected a cap > 0");
+      return;
+    }
+    if (!std::isfinite(n.max) || n.max <= 0)
+      fail("model.max", path + "/max", "expected a finite max > 0, got " + format_number(n.max));
+    switch (r.kind) {
+      case rule_kind::points:
+        if (r.step && (!std::isfinite(*r.step) || *r.step <= 0))
+          fail("model.rule", rule_path + "/step", "expected a finite step > 0");
+        if (r.step && !r.values.empty())
+          fail("model.rule", rule_path, "give `step` or `values`, not both");
+        for (std::size_t i = 0; i < r.values.size(); ++i)
+          if (!(r.values[i] >= 0 && r.values[i] <= n.max))
+            fail("model.rule", rule_path + "/values/" + std::to_string(i),
+                 "expected points in [0, " + format_number(n.max) + "]");
+        break;
+      case rule_kind::tiers: {
+        if (r.tiers.empty()) fail("model.tiers", rule_path + "/tiers", "expected at least one tier");
+        const bool higher = r.dir == direction::higher_is_better;
+        const char* bound_name = higher ? "min" : "max";
+        for (std::size_t i = 0; i < r.tiers.size(); ++i) {
+          const std::string tier_path = rule_path + "/tiers/" + std::to_string(i);
+          const tier& t = r.tiers[i];
+          if (!(t.bound >= 0 && t.bound <= rate_scale(r.unit)))
+            fail("model.tiers", tier_path + "/" + bound_name,
+                 std::string("expected a rate in [0, ") + format_number(rate_scale(r.unit)) + "] (" +
+                     to_string(r.unit) + "), got " + format_number(t.bound));
+          if (!(t.points >= 0 && t.points <= n.max))
+            fail("model.tiers", tier_path + "/points",
+                 "tier points must lie in [0, max = " + format_number(n.max) + "], got " +
+                     format_number(t.points));
+          if (i > 0) {
+            const double before = r.tiers[i - 1].bound;
+            const bool ordered = higher ? t.bound < before : t.bound > before;
+            if (!ordered)
+              fail("model.tiers_order", tier_path + "/" + bound_name,
+                   std::string("tiers must be listed with strictly ") + (higher ? "decreasing" : "increasing") +
+                       " `" + bound_name + "` (" + format_number(t.bound) + " after " +
+                       format_number(before) + " overlaps or is out of order)");
+          }
+        }
+        break;
+      }
+      case rule_kind::linear:
+        finite(r.lower, rule_path + "/lower", "goalpost");
+        finite(r.upper, rule_path + "/upper", "goalpost");
+        if (!(r.lower < r.upper))
+          fail("model.rule", rule_path + "/upper", "expected `upper` > `lower`");
+        break;
+      default:
+        break;
+    }
+  }
+
+  const model_limits& limits_;
+  std::size_t count_ = 0;
+  std::unordered_map<std::string, std::string> ids_;  // id → path of its first use
+};
+
+}  // namespace
+
+model::model(model_info info, node root, const model_limits& limits)
+    : info_(std::move(info)), root_(std::make_shared<const node>(std::move(root))) {
+  validator check(limits);
+  check.info(info_);
+  if (root_->is_leaf()) throw model_error("model.root", "/root", "the root must be an inner node");
+  check.tree(*root_, "/root", 0, nullptr);
+
+  struct frame {
+    const node* n;
+    std::string path;
+    std::ptrdiff_t parent;
+  };
+  std::vector<frame> stack{{root_.get(), "/root", -1}};
+  while (!stack.empty()) {
+    frame f = std::move(stack.back());
+    stack.pop_back();
+    const auto index = static_cast<std::ptrdiff_t>(nodes_.size());
+    nodes_.push_back(f.n);
+    parents_.push_back(f.parent);
+    if (f.n->is_leaf()) leaves_.push_back(f.n);
+    for (std::size_t i = f.n->children.size(); i-- > 0;)
+      stack.push_back({&f.n->children[i], f.path + "/children/" + std::to_string(i), index});
+    paths_.push_back(std::move(f.path));
+  }
+  sorted_ids_.reserve(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) sorted_ids_.emplace_back(nodes_[i]->id, i);
+  std::sort(sorted_ids_.begin(), sorted_ids_.end());
+}
+
+std::vector<std::string> model::leaf_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(leaves_.size());
+  for (const node* leaf : leaves_) ids.push_back(leaf->id);
+  return ids;
+}
+
+const node* model::find(std::string_view id) const noexcept {
+  auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), id,
+                             [](const auto& entry, std::string_view key) { return entry.first < key; });
+  return it != sorted_ids_.end() && it->first == id ? nodes_[it->second] : nullptr;
+}
+
+std::size_t model::index_of(std::string_view id) const {
+  auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), id,
+                             [](const auto& entry, std::string_view key) { return entry.first < key; });
+  if (it == sorted_ids_.end() || it->first != id)
+    throw data_error("data.unknown_criterion", "", std::string(id),
+                     "no such criterion in model '" + info_.id + "'");
+  return it->second;
+}
+
+bool operator==(const tier& a, const tier& b) {
+  return a.bound == b.bound && a.points == b.points && a.exclusive == b.exclusive;
+}
+bool operator==(const rule& a, const rule& b) {
+  return a.kind == b.kind && a.step == b.step && a.values == b.values && a.unit == b.unit &&
+         a.tiers == b.tiers && a.lower == b.lower && a.upper == b.upper && a.dir == b.dir &&
+         a.clamp == b.clamp && a.per == b.per && a.cap == b.cap;
+}
+bool operator==(const node& a, const node& b) {
+  return a.id == b.id && a.name == b.name && a.description == b.description && a.meta == b.meta &&
+         a.weight == b.weight && a.weight_given == b.weight_given && a.combine == b.combine &&
+         a.children == b.children && a.declared_max == b.declared_max && a.rule == b.rule &&
+         a.max == b.max && a.source == b.source;
+}
+bool operator==(const band& a, const band& b) { return a.min == b.min && a.label == b.label; }
+bool operator==(const model_info& a, const model_info& b) {
+  return a.format == b.format && a.id == b.id && a.name == b.name &&
+         a.description == b.description && a.meta == b.meta && a.scale == b.scale &&
+         a.rounding_digits == b.rounding_digits && a.rounding == b.rounding && a.ties == b.ties &&
+         a.rank_by == b.rank_by && a.missing == b.missing && a.bands == b.bands && a.clamp == b.clamp;
+}
+bool operator==(const model& a, const model& b) { return a.info() == b.info() && a.root() == b.root(); }
+
+}  // namespace chiso

@@ -1,0 +1,105 @@
+#include "chiso/ranking.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "chiso/error.hpp"
+
+namespace chiso {
+
+namespace {
+
+// Rows with a defined index, ordered by group, then index (higher first), then row.
+std::vector<std::ptrdiff_t> ranking_order(const double* index, std::ptrdiff_t units,
+                                          const std::int32_t* groups, int digits) {
+  std::vector<std::ptrdiff_t> rows;
+  rows.reserve(static_cast<std::size_t>(units));
+  std::int32_t group_count = 1;
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    if (groups) {
+      if (groups[u] < 0)
+        throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
+      group_count = std::max(group_count, groups[u] + 1);
+    }
+    if (!std::isnan(index[u])) rows.push_back(u);
+  }
+  auto group_of = [groups](std::ptrdiff_t u) { return groups ? groups[u] : 0; };
+  const auto n = static_cast<std::ptrdiff_t>(rows.size());
+
+  // Rounded indices are whole numbers of 10^-digits: two stable counting sorts (by index, then
+  // by group) order a million units in linear time.
+  const double scale = digits >= 0 && digits <= 9 ? std::pow(10.0, digits) : 0.0;
+  if (scale > 0 && n > 0) {
+    long long lowest = 0, highest = 0;
+    std::vector<long long> keys(static_cast<std::size_t>(n));
+    bool whole = true;
+    for (std::ptrdiff_t k = 0; k < n; ++k) {
+      const double scaled = index[rows[k]] * scale;
+      whole = whole && std::fabs(scaled) < 9e15;
+      keys[k] = whole ? std::llround(scaled) : 0;
+      lowest = k == 0 ? keys[k] : std::min(lowest, keys[k]);
+      highest = k == 0 ? keys[k] : std::max(highest, keys[k]);
+    }
+    const long long limit = std::max<long long>(4 * static_cast<long long>(n), 1 << 20);
+    if (whole && highest - lowest < limit && group_count <= limit) {
+      std::vector<std::ptrdiff_t> count(static_cast<std::size_t>(highest - lowest + 2), 0);
+      for (long long key : keys) ++count[static_cast<std::size_t>(highest - key + 1)];
+      std::partial_sum(count.begin(), count.end(), count.begin());
+      std::vector<std::ptrdiff_t> by_index(static_cast<std::size_t>(n));
+      for (std::ptrdiff_t k = 0; k < n; ++k)
+        by_index[static_cast<std::size_t>(count[static_cast<std::size_t>(highest - keys[k])]++)] = rows[k];
+      if (!groups) return by_index;
+      std::vector<std::ptrdiff_t> group_start(static_cast<std::size_t>(group_count) + 1, 0);
+      for (std::ptrdiff_t u : by_index) ++group_start[static_cast<std::size_t>(groups[u]) + 1];
+      std::partial_sum(group_start.begin(), group_start.end(), group_start.begin());
+      std::vector<std::ptrdiff_t> ordered(static_cast<std::size_t>(n));
+      for (std::ptrdiff_t u : by_index) ordered[static_cast<std::size_t>(group_start[static_cast<std::size_t>(groups[u])]++)] = u;
+      return ordered;
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [&](std::ptrdiff_t a, std::ptrdiff_t b) {
+    if (group_of(a) != group_of(b)) return group_of(a) < group_of(b);
+    if (index[a] != index[b]) return index[a] > index[b];
+    return a < b;
+  });
+  return rows;
+}
+
+}  // namespace
+
+void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* groups,
+                tie_rule ties, int digits, const unit_namer& names, std::int32_t* ranks) {
+  std::fill(ranks, ranks + units, 0);
+  std::vector<std::ptrdiff_t> order = ranking_order(index, units, groups, digits);
+  auto group_of = [groups](std::ptrdiff_t u) { return groups ? groups[u] : 0; };
+  const auto n = order.size();
+  std::size_t group_begin = 0;
+  std::int32_t distinct = 0;
+  for (std::size_t k = 0; k < n;) {
+    const std::ptrdiff_t first = order[k];
+    if (k == 0 || group_of(first) != group_of(order[k - 1])) {
+      group_begin = k;
+      distinct = 0;
+    }
+    // The run of units tied with `first` in its group.
+    std::size_t end = k + 1;
+    while (end < n && group_of(order[end]) == group_of(first) && index[order[end]] == index[first]) ++end;
+    ++distinct;
+    const auto competition = static_cast<std::int32_t>(k - group_begin + 1);
+    if (ties == tie_rule::ordinal && end - k > 1 && names) {
+      std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(k), order.begin() + static_cast<std::ptrdiff_t>(end),
+                       [&names](std::ptrdiff_t a, std::ptrdiff_t b) { return names(a) < names(b); });
+    }
+    for (std::size_t j = k; j < end; ++j) {
+      switch (ties) {
+        case tie_rule::competition: ranks[order[j]] = competition; break;
+        case tie_rule::dense: ranks[order[j]] = distinct; break;
+        case tie_rule::ordinal: ranks[order[j]] = competition + static_cast<std::int32_t>(j - k); break;
+      }
+    }
+    k = end;
+  }
+}
+
+}  // namespace chiso
