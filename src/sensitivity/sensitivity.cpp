@@ -1,0 +1,229 @@
+#include "chiso/sensitivity.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "chiso/error.hpp"
+#include "chiso/random.hpp"
+
+namespace chiso::sensitivity {
+
+namespace {
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+// Stream ids of the designs, so that a UA and an SA with the same seed do not share numbers
+// with each other or with the bootstrap.
+constexpr std::uint32_t stream_random_design = 0;
+constexpr std::uint32_t stream_saltelli_design = 1;
+constexpr std::uint32_t stream_bootstrap_base = 0x10000u;  // + input index
+}  // namespace
+
+double quantile_sorted(const double* sorted, std::size_t n, double p) {
+  if (n == 0) return nan_value;
+  const double h = static_cast<double>(n - 1) * p;
+  const double floor_h = std::floor(h);
+  const auto lo = static_cast<std::size_t>(floor_h);
+  if (lo + 1 >= n) return sorted[n - 1];
+  return sorted[lo] + (h - floor_h) * (sorted[lo + 1] - sorted[lo]);
+}
+
+double quantile(std::vector<double> values, double p) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
+  std::sort(values.begin(), values.end());
+  return quantile_sorted(values.data(), values.size(), p);
+}
+
+void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
+                         std::uint32_t* order) {
+  std::size_t ranked = 0;
+  for (std::size_t u = 0; u < n; ++u) {
+    if (std::isnan(score[u]))
+      rank[u] = 0;
+    else
+      order[ranked++] = static_cast<std::uint32_t>(u);
+  }
+  // Ties need no stable order: tied units all receive the rank of the first of them.
+  std::sort(order, order + ranked,
+            [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+  for (std::size_t k = 0; k < ranked; ++k) {
+    const std::uint32_t u = order[k];
+    rank[u] = (k > 0 && score[u] == score[order[k - 1]]) ? rank[order[k - 1]]
+                                                          : static_cast<std::int32_t>(k + 1);
+  }
+}
+
+int resolve_threads(int threads, std::size_t work_items) {
+  if (threads <= 0) {
+    const unsigned hw = std::thread::hardware_concurrency();
+    threads = hw == 0 ? 1 : static_cast<int>(hw);
+  }
+  if (static_cast<std::size_t>(threads) > work_items)
+    threads = static_cast<int>(std::max<std::size_t>(work_items, 1));
+  return threads;
+}
+
+row_matrix random_sample(std::size_t N, std::size_t d, std::uint64_t seed) {
+  row_matrix x(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(d));
+  for (std::size_t r = 0; r < N; ++r) {
+    random::stream s(seed, r, stream_random_design);
+    for (std::size_t i = 0; i < d; ++i) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(i)) = s.uniform();
+  }
+  return x;
+}
+
+row_matrix saltelli_sample(std::size_t N, std::size_t d, std::uint64_t seed) {
+  if (N < 2) throw parameter_error("sensitivity.N", "N (sample points per input) must be at least 2");
+  if (d < 1) throw parameter_error("sensitivity.d", "the number of uncertain inputs d must be at least 1");
+  const auto n = static_cast<Eigen::Index>(N), dd = static_cast<Eigen::Index>(d);
+  row_matrix x(n * (dd + 2), dd);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    random::stream s(seed, static_cast<std::uint64_t>(r), stream_saltelli_design);
+    for (Eigen::Index i = 0; i < dd; ++i) x(r, i) = s.uniform();      // A
+    for (Eigen::Index i = 0; i < dd; ++i) x(n + r, i) = s.uniform();  // B
+  }
+  for (Eigen::Index i = 0; i < dd; ++i) {
+    auto block = x.middleRows((2 + i) * n, n);
+    block = x.topRows(n);                          // A …
+    block.col(i) = x.middleRows(n, n).col(i);      // … with column i from B
+  }
+  return x;
+}
+
+sobol_indices estimate_sobol(const double* y, std::size_t N, std::size_t d,
+                             const sobol_options& options) {
+  if (N < 2) throw parameter_error("sensitivity.N", "N (sample points per input) must be at least 2");
+  if (options.lower_p < 0 || options.upper_p > 1 || options.lower_p > options.upper_p)
+    throw parameter_error("sensitivity.quantiles",
+                          "lower_p and upper_p must satisfy 0 <= lower_p <= upper_p <= 1");
+  sobol_indices out;
+  out.N = N;
+  out.d = d;
+  out.lower_p = options.lower_p;
+  out.upper_p = options.upper_p;
+  const double* yA = y;
+  const double* yB = y + N;
+
+  // V = var([yA; yB]) with the n − 1 denominator, two-pass for accuracy.
+  double sum = 0;
+  for (std::size_t k = 0; k < 2 * N; ++k) sum += y[k];
+  const double mean = sum / static_cast<double>(2 * N);
+  double ss = 0;
+  for (std::size_t k = 0; k < 2 * N; ++k) ss += (y[k] - mean) * (y[k] - mean);
+  const double V = ss / static_cast<double>(2 * N - 1);
+  out.variance = V;
+
+  out.first.assign(d, nan_value);
+  out.total.assign(d, nan_value);
+  for (std::size_t i = 0; i < d; ++i) {
+    const double* yABi = y + (2 + i) * N;
+    double s_first = 0, s_total = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+      s_first += yB[k] * (yABi[k] - yA[k]);
+      const double diff = yA[k] - yABi[k];
+      s_total += diff * diff;
+    }
+    out.first[i] = s_first / static_cast<double>(N) / V;
+    out.total[i] = s_total / (2.0 * static_cast<double>(N) * V);
+  }
+
+  out.bootstrap = options.bootstrap;
+  if (options.bootstrap == 0) return out;
+  if (N > std::numeric_limits<std::uint32_t>::max())
+    throw parameter_error("sensitivity.N", "bootstrap needs N below 2^32");
+
+  // Per-row terms: COINr's Sidiffs and STdiffs.
+  std::vector<double> first_terms(N * d), total_terms(N * d);
+  for (std::size_t i = 0; i < d; ++i) {
+    const double* yABi = y + (2 + i) * N;
+    for (std::size_t k = 0; k < N; ++k) {
+      first_terms[i * N + k] = yB[k] * (yABi[k] - yA[k]);
+      total_terms[i * N + k] = yA[k] - yABi[k];
+    }
+  }
+  const std::size_t n_boot = options.bootstrap;
+  // boot[i * n_boot + b]; each bootstrap sample b writes only its own slots.
+  std::vector<double> first_boot(d * n_boot), total_boot(d * n_boot);
+  parallel_blocks(n_boot, options.threads, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t b = begin; b < end; ++b) {
+      for (std::size_t i = 0; i < d; ++i) {
+        random::stream s(options.seed, b, stream_bootstrap_base + static_cast<std::uint32_t>(i));
+        double s_first = 0, s_total = 0;
+        for (std::size_t k = 0; k < N; ++k) {
+          const std::size_t pick = i * N + s.below(static_cast<std::uint32_t>(N));
+          s_first += first_terms[pick];
+          s_total += total_terms[pick] * total_terms[pick];
+        }
+        first_boot[i * n_boot + b] = s_first / static_cast<double>(N) / V;
+        total_boot[i * n_boot + b] = s_total / (2.0 * static_cast<double>(N) * V);
+      }
+    }
+  });
+  out.first_lower.resize(d);
+  out.first_upper.resize(d);
+  out.total_lower.resize(d);
+  out.total_upper.resize(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    std::vector<double> f(first_boot.begin() + static_cast<std::ptrdiff_t>(i * n_boot),
+                          first_boot.begin() + static_cast<std::ptrdiff_t>((i + 1) * n_boot));
+    std::vector<double> t(total_boot.begin() + static_cast<std::ptrdiff_t>(i * n_boot),
+                          total_boot.begin() + static_cast<std::ptrdiff_t>((i + 1) * n_boot));
+    out.first_lower[i] = quantile(f, options.lower_p);
+    out.first_upper[i] = quantile(f, options.upper_p);
+    out.total_lower[i] = quantile(t, options.lower_p);
+    out.total_upper[i] = quantile(t, options.upper_p);
+  }
+  return out;
+}
+
+function_sensitivity analyse_function(const std::function<double(const double* u)>& f,
+                                      std::size_t d, std::size_t N, std::uint64_t seed,
+                                      const sobol_options& options) {
+  function_sensitivity out;
+  out.design = saltelli_sample(N, d, seed);
+  const std::size_t rows = static_cast<std::size_t>(out.design.rows());
+  out.y.resize(rows);
+  parallel_blocks(rows, options.threads, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t r = begin; r < end; ++r)
+      out.y[r] = f(out.design.data() + r * d);
+  });
+  out.indices = estimate_sobol(out.y.data(), N, d, options);
+  return out;
+}
+
+std::uint64_t rank_histogram::ranked(std::size_t u) const noexcept {
+  std::uint64_t n = 0;
+  for (std::size_t r = 1; r <= units_; ++r) n += count(u, r);
+  return n;
+}
+
+double rank_histogram::mean(std::size_t u) const noexcept {
+  std::uint64_t n = 0, sum = 0;
+  for (std::size_t r = 1; r <= units_; ++r) {
+    n += count(u, r);
+    sum += count(u, r) * r;
+  }
+  return n == 0 ? nan_value : static_cast<double>(sum) / static_cast<double>(n);
+}
+
+double rank_histogram::order_statistic(std::size_t u, std::uint64_t k) const noexcept {
+  std::uint64_t seen = 0;
+  for (std::size_t r = 1; r <= units_; ++r) {
+    seen += count(u, r);
+    if (k < seen) return static_cast<double>(r);
+  }
+  return nan_value;
+}
+
+double rank_histogram::quantile(std::size_t u, double p) const noexcept {
+  const std::uint64_t n = ranked(u);
+  if (n == 0) return nan_value;
+  const double h = static_cast<double>(n - 1) * p;
+  const double floor_h = std::floor(h);
+  const auto lo = static_cast<std::uint64_t>(floor_h);
+  const double x_lo = order_statistic(u, lo);
+  if (lo + 1 >= n) return x_lo;
+  return x_lo + (h - floor_h) * (order_statistic(u, lo + 1) - x_lo);
+}
+
+}  // namespace chiso::sensitivity

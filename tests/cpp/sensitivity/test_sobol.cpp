@@ -1,0 +1,192 @@
+// Counter-based RNG, statistics, the N(d+2) design and the Sobol estimators.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "chiso/error.hpp"
+#include "chiso/random.hpp"
+#include "chiso/sensitivity.hpp"
+
+using namespace chiso;
+namespace sa = chiso::sensitivity;
+
+TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors") {
+  using random::philox4x32_10;
+  CHECK(philox4x32_10({0, 0, 0, 0}, {0, 0}) ==
+        random::philox_block{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u});
+  CHECK(philox4x32_10({0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},
+                      {0xffffffffu, 0xffffffffu}) ==
+        random::philox_block{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu});
+  CHECK(philox4x32_10({0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
+                      {0xa4093822u, 0x299f31d0u}) ==
+        random::philox_block{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
+}
+
+TEST_CASE("streams are reproducible, independent and uniform") {
+  random::stream a(42, 7, 3), b(42, 7, 3), c(42, 8, 3), d(43, 7, 3);
+  for (int k = 0; k < 10; ++k) {
+    const double x = a.uniform();
+    CHECK(x == b.uniform());
+    CHECK(x != c.uniform());
+    CHECK(x != d.uniform());
+    CHECK(x >= 0.0);
+    CHECK(x < 1.0);
+  }
+  // Random access agrees with the sequential stream.
+  random::stream s(99, 123456789012ull, 5);
+  for (std::uint32_t k = 0; k < 9; ++k) CHECK(s.uniform() == random::uniform_at(99, 123456789012ull, 5, k));
+  // Moments and integer range.
+  random::stream m(1, 0, 0);
+  double sum = 0, sum2 = 0;
+  const int n = 200000;
+  std::vector<int> bins(7, 0);
+  for (int k = 0; k < n; ++k) {
+    const double u = m.uniform();
+    sum += u;
+    sum2 += u * u;
+    ++bins[m.below(7)];
+  }
+  CHECK(sum / n == doctest::Approx(0.5).epsilon(0.01));
+  CHECK(sum2 / n - (sum / n) * (sum / n) == doctest::Approx(1.0 / 12).epsilon(0.01));
+  for (int c7 : bins) CHECK(std::abs(c7 - n / 7.0) < 5 * std::sqrt(n / 7.0));
+  // 53-bit exactness: every value is a multiple of 2^-53.
+  random::stream e(5, 5, 5);
+  for (int k = 0; k < 100; ++k) {
+    const double u = e.uniform() * 0x1.0p53;
+    CHECK(u == std::floor(u));
+  }
+}
+
+TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
+  const std::vector<double> x{10, 1, 4, 3, 2};
+  CHECK(sa::quantile(x, 0.05) == doctest::Approx(1.2));
+  CHECK(sa::quantile(x, 0.5) == doctest::Approx(3.0));
+  CHECK(sa::quantile(x, 0.95) == doctest::Approx(8.8));
+  CHECK(sa::quantile({2.0, NAN, 4.0}, 0.5) == doctest::Approx(3.0));
+  CHECK(std::isnan(sa::quantile({}, 0.5)));
+
+  const double score[] = {5, 7, 7, NAN, 1, 5};
+  std::int32_t rank[6];
+  std::uint32_t order[6];
+  sa::rank_descending_min(score, 6, rank, order);
+  const std::int32_t expected[] = {3, 1, 1, 0, 5, 3};
+  for (int u = 0; u < 6; ++u) CHECK(rank[u] == expected[u]);
+
+  // The histogram's statistics equal those of the data.
+  sa::rank_histogram h(6);
+  std::vector<std::vector<double>> per_unit(6);
+  random::stream s(3, 0, 0);
+  for (int rep = 0; rep < 101; ++rep) {
+    double sc[6];
+    for (double& v : sc) v = std::floor(s.uniform() * 4);  // many ties
+    sc[3] = rep % 10 == 0 ? NAN : sc[3];
+    sa::rank_descending_min(sc, 6, rank, order);
+    h.add(rank);
+    for (int u = 0; u < 6; ++u)
+      if (rank[u] > 0) per_unit[u].push_back(rank[u]);
+  }
+  for (std::size_t u = 0; u < 6; ++u) {
+    double mean = 0;
+    for (double r : per_unit[u]) mean += r;
+    mean /= static_cast<double>(per_unit[u].size());
+    CHECK(h.mean(u) == doctest::Approx(mean));
+    CHECK(h.ranked(u) == per_unit[u].size());
+    for (double p : {0.0, 0.05, 0.5, 0.95, 1.0}) CHECK(h.quantile(u, p) == doctest::Approx(sa::quantile(per_unit[u], p)));
+  }
+}
+
+TEST_CASE("the N(d+2) design is [A; B; A_B^i] as COINr's SA_sample") {
+  const std::size_t N = 5, d = 3;
+  const sa::row_matrix x = sa::saltelli_sample(N, d, 11);
+  REQUIRE(x.rows() == static_cast<Eigen::Index>(N * (d + 2)));
+  REQUIRE(x.cols() == static_cast<Eigen::Index>(d));
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t r = 0; r < N; ++r)
+      for (std::size_t j = 0; j < d; ++j) {
+        const double expected = (j == i) ? x(static_cast<Eigen::Index>(N + r), static_cast<Eigen::Index>(j))
+                                         : x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j));
+        CHECK(x(static_cast<Eigen::Index>((2 + i) * N + r), static_cast<Eigen::Index>(j)) == expected);
+      }
+  CHECK_THROWS_AS(sa::saltelli_sample(1, 3, 0), parameter_error);
+}
+
+namespace {
+constexpr double pi = 3.14159265358979323846;
+
+double ishigami(const double* u) {
+  const double x1 = sa::to_uniform(u[0], -pi, pi), x2 = sa::to_uniform(u[1], -pi, pi),
+               x3 = sa::to_uniform(u[2], -pi, pi);
+  const double a = 7, b = 0.1;
+  return std::sin(x1) + a * std::sin(x2) * std::sin(x2) + b * std::pow(x3, 4) * std::sin(x1);
+}
+}  // namespace
+
+TEST_CASE("Si and STi recover the Ishigami function's analytic values") {
+  sa::sobol_options opt;
+  opt.bootstrap = 200;
+  opt.seed = 5;
+  const auto res = sa::analyse_function(ishigami, 3, 20000, 2024, opt);
+  const double S[] = {0.3139, 0.4424, 0.0}, ST[] = {0.5576, 0.4424, 0.2437};
+  for (int i = 0; i < 3; ++i) {
+    INFO("input " << i + 1);
+    CHECK(std::abs(res.indices.first[i] - S[i]) < 0.03);
+    CHECK(std::abs(res.indices.total[i] - ST[i]) < 0.02);
+    // The 90% bootstrap interval is sensible and brackets the estimate.
+    CHECK(res.indices.first_lower[i] <= res.indices.first[i]);
+    CHECK(res.indices.first_upper[i] >= res.indices.first[i]);
+    CHECK(res.indices.total_lower[i] <= res.indices.total[i]);
+    CHECK(res.indices.total_upper[i] >= res.indices.total[i]);
+    CHECK(res.indices.total_upper[i] - res.indices.total_lower[i] < 0.1);
+  }
+  // Analytic variance: a²/8 + b π⁴/5 + b² π⁸/18 + 1/2.
+  const double V = 49.0 / 8 + 0.1 * std::pow(pi, 4) / 5 + 0.01 * std::pow(pi, 8) / 18 + 0.5;
+  CHECK(res.indices.variance == doctest::Approx(V).epsilon(0.05));
+}
+
+TEST_CASE("Si and STi recover the Sobol g-function's analytic values") {
+  const std::vector<double> a{0, 1, 4.5, 9, 99};
+  auto g = [&a](const double* u) {
+    double prod = 1;
+    for (std::size_t i = 0; i < a.size(); ++i) prod *= (std::abs(4 * u[i] - 2) + a[i]) / (1 + a[i]);
+    return prod;
+  };
+  std::vector<double> Vi(a.size());
+  double V = 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    Vi[i] = 1.0 / (3.0 * (1 + a[i]) * (1 + a[i]));
+    V *= 1 + Vi[i];
+  }
+  V -= 1;
+  const auto res = sa::analyse_function(g, a.size(), 30000, 77);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    double others = 1;
+    for (std::size_t j = 0; j < a.size(); ++j)
+      if (j != i) others *= 1 + Vi[j];
+    INFO("input " << i + 1);
+    CHECK(std::abs(res.indices.first[i] - Vi[i] / V) < 0.03);
+    CHECK(std::abs(res.indices.total[i] - Vi[i] * others / V) < 0.02);
+  }
+}
+
+TEST_CASE("results are bitwise identical for 1, 2 and 4 threads") {
+  sa::sobol_options opt;
+  opt.bootstrap = 300;
+  opt.seed = 9;
+  std::vector<sa::function_sensitivity> runs;
+  for (int threads : {1, 2, 4}) {
+    opt.threads = threads;
+    runs.push_back(sa::analyse_function(ishigami, 3, 1000, 31, opt));
+  }
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    CHECK(runs[k].y == runs[0].y);
+    CHECK(runs[k].indices.first == runs[0].indices.first);
+    CHECK(runs[k].indices.total == runs[0].indices.total);
+    CHECK(runs[k].indices.first_lower == runs[0].indices.first_lower);
+    CHECK(runs[k].indices.total_upper == runs[0].indices.total_upper);
+  }
+  // A different seed gives different numbers.
+  opt.threads = 1;
+  CHECK(sa::analyse_function(ishigami, 3, 1000, 32, opt).y != runs[0].y);
+}
