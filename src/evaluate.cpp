@@ -54,6 +54,8 @@ bool leaf_points_are_hundredths(const node& leaf) {
   }
 }
 
+bool is_mean_type(const node& n) { return !n.is_leaf() && n.combine != aggregate::sum; }
+
 std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
 
 }  // namespace
@@ -62,6 +64,8 @@ struct plan::leaf_step {
   const node* source;
   std::ptrdiff_t position;  // in the plan
   bool snap;
+  bool needs_score;  // its parent is a mean-type node, which combines scores
+  std::ptrdiff_t sum_parent;  // plan position of its parent when that is a `sum` node, else -1
 };
 
 struct plan::inner_step {
@@ -70,6 +74,7 @@ struct plan::inner_step {
   std::vector<std::ptrdiff_t> children;  // plan positions
   std::vector<double> weights;
   bool snap;
+  bool needs_score;
 };
 
 plan::plan(chiso::model m) : model_(std::move(m)) {
@@ -91,15 +96,22 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
     for (std::size_t k = children[i].size(); k-- > 0;) stack.push_back({children[i][k], false});
   }
   std::vector<bool> snap(nodes.size(), false);
+  auto parent_is_mean = [&](std::size_t i) {
+    return model_.parent_of(i) >= 0 && is_mean_type(*nodes[static_cast<std::size_t>(model_.parent_of(i))]);
+  };
   for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
     const std::size_t i = node_model_index_[k];
     const node& n = *nodes[i];
     if (n.is_leaf()) {
       snap[i] = leaf_points_are_hundredths(n);
-      leaves_.push_back(std::make_shared<const leaf_step>(leaf_step{&n, static_cast<std::ptrdiff_t>(k), snap[i]}));
+      const std::ptrdiff_t parent = model_.parent_of(i);
+      const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]);
+      leaves_.push_back(std::make_shared<const leaf_step>(
+          leaf_step{&n, static_cast<std::ptrdiff_t>(k), snap[i], parent_is_mean(i),
+                    sum_parent ? position[static_cast<std::size_t>(parent)] : -1}));
       continue;
     }
-    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum};
+    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i)};
     for (std::size_t c : children[i]) {
       step.children.push_back(position[c]);
       step.weights.push_back(nodes[c]->weight);
@@ -128,117 +140,225 @@ std::ptrdiff_t plan::leaf_column(std::string_view id) const {
 
 namespace {
 
-// One leaf over a block: points, max, and whether any input broke its rule or was missing.
-template <bool HasMask, class Points, class Valid>
-void score_leaf(const double* x, const bool* applies, std::ptrdiff_t n, double max, bool zero_if_missing,
-                Points points, Valid valid, double* P, double* M, int& broken, int& missing) {
-  int any_broken = 0, any_missing = 0;
-  for (std::ptrdiff_t u = 0; u < n; ++u) {
-    const double v = x[u];
-    const int applies_here = HasMask ? static_cast<int>(applies[u]) : 1;
-    const int present = v == v;
-    const int fine = static_cast<int>(valid(v)) & static_cast<int>(std::fabs(v) <= DBL_MAX);
-    any_broken |= applies_here & present & (fine ^ 1);
-    any_missing |= applies_here & (present ^ 1);
-    P[u] = (applies_here & present) ? points(v) : 0.0;
-    M[u] = (applies_here & (present | static_cast<int>(zero_if_missing))) ? max : 0.0;
+// Leaf kernels. One loop per leaf and block computes the points, the max and whether an input is
+// out of range, with flags held as 0.0 or 1.0 and one selection per statement: the form the
+// compiler vectorises. `here` holds 1.0 where the criterion applies; `trouble` becomes non-zero
+// where an input broke its rule, or is missing where that is an error.
+inline double clamp01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
+inline double flag(bool b) { return b ? 1.0 : 0.0; }
+
+struct leaf_block {
+  const double* __restrict x;
+  const double* __restrict here;
+  std::ptrdiff_t n;
+  double max;
+  double keep_max_if_missing;  // missing: zero
+  double missing_is_trouble;   // missing: error
+  double* __restrict P;
+  double* __restrict M;
+  double* __restrict trouble;
+  bool add_to;  // P and M are the parent's: add to them
+};
+
+template <bool Add, class Score>
+void score_leaf_into(const leaf_block& b, Score score) {
+  const double max = b.max, keep = b.keep_max_if_missing, missing_is_trouble = b.missing_is_trouble;
+  for (std::ptrdiff_t u = 0; u < b.n; ++u) {
+    const double v = b.x[u];
+    const double here = b.here[u];
+    const double present = flag(v == v);
+    const double finite = flag(std::fabs(v) <= DBL_MAX);
+    double points = 0.0, valid = 0.0;
+    score(v, points, valid);
+    const double scored = here * present;
+    b.trouble[u] += scored * (1.0 - valid * finite) + here * (1.0 - present) * missing_is_trouble;
+    const double achieved = scored != 0.0 ? points : 0.0;
+    const double possible = here * (present + keep - present * keep) * max;
+    if (Add) {
+      b.P[u] += achieved;
+      b.M[u] += possible;
+    } else {
+      b.P[u] = achieved;
+      b.M[u] = possible;
+    }
   }
-  broken |= any_broken;
-  missing |= any_missing;
 }
 
-template <bool HasMask>
-void score_leaf_block(const node& leaf, const double* x, const bool* applies, std::ptrdiff_t n,
-                      bool zero_if_missing, double* P, double* M, int& broken, int& missing) {
-  const rule& r = *leaf.rule;
-  const double max = leaf.max;
-  auto run = [&](auto points, auto valid) {
-    score_leaf<HasMask>(x, applies, n, max, zero_if_missing, points, valid, P, M, broken, missing);
-  };
+// `score(v, points, valid)` gives the rule's points for v and 1.0 when v is a valid input.
+// With `add_to` set, points and max are added to those arrays (the sum parent's) instead.
+template <class Score>
+void score_leaf(const leaf_block& b, Score score) {
+  if (b.add_to) {
+    score_leaf_into<true>(b, score);
+  } else {
+    score_leaf_into<false>(b, score);
+  }
+}
+
+// Tiers with a count known at compile time unroll into straight-line selections.
+template <int N>
+void score_tiers(const leaf_block& b, const rule& r) {
+  // An exclusive bound becomes the next double inwards, so every tier compares the same way:
+  // v > 0.9 is v ≥ nextafter(0.9, +∞).
+  const bool higher = r.dir == direction::higher_is_better;
+  double bound[N], points[N];
+  for (int t = 0; t < N; ++t) {
+    const tier& level = r.tiers[static_cast<std::size_t>(t)];
+    bound[t] = level.exclusive ? std::nextafter(level.bound, higher ? INFINITY : -INFINITY) : level.bound;
+    points[t] = level.points;
+  }
+  const double top = rate_scale(r.unit);
+  // The first matching tier wins: from the last tier to the first, each match overwrites.
+  if (higher)
+    score_leaf(b, [&](double v, double& p, double& valid) {
+      p = 0.0;
+      for (int t = N - 1; t >= 0; --t) p = v >= bound[t] ? points[t] : p;
+      valid = flag(v >= 0.0) * flag(v <= top);
+    });
+  else
+    score_leaf(b, [&](double v, double& p, double& valid) {
+      p = 0.0;
+      for (int t = N - 1; t >= 0; --t) p = v <= bound[t] ? points[t] : p;
+      valid = flag(v >= 0.0) * flag(v <= top);
+    });
+}
+
+template <int N>
+void score_values(const leaf_block& b, const rule& r) {
+  double allowed[N];
+  for (int k = 0; k < N; ++k) allowed[k] = r.values[static_cast<std::size_t>(k)];
+  score_leaf(b, [&](double v, double& p, double& valid) {
+    p = v;
+    valid = 0.0;
+    for (int k = 0; k < N; ++k) valid = std::fabs(v - allowed[k]) <= step_tolerance ? 1.0 : valid;
+  });
+}
+
+template <template <int> class Kernel>
+bool dispatch_small(int count, const leaf_block& b, const rule& r);
+
+template <int N>
+struct tiers_kernel {
+  static void run(const leaf_block& b, const rule& r) { score_tiers<N>(b, r); }
+};
+template <int N>
+struct values_kernel {
+  static void run(const leaf_block& b, const rule& r) { score_values<N>(b, r); }
+};
+
+template <template <int> class Kernel>
+bool dispatch_small(int count, const leaf_block& b, const rule& r) {
+  switch (count) {
+    case 1: Kernel<1>::run(b, r); return true;
+    case 2: Kernel<2>::run(b, r); return true;
+    case 3: Kernel<3>::run(b, r); return true;
+    case 4: Kernel<4>::run(b, r); return true;
+    case 5: Kernel<5>::run(b, r); return true;
+    case 6: Kernel<6>::run(b, r); return true;
+    case 7: Kernel<7>::run(b, r); return true;
+    case 8: Kernel<8>::run(b, r); return true;
+    default: return false;
+  }
+}
+
+void score_leaf_block(const leaf_block& b, const rule& r) {
+  const double max = b.max;
   switch (r.kind) {
-    case rule_kind::points: {
+    case rule_kind::points:
       if (r.step) {
         const double step = *r.step;
-        run([](double v) { return v; },
-            [step, max](double v) {
-              const double steps = v / step;
-              return (v >= 0.0) & (v <= max) &
-                     (std::fabs(steps - round_whole(steps)) <= step_tolerance * std::fmax(1.0, steps));
-            });
+        score_leaf(b, [max, step](double v, double& p, double& valid) {
+          const double steps = v / step;
+          const double off = std::fabs(steps - round_whole(steps));
+          p = v;
+          valid = flag(v >= 0.0) * flag(v <= max) * flag(off <= step_tolerance * (steps > 1.0 ? steps : 1.0));
+        });
       } else if (!r.values.empty()) {
-        const std::vector<double>& values = r.values;
-        run([](double v) { return v; },
-            [&values](double v) {
-              bool hit = false;
-              for (double allowed : values) hit |= std::fabs(v - allowed) <= step_tolerance;
-              return hit;
-            });
+        if (!dispatch_small<values_kernel>(static_cast<int>(r.values.size()), b, r))
+          score_leaf(b, [&r](double v, double& p, double& valid) {
+            p = v;
+            valid = 0.0;
+            for (double allowed : r.values) valid = std::fabs(v - allowed) <= step_tolerance ? 1.0 : valid;
+          });
       } else {
-        run([](double v) { return v; }, [max](double v) { return (v >= 0.0) & (v <= max); });
+        score_leaf(b, [max](double v, double& p, double& valid) {
+          p = v;
+          valid = flag(v >= 0.0) * flag(v <= max);
+        });
       }
       break;
-    }
     case rule_kind::yes_no:
-      run([max](double v) { return v == 1.0 ? max : 0.0; }, [](double v) { return (v == 0.0) | (v == 1.0); });
+      score_leaf(b, [max](double v, double& p, double& valid) {
+        p = v == 1.0 ? max : 0.0;
+        valid = flag(v == 0.0) + flag(v == 1.0);
+      });
       break;
-    case rule_kind::tiers: {
-      const double top = rate_scale(r.unit);
-      const std::vector<tier>& tiers = r.tiers;
-      const bool higher = r.dir == direction::higher_is_better;
-      // The first matching tier wins; going from the last tier to the first and overwriting
-      // gives the same answer without a branch per unit.
-      run(
-          [&tiers, higher](double v) {
-            double points = 0.0;
-            for (std::size_t t = tiers.size(); t-- > 0;) {
-              const tier& level = tiers[t];
-              const bool hit = higher ? (level.exclusive ? v > level.bound : v >= level.bound)
-                                      : (level.exclusive ? v < level.bound : v <= level.bound);
-              points = hit ? level.points : points;
-            }
-            return points;
-          },
-          [top](double v) { return (v >= 0.0) & (v <= top); });
+    case rule_kind::tiers:
+      if (!dispatch_small<tiers_kernel>(static_cast<int>(r.tiers.size()), b, r))
+        score_leaf(b, [&r, max](double v, double& p, double& valid) {
+          p = leaf_points(r, max, v);
+          valid = flag(v >= 0.0) * flag(v <= rate_scale(r.unit));
+        });
+      break;
+    case rule_kind::linear: {
+      const double lower = r.lower, upper = r.upper, width = r.upper - r.lower;
+      if (r.dir == direction::higher_is_better)
+        score_leaf(b, [=](double v, double& p, double& valid) {
+          p = max * clamp01((v - lower) / width);
+          valid = 1.0;
+        });
+      else
+        score_leaf(b, [=](double v, double& p, double& valid) {
+          p = max * clamp01((upper - v) / width);
+          valid = 1.0;
+        });
       break;
     }
-    case rule_kind::linear:
     case rule_kind::proportional: {
-      const rule copy = r;
       const double top = rate_scale(r.unit);
-      const bool clamp = r.kind == rule_kind::linear || r.clamp;
-      run([copy, max](double v) { return leaf_points(copy, max, v); },
-          [top, clamp](double v) { return clamp | ((v >= 0.0) & (v <= top)); });
+      const double accept_all = flag(r.clamp);
+      const bool higher = r.dir == direction::higher_is_better;
+      score_leaf(b, [=](double v, double& p, double& valid) {
+        const double rate = clamp01(v / top);
+        p = max * (higher ? rate : 1.0 - rate);
+        const double in_range = flag(v >= 0.0) * flag(v <= top);
+        valid = in_range + accept_all - in_range * accept_all;
+      });
       break;
     }
     case rule_kind::deduction:
     case rule_kind::bonus: {
       const double sign = r.kind == rule_kind::bonus ? 1.0 : -1.0;
       const double per = r.per, cap = r.cap;
-      run([sign, per, cap](double v) { return sign * std::fmin(per * v, cap); },
-          [](double v) { return (v >= 0.0) & ((v >= 4503599627370496.0) | (v == round_whole(v))); });
+      score_leaf(b, [=](double v, double& p, double& valid) {
+        const double total = per * v;
+        p = sign * (total < cap ? total : cap);
+        // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
+        const double whole = flag(v >= 4503599627370496.0) + flag(v == round_whole(v));
+        valid = flag(v >= 0.0) * flag(whole != 0.0);
+      });
       break;
     }
   }
 }
 
 struct workspace {
-  std::vector<double> points, max, score, input;
-  std::vector<bool> applies_storage;
-  std::unique_ptr<bool[]> applies;
+  std::vector<double> points, max, score, input, trouble;
+  std::vector<double> here;  // 1.0 where the criterion applies
   workspace(std::ptrdiff_t nodes)
       : points(static_cast<std::size_t>(nodes * block_size)),
         max(static_cast<std::size_t>(nodes * block_size)),
         score(static_cast<std::size_t>(nodes * block_size)),
         input(block_size),
-        applies(new bool[block_size]) {}
+        trouble(block_size),
+        here(block_size, 1.0) {}
   double* P(std::ptrdiff_t k) { return points.data() + k * block_size; }
   double* M(std::ptrdiff_t k) { return max.data() + k * block_size; }
   double* S(std::ptrdiff_t k) { return score.data() + k * block_size; }
 };
 
-[[noreturn]] void throw_leaf_error(const node& leaf, double v, bool applies, missing_policy policy,
-                                   const std::string& unit) {
-  if (applies && std::isnan(v) && policy == missing_policy::error)
+[[noreturn]] void throw_leaf_error(const node& leaf, double v, missing_policy policy, const std::string& unit) {
+  if (std::isnan(v) && policy == missing_policy::error)
     throw data_error("data.missing", unit, leaf.id,
                      "input is missing and the model's policy is `missing: error` "
                      "(mark the criterion not applicable, or give a value)");
@@ -251,19 +371,42 @@ struct workspace {
 
 }  // namespace
 
+void plan::report_first_input_error(const unit_table& units, std::ptrdiff_t first_row, std::ptrdiff_t rows) const {
+  const missing_policy policy = model_.info().missing;
+  for (std::ptrdiff_t u = first_row; u < first_row + rows; ++u)
+    for (std::size_t j = 0; j < leaves_.size(); ++j) {
+      const node& leaf = *leaves_[j]->source;
+      const std::ptrdiff_t column = units.columns ? units.columns[j] : static_cast<std::ptrdiff_t>(j);
+      const bool applies = units.applicable.empty() || units.applicable(u, column);
+      const double v = units.values(u, column);
+      if (!applies) continue;
+      const bool broken = std::isnan(v) ? policy == missing_policy::error
+                                        : !std::isfinite(v) || check_leaf_input(*leaf.rule, leaf.max, v);
+      if (broken)
+        throw_leaf_error(leaf, v, policy, units.unit_name ? units.unit_name(u) : default_unit_name(u));
+    }
+}
+
 void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptrdiff_t end,
                          evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const {
   const model_info& info = model_.info();
-  const bool zero_if_missing = info.missing == missing_policy::zero;
-  const bool error_if_missing = info.missing == missing_policy::error;
   const matrix_view<double>& values = units.values;
   const matrix_view<bool>& mask = units.applicable;
   auto name = [&units](std::ptrdiff_t row) { return units.unit_name ? units.unit_name(row) : default_unit_name(row); };
   const std::ptrdiff_t root = node_count() - 1;
   workspace ws(node_count());
+  std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
+  for (const auto& leaf : leaves_)
+    added_to_parent[static_cast<std::size_t>(leaf->position)] =
+        leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
 
   for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block_size) {
     const std::ptrdiff_t n = std::min(block_size, end - u0);
+    std::fill(ws.trouble.begin(), ws.trouble.end(), 0.0);
+    for (const auto& step : inners_) {
+      std::fill(ws.P(step->position), ws.P(step->position) + n, 0.0);
+      std::fill(ws.M(step->position), ws.M(step->position) + n, 0.0);
+    }
     for (std::size_t j = 0; j < leaves_.size(); ++j) {
       const leaf_step& leaf = *leaves_[j];
       const std::ptrdiff_t column = units.columns ? units.columns[j] : static_cast<std::ptrdiff_t>(j);
@@ -272,32 +415,34 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
         for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = values(u0 + u, column);
         x = ws.input.data();
       }
-      const bool* applies = nullptr;
       if (!mask.empty()) {
-        applies = &mask(u0, column);
-        if (mask.row_stride != 1) {
-          for (std::ptrdiff_t u = 0; u < n; ++u) ws.applies[static_cast<std::size_t>(u)] = mask(u0 + u, column);
-          applies = ws.applies.get();
+        double* here = ws.here.data();
+        if (mask.row_stride == 1) {
+          const auto* applies = reinterpret_cast<const std::uint8_t*>(&mask(u0, column));
+          for (std::ptrdiff_t u = 0; u < n; ++u) here[u] = applies[u];
+        } else {
+          for (std::ptrdiff_t u = 0; u < n; ++u) here[u] = mask(u0 + u, column) ? 1.0 : 0.0;
         }
       }
-      int broken = 0, missing = 0;
-      double* P = ws.P(leaf.position);
-      double* M = ws.M(leaf.position);
-      if (applies)
-        score_leaf_block<true>(*leaf.source, x, applies, n, zero_if_missing, P, M, broken, missing);
-      else
-        score_leaf_block<false>(*leaf.source, x, applies, n, zero_if_missing, P, M, broken, missing);
-      if (broken | (missing & static_cast<int>(error_if_missing))) {
-        for (std::ptrdiff_t u = 0; u < n; ++u) {
-          const bool here = applies ? applies[u] : true;
-          const double v = x[u];
-          const bool bad = here && (std::isnan(v) ? error_if_missing
-                                                  : !std::isfinite(v) || check_leaf_input(*leaf.source->rule, leaf.source->max, v));
-          if (bad) throw_leaf_error(*leaf.source, v, here, info.missing, name(u0 + u));
-        }
+      const node& source = *leaf.source;
+      // A leaf that is not kept and has a `sum` parent adds straight into the parent's arrays.
+      const bool add_to_parent = added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
+      const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
+      double* P = ws.P(target);
+      double* M = ws.M(target);
+      score_leaf_block({x, ws.here.data(), n, source.max, flag(info.missing == missing_policy::zero),
+                        flag(info.missing == missing_policy::error), P, M, ws.trouble.data(), add_to_parent},
+                       *source.rule);
+      if (leaf.needs_score) {
+        double* S = ws.S(leaf.position);
+        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
       }
-      double* S = ws.S(leaf.position);
-      for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
+    }
+    double any_trouble = 0.0;
+    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws.trouble[static_cast<std::size_t>(u)];
+    if (any_trouble != 0.0) {
+      report_first_input_error(units, u0, n);
+      throw std::logic_error("chiso: an input was flagged but no error was found");
     }
 
     for (const auto& step_pointer : inners_) {
@@ -305,9 +450,8 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
       double* P = ws.P(step.position);
       double* M = ws.M(step.position);
       double* S = ws.S(step.position);
-      std::fill(P, P + n, 0.0);
-      std::fill(M, M + n, 0.0);
       for (std::ptrdiff_t c : step.children) {
+        if (added_to_parent[static_cast<std::size_t>(c)]) continue;
         const double* Pc = ws.P(c);
         const double* Mc = ws.M(c);
         for (std::ptrdiff_t u = 0; u < n; ++u) {
@@ -322,7 +466,8 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
             P[u] = snap_hundredths(P[u]);
             M[u] = snap_hundredths(M[u]);
           }
-        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
+        if (step.needs_score)
+          for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
         continue;
       }
       // Mean-type: over the children that apply (max > 0), with their weights.
@@ -374,11 +519,19 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
       if (column < 0) continue;
       std::copy(ws.P(k), ws.P(k) + n, &out.points(u0, column));
       std::copy(ws.M(k), ws.M(k) + n, &out.max(u0, column));
-      std::copy(ws.S(k), ws.S(k) + n, &out.score(u0, column));
+      double* score = &out.score(u0, column);
+      if (is_mean_type(node_at(k)))
+        std::copy(ws.S(k), ws.S(k) + n, score);
+      else
+        for (std::ptrdiff_t u = 0; u < n; ++u) score[u] = ws.M(k)[u] > 0.0 ? ws.P(k)[u] / ws.M(k)[u] : not_a_number;
     }
-    const double* S = ws.S(root);
+    const double* root_points = ws.P(root);
+    const double* root_max = ws.M(root);
+    const double* root_score = ws.S(root);
+    const bool root_is_mean = is_mean_type(node_at(root));
     for (std::ptrdiff_t u = 0; u < n; ++u) {
-      double index = S[u] * info.scale;
+      const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
+      double index = score * info.scale;
       if (info.clamp) index = std::fmin(std::fmax(index, 0.0), info.scale);
       out.raw_index[u0 + u] = index;
       out.index[u0 + u] = round_decimal(index, info.rounding_digits, info.rounding);

@@ -87,6 +87,8 @@ class plan {
   struct inner_step;
 
  private:
+  // Throws the error of the first unit (then leaf) in these rows whose input is out of range.
+  void report_first_input_error(const unit_table& units, std::ptrdiff_t first_row, std::ptrdiff_t rows) const;
   void evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptrdiff_t end,
                      evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const;
 
