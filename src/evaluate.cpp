@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "chiso/error.hpp"
+#include "chiso/detail/format_number.hpp"
 #include "chiso/rounding.hpp"
 
 namespace chiso {
@@ -332,7 +333,7 @@ void score_leaf_block(const leaf_block& b, const rule& r) {
       const double per = r.per, cap = r.cap;
       score_leaf(b, [=](double v, double& p, double& valid) {
         const double total = per * v;
-        p = sign * (total < cap ? total : cap);
+        p = sign * (total < cap ? total : cap) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
         const double whole = flag(v >= 4503599627370496.0) + flag(v == round_whole(v));
         valid = flag(v >= 0.0) * flag(whole != 0.0);
@@ -365,7 +366,7 @@ struct workspace {
   if (!std::isfinite(v)) throw data_error("data.range", unit, leaf.id, "input must be a finite number");
   const auto why = check_leaf_input(*leaf.rule, leaf.max, v);
   throw data_error("data.range", unit, leaf.id,
-                   "input " + std::to_string(v) + " is outside its rule (" + to_string(leaf.rule->kind) +
+                   "input " + detail::format_number(v) + " is outside its rule (" + to_string(leaf.rule->kind) +
                        "): " + why.value_or("invalid"));
 }
 
@@ -485,7 +486,7 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
               throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
                                std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
                                    " mean needs scores > 0, but child '" + node_at(step.children[c]).id +
-                                   "' scores " + std::to_string(Sc[u]));
+                                   "' scores " + detail::format_number(Sc[u]));
         }
         for (std::ptrdiff_t u = 0; u < n; ++u) {
           const bool applies = Mc[u] > 0.0;

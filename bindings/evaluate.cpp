@@ -1,0 +1,143 @@
+// Evaluation: numpy arrays in (read where they are when they are float64, whatever their
+// layout), numpy views of the results out. The GIL is released while the plan runs.
+#include <memory>
+
+#include <chiso/chiso.hpp>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace chiso::bindings {
+
+namespace {
+
+struct python_evaluation {
+  evaluation result;
+  std::vector<std::string> node_ids;
+  std::uintptr_t input_address = 0;  // where the inputs were read: shows when nothing was copied
+};
+
+template <class T>
+matrix_view<T> view_of_array(const py::array& a) {
+  if (a.ndim() != 2)
+    throw data_error("data.shape", "", "", "expected a 2-D array (units × criteria), got " + std::to_string(a.ndim()) + "-D");
+  const auto item = static_cast<py::ssize_t>(sizeof(T));
+  if (a.strides(0) % item != 0 || a.strides(1) % item != 0)
+    throw data_error("data.shape", "", "", "array strides are not whole elements");
+  return {static_cast<const T*>(a.data()), a.shape(0), a.shape(1), a.strides(0) / item, a.strides(1) / item};
+}
+
+// A view of a results matrix (units × kept nodes, column-major) whose memory stays owned by
+// the evaluation object.
+py::array column_major_view(const Eigen::MatrixXd& m, py::handle owner) {
+  const auto item = static_cast<py::ssize_t>(sizeof(double));
+  return py::array(py::dtype::of<double>(), {m.rows(), m.cols()}, {item, item * m.rows()}, m.data(), owner);
+}
+
+template <class T>
+py::array vector_view(const Eigen::Matrix<T, Eigen::Dynamic, 1>& v, py::handle owner) {
+  return py::array(py::dtype::of<T>(), {v.size()}, {static_cast<py::ssize_t>(sizeof(T))}, v.data(), owner);
+}
+
+kept_nodes parse_keep(const std::string& keep) {
+  if (keep == "all") return kept_nodes::all;
+  if (keep == "inner") return kept_nodes::inner;
+  if (keep == "root") return kept_nodes::root;
+  throw parameter_error("parameter.keep", "keep must be \"all\", \"inner\" or \"root\", got \"" + keep + "\"");
+}
+
+}  // namespace
+
+void register_evaluate(py::module_& m) {
+  py::class_<python_evaluation, std::shared_ptr<python_evaluation>>(m, "Evaluation")
+      .def_readonly("node_ids", &python_evaluation::node_ids)
+      .def_readonly("input_address", &python_evaluation::input_address)
+      .def_property_readonly("points", [](py::object self) {
+        return column_major_view(self.cast<python_evaluation&>().result.points, self);
+      })
+      .def_property_readonly("max", [](py::object self) {
+        return column_major_view(self.cast<python_evaluation&>().result.max, self);
+      })
+      .def_property_readonly("score", [](py::object self) {
+        return column_major_view(self.cast<python_evaluation&>().result.score, self);
+      })
+      .def_property_readonly("raw_index", [](py::object self) {
+        return vector_view(self.cast<python_evaluation&>().result.raw_index, self);
+      })
+      .def_property_readonly("index", [](py::object self) {
+        return vector_view(self.cast<python_evaluation&>().result.index, self);
+      })
+      .def_property_readonly("rank", [](py::object self) {
+        return vector_view(self.cast<python_evaluation&>().result.rank, self);
+      })
+      .def_property_readonly("band", [](py::object self) {
+        return vector_view(self.cast<python_evaluation&>().result.band, self);
+      });
+
+  m.def(
+      "evaluate",
+      [](const plan& p, py::array values, std::optional<py::array> applicable,
+         std::optional<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>> groups,
+         std::optional<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>> columns,
+         py::object unit_names, const std::string& keep, int threads) {
+        // float64 in any layout is read in place; anything else is converted once.
+        if (!values.dtype().is(py::dtype::of<double>()))
+          values = py::array_t<double, py::array::forcecast>::ensure(values);
+        if (!values) throw data_error("data.type", "", "", "inputs must be numbers");
+        unit_table table;
+        table.values = view_of_array<double>(values);
+        if (applicable) {
+          if (!applicable->dtype().is(py::dtype::of<bool>()))
+            throw data_error("data.type", "", "", "the applicability mask must be an array of booleans");
+          table.applicable = view_of_array<bool>(*applicable);
+        }
+        const auto rows = table.values.rows;
+        if (groups) {
+          if (groups->ndim() != 1 || groups->shape(0) != rows)
+            throw data_error("data.shape", "", "", "groups must give one code per unit");
+          table.groups = groups->data();
+        }
+        std::vector<std::ptrdiff_t> column_of_leaf;
+        if (columns) {
+          if (columns->ndim() != 1 || columns->shape(0) != p.leaf_count())
+            throw data_error("data.shape", "", "", "columns must give one input column per leaf");
+          for (py::ssize_t j = 0; j < columns->shape(0); ++j) {
+            const auto c = columns->at(j);
+            if (c < 0 || c >= table.values.cols)
+              throw data_error("data.shape", "", "", "leaf column " + std::to_string(c) + " is outside the inputs");
+            column_of_leaf.push_back(static_cast<std::ptrdiff_t>(c));
+          }
+          table.columns = column_of_leaf.data();
+        }
+        if (!unit_names.is_none()) {
+          // Called only for messages and ordinal ties, from threads without the GIL.
+          // A borrowed handle: the argument outlives the call, and copying the function without
+          // the GIL must not touch reference counts.
+          py::handle names = unit_names;
+          table.unit_name = [names](std::ptrdiff_t row) {
+            py::gil_scoped_acquire gil;
+            return py::str(names[py::int_(row)]).cast<std::string>();
+          };
+        }
+        evaluate_options options;
+        options.keep = parse_keep(keep);
+        options.threads = threads;
+        auto out = std::make_shared<python_evaluation>();
+        out->input_address = reinterpret_cast<std::uintptr_t>(table.values.data);
+        {
+          py::gil_scoped_release release;
+          p.evaluate_into(table, out->result, options);
+        }
+        for (std::ptrdiff_t k : out->result.nodes) out->node_ids.push_back(p.node_at(k).id);
+        return out;
+      },
+      py::arg("model"), py::arg("values"), py::arg("applicable") = py::none(), py::arg("groups") = py::none(),
+      py::arg("columns") = py::none(), py::arg("unit_names") = py::none(), py::arg("keep") = "all",
+      py::arg("threads") = 0,
+      "Scores units × leaves inputs (NaN = missing) with a compiled model.");
+}
+
+}  // namespace chiso::bindings

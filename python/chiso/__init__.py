@@ -1,0 +1,41 @@
+"""chiso (chỉ số): scored indices over criteria trees.
+
+The PAR index (Chỉ số cải cách hành chính), the service index, satisfaction surveys and
+composite indicators, computed by a C++ core. Load a model, evaluate a DataFrame, read the
+results as DataFrames::
+
+    import chiso
+    model = chiso.load_model("examples/models/hanoi-par-district-2023.json")
+    result = model.evaluate(inputs, applicable=applies, groups=unit_groups)
+    result.scores          # index, rank, band, group per unit
+"""
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as error:  # pragma: no cover - only when the extension was not built
+    raise ImportError(
+        "chiso's compiled core (chiso._core) could not be imported. Install the package with "
+        "`pip install .` from the source tree (it builds the extension), not by adding python/ to "
+        f"the path. Cause: {error}"
+    ) from error
+
+from .errors import ChisoError, DataError, ModelError, ParameterError
+from .model import Model, inner, leaf, load_model, rules
+from .result import Result
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "ChisoError",
+    "DataError",
+    "Model",
+    "ModelError",
+    "ParameterError",
+    "Result",
+    "__version__",
+    "inner",
+    "leaf",
+    "load_model",
+    "rules",
+]

@@ -1,0 +1,337 @@
+"""Models: load, build, inspect, save, evaluate.
+
+A :class:`Model` is parsed and validated once (by the C++ core) and compiled once; evaluate it as
+often as needed. Every rule lives in the C++ core: this module only converts.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import DataError
+from .result import Result
+
+__all__ = ["Model", "load_model", "leaf", "inner", "rules"]
+
+JSONSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def load_model(source: JSONSource) -> "Model":
+    """Load a model from a file path, a JSON string or a dict (as parsed from JSON)."""
+    if isinstance(source, Mapping):
+        return Model(_core.Model.from_json(json.dumps(source, ensure_ascii=False)))
+    if isinstance(source, os.PathLike):
+        return Model(_core.Model.load(os.fspath(source)))
+    if isinstance(source, str):
+        if source.lstrip().startswith("{"):
+            return Model(_core.Model.from_json(source))
+        return Model(_core.Model.load(source))
+    raise TypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}")
+
+
+class Model:
+    """A validated, compiled criteria tree (bộ chỉ số)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: "_core.Model") -> None:
+        self._core = core
+
+    # Building -------------------------------------------------------------------------------
+    @classmethod
+    def from_tree(cls, id: str, root: Mapping[str, Any], *, name: str = "", **settings: Any) -> "Model":
+        """Build a model from a root node made with :func:`inner` and :func:`leaf`.
+
+        ``settings`` are the model fields of the file format (``scale``, ``rounding``,
+        ``ranking``, ``missing``, ``bands``, ``clamp``, ``description``, ``meta``).
+        """
+        document: Dict[str, Any] = {"format": "chiso-model/1", "id": id, "name": name}
+        document.update(settings)
+        document["root"] = dict(root)
+        return load_model(document)
+
+    # Identity and structure -----------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self._core.id
+
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    @property
+    def description(self) -> str:
+        return self._core.description
+
+    @property
+    def scale(self) -> float:
+        return self._core.scale
+
+    @property
+    def bands(self) -> List[tuple]:
+        """``(min, label)`` pairs, highest first."""
+        return list(self._core.bands)
+
+    @property
+    def leaf_ids(self) -> List[str]:
+        """Leaf (criterion) ids in input-column order."""
+        return list(self._core.leaf_ids)
+
+    @property
+    def node_ids(self) -> List[str]:
+        """Every node id, in file order (a parent before its children)."""
+        return [record["id"] for record in self._core.nodes()]
+
+    def nodes(self) -> pd.DataFrame:
+        """One row per node: id, name, parent, depth, is_leaf, max, weight, aggregate, rule, source."""
+        frame = pd.DataFrame(self._core.nodes())
+        return frame.set_index("id")
+
+    # Serialisation ----------------------------------------------------------------------------
+    def to_json(self, path: Optional[Union[str, "os.PathLike[str]"]] = None) -> str:
+        """The model as JSON text (lossless); also written to ``path`` when given."""
+        text = self._core.to_json()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(self._core.to_json())
+
+    def __getstate__(self) -> str:
+        return self._core.to_json()
+
+    def __setstate__(self, state: str) -> None:
+        self._core = _core.Model.from_json(state)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Model) and self._core == other._core
+
+    def __hash__(self) -> int:
+        return hash(self._core.to_json())
+
+    # Display ----------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        lines = [f"<chiso.Model {self.id!r}: {self.name}>"]
+        for record in self._core.nodes():
+            indent = "  " * (record["depth"] + 1)
+            lines.append(f"{indent}{record['id']}  {record['name']}  [{_describe(record)}]")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for record in self._core.nodes():
+            pad = 1.2 * record["depth"]
+            rows.append(
+                "<tr>"
+                f"<td style='padding-left:{pad}em;text-align:left'><code>{html.escape(record['id'])}</code></td>"
+                f"<td style='text-align:left'>{html.escape(record['name'])}</td>"
+                f"<td style='text-align:left'>{html.escape(_describe(record))}</td>"
+                "</tr>"
+            )
+        return (
+            f"<div><b>{html.escape(self.name or self.id)}</b> <code>{html.escape(self.id)}</code>"
+            f" — {len(self.leaf_ids)} criteria, scale {self.scale:g}"
+            "<table><thead><tr><th>id</th><th>name</th><th>rule</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    # Evaluation -------------------------------------------------------------------------------
+    def evaluate(
+        self,
+        data: Union[pd.DataFrame, np.ndarray],
+        applicable: Optional[Union[pd.DataFrame, np.ndarray]] = None,
+        groups: Optional[Union[pd.Series, Sequence[Any], np.ndarray]] = None,
+        *,
+        keep: str = "all",
+        threads: int = 0,
+    ) -> Result:
+        """Score every unit.
+
+        ``data``: a DataFrame (rows = units, index = unit ids, columns = leaf ids, in any order)
+        or a 2-D array in leaf order; NaN is a missing input. ``applicable``: booleans of the same
+        shape (default: everything applies). ``groups``: unit → group (a Series aligned on the
+        index, or one value per row). ``keep``: whose points/max/score to keep: ``"all"`` nodes,
+        ``"inner"`` nodes, or the ``"root"`` only. float64 inputs are read where they are, in C or
+        Fortran order; other dtypes are converted once. The GIL is released while scoring.
+        """
+        leaf_ids = self._core.leaf_ids
+        if isinstance(data, pd.DataFrame):
+            columns = _leaf_columns(data.columns, leaf_ids, "data")
+            units = data.index
+            values = data.to_numpy(dtype=np.float64, copy=False) if len(data.columns) else np.empty((len(data), 0))
+            mask = _mask(applicable, data.index, data.columns)
+        else:
+            values = np.asarray(data)
+            if values.ndim != 2 or values.shape[1] != len(leaf_ids):
+                raise DataError(
+                    f"[chiso.data.shape] inputs must be a 2-D array of units × {len(leaf_ids)} leaves"
+                    f" (in the model's leaf order), got shape {values.shape}",
+                    id="data.shape",
+                )
+            columns = None
+            units = pd.RangeIndex(values.shape[0], name="unit")
+            mask = _mask(applicable, units, None)
+        codes, labels = _group_codes(groups, units)
+        core_result = _core.evaluate(
+            self._core,
+            values,
+            applicable=mask,
+            groups=codes,
+            columns=columns,
+            unit_names=units,
+            keep=keep,
+            threads=threads,
+        )
+        return Result(core_result, units=units, group_codes=codes, group_labels=labels, model=self)
+
+
+def _describe(record: Mapping[str, Any]) -> str:
+    if record["is_leaf"]:
+        text = f"{record['rule']}"
+        if record["rule"] not in ("deduction", "bonus"):
+            text += f", max {record['max']:g}"
+        if record["source"] != "appraisal":
+            text += f", {record['source']}"
+    else:
+        text = record["aggregate"]
+        if record["max"] is not None:
+            text += f", max {record['max']:g}"
+    if record["weight"] != 1:
+        text += f", weight {record['weight']:g}"
+    return text
+
+
+def _leaf_columns(columns: pd.Index, leaf_ids: Sequence[str], what: str) -> np.ndarray:
+    """Position of each leaf among the columns; extra or missing columns are an error."""
+    names = [str(c) for c in columns]
+    position = {}
+    for i, name in enumerate(names):
+        if name in position:
+            raise DataError(f"[chiso.data.columns] {what}: column {name!r} appears twice", id="data.columns",
+                            criterion=name)
+        position[name] = i
+    missing = [leaf for leaf in leaf_ids if leaf not in position]
+    known = set(leaf_ids)
+    extra = [name for name in names if name not in known]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing columns for criteria " + ", ".join(map(repr, missing)))
+        if extra:
+            parts.append("columns that are not criteria of the model " + ", ".join(map(repr, extra)))
+        raise DataError(f"[chiso.data.columns] {what}: " + "; ".join(parts), id="data.columns",
+                        criterion=(missing or extra)[0])
+    return np.fromiter((position[leaf] for leaf in leaf_ids), dtype=np.int64, count=len(leaf_ids))
+
+
+def _mask(applicable: Any, units: pd.Index, columns: Optional[pd.Index]) -> Optional[np.ndarray]:
+    if applicable is None:
+        return None
+    if isinstance(applicable, pd.DataFrame):
+        if columns is None:
+            raise DataError("[chiso.data.applicable] a DataFrame mask needs DataFrame inputs", id="data.applicable")
+        if not applicable.index.equals(units):
+            if set(applicable.index) != set(units):
+                raise DataError("[chiso.data.applicable] the mask's units differ from the inputs' units",
+                                id="data.applicable")
+            applicable = applicable.loc[units]
+        if not applicable.columns.equals(columns):
+            if set(map(str, applicable.columns)) != set(map(str, columns)):
+                raise DataError("[chiso.data.applicable] the mask's columns differ from the inputs' columns",
+                                id="data.applicable")
+            applicable = applicable.rename(columns=str)[[str(c) for c in columns]]
+        if not all(dtype == np.bool_ for dtype in applicable.dtypes):
+            raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)",
+                            id="data.applicable")
+        return applicable.to_numpy(dtype=np.bool_, copy=False)
+    mask = np.asarray(applicable)
+    if mask.dtype != np.bool_:
+        raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)", id="data.applicable")
+    return mask
+
+
+def _group_codes(groups: Any, units: pd.Index):
+    if groups is None:
+        return None, None
+    if isinstance(groups, pd.Series):
+        missing = units.difference(groups.index)
+        if len(missing):
+            raise DataError(f"[chiso.data.groups] no group for units {list(missing[:5])}", id="data.groups",
+                            unit=str(missing[0]))
+        groups = groups.loc[units]
+    values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
+    if len(values) != len(units):
+        raise DataError(f"[chiso.data.groups] {len(values)} groups for {len(units)} units", id="data.groups")
+    if values.isna().any():
+        row = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataError(f"[chiso.data.groups] unit {units[row]!r} has no group", id="data.groups",
+                        unit=str(units[row]))
+    codes, labels = pd.factorize(values, sort=True)
+    return codes.astype(np.int32), pd.Index(labels)
+
+
+# Building models in Python: plain dicts in the file format, validated by the core when the model
+# is made (Model.from_tree).
+def leaf(id: str, name: str, max: Optional[float], rule: Mapping[str, Any], **fields: Any) -> Dict[str, Any]:
+    """A criterion: ``max`` points scored by ``rule`` (see :mod:`chiso.rules`); ``max`` is None for
+    deduction and bonus rules."""
+    node: Dict[str, Any] = {"id": id, "name": name, "rule": dict(rule)}
+    if max is not None:
+        node["max"] = max
+    node.update(fields)
+    return node
+
+
+def inner(id: str, name: str, children: Iterable[Mapping[str, Any]], aggregate: str = "sum",
+          **fields: Any) -> Dict[str, Any]:
+    """An area or criterion with sub-criteria, combining its children with ``aggregate``."""
+    node: Dict[str, Any] = {"id": id, "name": name, "aggregate": aggregate, "children": [dict(c) for c in children]}
+    node.update(fields)
+    return node
+
+
+class rules:  # noqa: N801 - a namespace of rule builders, read as chiso.rules.tiers(...)
+    """Builders for the ``rule`` of a leaf (dicts in the file format)."""
+
+    @staticmethod
+    def points(step: Optional[float] = None, values: Optional[Sequence[float]] = None) -> Dict[str, Any]:
+        rule: Dict[str, Any] = {"kind": "points"}
+        if step is not None:
+            rule["step"] = step
+        if values is not None:
+            rule["values"] = list(values)
+        return rule
+
+    @staticmethod
+    def yes_no() -> Dict[str, Any]:
+        return {"kind": "yes_no"}
+
+    @staticmethod
+    def tiers(tiers: Sequence[Mapping[str, Any]], unit: str = "fraction",
+              direction: str = "higher_is_better") -> Dict[str, Any]:
+        return {"kind": "tiers", "unit": unit, "direction": direction, "tiers": [dict(t) for t in tiers]}
+
+    @staticmethod
+    def linear(lower: float, upper: float, direction: str = "higher_is_better") -> Dict[str, Any]:
+        return {"kind": "linear", "lower": lower, "upper": upper, "direction": direction}
+
+    @staticmethod
+    def proportional(unit: str = "fraction", direction: str = "higher_is_better",
+                     clamp: bool = False) -> Dict[str, Any]:
+        return {"kind": "proportional", "unit": unit, "direction": direction, "clamp": clamp}
+
+    @staticmethod
+    def deduction(per: float, cap: float) -> Dict[str, Any]:
+        return {"kind": "deduction", "per": per, "cap": cap}
+
+    @staticmethod
+    def bonus(per: float, cap: float) -> Dict[str, Any]:
+        return {"kind": "bonus", "per": per, "cap": cap}

@@ -1,0 +1,122 @@
+"""Results of an evaluation as pandas objects (views of the C++ buffers where possible)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
+
+__all__ = ["Result"]
+
+_FIELDS = ("points", "max", "score")
+
+
+class Result:
+    """Scores of every unit: ``scores`` (index, rank, band, group), per-node ``points``, ``max``
+    and ``score`` (wide, units × nodes) and ``nodes`` (tidy: unit, node, points, max, score)."""
+
+    def __init__(self, core: Any, *, units: pd.Index, group_codes: Optional[np.ndarray],
+                 group_labels: Optional[pd.Index], model: "Model") -> None:
+        self._core = core
+        self.units = units
+        self.model = model
+        self._group_codes = group_codes
+        self._group_labels = group_labels
+
+    @property
+    def node_ids(self) -> list:
+        """The nodes kept in this result, bottom-up (children before parents, the root last)."""
+        return list(self._core.node_ids)
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """One row per unit: ``index`` (rounded as the model says), ``rank`` (within the group, or
+        across all units, as the model says; <NA> when nothing applies), ``band`` and ``group``."""
+        rank = pd.array(self._core.rank, dtype="Int32")
+        rank[np.asarray(self._core.rank) == 0] = pd.NA
+        labels = [label for _, label in self.model.bands]
+        band_codes = np.asarray(self._core.band)
+        band = pd.Categorical.from_codes(band_codes, categories=labels) if labels else \
+            pd.Categorical([None] * len(band_codes))
+        frame = pd.DataFrame({"index": self._core.index, "rank": rank, "band": band}, index=self.units)
+        if self._group_codes is not None:
+            frame["group"] = pd.Categorical.from_codes(self._group_codes, categories=self._group_labels)
+        return frame
+
+    @property
+    def raw_index(self) -> pd.Series:
+        """The index before rounding (after clamping, when the model clamps)."""
+        return pd.Series(self._core.raw_index, index=self.units, name="raw_index")
+
+    def wide(self, field: str = "points") -> pd.DataFrame:
+        """``points``, ``max`` or ``score`` as a units × nodes DataFrame (a view, no copy)."""
+        if field not in _FIELDS:
+            raise ValueError(f"field must be one of {_FIELDS}, got {field!r}")
+        return pd.DataFrame(getattr(self._core, field), index=self.units,
+                            columns=pd.Index(self._core.node_ids, name="node"), copy=False)
+
+    @property
+    def points(self) -> pd.DataFrame:
+        return self.wide("points")
+
+    @property
+    def max(self) -> pd.DataFrame:
+        return self.wide("max")
+
+    @property
+    def score(self) -> pd.DataFrame:
+        return self.wide("score")
+
+    @property
+    def nodes(self) -> pd.DataFrame:
+        """Tidy table: one row per unit and node, with columns unit, node, points, max, score."""
+        node_ids = np.asarray(self._core.node_ids, dtype=object)
+        units = np.asarray(self.units, dtype=object)
+        n_units, n_nodes = len(units), len(node_ids)
+        return pd.DataFrame({
+            "unit": np.tile(units, n_nodes),
+            "node": np.repeat(node_ids, n_units),
+            # Column-major buffers: ravel in Fortran order is a view.
+            "points": np.asarray(self._core.points).ravel(order="F"),
+            "max": np.asarray(self._core.max).ravel(order="F"),
+            "score": np.asarray(self._core.score).ravel(order="F"),
+        })
+
+    def explain(self, unit: Any) -> pd.DataFrame:
+        """Why a unit lost points: its nodes with points, max, lost points (max − points) and
+        score, the nodes that lost most first."""
+        if unit not in self.units:
+            from .errors import DataError
+            raise DataError(f"[chiso.data.unknown_unit] unit {unit!r} is not in this result",
+                            id="data.unknown_unit", unit=str(unit))
+        row = self.units.get_loc(unit)
+        info = self.model.nodes()
+        table = pd.DataFrame({
+            "points": np.asarray(self._core.points)[row],
+            "max": np.asarray(self._core.max)[row],
+            "score": np.asarray(self._core.score)[row],
+        }, index=pd.Index(self._core.node_ids, name="node"))
+        table["lost"] = table["max"] - table["points"]
+        table.insert(0, "name", info.loc[table.index, "name"].to_numpy())
+        table.insert(1, "rule", info.loc[table.index, "rule"].to_numpy())
+        return table.sort_values("lost", ascending=False, kind="stable")
+
+    def __repr__(self) -> str:
+        return f"<chiso.Result of {self.model.id!r}: {len(self.units)} units, {len(self.node_ids)} nodes>"
+
+    def _repr_html_(self) -> str:
+        return self.scores._repr_html_()  # type: ignore[operator]
+
+    # Plots (matplotlib imported only when asked) ------------------------------------------------
+    def plot_ranking(self, ax: Any = None, *, areas: Optional[list] = None, **kwargs: Any) -> Any:
+        """Bar chart of the index by unit, highest first, stacked by area."""
+        from .plotting import plot_ranking
+        return plot_ranking(self, ax=ax, areas=areas, **kwargs)
+
+    def plot_profile(self, unit: Any, ax: Any = None, *, kind: str = "bar", areas: Optional[list] = None) -> Any:
+        """One unit's score (0–100 %) in each area, as bars or a radar."""
+        from .plotting import plot_profile
+        return plot_profile(self, unit, ax=ax, kind=kind, areas=areas)
