@@ -549,3 +549,15 @@ TEST_CASE("other structural errors") {
     CHECK(load_error(document(root)).path() == "/root/a~1b~0c");
   }
 }
+
+TEST_CASE("numbers in messages are written as a person would write them") {
+  // A tier bound of 120 for a percent rate: the message should read "[0, 100]" and "got 120".
+  json root = inner("R", "sum", {tiers_leaf("a", 1, {{{"min", 120}, {"points", 1}}}, "percent")});
+  const model_error e = load_error(document(root));
+  CHECK(e.id() == "model.tiers");
+  CHECK(contains(e.expectation(), "[0, 100]"));
+  CHECK(contains(e.expectation(), "got 120"));
+  // And a leaf max of 90 in "tier points must lie in [0, max = 90]".
+  json over = inner("R", "sum", {tiers_leaf("b", 90, {{{"min", 50}, {"points", 95}}}, "percent")});
+  CHECK(contains(load_error(document(over)).expectation(), "max = 90, got 95"));
+}
