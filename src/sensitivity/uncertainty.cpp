@@ -1,0 +1,718 @@
+#include "chiso/uncertainty.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "chiso/error.hpp"
+#include "chiso/random.hpp"
+
+namespace chiso::uncertainty {
+
+namespace {
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+// Stream id of the weight noise, distinct from the designs' and the bootstrap's.
+constexpr std::uint32_t stream_weight_noise = 2;
+// Above this many cached doubles the data variants are built per replication instead.
+constexpr std::size_t max_cached_values = std::size_t{1} << 26;  // 512 MB
+
+[[noreturn]] void fail(const std::string& id, const std::string& message) {
+  throw parameter_error("uncertainty." + id, message);
+}
+}  // namespace
+
+const char* to_string(aggregation a) {
+  switch (a) {
+    case aggregation::arithmetic: return "arithmetic";
+    case aggregation::geometric: return "geometric";
+    case aggregation::harmonic: return "harmonic";
+  }
+  return "?";
+}
+
+aggregation aggregation_from_string(const std::string& s) {
+  if (s == "arithmetic" || s == "a_amean" || s == "amean" || s == "mean") return aggregation::arithmetic;
+  if (s == "geometric" || s == "a_gmean" || s == "gmean") return aggregation::geometric;
+  if (s == "harmonic" || s == "a_hmean" || s == "hmean") return aggregation::harmonic;
+  fail("aggregation", "unknown aggregation method '" + s +
+                          "' (expected arithmetic, geometric or harmonic)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// assumption
+
+assumption assumption::noisy_weights(std::string name, std::vector<std::pair<int, double>> noise) {
+  assumption a;
+  a.name = std::move(name);
+  a.type = kind::noisy_weights;
+  a.noise = std::move(noise);
+  return a;
+}
+assumption assumption::alternative_weights(std::string name, std::vector<std::vector<double>> sets,
+                                           std::size_t nominal) {
+  assumption a;
+  a.name = std::move(name);
+  a.type = kind::weight_sets;
+  a.weight_sets = std::move(sets);
+  a.nominal = nominal;
+  return a;
+}
+assumption assumption::aggregation_methods(std::string name, std::vector<aggregation> methods,
+                                           std::vector<int> levels, std::size_t nominal) {
+  assumption a;
+  a.name = std::move(name);
+  a.type = kind::aggregation;
+  a.methods = std::move(methods);
+  a.levels = std::move(levels);
+  a.nominal = nominal;
+  return a;
+}
+assumption assumption::data_choice(std::string name, std::vector<std::string> labels,
+                                   std::size_t nominal) {
+  assumption a;
+  a.name = std::move(name);
+  a.type = kind::data_choice;
+  a.labels = std::move(labels);
+  a.nominal = nominal;
+  return a;
+}
+assumption assumption::data_range(std::string name, double lower, double upper, double nominal) {
+  assumption a;
+  a.name = std::move(name);
+  a.type = kind::data_range;
+  a.lower = lower;
+  a.upper = upper;
+  a.nominal_value = nominal;
+  return a;
+}
+std::size_t assumption::alternatives() const noexcept {
+  switch (type) {
+    case kind::weight_sets: return weight_sets.size();
+    case kind::aggregation: return methods.size();
+    case kind::data_choice: return labels.size();
+    default: return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+
+struct composite_analysis::impl {
+  analysis::hierarchy tree;
+  std::size_t U = 0, K = 0, I = 0;  // units, nodes, indicators
+  std::vector<std::string> unit_ids;
+  std::vector<assumption> assumptions;
+  data_builder builder;
+  Eigen::MatrixXd fixed_indicators;  // when there is no builder
+
+  std::vector<int> level;                          // per node
+  std::vector<std::size_t> child_begin, children;  // CSR children of node k
+  std::vector<double> nominal_weights;
+  int max_level = 1;
+
+  // Discrete assumptions that the cache covers, as mixed-radix digits.
+  std::vector<std::size_t> data_choice_index, data_range_index;  // positions in `assumptions`
+  std::vector<std::size_t> aggregation_index;
+  std::size_t data_combos = 1, agg_combos = 1;
+  // method_table[agg_combo * (max_level + 1) + level]
+  std::vector<aggregation> method_table;
+  // noisy weights: per noisy assumption, the (node, factor) list in node order
+  std::vector<std::vector<std::pair<std::size_t, double>>> noise_nodes;
+  int lowest_varying_level = std::numeric_limits<int>::max();
+  bool cached = false;
+  // cache[(data_combo * agg_combos + agg_combo)]: node-major K × U scores of fixed nodes
+  std::vector<std::vector<double>> cache;
+  std::vector<unsigned char> cache_failed;  // a fixed aggregate of this variant failed
+  std::size_t first_varying_node = 0;       // aggregates from here on are recomputed
+  std::vector<double> nominal_node_scores;  // K × U node-major
+
+  struct config {
+    std::vector<double> weights;
+    std::size_t data_combo = 0, agg_combo = 0;
+    std::vector<std::size_t> choices;  // data_choice alternatives
+    std::vector<double> values;        // data_range values
+  };
+
+  struct worker {
+    config cfg;
+    std::vector<double> nodes;           // K × U node-major, computed nodes
+    std::vector<const double*> ptr;      // where node k's scores are
+    Eigen::MatrixXd data;                // U × I when data is built per replication
+    std::vector<double> acc, wsum;
+    std::vector<std::int32_t> rank;
+    std::vector<std::uint32_t> order;
+    sensitivity::rank_histogram histogram;
+  };
+
+  void setup() {
+    K = static_cast<std::size_t>(tree.n_nodes());
+    I = static_cast<std::size_t>(tree.n_indicators());
+    if (unit_ids.empty())
+      for (std::size_t u = 0; u < U; ++u) unit_ids.push_back(std::to_string(u + 1));
+    if (unit_ids.size() != U)
+      fail("unit_ids", "unit_ids has " + std::to_string(unit_ids.size()) + " entries for " +
+                           std::to_string(U) + " units");
+    if (U == 0) fail("units", "there are no units");
+    level.resize(K);
+    child_begin.assign(K + 1, 0);
+    nominal_weights.resize(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
+      level[k] = n.level;
+      max_level = std::max(max_level, n.level);
+      nominal_weights[k] = n.weight;
+      child_begin[k + 1] = child_begin[k] + n.children.size();
+      for (auto c : n.children) children.push_back(static_cast<std::size_t>(c));
+    }
+
+    // Validate the assumptions and lay out the discrete digits.
+    std::vector<aggregation> base_methods(static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
+    for (std::size_t j = 0; j < assumptions.size(); ++j) {
+      const assumption& a = assumptions[j];
+      const std::string who = "assumption '" + a.name + "'";
+      if (a.discrete()) {
+        if (a.alternatives() == 0) fail("alternatives", who + " has no alternatives");
+        if (a.nominal >= a.alternatives())
+          fail("nominal", who + ": nominal alternative " + std::to_string(a.nominal) +
+                              " is out of range (" + std::to_string(a.alternatives()) + " alternatives)");
+      }
+      switch (a.type) {
+        case assumption::kind::noisy_weights: {
+          if (a.noise.empty()) fail("noise", who + ": noise lists no level");
+          std::vector<std::pair<std::size_t, double>> nodes;
+          for (const auto& [lev, f] : a.noise) {
+            if (lev < 1 || lev > max_level)
+              fail("noise", who + ": level " + std::to_string(lev) + " is not a level of the tree (1.." +
+                                std::to_string(max_level) + ")");
+            if (!(f >= 0 && f <= 1)) fail("noise", who + ": noise factor must be in [0, 1]");
+            lowest_varying_level = std::min(lowest_varying_level, lev);
+          }
+          for (std::size_t k = 0; k < K; ++k)
+            for (const auto& [lev, f] : a.noise)
+              if (level[k] == lev) nodes.emplace_back(k, f);
+          noise_nodes.push_back(std::move(nodes));
+          break;
+        }
+        case assumption::kind::weight_sets:
+          for (const auto& set : a.weight_sets) {
+            if (set.size() != K)
+              fail("weight_sets", who + ": a weight set has " + std::to_string(set.size()) +
+                                      " weights for " + std::to_string(K) + " nodes");
+            for (std::size_t k = 0; k < K; ++k) {
+              if (!(std::isfinite(set[k]) && set[k] >= 0))
+                fail("weight_sets", who + ": weights must be finite and >= 0");
+              if (set[k] != a.weight_sets[a.nominal][k])
+                lowest_varying_level = std::min(lowest_varying_level, level[k]);
+            }
+          }
+          nominal_weights = a.weight_sets[a.nominal];
+          break;
+        case assumption::kind::aggregation:
+          for (int lev : a.levels)
+            if (lev < 2 || lev > max_level)
+              fail("levels", who + ": aggregation level " + std::to_string(lev) +
+                                 " is not an aggregate level (2.." + std::to_string(max_level) + ")");
+          aggregation_index.push_back(j);
+          agg_combos *= a.alternatives();
+          break;
+        case assumption::kind::data_choice:
+          data_choice_index.push_back(j);
+          data_combos *= a.alternatives();
+          break;
+        case assumption::kind::data_range:
+          if (!(a.lower < a.upper)) fail("range", who + ": lower must be below upper");
+          data_range_index.push_back(j);
+          break;
+      }
+    }
+    if (!builder && (!data_choice_index.empty() || !data_range_index.empty()))
+      fail("data_builder", "data assumptions need a data builder");
+
+    // Aggregation method per level for every combination of aggregation alternatives; later
+    // assumptions override earlier ones on shared levels.
+    method_table.assign(agg_combos * static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
+    for (std::size_t c = 0; c < agg_combos; ++c) {
+      std::size_t rest = c;
+      for (std::size_t j : aggregation_index) {
+        const assumption& a = assumptions[j];
+        const std::size_t alt = rest % a.alternatives();
+        rest /= a.alternatives();
+        for (int lev = 2; lev <= max_level; ++lev)
+          if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), lev) != a.levels.end())
+            method_table[c * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)] = a.methods[alt];
+      }
+    }
+
+    // Cache of fixed nodes: only when data come in finitely many variants.
+    const std::size_t combos = data_combos * agg_combos;
+    cached = data_range_index.empty() && combos <= max_cached_values / (K * U);
+    first_varying_node = I;
+    if (cached)
+      while (first_varying_node < K && level[first_varying_node] <= lowest_varying_level) ++first_varying_node;
+    if (cached) {
+      cache.resize(combos);
+      cache_failed.assign(combos, 0);
+      worker w = make_worker();
+      config cfg = nominal_config();
+      Eigen::MatrixXd data(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
+      for (std::size_t dc = 0; dc < data_combos; ++dc) {
+        decode_data_combo(dc, cfg.choices);
+        const Eigen::MatrixXd* x = &fixed_indicators;
+        if (builder) {
+          builder(cfg.choices.data(), nullptr, data);
+          x = &data;
+        }
+        for (std::size_t ac = 0; ac < agg_combos; ++ac) {
+          std::vector<double>& slot = cache[dc * agg_combos + ac];
+          slot.assign(K * U, nan_value);
+          for (std::size_t i = 0; i < I; ++i)
+            std::copy_n(x->col(static_cast<Eigen::Index>(i)).data(), U, slot.data() + i * U);
+          // Fixed aggregates use the nominal weights (they never vary below the lowest level).
+          // A fixed node that fails fails every replication of this variant.
+          for (std::size_t k = I; k < first_varying_node; ++k)
+            if (!aggregate_node(k, method_of(ac, level[k]), nominal_weights.data(), slot.data(),
+                                slot.data() + k * U, w))
+              cache_failed[dc * agg_combos + ac] = 1;
+        }
+      }
+    }
+
+    // Nominal scores of every node.
+    {
+      worker w = make_worker();
+      w.cfg = nominal_config();
+      bool ok = evaluate_config(w);
+      nominal_node_scores.assign(K * U, nan_value);
+      if (ok)
+        for (std::size_t k = 0; k < K; ++k) std::copy_n(w.ptr[k], U, nominal_node_scores.data() + k * U);
+      // A nominal configuration that fails (z-scores under a geometric mean) leaves NaN
+      // nominal scores, reported as not ranked.
+    }
+  }
+
+  aggregation method_of(std::size_t agg_combo, int lev) const noexcept {
+    return method_table[agg_combo * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)];
+  }
+
+  void decode_data_combo(std::size_t dc, std::vector<std::size_t>& choices) const {
+    choices.resize(data_choice_index.size());
+    for (std::size_t k = 0; k < data_choice_index.size(); ++k) {
+      const std::size_t n = assumptions[data_choice_index[k]].alternatives();
+      choices[k] = dc % n;
+      dc /= n;
+    }
+  }
+
+  worker make_worker() const {
+    worker w;
+    w.cfg.weights = nominal_weights;
+    w.cfg.choices.resize(data_choice_index.size());
+    w.cfg.values.resize(data_range_index.size());
+    w.nodes.assign(K * U, nan_value);
+    w.ptr.assign(K, nullptr);
+    if (!cached) w.data.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
+    w.acc.resize(U);
+    w.wsum.resize(U);
+    w.rank.resize(U);
+    w.order.resize(U);
+    w.histogram = sensitivity::rank_histogram(U);
+    return w;
+  }
+
+  config nominal_config() const {
+    config cfg;
+    cfg.weights = nominal_weights;
+    std::size_t radix = 1;
+    for (std::size_t j : aggregation_index) {
+      cfg.agg_combo += assumptions[j].nominal * radix;
+      radix *= assumptions[j].alternatives();
+    }
+    radix = 1;
+    for (std::size_t j : data_choice_index) {
+      cfg.data_combo += assumptions[j].nominal * radix;
+      cfg.choices.push_back(assumptions[j].nominal);
+      radix *= assumptions[j].alternatives();
+    }
+    for (std::size_t j : data_range_index) cfg.values.push_back(assumptions[j].nominal_value);
+    return cfg;
+  }
+
+  // Maps a sample row to a configuration; writes each assumption's parameter to `param`.
+  void decode(const double* u, std::uint64_t seed, config& cfg, double* param) const {
+    std::copy(nominal_weights.begin(), nominal_weights.end(), cfg.weights.begin());
+    cfg.agg_combo = 0;
+    cfg.data_combo = 0;
+    std::size_t agg_radix = 1, data_radix = 1, noisy = 0, n_choice = 0, n_range = 0;
+    // Weight sets first (they replace the weights), noise after (it multiplies them), so that
+    // the result does not depend on the order the assumptions are listed in.
+    for (std::size_t j = 0; j < assumptions.size(); ++j) {
+      const assumption& a = assumptions[j];
+      if (a.type != assumption::kind::weight_sets) continue;
+      const std::size_t alt = sensitivity::to_discrete(u[j], a.alternatives());
+      std::copy(a.weight_sets[alt].begin(), a.weight_sets[alt].end(), cfg.weights.begin());
+      param[j] = static_cast<double>(alt);
+    }
+    for (std::size_t j = 0; j < assumptions.size(); ++j) {
+      const assumption& a = assumptions[j];
+      switch (a.type) {
+        case assumption::kind::noisy_weights: {
+          // The noise is a function of u alone: a stream keyed by u's 53 bits.
+          const auto key = static_cast<std::uint64_t>(u[j] * 0x1.0p53);
+          random::stream s(random::mix64(key) ^ seed, j, stream_weight_noise);
+          for (const auto& [k, f] : noise_nodes[noisy]) cfg.weights[k] *= 1.0 + (2.0 * s.uniform() - 1.0) * f;
+          ++noisy;
+          param[j] = u[j];
+          break;
+        }
+        case assumption::kind::weight_sets: break;
+        case assumption::kind::aggregation: {
+          const std::size_t alt = sensitivity::to_discrete(u[j], a.alternatives());
+          cfg.agg_combo += alt * agg_radix;
+          agg_radix *= a.alternatives();
+          param[j] = static_cast<double>(alt);
+          break;
+        }
+        case assumption::kind::data_choice: {
+          const std::size_t alt = sensitivity::to_discrete(u[j], a.alternatives());
+          cfg.data_combo += alt * data_radix;
+          data_radix *= a.alternatives();
+          cfg.choices[n_choice++] = alt;
+          param[j] = static_cast<double>(alt);
+          break;
+        }
+        case assumption::kind::data_range: {
+          const double v = sensitivity::to_uniform(u[j], a.lower, a.upper);
+          cfg.values[n_range++] = v;
+          param[j] = v;
+          break;
+        }
+      }
+    }
+  }
+
+  // Aggregates node k from its children (pointers in w.ptr, or from `base` node-major when
+  // `base` is given) into `out`. Missing (NaN) children are dropped and the weights of the
+  // others renormalised, as COINr's a_amean. Returns false when a geometric or harmonic mean
+  // meets a value ≤ 0 (COINr's regeneration fails there too).
+  bool aggregate_node(std::size_t k, aggregation m, const double* w, const double* base, double* out,
+                      worker& wk) const {
+    double* acc = wk.acc.data();
+    double* ws = wk.wsum.data();
+    std::fill_n(acc, U, 0.0);
+    std::fill_n(ws, U, 0.0);
+    bool ok = true;
+    for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
+      const std::size_t child = children[c];
+      const double* x = base ? base + child * U : wk.ptr[child];
+      const double wc = w[child];
+      switch (m) {
+        case aggregation::arithmetic:
+          for (std::size_t u = 0; u < U; ++u) {
+            const bool present = x[u] == x[u];
+            acc[u] += present ? wc * x[u] : 0.0;
+            ws[u] += present ? wc : 0.0;
+          }
+          break;
+        case aggregation::geometric:
+          for (std::size_t u = 0; u < U; ++u) {
+            if (x[u] == x[u]) {
+              ok &= x[u] > 0;
+              acc[u] += wc * std::log(x[u]);
+              ws[u] += wc;
+            }
+          }
+          break;
+        case aggregation::harmonic:
+          for (std::size_t u = 0; u < U; ++u) {
+            if (x[u] == x[u]) {
+              ok &= x[u] > 0;
+              acc[u] += wc / x[u];
+              ws[u] += wc;
+            }
+          }
+          break;
+      }
+    }
+    switch (m) {
+      case aggregation::arithmetic:
+        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? acc[u] / ws[u] : nan_value;
+        break;
+      case aggregation::geometric:
+        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? std::exp(acc[u] / ws[u]) : nan_value;
+        break;
+      case aggregation::harmonic:
+        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? ws[u] / acc[u] : nan_value;
+        break;
+    }
+    return ok;
+  }
+
+  // Computes every node for w.cfg; w.ptr[k] then points at node k's scores. False on failure.
+  bool evaluate_config(worker& w) const {
+    const config& cfg = w.cfg;
+    std::size_t first_computed = I;
+    if (cached) {
+      const std::size_t slot = cfg.data_combo * agg_combos + cfg.agg_combo;
+      const double* base = cache[slot].data();
+      for (std::size_t k = 0; k < first_varying_node; ++k) w.ptr[k] = base + k * U;
+      if (cache_failed[slot]) return false;
+      first_computed = first_varying_node;
+    } else {
+      const Eigen::MatrixXd* x = &fixed_indicators;
+      if (builder) {
+        builder(cfg.choices.data(), cfg.values.data(), w.data);
+        x = &w.data;
+      }
+      for (std::size_t i = 0; i < I; ++i) w.ptr[i] = x->col(static_cast<Eigen::Index>(i)).data();
+    }
+    bool ok = true;
+    for (std::size_t k = first_computed; k < K; ++k) {
+      double* out = w.nodes.data() + k * U;
+      ok &= aggregate_node(k, method_of(cfg.agg_combo, level[k]), cfg.weights.data(), nullptr, out, w);
+      w.ptr[k] = out;
+    }
+    return ok;
+  }
+
+  std::size_t target_node(const options& opt) const {
+    if (opt.target.empty()) {
+      if (tree.root() < 0) fail("target", "the tree has several roots: name the target node");
+      return static_cast<std::size_t>(tree.root());
+    }
+    return static_cast<std::size_t>(tree.at(opt.target, "uncertainty target"));
+  }
+
+  std::size_t output_unit(const options& opt) const {
+    if (opt.output == output_kind::mean_abs_rank_shift) return 0;
+    for (std::size_t u = 0; u < U; ++u)
+      if (unit_ids[u] == opt.output_unit) return u;
+    fail("output_unit", "output_unit '" + opt.output_unit + "' is not a unit id");
+  }
+
+  result run(const sensitivity::row_matrix& sample, const options& opt, std::size_t stats_rows) const;
+};
+
+result composite_analysis::impl::run(const sensitivity::row_matrix& sample, const options& opt,
+                                     std::size_t stats_rows) const {
+  const std::size_t R = static_cast<std::size_t>(sample.rows());
+  const std::size_t d = assumptions.size();
+  if (static_cast<std::size_t>(sample.cols()) != d)
+    fail("sample", "the sample has " + std::to_string(sample.cols()) + " columns for " +
+                       std::to_string(d) + " assumptions");
+  if (!(opt.lower_p >= 0 && opt.upper_p <= 1 && opt.lower_p <= opt.upper_p))
+    fail("quantiles", "lower_p and upper_p must satisfy 0 <= lower_p <= upper_p <= 1");
+  const std::size_t target = target_node(opt);
+  const std::size_t out_unit = output_unit(opt);
+
+  result res;
+  res.units = unit_ids;
+  for (const auto& a : assumptions) res.assumptions.push_back(a.name);
+  res.replications = R;
+  res.statistics_replications = stats_rows;
+  res.lower_p = opt.lower_p;
+  res.upper_p = opt.upper_p;
+  res.sample = sample;
+  res.parameters.resize(static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(d));
+  res.output.assign(R, nan_value);
+
+  // Nominal scores and ranks of the target.
+  auto& st = res.stats;
+  st.nominal_score.assign(nominal_node_scores.begin() + static_cast<std::ptrdiff_t>(target * U),
+                          nominal_node_scores.begin() + static_cast<std::ptrdiff_t>((target + 1) * U));
+  st.nominal_rank.resize(U);
+  {
+    std::vector<std::uint32_t> order(U);
+    sensitivity::rank_descending_min(st.nominal_score.data(), U, st.nominal_rank.data(), order.data());
+  }
+  const std::int32_t* nominal_rank = st.nominal_rank.data();
+
+  const bool keep_scores = opt.keep_replications || opt.score_statistics;
+  // units × replications, row-major: one unit's scores are contiguous (quantiles per unit), and
+  // consecutive replications of a thread write neighbouring slots of a few cache lines.
+  sensitivity::row_matrix scores;
+  if (keep_scores) scores.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(R));
+  if (opt.keep_replications) res.ranks.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(R));
+  std::vector<unsigned char> failed(R, 0);
+
+  const int threads = sensitivity::resolve_threads(opt.threads, R);
+  std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
+  sensitivity::parallel_blocks(R, threads, [&](std::size_t begin, std::size_t end, int t) {
+    worker w = make_worker();
+    for (std::size_t r = begin; r < end; ++r) {
+      decode(sample.data() + r * d, opt.seed, w.cfg, res.parameters.data() + r * d);
+      const bool ok = evaluate_config(w);
+      const double* y = w.ptr[target];
+      if (!ok) {
+        failed[r] = 1;
+        if (keep_scores)
+          for (std::size_t u = 0; u < U; ++u) scores.data()[u * R + r] = nan_value;
+        if (opt.keep_replications)
+          for (std::size_t u = 0; u < U; ++u) res.ranks.data()[u * R + r] = 0;
+        continue;
+      }
+      sensitivity::rank_descending_min(y, U, w.rank.data(), w.order.data());
+      if (r < stats_rows) w.histogram.add(w.rank.data());
+      if (keep_scores)
+        for (std::size_t u = 0; u < U; ++u) scores.data()[u * R + r] = y[u];
+      if (opt.keep_replications)
+        for (std::size_t u = 0; u < U; ++u) res.ranks.data()[u * R + r] = w.rank[u];
+      switch (opt.output) {
+        case output_kind::mean_abs_rank_shift: {
+          // COINr: mean(abs(rank − nominal), na.rm = TRUE) over units.
+          std::int64_t sum = 0;
+          std::size_t n = 0;
+          for (std::size_t u = 0; u < U; ++u)
+            if (w.rank[u] > 0 && nominal_rank[u] > 0) {
+              sum += std::abs(w.rank[u] - nominal_rank[u]);
+              ++n;
+            }
+          res.output[r] = n ? static_cast<double>(sum) / static_cast<double>(n) : nan_value;
+          break;
+        }
+        case output_kind::unit_score: res.output[r] = y[out_unit]; break;
+        case output_kind::unit_rank:
+          res.output[r] = w.rank[out_unit] > 0 ? w.rank[out_unit] : nan_value;
+          break;
+      }
+    }
+    histograms[static_cast<std::size_t>(t)] = std::move(w.histogram);
+  });
+  for (std::size_t r = 0; r < R; ++r)
+    if (failed[r]) res.failed.push_back(r);
+
+  sensitivity::rank_histogram total(U);
+  for (const auto& h : histograms)
+    if (h.units() == U) total.merge(h);
+  st.rank_mean.resize(U);
+  st.rank_median.resize(U);
+  st.rank_lower.resize(U);
+  st.rank_upper.resize(U);
+  for (std::size_t u = 0; u < U; ++u) {
+    st.rank_mean[u] = total.mean(u);
+    st.rank_median[u] = total.quantile(u, 0.5);
+    st.rank_lower[u] = total.quantile(u, opt.lower_p);
+    st.rank_upper[u] = total.quantile(u, opt.upper_p);
+  }
+
+  if (opt.score_statistics) {
+    st.score_mean.assign(U, nan_value);
+    st.score_sd.assign(U, nan_value);
+    st.score_lower.assign(U, nan_value);
+    st.score_median.assign(U, nan_value);
+    st.score_upper.assign(U, nan_value);
+    sensitivity::parallel_blocks(U, opt.threads, [&](std::size_t begin, std::size_t end, int) {
+      std::vector<double> v;
+      v.reserve(stats_rows);
+      for (std::size_t u = begin; u < end; ++u) {
+        const double* row = scores.data() + u * R;
+        v.clear();
+        for (std::size_t r = 0; r < stats_rows; ++r)
+          if (row[r] == row[r]) v.push_back(row[r]);
+        const std::size_t n = v.size();
+        if (n == 0) continue;
+        double sum = 0;
+        for (double x : v) sum += x;
+        const double mean = sum / static_cast<double>(n);
+        double ss = 0;
+        for (double x : v) ss += (x - mean) * (x - mean);
+        st.score_mean[u] = mean;
+        st.score_sd[u] = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : nan_value;
+        // Type-7 quantiles by selection: the ⌊h⌋-th order statistic, then the smallest value
+        // above it.
+        auto q7 = [&v, n](double p) {
+          const double h = static_cast<double>(n - 1) * p;
+          const double fh = std::floor(h);
+          const auto lo = static_cast<std::size_t>(fh);
+          std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
+          const double x_lo = v[lo];
+          if (lo + 1 >= n || h == fh) return x_lo;
+          const double x_hi = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo + 1), v.end());
+          return x_lo + (h - fh) * (x_hi - x_lo);
+        };
+        st.score_lower[u] = q7(opt.lower_p);
+        st.score_median[u] = q7(0.5);
+        st.score_upper[u] = q7(opt.upper_p);
+      }
+    });
+  }
+  if (opt.keep_replications) res.scores = std::move(scores);
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------------
+// composite_analysis
+
+composite_analysis::composite_analysis(analysis::hierarchy h, Eigen::MatrixXd indicators,
+                                       std::vector<std::string> unit_ids,
+                                       std::vector<assumption> assumptions)
+    : impl_(std::make_unique<impl>()) {
+  impl_->tree = std::move(h);
+  impl_->U = static_cast<std::size_t>(indicators.rows());
+  if (indicators.cols() != impl_->tree.n_indicators())
+    fail("indicators", "the indicator matrix has " + std::to_string(indicators.cols()) +
+                           " columns for " + std::to_string(impl_->tree.n_indicators()) + " indicators");
+  impl_->fixed_indicators = std::move(indicators);
+  impl_->unit_ids = std::move(unit_ids);
+  impl_->assumptions = std::move(assumptions);
+  impl_->setup();
+}
+
+composite_analysis::composite_analysis(analysis::hierarchy h, data_builder builder, std::size_t units,
+                                       std::vector<std::string> unit_ids,
+                                       std::vector<assumption> assumptions)
+    : impl_(std::make_unique<impl>()) {
+  if (!builder) fail("data_builder", "the data builder is empty");
+  impl_->tree = std::move(h);
+  impl_->U = units;
+  impl_->builder = std::move(builder);
+  impl_->unit_ids = std::move(unit_ids);
+  impl_->assumptions = std::move(assumptions);
+  impl_->setup();
+}
+
+composite_analysis::~composite_analysis() = default;
+composite_analysis::composite_analysis(composite_analysis&&) noexcept = default;
+composite_analysis& composite_analysis::operator=(composite_analysis&&) noexcept = default;
+
+std::size_t composite_analysis::units() const noexcept { return impl_->U; }
+std::size_t composite_analysis::dimensions() const noexcept { return impl_->assumptions.size(); }
+const analysis::hierarchy& composite_analysis::tree() const noexcept { return impl_->tree; }
+
+Eigen::MatrixXd composite_analysis::nominal_scores() const {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(impl_->U), static_cast<Eigen::Index>(impl_->K));
+  for (std::size_t k = 0; k < impl_->K; ++k)
+    for (std::size_t u = 0; u < impl_->U; ++u)
+      out(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) = impl_->nominal_node_scores[k * impl_->U + u];
+  return out;
+}
+
+result composite_analysis::uncertainty(std::size_t replications, const options& opt) const {
+  if (replications < 1) fail("replications", "replications must be at least 1");
+  if (impl_->assumptions.empty()) fail("assumptions", "there is no uncertain assumption");
+  return impl_->run(sensitivity::random_sample(replications, impl_->assumptions.size(), opt.seed), opt,
+                    replications);
+}
+
+result composite_analysis::sensitivity(std::size_t N, const options& opt) const {
+  const std::size_t d = impl_->assumptions.size();
+  if (d < 2)
+    fail("assumptions", "a sensitivity analysis needs at least two uncertain assumptions "
+                        "(use an uncertainty analysis for one)");
+  result res = impl_->run(sensitivity::saltelli_sample(N, d, opt.seed), opt, 2 * N);
+  sensitivity::sobol_options so;
+  so.bootstrap = opt.bootstrap;
+  so.seed = opt.seed;
+  so.lower_p = opt.lower_p;
+  so.upper_p = opt.upper_p;
+  so.threads = opt.threads;
+  res.indices = sensitivity::estimate_sobol(res.output.data(), N, d, so);
+  res.has_indices = true;
+  return res;
+}
+
+result composite_analysis::run(const sensitivity::row_matrix& sample, const options& opt) const {
+  return impl_->run(sample, opt, static_cast<std::size_t>(sample.rows()));
+}
+
+}  // namespace chiso::uncertainty

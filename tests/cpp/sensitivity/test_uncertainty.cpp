@@ -1,0 +1,278 @@
+// The composite-indicator UA/SA engine on small synthetic trees.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+#include "chiso/error.hpp"
+#include "chiso/random.hpp"
+#include "chiso/uncertainty.hpp"
+
+using namespace chiso;
+namespace ua = chiso::uncertainty;
+namespace sa = chiso::sensitivity;
+
+namespace {
+analysis::hierarchy_row row(const char* code, int level, const char* parent, double weight) {
+  analysis::hierarchy_row r;
+  r.code = code;
+  r.level = level;
+  r.parent = parent;
+  r.weight = weight;
+  return r;
+}
+
+// 6 indicators → 3 pillars (level 2) → 2 sub-indices (level 3) → index (level 4).
+analysis::hierarchy small_tree() {
+  std::vector<analysis::hierarchy_row> rows = {
+      row("i1", 1, "p1", 1.0), row("i2", 1, "p1", 2.0), row("i3", 1, "p2", 1.0),
+      row("i4", 1, "p2", 1.0), row("i5", 1, "p3", 1.0), row("i6", 1, "p3", 3.0),
+      row("p1", 2, "s1", 1.0), row("p2", 2, "s1", 1.0), row("p3", 2, "s2", 1.0),
+      row("s1", 3, "idx", 2.0), row("s2", 3, "idx", 1.0), row("idx", 4, "", 1.0)};
+  return analysis::hierarchy(rows);
+}
+
+Eigen::MatrixXd small_data(std::size_t units, std::uint64_t seed = 3) {
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(units), 6);
+  random::stream s(seed, 0, 0);
+  for (Eigen::Index u = 0; u < x.rows(); ++u)
+    for (Eigen::Index c = 0; c < 6; ++c) x(u, c) = 1 + 99 * s.uniform();
+  return x;
+}
+
+// Reference aggregation of the small tree with given pillar/sub-index weights and method.
+Eigen::VectorXd reference_index(const Eigen::MatrixXd& x, const std::vector<double>& w, ua::aggregation m) {
+  auto agg = [m](std::vector<double> v, std::vector<double> wt) {
+    double a = 0, ws = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      ws += wt[k];
+      if (m == ua::aggregation::arithmetic) a += wt[k] * v[k];
+      if (m == ua::aggregation::geometric) a += wt[k] * std::log(v[k]);
+      if (m == ua::aggregation::harmonic) a += wt[k] / v[k];
+    }
+    if (m == ua::aggregation::arithmetic) return a / ws;
+    if (m == ua::aggregation::geometric) return std::exp(a / ws);
+    return ws / a;
+  };
+  Eigen::VectorXd out(x.rows());
+  for (Eigen::Index u = 0; u < x.rows(); ++u) {
+    const double p1 = agg({x(u, 0), x(u, 1)}, {w[0], w[1]});
+    const double p2 = agg({x(u, 2), x(u, 3)}, {w[2], w[3]});
+    const double p3 = agg({x(u, 4), x(u, 5)}, {w[4], w[5]});
+    const double s1 = agg({p1, p2}, {w[6], w[7]});
+    const double s2 = agg({p3}, {w[8]});
+    out(u) = agg({s1, s2}, {w[9], w[10]});
+  }
+  return out;
+}
+
+const std::vector<double> nominal_w = {1, 2, 1, 1, 1, 3, 1, 1, 1, 2, 1, 1};
+}  // namespace
+
+TEST_CASE("nominal scores follow the tree's weighted means") {
+  const auto x = small_data(20);
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.25}})});
+  const Eigen::MatrixXd nom = an.nominal_scores();
+  const Eigen::VectorXd ref = reference_index(x, nominal_w, ua::aggregation::arithmetic);
+  const auto root = an.tree().root();
+  for (Eigen::Index u = 0; u < x.rows(); ++u) CHECK(nom(u, root) == doctest::Approx(ref(u)).epsilon(1e-12));
+}
+
+TEST_CASE("zero noise leaves every replication at the nominal ranks") {
+  const auto x = small_data(15);
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.0}, {3, 0.0}})});
+  const ua::result r = an.uncertainty(200);
+  for (std::size_t u = 0; u < 15; ++u) {
+    CHECK(r.stats.rank_mean[u] == r.stats.nominal_rank[u]);
+    CHECK(r.stats.rank_lower[u] == r.stats.nominal_rank[u]);
+    CHECK(r.stats.rank_upper[u] == r.stats.nominal_rank[u]);
+    CHECK(r.stats.score_sd[u] == doctest::Approx(0.0).epsilon(1e-12));
+  }
+  for (double y : r.output) CHECK(y == 0.0);
+}
+
+TEST_CASE("noisy weights stay within U(1-f, 1+f) of nominal: replications reproduce by hand") {
+  const auto x = small_data(12);
+  ua::options opt;
+  opt.keep_replications = true;
+  opt.seed = 17;
+  const double f = 0.25;
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, f}, {3, f}})});
+  const ua::result r = an.uncertainty(50, opt);
+  // Recompute replication k by drawing the documented noise stream: key = u's 53 bits.
+  for (std::size_t k = 0; k < 50; ++k) {
+    std::vector<double> w = nominal_w;
+    const double u = r.sample(static_cast<Eigen::Index>(k), 0);
+    random::stream s(random::mix64(static_cast<std::uint64_t>(u * 0x1.0p53)) ^ opt.seed, 0, 2);
+    for (std::size_t node = 6; node < 11; ++node) w[node] *= 1 + (2 * s.uniform() - 1) * f;
+    for (std::size_t node = 6; node < 11; ++node) {
+      CHECK(w[node] >= nominal_w[node] * (1 - f));
+      CHECK(w[node] <= nominal_w[node] * (1 + f));
+    }
+    const Eigen::VectorXd ref = reference_index(x, w, ua::aggregation::arithmetic);
+    for (Eigen::Index unit = 0; unit < x.rows(); ++unit)
+      CHECK(r.scores(unit, static_cast<Eigen::Index>(k)) == doctest::Approx(ref(unit)).epsilon(1e-12));
+  }
+  // Rank statistics equal those computed from the replication matrix.
+  for (Eigen::Index unit = 0; unit < x.rows(); ++unit) {
+    std::vector<double> ranks, scores;
+    for (Eigen::Index k = 0; k < 50; ++k) {
+      ranks.push_back(r.ranks(unit, k));
+      scores.push_back(r.scores(unit, k));
+    }
+    double mean = 0;
+    for (double v : ranks) mean += v;
+    CHECK(r.stats.rank_mean[static_cast<std::size_t>(unit)] == doctest::Approx(mean / 50));
+    CHECK(r.stats.rank_median[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(ranks, 0.5)));
+    CHECK(r.stats.rank_lower[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(ranks, 0.05)));
+    CHECK(r.stats.rank_upper[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(ranks, 0.95)));
+    CHECK(r.stats.score_lower[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(scores, 0.05)));
+    CHECK(r.stats.score_median[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(scores, 0.5)));
+    CHECK(r.stats.score_upper[static_cast<std::size_t>(unit)] == doctest::Approx(sa::quantile(scores, 0.95)));
+  }
+}
+
+TEST_CASE("explicit weight sets and aggregation alternatives") {
+  const auto x = small_data(10);
+  std::vector<double> alt = nominal_w;
+  alt[9] = 1;
+  alt[10] = 5;  // sub-index weights change
+  ua::options opt;
+  opt.keep_replications = true;
+  ua::composite_analysis an(
+      small_tree(), x, {},
+      {ua::assumption::alternative_weights("weights", {nominal_w, alt}),
+       ua::assumption::aggregation_methods("agg", {ua::aggregation::arithmetic, ua::aggregation::geometric,
+                                                    ua::aggregation::harmonic})});
+  const ua::result r = an.uncertainty(40, opt);
+  std::vector<int> seen(6, 0);
+  for (Eigen::Index k = 0; k < 40; ++k) {
+    const auto ws = static_cast<std::size_t>(r.parameters(k, 0));
+    const auto m = static_cast<ua::aggregation>(static_cast<int>(r.parameters(k, 1)));
+    ++seen[ws * 3 + static_cast<std::size_t>(m)];
+    const Eigen::VectorXd ref = reference_index(x, ws == 0 ? nominal_w : alt, m);
+    for (Eigen::Index unit = 0; unit < x.rows(); ++unit) CHECK(r.scores(unit, k) == doctest::Approx(ref(unit)).epsilon(1e-12));
+  }
+  for (int c : seen) CHECK(c > 0);
+}
+
+TEST_CASE("data choices are built once per combination; ranges once per replication") {
+  const auto x = small_data(10);
+  std::atomic<int> calls{0};
+  ua::data_builder builder = [&](const std::size_t* choices, const double* values, Eigen::Ref<Eigen::MatrixXd> out) {
+    ++calls;
+    out = x;
+    if (choices && choices[0] == 1) out.col(0) *= 3;  // alternative 1 triples indicator i1
+    if (values) out.col(5) *= values[0];
+  };
+  {
+    ua::composite_analysis an(small_tree(), builder, 10, {},
+                              {ua::assumption::data_choice("choice", {"plain", "tripled"}),
+                               ua::assumption::noisy_weights("w", {{2, 0.2}})});
+    const int before = calls.load();
+    CHECK(before == 2 + 0);  // two variants cached; the nominal run uses the cache
+    ua::options opt;
+    opt.keep_replications = true;
+    const ua::result r = an.uncertainty(100, opt);
+    CHECK(calls.load() == before);
+    // The tripled alternative raises unit scores where chosen.
+    for (Eigen::Index k = 0; k < 100; ++k)
+      if (r.parameters(k, 0) == 1) CHECK(r.scores(0, k) > 0);
+  }
+  calls = 0;
+  {
+    ua::composite_analysis an(small_tree(), builder, 10, {},
+                              {ua::assumption::data_choice("choice", {"plain", "tripled"}),
+                               ua::assumption::data_range("scale", 0.5, 1.5, 1.0)});
+    const int before = calls.load();
+    ua::options opt;
+    opt.threads = 2;
+    const ua::result r = an.uncertainty(64, opt);
+    CHECK(calls.load() - before == 64);
+    for (Eigen::Index k = 0; k < 64; ++k) {
+      CHECK(r.parameters(k, 1) >= 0.5);
+      CHECK(r.parameters(k, 1) < 1.5);
+    }
+  }
+  CHECK_THROWS_AS(ua::composite_analysis(small_tree(), x, {}, {ua::assumption::data_choice("c", {"a", "b"})}),
+                  parameter_error);
+}
+
+TEST_CASE("results are bitwise identical for 1, 2 and 4 threads") {
+  const auto x = small_data(30);
+  ua::composite_analysis an(
+      small_tree(), x, {},
+      {ua::assumption::noisy_weights("w", {{2, 0.25}, {3, 0.25}}),
+       ua::assumption::aggregation_methods("agg", {ua::aggregation::arithmetic, ua::aggregation::geometric})});
+  std::vector<ua::result> runs;
+  for (int t : {1, 2, 4}) {
+    ua::options opt;
+    opt.threads = t;
+    opt.seed = 123;
+    opt.keep_replications = true;
+    opt.bootstrap = 100;
+    runs.push_back(an.sensitivity(64, opt));
+  }
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    CHECK(runs[k].output == runs[0].output);
+    CHECK(runs[k].scores == runs[0].scores);
+    CHECK(runs[k].ranks == runs[0].ranks);
+    CHECK(runs[k].stats.rank_mean == runs[0].stats.rank_mean);
+    CHECK(runs[k].stats.rank_upper == runs[0].stats.rank_upper);
+    CHECK(runs[k].stats.score_median == runs[0].stats.score_median);
+    CHECK(runs[k].indices.first == runs[0].indices.first);
+    CHECK(runs[k].indices.total_upper == runs[0].indices.total_upper);
+  }
+}
+
+TEST_CASE("SA: an assumption without effect has zero indices; failures are reported") {
+  const auto x = small_data(25);
+  ua::composite_analysis an(
+      small_tree(), x, {},
+      {ua::assumption::alternative_weights("same weights", {nominal_w, nominal_w}),
+       ua::assumption::noisy_weights("w", {{2, 0.5}, {3, 0.5}})});
+  ua::options opt;
+  opt.bootstrap = 50;
+  const ua::result r = an.sensitivity(200, opt);
+  REQUIRE(r.has_indices);
+  CHECK(r.replications == 200 * 4);
+  CHECK(r.statistics_replications == 400);
+  CHECK(r.indices.first[0] == 0.0);
+  CHECK(r.indices.total[0] == 0.0);
+  CHECK(r.indices.total[1] == doctest::Approx(1.0).epsilon(0.1));
+  CHECK(r.indices.first[1] == doctest::Approx(1.0).epsilon(0.2));
+
+  // A zero indicator value under a geometric mean fails those replications, loudly.
+  Eigen::MatrixXd z = x;
+  z(0, 0) = 0;
+  ua::composite_analysis bad(
+      small_tree(), z, {},
+      {ua::assumption::aggregation_methods("agg", {ua::aggregation::arithmetic, ua::aggregation::geometric}),
+       ua::assumption::noisy_weights("w", {{2, 0.1}})});
+  ua::options o2;
+  o2.keep_replications = true;
+  const ua::result rb = bad.uncertainty(100, o2);
+  CHECK(!rb.failed.empty());
+  for (std::size_t k : rb.failed) {
+    CHECK(rb.parameters(static_cast<Eigen::Index>(k), 0) == 1);
+    CHECK(std::isnan(rb.scores(0, static_cast<Eigen::Index>(k))));
+    CHECK(std::isnan(rb.output[k]));
+  }
+  CHECK(rb.failed.size() < 100);
+}
+
+TEST_CASE("parameter errors name the parameter") {
+  const auto x = small_data(5);
+  CHECK_THROWS_WITH_AS(ua::composite_analysis(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{7, 0.1}})}),
+                       doctest::Contains("level 7"), parameter_error);
+  CHECK_THROWS_AS(ua::composite_analysis(small_tree(), x, {"a"}, {ua::assumption::noisy_weights("w", {{2, 0.1}})}),
+                  parameter_error);
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.1}})});
+  CHECK_THROWS_WITH_AS(an.sensitivity(10), doctest::Contains("at least two"), parameter_error);
+  ua::options opt;
+  opt.target = "nope";
+  CHECK_THROWS_AS(an.uncertainty(10, opt), parameter_error);
+  opt.target = "s1";
+  CHECK_NOTHROW(an.uncertainty(10, opt));
+}
