@@ -4,11 +4,13 @@
 // inputs; prints ratio_to_stream_read = evaluation time / streaming-read time (medians).
 //
 //   bench_par_batch [units=1000000] [repeats=5]
+//   bench_par_batch --smoke          (20,000 units, 3 repeats: for CI)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <chiso/chiso.hpp>
@@ -60,8 +62,9 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long units = argc > 1 ? std::atol(argv[1]) : 1000000;
-  const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  const bool smoke = argc > 1 && std::string(argv[1]) == "--smoke";
+  const long units = smoke ? 20000 : argc > 1 ? std::atol(argv[1]) : 1000000;
+  const int repeats = smoke ? 3 : argc > 2 ? std::atoi(argv[2]) : 5;
   const chiso::plan plan(par_model());
   const long leaves = plan.leaf_count();
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what chiso needs on a fresh Debian machine (as root, or with sudo) and the Python
+# package, with its test extras, into .venv. Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for package in libeigen3-dev nlohmann-json3-dev doctest-dev; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+python_include=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+[ -f "$python_include/Python.h" ] || missing+=(python3-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  python3 -m venv .venv
+fi
+# Rebuild the package when its sources changed since the last install.
+stamp=.venv/.chiso-installed
+if [ ! -f "$stamp" ] || [ -n "$(find pyproject.toml CMakeLists.txt include src bindings python -newer "$stamp" -print -quit)" ]; then
+  echo "== building and installing chiso into .venv (C++ extension; takes a few minutes)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet ".[test]"
+  touch "$stamp"
+fi
