@@ -50,6 +50,12 @@ double quantile(std::vector<double> values, double p);
 // `order` is scratch space of `n` entries (so that a replication loop does not allocate).
 void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
                          std::uint32_t* order);
+// The same with a warm start: `order` holds a permutation of 0…n−1 on entry (for instance the
+// previous replication's order) and is left sorted by descending score. Replications that move
+// few units then cost about n comparisons (insertion sort); a start far from sorted falls back to
+// std::sort. The ranks never depend on the starting permutation.
+void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
+                              std::uint32_t* order);
 
 // ---------------------------------------------------------------------------------------------
 // Parallel replications with static partitioning.

@@ -53,6 +53,55 @@ void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
   }
 }
 
+namespace {
+// Insertion sort with a budget: a nearly sorted start finishes in about n steps; past the
+// budget std::sort finishes the job.
+template <class Less>
+void warm_sort(std::uint32_t* order, std::size_t n, Less less) {
+  std::size_t moves = 0;
+  const std::size_t budget = 8 * n + 64;
+  std::size_t k = 1;
+  for (; k < n && moves <= budget; ++k) {
+    const std::uint32_t v = order[k];
+    std::size_t j = k;
+    while (j > 0 && less(v, order[j - 1])) {
+      order[j] = order[j - 1];
+      --j;
+    }
+    moves += k - j;
+    order[j] = v;
+  }
+  if (k < n) std::sort(order, order + n, less);
+}
+}  // namespace
+
+void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
+                              std::uint32_t* order) {
+  // NaN sorts last (below −inf): key ordering "a before b" = a present and (b missing or a > b).
+  auto before = [score](std::uint32_t a, std::uint32_t b) {
+    const double sa = score[a], sb = score[b];
+    return sa == sa && (sb != sb || sa > sb);
+  };
+  bool any_missing = false;
+  for (std::size_t u = 0; u < n; ++u) any_missing |= score[u] != score[u];
+  if (!any_missing) {
+    warm_sort(order, n, [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+  } else {
+    warm_sort(order, n, before);
+  }
+  std::size_t position = 0;  // units with a score seen so far
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t u = order[i];
+    if (score[u] != score[u]) {
+      rank[u] = 0;
+      continue;
+    }
+    rank[u] = (position > 0 && score[u] == score[order[i - 1]]) ? rank[order[i - 1]]
+                                                                 : static_cast<std::int32_t>(position + 1);
+    ++position;
+  }
+}
+
 int resolve_threads(int threads, std::size_t work_items) {
   if (threads <= 0) {
     const unsigned hw = std::thread::hardware_concurrency();

@@ -124,6 +124,7 @@ struct composite_analysis::impl {
   // cache[(data_combo * agg_combos + agg_combo)]: node-major K × U scores of fixed nodes
   std::vector<std::vector<double>> cache;
   std::vector<unsigned char> cache_failed;  // a fixed aggregate of this variant failed
+  std::vector<unsigned char> cache_missing; // the variant's indicators have missing values
   std::size_t first_varying_node = 0;       // aggregates from here on are recomputed
   std::vector<double> nominal_node_scores;  // K × U node-major
 
@@ -140,6 +141,7 @@ struct composite_analysis::impl {
     std::vector<const double*> ptr;      // where node k's scores are
     Eigen::MatrixXd data;                // U × I when data is built per replication
     std::vector<double> acc, wsum;
+    bool missing = true;                 // the current data may have missing values
     std::vector<std::int32_t> rank;
     std::vector<std::uint32_t> order;
     sensitivity::rank_histogram histogram;
@@ -253,6 +255,7 @@ struct composite_analysis::impl {
     if (cached) {
       cache.resize(combos);
       cache_failed.assign(combos, 0);
+      cache_missing.assign(combos, 1);
       worker w = make_worker();
       config cfg = nominal_config();
       Eigen::MatrixXd data(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
@@ -268,6 +271,8 @@ struct composite_analysis::impl {
           slot.assign(K * U, nan_value);
           for (std::size_t i = 0; i < I; ++i)
             std::copy_n(x->col(static_cast<Eigen::Index>(i)).data(), U, slot.data() + i * U);
+          cache_missing[dc * agg_combos + ac] = x->hasNaN() ? 1 : 0;
+          w.missing = cache_missing[dc * agg_combos + ac] != 0;
           // Fixed aggregates use the nominal weights (they never vary below the lowest level).
           // A fixed node that fails fails every replication of this variant.
           for (std::size_t k = I; k < first_varying_node; ++k)
@@ -316,6 +321,7 @@ struct composite_analysis::impl {
     w.wsum.resize(U);
     w.rank.resize(U);
     w.order.resize(U);
+    std::iota(w.order.begin(), w.order.end(), 0u);  // a permutation, for the warm-started ranking
     w.histogram = sensitivity::rank_histogram(U);
     return w;
   }
@@ -397,53 +403,72 @@ struct composite_analysis::impl {
   // meets a value ≤ 0 (COINr's regeneration fails there too).
   bool aggregate_node(std::size_t k, aggregation m, const double* w, const double* base, double* out,
                       worker& wk) const {
-    double* acc = wk.acc.data();
-    double* ws = wk.wsum.data();
-    std::fill_n(acc, U, 0.0);
-    std::fill_n(ws, U, 0.0);
+    switch (m) {
+      case aggregation::arithmetic: return aggregate_node_as<aggregation::arithmetic>(k, w, base, out, wk);
+      case aggregation::geometric: return aggregate_node_as<aggregation::geometric>(k, w, base, out, wk);
+      case aggregation::harmonic: return aggregate_node_as<aggregation::harmonic>(k, w, base, out, wk);
+    }
+    return false;
+  }
+
+  // One kernel per method so that the loops over units vectorise (no aliasing, no switch).
+  template <aggregation M>
+  bool aggregate_node_as(std::size_t k, const double* w, const double* base, double* out, worker& wk) const {
+    double* __restrict acc = wk.acc.data();
+    double* __restrict ws = wk.wsum.data();
+    const std::size_t n = U;
+    std::fill_n(acc, n, 0.0);
+    std::fill_n(ws, n, 0.0);
     bool ok = true;
-    for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
-      const std::size_t child = children[c];
-      const double* x = base ? base + child * U : wk.ptr[child];
-      const double wc = w[child];
-      switch (m) {
-        case aggregation::arithmetic:
-          for (std::size_t u = 0; u < U; ++u) {
-            const bool present = x[u] == x[u];
-            acc[u] += present ? wc * x[u] : 0.0;
-            ws[u] += present ? wc : 0.0;
-          }
-          break;
-        case aggregation::geometric:
-          for (std::size_t u = 0; u < U; ++u) {
-            if (x[u] == x[u]) {
-              ok &= x[u] > 0;
-              acc[u] += wc * std::log(x[u]);
-              ws[u] += wc;
-            }
-          }
-          break;
-        case aggregation::harmonic:
-          for (std::size_t u = 0; u < U; ++u) {
-            if (x[u] == x[u]) {
-              ok &= x[u] > 0;
-              acc[u] += wc / x[u];
-              ws[u] += wc;
-            }
-          }
-          break;
+    if constexpr (M == aggregation::arithmetic) {
+      if (!wk.missing) {
+        // Complete data (the usual case): a plain weighted sum that vectorises; the same
+        // additions in the same order as the general loop below, so the same bits.
+        double total = 0;
+        for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
+          const std::size_t child = children[c];
+          const double* __restrict x = base ? base + child * U : wk.ptr[child];
+          const double wc = w[child];
+          total += wc;
+          for (std::size_t u = 0; u < n; ++u) acc[u] += wc * x[u];
+        }
+        double* __restrict o = out;
+        for (std::size_t u = 0; u < n; ++u) o[u] = acc[u] / total;
+        return total > 0 || (std::fill_n(out, n, nan_value), true);
       }
     }
-    switch (m) {
-      case aggregation::arithmetic:
-        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? acc[u] / ws[u] : nan_value;
-        break;
-      case aggregation::geometric:
-        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? std::exp(acc[u] / ws[u]) : nan_value;
-        break;
-      case aggregation::harmonic:
-        for (std::size_t u = 0; u < U; ++u) out[u] = ws[u] > 0 ? ws[u] / acc[u] : nan_value;
-        break;
+    for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
+      const std::size_t child = children[c];
+      const double* __restrict x = base ? base + child * U : wk.ptr[child];
+      const double wc = w[child];
+      if constexpr (M == aggregation::arithmetic) {
+        // Selects of values, then unconditional arithmetic: with trapping math (the default)
+        // the compiler may not speculate a conditional multiply, and this form vectorises.
+        for (std::size_t u = 0; u < n; ++u) {
+          const double v = x[u];
+          const bool present = v == v;
+          acc[u] += wc * (present ? v : 0.0);
+          ws[u] += (present ? wc : 0.0);
+        }
+      } else {
+        for (std::size_t u = 0; u < n; ++u) {
+          const double v = x[u];
+          if (v == v) {
+            ok &= v > 0;
+            acc[u] += M == aggregation::geometric ? wc * std::log(v) : wc / v;
+            ws[u] += wc;
+          }
+        }
+      }
+    }
+    double* __restrict o = out;
+    for (std::size_t u = 0; u < n; ++u) {
+      if constexpr (M == aggregation::arithmetic) {
+        const double q = acc[u] / ws[u];
+        o[u] = ws[u] > 0 ? q : nan_value;
+      }
+      if constexpr (M == aggregation::geometric) o[u] = ws[u] > 0 ? std::exp(acc[u] / ws[u]) : nan_value;
+      if constexpr (M == aggregation::harmonic) o[u] = ws[u] > 0 ? ws[u] / acc[u] : nan_value;
     }
     return ok;
   }
@@ -457,6 +482,7 @@ struct composite_analysis::impl {
       const double* base = cache[slot].data();
       for (std::size_t k = 0; k < first_varying_node; ++k) w.ptr[k] = base + k * U;
       if (cache_failed[slot]) return false;
+      w.missing = cache_missing[slot] != 0;
       first_computed = first_varying_node;
     } else {
       const Eigen::MatrixXd* x = &fixed_indicators;
@@ -465,6 +491,7 @@ struct composite_analysis::impl {
         x = &w.data;
       }
       for (std::size_t i = 0; i < I; ++i) w.ptr[i] = x->col(static_cast<Eigen::Index>(i)).data();
+      w.missing = x->hasNaN();
     }
     bool ok = true;
     for (std::size_t k = first_computed; k < K; ++k) {
@@ -500,8 +527,8 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
   if (static_cast<std::size_t>(sample.cols()) != d)
     fail("sample", "the sample has " + std::to_string(sample.cols()) + " columns for " +
                        std::to_string(d) + " assumptions");
-  if (!(opt.lower_p >= 0 && opt.upper_p <= 1 && opt.lower_p <= opt.upper_p))
-    fail("quantiles", "lower_p and upper_p must satisfy 0 <= lower_p <= upper_p <= 1");
+  if (!(opt.lower_p >= 0 && opt.lower_p <= 0.5 && opt.upper_p >= 0.5 && opt.upper_p <= 1))
+    fail("quantiles", "lower_p and upper_p must satisfy 0 <= lower_p <= 0.5 <= upper_p <= 1");
   const std::size_t target = target_node(opt);
   const std::size_t out_unit = output_unit(opt);
 
@@ -551,7 +578,7 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
           for (std::size_t u = 0; u < U; ++u) res.ranks.data()[u * R + r] = 0;
         continue;
       }
-      sensitivity::rank_descending_min(y, U, w.rank.data(), w.order.data());
+      sensitivity::rank_descending_min_warm(y, U, w.rank.data(), w.order.data());
       if (r < stats_rows) w.histogram.add(w.rank.data());
       if (keep_scores)
         for (std::size_t u = 0; u < U; ++u) scores.data()[u * R + r] = y[u];
@@ -619,20 +646,45 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
         st.score_mean[u] = mean;
         st.score_sd[u] = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : nan_value;
         // Type-7 quantiles by selection: the ⌊h⌋-th order statistic, then the smallest value
-        // above it.
-        auto q7 = [&v, n](double p) {
+        // above it. The median's partition bounds the search for the lower and upper quantiles.
+        auto weights_of = [n](double p, std::size_t& lo, double& frac) {
           const double h = static_cast<double>(n - 1) * p;
-          const double fh = std::floor(h);
-          const auto lo = static_cast<std::size_t>(fh);
-          std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
-          const double x_lo = v[lo];
-          if (lo + 1 >= n || h == fh) return x_lo;
-          const double x_hi = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo + 1), v.end());
-          return x_lo + (h - fh) * (x_hi - x_lo);
+          lo = static_cast<std::size_t>(std::floor(h));
+          frac = h - std::floor(h);
+          if (lo + 1 >= n) frac = 0;
         };
-        st.score_lower[u] = q7(opt.lower_p);
-        st.score_median[u] = q7(0.5);
-        st.score_upper[u] = q7(opt.upper_p);
+        auto at = [&v](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
+        auto min_in = [&v, &at](std::size_t from, std::size_t to) {  // [from, to)
+          return from < to ? *std::min_element(at(from), at(to)) : v[from - 1];
+        };
+        std::size_t lo_m, lo_l, lo_u;
+        double f_m, f_l, f_u;
+        weights_of(0.5, lo_m, f_m);
+        weights_of(opt.lower_p, lo_l, f_l);
+        weights_of(opt.upper_p, lo_u, f_u);
+        std::nth_element(v.begin(), at(lo_m), v.end());
+        const double x_m = v[lo_m];
+        const double x_m1 = f_m > 0 ? min_in(lo_m + 1, n) : x_m;
+        double x_l, x_l1, x_u, x_u1;
+        if (lo_l < lo_m) {
+          std::nth_element(v.begin(), at(lo_l), at(lo_m));
+          x_l = v[lo_l];
+          x_l1 = f_l > 0 ? min_in(lo_l + 1, lo_m + 1) : x_l;
+        } else {
+          x_l = x_m;
+          x_l1 = x_m1;
+        }
+        if (lo_u > lo_m) {
+          std::nth_element(at(lo_m + 1), at(lo_u), v.end());
+          x_u = v[lo_u];
+          x_u1 = f_u > 0 ? min_in(lo_u + 1, n) : x_u;
+        } else {
+          x_u = x_m;
+          x_u1 = x_m1;
+        }
+        st.score_lower[u] = x_l + f_l * (x_l1 - x_l);
+        st.score_median[u] = x_m + f_m * (x_m1 - x_m);
+        st.score_upper[u] = x_u + f_u * (x_u1 - x_u);
       }
     });
   }
