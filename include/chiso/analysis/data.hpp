@@ -1,0 +1,98 @@
+// The shape every analysis step works on: a units × indicators matrix (Eigen, column-major,
+// NaN = missing) and a `hierarchy` of indicators and aggregates built from iMeta-like rows.
+// Nodes are numbered so that one units × nodes matrix holds every score: indicators first,
+// in the order of the data columns, then aggregates bottom-up (level 2, then 3, ...), so a
+// single forward pass over the aggregates computes the tree.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "chiso/error.hpp"
+
+namespace chiso::analysis {
+
+using matrix = Eigen::MatrixXd;
+using matrix_ref = Eigen::Ref<const Eigen::MatrixXd>;
+using vector = Eigen::VectorXd;
+
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+// One row of indicator metadata (COINr's iMeta): level 1 = indicator, higher = aggregate.
+// `weight` is relative to the node's siblings (rescaled within each parent); `direction` is
+// +1 (higher is better) or -1. `parent` is empty for the root(s).
+struct hierarchy_row {
+  std::string code;
+  int level = 1;
+  std::string parent;
+  double weight = 1.0;
+  int direction = 1;
+  double target = nan;      // for distance-to-target / goalposts normalisation; NaN = none
+  std::string denominator;  // column of the denominators table to divide by; empty = none
+};
+
+struct hierarchy_node {
+  std::string code;
+  int level = 1;
+  std::ptrdiff_t parent = -1;  // node index, -1 for a root
+  double weight = 1.0;
+  int direction = 1;
+  double target = nan;
+  std::string denominator;
+  std::vector<std::ptrdiff_t> children;  // node indices, in the order of the rows
+};
+
+class hierarchy {
+ public:
+  hierarchy() = default;
+  // Validates: unique codes, parents exist and are exactly one level up, indicators have no
+  // children, aggregates have at least one, directions are ±1, weights finite and ≥ 0.
+  explicit hierarchy(const std::vector<hierarchy_row>& rows);
+
+  std::ptrdiff_t n_nodes() const noexcept { return static_cast<std::ptrdiff_t>(nodes_.size()); }
+  std::ptrdiff_t n_indicators() const noexcept { return n_indicators_; }
+  int n_levels() const noexcept { return n_levels_; }
+  const hierarchy_node& node(std::ptrdiff_t i) const { return nodes_.at(static_cast<std::size_t>(i)); }
+  const std::vector<hierarchy_node>& nodes() const noexcept { return nodes_; }
+  // Node index of `code`, or -1.
+  std::ptrdiff_t find(const std::string& code) const;
+  // Node index of `code`; throws parameter_error naming `step` if absent.
+  std::ptrdiff_t at(const std::string& code, const std::string& step) const;
+  std::vector<std::string> codes() const;
+  std::vector<std::string> indicator_codes() const;
+  std::vector<int> directions() const;  // of the indicators
+  std::vector<double> weights() const;  // of every node, as given
+  // Aggregates (node indices ≥ n_indicators) in evaluation order (bottom-up).
+  std::ptrdiff_t first_aggregate() const noexcept { return n_indicators_; }
+  // Root of the tree (the index); -1 if there are several roots.
+  std::ptrdiff_t root() const noexcept { return root_; }
+  // Indicator columns under node `i` (all levels down), in column order.
+  std::vector<std::ptrdiff_t> indicators_under(std::ptrdiff_t i) const;
+
+ private:
+  std::vector<hierarchy_node> nodes_;
+  std::ptrdiff_t n_indicators_ = 0;
+  std::ptrdiff_t root_ = -1;
+  int n_levels_ = 0;
+};
+
+// Ranks of `scores` (higher is better, rank 1 first); NaN scores get NaN.
+enum class tie_rule { min, average, max, dense, first };
+const char* to_string(tie_rule t);
+tie_rule tie_rule_from_string(const std::string& s);
+// rank of each element ascending (ascending = true: smallest gets 1) with the tie rule.
+vector rank_values(const Eigen::Ref<const vector>& x, bool ascending, tie_rule ties);
+
+namespace detail {
+// Sum and mean as R computes them (long double accumulation; mean with R's second pass), so
+// that thresholds tested on skewness and kurtosis fall the same way as in COINr.
+long double r_sum(const double* x, std::ptrdiff_t n);
+double r_mean(const double* x, std::ptrdiff_t n);
+// Non-missing values of a column.
+std::vector<double> present(const double* x, std::ptrdiff_t n);
+}  // namespace detail
+
+}  // namespace chiso::analysis

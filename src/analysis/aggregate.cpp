@@ -1,0 +1,315 @@
+#include "chiso/analysis/aggregate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace chiso::analysis {
+
+const char* to_string(aggregation a) {
+  switch (a) {
+    case aggregation::arithmetic: return "arithmetic";
+    case aggregation::geometric: return "geometric";
+    case aggregation::harmonic: return "harmonic";
+    case aggregation::minimum: return "minimum";
+    case aggregation::copeland: return "copeland";
+    case aggregation::topsis: return "topsis";
+    case aggregation::vikor: return "vikor";
+  }
+  return "?";
+}
+aggregation aggregation_from_string(const std::string& s) {
+  for (auto a : {aggregation::arithmetic, aggregation::geometric, aggregation::harmonic, aggregation::minimum,
+                 aggregation::copeland, aggregation::topsis, aggregation::vikor})
+    if (s == to_string(a)) return a;
+  throw parameter_error("analysis.aggregation", "aggregate: unknown method '" + s +
+                                                    "' (arithmetic, geometric, harmonic, minimum, copeland, topsis, vikor)");
+}
+const char* to_string(topsis_normalisation t) {
+  switch (t) {
+    case topsis_normalisation::vector: return "vector";
+    case topsis_normalisation::min_max: return "min_max";
+    case topsis_normalisation::none: return "none";
+  }
+  return "?";
+}
+topsis_normalisation topsis_normalisation_from_string(const std::string& s) {
+  for (auto t : {topsis_normalisation::vector, topsis_normalisation::min_max, topsis_normalisation::none})
+    if (s == to_string(t)) return t;
+  throw parameter_error("analysis.topsis_normalisation", "topsis: unknown normalisation '" + s + "' (vector, min_max, none)");
+}
+
+namespace {
+std::string unit_name(const std::vector<std::string>* codes, std::ptrdiff_t i) {
+  if (codes && i >= 0 && static_cast<std::size_t>(i) < codes->size()) return (*codes)[static_cast<std::size_t>(i)];
+  return "row " + std::to_string(i);
+}
+// Outranking e_ij with weights summing to `wsum` (rescaled inside).
+double outrank(const double* const* cols, const double* w, std::ptrdiff_t k, double wsum, std::ptrdiff_t i, std::ptrdiff_t j) {
+  double e = 0;
+  for (std::ptrdiff_t c = 0; c < k; ++c) {
+    const double a = cols[c][i], b = cols[c][j], wc = w[c] / wsum;
+    if (a > b) e += wc;
+    else if (a == b) e += wc / 2;
+  }
+  return e;
+}
+}  // namespace
+
+void aggregate_columns(const aggregation_spec& spec, const double* const* cols, const double* w, std::ptrdiff_t k,
+                       const int* dirs, std::ptrdiff_t n, double* out, double* scratch, double* scratch2,
+                       const std::vector<std::string>* unit_codes, const std::string& node) {
+  switch (spec.method) {
+    case aggregation::arithmetic:
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double sw = 0;
+        for (std::ptrdiff_t c = 0; c < k; ++c)
+          if (!std::isnan(cols[c][i])) sw += w[c];
+        double s = 0;  // COINr: w <- w / sum(w); sum(w * x)
+        for (std::ptrdiff_t c = 0; c < k; ++c)
+          if (!std::isnan(cols[c][i])) s += w[c] / sw * cols[c][i];
+        out[i] = sw > 0 ? s : nan;
+      }
+      return;
+    case aggregation::geometric:
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double sw = 0, s = 0;
+        for (std::ptrdiff_t c = 0; c < k; ++c) {
+          const double x = cols[c][i];
+          if (std::isnan(x)) continue;
+          if (x <= 0)
+            throw data_error("analysis.geometric_nonpositive", unit_name(unit_codes, i), node,
+                             "aggregate: the geometric mean needs positive values (a child is " + std::to_string(x) + ")");
+          sw += w[c];
+          s += w[c] * std::log(x);
+        }
+        out[i] = sw > 0 ? std::exp(s / sw) : nan;
+      }
+      return;
+    case aggregation::harmonic:
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double sw = 0, s = 0;
+        for (std::ptrdiff_t c = 0; c < k; ++c) {
+          const double x = cols[c][i];
+          if (std::isnan(x)) continue;
+          if (x == 0)
+            throw data_error("analysis.harmonic_zero", unit_name(unit_codes, i), node, "aggregate: the harmonic mean needs non-zero values");
+          sw += w[c];
+          s += w[c] / x;
+        }
+        out[i] = sw > 0 ? sw / s : nan;
+      }
+      return;
+    case aggregation::minimum:
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double m = INFINITY;
+        bool any = false;
+        for (std::ptrdiff_t c = 0; c < k; ++c)
+          if (!std::isnan(cols[c][i])) { m = std::min(m, cols[c][i]); any = true; }
+        out[i] = any ? m : nan;
+      }
+      return;
+    case aggregation::copeland: {
+      double wsum = 0;
+      for (std::ptrdiff_t c = 0; c < k; ++c) wsum += w[c];
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double s = 0;
+        for (std::ptrdiff_t j = 0; j < n; ++j) {
+          if (j == i) continue;
+          const double e = outrank(cols, w, k, wsum, i, j);
+          s += e > 0.5 ? 1 : (e < 0.5 ? -1 : 0);
+        }
+        out[i] = s;
+      }
+      return;
+    }
+    case aggregation::topsis:
+    case aggregation::vikor: {
+      double wsum = 0;
+      for (std::ptrdiff_t c = 0; c < k; ++c) wsum += w[c];
+      // scratch(i, c) = normalised, direction-adjusted value (column-major n × k)
+      for (std::ptrdiff_t c = 0; c < k; ++c) {
+        const int d = dirs ? dirs[c] : 1;
+        double mn = INFINITY, mx = -INFINITY, ss = 0;
+        for (std::ptrdiff_t i = 0; i < n; ++i) {
+          const double x = cols[c][i];
+          if (std::isnan(x)) continue;
+          mn = std::min(mn, x); mx = std::max(mx, x); ss += x * x;
+        }
+        double* r = scratch + c * n;
+        if (spec.method == aggregation::vikor) {
+          // d_ic = (f* − x)/(f* − f⁻), f* the best value, f⁻ the worst.
+          const double best = d == 1 ? mx : mn, worst = d == 1 ? mn : mx;
+          for (std::ptrdiff_t i = 0; i < n; ++i) r[i] = w[c] / wsum * (best - cols[c][i]) / (best - worst);
+          continue;
+        }
+        for (std::ptrdiff_t i = 0; i < n; ++i) {
+          const double x = cols[c][i];
+          double v = x;
+          if (spec.topsis_norm == topsis_normalisation::vector) v = x / std::sqrt(ss);
+          else if (spec.topsis_norm == topsis_normalisation::min_max) v = d == 1 ? (x - mn) / (mx - mn) : (mx - x) / (mx - mn);
+          r[i] = v * w[c] / wsum;
+        }
+      }
+      if (spec.method == aggregation::topsis) {
+        double* dp = scratch2;
+        double* dm = scratch2 + n;
+        for (std::ptrdiff_t i = 0; i < n; ++i) dp[i] = dm[i] = 0;
+        for (std::ptrdiff_t c = 0; c < k; ++c) {
+          const double* r = scratch + c * n;
+          // After min-max the cost criteria are already turned; otherwise the cost ideal is the min.
+          const bool benefit = (dirs ? dirs[c] : 1) == 1 || spec.topsis_norm == topsis_normalisation::min_max;
+          double mn = INFINITY, mx = -INFINITY;
+          for (std::ptrdiff_t i = 0; i < n; ++i)
+            if (!std::isnan(r[i])) { mn = std::min(mn, r[i]); mx = std::max(mx, r[i]); }
+          const double ideal = benefit ? mx : mn, anti = benefit ? mn : mx;
+          for (std::ptrdiff_t i = 0; i < n; ++i) {
+            dp[i] += (r[i] - ideal) * (r[i] - ideal);
+            dm[i] += (r[i] - anti) * (r[i] - anti);
+          }
+        }
+        for (std::ptrdiff_t i = 0; i < n; ++i) {
+          dp[i] = std::sqrt(dp[i]);
+          dm[i] = std::sqrt(dm[i]);
+          out[i] = dm[i] / (dp[i] + dm[i]);
+        }
+        return;
+      }
+      double* S = scratch2;
+      double* R = scratch2 + n;
+      double* Q = scratch2 + 2 * n;
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        S[i] = 0; R[i] = -INFINITY;
+        for (std::ptrdiff_t c = 0; c < k; ++c) {
+          const double v = scratch[c * n + i];
+          S[i] += v;
+          R[i] = std::isnan(v) || std::isnan(R[i]) ? nan : std::max(R[i], v);
+        }
+      }
+      double s0 = INFINITY, s1 = -INFINITY, r0 = INFINITY, r1 = -INFINITY;
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        if (std::isnan(S[i])) continue;
+        s0 = std::min(s0, S[i]); s1 = std::max(s1, S[i]); r0 = std::min(r0, R[i]); r1 = std::max(r1, R[i]);
+      }
+      const double v = spec.vikor_v;
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        Q[i] = v * (S[i] - s0) / (s1 - s0) + (1 - v) * (R[i] - r0) / (r1 - r0);
+        out[i] = 1 - Q[i];
+      }
+      return;
+    }
+  }
+}
+
+namespace {
+void check_weights(const std::vector<double>& w, std::ptrdiff_t k, const char* step) {
+  if (static_cast<std::ptrdiff_t>(w.size()) != k)
+    throw parameter_error("analysis.weights_length", std::string(step) + ": " + std::to_string(w.size()) + " weights for " +
+                                                         std::to_string(k) + " criteria");
+}
+std::vector<const double*> columns_of(const matrix_ref& x) {
+  std::vector<const double*> cols;
+  for (std::ptrdiff_t c = 0; c < x.cols(); ++c) cols.push_back(x.col(c).data());
+  return cols;
+}
+}  // namespace
+
+topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, topsis_normalisation norm) {
+  check_weights(w, x.cols(), "topsis");
+  const auto n = x.rows();
+  std::vector<double> scratch(static_cast<std::size_t>(n * x.cols())), s2(static_cast<std::size_t>(4 * n));
+  topsis_result r{vector(n), vector(n), vector(n), norm};
+  auto cols = columns_of(x);
+  aggregate_columns({aggregation::topsis, norm, 0.5}, cols.data(), w.data(), x.cols(), dirs.empty() ? nullptr : dirs.data(), n,
+                    r.closeness.data(), scratch.data(), s2.data());
+  r.d_plus = Eigen::Map<vector>(s2.data(), n);
+  r.d_minus = Eigen::Map<vector>(s2.data() + n, n);
+  return r;
+}
+
+vikor_result vikor(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, double v) {
+  check_weights(w, x.cols(), "vikor");
+  const auto n = x.rows();
+  std::vector<double> scratch(static_cast<std::size_t>(n * x.cols())), s2(static_cast<std::size_t>(4 * n));
+  vector out(n);
+  auto cols = columns_of(x);
+  aggregate_columns({aggregation::vikor, topsis_normalisation::none, v}, cols.data(), w.data(), x.cols(),
+                    dirs.empty() ? nullptr : dirs.data(), n, out.data(), scratch.data(), s2.data());
+  return {Eigen::Map<vector>(s2.data(), n), Eigen::Map<vector>(s2.data() + n, n), Eigen::Map<vector>(s2.data() + 2 * n, n), v};
+}
+
+copeland_result copeland(const matrix_ref& x, const std::vector<double>& w) {
+  check_weights(w, x.cols(), "copeland");
+  const auto n = x.rows();
+  auto cols = columns_of(x);
+  copeland_result r{vector(n), matrix::Zero(n, n)};
+  aggregate_columns({aggregation::copeland}, cols.data(), w.data(), x.cols(), nullptr, n, r.scores.data(), nullptr, nullptr);
+  double wsum = 0;
+  for (double wi : w) wsum += wi;
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    for (std::ptrdiff_t j = 0; j < n; ++j)
+      if (i != j) r.outranking(i, j) = outrank(cols.data(), w.data(), x.cols(), wsum, i, j);
+  return r;
+}
+
+aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level)
+    : n_nodes_(h.n_nodes()), n_indicators_(h.n_indicators()), codes_(h.codes()) {
+  const int agg_levels = h.n_levels() - 1;
+  if (per_level.size() != 1 && static_cast<int>(per_level.size()) != agg_levels)
+    throw parameter_error("analysis.aggregation_levels", "aggregate: give one method, or one per aggregate level (" +
+                                                             std::to_string(agg_levels) + "), not " + std::to_string(per_level.size()));
+  for (std::ptrdiff_t a = n_indicators_; a < n_nodes_; ++a) {
+    const auto& node = h.node(a);
+    children_.push_back(node.children);
+    specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
+    max_children_ = std::max<std::ptrdiff_t>(max_children_, static_cast<std::ptrdiff_t>(node.children.size()));
+  }
+}
+
+void aggregation_plan::set_node(std::ptrdiff_t node, const aggregation_spec& spec) {
+  if (node < n_indicators_ || node >= n_nodes_)
+    throw parameter_error("analysis.aggregation_node", "aggregate: node " + std::to_string(node) + " is not an aggregate");
+  specs_[static_cast<std::size_t>(node - n_indicators_)] = spec;
+}
+
+aggregation_workspace aggregation_plan::workspace(std::ptrdiff_t units) const {
+  aggregation_workspace ws;
+  ws.columns.resize(static_cast<std::size_t>(max_children_));
+  ws.weights.resize(static_cast<std::size_t>(max_children_));
+  ws.scratch.resize(static_cast<std::size_t>(units * max_children_));
+  ws.scratch2.resize(static_cast<std::size_t>(4 * units));
+  return ws;
+}
+
+void aggregation_plan::aggregate_into(const matrix_ref& x, const Eigen::Ref<const vector>& weights, aggregation_workspace& ws,
+                                      Eigen::Ref<matrix> out, const std::vector<std::string>* unit_codes) const {
+  const auto n = x.rows();
+  if (x.cols() != n_indicators_ || weights.size() != n_nodes_ || out.rows() != n || out.cols() != n_nodes_)
+    throw parameter_error("analysis.aggregate_shape", "aggregate: expected " + std::to_string(n_indicators_) + " indicator columns, " +
+                                                          std::to_string(n_nodes_) + " weights and a units × " + std::to_string(n_nodes_) +
+                                                          " output");
+  if (static_cast<std::ptrdiff_t>(ws.scratch.size()) < n * max_children_ || static_cast<std::ptrdiff_t>(ws.scratch2.size()) < 4 * n ||
+      static_cast<std::ptrdiff_t>(ws.columns.size()) < max_children_)
+    throw parameter_error("analysis.aggregate_workspace", "aggregate: the workspace was sized for fewer units");
+  out.leftCols(n_indicators_) = x;
+  for (std::size_t a = 0; a < children_.size(); ++a) {
+    const auto& ch = children_[a];
+    const auto k = static_cast<std::ptrdiff_t>(ch.size());
+    for (std::ptrdiff_t c = 0; c < k; ++c) {
+      ws.columns[static_cast<std::size_t>(c)] = out.col(ch[static_cast<std::size_t>(c)]).data();
+      ws.weights[static_cast<std::size_t>(c)] = weights[ch[static_cast<std::size_t>(c)]];
+    }
+    const auto node = n_indicators_ + static_cast<std::ptrdiff_t>(a);
+    aggregate_columns(specs_[a], ws.columns.data(), ws.weights.data(), k, nullptr, n, out.col(node).data(), ws.scratch.data(),
+                      ws.scratch2.data(), unit_codes, codes_[static_cast<std::size_t>(node)]);
+  }
+}
+
+matrix aggregation_plan::aggregate(const matrix_ref& x, const Eigen::Ref<const vector>& weights,
+                                   const std::vector<std::string>* unit_codes) const {
+  matrix out(x.rows(), n_nodes_);
+  auto ws = workspace(x.rows());
+  aggregate_into(x, weights, ws, out, unit_codes);
+  return out;
+}
+
+}  // namespace chiso::analysis

@@ -1,0 +1,170 @@
+#include "chiso/analysis/data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+namespace chiso::analysis {
+
+hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
+  if (rows.empty()) throw parameter_error("analysis.hierarchy_empty", "hierarchy: no rows");
+  std::unordered_map<std::string, const hierarchy_row*> by_code;
+  for (const auto& r : rows) {
+    if (r.code.empty()) throw parameter_error("analysis.hierarchy_code", "hierarchy: a row has an empty code");
+    if (!by_code.emplace(r.code, &r).second)
+      throw parameter_error("analysis.hierarchy_duplicate", "hierarchy: code '" + r.code + "' appears twice");
+    if (r.level < 1) throw parameter_error("analysis.hierarchy_level", "hierarchy: '" + r.code + "' has level < 1");
+    if (r.direction != 1 && r.direction != -1)
+      throw parameter_error("analysis.hierarchy_direction", "hierarchy: '" + r.code + "' has direction other than 1 or -1");
+    if (!std::isfinite(r.weight) || r.weight < 0)
+      throw parameter_error("analysis.hierarchy_weight", "hierarchy: '" + r.code + "' has a negative or non-finite weight");
+    n_levels_ = std::max(n_levels_, r.level);
+  }
+  // Order: indicators in row order, then aggregates by level, each level in row order.
+  for (int level = 1; level <= n_levels_; ++level)
+    for (const auto& r : rows)
+      if (r.level == level) {
+        hierarchy_node n;
+        n.code = r.code; n.level = r.level; n.weight = r.weight; n.direction = r.direction;
+        n.target = r.target; n.denominator = r.denominator;
+        nodes_.push_back(std::move(n));
+      }
+  n_indicators_ = std::count_if(rows.begin(), rows.end(), [](const hierarchy_row& r) { return r.level == 1; });
+  std::unordered_map<std::string, std::ptrdiff_t> index;
+  for (std::ptrdiff_t i = 0; i < n_nodes(); ++i) index[nodes_[static_cast<std::size_t>(i)].code] = i;
+  std::ptrdiff_t roots = 0;
+  for (std::ptrdiff_t i = 0; i < n_nodes(); ++i) {
+    auto& n = nodes_[static_cast<std::size_t>(i)];
+    const auto& r = *by_code.at(n.code);
+    if (r.parent.empty()) { ++roots; root_ = i; continue; }
+    auto p = index.find(r.parent);
+    if (p == index.end())
+      throw parameter_error("analysis.hierarchy_parent", "hierarchy: parent '" + r.parent + "' of '" + n.code + "' is not a code");
+    auto& pn = nodes_[static_cast<std::size_t>(p->second)];
+    if (pn.level != n.level + 1)
+      throw parameter_error("analysis.hierarchy_parent_level", "hierarchy: parent '" + r.parent + "' of '" + n.code +
+                                                                   "' is not exactly one level up");
+    n.parent = p->second;
+    pn.children.push_back(i);
+  }
+  if (roots != 1) root_ = -1;
+  for (std::ptrdiff_t i = n_indicators_; i < n_nodes(); ++i)
+    if (nodes_[static_cast<std::size_t>(i)].children.empty())
+      throw parameter_error("analysis.hierarchy_childless", "hierarchy: aggregate '" + nodes_[static_cast<std::size_t>(i)].code + "' has no children");
+  if (n_indicators_ == 0) throw parameter_error("analysis.hierarchy_no_indicators", "hierarchy: no level-1 rows");
+}
+
+std::ptrdiff_t hierarchy::find(const std::string& code) const {
+  for (std::ptrdiff_t i = 0; i < n_nodes(); ++i)
+    if (nodes_[static_cast<std::size_t>(i)].code == code) return i;
+  return -1;
+}
+
+std::ptrdiff_t hierarchy::at(const std::string& code, const std::string& step) const {
+  auto i = find(code);
+  if (i < 0) throw parameter_error("analysis.unknown_code", step + ": '" + code + "' is not a code of the hierarchy");
+  return i;
+}
+
+std::vector<std::string> hierarchy::codes() const {
+  std::vector<std::string> out;
+  for (const auto& n : nodes_) out.push_back(n.code);
+  return out;
+}
+std::vector<std::string> hierarchy::indicator_codes() const {
+  std::vector<std::string> out;
+  for (std::ptrdiff_t i = 0; i < n_indicators_; ++i) out.push_back(nodes_[static_cast<std::size_t>(i)].code);
+  return out;
+}
+std::vector<int> hierarchy::directions() const {
+  std::vector<int> out;
+  for (std::ptrdiff_t i = 0; i < n_indicators_; ++i) out.push_back(nodes_[static_cast<std::size_t>(i)].direction);
+  return out;
+}
+std::vector<double> hierarchy::weights() const {
+  std::vector<double> out;
+  for (const auto& n : nodes_) out.push_back(n.weight);
+  return out;
+}
+std::vector<std::ptrdiff_t> hierarchy::indicators_under(std::ptrdiff_t i) const {
+  std::vector<std::ptrdiff_t> out, stack{i};
+  while (!stack.empty()) {
+    auto k = stack.back();
+    stack.pop_back();
+    if (k < n_indicators_) out.push_back(k);
+    for (auto c : node(k).children) stack.push_back(c);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const char* to_string(tie_rule t) {
+  switch (t) {
+    case tie_rule::min: return "min";
+    case tie_rule::average: return "average";
+    case tie_rule::max: return "max";
+    case tie_rule::dense: return "dense";
+    case tie_rule::first: return "first";
+  }
+  return "?";
+}
+tie_rule tie_rule_from_string(const std::string& s) {
+  for (auto t : {tie_rule::min, tie_rule::average, tie_rule::max, tie_rule::dense, tie_rule::first})
+    if (s == to_string(t)) return t;
+  throw parameter_error("analysis.tie_rule", "unknown tie rule '" + s + "' (min, average, max, dense, first)");
+}
+
+vector rank_values(const Eigen::Ref<const vector>& x, bool ascending, tie_rule ties) {
+  const auto n = x.size();
+  vector r = vector::Constant(n, nan);
+  std::vector<std::ptrdiff_t> idx;
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) idx.push_back(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return ascending ? x[a] < x[b] : x[a] > x[b]; });
+  std::ptrdiff_t dense = 0;
+  for (std::size_t s = 0; s < idx.size();) {
+    std::size_t e = s;
+    while (e + 1 < idx.size() && x[idx[e + 1]] == x[idx[s]]) ++e;
+    ++dense;
+    for (std::size_t k = s; k <= e; ++k) {
+      double v = 0;
+      switch (ties) {
+        case tie_rule::min: v = static_cast<double>(s + 1); break;
+        case tie_rule::max: v = static_cast<double>(e + 1); break;
+        case tie_rule::average: v = (static_cast<double>(s + 1) + static_cast<double>(e + 1)) / 2; break;
+        case tie_rule::dense: v = static_cast<double>(dense); break;
+        case tie_rule::first: v = static_cast<double>(k + 1); break;
+      }
+      r[idx[k]] = v;
+    }
+    s = e + 1;
+  }
+  return r;
+}
+
+namespace detail {
+long double r_sum(const double* x, std::ptrdiff_t n) {
+  long double s = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+double r_mean(const double* x, std::ptrdiff_t n) {
+  long double s = r_sum(x, n) / static_cast<long double>(n);
+  if (std::isfinite(static_cast<double>(s))) {
+    long double t = 0;
+    for (std::ptrdiff_t i = 0; i < n; ++i) t += x[i] - s;
+    s += t / static_cast<long double>(n);
+  }
+  return static_cast<double>(s);
+}
+std::vector<double> present(const double* x, std::ptrdiff_t n) {
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) out.push_back(x[i]);
+  return out;
+}
+}  // namespace detail
+
+}  // namespace chiso::analysis
