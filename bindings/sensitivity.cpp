@@ -1,5 +1,261 @@
+// chiso._core.sensitivity: counter-based sampling, Sobol estimators and the composite UA/SA
+// engine. Thin: converts, releases the GIL around the runs, calls the C++ API.
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "chiso/error.hpp"
+#include "chiso/sensitivity.hpp"
+#include "chiso/uncertainty.hpp"
 #include "register.hpp"
 
+namespace py = pybind11;
+
 namespace chiso::bindings {
-void register_sensitivity(pybind11::module_& /*m*/) {}
+namespace {
+
+namespace sa = chiso::sensitivity;
+namespace ua = chiso::uncertainty;
+
+py::dict indices_to_dict(const sa::sobol_indices& s) {
+  py::dict d;
+  d["N"] = s.N;
+  d["d"] = s.d;
+  d["variance"] = s.variance;
+  d["first"] = s.first;
+  d["total"] = s.total;
+  d["bootstrap"] = s.bootstrap;
+  d["lower_p"] = s.lower_p;
+  d["upper_p"] = s.upper_p;
+  d["first_lower"] = s.first_lower;
+  d["first_upper"] = s.first_upper;
+  d["total_lower"] = s.total_lower;
+  d["total_upper"] = s.total_upper;
+  return d;
+}
+
+ua::assumption assumption_from_dict(const py::dict& a) {
+  auto get_str = [&a](const char* key, const std::string& fallback) {
+    return a.contains(key) ? py::cast<std::string>(a[key]) : fallback;
+  };
+  const std::string name = get_str("name", "");
+  const std::string type = get_str("type", "");
+  const std::size_t nominal = a.contains("nominal") ? py::cast<std::size_t>(a["nominal"]) : 0;
+  if (type == "noisy_weights") {
+    std::vector<std::pair<int, double>> noise;
+    for (auto item : py::cast<py::dict>(a["noise"]))
+      noise.emplace_back(py::cast<int>(item.first), py::cast<double>(item.second));
+    return ua::assumption::noisy_weights(name, noise);
+  }
+  if (type == "weight_sets")
+    return ua::assumption::alternative_weights(name, py::cast<std::vector<std::vector<double>>>(a["sets"]), nominal);
+  if (type == "aggregation") {
+    std::vector<ua::aggregation> methods;
+    for (auto m : py::cast<std::vector<std::string>>(a["methods"])) methods.push_back(ua::aggregation_from_string(m));
+    std::vector<int> levels;
+    if (a.contains("levels") && !a["levels"].is_none()) levels = py::cast<std::vector<int>>(a["levels"]);
+    return ua::assumption::aggregation_methods(name, methods, levels, nominal);
+  }
+  if (type == "data_choice")
+    return ua::assumption::data_choice(name, py::cast<std::vector<std::string>>(a["labels"]), nominal);
+  throw parameter_error("uncertainty.assumption_type",
+                        "assumption '" + name + "': type '" + type +
+                            "' is not noisy_weights, weight_sets, aggregation or data_choice");
+}
+
+ua::output_kind output_from_string(const std::string& s) {
+  if (s == "mean_abs_rank_shift") return ua::output_kind::mean_abs_rank_shift;
+  if (s == "unit_score") return ua::output_kind::unit_score;
+  if (s == "unit_rank") return ua::output_kind::unit_rank;
+  throw parameter_error("uncertainty.output",
+                        "output '" + s + "' is not mean_abs_rank_shift, unit_score or unit_rank");
+}
+
+py::dict result_to_dict(ua::result&& r) {
+  py::dict d;
+  d["units"] = r.units;
+  d["assumptions"] = r.assumptions;
+  d["replications"] = r.replications;
+  d["statistics_replications"] = r.statistics_replications;
+  d["lower_p"] = r.lower_p;
+  d["upper_p"] = r.upper_p;
+  const auto& s = r.stats;
+  d["nominal_score"] = s.nominal_score;
+  d["nominal_rank"] = s.nominal_rank;
+  d["rank_mean"] = s.rank_mean;
+  d["rank_median"] = s.rank_median;
+  d["rank_lower"] = s.rank_lower;
+  d["rank_upper"] = s.rank_upper;
+  d["score_mean"] = s.score_mean;
+  d["score_sd"] = s.score_sd;
+  d["score_lower"] = s.score_lower;
+  d["score_median"] = s.score_median;
+  d["score_upper"] = s.score_upper;
+  d["sample"] = std::move(r.sample);
+  d["parameters"] = std::move(r.parameters);
+  d["output"] = r.output;
+  d["failed"] = r.failed;
+  if (r.scores.size() > 0) {
+    d["scores"] = std::move(r.scores);
+    d["ranks"] = std::move(r.ranks);
+  }
+  if (r.has_indices) d["indices"] = indices_to_dict(r.indices);
+  return d;
+}
+
+ua::options options_from(std::uint64_t seed, int threads, const std::string& target, bool keep, bool score_stats,
+                         const std::string& output, const std::string& output_unit, std::size_t bootstrap,
+                         double lower_p, double upper_p) {
+  ua::options o;
+  o.seed = seed;
+  o.threads = threads;
+  o.target = target;
+  o.keep_replications = keep;
+  o.score_statistics = score_stats;
+  o.output = output_from_string(output);
+  o.output_unit = output_unit;
+  o.bootstrap = bootstrap;
+  o.lower_p = lower_p;
+  o.upper_p = upper_p;
+  return o;
+}
+
+}  // namespace
+
+void register_sensitivity(py::module_& m) {
+  py::module_ s = m.def_submodule("sensitivity", "Uncertainty and sensitivity analysis (issue 6)");
+
+  s.def("random_sample", &sa::random_sample, py::arg("N"), py::arg("d"), py::arg("seed"),
+        "N × d uniforms in [0,1); row r from the counter-based stream (seed, r).");
+  s.def("saltelli_sample", &sa::saltelli_sample, py::arg("N"), py::arg("d"), py::arg("seed"),
+        "The N(d+2) × d design [A; B; A_B^1; …; A_B^d] (COINr's SA_sample).");
+  s.def(
+      "estimate_sobol",
+      [](py::array_t<double, py::array::c_style | py::array::forcecast> y, std::size_t N, std::size_t d,
+         std::size_t bootstrap, std::uint64_t seed, double lower_p, double upper_p, int threads) {
+        if (static_cast<std::size_t>(y.size()) != N * (d + 2))
+          throw parameter_error("sensitivity.y", "y has " + std::to_string(y.size()) +
+                                                     " values; the N(d+2) design has " + std::to_string(N * (d + 2)));
+        sa::sobol_options o;
+        o.bootstrap = bootstrap;
+        o.seed = seed;
+        o.lower_p = lower_p;
+        o.upper_p = upper_p;
+        o.threads = threads;
+        const double* p = y.data();
+        sa::sobol_indices r;
+        {
+          py::gil_scoped_release release;
+          r = sa::estimate_sobol(p, N, d, o);
+        }
+        return indices_to_dict(r);
+      },
+      py::arg("y"), py::arg("N"), py::arg("d"), py::arg("bootstrap") = 0, py::arg("seed") = 0,
+      py::arg("lower_p") = 0.05, py::arg("upper_p") = 0.95, py::arg("threads") = 0,
+      "First-order (Saltelli 2010) and total (Jansen 1999) indices from outputs of the N(d+2) design.");
+  s.def(
+      "rank_descending_min",
+      [](py::array_t<double, py::array::c_style | py::array::forcecast> score) {
+        const auto n = static_cast<std::size_t>(score.size());
+        py::array_t<std::int32_t> rank(static_cast<py::ssize_t>(n));
+        std::vector<std::uint32_t> order(n);
+        sa::rank_descending_min(score.data(), n, rank.mutable_data(), order.data());
+        return rank;
+      },
+      py::arg("score"), "R's rank(-score, ties = 'min'); NaN gets 0 (not ranked).");
+  s.def(
+      "quantile", [](std::vector<double> v, double p) { return sa::quantile(std::move(v), p); }, py::arg("values"),
+      py::arg("p"), "R's type-7 quantile, NaN dropped.");
+
+  py::class_<ua::composite_analysis>(s, "CompositeAnalysis")
+      .def(py::init([](const std::vector<py::dict>& rows, py::object data, std::vector<std::string> units,
+                       const std::vector<py::dict>& assumptions) {
+             std::vector<analysis::hierarchy_row> hr;
+             for (const auto& r : rows) {
+               analysis::hierarchy_row h;
+               h.code = py::cast<std::string>(r["code"]);
+               h.level = py::cast<int>(r["level"]);
+               h.parent = r.contains("parent") && !r["parent"].is_none() ? py::cast<std::string>(r["parent"]) : "";
+               h.weight = r.contains("weight") ? py::cast<double>(r["weight"]) : 1.0;
+               hr.push_back(h);
+             }
+             std::vector<ua::assumption> as;
+             for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
+             analysis::hierarchy tree(hr);
+             if (py::isinstance<py::list>(data) || py::isinstance<py::tuple>(data)) {
+               // Data variants for the data_choice assumptions, in mixed-radix order (the first
+               // data_choice varies fastest).
+               auto variants = std::make_shared<std::vector<Eigen::MatrixXd>>(
+                   py::cast<std::vector<Eigen::MatrixXd>>(data));
+               std::vector<std::size_t> radix;
+               for (const auto& a : as)
+                 if (a.type == ua::assumption::kind::data_choice) radix.push_back(a.alternatives());
+               std::size_t combos = 1;
+               for (auto r : radix) combos *= r;
+               if (variants->size() != combos)
+                 throw parameter_error("uncertainty.data_variants",
+                                       "data has " + std::to_string(variants->size()) +
+                                           " variants; the data_choice assumptions make " + std::to_string(combos));
+               if (variants->empty()) throw parameter_error("uncertainty.data_variants", "no data");
+               const auto rows_n = static_cast<std::size_t>((*variants)[0].rows());
+               ua::data_builder b = [variants, radix](const std::size_t* choices, const double*,
+                                                      Eigen::Ref<Eigen::MatrixXd> out) {
+                 std::size_t combo = 0, scale = 1;
+                 for (std::size_t k = 0; k < radix.size(); ++k) {
+                   combo += choices[k] * scale;
+                   scale *= radix[k];
+                 }
+                 const Eigen::MatrixXd& v = (*variants)[combo];
+                 if (v.rows() != out.rows() || v.cols() != out.cols())
+                   throw parameter_error("uncertainty.data_variants", "data variants differ in shape");
+                 out = v;
+               };
+               return ua::composite_analysis(std::move(tree), std::move(b), rows_n, std::move(units), std::move(as));
+             }
+             return ua::composite_analysis(std::move(tree), py::cast<Eigen::MatrixXd>(data), std::move(units),
+                                           std::move(as));
+           }),
+           py::arg("hierarchy"), py::arg("data"), py::arg("units"), py::arg("assumptions"))
+      .def_property_readonly("units", &ua::composite_analysis::units)
+      .def_property_readonly("dimensions", &ua::composite_analysis::dimensions)
+      .def_property_readonly("codes", [](const ua::composite_analysis& c) { return c.tree().codes(); })
+      .def("nominal_scores", &ua::composite_analysis::nominal_scores)
+      .def(
+          "uncertainty",
+          [](const ua::composite_analysis& c, std::size_t replications, std::uint64_t seed, int threads,
+             const std::string& target, bool keep, bool score_stats, const std::string& output,
+             const std::string& output_unit, double lower_p, double upper_p) {
+            const ua::options o =
+                options_from(seed, threads, target, keep, score_stats, output, output_unit, 0, lower_p, upper_p);
+            ua::result r;
+            {
+              py::gil_scoped_release release;
+              r = c.uncertainty(replications, o);
+            }
+            return result_to_dict(std::move(r));
+          },
+          py::arg("replications"), py::arg("seed") = 1, py::arg("threads") = 0, py::arg("target") = "",
+          py::arg("keep_replications") = false, py::arg("score_statistics") = true,
+          py::arg("output") = "mean_abs_rank_shift", py::arg("output_unit") = "", py::arg("lower_p") = 0.05,
+          py::arg("upper_p") = 0.95)
+      .def(
+          "sensitivity",
+          [](const ua::composite_analysis& c, std::size_t N, std::uint64_t seed, int threads,
+             const std::string& target, bool keep, bool score_stats, const std::string& output,
+             const std::string& output_unit, std::size_t bootstrap, double lower_p, double upper_p) {
+            const ua::options o = options_from(seed, threads, target, keep, score_stats, output, output_unit,
+                                               bootstrap, lower_p, upper_p);
+            ua::result r;
+            {
+              py::gil_scoped_release release;
+              r = c.sensitivity(N, o);
+            }
+            return result_to_dict(std::move(r));
+          },
+          py::arg("N"), py::arg("seed") = 1, py::arg("threads") = 0, py::arg("target") = "",
+          py::arg("keep_replications") = false, py::arg("score_statistics") = true,
+          py::arg("output") = "mean_abs_rank_shift", py::arg("output_unit") = "", py::arg("bootstrap") = 0,
+          py::arg("lower_p") = 0.05, py::arg("upper_p") = 0.95);
+}
+
 }  // namespace chiso::bindings

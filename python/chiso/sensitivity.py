@@ -1,0 +1,321 @@
+"""Uncertainty and sensitivity analysis of composite indicators, and Sobol indices in general.
+
+The C++ engine (``chiso._core.sensitivity``) runs the replications on every core with the GIL
+released; results are a pure function of the seed (identical on every run and for any thread
+count). This module adds DataFrames and plots::
+
+    from chiso import sensitivity as sa
+    an = sa.CompositeAnalysis(imeta, normalised, [sa.noisy_weights("Weights", {2: 0.25, 3: 0.25})])
+    res = an.uncertainty(100_000, seed=1)
+    res.rank_stats            # Nominal, Mean, Median, Q5, Q95 rank per unit (COINr's RankStats)
+    sa.plot_uncertainty(res)
+
+Methods and references: docs/sensitivity.md (Saltelli et al. 2010; Jansen 1999).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+_s = _core.sensitivity
+
+__all__ = [
+    "CompositeAnalysis",
+    "AnalysisResult",
+    "noisy_weights",
+    "weight_sets",
+    "aggregation",
+    "data_choice",
+    "saltelli_sample",
+    "random_sample",
+    "sobol_indices",
+    "analyse_function",
+    "rank_descending",
+    "plot_uncertainty",
+    "plot_sensitivity",
+]
+
+
+# ------------------------------------------------------------------------------------------------
+# Assumptions
+
+
+def noisy_weights(name: str, noise: Mapping[int, float]) -> Dict[str, Any]:
+    """Every weight at each given level times U(1 − f, 1 + f) (COINr's ``get_noisy_weights``).
+
+    ``noise`` maps a level (2 = the weights of the pillars, …) to its noise factor f."""
+    return {"name": name, "type": "noisy_weights", "noise": {int(k): float(v) for k, v in noise.items()}}
+
+
+def weight_sets(name: str, sets: Sequence[Sequence[float]], nominal: int = 0) -> Dict[str, Any]:
+    """Explicit alternative weight sets, one weight per node (in ``CompositeAnalysis.codes`` order)."""
+    return {"name": name, "type": "weight_sets", "sets": [list(map(float, s)) for s in sets], "nominal": nominal}
+
+
+def aggregation(name: str, methods: Sequence[str], levels: Optional[Sequence[int]] = None,
+                nominal: int = 0) -> Dict[str, Any]:
+    """Alternative aggregation methods (``arithmetic``, ``geometric``, ``harmonic``; COINr's
+    ``a_amean``… accepted) for the given aggregate levels (default: all)."""
+    return {"name": name, "type": "aggregation", "methods": list(methods),
+            "levels": None if levels is None else list(levels), "nominal": nominal}
+
+
+def data_choice(name: str, labels: Sequence[str], nominal: int = 0) -> Dict[str, Any]:
+    """A discrete choice upstream of aggregation (winmax, normalisation, imputation…). The data for
+    each combination of choices is given to ``CompositeAnalysis`` as ``data_variants``."""
+    return {"name": name, "type": "data_choice", "labels": [str(x) for x in labels], "nominal": nominal}
+
+
+# ------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class AnalysisResult:
+    """Result of an uncertainty or sensitivity analysis; every table is a DataFrame."""
+
+    raw: Dict[str, Any] = field(repr=False)
+
+    @property
+    def units(self) -> List[str]:
+        return list(self.raw["units"])
+
+    @property
+    def rank_stats(self) -> pd.DataFrame:
+        """COINr's RankStats: nominal rank, mean, median and the 5%/95% quantiles (type 7)."""
+        r = self.raw
+        return pd.DataFrame({
+            "Nominal": np.asarray(r["nominal_rank"]),
+            "Mean": r["rank_mean"], "Median": r["rank_median"],
+            "Q5": r["rank_lower"], "Q95": r["rank_upper"],
+        }, index=pd.Index(self.units, name="uCode"))
+
+    @property
+    def score_stats(self) -> pd.DataFrame:
+        """The score distribution per unit: nominal, mean, sd, 5%, median, 95%."""
+        r = self.raw
+        return pd.DataFrame({
+            "Nominal": r["nominal_score"], "Mean": r["score_mean"], "SD": r["score_sd"],
+            "Q5": r["score_lower"], "Median": r["score_median"], "Q95": r["score_upper"],
+        }, index=pd.Index(self.units, name="uCode"))
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Units × replications (only with ``keep_replications=True``)."""
+        return self._matrix("scores")
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Units × replications ranks (only with ``keep_replications=True``)."""
+        return self._matrix("ranks")
+
+    def _matrix(self, key: str) -> pd.DataFrame:
+        if key not in self.raw:
+            raise ValueError(f"{key} were not kept: run with keep_replications=True")
+        m = self.raw[key]
+        return pd.DataFrame(m, index=pd.Index(self.units, name="uCode"),
+                            columns=[f"r_{k + 1}" for k in range(m.shape[1])])
+
+    @property
+    def parameters(self) -> pd.DataFrame:
+        """The parameter each replication used (alternative index, or the noise key u)."""
+        return pd.DataFrame(self.raw["parameters"], columns=self.raw["assumptions"])
+
+    @property
+    def output(self) -> np.ndarray:
+        """Per replication: the SA output (mean |rank − nominal rank| unless chosen otherwise)."""
+        return np.asarray(self.raw["output"])
+
+    @property
+    def failed(self) -> List[int]:
+        """Replications that failed (geometric/harmonic mean of a value ≤ 0); never dropped silently."""
+        return list(self.raw["failed"])
+
+    @property
+    def sensitivity(self) -> pd.DataFrame:
+        """Si, STi and their bootstrap quantiles per assumption (COINr's Sensitivity table)."""
+        if "indices" not in self.raw:
+            raise ValueError("no sensitivity indices: this was an uncertainty analysis")
+        return _indices_frame(self.raw["indices"], self.raw["assumptions"])
+
+
+def _indices_frame(ind: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame:
+    df = pd.DataFrame({"Si": ind["first"], "STi": ind["total"]}, index=pd.Index(list(names), name="Variable"))
+    if ind["bootstrap"]:
+        df["Si_q5"], df["Si_q95"] = ind["first_lower"], ind["first_upper"]
+        df["STi_q5"], df["STi_q95"] = ind["total_lower"], ind["total_upper"]
+    return df
+
+
+# ------------------------------------------------------------------------------------------------
+# The analysis
+
+
+def _hierarchy_rows(hierarchy: Any) -> List[Dict[str, Any]]:
+    if isinstance(hierarchy, pd.DataFrame):
+        cols = {c.lower(): c for c in hierarchy.columns}
+        code = cols.get("icode", cols.get("code"))
+        if code is None or "level" not in cols:
+            raise ValueError("hierarchy needs columns iCode (or code), Level, Parent and Weight")
+        df = hierarchy
+        if "type" in cols:
+            df = df[df[cols["type"]].isin(["Indicator", "Aggregate"])]
+        rows = []
+        for _, r in df.iterrows():
+            parent = r[cols["parent"]] if "parent" in cols else None
+            rows.append({
+                "code": str(r[code]), "level": int(r[cols["level"]]),
+                "parent": None if parent is None or pd.isna(parent) else str(parent),
+                "weight": float(r[cols["weight"]]) if "weight" in cols else 1.0,
+            })
+        return rows
+    return [dict(r) for r in hierarchy]
+
+
+class CompositeAnalysis:
+    """Uncertainty/sensitivity analysis of a composite indicator.
+
+    hierarchy: iMeta-like DataFrame (iCode, Level, Parent, Weight) or a list of dicts
+        (code, level, parent, weight). Level 1 rows are the indicators.
+    data: the normalised units × indicators table (DataFrame with units as index and indicator
+        codes as columns, or an array in indicator order), or — with ``data_choice`` assumptions —
+        a list of such tables, one per combination of choices, the first choice varying fastest.
+    assumptions: from ``noisy_weights``, ``weight_sets``, ``aggregation``, ``data_choice``.
+    """
+
+    def __init__(self, hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, Any]],
+                 units: Optional[Sequence[str]] = None) -> None:
+        rows = _hierarchy_rows(hierarchy)
+        indicators = [r["code"] for r in rows if r["level"] == 1]
+        variants = data if isinstance(data, (list, tuple)) else [data]
+        mats = []
+        for v in variants:
+            if isinstance(v, pd.DataFrame):
+                if units is None:
+                    units = [str(u) for u in v.index]
+                v = v[indicators]
+            mats.append(np.asarray(v, dtype=float))
+        if units is None:
+            units = [str(k + 1) for k in range(mats[0].shape[0])]
+        self.units = list(units)
+        self.assumptions = list(assumptions)
+        payload: Any = mats if isinstance(data, (list, tuple)) else mats[0]
+        self._core = _s.CompositeAnalysis(rows, payload, self.units, [dict(a) for a in assumptions])
+        self.codes: List[str] = list(self._core.codes)
+
+    def nominal_scores(self) -> pd.DataFrame:
+        """Scores of every node (units × nodes) under the nominal assumptions."""
+        return pd.DataFrame(self._core.nominal_scores(), index=pd.Index(self.units, name="uCode"), columns=self.codes)
+
+    def uncertainty(self, replications: int, seed: int = 1, threads: int = 0, target: str = "",
+                    keep_replications: bool = False, score_statistics: bool = True,
+                    lower_p: float = 0.05, upper_p: float = 0.95) -> AnalysisResult:
+        """Monte Carlo UA with ``replications`` random draws of every assumption."""
+        return AnalysisResult(self._core.uncertainty(
+            replications, seed=seed, threads=threads, target=target, keep_replications=keep_replications,
+            score_statistics=score_statistics, lower_p=lower_p, upper_p=upper_p))
+
+    def sensitivity(self, N: int, seed: int = 1, threads: int = 0, target: str = "",
+                    output: str = "mean_abs_rank_shift", unit: str = "", bootstrap: int = 1000,
+                    keep_replications: bool = False, lower_p: float = 0.05,
+                    upper_p: float = 0.95) -> AnalysisResult:
+        """Variance-based SA with the N(d+2) design. ``output``: ``mean_abs_rank_shift`` (COINr's),
+        ``unit_score`` or ``unit_rank`` (of ``unit``)."""
+        return AnalysisResult(self._core.sensitivity(
+            N, seed=seed, threads=threads, target=target, keep_replications=keep_replications,
+            output=output, output_unit=unit, bootstrap=bootstrap, lower_p=lower_p, upper_p=upper_p))
+
+
+# ------------------------------------------------------------------------------------------------
+# Generic Sobol analysis
+
+
+def saltelli_sample(N: int, d: int, seed: int = 1) -> np.ndarray:
+    """The N(d+2) × d design [A; B; A_B^1…A_B^d] of uniforms in [0, 1)."""
+    return np.asarray(_s.saltelli_sample(N, d, seed))
+
+
+def random_sample(N: int, d: int, seed: int = 1) -> np.ndarray:
+    """N × d uniforms in [0, 1) from the counter-based generator."""
+    return np.asarray(_s.random_sample(N, d, seed))
+
+
+def sobol_indices(y: Any, N: int, d: int, bootstrap: int = 0, seed: int = 1, names: Optional[Sequence[str]] = None,
+                  lower_p: float = 0.05, upper_p: float = 0.95) -> pd.DataFrame:
+    """Si (Saltelli 2010) and STi (Jansen 1999) from the outputs of ``saltelli_sample(N, d)``."""
+    ind = _s.estimate_sobol(np.ascontiguousarray(y, dtype=float), N, d, bootstrap=bootstrap, seed=seed,
+                            lower_p=lower_p, upper_p=upper_p)
+    return _indices_frame(ind, names or [f"V{k + 1}" for k in range(d)])
+
+
+def analyse_function(f: Callable[[np.ndarray], np.ndarray], d: int, N: int, seed: int = 1, bootstrap: int = 0,
+                     names: Optional[Sequence[str]] = None) -> pd.DataFrame:
+    """Sobol indices of a vectorised function of d uniforms (``f(X)`` with X of shape (n, d))."""
+    X = saltelli_sample(N, d, seed)
+    return sobol_indices(np.asarray(f(X), dtype=float), N, d, bootstrap=bootstrap, seed=seed, names=names)
+
+
+def rank_descending(scores: Any) -> np.ndarray:
+    """R's ``rank(-x, ties = "min")``; NaN → 0 (not ranked)."""
+    return np.asarray(_s.rank_descending_min(np.asarray(scores, dtype=float)))
+
+
+# ------------------------------------------------------------------------------------------------
+# Plots (matplotlib imported lazily)
+
+
+def plot_uncertainty(result: AnalysisResult, ax: Any = None, order_by: str = "nominal",
+                     units: Optional[Sequence[str]] = None, color: str = "#83af70") -> Any:
+    """Rank uncertainty: units sorted by nominal (or median) rank, the median rank as a dot and
+    the 5–95% interval as a line (COINr's ``plot_uncertainty``). Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    rs = result.rank_stats
+    if units is not None:
+        rs = rs.loc[list(units)]
+    key = {"nominal": "Nominal", "median": "Median"}.get(order_by)
+    if key is None:
+        raise ValueError("order_by must be 'nominal' or 'median'")
+    rs = rs.sort_values([key, "Median"])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.18 * len(rs)), 4.0))
+    x = np.arange(len(rs))
+    ax.vlines(x, rs["Q5"], rs["Q95"], color="grey", linewidth=2, label="5–95%")
+    ax.plot(x, rs["Median"], "o", color=color, label="median")
+    ax.plot(x, rs["Nominal"], "_", color="black", markersize=8, label="nominal")
+    ax.set_xticks(x)
+    ax.set_xticklabels(rs.index, rotation=90, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_ylabel("rank")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax
+
+
+def plot_sensitivity(result: Union[AnalysisResult, pd.DataFrame], ax: Any = None) -> Any:
+    """Sensitivity indices: bars of Si and STi per assumption with bootstrap 5–95% intervals.
+    Returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    df = result.sensitivity if isinstance(result, AnalysisResult) else result
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(df)), 3.5))
+    x = np.arange(len(df))
+    width = 0.38
+    for offset, col, colour in ((-width / 2, "Si", "#4c72b0"), (width / 2, "STi", "#dd8452")):
+        err = None
+        if f"{col}_q5" in df:
+            lo = np.clip(df[col] - df[f"{col}_q5"], 0, None)
+            hi = np.clip(df[f"{col}_q95"] - df[col], 0, None)
+            err = np.vstack([lo, hi])
+        ax.bar(x + offset, df[col], width, yerr=err, capsize=3, color=colour, label=col)
+    ax.set_xticks(x)
+    ax.set_xticklabels(df.index)
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_ylabel("sensitivity index")
+    ax.legend(frameon=False)
+    return ax
