@@ -1,0 +1,183 @@
+#include "chiso/analysis/weights.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+
+#include "chiso/analysis/correlation.hpp"
+
+namespace chiso::analysis {
+
+vector equal_weights(std::ptrdiff_t n) {
+  if (n <= 0) throw parameter_error("analysis.weights_empty", "equal weights: need at least one criterion");
+  return vector::Constant(n, 1.0 / static_cast<double>(n));
+}
+
+const char* to_string(ahp_method m) {
+  switch (m) {
+    case ahp_method::eigenvector: return "eigenvector";
+    case ahp_method::power_iteration: return "power_iteration";
+    case ahp_method::geometric_mean: return "geometric_mean";
+  }
+  return "?";
+}
+ahp_method ahp_method_from_string(const std::string& s) {
+  for (auto m : {ahp_method::eigenvector, ahp_method::power_iteration, ahp_method::geometric_mean})
+    if (s == to_string(m)) return m;
+  throw parameter_error("analysis.ahp_method", "ahp: unknown method '" + s + "' (eigenvector, power_iteration, geometric_mean)");
+}
+
+const std::vector<double>& saaty_random_index() {
+  static const std::vector<double> ri = {0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
+  return ri;
+}
+
+ahp_result ahp(const matrix_ref& a, const ahp_options& o) {
+  const auto n = a.rows();
+  if (n == 0 || a.cols() != n) throw parameter_error("analysis.ahp_shape", "ahp: the pairwise matrix must be square and non-empty");
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      const std::string cell = "(" + std::to_string(i + 1) + ", " + std::to_string(j + 1) + ")";
+      if (!(a(i, j) > 0) || !std::isfinite(a(i, j)))
+        throw parameter_error("analysis.ahp_positive", "ahp: entry " + cell + " must be positive and finite");
+      if (std::abs(a(i, j) * a(j, i) - 1) > o.reciprocal_tolerance)
+        throw parameter_error("analysis.ahp_reciprocal", "ahp: entry " + cell + " is not the reciprocal of its mirror");
+    }
+  ahp_result r;
+  r.method = o.method;
+  const auto& ri = o.random_index.empty() ? saaty_random_index() : o.random_index;
+  r.random_index_name = o.random_index.empty() ? "saaty" : o.random_index_name;
+  if (static_cast<std::ptrdiff_t>(ri.size()) < n)
+    throw parameter_error("analysis.ahp_ri", "ahp: the random index table has no entry for n = " + std::to_string(n));
+  vector w(n);
+  if (o.method == ahp_method::eigenvector) {
+    Eigen::EigenSolver<matrix> es(a);
+    std::ptrdiff_t best = 0;
+    for (std::ptrdiff_t k = 1; k < n; ++k)
+      if (es.eigenvalues()[k].real() > es.eigenvalues()[best].real()) best = k;
+    r.lambda_max = es.eigenvalues()[best].real();
+    w = es.eigenvectors().col(best).real();
+  } else if (o.method == ahp_method::power_iteration) {
+    w = vector::Constant(n, 1.0 / static_cast<double>(n));
+    for (int it = 0; it < 10000; ++it) {
+      vector next = a * w;
+      next /= next.sum();
+      const double change = (next - w).cwiseAbs().maxCoeff();
+      w = next;
+      if (change < 1e-14) break;
+    }
+  } else {
+    for (std::ptrdiff_t i = 0; i < n; ++i) w[i] = std::exp(a.row(i).array().log().mean());
+  }
+  w /= w.sum();
+  if (o.method != ahp_method::eigenvector) r.lambda_max = ((a * w).array() / w.array()).mean();
+  r.weights = w;
+  r.ci = n > 2 ? (r.lambda_max - static_cast<double>(n)) / static_cast<double>(n - 1) : 0.0;
+  r.ri = ri[static_cast<std::size_t>(n - 1)];
+  r.cr = r.ri > 0 ? r.ci / r.ri : 0.0;
+  r.consistent = r.cr <= o.max_cr;
+  if (!r.consistent) {
+    r.warning = "ahp: consistency ratio " + std::to_string(r.cr) + " exceeds " + std::to_string(o.max_cr) +
+                " (random index '" + r.random_index_name + "'); revise the comparisons";
+    if (o.on_inconsistent == inconsistency_policy::error) throw parameter_error("analysis.ahp_inconsistent", r.warning);
+  }
+  return r;
+}
+
+namespace {
+void require_complete(const matrix_ref& x, const char* step) {
+  if (x.rows() < 2 || x.cols() < 1) throw parameter_error("analysis.weights_shape", std::string(step) + ": need at least 2 rows and 1 column");
+  if (x.hasNaN()) throw data_error("analysis.weights_missing", "", "", std::string(step) + ": the decision matrix has missing values (impute first)");
+}
+}  // namespace
+
+vector entropy_weights(const matrix_ref& x) {
+  require_complete(x, "entropy weights");
+  const auto m = x.rows();
+  vector d(x.cols());
+  for (std::ptrdiff_t j = 0; j < x.cols(); ++j) {
+    if ((x.col(j).array() < 0).any()) throw data_error("analysis.entropy_negative", "", "column " + std::to_string(j), "entropy weights: values must be ≥ 0");
+    const double s = x.col(j).sum();
+    double e = 0;
+    for (std::ptrdiff_t i = 0; i < m; ++i) {
+      const double p = x(i, j) / s;
+      if (p > 0) e -= p * std::log(p);
+    }
+    d[j] = 1 - e / std::log(static_cast<double>(m));
+  }
+  return d / d.sum();
+}
+
+vector critic_weights(const matrix_ref& x, const std::vector<int>& dirs) {
+  require_complete(x, "CRITIC weights");
+  if (!dirs.empty() && static_cast<std::ptrdiff_t>(dirs.size()) != x.cols())
+    throw parameter_error("analysis.critic_directions", "CRITIC weights: one direction per criterion");
+  matrix r(x.rows(), x.cols());
+  for (std::ptrdiff_t j = 0; j < x.cols(); ++j) {
+    const double mn = x.col(j).minCoeff(), mx = x.col(j).maxCoeff();
+    const bool cost = !dirs.empty() && dirs[static_cast<std::size_t>(j)] == -1;
+    if (cost) r.col(j) = ((mx - x.col(j).array()) / (mx - mn)).matrix();
+    else r.col(j) = ((x.col(j).array() - mn) / (mx - mn)).matrix();
+  }
+  const matrix rho = correlation_matrix(r, correlation_method::pearson);
+  vector c(x.cols());
+  for (std::ptrdiff_t j = 0; j < x.cols(); ++j) {
+    const double mu = r.col(j).mean();
+    const double sd = std::sqrt((r.col(j).array() - mu).square().sum() / static_cast<double>(x.rows() - 1));
+    c[j] = sd * (1 - rho.row(j).array()).sum();
+  }
+  return c / c.sum();
+}
+
+pca_result pca_weights(const matrix_ref& x) {
+  std::vector<std::ptrdiff_t> rows;
+  for (std::ptrdiff_t i = 0; i < x.rows(); ++i)
+    if (!x.row(i).hasNaN()) rows.push_back(i);
+  if (rows.size() < 2) throw data_error("analysis.pca_rows", "", "", "PCA weights: fewer than 2 complete rows");
+  matrix c(static_cast<std::ptrdiff_t>(rows.size()), x.cols());
+  for (std::size_t k = 0; k < rows.size(); ++k) c.row(static_cast<std::ptrdiff_t>(k)) = x.row(rows[k]);
+  const matrix rho = correlation_matrix(c, correlation_method::pearson);
+  Eigen::SelfAdjointEigenSolver<matrix> es(rho);
+  const auto k = x.cols() - 1;  // eigenvalues ascending
+  pca_result r;
+  r.loadings = es.eigenvectors().col(k);
+  if (r.loadings.sum() < 0) r.loadings = -r.loadings;
+  r.variance_share = es.eigenvalues()[k] / es.eigenvalues().sum();
+  r.rows_used = static_cast<std::ptrdiff_t>(rows.size());
+  return r;
+}
+
+vector local_weights(const hierarchy& h, const Eigen::Ref<const vector>& w) {
+  if (w.size() != h.n_nodes())
+    throw parameter_error("analysis.weights_length", "weights: " + std::to_string(w.size()) + " weights for " + std::to_string(h.n_nodes()) + " nodes");
+  vector out = vector::Ones(h.n_nodes());
+  for (std::ptrdiff_t p = h.first_aggregate(); p < h.n_nodes(); ++p) {
+    double s = 0;
+    for (auto c : h.node(p).children) s += w[c];
+    if (!(s > 0)) throw parameter_error("analysis.weights_zero", "weights: the children of '" + h.node(p).code + "' have zero total weight");
+    for (auto c : h.node(p).children) out[c] = w[c] / s;
+  }
+  return out;
+}
+
+vector effective_weights(const hierarchy& h, const Eigen::Ref<const vector>& w) {
+  const vector local = local_weights(h, w);
+  vector out(h.n_nodes());
+  for (std::ptrdiff_t i = h.n_nodes() - 1; i >= 0; --i) {  // parents come after children
+    const auto p = h.node(i).parent;
+    out[i] = p < 0 ? 1.0 : local[i] * out[p];
+  }
+  return out;
+}
+
+vector with_children_weights(const hierarchy& h, const Eigen::Ref<const vector>& w, std::ptrdiff_t node,
+                             const Eigen::Ref<const vector>& cw) {
+  const auto& ch = h.node(node).children;
+  if (static_cast<std::ptrdiff_t>(ch.size()) != cw.size())
+    throw parameter_error("analysis.weights_children", "weights: '" + h.node(node).code + "' has " + std::to_string(ch.size()) +
+                                                           " children, " + std::to_string(cw.size()) + " weights given");
+  vector out = w;
+  for (std::size_t k = 0; k < ch.size(); ++k) out[ch[k]] = cw[static_cast<std::ptrdiff_t>(k)];
+  return out;
+}
+
+}  // namespace chiso::analysis
