@@ -10,6 +10,7 @@
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/rounding.hpp"
+#include "kernels/leaf_kernels.hpp"
 
 namespace chiso {
 
@@ -59,6 +60,98 @@ bool is_mean_type(const node& n) { return !n.is_leaf() && n.combine != aggregate
 
 std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
 
+namespace kn = detail::kernels;
+
+// The kernel parameters of a leaf; false when its rule has more tiers or values than a kernel
+// holds inline (then the scalar path scores it).
+bool make_params(const node& leaf, kn::leaf_params& q) {
+  const rule& r = *leaf.rule;
+  q.max = leaf.max;
+  q.top = rate_scale(r.unit);
+  const bool higher = r.dir == direction::higher_is_better;
+  switch (r.kind) {
+    case rule_kind::points:
+      if (r.step) {
+        q.rule = kn::kind::points_step;
+        q.step = *r.step;
+      } else if (!r.values.empty()) {
+        q.rule = kn::kind::points_values;
+        if (r.values.size() > static_cast<std::size_t>(kn::max_small)) return false;
+        q.count = static_cast<int>(r.values.size());
+        std::copy(r.values.begin(), r.values.end(), q.bound);
+      } else {
+        q.rule = kn::kind::points_range;
+      }
+      return true;
+    case rule_kind::yes_no:
+      q.rule = kn::kind::yes_no;
+      return true;
+    case rule_kind::tiers:
+      q.rule = higher ? kn::kind::tiers_higher : kn::kind::tiers_lower;
+      if (r.tiers.size() > static_cast<std::size_t>(kn::max_small)) return false;
+      q.count = static_cast<int>(r.tiers.size());
+      for (std::size_t t = 0; t < r.tiers.size(); ++t) {
+        // An exclusive bound becomes the next double inwards: v > 0.9 is v ≥ nextafter(0.9, +∞).
+        const tier& level = r.tiers[t];
+        q.bound[t] = level.exclusive ? std::nextafter(level.bound, higher ? INFINITY : -INFINITY) : level.bound;
+        q.points[t] = level.points;
+      }
+      return true;
+    case rule_kind::linear:
+      q.rule = higher ? kn::kind::linear_higher : kn::kind::linear_lower;
+      q.lower = r.lower;
+      q.upper = r.upper;
+      q.width = r.upper - r.lower;
+      return true;
+    case rule_kind::proportional:
+      q.rule = higher ? kn::kind::proportional_higher : kn::kind::proportional_lower;
+      q.accept_any = r.clamp ? 1.0 : 0.0;
+      return true;
+    case rule_kind::deduction:
+    case rule_kind::bonus:
+      q.rule = kn::kind::adjustment;
+      q.sign = r.kind == rule_kind::bonus ? 1.0 : -1.0;
+      q.per = r.per;
+      q.cap = r.cap;
+      return true;
+  }
+  return false;
+}
+
+// Rules too large for the kernels, one unit at a time with the scalar definitions of rule.hpp.
+void score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
+  for (std::ptrdiff_t u = 0; u < b.n; ++u) {
+    const double v = b.x[u];
+    const bool here = b.here[u] != 0.0, present = !std::isnan(v);
+    const bool valid = present && std::isfinite(v) && !check_leaf_input(*leaf.rule, leaf.max, v);
+    if (here && (present ? !valid : b.missing_is_trouble != 0.0)) b.trouble[u] += 1.0;
+    const double achieved = here && valid ? leaf_points(*leaf.rule, leaf.max, v) : 0.0;
+    const double possible = here && (present || b.keep_max_if_missing != 0.0) ? leaf.max : 0.0;
+    b.P[u] = b.add_to ? b.P[u] + achieved : achieved;
+    b.M[u] = b.add_to ? b.M[u] + possible : possible;
+  }
+}
+
+}  // namespace
+
+namespace detail::kernels_generic {
+void run_leaf_kernel(const kn::leaf_block& b, const kn::leaf_params& q);
+}
+#if defined(CHISO_HAVE_AVX2_KERNELS)
+namespace detail::kernels_avx2 {
+void run_leaf_kernel(const kn::leaf_block& b, const kn::leaf_params& q);
+}
+#endif
+
+namespace {
+// The widest kernels this processor runs; results are the same with either.
+kn::leaf_kernel best_leaf_kernel() {
+#if defined(CHISO_HAVE_AVX2_KERNELS)
+  if (__builtin_cpu_supports("avx2")) return detail::kernels_avx2::run_leaf_kernel;
+#endif
+  return detail::kernels_generic::run_leaf_kernel;
+}
+const kn::leaf_kernel leaf_kernel = best_leaf_kernel();
 }  // namespace
 
 struct plan::leaf_step {
@@ -67,6 +160,8 @@ struct plan::leaf_step {
   bool snap;
   bool needs_score;  // its parent is a mean-type node, which combines scores
   std::ptrdiff_t sum_parent;  // plan position of its parent when that is a `sum` node, else -1
+  kn::leaf_params params;
+  bool vectorised;  // params hold the rule; else the scalar path scores it
 };
 
 struct plan::inner_step {
@@ -107,9 +202,10 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
       snap[i] = leaf_points_are_hundredths(n);
       const std::ptrdiff_t parent = model_.parent_of(i);
       const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]);
-      leaves_.push_back(std::make_shared<const leaf_step>(
-          leaf_step{&n, static_cast<std::ptrdiff_t>(k), snap[i], parent_is_mean(i),
-                    sum_parent ? position[static_cast<std::size_t>(parent)] : -1}));
+      leaf_step step{&n, static_cast<std::ptrdiff_t>(k), snap[i], parent_is_mean(i),
+                     sum_parent ? position[static_cast<std::size_t>(parent)] : -1, {}, false};
+      step.vectorised = make_params(n, step.params);
+      leaves_.push_back(std::make_shared<const leaf_step>(step));
       continue;
     }
     inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i)};
@@ -140,208 +236,6 @@ std::ptrdiff_t plan::leaf_column(std::string_view id) const {
 }
 
 namespace {
-
-// Leaf kernels. One loop per leaf and block computes the points, the max and whether an input is
-// out of range, with flags held as 0.0 or 1.0 and one selection per statement: the form the
-// compiler vectorises. `here` holds 1.0 where the criterion applies; `trouble` becomes non-zero
-// where an input broke its rule, or is missing where that is an error.
-inline double clamp01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
-inline double flag(bool b) { return b ? 1.0 : 0.0; }
-
-struct leaf_block {
-  const double* __restrict x;
-  const double* __restrict here;
-  std::ptrdiff_t n;
-  double max;
-  double keep_max_if_missing;  // missing: zero
-  double missing_is_trouble;   // missing: error
-  double* __restrict P;
-  double* __restrict M;
-  double* __restrict trouble;
-  bool add_to;  // P and M are the parent's: add to them
-};
-
-template <bool Add, class Score>
-void score_leaf_into(const leaf_block& b, Score score) {
-  const double max = b.max, keep = b.keep_max_if_missing, missing_is_trouble = b.missing_is_trouble;
-  for (std::ptrdiff_t u = 0; u < b.n; ++u) {
-    const double v = b.x[u];
-    const double here = b.here[u];
-    const double present = flag(v == v);
-    const double finite = flag(std::fabs(v) <= DBL_MAX);
-    double points = 0.0, valid = 0.0;
-    score(v, points, valid);
-    const double scored = here * present;
-    b.trouble[u] += scored * (1.0 - valid * finite) + here * (1.0 - present) * missing_is_trouble;
-    const double achieved = scored != 0.0 ? points : 0.0;
-    const double possible = here * (present + keep - present * keep) * max;
-    if (Add) {
-      b.P[u] += achieved;
-      b.M[u] += possible;
-    } else {
-      b.P[u] = achieved;
-      b.M[u] = possible;
-    }
-  }
-}
-
-// `score(v, points, valid)` gives the rule's points for v and 1.0 when v is a valid input.
-// With `add_to` set, points and max are added to those arrays (the sum parent's) instead.
-template <class Score>
-void score_leaf(const leaf_block& b, Score score) {
-  if (b.add_to) {
-    score_leaf_into<true>(b, score);
-  } else {
-    score_leaf_into<false>(b, score);
-  }
-}
-
-// Tiers with a count known at compile time unroll into straight-line selections.
-template <int N>
-void score_tiers(const leaf_block& b, const rule& r) {
-  // An exclusive bound becomes the next double inwards, so every tier compares the same way:
-  // v > 0.9 is v ≥ nextafter(0.9, +∞).
-  const bool higher = r.dir == direction::higher_is_better;
-  double bound[N], points[N];
-  for (int t = 0; t < N; ++t) {
-    const tier& level = r.tiers[static_cast<std::size_t>(t)];
-    bound[t] = level.exclusive ? std::nextafter(level.bound, higher ? INFINITY : -INFINITY) : level.bound;
-    points[t] = level.points;
-  }
-  const double top = rate_scale(r.unit);
-  // The first matching tier wins: from the last tier to the first, each match overwrites.
-  if (higher)
-    score_leaf(b, [&](double v, double& p, double& valid) {
-      p = 0.0;
-      for (int t = N - 1; t >= 0; --t) p = v >= bound[t] ? points[t] : p;
-      valid = flag(v >= 0.0) * flag(v <= top);
-    });
-  else
-    score_leaf(b, [&](double v, double& p, double& valid) {
-      p = 0.0;
-      for (int t = N - 1; t >= 0; --t) p = v <= bound[t] ? points[t] : p;
-      valid = flag(v >= 0.0) * flag(v <= top);
-    });
-}
-
-template <int N>
-void score_values(const leaf_block& b, const rule& r) {
-  double allowed[N];
-  for (int k = 0; k < N; ++k) allowed[k] = r.values[static_cast<std::size_t>(k)];
-  score_leaf(b, [&](double v, double& p, double& valid) {
-    p = v;
-    valid = 0.0;
-    for (int k = 0; k < N; ++k) valid = std::fabs(v - allowed[k]) <= step_tolerance ? 1.0 : valid;
-  });
-}
-
-template <template <int> class Kernel>
-bool dispatch_small(int count, const leaf_block& b, const rule& r);
-
-template <int N>
-struct tiers_kernel {
-  static void run(const leaf_block& b, const rule& r) { score_tiers<N>(b, r); }
-};
-template <int N>
-struct values_kernel {
-  static void run(const leaf_block& b, const rule& r) { score_values<N>(b, r); }
-};
-
-template <template <int> class Kernel>
-bool dispatch_small(int count, const leaf_block& b, const rule& r) {
-  switch (count) {
-    case 1: Kernel<1>::run(b, r); return true;
-    case 2: Kernel<2>::run(b, r); return true;
-    case 3: Kernel<3>::run(b, r); return true;
-    case 4: Kernel<4>::run(b, r); return true;
-    case 5: Kernel<5>::run(b, r); return true;
-    case 6: Kernel<6>::run(b, r); return true;
-    case 7: Kernel<7>::run(b, r); return true;
-    case 8: Kernel<8>::run(b, r); return true;
-    default: return false;
-  }
-}
-
-void score_leaf_block(const leaf_block& b, const rule& r) {
-  const double max = b.max;
-  switch (r.kind) {
-    case rule_kind::points:
-      if (r.step) {
-        const double step = *r.step;
-        score_leaf(b, [max, step](double v, double& p, double& valid) {
-          const double steps = v / step;
-          const double off = std::fabs(steps - round_whole(steps));
-          p = v;
-          valid = flag(v >= 0.0) * flag(v <= max) * flag(off <= step_tolerance * (steps > 1.0 ? steps : 1.0));
-        });
-      } else if (!r.values.empty()) {
-        if (!dispatch_small<values_kernel>(static_cast<int>(r.values.size()), b, r))
-          score_leaf(b, [&r](double v, double& p, double& valid) {
-            p = v;
-            valid = 0.0;
-            for (double allowed : r.values) valid = std::fabs(v - allowed) <= step_tolerance ? 1.0 : valid;
-          });
-      } else {
-        score_leaf(b, [max](double v, double& p, double& valid) {
-          p = v;
-          valid = flag(v >= 0.0) * flag(v <= max);
-        });
-      }
-      break;
-    case rule_kind::yes_no:
-      score_leaf(b, [max](double v, double& p, double& valid) {
-        p = v == 1.0 ? max : 0.0;
-        valid = flag(v == 0.0) + flag(v == 1.0);
-      });
-      break;
-    case rule_kind::tiers:
-      if (!dispatch_small<tiers_kernel>(static_cast<int>(r.tiers.size()), b, r))
-        score_leaf(b, [&r, max](double v, double& p, double& valid) {
-          p = leaf_points(r, max, v);
-          valid = flag(v >= 0.0) * flag(v <= rate_scale(r.unit));
-        });
-      break;
-    case rule_kind::linear: {
-      const double lower = r.lower, upper = r.upper, width = r.upper - r.lower;
-      if (r.dir == direction::higher_is_better)
-        score_leaf(b, [=](double v, double& p, double& valid) {
-          p = max * clamp01((v - lower) / width);
-          valid = 1.0;
-        });
-      else
-        score_leaf(b, [=](double v, double& p, double& valid) {
-          p = max * clamp01((upper - v) / width);
-          valid = 1.0;
-        });
-      break;
-    }
-    case rule_kind::proportional: {
-      const double top = rate_scale(r.unit);
-      const double accept_all = flag(r.clamp);
-      const bool higher = r.dir == direction::higher_is_better;
-      score_leaf(b, [=](double v, double& p, double& valid) {
-        const double rate = clamp01(v / top);
-        p = max * (higher ? rate : 1.0 - rate);
-        const double in_range = flag(v >= 0.0) * flag(v <= top);
-        valid = in_range + accept_all - in_range * accept_all;
-      });
-      break;
-    }
-    case rule_kind::deduction:
-    case rule_kind::bonus: {
-      const double sign = r.kind == rule_kind::bonus ? 1.0 : -1.0;
-      const double per = r.per, cap = r.cap;
-      score_leaf(b, [=](double v, double& p, double& valid) {
-        const double total = per * v;
-        p = sign * (total < cap ? total : cap) + 0.0;  // + 0.0: no deduction is 0, not −0
-        // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
-        const double whole = flag(v >= 4503599627370496.0) + flag(v == round_whole(v));
-        valid = flag(v >= 0.0) * flag(whole != 0.0);
-      });
-      break;
-    }
-  }
-}
 
 struct workspace {
   std::vector<double> points, max, score, input, trouble;
@@ -431,9 +325,13 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
       const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
       double* P = ws.P(target);
       double* M = ws.M(target);
-      score_leaf_block({x, ws.here.data(), n, source.max, flag(info.missing == missing_policy::zero),
-                        flag(info.missing == missing_policy::error), P, M, ws.trouble.data(), add_to_parent},
-                       *source.rule);
+      const kn::leaf_block block{x, ws.here.data(), n, info.missing == missing_policy::zero ? 1.0 : 0.0,
+                                 info.missing == missing_policy::error ? 1.0 : 0.0, P, M, ws.trouble.data(),
+                                 add_to_parent};
+      if (leaf.vectorised)
+        leaf_kernel(block, leaf.params);
+      else
+        score_leaf_scalar(block, source);
       if (leaf.needs_score) {
         double* S = ws.S(leaf.position);
         for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
@@ -533,7 +431,8 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
     for (std::ptrdiff_t u = 0; u < n; ++u) {
       const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
       double index = score * info.scale;
-      if (info.clamp) index = std::fmin(std::fmax(index, 0.0), info.scale);
+      // A NaN index (nothing applies) stays NaN: it is not clamped to 0.
+      if (info.clamp && !std::isnan(index)) index = std::fmin(std::fmax(index, 0.0), info.scale);
       out.raw_index[u0 + u] = index;
       out.index[u0 + u] = round_decimal(index, info.rounding_digits, info.rounding);
     }
@@ -544,15 +443,15 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   const matrix_view<double>& values = units.values;
   const std::ptrdiff_t rows = values.rows;
   if (values.empty() && rows > 0) throw data_error("data.shape", "", "", "no input values were given");
-  const std::ptrdiff_t needed_columns =
-      units.columns ? (leaf_count() == 0 ? 0 : *std::max_element(units.columns, units.columns + leaf_count()) + 1)
-                    : leaf_count();
   if (!units.columns && values.cols != leaf_count())
     throw data_error("data.shape", "", "",
                      "inputs have " + std::to_string(values.cols) + " columns, the model has " +
                          std::to_string(leaf_count()) + " leaves");
-  if (units.columns && needed_columns > values.cols)
-    throw data_error("data.shape", "", "", "a leaf's column is beyond the " + std::to_string(values.cols) + " input columns");
+  for (std::ptrdiff_t j = 0; units.columns && j < leaf_count(); ++j)
+    if (units.columns[j] < 0 || units.columns[j] >= values.cols)
+      throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
+                       "its input column " + std::to_string(units.columns[j]) + " is outside the " +
+                           std::to_string(values.cols) + " input columns");
   if (!units.applicable.empty() && (units.applicable.rows != rows || units.applicable.cols != values.cols))
     throw data_error("data.shape", "", "",
                      "the applicability mask is " + std::to_string(units.applicable.rows) + " × " +

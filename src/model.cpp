@@ -138,6 +138,20 @@ namespace {
 
 bool is_mean_type(aggregate a) { return a != aggregate::sum; }
 
+// Names come from files and from code; a model is saved as UTF-8 JSON, so they must be UTF-8.
+bool valid_utf8(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
+    i += length;
+  }
+  return true;
+}
+
 class validator {
  public:
   validator(const model_limits& limits) : limits_(limits) {}
@@ -146,6 +160,9 @@ class validator {
     if (info.format != "chiso-model/1")
       fail("model.format", "/format", "expected \"chiso-model/1\", got \"" + info.format + "\"");
     if (info.id.empty()) fail("model.id", "/id", "expected a non-empty model id");
+    for (const auto& [field, text] : {std::pair<const char*, const std::string*>{"id", &info.id}, {"name", &info.name},
+                                      {"description", &info.description}})
+      if (!valid_utf8(*text)) fail("model.utf8", std::string("/") + field, "text is not valid UTF-8");
     if (!std::isfinite(info.scale) || info.scale <= 0)
       fail("model.scale", "/scale", "expected a finite number > 0");
     if (info.rounding_digits < 0 || info.rounding_digits > 12)
@@ -168,12 +185,15 @@ class validator {
     if (++count_ > limits_.max_nodes)
       fail("model.size", path, "more than " + std::to_string(limits_.max_nodes) + " nodes");
     if (n.id.empty()) fail("model.id", path + "/id", "expected a non-empty node id");
+    for (const auto& [field, text] : {std::pair<const char*, const std::string*>{"id", &n.id}, {"name", &n.name},
+                                      {"description", &n.description}})
+      if (!valid_utf8(*text)) fail("model.utf8", path + "/" + field, "text is not valid UTF-8");
     if (auto [first, fresh] = ids_.emplace(n.id, path); !fresh)
       fail("model.duplicate_id", path + "/id",
            "duplicate node id \"" + n.id + "\" (first used at " + first->second + ")");
     if (!std::isfinite(n.weight) || n.weight < 0)
       fail("model.weight", path + "/weight", "expected a finite weight ≥ 0, got " + format_number(n.weight));
-    if (parent && parent->combine == aggregate::sum && n.weight_given && n.weight != 1.0)
+    if (parent && parent->combine == aggregate::sum && n.weight != 1.0)
       fail("model.weight_ignored", path + "/weight",
            "a child of a `sum` node is not weighted; weight " + format_number(n.weight) +
                " would be ignored (remove it, or make the parent a mean)");
@@ -252,7 +272,7 @@ class validator {
                      to_string(r.unit) + "), got " + format_number(t.bound));
           if (!(t.points >= 0 && t.points <= n.max))
             fail("model.tiers", tier_path + "/points",
-                 "tier points must lie in [0, max = " + format_number(n.max) + "], got " +
+                 "tier points must lie between 0 and the leaf's max = " + format_number(n.max) + ", got " +
                      format_number(t.points));
           if (i > 0) {
             const double before = r.tiers[i - 1].bound;

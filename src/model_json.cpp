@@ -298,7 +298,7 @@ json node_json(const node& n) {
   json out = {{"id", n.id}, {"name", n.name}};
   if (!n.description.empty()) out["description"] = n.description;
   if (!n.meta.is_null()) out["meta"] = n.meta;
-  if (n.weight_given) out["weight"] = n.weight;
+  if (n.weight_given || n.weight != 1.0) out["weight"] = n.weight;
   if (n.is_leaf()) {
     if (!is_adjustment(n.rule->kind)) out["max"] = n.max;
     out["source"] = to_string(n.source);

@@ -57,6 +57,18 @@ void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
 void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
                               std::uint32_t* order);
 
+// Mean, standard deviation (n − 1) and three type-7 quantiles of the non-NaN values of x[0, n),
+// exactly (no approximation), in about three linear passes: values are counted into buckets of
+// equal width between their minimum and maximum, the buckets holding the wanted order statistics
+// are located from the cumulative counts, and only their values are selected among. `scratch` is
+// reused between calls. NaN results when there is no value (sd: fewer than two).
+struct distribution_summary {
+  std::size_t count = 0;
+  double mean, sd, lower, median, upper;
+};
+distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
+                               std::vector<double>& scratch);
+
 // ---------------------------------------------------------------------------------------------
 // Parallel replications with static partitioning.
 //

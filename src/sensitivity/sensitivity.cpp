@@ -34,6 +34,90 @@ double quantile(std::vector<double> values, double p) {
   return quantile_sorted(values.data(), values.size(), p);
 }
 
+distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
+                               std::vector<double>& scratch) {
+  distribution_summary out;
+  out.mean = out.sd = out.lower = out.median = out.upper = nan_value;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double v = x[k];
+    if (v != v) continue;
+    ++count;
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  out.count = count;
+  if (count == 0) return out;
+  out.mean = sum / static_cast<double>(count);
+  if (!(hi > lo) || !std::isfinite(hi - lo)) {  // constant (or infinite range): no buckets
+    double ss = 0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (x[k] == x[k]) ss += (x[k] - out.mean) * (x[k] - out.mean);
+    out.sd = count > 1 ? std::sqrt(ss / static_cast<double>(count - 1)) : nan_value;
+    scratch.clear();
+    for (std::size_t k = 0; k < n; ++k)
+      if (x[k] == x[k]) scratch.push_back(x[k]);
+    std::sort(scratch.begin(), scratch.end());
+    out.lower = quantile_sorted(scratch.data(), count, lower_p);
+    out.median = quantile_sorted(scratch.data(), count, 0.5);
+    out.upper = quantile_sorted(scratch.data(), count, upper_p);
+    return out;
+  }
+  // Bucket b(v) = ⌊(v − lo) · scale⌋ is non-decreasing in v, so order statistics fall in
+  // buckets in order.
+  constexpr std::size_t buckets = 2048;
+  const double scale = static_cast<double>(buckets) / (hi - lo);
+  auto bucket_of = [lo, scale](double v) {
+    const auto b = static_cast<std::size_t>((v - lo) * scale);
+    return b < buckets ? b : buckets - 1;
+  };
+  std::vector<std::uint32_t> counts(buckets, 0);
+  double ss = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double v = x[k];
+    if (v != v) continue;
+    ++counts[bucket_of(v)];
+    ss += (v - out.mean) * (v - out.mean);
+  }
+  out.sd = count > 1 ? std::sqrt(ss / static_cast<double>(count - 1)) : nan_value;
+
+  // The order statistics needed: ⌊h⌋ and ⌊h⌋ + 1 for each probability.
+  const double probs[3] = {lower_p, 0.5, upper_p};
+  std::size_t wanted[6];
+  double frac[3];
+  for (int q = 0; q < 3; ++q) {
+    const double h = static_cast<double>(count - 1) * probs[q];
+    const auto f = static_cast<std::size_t>(std::floor(h));
+    wanted[2 * q] = std::min(f, count - 1);
+    wanted[2 * q + 1] = std::min(f + 1, count - 1);
+    frac[q] = h - std::floor(h);
+  }
+  // Bucket and first order statistic of each wanted index.
+  std::vector<std::size_t> first(buckets + 1, 0);
+  for (std::size_t b = 0; b < buckets; ++b) first[b + 1] = first[b] + counts[b];
+  double value[6];
+  std::size_t done_bucket = buckets;  // bucket whose values are in scratch, sorted
+  for (int w = 0; w < 6; ++w) {
+    const std::size_t k = wanted[w];
+    const std::size_t b = static_cast<std::size_t>(
+        std::upper_bound(first.begin() + 1, first.end(), k) - (first.begin() + 1));
+    if (b != done_bucket) {
+      scratch.clear();
+      for (std::size_t i = 0; i < n; ++i)
+        if (x[i] == x[i] && bucket_of(x[i]) == b) scratch.push_back(x[i]);
+      std::sort(scratch.begin(), scratch.end());
+      done_bucket = b;
+    }
+    value[w] = scratch[k - first[b]];
+  }
+  out.lower = value[0] + frac[0] * (value[1] - value[0]);
+  out.median = value[2] + frac[1] * (value[3] - value[2]);
+  out.upper = value[4] + frac[2] * (value[5] - value[4]);
+  return out;
+}
+
 void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
                          std::uint32_t* order) {
   std::size_t ranked = 0;

@@ -553,6 +553,12 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
     sensitivity::rank_descending_min(st.nominal_score.data(), U, st.nominal_rank.data(), order.data());
   }
   const std::int32_t* nominal_rank = st.nominal_rank.data();
+  std::vector<std::uint32_t> nominal_order(U);
+  std::iota(nominal_order.begin(), nominal_order.end(), 0u);
+  {
+    std::vector<std::int32_t> scratch_rank(U);
+    sensitivity::rank_descending_min_warm(st.nominal_score.data(), U, scratch_rank.data(), nominal_order.data());
+  }
 
   const bool keep_scores = opt.keep_replications || opt.score_statistics;
   // units × replications, row-major: one unit's scores are contiguous (quantiles per unit), and
@@ -578,6 +584,8 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
           for (std::size_t u = 0; u < U; ++u) res.ranks.data()[u * R + r] = 0;
         continue;
       }
+      // Start from the nominal order: replications perturb it, so few units move.
+      std::copy(nominal_order.begin(), nominal_order.end(), w.order.begin());
       sensitivity::rank_descending_min_warm(y, U, w.rank.data(), w.order.data());
       if (r < stats_rows) w.histogram.add(w.rank.data());
       if (keep_scores)
@@ -629,62 +637,14 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
     st.score_median.assign(U, nan_value);
     st.score_upper.assign(U, nan_value);
     sensitivity::parallel_blocks(U, opt.threads, [&](std::size_t begin, std::size_t end, int) {
-      std::vector<double> v;
-      v.reserve(stats_rows);
+      std::vector<double> scratch;
       for (std::size_t u = begin; u < end; ++u) {
-        const double* row = scores.data() + u * R;
-        v.clear();
-        for (std::size_t r = 0; r < stats_rows; ++r)
-          if (row[r] == row[r]) v.push_back(row[r]);
-        const std::size_t n = v.size();
-        if (n == 0) continue;
-        double sum = 0;
-        for (double x : v) sum += x;
-        const double mean = sum / static_cast<double>(n);
-        double ss = 0;
-        for (double x : v) ss += (x - mean) * (x - mean);
-        st.score_mean[u] = mean;
-        st.score_sd[u] = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : nan_value;
-        // Type-7 quantiles by selection: the ⌊h⌋-th order statistic, then the smallest value
-        // above it. The median's partition bounds the search for the lower and upper quantiles.
-        auto weights_of = [n](double p, std::size_t& lo, double& frac) {
-          const double h = static_cast<double>(n - 1) * p;
-          lo = static_cast<std::size_t>(std::floor(h));
-          frac = h - std::floor(h);
-          if (lo + 1 >= n) frac = 0;
-        };
-        auto at = [&v](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
-        auto min_in = [&v, &at](std::size_t from, std::size_t to) {  // [from, to)
-          return from < to ? *std::min_element(at(from), at(to)) : v[from - 1];
-        };
-        std::size_t lo_m, lo_l, lo_u;
-        double f_m, f_l, f_u;
-        weights_of(0.5, lo_m, f_m);
-        weights_of(opt.lower_p, lo_l, f_l);
-        weights_of(opt.upper_p, lo_u, f_u);
-        std::nth_element(v.begin(), at(lo_m), v.end());
-        const double x_m = v[lo_m];
-        const double x_m1 = f_m > 0 ? min_in(lo_m + 1, n) : x_m;
-        double x_l, x_l1, x_u, x_u1;
-        if (lo_l < lo_m) {
-          std::nth_element(v.begin(), at(lo_l), at(lo_m));
-          x_l = v[lo_l];
-          x_l1 = f_l > 0 ? min_in(lo_l + 1, lo_m + 1) : x_l;
-        } else {
-          x_l = x_m;
-          x_l1 = x_m1;
-        }
-        if (lo_u > lo_m) {
-          std::nth_element(at(lo_m + 1), at(lo_u), v.end());
-          x_u = v[lo_u];
-          x_u1 = f_u > 0 ? min_in(lo_u + 1, n) : x_u;
-        } else {
-          x_u = x_m;
-          x_u1 = x_m1;
-        }
-        st.score_lower[u] = x_l + f_l * (x_l1 - x_l);
-        st.score_median[u] = x_m + f_m * (x_m1 - x_m);
-        st.score_upper[u] = x_u + f_u * (x_u1 - x_u);
+        const auto d = sensitivity::summarise(scores.data() + u * R, stats_rows, opt.lower_p, opt.upper_p, scratch);
+        st.score_mean[u] = d.mean;
+        st.score_sd[u] = d.sd;
+        st.score_lower[u] = d.lower;
+        st.score_median[u] = d.median;
+        st.score_upper[u] = d.upper;
       }
     });
   }
