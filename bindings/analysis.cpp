@@ -1,5 +1,194 @@
+// chiso._core.analysis: the composite-indicator toolkit. Converts and calls; no logic here.
+// Specs travel as JSON strings (the same JSON the C++ pipeline saves), results as dicts of numpy
+// arrays; python/chiso/analysis.py turns them into pandas objects.
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include <chiso/analysis.hpp>
+
 #include "register.hpp"
 
+namespace py = pybind11;
+using namespace chiso::analysis;
+
 namespace chiso::bindings {
-void register_analysis(pybind11::module_& /*m*/) {}
+namespace {
+
+py::dict result_dict(const pipeline_result& r) {
+  py::dict d;
+  d["units"] = r.units;
+  d["nodes"] = r.nodes;
+  d["unit_rows"] = r.unit_rows;
+  d["normalised"] = r.normalised;
+  d["scores"] = r.scores;
+  d["index"] = r.index;
+  d["ranks"] = r.ranks;
+  d["log"] = r.log.dump();
+  if (r.denominated) d["denominated"] = r.denominated->data;
+  if (r.imputed) {
+    d["imputed"] = r.imputed->data;
+    py::list cells;
+    for (const auto& c : r.imputed->imputed) cells.append(py::make_tuple(c.unit, c.indicator, c.value));
+    d["imputed_cells"] = cells;
+  }
+  if (r.screened) {
+    py::list removed;
+    for (const auto& u : r.screened->removed) removed.append(py::make_tuple(u.unit, u.availability, u.missing));
+    d["screen_removed"] = removed;
+    d["availability"] = r.screened->availability;
+  }
+  if (r.treated) {
+    d["treated"] = r.treated->data;
+    py::list pts;
+    for (const auto& p : r.treated->points) pts.append(py::make_tuple(p.unit, p.indicator, p.before, p.after, p.kind));
+    d["treated_points"] = pts;
+    py::list ind;
+    for (const auto& t : r.treated->indicators)
+      ind.append(py::make_tuple(t.indicator, to_string(t.applied), t.skew_before, t.kurt_before, t.skew_after, t.kurt_after,
+                                t.n_winsorised, t.passes_after));
+    d["treatment"] = ind;
+  }
+  return d;
+}
+
+pipeline_input make_input(const matrix& data, std::vector<std::string> units, const matrix& denominators,
+                          std::vector<std::string> denominator_codes, std::map<std::string, std::vector<std::string>> groups) {
+  pipeline_input in;
+  in.data = data;
+  in.units = std::move(units);
+  in.denominators = denominators.size() ? denominators : matrix(data.rows(), 0);
+  in.denominator_codes = std::move(denominator_codes);
+  in.groups = std::move(groups);
+  return in;
+}
+
+}  // namespace
+
+void register_analysis(py::module_& root) {
+  auto m = root.def_submodule("analysis", "Composite-indicator toolkit (COINr scope)");
+
+  py::class_<hierarchy>(m, "Hierarchy")
+      .def(py::init([](const std::vector<py::dict>& rows) {
+             std::vector<hierarchy_row> rs;
+             for (const auto& r : rows) {
+               hierarchy_row h;
+               h.code = r["code"].cast<std::string>();
+               h.level = r["level"].cast<int>();
+               h.parent = r.contains("parent") && !r["parent"].is_none() ? r["parent"].cast<std::string>() : "";
+               h.weight = r.contains("weight") && !r["weight"].is_none() ? r["weight"].cast<double>() : 1.0;
+               h.direction = r.contains("direction") && !r["direction"].is_none() ? r["direction"].cast<int>() : 1;
+               h.target = r.contains("target") && !r["target"].is_none() ? r["target"].cast<double>() : chiso::analysis::nan;
+               h.denominator = r.contains("denominator") && !r["denominator"].is_none() ? r["denominator"].cast<std::string>() : "";
+               rs.push_back(h);
+             }
+             return hierarchy(rs);
+           }),
+           py::arg("rows"))
+      .def_property_readonly("codes", &hierarchy::codes)
+      .def_property_readonly("indicator_codes", &hierarchy::indicator_codes)
+      .def_property_readonly("n_nodes", &hierarchy::n_nodes)
+      .def_property_readonly("n_indicators", &hierarchy::n_indicators)
+      .def_property_readonly("root", &hierarchy::root)
+      .def_property_readonly("weights", &hierarchy::weights)
+      .def_property_readonly("directions", &hierarchy::directions)
+      .def("parent", [](const hierarchy& h, std::ptrdiff_t i) { return h.node(i).parent; })
+      .def("children", [](const hierarchy& h, std::ptrdiff_t i) { return h.node(i).children; })
+      .def("to_json", [](const hierarchy& h) { return to_json(h).dump(); })
+      .def_static("from_json", [](const std::string& s) { return hierarchy_from_json(nlohmann::json::parse(s)); });
+
+  py::class_<pipeline>(m, "Pipeline")
+      .def(py::init([](const hierarchy& h, const std::string& spec) {
+             return pipeline(h, pipeline_spec::from_json(nlohmann::json::parse(spec)));
+           }),
+           py::arg("hierarchy"), py::arg("spec_json"))
+      .def_static("coinr_example_spec", [](const std::string& g) { return pipeline_spec::coinr_example(g).to_json().dump(); },
+                  py::arg("group") = "EurAsia_group")
+      .def_property_readonly("hierarchy", &pipeline::tree)
+      .def_property_readonly("spec_json", [](const pipeline& p) { return p.spec().to_json().dump(); })
+      .def("to_json", [](const pipeline& p) { return p.to_json().dump(); })
+      .def_static("from_json", [](const std::string& s) { return pipeline::from_json(nlohmann::json::parse(s)); })
+      .def("run",
+           [](const pipeline& p, const matrix& data, std::vector<std::string> units, const matrix& denominators,
+              std::vector<std::string> denominator_codes, std::map<std::string, std::vector<std::string>> groups) {
+             auto in = make_input(data, std::move(units), denominators, std::move(denominator_codes), std::move(groups));
+             pipeline_result r;
+             {
+               py::gil_scoped_release release;
+               r = p.run(in);
+             }
+             return result_dict(r);
+           },
+           py::arg("data"), py::arg("units"), py::arg("denominators"), py::arg("denominator_codes"), py::arg("groups"));
+
+  m.def("skewness", [](const vector& x) { return skewness(x.data(), x.size()); });
+  m.def("kurtosis", [](const vector& x) { return kurtosis(x.data(), x.size()); });
+  m.def("normalise",
+        [](const matrix& x, const std::vector<int>& directions, const std::string& spec, const std::vector<double>& targets) {
+          nlohmann::json j = nlohmann::json::parse(spec);
+          pipeline_spec s = pipeline_spec::from_json({{"normalise", j}});
+          return normalise(x, directions, s.normalise, targets);
+        },
+        py::arg("x"), py::arg("directions"), py::arg("spec_json"), py::arg("targets") = std::vector<double>{});
+  m.def("aggregate",
+        [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json) {
+          pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
+          aggregation_plan plan(h, s.aggregation);
+          py::gil_scoped_release release;
+          return plan.aggregate(normalised, weights);
+        },
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]");
+  m.def("ahp",
+        [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
+           double max_cr, bool raise_if_inconsistent) {
+          ahp_options o;
+          o.method = ahp_method_from_string(method);
+          o.random_index = random_index;
+          o.random_index_name = ri_name;
+          o.max_cr = max_cr;
+          o.on_inconsistent = raise_if_inconsistent ? inconsistency_policy::error : inconsistency_policy::warn;
+          const auto r = ahp(a, o);
+          py::dict d;
+          d["weights"] = r.weights; d["lambda_max"] = r.lambda_max; d["ci"] = r.ci; d["ri"] = r.ri; d["cr"] = r.cr;
+          d["consistent"] = r.consistent; d["warning"] = r.warning; d["method"] = to_string(r.method);
+          d["random_index"] = r.random_index_name;
+          return d;
+        },
+        py::arg("pairwise"), py::arg("method") = "eigenvector", py::arg("random_index") = std::vector<double>{},
+        py::arg("random_index_name") = "custom", py::arg("max_cr") = 0.1, py::arg("raise_if_inconsistent") = false);
+  m.def("saaty_random_index", &saaty_random_index);
+  m.def("entropy_weights", [](const matrix& x) { return entropy_weights(x); });
+  m.def("critic_weights", [](const matrix& x, const std::vector<int>& d) { return critic_weights(x, d); }, py::arg("x"),
+        py::arg("directions") = std::vector<int>{});
+  m.def("pca_weights", [](const matrix& x) {
+    const auto r = pca_weights(x);
+    return py::make_tuple(r.loadings, r.variance_share, r.rows_used);
+  });
+  m.def("effective_weights", [](const hierarchy& h, const vector& w) { return effective_weights(h, w); });
+  m.def("local_weights", [](const hierarchy& h, const vector& w) { return local_weights(h, w); });
+  m.def("topsis",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::string& norm) {
+          const auto r = topsis(x, w, d, topsis_normalisation_from_string(norm));
+          return py::make_tuple(r.closeness, r.d_plus, r.d_minus);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("normalisation") = "vector");
+  m.def("vikor",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, double v) {
+          const auto r = vikor(x, w, d, v);
+          return py::make_tuple(r.s, r.r, r.q);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("v") = 0.5);
+  m.def("copeland", [](const matrix& x, const std::vector<double>& w) {
+    const auto r = copeland(x, w);
+    return py::make_tuple(r.scores, r.outranking);
+  });
+  m.def("correlation_matrix", [](const matrix& x, const std::string& method) {
+    return correlation_matrix(x, correlation_method_from_string(method));
+  }, py::arg("x"), py::arg("method") = "pearson");
+  m.def("parent_correlations", [](const hierarchy& h, const matrix& s, const std::string& method) {
+    return parent_correlations(h, s, correlation_method_from_string(method));
+  }, py::arg("hierarchy"), py::arg("scores"), py::arg("method") = "pearson");
+  m.def("cronbach_alphas", [](const hierarchy& h, const matrix& s) { return cronbach_alphas(h, s); });
+  m.def("cronbach_alpha", [](const matrix& x) { return cronbach_alpha(x); });
+}
+
 }  // namespace chiso::bindings

@@ -1,0 +1,125 @@
+"""chiso.analysis against an independent transcription of COINr (tests/python/reference) and
+published multi-criteria values (../shared/domain/MCDA_VECTORS.md)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats
+
+from chiso import analysis as ca
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from reference import coinr_asem  # noqa: E402
+
+ASEM = coinr_asem.ASEM_DIR
+
+
+@pytest.fixture(scope="module")
+def asem():
+    idata, imeta = coinr_asem.load(ASEM)
+    ref = coinr_asem.build(idata, imeta)
+    data = idata.set_index("uCode")
+    pipe = ca.Pipeline.coinr_example(ca.hierarchy_from_imeta(imeta))
+    res = pipe.run(data, denominators=data[["Area", "Energy", "GDP", "Population"]], groups=data[["EurAsia_group"]])
+    return ref, res, pipe, data
+
+
+def test_asem_index_every_aggregate_and_ranks_match_coinr_reference(asem):
+    ref, res, _, _ = asem
+    expected = ref["Aggregated"]
+    assert list(res.scores.index) == list(expected.index)
+    got = res.scores[expected.columns]
+    diff = (got - expected).abs().to_numpy().max()
+    assert diff <= 1e-9, diff
+    assert (res.ranks.astype(int) == ref["Ranks"].astype(int)).all()
+
+
+def test_asem_intermediate_steps_match(asem):
+    ref, res, _, _ = asem
+    assert np.nanmax(np.abs(res.treated.to_numpy() - ref["Treated"][res.treated.columns].to_numpy())) <= 1e-9
+    assert np.nanmax(np.abs(res.normalised.to_numpy() - ref["Normalised"][res.normalised.columns].to_numpy())) <= 1e-9
+    want = {tuple(r) for r in ref["Treated_Points"].itertuples(index=False)}
+    got = {(r.unit, r.indicator, r.treatment) for r in res.treated_points.itertuples()}
+    assert got == want
+    assert len(res.imputed_cells) == 65  # COINr reports 65 missing points imputed on ASEM
+    assert res.removed_units.empty
+
+
+def test_pipeline_json_round_trip_and_one_step_changed(asem, tmp_path):
+    _, res, pipe, data = asem
+    path = tmp_path / "pipe.json"
+    pipe.save(str(path))
+    again = ca.Pipeline.load(str(path))
+    assert again.spec == pipe.spec
+    kw = dict(denominators=data[["Area", "Energy", "GDP", "Population"]], groups=data[["EurAsia_group"]])
+    assert again.run(data, **kw).scores.equals(res.scores)
+    changed = pipe.with_step("treat", {"winmax": 1})
+    assert changed.spec["treat"]["winmax"] == 1 and pipe.spec["treat"]["winmax"] == 5
+    ref1 = coinr_asem.build(*coinr_asem.load(ASEM), winmax=1)["Aggregated"]
+    got1 = changed.run(data, **kw).scores[ref1.columns]
+    assert (got1 - ref1).abs().to_numpy().max() <= 1e-9
+
+
+def test_skewness_kurtosis_are_type_2():
+    x = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100.0])
+    assert ca.skewness(x) == pytest.approx(scipy.stats.skew(x, bias=False), rel=1e-12)
+    assert ca.kurtosis(x) == pytest.approx(scipy.stats.kurtosis(x, bias=False), rel=1e-12)
+
+
+def test_topsis_tzeng_huang_2011():
+    x = pd.DataFrame([[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]], index=list("ABCD"))
+    r = ca.topsis(x, [0.3, 0.4, 0.3])
+    assert np.allclose(r["closeness"], [0.5037, 0.6581, 0.7482, 0.3340], atol=5e-5)
+
+
+def test_vikor_opricovic_tzeng_2004():
+    x = pd.DataFrame([[1, 3000], [2, 3750], [5, 4500]])
+    r = ca.vikor(x, [0.5, 0.5], [-1, 1])
+    assert np.allclose(r["S"], [0.5, 0.375, 0.5]) and np.allclose(r["R"], [0.5, 0.25, 0.5]) and np.allclose(r["Q"], [1, 0, 1])
+
+
+def test_critic_diakoulaki_1995():
+    x = pd.DataFrame([[61, 1.08, 4.33], [20.7, 0.26, 4.34], [16.3, 1.98, 2.53], [9, 3.29, 1.65], [5.4, 2.77, 2.33],
+                      [4, 4.12, 1.21], [-6.1, 3.52, 2.10], [-34.6, 3.31, 0.98]])
+    assert np.allclose(ca.critic_weights(x), [0.20222554, 0.48090173, 0.31687273], atol=1e-8)
+
+
+def test_ahp_saaty_2008_drinks_and_inconsistency():
+    n = ["coffee", "wine", "tea", "beer", "sodas", "milk", "water"]
+    a = np.array([[1, 9, 5, 2, 1, 1, .5], [1 / 9, 1, 1 / 3, 1 / 9, 1 / 9, 1 / 9, 1 / 9], [1 / 5, 3, 1, 1 / 3, 1 / 4, 1 / 3, 1 / 9],
+                  [.5, 9, 3, 1, .5, 1, 1 / 3], [1, 9, 4, 2, 1, 2, .5], [1, 9, 3, 1, .5, 1, 1 / 3], [2, 9, 9, 3, 2, 3, 1]])
+    r = ca.ahp(pd.DataFrame(a, index=n, columns=n))
+    assert r["weights"]["water"] == pytest.approx(0.327, abs=0.0015)
+    assert r["weights"]["wine"] == pytest.approx(0.019, abs=0.0015)
+    assert r["cr"] == pytest.approx(0.022, abs=0.0015) and r["random_index"] == "saaty"
+    bad = pd.DataFrame([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
+    assert not ca.ahp(bad)["consistent"]
+    with pytest.raises(ValueError):
+        ca.ahp(bad, raise_if_inconsistent=True)
+
+
+def test_entropy_weights_by_numpy():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.uniform(1, 10, size=(12, 4)))
+    p = x / x.sum()
+    e = -(p * np.log(p)).sum() / np.log(len(x))
+    assert np.allclose(ca.entropy_weights(x), (1 - e) / (1 - e).sum(), atol=1e-14)
+
+
+def test_correlations_and_cronbach_on_asem(asem):
+    _, res, pipe, _ = asem
+    h = pipe.hierarchy
+    pc = ca.parent_correlations(h, res.scores, "spearman")
+    s = res.scores
+    assert pc["LPI"] == pytest.approx(scipy.stats.spearmanr(s["LPI"], s["Physical"])[0], abs=1e-12)
+    alpha = ca.cronbach_alpha(h, s)
+    kids = s[["Conn", "Sust"]]
+    k = 2
+    expected = k / (k - 1) * (1 - kids.var().sum() / kids.sum(axis=1).var())
+    assert alpha["Index"] == pytest.approx(expected, abs=1e-12)
