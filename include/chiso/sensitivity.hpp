@@ -56,6 +56,10 @@ void rank_descending_min(const double* score, std::size_t n, std::int32_t* rank,
 // std::sort. The ranks never depend on the starting permutation.
 void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
                               std::uint32_t* order);
+// The same with `keys`, scratch space of n doubles: sorts the scores themselves alongside the
+// order (no indirection in the inner loop) — the form the replication loops use.
+void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
+                              std::uint32_t* order, double* keys);
 
 // Mean, standard deviation (n − 1) and three type-7 quantiles of the non-NaN values of x[0, n),
 // exactly (no approximation), in about three linear passes: values are counted into buckets of

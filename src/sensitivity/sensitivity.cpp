@@ -97,21 +97,33 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
   // Bucket and first order statistic of each wanted index.
   std::vector<std::size_t> first(buckets + 1, 0);
   for (std::size_t b = 0; b < buckets; ++b) first[b + 1] = first[b] + counts[b];
-  double value[6];
-  std::size_t done_bucket = buckets;  // bucket whose values are in scratch, sorted
+  // One more pass gathers the values of the (at most six) buckets holding them.
+  std::size_t bucket_of_wanted[6], slot_of_wanted[6], n_slots = 0;
+  std::vector<std::int8_t> slot(buckets, -1);
   for (int w = 0; w < 6; ++w) {
-    const std::size_t k = wanted[w];
     const std::size_t b = static_cast<std::size_t>(
-        std::upper_bound(first.begin() + 1, first.end(), k) - (first.begin() + 1));
-    if (b != done_bucket) {
-      scratch.clear();
-      for (std::size_t i = 0; i < n; ++i)
-        if (x[i] == x[i] && bucket_of(x[i]) == b) scratch.push_back(x[i]);
-      std::sort(scratch.begin(), scratch.end());
-      done_bucket = b;
-    }
-    value[w] = scratch[k - first[b]];
+        std::upper_bound(first.begin() + 1, first.end(), wanted[w]) - (first.begin() + 1));
+    bucket_of_wanted[w] = b;
+    if (slot[b] < 0) slot[b] = static_cast<std::int8_t>(n_slots++);
+    slot_of_wanted[w] = static_cast<std::size_t>(slot[b]);
   }
+  // scratch holds the slots' values back to back, each slot sized by its bucket's count.
+  std::size_t offset[7] = {0, 0, 0, 0, 0, 0, 0}, fill[6] = {0, 0, 0, 0, 0, 0};
+  for (int w = 0; w < 6; ++w) offset[slot_of_wanted[w] + 1] = counts[bucket_of_wanted[w]];
+  for (std::size_t k = 0; k < n_slots; ++k) offset[k + 1] += offset[k];
+  scratch.resize(offset[n_slots]);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    if (v != v) continue;
+    const int sl = slot[bucket_of(v)];
+    if (sl >= 0) scratch[offset[sl] + fill[sl]++] = v;
+  }
+  for (std::size_t k = 0; k < n_slots; ++k)
+    std::sort(scratch.begin() + static_cast<std::ptrdiff_t>(offset[k]),
+              scratch.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]));
+  double value[6];
+  for (int w = 0; w < 6; ++w)
+    value[w] = scratch[offset[slot_of_wanted[w]] + (wanted[w] - first[bucket_of_wanted[w]])];
   out.lower = value[0] + frac[0] * (value[1] - value[0]);
   out.median = value[2] + frac[1] * (value[3] - value[2]);
   out.upper = value[4] + frac[2] * (value[5] - value[4]);
@@ -183,6 +195,42 @@ void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* 
     rank[u] = (position > 0 && score[u] == score[order[i - 1]]) ? rank[order[i - 1]]
                                                                  : static_cast<std::int32_t>(position + 1);
     ++position;
+  }
+}
+
+void rank_descending_min_warm(const double* score, std::size_t n, std::int32_t* rank,
+                              std::uint32_t* order, double* keys) {
+  bool any_missing = false;
+  for (std::size_t u = 0; u < n; ++u) any_missing |= score[u] != score[u];
+  if (any_missing) {  // rare: the general path
+    rank_descending_min_warm(score, n, rank, order);
+    return;
+  }
+  for (std::size_t k = 0; k < n; ++k) keys[k] = score[order[k]];
+  std::size_t moves = 0;
+  const std::size_t budget = 8 * n + 64;
+  std::size_t k = 1;
+  for (; k < n && moves <= budget; ++k) {
+    const double key = keys[k];
+    const std::uint32_t v = order[k];
+    std::size_t j = k;
+    while (j > 0 && keys[j - 1] < key) {
+      keys[j] = keys[j - 1];
+      order[j] = order[j - 1];
+      --j;
+    }
+    moves += k - j;
+    keys[j] = key;
+    order[j] = v;
+  }
+  if (k < n) {
+    std::sort(order, order + n, [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+    for (std::size_t i = 0; i < n; ++i) keys[i] = score[order[i]];
+  }
+  std::int32_t current = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && keys[i] != keys[i - 1]) current = static_cast<std::int32_t>(i + 1);
+    rank[order[i]] = current;
   }
 }
 

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -84,11 +85,17 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
       for (double& v : sc) v = rep % 2 ? std::floor(g.uniform() * 6) : g.uniform();
       if (rep % 3 == 0) sc[rep % 40] = NAN;
       if (rep % 5 == 0) sc[(rep + 7) % 40] = -INFINITY;
-      std::int32_t r1[40], r2[40];
+      std::int32_t r1[40], r2[40], r3[40];
       std::uint32_t scratch[40];
+      double keys[40];
       sa::rank_descending_min(sc, 40, r1, scratch);
       sa::rank_descending_min_warm(sc, 40, r2, warm.data());
-      for (int u = 0; u < 40; ++u) CHECK(r1[u] == r2[u]);
+      std::reverse(warm.begin(), warm.end());
+      sa::rank_descending_min_warm(sc, 40, r3, warm.data(), keys);
+      for (int u = 0; u < 40; ++u) {
+        CHECK(r1[u] == r2[u]);
+        CHECK(r1[u] == r3[u]);
+      }
     }
   }
 
@@ -112,6 +119,36 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
     CHECK(h.mean(u) == doctest::Approx(mean));
     CHECK(h.ranked(u) == per_unit[u].size());
     for (double p : {0.0, 0.05, 0.5, 0.95, 1.0}) CHECK(h.quantile(u, p) == doctest::Approx(sa::quantile(per_unit[u], p)));
+  }
+}
+
+TEST_CASE("summarise gives exact type-7 quantiles, mean and sd") {
+  random::stream g(4, 0, 0);
+  std::vector<double> scratch;
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t n = 1 + static_cast<std::size_t>(g.below(3000));
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      const double u = g.uniform();
+      v = trial % 4 == 0 ? std::floor(u * 5)                  // heavy ties
+          : trial % 4 == 1 ? std::exp(20 * u)                 // one bucket holds nearly all
+          : trial % 4 == 2 ? 3.0                              // constant
+                           : u;
+    }
+    if (trial % 3 == 0) x[g.below(static_cast<std::uint32_t>(n))] = NAN;
+    const auto d = sa::summarise(x.data(), n, 0.05, 0.95, scratch);
+    std::vector<double> present;
+    for (double v : x)
+      if (!std::isnan(v)) present.push_back(v);
+    if (present.empty()) continue;
+    CHECK(d.count == present.size());
+    CHECK(d.lower == sa::quantile(present, 0.05));
+    CHECK(d.median == sa::quantile(present, 0.5));
+    CHECK(d.upper == sa::quantile(present, 0.95));
+    double mean = 0;
+    for (double v : present) mean += v;
+    mean /= static_cast<double>(present.size());
+    CHECK(d.mean == doctest::Approx(mean));
   }
 }
 
