@@ -111,23 +111,26 @@ void score_small(const leaf_block& b, const leaf_params& q) {
   }
   switch (q.rule) {
     case kind::tiers_higher:
-      score_leaf(b, max, [&](double v, double& p, double& valid) {
+      score_leaf(b, max, [=](double v, double& p, double& valid) {
         p = 0.0;
+#pragma GCC unroll 8
         for (int t = N - 1; t >= 0; --t) p = v >= bound[t] ? points[t] : p;
         valid = flag(v >= 0.0) * flag(v <= top);
       });
       break;
     case kind::tiers_lower:
-      score_leaf(b, max, [&](double v, double& p, double& valid) {
+      score_leaf(b, max, [=](double v, double& p, double& valid) {
         p = 0.0;
+#pragma GCC unroll 8
         for (int t = N - 1; t >= 0; --t) p = v <= bound[t] ? points[t] : p;
         valid = flag(v >= 0.0) * flag(v <= top);
       });
       break;
     default:  // points_values
-      score_leaf(b, max, [&](double v, double& p, double& valid) {
+      score_leaf(b, max, [=](double v, double& p, double& valid) {
         p = v;
         valid = 0.0;
+#pragma GCC unroll 8
         for (int k = 0; k < N; ++k) valid = absolute(v - bound[k]) <= step_tolerance ? 1.0 : valid;
       });
       break;
@@ -189,13 +192,19 @@ inline void score_leaf_block(const leaf_block& b, const leaf_params& q) {
       });
       break;
     }
-    case kind::proportional_higher:
+    case kind::proportional_higher: {
+      const double top = q.top, accept_any = q.accept_any;
+      score_leaf(b, max, [=](double v, double& p, double& valid) {
+        p = max * clamp01(v / top);
+        const double in_range = flag(v >= 0.0) * flag(v <= top);
+        valid = in_range + accept_any - in_range * accept_any;
+      });
+      break;
+    }
     case kind::proportional_lower: {
       const double top = q.top, accept_any = q.accept_any;
-      const bool higher = q.rule == kind::proportional_higher;
       score_leaf(b, max, [=](double v, double& p, double& valid) {
-        const double rate = clamp01(v / top);
-        p = max * (higher ? rate : 1.0 - rate);
+        p = max * (1.0 - clamp01(v / top));
         const double in_range = flag(v >= 0.0) * flag(v <= top);
         valid = in_range + accept_any - in_range * accept_any;
       });
