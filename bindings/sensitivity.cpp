@@ -17,6 +17,14 @@ namespace {
 namespace sa = chiso::sensitivity;
 namespace ua = chiso::uncertainty;
 
+// A numpy array that takes over the vector (no element-wise conversion to a Python list).
+template <class T>
+py::array_t<T> to_array(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), owner);
+}
+
 py::dict indices_to_dict(const sa::sobol_indices& s) {
   py::dict d;
   d["N"] = s.N;
@@ -79,22 +87,21 @@ py::dict result_to_dict(ua::result&& r) {
   d["statistics_replications"] = r.statistics_replications;
   d["lower_p"] = r.lower_p;
   d["upper_p"] = r.upper_p;
-  const auto& s = r.stats;
-  d["nominal_score"] = s.nominal_score;
-  d["nominal_rank"] = s.nominal_rank;
-  d["rank_mean"] = s.rank_mean;
-  d["rank_median"] = s.rank_median;
-  d["rank_lower"] = s.rank_lower;
-  d["rank_upper"] = s.rank_upper;
-  d["score_mean"] = s.score_mean;
-  d["score_sd"] = s.score_sd;
-  d["score_lower"] = s.score_lower;
-  d["score_median"] = s.score_median;
-  d["score_upper"] = s.score_upper;
+  d["nominal_score"] = to_array(std::move(r.stats.nominal_score));
+  d["nominal_rank"] = to_array(std::move(r.stats.nominal_rank));
+  d["rank_mean"] = to_array(std::move(r.stats.rank_mean));
+  d["rank_median"] = to_array(std::move(r.stats.rank_median));
+  d["rank_lower"] = to_array(std::move(r.stats.rank_lower));
+  d["rank_upper"] = to_array(std::move(r.stats.rank_upper));
+  d["score_mean"] = to_array(std::move(r.stats.score_mean));
+  d["score_sd"] = to_array(std::move(r.stats.score_sd));
+  d["score_lower"] = to_array(std::move(r.stats.score_lower));
+  d["score_median"] = to_array(std::move(r.stats.score_median));
+  d["score_upper"] = to_array(std::move(r.stats.score_upper));
   d["sample"] = std::move(r.sample);
   d["parameters"] = std::move(r.parameters);
-  d["output"] = r.output;
-  d["failed"] = r.failed;
+  d["output"] = to_array(std::move(r.output));
+  d["failed"] = to_array(std::move(r.failed));
   if (r.scores.size() > 0) {
     d["scores"] = std::move(r.scores);
     d["ranks"] = std::move(r.ranks);

@@ -134,7 +134,7 @@ class AnalysisResult:
     @property
     def failed(self) -> List[int]:
         """Replications that failed (geometric/harmonic mean of a value ≤ 0); never dropped silently."""
-        return list(self.raw["failed"])
+        return [int(k) for k in self.raw["failed"]]
 
     @property
     def sensitivity(self) -> pd.DataFrame:
