@@ -23,6 +23,7 @@ except ImportError as error:  # pragma: no cover - only when the extension was n
 from .errors import ChisoError, DataError, ModelError, ParameterError
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
+from . import analysis, sensitivity  # noqa: E402 - the composite-indicator toolkit, UA/SA
 
 __version__: str = _core.__version__
 
@@ -34,8 +35,10 @@ __all__ = [
     "ParameterError",
     "Result",
     "__version__",
+    "analysis",
     "inner",
     "leaf",
     "load_model",
     "rules",
+    "sensitivity",
 ]

@@ -14,6 +14,15 @@ __all__ = ["Result"]
 _FIELDS = ("points", "max", "score")
 
 
+def _area_of(info: pd.DataFrame, node: str) -> str:
+    """The child of the root that holds ``node`` (the area, lĩnh vực)."""
+    while True:
+        parent = info.at[node, "parent"]
+        if pd.isna(parent) or pd.isna(info.at[parent, "parent"]):
+            return node
+        node = parent
+
+
 class Result:
     """Scores of every unit: ``scores`` (index, rank, band, group), per-node ``points``, ``max``
     and ``score`` (wide, units × nodes) and ``nodes`` (tidy: unit, node, points, max, score)."""
@@ -86,22 +95,29 @@ class Result:
         })
 
     def explain(self, unit: Any) -> pd.DataFrame:
-        """Why a unit lost points: its nodes with points, max, lost points (max − points) and
-        score, the nodes that lost most first."""
+        """Why a unit lost points: its criteria (leaves) with their area, rule, points, max, score
+        and points lost (max − points), the largest loss first. Criteria that do not apply to the
+        unit (max 0) are left out; deductions show as negative points."""
         if unit not in self.units:
             from .errors import DataError
             raise DataError(f"[chiso.data.unknown_unit] unit {unit!r} is not in this result",
                             id="data.unknown_unit", unit=str(unit))
-        row = self.units.get_loc(unit)
         info = self.model.nodes()
+        leaves = [node for node in self.node_ids if bool(info.at[node, "is_leaf"])]
+        if not leaves:
+            raise ValueError("this result keeps no criteria: evaluate with keep='all'")
+        row = self.units.get_loc(unit)
+        columns = [self.node_ids.index(node) for node in leaves]
         table = pd.DataFrame({
-            "points": np.asarray(self._core.points)[row],
-            "max": np.asarray(self._core.max)[row],
-            "score": np.asarray(self._core.score)[row],
-        }, index=pd.Index(self._core.node_ids, name="node"))
+            "points": np.asarray(self._core.points)[row, columns],
+            "max": np.asarray(self._core.max)[row, columns],
+            "score": np.asarray(self._core.score)[row, columns],
+        }, index=pd.Index(leaves, name="criterion"))
+        table = table[(table["max"] > 0) | (table["points"] != 0)]
         table["lost"] = table["max"] - table["points"]
         table.insert(0, "name", info.loc[table.index, "name"].to_numpy())
-        table.insert(1, "rule", info.loc[table.index, "rule"].to_numpy())
+        table.insert(1, "area", [_area_of(info, node) for node in table.index])
+        table.insert(2, "rule", info.loc[table.index, "rule"].to_numpy())
         return table.sort_values("lost", ascending=False, kind="stable")
 
     def __repr__(self) -> str:
