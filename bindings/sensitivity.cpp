@@ -7,6 +7,7 @@
 #include "chiso/error.hpp"
 #include "chiso/sensitivity.hpp"
 #include "chiso/uncertainty.hpp"
+#include "chiso/whatif.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -110,6 +111,33 @@ py::dict result_to_dict(ua::result&& r) {
   return d;
 }
 
+whatif::inputs whatif_inputs(Eigen::MatrixXd values, std::vector<std::string> unit_ids,
+                             std::optional<std::vector<std::int32_t>> groups,
+                             std::optional<Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>> applicable) {
+  whatif::inputs in;
+  in.values = std::move(values);
+  in.unit_ids = std::move(unit_ids);
+  if (groups) in.groups = std::move(*groups);
+  in.applicable = std::move(applicable);
+  return in;
+}
+
+py::dict gain_to_dict(const whatif::criterion_gain& g) {
+  py::dict d;
+  d["criterion"] = g.id;
+  d["leaf"] = g.leaf;
+  d["input_before"] = g.input_before;
+  d["input_after"] = g.input_after;
+  d["index_before"] = g.index_before;
+  d["index_after"] = g.index_after;
+  d["rank_before"] = g.rank_before;
+  d["rank_after"] = g.rank_after;
+  d["rank_gain"] = g.rank_gain;
+  d["band_before"] = g.band_before;
+  d["band_after"] = g.band_after;
+  return d;
+}
+
 ua::options options_from(std::uint64_t seed, int threads, const std::string& target, bool keep, bool score_stats,
                          const std::string& output, const std::string& output_unit, std::size_t bootstrap,
                          double lower_p, double upper_p) {
@@ -173,6 +201,60 @@ void register_sensitivity(py::module_& m) {
   s.def(
       "quantile", [](std::vector<double> v, double p) { return sa::quantile(std::move(v), p); }, py::arg("values"),
       py::arg("p"), "R's type-7 quantile, NaN dropped.");
+
+  s.def(
+      "whatif_rank_gains",
+      [](const plan& p, Eigen::MatrixXd values, std::ptrdiff_t unit, std::vector<std::string> unit_ids,
+         std::optional<std::vector<std::int32_t>> groups,
+         std::optional<Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>> applicable, std::optional<double> step,
+         bool include_adjustments) {
+        const auto in = whatif_inputs(std::move(values), std::move(unit_ids), std::move(groups), std::move(applicable));
+        whatif::raise_options o;
+        o.step = step;
+        o.include_adjustments = include_adjustments;
+        std::vector<whatif::criterion_gain> gains;
+        {
+          py::gil_scoped_release release;
+          gains = whatif::rank_gains(p, in, unit, o);
+        }
+        py::list out;
+        for (const auto& g : gains) out.append(gain_to_dict(g));
+        return out;
+      },
+      py::arg("model"), py::arg("values"), py::arg("unit"), py::arg("unit_ids") = std::vector<std::string>{},
+      py::arg("groups") = py::none(), py::arg("applicable") = py::none(), py::arg("step") = py::none(),
+      py::arg("include_adjustments") = true);
+  s.def(
+      "whatif_smallest_lift",
+      [](const plan& p, Eigen::MatrixXd values, std::ptrdiff_t unit, std::optional<std::int32_t> rank,
+         std::optional<std::string> band, std::vector<std::string> unit_ids,
+         std::optional<std::vector<std::int32_t>> groups,
+         std::optional<Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>> applicable, std::optional<double> step,
+         bool include_adjustments) {
+        const auto in = whatif_inputs(std::move(values), std::move(unit_ids), std::move(groups), std::move(applicable));
+        whatif::raise_options o;
+        o.step = step;
+        o.include_adjustments = include_adjustments;
+        whatif::lift_target t;
+        t.rank = rank;
+        t.band = band;
+        whatif::lift_result r;
+        {
+          py::gil_scoped_release release;
+          r = whatif::smallest_lift(p, in, unit, t, o);
+        }
+        py::dict d;
+        d["reachable"] = r.reachable;
+        d["already"] = r.already;
+        d["criteria"] = r.criteria;
+        d["index_after"] = r.index_after;
+        d["rank_after"] = r.rank_after;
+        d["band_after"] = r.band_after;
+        return d;
+      },
+      py::arg("model"), py::arg("values"), py::arg("unit"), py::arg("rank") = py::none(), py::arg("band") = py::none(),
+      py::arg("unit_ids") = std::vector<std::string>{}, py::arg("groups") = py::none(),
+      py::arg("applicable") = py::none(), py::arg("step") = py::none(), py::arg("include_adjustments") = true);
 
   py::class_<ua::composite_analysis>(s, "CompositeAnalysis")
       .def(py::init([](const std::vector<py::dict>& rows, py::object data, std::vector<std::string> units,

@@ -38,6 +38,8 @@ __all__ = [
     "rank_descending",
     "plot_uncertainty",
     "plot_sensitivity",
+    "rank_gains",
+    "smallest_lift",
 ]
 
 
@@ -263,6 +265,57 @@ def analyse_function(f: Callable[[np.ndarray], np.ndarray], d: int, N: int, seed
 def rank_descending(scores: Any) -> np.ndarray:
     """R's ``rank(-x, ties = "min")``; NaN → 0 (not ranked)."""
     return np.asarray(_s.rank_descending_min(np.asarray(scores, dtype=float)))
+
+
+# ------------------------------------------------------------------------------------------------
+# What-if on a criteria-tree model (chiso.Model)
+
+
+def _whatif_args(model: Any, data: Any, unit: Any, applicable: Any, groups: Any) -> Dict[str, Any]:
+    core = getattr(model, "_core", model)
+    leaf_ids = list(core.leaf_ids)
+    if isinstance(data, pd.DataFrame):
+        missing = [c for c in leaf_ids if c not in data.columns]
+        if missing:
+            raise ValueError(f"data lacks the criteria {missing[:5]}")
+        units = [str(u) for u in data.index]
+        values = data[leaf_ids].to_numpy(dtype=float)
+        if isinstance(applicable, pd.DataFrame):
+            applicable = applicable.reindex(index=data.index, columns=leaf_ids).fillna(True).to_numpy(dtype=bool)
+        row = units.index(str(unit)) if not isinstance(unit, (int, np.integer)) else int(unit)
+    else:
+        values = np.asarray(data, dtype=float)
+        units = [str(k) for k in range(values.shape[0])]
+        row = int(unit)
+    codes = None
+    if groups is not None:
+        g = groups.reindex(data.index) if isinstance(groups, pd.Series) and isinstance(data, pd.DataFrame) else groups
+        codes = [int(c) for c in pd.factorize(pd.Series(list(g)), sort=True)[0]]
+    mask = None if applicable is None else np.asarray(applicable, dtype=bool)
+    return {"model": core, "values": values, "unit": row, "unit_ids": units, "groups": codes, "applicable": mask}
+
+
+def rank_gains(model: Any, data: Any, unit: Any, applicable: Any = None, groups: Any = None,
+               step: Optional[float] = None, include_adjustments: bool = True) -> pd.DataFrame:
+    """For one unit: the rank gain of raising each criterion on its own to full points (or by
+    ``step`` points), largest first. ``data`` as for ``Model.evaluate``; ``unit`` an index label
+    or a row number."""
+    args = _whatif_args(model, data, unit, applicable, groups)
+    rows = _s.whatif_rank_gains(step=step, include_adjustments=include_adjustments, **args)
+    cols = ["criterion", "input_before", "input_after", "index_before", "index_after", "rank_before",
+            "rank_after", "rank_gain", "band_before", "band_after"]
+    return pd.DataFrame(rows, columns=cols + ["leaf"])[cols]
+
+
+def smallest_lift(model: Any, data: Any, unit: Any, rank: Optional[int] = None, band: Optional[str] = None,
+                  applicable: Any = None, groups: Any = None, step: Optional[float] = None,
+                  include_adjustments: bool = True) -> Dict[str, Any]:
+    """The smallest set of criteria whose raising lifts ``unit`` to ``rank`` or better and/or into
+    ``band`` (a label) or a better band. Returns reachable, already, criteria (ids, in the order
+    chosen), index_after, rank_after, band_after."""
+    args = _whatif_args(model, data, unit, applicable, groups)
+    return dict(_s.whatif_smallest_lift(rank=rank, band=band, step=step,
+                                        include_adjustments=include_adjustments, **args))
 
 
 # ------------------------------------------------------------------------------------------------
