@@ -38,6 +38,10 @@
 #include "chiso/analysis/data.hpp"
 #include "chiso/sensitivity.hpp"
 
+namespace chiso::analysis {
+class prepared_pipeline;
+}
+
 namespace chiso::uncertainty {
 
 enum class aggregation { arithmetic, geometric, harmonic };
@@ -158,5 +162,15 @@ class composite_analysis {
  private:
   std::unique_ptr<impl> impl_;
 };
+
+// A data builder over the analysis toolkit's prepared pipeline (analysis/pipeline.hpp): the
+// data_choice assumptions pick, in order, one of its winmax values (when it has more than one)
+// and one of its normalisations (when it has more than one).
+data_builder prepared_pipeline_builder(std::shared_ptr<const analysis::prepared_pipeline> prepared);
+
+// The analysis of a prepared pipeline: its hierarchy, units and cached normalised data. Checks
+// that the data_choice assumptions match the pipeline's winmax values and normalisations.
+composite_analysis analyse_prepared(std::shared_ptr<const analysis::prepared_pipeline> prepared,
+                                    std::vector<assumption> assumptions);
 
 }  // namespace chiso::uncertainty

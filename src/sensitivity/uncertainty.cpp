@@ -5,6 +5,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "chiso/analysis/pipeline.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 
@@ -743,6 +744,45 @@ result composite_analysis::sensitivity(std::size_t N, const options& opt) const 
 
 result composite_analysis::run(const sensitivity::row_matrix& sample, const options& opt) const {
   return impl_->run(sample, opt, static_cast<std::size_t>(sample.rows()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The analysis toolkit's prepared pipeline as a data source
+
+data_builder prepared_pipeline_builder(std::shared_ptr<const analysis::prepared_pipeline> prepared) {
+  if (!prepared) fail("prepared", "the prepared pipeline is null");
+  const bool vary_winmax = prepared->winmax_values().size() > 1;
+  const bool vary_norm = prepared->normalisations().size() > 1;
+  return [prepared, vary_winmax, vary_norm](const std::size_t* choices, const double*, Eigen::Ref<Eigen::MatrixXd> out) {
+    std::size_t next = 0;
+    const std::size_t w = vary_winmax ? choices[next++] : 0;
+    const std::size_t k = vary_norm ? choices[next++] : 0;
+    out = prepared->normalised(w, k);
+  };
+}
+
+composite_analysis analyse_prepared(std::shared_ptr<const analysis::prepared_pipeline> prepared,
+                                    std::vector<assumption> assumptions) {
+  if (!prepared) fail("prepared", "the prepared pipeline is null");
+  std::vector<std::size_t> expected;
+  if (prepared->winmax_values().size() > 1) expected.push_back(prepared->winmax_values().size());
+  if (prepared->normalisations().size() > 1) expected.push_back(prepared->normalisations().size());
+  std::vector<std::size_t> given;
+  for (const auto& a : assumptions)
+    if (a.type == assumption::kind::data_choice) given.push_back(a.alternatives());
+    else if (a.type == assumption::kind::data_range)
+      fail("data_range", "a prepared pipeline has no continuous data parameter ('" + a.name + "')");
+  if (given != expected)
+    fail("data_choice", "the data_choice assumptions must be, in order, one per varied step of the prepared "
+                        "pipeline (winmax: " + std::to_string(prepared->winmax_values().size()) +
+                        " values, normalisation: " + std::to_string(prepared->normalisations().size()) + ")");
+  auto builder = prepared_pipeline_builder(prepared);
+  const auto units = static_cast<std::size_t>(prepared->n_units());
+  if (expected.empty())  // nothing upstream varies: the one matrix
+    return composite_analysis(prepared->tree(), prepared->normalised(0, 0), prepared->units(),
+                              std::move(assumptions));
+  return composite_analysis(prepared->tree(), std::move(builder), units, prepared->units(),
+                            std::move(assumptions));
 }
 
 }  // namespace chiso::uncertainty
