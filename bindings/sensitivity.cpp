@@ -49,7 +49,8 @@ ua::assumption assumption_from_dict(const py::dict& a) {
   };
   const std::string name = get_str("name", "");
   const std::string type = get_str("type", "");
-  const std::size_t nominal = a.contains("nominal") ? py::cast<std::size_t>(a["nominal"]) : 0;
+  const std::size_t nominal =
+      type != "data_range" && a.contains("nominal") ? py::cast<std::size_t>(a["nominal"]) : 0;
   if (type == "noisy_weights") {
     std::vector<std::pair<int, double>> noise;
     for (auto item : py::cast<py::dict>(a["noise"]))
@@ -67,9 +68,12 @@ ua::assumption assumption_from_dict(const py::dict& a) {
   }
   if (type == "data_choice")
     return ua::assumption::data_choice(name, py::cast<std::vector<std::string>>(a["labels"]), nominal);
+  if (type == "data_range")
+    return ua::assumption::data_range(name, py::cast<double>(a["lower"]), py::cast<double>(a["upper"]),
+                                      py::cast<double>(a["nominal"]));
   throw parameter_error("uncertainty.assumption_type",
                         "assumption '" + name + "': type '" + type +
-                            "' is not noisy_weights, weight_sets, aggregation or data_choice");
+                            "' is not noisy_weights, weight_sets, aggregation, data_choice or data_range");
 }
 
 ua::output_kind output_from_string(const std::string& s) {
@@ -271,6 +275,32 @@ void register_sensitivity(py::module_& m) {
              std::vector<ua::assumption> as;
              for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
              analysis::hierarchy tree(hr);
+             if (py::isinstance<py::function>(data)) {
+               // A Python builder f(choices, values) -> units × indicators array. Called with the
+               // GIL held (so replications with a data_range serialise on it).
+               auto fn = py::cast<py::function>(data);
+               std::size_t n_choice = 0, n_range = 0;
+               for (const auto& a : as) {
+                 n_choice += a.type == ua::assumption::kind::data_choice;
+                 n_range += a.type == ua::assumption::kind::data_range;
+               }
+               ua::data_builder b = [fn, n_choice, n_range](const std::size_t* choices, const double* values,
+                                                            Eigen::Ref<Eigen::MatrixXd> out) {
+                 py::gil_scoped_acquire gil;
+                 py::list c, v;
+                 for (std::size_t k = 0; k < n_choice; ++k) c.append(choices[k]);
+                 for (std::size_t k = 0; k < n_range; ++k) v.append(values ? values[k] : std::nan(""));
+                 const auto m = py::cast<Eigen::MatrixXd>(fn(c, v));
+                 if (m.rows() != out.rows() || m.cols() != out.cols())
+                   throw parameter_error("uncertainty.data_builder",
+                                         "the data builder returned " + std::to_string(m.rows()) + " × " +
+                                             std::to_string(m.cols()) + "; expected " + std::to_string(out.rows()) +
+                                             " × " + std::to_string(out.cols()));
+                 out = m;
+               };
+               const std::size_t n_units = units.size();
+               return ua::composite_analysis(std::move(tree), std::move(b), n_units, std::move(units), std::move(as));
+             }
              if (py::isinstance<py::list>(data) || py::isinstance<py::tuple>(data)) {
                // Data variants for the data_choice assumptions, in mixed-radix order (the first
                // data_choice varies fastest).

@@ -31,6 +31,7 @@ __all__ = [
     "weight_sets",
     "aggregation",
     "data_choice",
+    "data_range",
     "saltelli_sample",
     "random_sample",
     "sobol_indices",
@@ -71,6 +72,14 @@ def data_choice(name: str, labels: Sequence[str], nominal: int = 0) -> Dict[str,
     """A discrete choice upstream of aggregation (winmax, normalisation, imputation…). The data for
     each combination of choices is given to ``CompositeAnalysis`` as ``data_variants``."""
     return {"name": name, "type": "data_choice", "labels": [str(x) for x in labels], "nominal": nominal}
+
+
+def data_range(name: str, lower: float, upper: float, nominal: float) -> Dict[str, Any]:
+    """A continuous parameter upstream of aggregation, uniform on [lower, upper). Needs ``data`` to
+    be a function ``f(choices, values)`` returning the normalised table (called once per
+    replication, with the GIL held)."""
+    return {"name": name, "type": "data_range", "lower": float(lower), "upper": float(upper),
+            "nominal": float(nominal)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -186,7 +195,10 @@ class CompositeAnalysis:
         (code, level, parent, weight). Level 1 rows are the indicators.
     data: the normalised units × indicators table (DataFrame with units as index and indicator
         codes as columns, or an array in indicator order), or — with ``data_choice`` assumptions —
-        a list of such tables, one per combination of choices, the first choice varying fastest.
+        a list of such tables, one per combination of choices, the first choice varying fastest,
+        or a function ``f(choices, values)`` returning the table for the alternatives of the
+        ``data_choice`` assumptions and the values of the ``data_range`` ones (needed for
+        ``data_range``; with choices only it is called once per combination).
     assumptions: from ``noisy_weights``, ``weight_sets``, ``aggregation``, ``data_choice``.
     """
 
@@ -194,6 +206,29 @@ class CompositeAnalysis:
                  units: Optional[Sequence[str]] = None) -> None:
         rows = _hierarchy_rows(hierarchy)
         indicators = [r["code"] for r in rows if r["level"] == 1]
+        self.units: List[str]
+        if callable(data):
+            # A builder: f(choices, values) -> table. Called once here at the nominal choices to
+            # learn the units.
+            builder = data
+            nominal_choices = [a.get("nominal", 0) for a in assumptions if a["type"] == "data_choice"]
+            nominal_values = [a["nominal"] for a in assumptions if a["type"] == "data_range"]
+            first = builder(nominal_choices, nominal_values)
+            if units is None:
+                units = [str(u) for u in first.index] if isinstance(first, pd.DataFrame) else \
+                    [str(k + 1) for k in range(np.asarray(first).shape[0])]
+
+            def as_matrix(choices: List[int], values: List[float]) -> np.ndarray:
+                out = builder(choices, values)
+                if isinstance(out, pd.DataFrame):
+                    out = out[indicators]
+                return np.asarray(out, dtype=float)
+
+            self.units = list(units)
+            self.assumptions = list(assumptions)
+            self._core = _s.CompositeAnalysis(rows, as_matrix, self.units, [dict(a) for a in assumptions])
+            self.codes = list(self._core.codes)
+            return
         variants = data if isinstance(data, (list, tuple)) else [data]
         mats = []
         for v in variants:
@@ -208,7 +243,7 @@ class CompositeAnalysis:
         self.assumptions = list(assumptions)
         payload: Any = mats if isinstance(data, (list, tuple)) else mats[0]
         self._core = _s.CompositeAnalysis(rows, payload, self.units, [dict(a) for a in assumptions])
-        self.codes: List[str] = list(self._core.codes)
+        self.codes = list(self._core.codes)
 
     def nominal_scores(self) -> pd.DataFrame:
         """Scores of every node (units × nodes) under the nominal assumptions."""

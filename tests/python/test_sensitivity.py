@@ -104,3 +104,30 @@ def test_plots_return_axes() -> None:
     ax1 = sa.plot_uncertainty(res)
     ax2 = sa.plot_sensitivity(res)
     assert ax1.get_ylabel() == "rank" and ax2.get_ylabel() == "sensitivity index"
+
+
+def test_data_builder_function_with_a_continuous_parameter() -> None:
+    base = small_data(15)
+    calls = []
+
+    def build(choices, values):
+        calls.append((tuple(choices), tuple(values)))
+        x = base.copy()
+        x["i1"] = x["i1"] * values[0]
+        if choices[0] == 1:
+            x["i3"] = x["i3"] ** 0.5
+        return x
+
+    an = sa.CompositeAnalysis(small_tree(), build, [
+        sa.data_choice("transform", ["plain", "sqrt"]),
+        sa.data_range("scale i1", 0.5, 2.0, nominal=1.0),
+        sa.noisy_weights("w", {2: 0.2}),
+    ])
+    assert an.units == list(base.index)
+    res = an.uncertainty(40, seed=4, threads=2)
+    params = res.parameters
+    assert ((params["scale i1"] >= 0.5) & (params["scale i1"] < 2.0)).all()
+    assert set(params["transform"]) <= {0.0, 1.0}
+    again = an.uncertainty(40, seed=4, threads=1)
+    np.testing.assert_array_equal(res.output, again.output)
+    assert len(calls) >= 80
