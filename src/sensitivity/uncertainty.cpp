@@ -420,8 +420,6 @@ struct composite_analysis::impl {
     double* __restrict acc = wk.acc.data();
     double* __restrict ws = wk.wsum.data();
     const std::size_t n = U;
-    std::fill_n(acc, n, 0.0);
-    std::fill_n(ws, n, 0.0);
     bool ok = true;
     if constexpr (M == aggregation::arithmetic) {
       if (!wk.missing) {
@@ -433,13 +431,18 @@ struct composite_analysis::impl {
           const double* __restrict x = base ? base + child * U : wk.ptr[child];
           const double wc = w[child];
           total += wc;
-          for (std::size_t u = 0; u < n; ++u) acc[u] += wc * x[u];
+          if (c == child_begin[k])  // the first child initialises: the same value as 0 + w x
+            for (std::size_t u = 0; u < n; ++u) acc[u] = wc * x[u];
+          else
+            for (std::size_t u = 0; u < n; ++u) acc[u] += wc * x[u];
         }
         double* __restrict o = out;
         for (std::size_t u = 0; u < n; ++u) o[u] = acc[u] / total;
         return total > 0 || (std::fill_n(out, n, nan_value), true);
       }
     }
+    std::fill_n(acc, n, 0.0);
+    std::fill_n(ws, n, 0.0);
     for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
       const std::size_t child = children[c];
       const double* __restrict x = base ? base + child * U : wk.ptr[child];
