@@ -38,27 +38,53 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
                                std::vector<double>& scratch) {
   distribution_summary out;
   out.mean = out.sd = out.lower = out.median = out.upper = nan_value;
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
+  // Pass 1: range and count. Selects only (an unordered comparison keeps the running value),
+  // so the loop vectorises and NaN are skipped.
+  double lo, hi;
   std::size_t count = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const double v = x[k];
-    if (v != v) continue;
-    ++count;
-    sum += v;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+  {
+    // Four independent lanes: no loop-carried latency chain through one register.
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    double l0 = inf, l1 = inf, l2 = inf, l3 = inf, h0 = -inf, h1 = -inf, h2 = -inf, h3 = -inf;
+    std::size_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    std::size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const double v0 = x[k], v1 = x[k + 1], v2 = x[k + 2], v3 = x[k + 3];
+      l0 = v0 < l0 ? v0 : l0;
+      l1 = v1 < l1 ? v1 : l1;
+      l2 = v2 < l2 ? v2 : l2;
+      l3 = v3 < l3 ? v3 : l3;
+      h0 = v0 > h0 ? v0 : h0;
+      h1 = v1 > h1 ? v1 : h1;
+      h2 = v2 > h2 ? v2 : h2;
+      h3 = v3 > h3 ? v3 : h3;
+      c0 += v0 == v0;
+      c1 += v1 == v1;
+      c2 += v2 == v2;
+      c3 += v3 == v3;
+    }
+    for (; k < n; ++k) {
+      const double v = x[k];
+      l0 = v < l0 ? v : l0;
+      h0 = v > h0 ? v : h0;
+      c0 += v == v;
+    }
+    lo = std::min(std::min(l0, l1), std::min(l2, l3));
+    hi = std::max(std::max(h0, h1), std::max(h2, h3));
+    count = c0 + c1 + c2 + c3;
   }
   out.count = count;
   if (count == 0) return out;
-  out.mean = sum / static_cast<double>(count);
   if (!(hi > lo) || !std::isfinite(hi - lo)) {  // constant (or infinite range): no buckets
-    double ss = 0;
-    for (std::size_t k = 0; k < n; ++k)
-      if (x[k] == x[k]) ss += (x[k] - out.mean) * (x[k] - out.mean);
-    out.sd = count > 1 ? std::sqrt(ss / static_cast<double>(count - 1)) : nan_value;
     scratch.clear();
     for (std::size_t k = 0; k < n; ++k)
       if (x[k] == x[k]) scratch.push_back(x[k]);
+    double sum = 0;
+    for (double v : scratch) sum += v;
+    out.mean = sum / static_cast<double>(count);
+    double ss = 0;
+    for (double v : scratch) ss += (v - out.mean) * (v - out.mean);
+    out.sd = count > 1 ? std::sqrt(ss / static_cast<double>(count - 1)) : nan_value;
     std::sort(scratch.begin(), scratch.end());
     out.lower = quantile_sorted(scratch.data(), count, lower_p);
     out.median = quantile_sorted(scratch.data(), count, 0.5);
@@ -73,15 +99,25 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     const auto b = static_cast<std::size_t>((v - lo) * scale);
     return b < buckets ? b : buckets - 1;
   };
+  // Pass 2: bucket counts, and the moments shifted by a data value K (numerically safe in one
+  // pass), in four interleaved partial sums combined in a fixed order: the result depends only
+  // on the data, never on threads.
+  const double K = lo;
   std::vector<std::uint32_t> counts(buckets, 0);
-  double ss = 0;
+  double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0};
   for (std::size_t k = 0; k < n; ++k) {
     const double v = x[k];
     if (v != v) continue;
     ++counts[bucket_of(v)];
-    ss += (v - out.mean) * (v - out.mean);
+    const double dv = v - K;
+    s1[k & 3] += dv;
+    s2[k & 3] += dv * dv;
   }
-  out.sd = count > 1 ? std::sqrt(ss / static_cast<double>(count - 1)) : nan_value;
+  const double S1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
+  const double S2 = (s2[0] + s2[1]) + (s2[2] + s2[3]);
+  const double cnt = static_cast<double>(count);
+  out.mean = K + S1 / cnt;
+  out.sd = count > 1 ? std::sqrt(std::max(0.0, (S2 - S1 * S1 / cnt) / (cnt - 1))) : nan_value;
 
   // The order statistics needed: ⌊h⌋ and ⌊h⌋ + 1 for each probability.
   const double probs[3] = {lower_p, 0.5, upper_p};

@@ -423,22 +423,26 @@ struct composite_analysis::impl {
     bool ok = true;
     if constexpr (M == aggregation::arithmetic) {
       if (!wk.missing) {
-        // Complete data (the usual case): a plain weighted sum that vectorises; the same
-        // additions in the same order as the general loop below, so the same bits.
+        // Complete data (the usual case): weights rescaled to sum to 1 first, then a plain
+        // weighted sum straight into the output — COINr's a_amean order of operations
+        // (w / sum(w), then sum(w * x)) — which vectorises and needs no division per unit.
         double total = 0;
+        for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) total += w[children[c]];
+        double* __restrict o = out;
+        if (!(total > 0)) {
+          std::fill_n(o, n, nan_value);
+          return true;
+        }
         for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
           const std::size_t child = children[c];
           const double* __restrict x = base ? base + child * U : wk.ptr[child];
-          const double wc = w[child];
-          total += wc;
-          if (c == child_begin[k])  // the first child initialises: the same value as 0 + w x
-            for (std::size_t u = 0; u < n; ++u) acc[u] = wc * x[u];
+          const double wc = w[child] / total;
+          if (c == child_begin[k])
+            for (std::size_t u = 0; u < n; ++u) o[u] = wc * x[u];
           else
-            for (std::size_t u = 0; u < n; ++u) acc[u] += wc * x[u];
+            for (std::size_t u = 0; u < n; ++u) o[u] += wc * x[u];
         }
-        double* __restrict o = out;
-        for (std::size_t u = 0; u < n; ++u) o[u] = acc[u] / total;
-        return total > 0 || (std::fill_n(out, n, nan_value), true);
+        return true;
       }
     }
     std::fill_n(acc, n, 0.0);
