@@ -1,0 +1,199 @@
+// Assessment of a period (kỳ đánh giá): units self-assess each criterion with evidence, the
+// appraisal council confirms or adjusts; nothing is overwritten. See docs/assessment.md.
+//
+// Records form a long table (unit, criterion, stage, value, evidence, note, author, timestamp).
+// For one unit, criterion and stage the record with the latest timestamp is in force; older ones
+// stay in the history. The final input of a criterion is, in this order: the appraisal record in
+// force; the survey input (for survey leaves fed from microdata); the self record in force.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "chiso/evaluate.hpp"
+#include "chiso/model.hpp"
+
+namespace chiso {
+
+enum class stage { self, appraisal };
+const char* to_string(stage s) noexcept;
+
+struct unit_info {
+  std::string id;
+  std::string name;
+  std::string group;
+};
+
+struct record {
+  std::string unit;
+  std::string criterion;  // a leaf id of the model
+  chiso::stage stage = chiso::stage::self;
+  double value = std::numeric_limits<double>::quiet_NaN();  // NaN when not applicable
+  bool applicable = true;
+  std::vector<std::string> evidence;  // document references (tài liệu kiểm chứng)
+  std::string note;                   // the reason for a cut or for "not applicable", or a remark
+  std::string author;
+  std::string timestamp;              // ISO 8601: 2023-10-31, 2023-10-31T09:00:00+07:00, …Z
+  std::string source;                 // where it was read ("records.csv:12"); not saved, not compared
+};
+// Equal in every saved field (`source` aside); NaN values are equal to each other.
+bool operator==(const record& a, const record& b);
+inline bool operator!=(const record& a, const record& b) { return !(a == b); }
+
+// Microseconds since 1970-01-01 UTC; a timestamp without offset is read as UTC. Throws
+// data_error("assessment.timestamp") naming `where` when the text is not ISO 8601.
+std::int64_t parse_timestamp(const std::string& text, const std::string& where = {});
+
+struct assessment_policy {
+  // The index is final only when every applicable appraisal criterion has an appraisal record.
+  bool require_appraisal = false;
+};
+
+enum class input_origin : std::uint8_t { none, self, appraisal, survey };
+const char* to_string(input_origin o) noexcept;
+
+// The value that goes into the evaluation for one unit and criterion.
+struct final_input {
+  double value = std::numeric_limits<double>::quiet_NaN();
+  bool applicable = true;
+  input_origin origin = input_origin::none;
+  std::ptrdiff_t record = -1;  // position in assessment::records() of the record used; -1: none
+};
+
+// Inputs of survey leaves for some units, in each leaf's rule unit (fraction or percent).
+struct survey_inputs {
+  std::vector<std::string> units;
+  std::vector<std::string> leaves;
+  Eigen::MatrixXd values;  // units × leaves; NaN: no valid answer
+};
+
+class assessment {
+ public:
+  // Throws data_error for an empty or repeated unit id.
+  assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
+             assessment_policy policy = {});
+  assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {});
+
+  const chiso::plan& plan() const noexcept { return *plan_; }
+  const std::shared_ptr<const chiso::plan>& shared_plan() const noexcept { return plan_; }
+  const chiso::model& model() const noexcept { return plan_->compiled_model(); }
+  const std::string& period() const noexcept { return period_; }
+  const std::vector<unit_info>& units() const noexcept { return units_; }
+  const assessment_policy& policy() const noexcept { return policy_; }
+  void set_policy(assessment_policy p) { policy_ = p; }
+  std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
+
+  // Adds records. Each is checked: known unit and criterion (a leaf), ISO timestamp, a value in
+  // its rule's range (steps, allowed values, rates, counts), a reason for "not applicable", no
+  // second record of the same unit, criterion and stage with the same timestamp, and a reason on
+  // an appraisal whose value differs from the self record in force at its time. The first failure
+  // throws data_error naming the record (its `source`, unit and criterion), and nothing of the
+  // batch is kept: the assessment is as before the call.
+  void add(record r);
+  void add(std::vector<record> batch);
+
+  // Every record, in the order added (the history).
+  const std::vector<record>& records() const noexcept { return records_; }
+  // The record in force for a unit, criterion and stage (latest timestamp), or nullptr. With
+  // `as_of`, only records up to that time count.
+  const record* current(const std::string& unit, const std::string& criterion, chiso::stage s,
+                        std::optional<std::int64_t> as_of = std::nullopt) const;
+  // Every record of a unit and criterion, both stages, oldest first.
+  std::vector<const record*> history(const std::string& unit, const std::string& criterion) const;
+
+  // Survey inputs (from survey.hpp's survey_leaf_inputs). Units and leaves must be known, leaves
+  // must be survey leaves; replaces earlier survey inputs of the same cells.
+  void set_survey_inputs(const survey_inputs& inputs);
+  double survey_input(std::ptrdiff_t unit_row, std::ptrdiff_t leaf) const {
+    return survey_[static_cast<std::size_t>(unit_row * leaf_count() + leaf)];
+  }
+
+  // The input of unit row u and leaf column j (leaf order of the model).
+  final_input resolve(std::ptrdiff_t u, std::ptrdiff_t j) const;
+  std::ptrdiff_t leaf_count() const noexcept { return plan_->leaf_count(); }
+
+ private:
+  std::size_t key(std::ptrdiff_t u, std::ptrdiff_t j, chiso::stage s) const noexcept {
+    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) * 2 +
+           (s == chiso::stage::appraisal ? 1 : 0);
+  }
+  void check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const;
+  void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j);
+  void index_erase(std::size_t i);
+  void check_reason(std::size_t i) const;
+  std::ptrdiff_t in_force(std::size_t key, std::optional<std::int64_t> as_of) const;
+
+  std::shared_ptr<const chiso::plan> plan_;
+  std::string period_;
+  std::vector<unit_info> units_;
+  assessment_policy policy_;
+  std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
+  std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
+  std::vector<record> records_;
+  std::vector<std::int64_t> times_;                                  // parsed timestamps
+  std::vector<std::size_t> keys_;                                    // key of each record
+  std::unordered_map<std::size_t, std::vector<std::size_t>> index_;  // key → records, oldest first
+  std::vector<double> survey_;                                       // units × leaves; NaN = none
+};
+
+// The evaluation of an assessment: inputs as resolved, and the core's results.
+struct assessment_result {
+  std::shared_ptr<const chiso::plan> plan;
+  std::vector<unit_info> units;
+  std::vector<std::string> group_labels;  // sorted; group code g is group_labels[g]
+  std::vector<std::int32_t> groups;       // per unit
+  Eigen::MatrixXd inputs;                 // units × leaves (NaN: missing or not applicable)
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;
+  std::vector<final_input> resolved;      // row-major, units × leaves
+  std::vector<bool> final;                // per unit: every applicable appraisal criterion appraised
+  chiso::evaluation eval;
+
+  const final_input& at(std::ptrdiff_t u, std::ptrdiff_t j) const {
+    return resolved[static_cast<std::size_t>(u * inputs.cols() + j)];
+  }
+  // Column of node `id` in eval (every node is kept); throws data_error when unknown.
+  std::ptrdiff_t column(const std::string& id) const;
+};
+
+struct assessment_options {
+  // Under require_appraisal, evaluate anyway and mark units not final (else: an error).
+  bool provisional = false;
+  // Which stage's values to use: final inputs (appraisal over self), or the self-scores (the
+  // final input where a criterion has no self record), for the self-vs-appraised report.
+  bool self_view = false;
+};
+
+// Resolves every input and scores the units with the model's plan. A missing input follows the
+// model's `missing` policy (an error names the unit and criterion).
+assessment_result evaluate(const assessment& a, const assessment_options& options = {});
+
+// Files. JSON ("chiso-assessment/1") is lossless; CSV is the spreadsheet form (docs/assessment.md).
+// Errors are data_error whose source names the file and line, or the file and JSON path.
+nlohmann::json to_json(const assessment& a);
+std::string dump_assessment(const assessment& a);
+void save_assessment_json(const assessment& a, const std::string& path);
+// `source_name` is used in messages ("<text>" when empty).
+assessment parse_assessment_json(const std::string& text, std::shared_ptr<const chiso::plan> plan,
+                                 const std::string& source_name = {});
+assessment load_assessment_json(const std::string& path, std::shared_ptr<const chiso::plan> plan);
+
+std::vector<unit_info> load_units_csv(const std::string& path);
+void save_units_csv(const std::vector<unit_info>& units, const std::string& path);
+std::vector<record> load_records_csv(const std::string& path);
+std::vector<record> parse_records_csv(const std::string& text, const std::string& source_name);
+void save_records_csv(const assessment& a, const std::string& path);
+std::string records_csv(const assessment& a);
+assessment load_assessment_csv(std::shared_ptr<const chiso::plan> plan, std::string period,
+                               const std::string& units_path, const std::string& records_path,
+                               assessment_policy policy = {});
+
+}  // namespace chiso

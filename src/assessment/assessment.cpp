@@ -1,0 +1,413 @@
+#include "chiso/assessment.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "chiso/detail/format_number.hpp"
+#include "chiso/error.hpp"
+#include "chiso/rule.hpp"
+
+namespace chiso {
+
+using detail::format_number;
+
+const char* to_string(stage s) noexcept { return s == stage::appraisal ? "appraisal" : "self"; }
+
+const char* to_string(input_origin o) noexcept {
+  switch (o) {
+    case input_origin::self: return "self";
+    case input_origin::appraisal: return "appraisal";
+    case input_origin::survey: return "survey";
+    case input_origin::none: break;
+  }
+  return "none";
+}
+
+bool operator==(const record& a, const record& b) {
+  const bool same_value = (std::isnan(a.value) && std::isnan(b.value)) || a.value == b.value;
+  return a.unit == b.unit && a.criterion == b.criterion && a.stage == b.stage && same_value &&
+         a.applicable == b.applicable && a.evidence == b.evidence && a.note == b.note &&
+         a.author == b.author && a.timestamp == b.timestamp;
+}
+
+namespace {
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool digits(const std::string& s, std::size_t at, std::size_t count, int& out) {
+  if (at + count > s.size()) return false;
+  out = 0;
+  for (std::size_t k = at; k < at + count; ++k) {
+    if (s[k] < '0' || s[k] > '9') return false;
+    out = out * 10 + (s[k] - '0');
+  }
+  return true;
+}
+
+std::string describe_record(const record& r) {
+  return r.source.empty() ? std::string() : r.source;
+}
+
+}  // namespace
+
+std::int64_t parse_timestamp(const std::string& t, const std::string& where) {
+  auto fail = [&]() -> std::int64_t {
+    throw data_error("assessment.timestamp", "", "",
+                     "timestamp \"" + t + "\" is not ISO 8601 (2023-10-31, 2023-10-31T09:00:00+07:00 or …Z)", where);
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(t, 0, 4, year) || t.size() < 10 || t[4] != '-' || !digits(t, 5, 2, month) || t[7] != '-' ||
+      !digits(t, 8, 2, day))
+    return fail();
+  static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1]) return fail();
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return fail();
+  std::size_t i = 10;
+  std::int64_t micros = 0;
+  std::int64_t offset_minutes = 0;
+  if (i < t.size()) {
+    if (t[i] != 'T' && t[i] != ' ') return fail();
+    if (!digits(t, i + 1, 2, hour) || i + 3 >= t.size() || t[i + 3] != ':' || !digits(t, i + 4, 2, minute))
+      return fail();
+    i += 6;
+    if (i < t.size() && t[i] == ':') {
+      if (!digits(t, i + 1, 2, second)) return fail();
+      i += 3;
+      if (i < t.size() && t[i] == '.') {
+        ++i;
+        std::int64_t scale = 100000;
+        const std::size_t start = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+          if (scale > 0) micros += (t[i] - '0') * scale;
+          scale /= 10;
+          ++i;
+        }
+        if (i == start) return fail();
+      }
+    }
+    if (hour > 23 || minute > 59 || second > 60) return fail();
+    if (i < t.size()) {
+      if (t[i] == 'Z' && i + 1 == t.size()) {
+        ++i;
+      } else if ((t[i] == '+' || t[i] == '-') && i + 6 == t.size() && t[i + 3] == ':') {
+        int oh = 0, om = 0;
+        if (!digits(t, i + 1, 2, oh) || !digits(t, i + 4, 2, om) || oh > 23 || om > 59) return fail();
+        offset_minutes = (t[i] == '+' ? 1 : -1) * (oh * 60 + om);
+        i = t.size();
+      } else {
+        return fail();
+      }
+    }
+  }
+  const std::int64_t seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                               hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000000 + micros;
+}
+
+// ---------------------------------------------------------------------------------------------
+assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
+                       assessment_policy policy)
+    : plan_(std::move(plan)), period_(std::move(period)), units_(std::move(units)), policy_(policy) {
+  if (!plan_) throw parameter_error("assessment.plan", "an assessment needs a model (the plan is null)");
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    const std::string& id = units_[u].id;
+    if (id.empty())
+      throw data_error("assessment.unit_id", "", "", "unit number " + std::to_string(u + 1) + " has an empty id");
+    if (!unit_rows_.emplace(id, static_cast<std::ptrdiff_t>(u)).second)
+      throw data_error("assessment.unit_duplicate", id, "", "the unit id appears twice in the list of units");
+  }
+  const auto& leaves = model().leaves();
+  for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
+  survey_.assign(units_.size() * leaves.size(), std::numeric_limits<double>::quiet_NaN());
+}
+
+assessment::assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy)
+    : assessment(std::make_shared<const chiso::plan>(std::move(m)), std::move(period), std::move(units), policy) {}
+
+std::ptrdiff_t assessment::unit_row(const std::string& id) const {
+  auto it = unit_rows_.find(id);
+  return it == unit_rows_.end() ? -1 : it->second;
+}
+
+void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const {
+  const std::string where = describe_record(r);
+  u = unit_row(r.unit);
+  if (u < 0)
+    throw data_error("assessment.unknown_unit", r.unit, r.criterion,
+                     "unknown unit (not in the assessment's list of units)", where);
+  auto leaf = leaf_columns_.find(r.criterion);
+  if (leaf == leaf_columns_.end()) {
+    const node* n = model().find(r.criterion);
+    throw data_error("assessment.unknown_criterion", r.unit, r.criterion,
+                     n ? "is a group of criteria, not a criterion that takes a value"
+                       : "unknown criterion (not a leaf of model '" + model().id() + "')",
+                     where);
+  }
+  j = leaf->second;
+  parse_timestamp(r.timestamp, where);
+  const node& n = *model().leaves()[static_cast<std::size_t>(j)];
+  if (!r.applicable) {
+    if (!std::isnan(r.value))
+      throw data_error("assessment.value", r.unit, r.criterion,
+                       "a not-applicable record has no value (got " + format_number(r.value) + ")", where);
+    if (r.note.empty())
+      throw data_error("assessment.reason_missing", r.unit, r.criterion,
+                       "a criterion marked not applicable needs a reason (note)", where);
+    return;
+  }
+  if (!std::isfinite(r.value))
+    throw data_error("assessment.value", r.unit, r.criterion,
+                     "a value is required (or mark the criterion not applicable, with a reason)", where);
+  if (auto why = check_leaf_input(*n.rule, n.max, r.value))
+    throw data_error("assessment.range", r.unit, r.criterion, "value " + format_number(r.value) + ": " + *why, where);
+}
+
+void assessment::index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j) {
+  const std::size_t k = key(u, j, records_[i].stage);
+  auto& list = index_[k];
+  const std::int64_t t = times_[i];
+  for (std::size_t other : list)
+    if (times_[other] == t) {
+      const record& r = records_[i];
+      const std::string other_where = records_[other].source.empty() ? std::string("an earlier record")
+                                                                     : records_[other].source;
+      throw data_error("assessment.duplicate", r.unit, r.criterion,
+                       std::string("a second ") + to_string(r.stage) + " record with the same timestamp " +
+                           r.timestamp + " (the first: " + other_where + ")",
+                       describe_record(r));
+    }
+  auto at = std::upper_bound(list.begin(), list.end(), t,
+                             [this](std::int64_t time, std::size_t other) { return time < times_[other]; });
+  list.insert(at, i);
+  keys_[i] = k;
+}
+
+void assessment::index_erase(std::size_t i) {
+  auto it = index_.find(keys_[i]);
+  if (it == index_.end()) return;
+  auto& list = it->second;
+  list.erase(std::remove(list.begin(), list.end(), i), list.end());
+  if (list.empty()) index_.erase(it);
+}
+
+std::ptrdiff_t assessment::in_force(std::size_t k, std::optional<std::int64_t> as_of) const {
+  auto it = index_.find(k);
+  if (it == index_.end()) return -1;
+  const auto& list = it->second;
+  for (auto r = list.rbegin(); r != list.rend(); ++r)
+    if (!as_of || times_[*r] <= *as_of) return static_cast<std::ptrdiff_t>(*r);
+  return -1;
+}
+
+// An appraisal that changes the self-score in force at its time must say why.
+void assessment::check_reason(std::size_t i) const {
+  const record& a = records_[i];
+  if (a.stage != stage::appraisal || !a.note.empty()) return;
+  const std::ptrdiff_t u = unit_row(a.unit);
+  const std::ptrdiff_t j = leaf_columns_.at(a.criterion);
+  const std::ptrdiff_t s = in_force(key(u, j, stage::self), times_[i]);
+  if (s < 0) return;
+  const record& self = records_[static_cast<std::size_t>(s)];
+  const bool differs = self.applicable != a.applicable ||
+                       (a.applicable && std::fabs(self.value - a.value) > step_tolerance);
+  if (differs) {
+    const std::string self_text = self.applicable ? format_number(self.value) : std::string("not applicable");
+    const std::string new_text = a.applicable ? format_number(a.value) : std::string("not applicable");
+    throw data_error("assessment.reason_missing", a.unit, a.criterion,
+                     "the appraisal changes the self-score " + self_text + " to " + new_text +
+                         " and needs the council's reason (note)",
+                     describe_record(a));
+  }
+}
+
+void assessment::add(record r) {
+  std::vector<record> batch;
+  batch.push_back(std::move(r));
+  add(std::move(batch));
+}
+
+void assessment::add(std::vector<record> batch) {
+  const std::size_t before = records_.size();
+  try {
+    for (record& r : batch) {
+      std::ptrdiff_t u = -1, j = -1;
+      check_record(r, u, j);
+      const std::int64_t t = parse_timestamp(r.timestamp, r.source);
+      records_.push_back(std::move(r));
+      times_.push_back(t);
+      keys_.push_back(static_cast<std::size_t>(-1));
+      index_insert(records_.size() - 1, u, j);
+    }
+    for (std::size_t i = before; i < records_.size(); ++i) check_reason(i);
+  } catch (...) {
+    for (std::size_t i = records_.size(); i-- > before;)
+      if (keys_[i] != static_cast<std::size_t>(-1)) index_erase(i);
+    records_.resize(before);
+    times_.resize(before);
+    keys_.resize(before);
+    throw;
+  }
+}
+
+const record* assessment::current(const std::string& unit, const std::string& criterion, chiso::stage s,
+                                  std::optional<std::int64_t> as_of) const {
+  const std::ptrdiff_t u = unit_row(unit);
+  auto leaf = leaf_columns_.find(criterion);
+  if (u < 0 || leaf == leaf_columns_.end()) return nullptr;
+  const std::ptrdiff_t i = in_force(key(u, leaf->second, s), as_of);
+  return i < 0 ? nullptr : &records_[static_cast<std::size_t>(i)];
+}
+
+std::vector<const record*> assessment::history(const std::string& unit, const std::string& criterion) const {
+  std::vector<std::size_t> found;
+  const std::ptrdiff_t u = unit_row(unit);
+  auto leaf = leaf_columns_.find(criterion);
+  if (u >= 0 && leaf != leaf_columns_.end())
+    for (stage s : {stage::self, stage::appraisal}) {
+      auto it = index_.find(key(u, leaf->second, s));
+      if (it != index_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+    }
+  std::stable_sort(found.begin(), found.end(), [this](std::size_t a, std::size_t b) { return times_[a] < times_[b]; });
+  std::vector<const record*> out;
+  for (std::size_t i : found) out.push_back(&records_[i]);
+  return out;
+}
+
+void assessment::set_survey_inputs(const survey_inputs& in) {
+  if (in.values.rows() != static_cast<Eigen::Index>(in.units.size()) ||
+      in.values.cols() != static_cast<Eigen::Index>(in.leaves.size()))
+    throw data_error("survey.shape", "", "", "survey inputs: the values are not units × leaves");
+  std::vector<std::ptrdiff_t> rows, columns;
+  for (const auto& id : in.units) {
+    const std::ptrdiff_t u = unit_row(id);
+    if (u < 0) throw data_error("survey.unknown_unit", id, "", "survey answers for a unit that is not in the assessment");
+    rows.push_back(u);
+  }
+  for (const auto& id : in.leaves) {
+    auto it = leaf_columns_.find(id);
+    if (it == leaf_columns_.end())
+      throw data_error("survey.unknown_criterion", "", id, "not a criterion of model '" + model().id() + "'");
+    const node& n = *model().leaves()[static_cast<std::size_t>(it->second)];
+    if (n.source != leaf_source::survey)
+      throw data_error("survey.not_survey", "", id, "the criterion is not a survey criterion (source: survey)");
+    columns.push_back(it->second);
+  }
+  // Check every value first, so that a bad one leaves the assessment as it was.
+  for (Eigen::Index r = 0; r < in.values.rows(); ++r)
+    for (Eigen::Index c = 0; c < in.values.cols(); ++c) {
+      const double x = in.values(r, c);
+      if (std::isnan(x)) continue;
+      const node& n = *model().leaves()[static_cast<std::size_t>(columns[static_cast<std::size_t>(c)])];
+      if (auto why = check_leaf_input(*n.rule, n.max, x))
+        throw data_error("survey.range", in.units[static_cast<std::size_t>(r)], n.id,
+                         "survey input " + format_number(x) + ": " + *why);
+    }
+  for (Eigen::Index r = 0; r < in.values.rows(); ++r)
+    for (Eigen::Index c = 0; c < in.values.cols(); ++c)
+      survey_[static_cast<std::size_t>(rows[static_cast<std::size_t>(r)] * leaf_count() +
+                                       columns[static_cast<std::size_t>(c)])] = in.values(r, c);
+}
+
+final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
+  final_input out;
+  const std::ptrdiff_t a = in_force(key(u, j, stage::appraisal), std::nullopt);
+  auto use = [&](std::ptrdiff_t i, input_origin from) {
+    const record& r = records_[static_cast<std::size_t>(i)];
+    out.value = r.value;
+    out.applicable = r.applicable;
+    out.origin = from;
+    out.record = i;
+  };
+  if (a >= 0) {
+    use(a, input_origin::appraisal);
+    return out;
+  }
+  const double survey = survey_input(u, j);
+  if (!std::isnan(survey)) {
+    out.value = survey;
+    out.origin = input_origin::survey;
+    // A unit may have marked the survey criterion not applicable (self stage).
+    const std::ptrdiff_t s = in_force(key(u, j, stage::self), std::nullopt);
+    if (s >= 0 && !records_[static_cast<std::size_t>(s)].applicable) use(s, input_origin::self);
+    return out;
+  }
+  const std::ptrdiff_t s = in_force(key(u, j, stage::self), std::nullopt);
+  if (s >= 0) use(s, input_origin::self);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+std::ptrdiff_t assessment_result::column(const std::string& id) const {
+  const std::ptrdiff_t k = plan->plan_position(id);
+  for (std::size_t c = 0; c < eval.nodes.size(); ++c)
+    if (eval.nodes[c] == k) return static_cast<std::ptrdiff_t>(c);
+  throw data_error("result.node", "", id, "the result does not keep this node");
+}
+
+assessment_result evaluate(const assessment& a, const assessment_options& options) {
+  assessment_result out;
+  out.plan = a.shared_plan();
+  out.units = a.units();
+  const auto n_units = static_cast<Eigen::Index>(a.units().size());
+  const Eigen::Index n_leaves = a.leaf_count();
+  const auto& leaves = a.model().leaves();
+  std::set<std::string> labels;
+  for (const auto& u : a.units()) labels.insert(u.group);
+  out.group_labels.assign(labels.begin(), labels.end());
+  for (const auto& u : a.units())
+    out.groups.push_back(static_cast<std::int32_t>(
+        std::lower_bound(out.group_labels.begin(), out.group_labels.end(), u.group) - out.group_labels.begin()));
+  out.inputs.resize(n_units, n_leaves);
+  out.applicable.resize(n_units, n_leaves);
+  out.resolved.resize(static_cast<std::size_t>(n_units * n_leaves));
+  out.final.assign(static_cast<std::size_t>(n_units), true);
+  const std::string* pending_unit = nullptr;
+  const std::string* pending_leaf = nullptr;
+  for (Eigen::Index u = 0; u < n_units; ++u)
+    for (Eigen::Index j = 0; j < n_leaves; ++j) {
+      final_input f = a.resolve(u, j);
+      const node& n = *leaves[static_cast<std::size_t>(j)];
+      if (n.source == leaf_source::appraisal && f.origin != input_origin::appraisal && f.applicable) {
+        out.final[static_cast<std::size_t>(u)] = false;
+        if (!pending_unit) {
+          pending_unit = &a.units()[static_cast<std::size_t>(u)].id;
+          pending_leaf = &n.id;
+        }
+      }
+      if (options.self_view) {
+        // The unit's own view: its self record where there is one, else the final input.
+        const std::ptrdiff_t row = u;
+        const record* self = a.current(a.units()[static_cast<std::size_t>(row)].id, n.id, stage::self);
+        if (self && f.origin == input_origin::appraisal) {
+          f.value = self->value;
+          f.applicable = self->applicable;
+          f.origin = input_origin::self;
+          f.record = self - a.records().data();
+        }
+      }
+      out.inputs(u, j) = f.applicable ? f.value : 0.0;
+      out.applicable(u, j) = f.applicable;
+      out.resolved[static_cast<std::size_t>(u * n_leaves + j)] = f;
+    }
+  if (a.policy().require_appraisal && !options.provisional && !options.self_view && pending_unit)
+    throw data_error("assessment.not_final", *pending_unit, *pending_leaf,
+                     "the policy requires an appraisal of every appraisal criterion before the index is final; "
+                     "this one has none (evaluate with provisional results to see the index so far)");
+  std::vector<std::string> ids;
+  for (const auto& u : a.units()) ids.push_back(u.id);
+  out.eval = chiso::evaluate(*out.plan, out.inputs, ids, out.groups, &out.applicable);
+  return out;
+}
+
+}  // namespace chiso

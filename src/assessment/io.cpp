@@ -1,0 +1,322 @@
+// Assessment files: JSON ("chiso-assessment/1", lossless) and CSV (units and records).
+#include <cmath>
+#include <cstdlib>
+
+#include "chiso/assessment.hpp"
+#include "chiso/detail/format_number.hpp"
+#include "chiso/error.hpp"
+#include "csv.hpp"
+
+namespace chiso {
+
+using json = nlohmann::json;
+using detail::format_number;
+
+namespace {
+
+constexpr const char* assessment_format = "chiso-assessment/1";
+
+[[noreturn]] void json_fail(const std::string& source, const std::string& path, const std::string& what,
+                            const std::string& unit = {}, const std::string& criterion = {}) {
+  throw data_error("assessment.json", unit, criterion, what, source + ":" + (path.empty() ? "/" : path));
+}
+
+const json& field(const json& object, const char* key, const std::string& source, const std::string& path) {
+  if (!object.contains(key)) json_fail(source, path, std::string("missing field \"") + key + "\"");
+  return object.at(key);
+}
+
+std::string text_field(const json& object, const char* key, const std::string& source, const std::string& path,
+                       bool required = true) {
+  if (!object.contains(key)) {
+    if (required) json_fail(source, path, std::string("missing field \"") + key + "\"");
+    return {};
+  }
+  const json& v = object.at(key);
+  if (!v.is_string()) json_fail(source, path + "/" + key, "expected a string");
+  return v.get<std::string>();
+}
+
+void only_fields(const json& object, std::initializer_list<const char*> keys, const std::string& source,
+                 const std::string& path) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    bool known = false;
+    for (const char* k : keys) known = known || it.key() == k;
+    if (!known) json_fail(source, path + "/" + it.key(), "unknown field \"" + it.key() + "\"");
+  }
+}
+
+record record_from_json(const json& v, const std::string& source, const std::string& path) {
+  if (!v.is_object()) json_fail(source, path, "a record must be an object");
+  only_fields(v, {"unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp"},
+              source, path);
+  record r;
+  r.source = source + ":" + path;
+  r.unit = text_field(v, "unit", source, path);
+  r.criterion = text_field(v, "criterion", source, path);
+  const std::string s = text_field(v, "stage", source, path);
+  if (s == "self") r.stage = stage::self;
+  else if (s == "appraisal") r.stage = stage::appraisal;
+  else json_fail(source, path + "/stage", "stage must be \"self\" or \"appraisal\", got \"" + s + "\"", r.unit, r.criterion);
+  if (v.contains("applicable")) {
+    if (!v.at("applicable").is_boolean()) json_fail(source, path + "/applicable", "expected true or false", r.unit, r.criterion);
+    r.applicable = v.at("applicable").get<bool>();
+  }
+  if (v.contains("value") && !v.at("value").is_null()) {
+    if (!v.at("value").is_number()) json_fail(source, path + "/value", "expected a number (or null)", r.unit, r.criterion);
+    r.value = v.at("value").get<double>();
+  }
+  if (v.contains("evidence")) {
+    const json& e = v.at("evidence");
+    if (!e.is_array()) json_fail(source, path + "/evidence", "expected a list of document references", r.unit, r.criterion);
+    for (std::size_t k = 0; k < e.size(); ++k) {
+      if (!e[k].is_string())
+        json_fail(source, path + "/evidence/" + std::to_string(k), "expected a string", r.unit, r.criterion);
+      r.evidence.push_back(e[k].get<std::string>());
+    }
+  }
+  r.note = text_field(v, "note", source, path, false);
+  r.author = text_field(v, "author", source, path, false);
+  r.timestamp = text_field(v, "timestamp", source, path);
+  return r;
+}
+
+json record_to_json(const record& r) {
+  json v = json::object();
+  v["unit"] = r.unit;
+  v["criterion"] = r.criterion;
+  v["stage"] = to_string(r.stage);
+  v["value"] = std::isnan(r.value) ? json(nullptr) : json(r.value);
+  v["applicable"] = r.applicable;
+  v["evidence"] = r.evidence;
+  v["note"] = r.note;
+  v["author"] = r.author;
+  v["timestamp"] = r.timestamp;
+  return v;
+}
+
+}  // namespace
+
+json to_json(const assessment& a) {
+  json doc = json::object();
+  doc["format"] = assessment_format;
+  doc["model"] = a.model().id();
+  doc["period"] = a.period();
+  doc["policy"] = {{"require_appraisal", a.policy().require_appraisal}};
+  json units = json::array();
+  for (const auto& u : a.units()) units.push_back({{"id", u.id}, {"name", u.name}, {"group", u.group}});
+  doc["units"] = units;
+  json records = json::array();
+  for (const auto& r : a.records()) records.push_back(record_to_json(r));
+  doc["records"] = records;
+  return doc;
+}
+
+std::string dump_assessment(const assessment& a) {
+  // One record per line: readable and diff-friendly, and still plain JSON.
+  json head = to_json(a);
+  json records = std::move(head["records"]);
+  head.erase("records");
+  std::string text = head.dump(1, ' ', false, json::error_handler_t::strict);
+  text.erase(text.find_last_of('}'));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  text += ",\n \"records\": [";
+  for (std::size_t i = 0; i < records.size(); ++i)
+    text += std::string(i ? "," : "") + "\n  " + records[i].dump(-1, ' ', false, json::error_handler_t::strict);
+  text += records.empty() ? "]\n}\n" : "\n ]\n}\n";
+  return text;
+}
+
+void save_assessment_json(const assessment& a, const std::string& path) {
+  detail::write_text_file(path, dump_assessment(a));
+}
+
+assessment parse_assessment_json(const std::string& text, std::shared_ptr<const chiso::plan> plan,
+                                 const std::string& source_name) {
+  const std::string source = source_name.empty() ? std::string("<text>") : source_name;
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw data_error("assessment.json", "", "", std::string("not valid JSON: ") + e.what(),
+                     source + ":byte " + std::to_string(e.byte));
+  }
+  if (!doc.is_object()) json_fail(source, "/", "an assessment must be a JSON object");
+  only_fields(doc, {"format", "model", "period", "description", "policy", "units", "records"}, source, "");
+  const std::string format = text_field(doc, "format", source, "");
+  if (format != assessment_format)
+    json_fail(source, "/format", "expected \"" + std::string(assessment_format) + "\", got \"" + format + "\"");
+  const std::string model_id = text_field(doc, "model", source, "");
+  if (model_id != plan->compiled_model().id())
+    json_fail(source, "/model", "the assessment is of model '" + model_id + "', not of the model given ('" +
+                                     plan->compiled_model().id() + "')");
+  const std::string period = text_field(doc, "period", source, "");
+  assessment_policy policy;
+  if (doc.contains("policy")) {
+    const json& p = doc.at("policy");
+    if (!p.is_object()) json_fail(source, "/policy", "expected an object");
+    only_fields(p, {"require_appraisal"}, source, "/policy");
+    if (p.contains("require_appraisal")) {
+      if (!p.at("require_appraisal").is_boolean()) json_fail(source, "/policy/require_appraisal", "expected true or false");
+      policy.require_appraisal = p.at("require_appraisal").get<bool>();
+    }
+  }
+  const json& units_json = field(doc, "units", source, "");
+  if (!units_json.is_array()) json_fail(source, "/units", "expected a list of units");
+  std::vector<unit_info> units;
+  for (std::size_t u = 0; u < units_json.size(); ++u) {
+    const std::string path = "/units/" + std::to_string(u);
+    const json& v = units_json[u];
+    if (!v.is_object()) json_fail(source, path, "a unit must be an object {id, name, group}");
+    only_fields(v, {"id", "name", "group"}, source, path);
+    units.push_back({text_field(v, "id", source, path), text_field(v, "name", source, path, false),
+                     text_field(v, "group", source, path, false)});
+  }
+  std::vector<record> records;
+  if (doc.contains("records")) {
+    const json& rs = doc.at("records");
+    if (!rs.is_array()) json_fail(source, "/records", "expected a list of records");
+    for (std::size_t i = 0; i < rs.size(); ++i) records.push_back(record_from_json(rs[i], source, "/records/" + std::to_string(i)));
+  }
+  assessment a(std::move(plan), period, std::move(units), policy);
+  a.add(std::move(records));
+  return a;
+}
+
+assessment load_assessment_json(const std::string& path, std::shared_ptr<const chiso::plan> plan) {
+  return parse_assessment_json(detail::read_text_file(path), std::move(plan), path);
+}
+
+// --- CSV ----------------------------------------------------------------------------------------
+namespace {
+
+const std::vector<std::string> record_columns = {"unit", "criterion", "stage", "value",
+                                                 "applicable", "evidence", "note", "author", "timestamp"};
+
+double parse_number(const std::string& text, bool& ok) {
+  ok = false;
+  if (text.empty()) return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  ok = end == text.c_str() + text.size() && std::isfinite(v);
+  return v;
+}
+
+std::vector<std::string> split_evidence(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t bar = text.find('|', start);
+    out.push_back(text.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<unit_info> load_units_csv(const std::string& path) {
+  const auto rows = detail::parse_csv(detail::read_text_file(path), path);
+  if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header id,name,group)", path);
+  const auto header = detail::map_header(rows[0], {"id"}, {"name", "group"}, false, path);
+  std::vector<unit_info> units;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    const std::string where = path + ":" + std::to_string(row.line);
+    if (row.fields.size() != rows[0].fields.size())
+      throw data_error("csv.fields", "", "", std::to_string(row.fields.size()) + " fields where the header has " +
+                                                 std::to_string(rows[0].fields.size()), where);
+    auto get = [&](std::size_t k) { return header.position[k] < 0 ? std::string() : row.fields[static_cast<std::size_t>(header.position[k])]; };
+    unit_info u{get(0), get(1), get(2)};
+    if (u.id.empty()) throw data_error("assessment.unit_id", "", "", "a unit with an empty id", where);
+    for (const auto& seen : units)
+      if (seen.id == u.id) throw data_error("assessment.unit_duplicate", u.id, "", "the unit id appears twice", where);
+    units.push_back(std::move(u));
+  }
+  return units;
+}
+
+void save_units_csv(const std::vector<unit_info>& units, const std::string& path) {
+  std::string text = "id,name,group\n";
+  for (const auto& u : units)
+    text += detail::csv_field(u.id) + "," + detail::csv_field(u.name) + "," + detail::csv_field(u.group) + "\n";
+  detail::write_text_file(path, text);
+}
+
+std::vector<record> parse_records_csv(const std::string& text, const std::string& source_name) {
+  const auto rows = detail::parse_csv(text, source_name);
+  if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header)", source_name);
+  const auto header = detail::map_header(rows[0], {"unit", "criterion", "stage", "value", "timestamp"},
+                                         {"applicable", "evidence", "note", "author"}, false, source_name);
+  // Positions, in the order of `record_columns`.
+  const std::ptrdiff_t p_unit = header.position[0], p_crit = header.position[1], p_stage = header.position[2],
+                       p_value = header.position[3], p_time = header.position[4], p_app = header.position[5],
+                       p_ev = header.position[6], p_note = header.position[7], p_author = header.position[8];
+  std::vector<record> out;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    const std::string where = source_name + ":" + std::to_string(row.line);
+    if (row.fields.size() != rows[0].fields.size())
+      throw data_error("csv.fields", "", "", std::to_string(row.fields.size()) + " fields where the header has " +
+                                                 std::to_string(rows[0].fields.size()), where);
+    auto get = [&](std::ptrdiff_t p) { return p < 0 ? std::string() : row.fields[static_cast<std::size_t>(p)]; };
+    record r;
+    r.source = where;
+    r.unit = get(p_unit);
+    r.criterion = get(p_crit);
+    const std::string s = get(p_stage);
+    if (s == "self") r.stage = stage::self;
+    else if (s == "appraisal") r.stage = stage::appraisal;
+    else throw data_error("assessment.stage", r.unit, r.criterion, "stage must be self or appraisal, got \"" + s + "\"", where);
+    const std::string applicable = get(p_app);
+    if (applicable.empty() || applicable == "yes" || applicable == "1" || applicable == "true") r.applicable = true;
+    else if (applicable == "no" || applicable == "0" || applicable == "false") r.applicable = false;
+    else throw data_error("assessment.applicable", r.unit, r.criterion,
+                          "applicable must be yes or no, got \"" + applicable + "\"", where);
+    const std::string value = get(p_value);
+    if (!value.empty()) {
+      bool ok = false;
+      r.value = parse_number(value, ok);
+      if (!ok) throw data_error("assessment.value", r.unit, r.criterion, "value \"" + value + "\" is not a number", where);
+    }
+    r.evidence = split_evidence(get(p_ev));
+    r.note = get(p_note);
+    r.author = get(p_author);
+    r.timestamp = get(p_time);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<record> load_records_csv(const std::string& path) {
+  return parse_records_csv(detail::read_text_file(path), path);
+}
+
+std::string records_csv(const assessment& a) {
+  std::string text;
+  for (std::size_t c = 0; c < record_columns.size(); ++c) text += (c ? "," : "") + record_columns[c];
+  text += "\n";
+  for (const auto& r : a.records()) {
+    std::string evidence;
+    for (std::size_t k = 0; k < r.evidence.size(); ++k) evidence += (k ? "|" : "") + r.evidence[k];
+    text += detail::csv_field(r.unit) + "," + detail::csv_field(r.criterion) + "," + to_string(r.stage) + "," +
+            (std::isnan(r.value) ? std::string() : format_number(r.value)) + "," + (r.applicable ? "yes" : "no") +
+            "," + detail::csv_field(evidence) + "," + detail::csv_field(r.note) + "," + detail::csv_field(r.author) +
+            "," + detail::csv_field(r.timestamp) + "\n";
+  }
+  return text;
+}
+
+void save_records_csv(const assessment& a, const std::string& path) { detail::write_text_file(path, records_csv(a)); }
+
+assessment load_assessment_csv(std::shared_ptr<const chiso::plan> plan, std::string period,
+                               const std::string& units_path, const std::string& records_path,
+                               assessment_policy policy) {
+  assessment a(std::move(plan), std::move(period), load_units_csv(units_path), policy);
+  a.add(load_records_csv(records_path));
+  return a;
+}
+
+}  // namespace chiso

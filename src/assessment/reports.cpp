@@ -1,0 +1,288 @@
+#include "chiso/reports.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "chiso/detail/format_number.hpp"
+#include "chiso/error.hpp"
+#include "chiso/rule.hpp"
+
+namespace chiso {
+
+using detail::format_number;
+
+namespace {
+
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
+// The area (child of the root) that holds node position i of m.nodes().
+std::string area_of(const model& m, std::size_t i) {
+  std::ptrdiff_t at = static_cast<std::ptrdiff_t>(i);
+  while (at >= 0) {
+    const std::ptrdiff_t parent = m.parent_of(static_cast<std::size_t>(at));
+    if (parent >= 0 && m.parent_of(static_cast<std::size_t>(parent)) < 0) return m.nodes()[static_cast<std::size_t>(at)]->id;
+    if (parent < 0) return m.nodes()[static_cast<std::size_t>(at)]->id;  // the root itself
+    at = parent;
+  }
+  return {};
+}
+
+std::string area_of(const model& m, const std::string& id) { return area_of(m, m.index_of(id)); }
+
+double points_of(const node& leaf, const record& r) {
+  if (!r.applicable) return 0.0;
+  return leaf_points(*leaf.rule, leaf.max, r.value);
+}
+
+const unit_info& unit_of(const assessment& a, const std::string& id) {
+  return a.units()[static_cast<std::size_t>(a.unit_row(id))];
+}
+
+}  // namespace
+
+final_results final_results_report(const assessment_result& r) {
+  final_results out;
+  const model& m = r.plan->compiled_model();
+  for (const node& area : m.root().children) {
+    out.area_ids.push_back(area.id);
+    out.area_names.push_back(area.name);
+  }
+  std::vector<std::ptrdiff_t> columns;
+  for (const auto& id : out.area_ids) columns.push_back(r.column(id));
+  for (std::size_t u = 0; u < r.units.size(); ++u) {
+    final_row row;
+    row.unit = r.units[u].id;
+    row.name = r.units[u].name;
+    row.group = r.units[u].group;
+    const auto ui = static_cast<Eigen::Index>(u);
+    row.index = r.eval.index(ui);
+    row.rank = r.eval.rank(ui);
+    const std::int32_t band = r.eval.band(ui);
+    if (band >= 0) row.band = m.info().bands[static_cast<std::size_t>(band)].label;
+    for (std::ptrdiff_t c : columns) {
+      row.area_points.push_back(r.eval.points(ui, c));
+      row.area_max.push_back(r.eval.max(ui, c));
+    }
+    row.final = r.final[u];
+    out.rows.push_back(std::move(row));
+  }
+  std::stable_sort(out.rows.begin(), out.rows.end(), [](const final_row& x, const final_row& y) {
+    if (x.group != y.group) return x.group < y.group;
+    const std::int32_t rx = x.rank == 0 ? INT32_MAX : x.rank, ry = y.rank == 0 ? INT32_MAX : y.rank;
+    if (rx != ry) return rx < ry;
+    return x.unit < y.unit;
+  });
+  return out;
+}
+
+std::vector<cut_row> self_vs_appraised(const assessment& a) {
+  std::vector<cut_row> rows;
+  const model& m = a.model();
+  for (const auto& unit : a.units())
+    for (const node* leaf : m.leaves()) {
+      const record* self = a.current(unit.id, leaf->id, stage::self);
+      const record* appraisal = a.current(unit.id, leaf->id, stage::appraisal);
+      if (!self || !appraisal) continue;
+      cut_row row;
+      row.unit = unit.id;
+      row.name = unit.name;
+      row.group = unit.group;
+      row.criterion = leaf->id;
+      row.criterion_name = leaf->name;
+      row.area = area_of(m, leaf->id);
+      row.self_value = self->applicable ? self->value : nan_value;
+      row.appraised_value = appraisal->applicable ? appraisal->value : nan_value;
+      row.self_points = points_of(*leaf, *self);
+      row.appraised_points = points_of(*leaf, *appraisal);
+      row.difference = row.appraised_points - row.self_points;
+      row.reason = appraisal->note;
+      row.author = appraisal->author;
+      row.timestamp = appraisal->timestamp;
+      rows.push_back(std::move(row));
+    }
+  std::stable_sort(rows.begin(), rows.end(), [](const cut_row& x, const cut_row& y) {
+    if (x.difference != y.difference) return x.difference < y.difference;
+    if (x.unit != y.unit) return x.unit < y.unit;
+    return x.criterion < y.criterion;
+  });
+  return rows;
+}
+
+std::vector<area_cut_row> self_vs_appraised_areas(const assessment& a) {
+  assessment_options self_view;
+  self_view.self_view = true;
+  const assessment_result mine = evaluate(a, self_view);
+  assessment_options final_view;
+  final_view.provisional = true;
+  const assessment_result theirs = evaluate(a, final_view);
+  std::vector<area_cut_row> rows;
+  const model& m = a.model();
+  for (std::size_t u = 0; u < a.units().size(); ++u)
+    for (const node& area : m.root().children) {
+      const auto ui = static_cast<Eigen::Index>(u);
+      area_cut_row row;
+      row.unit = a.units()[u].id;
+      row.name = a.units()[u].name;
+      row.group = a.units()[u].group;
+      row.area = area.id;
+      row.area_name = area.name;
+      row.self_points = mine.eval.points(ui, mine.column(area.id));
+      row.appraised_points = theirs.eval.points(ui, theirs.column(area.id));
+      row.difference = row.appraised_points - row.self_points;
+      rows.push_back(std::move(row));
+    }
+  std::stable_sort(rows.begin(), rows.end(), [](const area_cut_row& x, const area_cut_row& y) {
+    if (x.difference != y.difference) return x.difference < y.difference;
+    if (x.unit != y.unit) return x.unit < y.unit;
+    return x.area < y.area;
+  });
+  return rows;
+}
+
+std::vector<progress_row> progress(const assessment& a, const std::string& as_of) {
+  std::optional<std::int64_t> limit;
+  if (!as_of.empty()) limit = parse_timestamp(as_of, "as_of");
+  std::vector<progress_row> rows;
+  for (const auto& unit : a.units()) {
+    progress_row row;
+    row.unit = unit.id;
+    row.name = unit.name;
+    row.group = unit.group;
+    for (const node* leaf : a.model().leaves()) {
+      if (leaf->source != leaf_source::appraisal) continue;
+      ++row.total;
+      const record* self = a.current(unit.id, leaf->id, stage::self, limit);
+      const record* appraisal = a.current(unit.id, leaf->id, stage::appraisal, limit);
+      if (appraisal) ++row.appraised;
+      const record* in_force = appraisal ? appraisal : self;
+      if (in_force && !in_force->applicable) ++row.not_applicable;
+      if (!self) continue;
+      ++row.self_scored;
+      if (!self->applicable || !self->evidence.empty()) ++row.done;
+    }
+    row.share_done = row.total ? static_cast<double>(row.done) / static_cast<double>(row.total) : 0.0;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string describe_rule(const node& leaf) {
+  if (!leaf.rule) return "";
+  const rule& r = *leaf.rule;
+  const std::string unit = r.unit == rate_unit::percent ? "%" : "";
+  switch (r.kind) {
+    case rule_kind::points: {
+      std::string text = "points 0–" + format_number(leaf.max);
+      if (r.step) text += ", step " + format_number(*r.step);
+      if (!r.values.empty()) {
+        text += ", one of ";
+        for (std::size_t k = 0; k < r.values.size(); ++k) text += (k ? ", " : "") + format_number(r.values[k]);
+      }
+      return text;
+    }
+    case rule_kind::yes_no: return "yes → " + format_number(leaf.max) + ", no → 0";
+    case rule_kind::tiers: {
+      const bool higher = r.dir == direction::higher_is_better;
+      std::string text = "tiers: ";
+      for (const tier& t : r.tiers)
+        text += std::string(higher ? (t.exclusive ? "> " : "≥ ") : (t.exclusive ? "< " : "≤ ")) +
+                format_number(t.bound) + unit + " → " + format_number(t.points) + "; ";
+      return text + "else 0";
+    }
+    case rule_kind::linear:
+      return "linear " + format_number(r.lower) + "–" + format_number(r.upper) + " → 0–" + format_number(leaf.max) +
+             (r.dir == direction::lower_is_better ? " (lower is better)" : "");
+    case rule_kind::proportional:
+      return format_number(leaf.max) + " × rate" + (r.unit == rate_unit::percent ? " (percent)" : "") +
+             (r.dir == direction::lower_is_better ? " (lower is better)" : "");
+    case rule_kind::deduction:
+      return "−" + format_number(r.per) + " per occurrence, at most −" + format_number(r.cap);
+    case rule_kind::bonus:
+      return "+" + format_number(r.per) + " per occurrence, at most +" + format_number(r.cap);
+  }
+  return "";
+}
+
+std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit) {
+  const std::ptrdiff_t u = a.unit_row(unit);
+  if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
+  std::vector<loss_row> rows;
+  const model& m = a.model();
+  for (std::size_t j = 0; j < m.leaves().size(); ++j) {
+    const node& leaf = *m.leaves()[j];
+    const std::ptrdiff_t c = r.column(leaf.id);
+    const double max = r.eval.max(u, c), points = r.eval.points(u, c);
+    if (max == 0 && points == 0) continue;  // not applicable, or an adjustment that did not apply
+    const final_input& f = r.at(u, static_cast<std::ptrdiff_t>(j));
+    loss_row row;
+    row.criterion = leaf.id;
+    row.name = leaf.name;
+    row.area = area_of(m, leaf.id);
+    row.rule = describe_rule(leaf);
+    row.value = f.value;
+    row.points = points;
+    row.max = max;
+    row.lost = max - points;
+    row.origin = to_string(f.origin);
+    if (f.record >= 0) row.reason = a.records()[static_cast<std::size_t>(f.record)].note;
+    rows.push_back(std::move(row));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const loss_row& x, const loss_row& y) { return x.lost > y.lost; });
+  return rows;
+}
+
+year_over_year compare_periods(const assessment& before, const assessment_result& rb, const assessment& after,
+                               const assessment_result& ra) {
+  year_over_year out;
+  out.period_before = before.period();
+  out.period_after = after.period();
+  const model& mb = before.model();
+  const model& ma = after.model();
+  for (const node* leaf : ma.leaves()) {
+    const node* old = mb.find(leaf->id);
+    (old && old->is_leaf() ? out.matched : out.added).push_back(leaf->id);
+  }
+  for (const node* leaf : mb.leaves()) {
+    const node* now = ma.find(leaf->id);
+    if (!now || !now->is_leaf()) out.removed.push_back(leaf->id);
+  }
+  // Units of either period, in the order of the later one, then those that left.
+  std::vector<std::string> ids;
+  for (const auto& u : after.units()) ids.push_back(u.id);
+  for (const auto& u : before.units())
+    if (after.unit_row(u.id) < 0) ids.push_back(u.id);
+  std::vector<std::string> areas;
+  for (const node& area : ma.root().children) areas.push_back(area.id);
+  for (const node& area : mb.root().children)
+    if (std::find(areas.begin(), areas.end(), area.id) == areas.end()) areas.push_back(area.id);
+  for (const auto& id : ids) {
+    const std::ptrdiff_t ub = before.unit_row(id), ua = after.unit_row(id);
+    const unit_info& info = ua >= 0 ? unit_of(after, id) : unit_of(before, id);
+    yoy_unit_row row;
+    row.unit = id;
+    row.name = info.name;
+    row.group = info.group;
+    row.index_before = ub >= 0 ? rb.eval.index(ub) : nan_value;
+    row.index_after = ua >= 0 ? ra.eval.index(ua) : nan_value;
+    row.index_change = row.index_after - row.index_before;
+    row.rank_before = ub >= 0 ? rb.eval.rank(ub) : 0;
+    row.rank_after = ua >= 0 ? ra.eval.rank(ua) : 0;
+    row.rank_change = row.rank_before && row.rank_after ? row.rank_before - row.rank_after : 0;
+    out.units.push_back(row);
+    for (const auto& area : areas) {
+      yoy_area_row ar;
+      ar.unit = id;
+      ar.area = area;
+      const node* nb = mb.find(area);
+      const node* na = ma.find(area);
+      ar.points_before = ub >= 0 && nb ? rb.eval.points(ub, rb.column(area)) : nan_value;
+      ar.points_after = ua >= 0 && na ? ra.eval.points(ua, ra.column(area)) : nan_value;
+      ar.change = ar.points_after - ar.points_before;
+      out.areas.push_back(ar);
+    }
+  }
+  return out;
+}
+
+}  // namespace chiso
