@@ -52,18 +52,15 @@ kept_nodes parse_keep(const std::string& keep) {
 }  // namespace
 
 void register_evaluate(py::module_& m) {
-  py::class_<python_evaluation, std::shared_ptr<python_evaluation>>(m, "Evaluation")
+  py::class_<python_evaluation, std::shared_ptr<python_evaluation>> evaluation_class(m, "Evaluation");
+  for (auto [name, field] : {std::pair{"points", &evaluation::points}, std::pair{"max", &evaluation::max},
+                             std::pair{"score", &evaluation::score}})
+    evaluation_class.def_property_readonly(name, [field = field](py::object self) {
+      return column_major_view(self.cast<python_evaluation&>().result.*field, self);
+    }, "units × kept nodes (a view of the result's memory)");
+  evaluation_class
       .def_readonly("node_ids", &python_evaluation::node_ids)
       .def_readonly("input_address", &python_evaluation::input_address)
-      .def_property_readonly("points", [](py::object self) {
-        return column_major_view(self.cast<python_evaluation&>().result.points, self);
-      })
-      .def_property_readonly("max", [](py::object self) {
-        return column_major_view(self.cast<python_evaluation&>().result.max, self);
-      })
-      .def_property_readonly("score", [](py::object self) {
-        return column_major_view(self.cast<python_evaluation&>().result.score, self);
-      })
       .def_property_readonly("raw_index", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.raw_index, self);
       })

@@ -101,39 +101,37 @@ void score_leaf(const leaf_block& b, double max, Score score) {
 
 // Tiers and value sets with a count known at compile time unroll into straight-line selections.
 // The first matching tier wins: from the last tier to the first, each match overwrites.
-template <int N>
-void score_small(const leaf_block& b, const leaf_params& q) {
+template <int N, class Hit>
+void score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
   const double max = q.max, top = q.top;
   double bound[N], points[N];
   for (int t = 0; t < N; ++t) {
     bound[t] = q.bound[t];
     points[t] = q.points[t];
   }
-  switch (q.rule) {
-    case kind::tiers_higher:
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
-        p = 0.0;
+  score_leaf(b, max, [=](double v, double& p, double& valid) {
+    p = 0.0;
 #pragma GCC unroll 8
-        for (int t = N - 1; t >= 0; --t) p = v >= bound[t] ? points[t] : p;
-        valid = flag(v >= 0.0) * flag(v <= top);
-      });
-      break;
-    case kind::tiers_lower:
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
-        p = 0.0;
+    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? points[t] : p;
+    valid = flag(v >= 0.0) * flag(v <= top);
+  });
+}
+
+template <int N>
+void score_small(const leaf_block& b, const leaf_params& q) {
+  if (q.rule == kind::tiers_higher) {
+    score_tiers<N>(b, q, [](double v, double bound) { return v >= bound; });
+  } else if (q.rule == kind::tiers_lower) {
+    score_tiers<N>(b, q, [](double v, double bound) { return v <= bound; });
+  } else {  // points_values
+    double allowed[N];
+    for (int k = 0; k < N; ++k) allowed[k] = q.bound[k];
+    score_leaf(b, q.max, [=](double v, double& p, double& valid) {
+      p = v;
+      valid = 0.0;
 #pragma GCC unroll 8
-        for (int t = N - 1; t >= 0; --t) p = v <= bound[t] ? points[t] : p;
-        valid = flag(v >= 0.0) * flag(v <= top);
-      });
-      break;
-    default:  // points_values
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
-        p = v;
-        valid = 0.0;
-#pragma GCC unroll 8
-        for (int k = 0; k < N; ++k) valid = absolute(v - bound[k]) <= step_tolerance ? 1.0 : valid;
-      });
-      break;
+      for (int k = 0; k < N; ++k) valid = absolute(v - allowed[k]) <= step_tolerance ? 1.0 : valid;
+    });
   }
 }
 
