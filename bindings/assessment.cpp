@@ -1,5 +1,336 @@
+// Assessments, surveys and reports (chiso._core.assessment). Thin: tables cross as dicts of
+// columns (lists or numpy arrays) that python/chiso/assessment.py turns into DataFrames.
+#include <chiso/assessment.hpp>
+#include <chiso/error.hpp>
+#include <chiso/evaluate.hpp>
+#include <chiso/reports.hpp>
+#include <chiso/survey.hpp>
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
 #include "register.hpp"
 
+namespace py = pybind11;
+
 namespace chiso::bindings {
-void register_assessment(pybind11::module_& /*m*/) {}
+
+namespace {
+
+std::vector<unit_info> units_from(const std::vector<std::tuple<std::string, std::string, std::string>>& units) {
+  std::vector<unit_info> out;
+  for (const auto& [id, name, group] : units) out.push_back({id, name, group});
+  return out;
+}
+
+py::dict units_to(const std::vector<unit_info>& units) {
+  py::list id, name, group;
+  for (const auto& u : units) {
+    id.append(u.id);
+    name.append(u.name);
+    group.append(u.group);
+  }
+  py::dict d;
+  d["id"] = id;
+  d["name"] = name;
+  d["group"] = group;
+  return d;
+}
+
+std::vector<record> records_from(const py::dict& c) {
+  auto strings = [&](const char* key) { return c[key].cast<std::vector<std::string>>(); };
+  const auto unit = strings("unit"), criterion = strings("criterion"), stage_text = strings("stage"),
+             note = strings("note"), author = strings("author"), timestamp = strings("timestamp"),
+             source = strings("source");
+  const auto value = c["value"].cast<std::vector<double>>();
+  const auto applicable = c["applicable"].cast<std::vector<bool>>();
+  const auto evidence = c["evidence"].cast<std::vector<std::vector<std::string>>>();
+  const std::size_t n = unit.size();
+  for (const auto* column : {&criterion, &stage_text, &note, &author, &timestamp, &source})
+    if (column->size() != n) throw parameter_error("assessment.columns", "record columns of different lengths");
+  if (value.size() != n || applicable.size() != n || evidence.size() != n)
+    throw parameter_error("assessment.columns", "record columns of different lengths");
+  std::vector<record> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    record& r = out[i];
+    r.unit = unit[i];
+    r.criterion = criterion[i];
+    if (stage_text[i] == "self") r.stage = stage::self;
+    else if (stage_text[i] == "appraisal") r.stage = stage::appraisal;
+    else
+      throw data_error("assessment.stage", r.unit, r.criterion,
+                       "stage must be self or appraisal, got \"" + stage_text[i] + "\"", source[i]);
+    r.value = value[i];
+    r.applicable = applicable[i];
+    r.evidence = evidence[i];
+    r.note = note[i];
+    r.author = author[i];
+    r.timestamp = timestamp[i];
+    r.source = source[i];
+  }
+  return out;
+}
+
+py::dict records_to(const std::vector<record>& records) {
+  py::list unit, criterion, stage_, applicable, evidence, note, author, timestamp;
+  py::array_t<double> value(static_cast<py::ssize_t>(records.size()));
+  auto v = value.mutable_unchecked<1>();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const record& r = records[i];
+    unit.append(r.unit);
+    criterion.append(r.criterion);
+    stage_.append(to_string(r.stage));
+    v(static_cast<py::ssize_t>(i)) = r.value;
+    applicable.append(r.applicable);
+    evidence.append(py::cast(r.evidence));
+    note.append(r.note);
+    author.append(r.author);
+    timestamp.append(r.timestamp);
+  }
+  py::dict d;
+  d["unit"] = unit;
+  d["criterion"] = criterion;
+  d["stage"] = stage_;
+  d["value"] = value;
+  d["applicable"] = applicable;
+  d["evidence"] = evidence;
+  d["note"] = note;
+  d["author"] = author;
+  d["timestamp"] = timestamp;
+  return d;
+}
+
+// Rows of a report → dict of columns; `Row` has the named fields listed by `fields`.
+template <class Row, class... Getters>
+py::dict columns(const std::vector<Row>& rows, const std::vector<const char*>& names, Getters... getters) {
+  py::dict d;
+  std::vector<py::list> lists(names.size());
+  for (const Row& row : rows) {
+    std::size_t k = 0;
+    (lists[k++].append(getters(row)), ...);
+  }
+  for (std::size_t k = 0; k < names.size(); ++k) d[names[k]] = lists[k];
+  return d;
+}
+
+survey_data survey_from(std::vector<std::string> respondents, std::vector<std::string> units,
+                        std::vector<std::string> services, std::vector<double> weights,
+                        std::vector<std::string> questions, Eigen::MatrixXd answers,
+                        std::vector<std::string> sources) {
+  survey_data s;
+  s.respondents = std::move(respondents);
+  s.units = std::move(units);
+  s.services = std::move(services);
+  s.weights = weights.empty() ? std::vector<double>(s.respondents.size(), 1.0) : std::move(weights);
+  s.questions = std::move(questions);
+  s.answers = std::move(answers);
+  s.sources = std::move(sources);
+  return s;
+}
+
+py::dict stats_to(const std::vector<survey_stat>& stats) {
+  return columns(stats, {"unit", "key", "respondents", "answered", "missing", "satisfied", "weight_answered",
+                         "weight_satisfied", "rate", "mean"},
+                 [](const survey_stat& s) { return s.unit; }, [](const survey_stat& s) { return s.key; },
+                 [](const survey_stat& s) { return s.respondents; }, [](const survey_stat& s) { return s.answered; },
+                 [](const survey_stat& s) { return s.missing; }, [](const survey_stat& s) { return s.satisfied; },
+                 [](const survey_stat& s) { return s.weight_answered; },
+                 [](const survey_stat& s) { return s.weight_satisfied; }, [](const survey_stat& s) { return s.rate; },
+                 [](const survey_stat& s) { return s.mean; });
+}
+
+}  // namespace
+
+void register_assessment(py::module_& root) {
+  py::module_ m = root.def_submodule("assessment", "Assessments, surveys and reports");
+
+  py::class_<assessment, std::shared_ptr<assessment>>(m, "Assessment")
+      .def(py::init([](std::shared_ptr<plan> p, std::string period,
+                       const std::vector<std::tuple<std::string, std::string, std::string>>& units,
+                       bool require_appraisal) {
+             return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
+                                                 units_from(units), assessment_policy{require_appraisal});
+           }),
+           py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false)
+      .def_static("load_json", [](const std::string& path, std::shared_ptr<plan> p) {
+        return std::make_shared<assessment>(load_assessment_json(path, std::move(p)));
+      })
+      .def_static("parse_json", [](const std::string& text, std::shared_ptr<plan> p, const std::string& name) {
+        return std::make_shared<assessment>(parse_assessment_json(text, std::move(p), name));
+      })
+      .def_static("load_csv", [](std::shared_ptr<plan> p, std::string period, const std::string& units_path,
+                                 const std::string& records_path, bool require_appraisal) {
+        return std::make_shared<assessment>(load_assessment_csv(std::move(p), std::move(period), units_path,
+                                                                records_path, assessment_policy{require_appraisal}));
+      })
+      .def("to_json", [](const assessment& a) { return dump_assessment(a); })
+      .def("save_json", [](const assessment& a, const std::string& path) { save_assessment_json(a, path); })
+      .def("records_csv", [](const assessment& a) { return records_csv(a); })
+      .def("save_records_csv", [](const assessment& a, const std::string& path) { save_records_csv(a, path); })
+      .def("save_units_csv", [](const assessment& a, const std::string& path) { save_units_csv(a.units(), path); })
+      .def_property_readonly("period", &assessment::period)
+      .def_property_readonly("model", [](const assessment& a) { return std::const_pointer_cast<plan>(a.shared_plan()); })
+      .def_property_readonly("require_appraisal", [](const assessment& a) { return a.policy().require_appraisal; })
+      .def("units", [](const assessment& a) { return units_to(a.units()); })
+      .def("records", [](const assessment& a) { return records_to(a.records()); })
+      .def("add", [](assessment& a, const py::dict& c) { a.add(records_from(c)); },
+           "Add records (a dict of columns); all or nothing.")
+      .def("set_survey_inputs",
+           [](assessment& a, std::vector<std::string> units, std::vector<std::string> leaves, Eigen::MatrixXd values) {
+             a.set_survey_inputs({std::move(units), std::move(leaves), std::move(values)});
+           })
+      .def("evaluate",
+           [](const assessment& a, bool provisional, bool self_view) {
+             assessment_options o;
+             o.provisional = provisional;
+             o.self_view = self_view;
+             return std::make_shared<assessment_result>(evaluate(a, o));
+           },
+           py::arg("provisional") = false, py::arg("self_view") = false)
+      .def("self_vs_appraised", [](const assessment& a) {
+        return columns(self_vs_appraised(a),
+                       {"unit", "name", "group", "criterion", "criterion_name", "area", "self_value", "appraised_value",
+                        "self_points", "appraised_points", "difference", "reason", "author", "timestamp"},
+                       [](const cut_row& r) { return r.unit; }, [](const cut_row& r) { return r.name; },
+                       [](const cut_row& r) { return r.group; }, [](const cut_row& r) { return r.criterion; },
+                       [](const cut_row& r) { return r.criterion_name; }, [](const cut_row& r) { return r.area; },
+                       [](const cut_row& r) { return r.self_value; }, [](const cut_row& r) { return r.appraised_value; },
+                       [](const cut_row& r) { return r.self_points; },
+                       [](const cut_row& r) { return r.appraised_points; },
+                       [](const cut_row& r) { return r.difference; }, [](const cut_row& r) { return r.reason; },
+                       [](const cut_row& r) { return r.author; }, [](const cut_row& r) { return r.timestamp; });
+      })
+      .def("self_vs_appraised_areas", [](const assessment& a) {
+        return columns(self_vs_appraised_areas(a),
+                       {"unit", "name", "group", "area", "area_name", "self_points", "appraised_points", "difference"},
+                       [](const area_cut_row& r) { return r.unit; }, [](const area_cut_row& r) { return r.name; },
+                       [](const area_cut_row& r) { return r.group; }, [](const area_cut_row& r) { return r.area; },
+                       [](const area_cut_row& r) { return r.area_name; },
+                       [](const area_cut_row& r) { return r.self_points; },
+                       [](const area_cut_row& r) { return r.appraised_points; },
+                       [](const area_cut_row& r) { return r.difference; });
+      })
+      .def("progress", [](const assessment& a, const std::string& as_of) {
+        return columns(progress(a, as_of),
+                       {"unit", "name", "group", "done", "total", "share_done", "self_scored", "appraised",
+                        "not_applicable"},
+                       [](const progress_row& r) { return r.unit; }, [](const progress_row& r) { return r.name; },
+                       [](const progress_row& r) { return r.group; }, [](const progress_row& r) { return r.done; },
+                       [](const progress_row& r) { return r.total; }, [](const progress_row& r) { return r.share_done; },
+                       [](const progress_row& r) { return r.self_scored; },
+                       [](const progress_row& r) { return r.appraised; },
+                       [](const progress_row& r) { return r.not_applicable; });
+      }, py::arg("as_of") = "")
+      .def("why_lost", [](const assessment& a, const assessment_result& r, const std::string& unit) {
+        return columns(why_lost(a, r, unit),
+                       {"criterion", "name", "area", "rule", "value", "points", "max", "lost", "origin", "reason"},
+                       [](const loss_row& x) { return x.criterion; }, [](const loss_row& x) { return x.name; },
+                       [](const loss_row& x) { return x.area; }, [](const loss_row& x) { return x.rule; },
+                       [](const loss_row& x) { return x.value; }, [](const loss_row& x) { return x.points; },
+                       [](const loss_row& x) { return x.max; }, [](const loss_row& x) { return x.lost; },
+                       [](const loss_row& x) { return x.origin; }, [](const loss_row& x) { return x.reason; });
+      });
+
+  py::class_<assessment_result, std::shared_ptr<assessment_result>>(m, "AssessmentResult")
+      .def("final_results", [](const assessment_result& r) {
+        const auto report = final_results_report(r);
+        py::dict d = columns(report.rows, {"unit", "name", "group", "index", "rank", "band", "final"},
+                             [](const final_row& x) { return x.unit; }, [](const final_row& x) { return x.name; },
+                             [](const final_row& x) { return x.group; }, [](const final_row& x) { return x.index; },
+                             [](const final_row& x) { return x.rank; }, [](const final_row& x) { return x.band; },
+                             [](const final_row& x) { return x.final; });
+        py::list points, maxima;
+        for (const auto& row : report.rows) {
+          points.append(py::cast(row.area_points));
+          maxima.append(py::cast(row.area_max));
+        }
+        d["area_points"] = points;
+        d["area_max"] = maxima;
+        d["area_ids"] = py::cast(report.area_ids);
+        d["area_names"] = py::cast(report.area_names);
+        return d;
+      })
+      .def_property_readonly("index", [](const assessment_result& r) { return Eigen::VectorXd(r.eval.index); })
+      .def_property_readonly("rank", [](const assessment_result& r) {
+        return Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>(r.eval.rank);
+      })
+      .def_property_readonly("inputs", [](const assessment_result& r) { return Eigen::MatrixXd(r.inputs); })
+      .def_property_readonly("applicable", [](const assessment_result& r) {
+        return Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>(r.applicable);
+      })
+      .def_property_readonly("origin", [](const assessment_result& r) {
+        std::vector<std::string> out;
+        for (const auto& f : r.resolved) out.push_back(to_string(f.origin));
+        return out;
+      })
+      .def_property_readonly("final", [](const assessment_result& r) { return r.final; })
+      .def("node_points", [](const assessment_result& r, const std::string& id) {
+        return Eigen::VectorXd(r.eval.points.col(r.column(id)));
+      });
+
+  m.def("compare_periods", [](const assessment& before, const assessment_result& rb, const assessment& after,
+                              const assessment_result& ra) {
+    const auto y = compare_periods(before, rb, after, ra);
+    py::dict d;
+    d["period_before"] = y.period_before;
+    d["period_after"] = y.period_after;
+    d["added"] = y.added;
+    d["removed"] = y.removed;
+    d["matched"] = y.matched;
+    d["units"] = columns(y.units, {"unit", "name", "group", "index_before", "index_after", "index_change",
+                                   "rank_before", "rank_after", "rank_change"},
+                         [](const yoy_unit_row& x) { return x.unit; }, [](const yoy_unit_row& x) { return x.name; },
+                         [](const yoy_unit_row& x) { return x.group; },
+                         [](const yoy_unit_row& x) { return x.index_before; },
+                         [](const yoy_unit_row& x) { return x.index_after; },
+                         [](const yoy_unit_row& x) { return x.index_change; },
+                         [](const yoy_unit_row& x) { return x.rank_before; },
+                         [](const yoy_unit_row& x) { return x.rank_after; },
+                         [](const yoy_unit_row& x) { return x.rank_change; });
+    d["areas"] = columns(y.areas, {"unit", "area", "points_before", "points_after", "change"},
+                         [](const yoy_area_row& x) { return x.unit; }, [](const yoy_area_row& x) { return x.area; },
+                         [](const yoy_area_row& x) { return x.points_before; },
+                         [](const yoy_area_row& x) { return x.points_after; },
+                         [](const yoy_area_row& x) { return x.change; });
+    return d;
+  });
+
+  m.def("parse_timestamp", [](const std::string& t) { return parse_timestamp(t, "timestamp"); });
+
+  py::class_<survey_data, std::shared_ptr<survey_data>>(m, "Survey")
+      .def(py::init([](std::vector<std::string> respondents, std::vector<std::string> units,
+                       std::vector<std::string> services, std::vector<double> weights,
+                       std::vector<std::string> questions, Eigen::MatrixXd answers, std::vector<std::string> sources,
+                       std::vector<std::string> known_units) {
+             auto s = std::make_shared<survey_data>(survey_from(std::move(respondents), std::move(units),
+                                                                std::move(services), std::move(weights),
+                                                                std::move(questions), std::move(answers),
+                                                                std::move(sources)));
+             check_survey(*s, known_units);
+             return s;
+           }),
+           py::arg("respondents"), py::arg("units"), py::arg("services"), py::arg("weights"), py::arg("questions"),
+           py::arg("answers"), py::arg("sources"), py::arg("known_units"))
+      .def_static("load_csv", [](const std::string& path, const std::vector<std::string>& units) {
+        return std::make_shared<survey_data>(load_survey_csv(path, units));
+      }, py::arg("path"), py::arg("units") = std::vector<std::string>{})
+      .def_readonly("respondents", &survey_data::respondents)
+      .def_readonly("units", &survey_data::units)
+      .def_readonly("services", &survey_data::services)
+      .def_readonly("weights", &survey_data::weights)
+      .def_readonly("questions", &survey_data::questions)
+      .def_readonly("answers", &survey_data::answers)
+      .def("summarise", [](const survey_data& s, const std::map<std::string, std::string>& element_of) {
+        const auto summary = summarise_survey(s, element_of);
+        return py::make_tuple(stats_to(summary.by_question), stats_to(summary.by_element));
+      }, py::arg("element_of") = std::map<std::string, std::string>{})
+      .def("leaf_inputs", [](const survey_data& s, std::shared_ptr<plan> p,
+                             const std::map<std::string, std::vector<std::string>>& mapping) {
+        auto in = survey_leaf_inputs(p->compiled_model(), s, mapping);
+        return py::make_tuple(in.units, in.leaves, in.values);
+      }, py::arg("model"), py::arg("mapping") = std::map<std::string, std::vector<std::string>>{});
+
+  m.def("question_elements", [](std::shared_ptr<plan> p) { return question_elements(p->compiled_model()); });
+}
+
 }  // namespace chiso::bindings

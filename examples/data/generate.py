@@ -54,14 +54,16 @@ NOT_APPLICABLE = {
 NO_PROCEDURES = {"thanh-tra", "van-phong-ubnd"}  # departments without one-stop procedures: area 3
 NO_PROCEDURES_REASON = "Đơn vị không có thủ tục hành chính giải quyết tại Bộ phận một cửa"
 
-CUT_REASONS = [
-    "Tài liệu kiểm chứng chưa đầy đủ",
-    "Ban hành kế hoạch chậm so với quy định",
-    "Số liệu tự chấm không khớp với báo cáo của Sở chuyên ngành",
-    "Không có tài liệu kiểm chứng",
-    "Tỷ lệ thực tế thấp hơn số liệu tự chấm",
-    "Tài liệu kiểm chứng ban hành ngoài kỳ đánh giá",
-]
+# The council's reasons, by the kind of rule that was cut.
+CUT_REASONS = {
+    "points": ["Tài liệu kiểm chứng chưa đầy đủ", "Ban hành kế hoạch chậm so với quy định",
+               "Tài liệu kiểm chứng ban hành ngoài kỳ đánh giá", "Chưa thực hiện đầy đủ nội dung theo yêu cầu"],
+    "yes_no": ["Không có tài liệu kiểm chứng", "Văn bản ban hành sau thời hạn quy định"],
+    "tiers": ["Tỷ lệ thực tế thấp hơn số liệu tự chấm",
+              "Số liệu tự chấm không khớp với báo cáo của Sở chuyên ngành",
+              "Số liệu trên Hệ thống thông tin giải quyết TTHC thấp hơn số liệu tự chấm"],
+    "bonus": ["Sáng kiến chưa được Hội đồng sáng kiến Thành phố công nhận"],
+}
 DEDUCTION_REASONS = ["Phát hiện thêm vi phạm qua kiểm tra của Thành phố",
                      "Số liệu của Sở Tư pháp ghi nhận thêm trường hợp"]
 DOC_KINDS = ["KH-UBND", "BC-UBND", "QĐ-UBND", "TB-UBND", "CV-UBND"]
@@ -145,16 +147,18 @@ def doc(rng: np.random.Generator, year: int) -> str:
 
 
 def assessment_records(model: dict, units: list, year: int, rng: np.random.Generator,
-                       ready_by_end_october: dict) -> list:
+                       ready_by_end_october: dict, quality_of: dict) -> list:
     records = []
     appraisal = [leaf for leaf in leaves(model) if leaf.get("source", "appraisal") == "appraisal"]
     survey = [leaf for leaf in leaves(model) if leaf.get("source") == "survey"]
     october_end = datetime(year, 10, 31, 23, 59, 59, tzinfo=TZ)
     for uid, name in units:
-        quality = float(np.clip(rng.beta(6, 2) + (0.03 if year > 2023 else 0), 0, 1))
+        # A unit's standing persists from year to year, with some change.
+        quality = float(np.clip(quality_of[uid] + (year - 2023) * 0.02 + rng.normal(0, 0.04), 0, 1))
         self_author = f"Phòng Nội vụ – {name}" if not uid.startswith("so-") else f"Văn phòng {name}"
         # Which criteria have their evidence in by the end of October (the seed's "63/80").
-        ready = ready_by_end_october.get(uid, int(rng.integers(45, 81)))
+        n = len(appraisal)
+        ready = ready_by_end_october.get(uid, int(rng.integers(int(0.55 * n), n + 1)))
         order = rng.permutation(len(appraisal))
         early = set(order[:ready].tolist())
         for j, leaf in enumerate(appraisal):
@@ -183,8 +187,8 @@ def assessment_records(model: dict, units: list, year: int, rng: np.random.Gener
                                 evidence=evidence, note="", author=self_author, timestamp=stamp(t_self)))
             t_appr = datetime(year, 11, 20, 8, tzinfo=TZ) + timedelta(minutes=int(rng.integers(0, 30 * 24 * 60)))
             if inflated:
-                reason = (str(rng.choice(DEDUCTION_REASONS)) if leaf["rule"]["kind"] == "deduction"
-                          else str(rng.choice(CUT_REASONS)))
+                kind = leaf["rule"]["kind"]
+                reason = str(rng.choice(DEDUCTION_REASONS if kind == "deduction" else CUT_REASONS[kind]))
                 records.append(dict(unit=uid, criterion=cid, stage="appraisal", value=true, applicable=True,
                                     evidence=[], note=reason, author=COUNCIL, timestamp=stamp(t_appr)))
             else:
@@ -265,15 +269,17 @@ def main() -> None:
     sipas = json.loads((MODELS / "sipas-2023.json").read_text(encoding="utf-8"))
     write_units_csv(HERE / "units-district.csv", DISTRICTS, "district")
     write_units_csv(HERE / "units-department.csv", DEPARTMENTS, "department")
+    base = np.random.default_rng([SEED, 0])
+    quality_of = {uid: float(base.beta(7, 2)) for uid, _ in DISTRICTS + DEPARTMENTS}
     par_questions = survey_questions(district)
     sipas_questions = survey_questions(sipas)
     for year in (2023, 2024):
         rng = np.random.default_rng([SEED, year])
         # The seed: Hai Bà Trưng had 63 of its 80 appraisal criteria ready by end of October 2023.
         ready = {"hai-ba-trung": 63} if year == 2023 else {}
-        recs = assessment_records(district, DISTRICTS, year, rng, ready)
+        recs = assessment_records(district, DISTRICTS, year, rng, ready, quality_of)
         write_records_csv(HERE / f"par-district-{year}.csv", recs)
-        recs = assessment_records(department, DEPARTMENTS, year, rng, {})
+        recs = assessment_records(department, DEPARTMENTS, year, rng, {}, quality_of)
         write_records_csv(HERE / f"par-department-{year}.csv", recs)
         if year == 2024:  # the same assessment also as JSON (the lossless format)
             units = [{"id": u, "name": n, "group": "department"} for u, n in DEPARTMENTS]

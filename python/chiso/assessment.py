@@ -1,0 +1,376 @@
+"""Assessments of a period: self-assessment and appraisal records, survey microdata, reports.
+
+An :class:`Assessment` holds, for a model and a set of units, every record ever entered
+(nothing is overwritten) and resolves the final input of each criterion: the appraisal in force,
+else the survey rate (survey criteria), else the self-score. Reports come back as DataFrames::
+
+    import chiso
+    model = chiso.load_model("examples/models/hanoi-par-district-2023.json")
+    a = chiso.Assessment.from_csv(model, "2023", "examples/data/units-district.csv",
+                                  "examples/data/par-district-2023.csv")
+    a.set_survey(chiso.Survey.from_csv("examples/data/survey-par-2023.csv"), strict=False)
+    a.final_results()            # index, rank within group, band, points by area
+    a.self_vs_appraised()        # the council's cuts, largest first, with reasons
+    a.progress(as_of="2023-10-31T23:59:59+07:00")
+    a.why_lost("hai-ba-trung")
+    a.year_over_year(previous)   # the same or a revised model
+
+Every rule lives in the C++ core (include/chiso/assessment.hpp, survey.hpp, reports.hpp); this
+module converts. File formats and the workflow: docs/assessment.md.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import DataError
+from .model import Model, load_model
+
+__all__ = ["Assessment", "Survey", "YearOverYear"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+_core_a = _core.assessment
+
+RECORD_COLUMNS = ["unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp"]
+
+
+def _model(model: Union[Model, PathLike, Mapping[str, Any]]) -> Model:
+    return model if isinstance(model, Model) else load_model(model)
+
+
+def _units(units: Any) -> List[tuple]:
+    """Units as (id, name, group): a DataFrame with columns id[, name, group] (or the index as
+    id), a path to a units CSV, or a sequence of ids / tuples / dicts."""
+    if isinstance(units, (str, os.PathLike)):
+        units = pd.read_csv(units, dtype=str, keep_default_na=False)
+    if isinstance(units, pd.DataFrame):
+        frame = units if "id" in units.columns else units.reset_index().rename(columns={units.index.name or "index": "id"})
+        names = frame["name"] if "name" in frame.columns else pd.Series([""] * len(frame))
+        groups = frame["group"] if "group" in frame.columns else pd.Series([""] * len(frame))
+        return [(str(i), "" if pd.isna(n) else str(n), "" if pd.isna(g) else str(g))
+                for i, n, g in zip(frame["id"], names, groups)]
+    out = []
+    for unit in units:
+        if isinstance(unit, str):
+            out.append((unit, "", ""))
+        elif isinstance(unit, Mapping):
+            out.append((str(unit["id"]), str(unit.get("name", "")), str(unit.get("group", ""))))
+        else:
+            unit = tuple(unit) + ("", "")
+            out.append((str(unit[0]), str(unit[1]), str(unit[2])))
+    return out
+
+
+def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]], source: str) -> Dict[str, list]:
+    """A records table (DataFrame or dicts) as the columns the core takes. Rows are named
+    `<source> row N` in errors."""
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    unknown = [c for c in frame.columns if c not in RECORD_COLUMNS]
+    if unknown:
+        raise DataError(f"[chiso.assessment.columns] {source}: unknown record columns {unknown} "
+                        f"(expected {RECORD_COLUMNS})", id="assessment.columns")
+    for required in ("unit", "criterion", "stage", "timestamp"):
+        if required not in frame.columns:
+            raise DataError(f"[chiso.assessment.columns] {source}: no column {required!r}", id="assessment.columns")
+    n = len(frame)
+
+    def text(column: str) -> List[str]:
+        if column not in frame.columns:
+            return [""] * n
+        return ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in frame[column]]
+
+    values = []
+    for i, v in enumerate(frame["value"] if "value" in frame.columns else [None] * n):
+        if v is None or (isinstance(v, str) and v == ""):
+            values.append(math.nan)
+            continue
+        try:
+            values.append(float(v))
+        except (TypeError, ValueError):
+            raise DataError(f"[chiso.assessment.value] {source} row {i}: value {v!r} is not a number",
+                            id="assessment.value", source=f"{source} row {i}") from None
+    applicable = []
+    for i, v in enumerate(frame["applicable"] if "applicable" in frame.columns else [True] * n):
+        if isinstance(v, (bool, np.bool_)):
+            applicable.append(bool(v))
+        elif v is None or (isinstance(v, float) and math.isnan(v)) or str(v).lower() in ("", "yes", "true", "1"):
+            applicable.append(True)
+        elif str(v).lower() in ("no", "false", "0"):
+            applicable.append(False)
+        else:
+            raise DataError(f"[chiso.assessment.applicable] {source} row {i}: applicable must be yes or no, got {v!r}",
+                            id="assessment.applicable", source=f"{source} row {i}")
+    evidence = []
+    for v in (frame["evidence"] if "evidence" in frame.columns else [None] * n):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+            evidence.append([])
+        elif isinstance(v, str):
+            evidence.append(v.split("|"))
+        else:
+            evidence.append([str(x) for x in v])
+    return {
+        "unit": text("unit"), "criterion": text("criterion"), "stage": text("stage"), "value": values,
+        "applicable": applicable, "evidence": evidence, "note": text("note"), "author": text("author"),
+        "timestamp": text("timestamp"), "source": [f"{source} row {i}" for i in range(n)],
+    }
+
+
+class Survey:
+    """Survey microdata: respondents × questions, Likert answers 1–5 (NaN = no answer), with the
+    unit, service and (optional) weight of each respondent."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+
+    @classmethod
+    def from_csv(cls, path: PathLike, units: Optional[Sequence[str]] = None) -> "Survey":
+        """Read ``respondent,unit[,service][,weight],<question>…``; with ``units``, a respondent
+        of another unit is an error."""
+        return cls(_core_a.Survey.load_csv(os.fspath(path), list(units or [])))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, questions: Optional[Sequence[str]] = None, *,
+                   unit: str = "unit", respondent: str = "respondent", service: str = "service",
+                   weight: str = "weight", units: Optional[Sequence[str]] = None) -> "Survey":
+        """One row per respondent; ``questions`` default to every other column."""
+        fixed = {unit, respondent, service, weight}
+        questions = list(questions) if questions is not None else [c for c in frame.columns if c not in fixed]
+        answers = frame[questions].apply(pd.to_numeric, errors="coerce")
+        bad = frame[questions].notna() & answers.isna()
+        if bad.to_numpy().any():
+            row, col = np.argwhere(bad.to_numpy())[0]
+            raise DataError(f"[chiso.survey.answer] row {row}, question {questions[col]!r}: answer "
+                            f"{frame[questions].iat[row, col]!r} is not a number 1–5", id="survey.answer",
+                            unit=str(frame[unit].iat[row]), criterion=questions[col], source=f"row {row}")
+        ids = frame[respondent].astype(str).tolist() if respondent in frame.columns else \
+            [str(i) for i in frame.index]
+        services = frame[service].astype(str).tolist() if service in frame.columns else [""] * len(frame)
+        weights = frame[weight].astype(float).tolist() if weight in frame.columns else []
+        core = _core_a.Survey(ids, frame[unit].astype(str).tolist(), services, weights, [str(q) for q in questions],
+                              answers.to_numpy(dtype=np.float64), [f"row {i}" for i in range(len(frame))],
+                              list(units or []))
+        return cls(core)
+
+    @property
+    def questions(self) -> List[str]:
+        return list(self._core.questions)
+
+    def answers(self) -> pd.DataFrame:
+        """respondents × questions, with unit, service and weight columns first."""
+        frame = pd.DataFrame(self._core.answers, columns=self._core.questions)
+        frame.insert(0, "weight", self._core.weights)
+        frame.insert(0, "service", self._core.services)
+        frame.insert(0, "unit", self._core.units)
+        frame.index = pd.Index(self._core.respondents, name="respondent")
+        return frame
+
+    def summary(self, elements: Union[None, Model, Mapping[str, str]] = None) -> Dict[str, pd.DataFrame]:
+        """``{"question": …, "element": …}``: per unit and question (element): satisfaction rate
+        (weighted share answering 4 or 5 among valid answers), mean score and counts. ``elements``:
+        question → element, or a model whose survey leaves' parents are the elements."""
+        if isinstance(elements, Model):
+            elements = dict(_core_a.question_elements(elements._core))
+        by_question, by_element = self._core.summarise(dict(elements or {}))
+        return {"question": pd.DataFrame(by_question).rename(columns={"key": "question"}),
+                "element": pd.DataFrame(by_element).rename(columns={"key": "element"})}
+
+    def rates(self, model: Model, mapping: Optional[Mapping[str, Sequence[str]]] = None) -> pd.DataFrame:
+        """Inputs of the model's survey leaves: units × leaves, the pooled rate of each leaf's
+        questions (``meta.survey.questions``, or ``mapping``) in the leaf's rule unit."""
+        units, leaves, values = self._core.leaf_inputs(model._core, {k: list(v) for k, v in (mapping or {}).items()})
+        return pd.DataFrame(values, index=pd.Index(units, name="unit"), columns=pd.Index(leaves, name="criterion"))
+
+
+class YearOverYear:
+    """Two periods compared: ``units`` (index, rank and their change), ``areas`` (points by area),
+    and the criteria ``added``, ``removed`` and ``matched`` by id."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.period_before: str = data["period_before"]
+        self.period_after: str = data["period_after"]
+        self.added: List[str] = list(data["added"])
+        self.removed: List[str] = list(data["removed"])
+        self.matched: List[str] = list(data["matched"])
+        self.units = pd.DataFrame(data["units"])
+        self.areas = pd.DataFrame(data["areas"])
+
+    def __repr__(self) -> str:
+        return (f"<chiso.YearOverYear {self.period_before} → {self.period_after}: {len(self.units)} units, "
+                f"{len(self.added)} criteria added, {len(self.removed)} removed>")
+
+
+class Assessment:
+    """The assessment of a period for a model and a set of units."""
+
+    __slots__ = ("_core", "model", "_result")
+
+    def __init__(self, model: Union[Model, PathLike], period: str, units: Any,
+                 records: Union[None, pd.DataFrame, Iterable[Mapping[str, Any]]] = None, *,
+                 require_appraisal: bool = False) -> None:
+        self.model = _model(model)
+        self._core = _core_a.Assessment(self.model._core, str(period), _units(units), require_appraisal)
+        self._result = None
+        if records is not None:
+            self.add(records)
+
+    @classmethod
+    def _wrap(cls, model: Model, core: Any) -> "Assessment":
+        self = cls.__new__(cls)
+        self.model = model
+        self._core = core
+        self._result = None
+        return self
+
+    # Files ------------------------------------------------------------------------------------
+    @classmethod
+    def from_csv(cls, model: Union[Model, PathLike], period: str, units: PathLike, records: PathLike, *,
+                 require_appraisal: bool = False) -> "Assessment":
+        """Units CSV (``id,name,group``) and records CSV; errors name ``file:line``."""
+        model = _model(model)
+        return cls._wrap(model, _core_a.Assessment.load_csv(model._core, str(period), os.fspath(units),
+                                                             os.fspath(records), require_appraisal))
+
+    @classmethod
+    def from_json(cls, source: Union[PathLike, Mapping[str, Any]], model: Union[Model, PathLike]) -> "Assessment":
+        """A ``chiso-assessment/1`` document: a path, JSON text or a dict; errors name the JSON path."""
+        model = _model(model)
+        if isinstance(source, Mapping):
+            core = _core_a.Assessment.parse_json(json.dumps(source, ensure_ascii=False), model._core, "<dict>")
+        elif isinstance(source, str) and source.lstrip().startswith("{"):
+            core = _core_a.Assessment.parse_json(source, model._core, "<text>")
+        else:
+            core = _core_a.Assessment.load_json(os.fspath(source), model._core)
+        return cls._wrap(model, core)
+
+    def to_json(self, path: Optional[PathLike] = None) -> str:
+        """The assessment as JSON (lossless: every record, in order); also written to ``path``."""
+        text = self._core.to_json()
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_csv(self, records: PathLike, units: Optional[PathLike] = None) -> None:
+        self._core.save_records_csv(os.fspath(records))
+        if units is not None:
+            self._core.save_units_csv(os.fspath(units))
+
+    # Contents ---------------------------------------------------------------------------------
+    @property
+    def period(self) -> str:
+        return self._core.period
+
+    @property
+    def units(self) -> pd.DataFrame:
+        return pd.DataFrame(self._core.units()).set_index("id")
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """Every record, in the order entered (the history)."""
+        return pd.DataFrame(self._core.records())
+
+    def add(self, records: Union[pd.DataFrame, Mapping[str, Any], Iterable[Mapping[str, Any]]],
+            source: str = "records") -> None:
+        """Add records (a DataFrame or dicts with the record columns). All or nothing: a bad record
+        raises :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
+        if isinstance(records, Mapping):
+            records = [records]
+        self._core.add(_record_columns(records, source))
+        self._result = None
+
+    def history(self, unit: str, criterion: str) -> pd.DataFrame:
+        frame = self.records
+        frame = frame[(frame["unit"] == unit) & (frame["criterion"] == criterion)]
+        stamps = frame["timestamp"].map(_core_a.parse_timestamp)
+        return frame.assign(_t=stamps).sort_values("_t", kind="stable").drop(columns="_t")
+
+    def set_survey(self, survey: Union[Survey, pd.DataFrame], *, strict: bool = True,
+                   mapping: Optional[Mapping[str, Sequence[str]]] = None) -> pd.DataFrame:
+        """Feed the model's survey leaves from microdata; returns the rates used. With
+        ``strict=False`` respondents of units outside this assessment are left out (a survey
+        covering several groups); else they are an error."""
+        if isinstance(survey, pd.DataFrame):
+            survey = Survey.from_frame(survey)
+        rates = survey.rates(self.model, mapping)
+        known = set(self._core.units()["id"])
+        if not strict:
+            rates = rates[rates.index.isin(known)]
+        else:
+            unknown = [u for u in rates.index if u not in known]
+            if unknown:
+                raise DataError(f"[chiso.survey.unknown_unit] survey answers for units not in the assessment: "
+                                f"{unknown[:5]}", id="survey.unknown_unit", unit=str(unknown[0]))
+        self._core.set_survey_inputs(list(rates.index), list(rates.columns), rates.to_numpy(dtype=np.float64))
+        self._result = None
+        return rates
+
+    # Evaluation and reports -------------------------------------------------------------------
+    def evaluate(self, *, provisional: bool = False) -> Any:
+        """The core's result (cached until records change)."""
+        if provisional:
+            return self._core.evaluate(provisional=True)
+        if self._result is None:
+            self._result = self._core.evaluate()
+        return self._result
+
+    def inputs(self, *, provisional: bool = False) -> pd.DataFrame:
+        """The final input of every unit and criterion (NaN: missing or not applicable)."""
+        r = self.evaluate(provisional=provisional)
+        return pd.DataFrame(r.inputs, index=pd.Index(self._core.units()["id"], name="unit"),
+                            columns=pd.Index(self.model.leaf_ids, name="criterion"))
+
+    def final_results(self, *, provisional: bool = False) -> pd.DataFrame:
+        """One row per unit, by group then rank: index, rank within group, band, final, and points
+        by area (one column per area id)."""
+        data = self.evaluate(provisional=provisional).final_results()
+        frame = pd.DataFrame({k: data[k] for k in ("unit", "name", "group", "index", "rank", "band", "final")})
+        frame["rank"] = pd.array([r if r > 0 else pd.NA for r in frame["rank"]], dtype="Int32")
+        points = np.array(data["area_points"], dtype=float).reshape(len(frame), len(data["area_ids"]))
+        for k, area in enumerate(data["area_ids"]):
+            frame[area] = points[:, k]
+        frame.attrs["area_names"] = dict(zip(data["area_ids"], data["area_names"]))
+        return frame.set_index("unit")
+
+    def self_vs_appraised(self, level: str = "criterion") -> pd.DataFrame:
+        """Self-score vs appraised score per unit and criterion (``level="criterion"``) or area
+        (``"area"``), with the difference and the council's reason; the largest cut first."""
+        if level == "criterion":
+            return pd.DataFrame(self._core.self_vs_appraised())
+        if level == "area":
+            return pd.DataFrame(self._core.self_vs_appraised_areas())
+        raise ValueError(f"level must be 'criterion' or 'area', got {level!r}")
+
+    def progress(self, as_of: Optional[str] = None) -> pd.DataFrame:
+        """Per unit: criteria self-scored with evidence (or not applicable, with a reason) out of
+        the appraisal criteria — "63/80 done"; only records up to ``as_of`` (ISO 8601) count."""
+        return pd.DataFrame(self._core.progress(as_of or "")).set_index("unit")
+
+    def why_lost(self, unit: str) -> pd.DataFrame:
+        """A unit's criteria sorted by points lost (max − points), with the rule that applied,
+        the input, where it came from (appraisal, self, survey) and the reason."""
+        return pd.DataFrame(self._core.why_lost(self.evaluate(), str(unit))).set_index("criterion")
+
+    def year_over_year(self, before: "Assessment") -> YearOverYear:
+        """Compare with an earlier period (the same or a revised model; criteria matched by id)."""
+        return YearOverYear(_core_a.compare_periods(before._core, before.evaluate(), self._core, self.evaluate()))
+
+    def reports(self, as_of: Optional[str] = None) -> Dict[str, pd.DataFrame]:
+        """Every report of this period, by name (what the demo writes, one sheet each)."""
+        return {
+            "final_results": self.final_results().reset_index(),
+            "self_vs_appraised": self.self_vs_appraised(),
+            "self_vs_appraised_areas": self.self_vs_appraised("area"),
+            "progress": self.progress(as_of).reset_index(),
+        }
+
+    def __repr__(self) -> str:
+        return (f"<chiso.Assessment {self.model.id!r} {self.period}: {len(self._core.units()['id'])} units, "
+                f"{len(self._core.records()['unit'])} records>")
