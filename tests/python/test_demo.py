@@ -1,0 +1,34 @@
+"""The demo runs on the bundled sample, prints the three tables and writes CSV + xlsx."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_prints_and_writes(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "chiso.demo", "--out", str(out), "--examples", str(ROOT / "examples")],
+                          capture_output=True, cwd=tmp_path, env={"PYTHONIOENCODING": "ascii", **_env()})
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    text = done.stdout.decode("utf-8")
+    assert "Quận Hai Bà Trưng" in text and "Sở Nội vụ" in text  # Vietnamese names render
+    assert "Xếp hạng" in text and "Hội đồng thẩm định" in text and "63/80" in text
+    assert "SYNTHETIC" in text
+    for name in ("final_results", "self_vs_appraised", "self_vs_appraised_areas", "progress", "year_over_year"):
+        frame = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig")
+        assert len(frame) > 0
+    sheets = pd.read_excel(out / "reports.xlsx", sheet_name=None)
+    assert {"final_results", "self_vs_appraised", "progress", "year_over_year"} <= set(sheets)
+    results = sheets["final_results"]
+    assert set(results["group"]) == {"district", "department"}
+    assert "Quận Ba Đình" in set(results["name"])
+
+
+def _env():
+    import os
+    return {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
