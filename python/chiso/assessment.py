@@ -107,7 +107,7 @@ def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]], s
         else:
             raise DataError(f"[chiso.assessment.applicable] {source} row {i}: applicable must be yes or no, got {v!r}",
                             id="assessment.applicable", source=f"{source} row {i}")
-    evidence = []
+    evidence: List[List[str]] = []
     for v in (frame["evidence"] if "evidence" in frame.columns else [None] * n):
         if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
             evidence.append([])
