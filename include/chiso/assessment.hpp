@@ -101,7 +101,8 @@ class assessment {
   void add(record r);
   void add(std::vector<record> batch);
 
-  // Every record, in the order added (the history).
+  // Every record, in the order added (the history). Pointers and references into it (also those
+  // from current() and history()) stay valid until the next add().
   const std::vector<record>& records() const noexcept { return records_; }
   // The record in force for a unit, criterion and stage (latest timestamp), or nullptr. With
   // `as_of`, only records up to that time count.
