@@ -23,11 +23,13 @@ except ImportError as error:  # pragma: no cover - only when the extension was n
 from .errors import ChisoError, DataError, ModelError, ParameterError
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
-from . import analysis, sensitivity  # noqa: E402 - the composite-indicator toolkit, UA/SA
+from . import analysis, assessment, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, UA/SA
+from .assessment import Assessment, Survey, YearOverYear
 
 __version__: str = _core.__version__
 
 __all__ = [
+    "Assessment",
     "ChisoError",
     "DataError",
     "Model",
@@ -41,4 +43,7 @@ __all__ = [
     "load_model",
     "rules",
     "sensitivity",
+    "Survey",
+    "YearOverYear",
+    "assessment",
 ]
