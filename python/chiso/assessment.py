@@ -321,8 +321,15 @@ class Assessment:
             self._result = self._core.evaluate()
         return self._result
 
+    def applicable(self, *, provisional: bool = False) -> pd.DataFrame:
+        """Which criteria apply to which unit (False where a record marked them not applicable)."""
+        r = self.evaluate(provisional=provisional)
+        return pd.DataFrame(r.applicable, index=pd.Index(self._core.units()["id"], name="unit"),
+                            columns=pd.Index(self.model.leaf_ids, name="criterion"))
+
     def inputs(self, *, provisional: bool = False) -> pd.DataFrame:
-        """The final input of every unit and criterion (NaN: missing or not applicable)."""
+        """The final input of every unit and criterion (NaN: missing; see ``applicable()`` for the
+        criteria that do not apply, whose inputs are not read)."""
         r = self.evaluate(provisional=provisional)
         return pd.DataFrame(r.inputs, index=pd.Index(self._core.units()["id"], name="unit"),
                             columns=pd.Index(self.model.leaf_ids, name="criterion"))
