@@ -237,19 +237,23 @@ std::ptrdiff_t plan::leaf_column(std::string_view id) const {
 
 namespace {
 
+// Scratch for one thread: per node, a block of points, max and score. Sized to the rows it will
+// see, so that scoring one unit does not allocate a whole block per node.
 struct workspace {
+  std::ptrdiff_t stride;
   std::vector<double> points, max, score, input, trouble;
   std::vector<double> here;  // 1.0 where the criterion applies
-  workspace(std::ptrdiff_t nodes)
-      : points(static_cast<std::size_t>(nodes * block_size)),
-        max(static_cast<std::size_t>(nodes * block_size)),
-        score(static_cast<std::size_t>(nodes * block_size)),
-        input(block_size),
-        trouble(block_size),
-        here(block_size, 1.0) {}
-  double* P(std::ptrdiff_t k) { return points.data() + k * block_size; }
-  double* M(std::ptrdiff_t k) { return max.data() + k * block_size; }
-  double* S(std::ptrdiff_t k) { return score.data() + k * block_size; }
+  workspace(std::ptrdiff_t nodes, std::ptrdiff_t rows)
+      : stride(std::max<std::ptrdiff_t>(1, std::min(block_size, rows))),
+        points(static_cast<std::size_t>(nodes * stride)),
+        max(static_cast<std::size_t>(nodes * stride)),
+        score(static_cast<std::size_t>(nodes * stride)),
+        input(static_cast<std::size_t>(stride)),
+        trouble(static_cast<std::size_t>(stride)),
+        here(static_cast<std::size_t>(stride), 1.0) {}
+  double* P(std::ptrdiff_t k) { return points.data() + k * stride; }
+  double* M(std::ptrdiff_t k) { return max.data() + k * stride; }
+  double* S(std::ptrdiff_t k) { return score.data() + k * stride; }
 };
 
 [[noreturn]] void throw_leaf_error(const node& leaf, double v, missing_policy policy, const std::string& unit) {
@@ -289,7 +293,7 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
   const matrix_view<bool>& mask = units.applicable;
   auto name = [&units](std::ptrdiff_t row) { return units.unit_name ? units.unit_name(row) : default_unit_name(row); };
   const std::ptrdiff_t root = node_count() - 1;
-  workspace ws(node_count());
+  workspace ws(node_count(), end - begin);
   std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
   for (const auto& leaf : leaves_)
     added_to_parent[static_cast<std::size_t>(leaf->position)] =
@@ -477,7 +481,9 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   out.rank.resize(rows);
   out.band.resize(rows);
 
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Asked once: glibc reads /sys for it on every call.
+  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options.threads > 0 ? options.threads : cores;
   threads = static_cast<int>(std::min<std::ptrdiff_t>(threads, std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
   if (threads <= 1) {
     evaluate_rows(units, 0, rows, out, out_column);

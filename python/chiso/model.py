@@ -39,10 +39,11 @@ def load_model(source: JSONSource) -> "Model":
 class Model:
     """A validated, compiled criteria tree (bộ chỉ số)."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_leaf_ids")
 
     def __init__(self, core: "_core.Model") -> None:
         self._core = core
+        self._leaf_ids = tuple(core.leaf_ids)  # asked for on every evaluation
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -82,7 +83,7 @@ class Model:
     @property
     def leaf_ids(self) -> List[str]:
         """Leaf (criterion) ids in input-column order."""
-        return list(self._core.leaf_ids)
+        return list(self._leaf_ids)
 
     @property
     def node_ids(self) -> List[str]:
@@ -109,7 +110,7 @@ class Model:
         return self._core.to_json()
 
     def __setstate__(self, state: str) -> None:
-        self._core = _core.Model.from_json(state)
+        self.__init__(_core.Model.from_json(state))  # type: ignore[misc]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Model) and self._core == other._core
@@ -162,7 +163,7 @@ class Model:
         ``"inner"`` nodes, or the ``"root"`` only. float64 inputs are read where they are, in C or
         Fortran order; other dtypes are converted once. The GIL is released while scoring.
         """
-        leaf_ids = self._core.leaf_ids
+        leaf_ids = self._leaf_ids
         if isinstance(data, pd.DataFrame):
             columns = _leaf_columns(data.columns, leaf_ids, "data")
             units = data.index

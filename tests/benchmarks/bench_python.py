@@ -1,0 +1,116 @@
+"""Python overhead of chiso's evaluation, measured in one run against references.
+
+(a) Evaluating one unit through Python: median µs per call (goal ≤ 10 µs).
+(b) The PAR batch — units × 102 leaves (80 appraisal leaves mixing points of step 0.25 and rate
+    tiers, 22 survey leaves proportional), 8 summed areas, 2 % not applicable, index and
+    competition ranks in two groups — through Python, against (i) a plain numpy streaming read
+    (``values.sum()``) of the same inputs and (ii) the C++ benchmark binary when given
+    (``--cpp-bench build/tests/tests/benchmarks/bench_par_batch``): prints ``ratio_to_cpp``
+    (goal ≤ 1.2).
+
+    python tests/benchmarks/bench_python.py [--units 1000000] [--repeats 5] [--cpp-bench PATH]
+    python tests/benchmarks/bench_python.py --smoke
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+
+import chiso
+
+
+def par_model() -> chiso.Model:
+    """The model of bench_par_batch.cpp: areas of 13 leaves (six) and 12 leaves (two)."""
+    areas, leaf = [], 0
+    for a in range(8):
+        criteria = []
+        for _ in range(13 if a < 6 else 12):
+            lid = f"C{leaf}"
+            if leaf >= 80:
+                criteria.append(chiso.leaf(lid, "survey", 1.5, chiso.rules.proportional(), source="survey"))
+            elif leaf % 2 == 0:
+                criteria.append(chiso.leaf(lid, "appraisal", 1.0, chiso.rules.points(step=0.25)))
+            else:
+                criteria.append(chiso.leaf(lid, "appraisal", 1.0, chiso.rules.tiers(
+                    [{"min": 100, "points": 1.0}, {"min": 90, "points": 0.5}, {"min": 70, "points": 0.25}],
+                    unit="percent")))
+            leaf += 1
+        areas.append(chiso.inner(f"A{a + 1}", "area", criteria))
+    return chiso.Model.from_tree("bench-par", chiso.inner("PAR", "PAR", areas))
+
+
+def batch(model: chiso.Model, units: int, seed: int = 42):
+    rng = np.random.default_rng(seed)
+    leaves = len(model.leaf_ids)
+    r = rng.random((units, leaves))
+    values = np.empty((units, leaves), order="F")
+    for j in range(leaves):
+        if j >= 80:
+            values[:, j] = r[:, j]
+        elif j % 2 == 0:
+            values[:, j] = np.floor(r[:, j] * 5) * 0.25
+        else:
+            values[:, j] = 60 + 40 * r[:, j]
+    applicable = np.asfortranarray(rng.random((units, leaves)) >= 0.02)
+    groups = (np.arange(units) % 3 == 0).astype(np.int32)
+    return values, applicable, groups
+
+
+def median_time(function, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cpp-bench", default=None, help="path of the bench_par_batch binary")
+    parser.add_argument("--smoke", action="store_true", help="small size, for CI")
+    args = parser.parse_args()
+    units = 20_000 if args.smoke else args.units
+    repeats = 3 if args.smoke else args.repeats
+
+    model = par_model()
+    # (a) one unit, through the pandas-free path and through a DataFrame.
+    one, one_mask, _ = batch(model, 1)
+    calls = 200 if args.smoke else 5000
+    per_call = [median_time(lambda: model.evaluate(one, keep="root"), 1) for _ in range(calls)]
+    one_us = statistics.median(per_call) * 1e6
+    print(f"one_unit_us={one_us:.2f} goal_us=10")
+
+    # (b) the batch.
+    values, applicable, groups = batch(model, units)
+    stream = median_time(lambda: values.sum(), repeats)
+    python = median_time(lambda: chiso._core.evaluate(
+        model._core, values, applicable=applicable, groups=groups, keep="inner"), repeats)
+    frame = pd.DataFrame(values, columns=model.leaf_ids, copy=False)
+    mask = pd.DataFrame(applicable, columns=model.leaf_ids, copy=False)
+    group_series = pd.Series(np.where(groups == 1, "sở", "quận"), index=frame.index)
+    pandas_time = median_time(lambda: model.evaluate(frame, mask, group_series, keep="inner").scores, repeats)
+    count = units * len(model.leaf_ids)
+    print(f"units={units} leaves={len(model.leaf_ids)} repeats={repeats}")
+    print(f"numpy_stream_read_s={stream:.4f} ({stream / count * 1e9:.3f} ns/value)")
+    print(f"python_array_s={python:.4f} ({python / count * 1e9:.3f} ns/value) "
+          f"ratio_to_stream_read={python / stream:.2f}")
+    print(f"python_dataframe_s={pandas_time:.4f} (with groups by label and the scores table)")
+    if args.cpp_bench:
+        output = subprocess.run([args.cpp_bench, str(units), str(repeats)], check=True,
+                                capture_output=True, text=True).stdout
+        cpp = float(re.search(r"evaluate_s=([0-9.]+)", output).group(1))
+        print(f"cpp_s={cpp:.4f} ratio_to_cpp={python / cpp:.2f} (goal 1.2) "
+              f"dataframe_ratio_to_cpp={pandas_time / cpp:.2f}")
+
+
+if __name__ == "__main__":
+    main()
