@@ -1,0 +1,101 @@
+"""
+chiso compiled core: models, evaluation, assessment, analysis
+"""
+from __future__ import annotations
+import numpy
+import numpy.typing
+import typing
+from . import assessment
+from . import analysis
+from . import sensitivity
+__all__: list[str] = ['Evaluation', 'Model', 'analysis', 'assessment', 'evaluate', 'sensitivity']
+class Model:
+    """
+    A validated, compiled model. Build with from_json or load.
+    """
+    __hash__: typing.ClassVar[None] = None
+    @staticmethod
+    def from_json(text: str) -> Model:
+        """
+        Parse and validate a model from JSON text.
+        """
+    @staticmethod
+    def load(path: str) -> Model:
+        """
+        Read and validate a model file.
+        """
+    def __eq__(self, arg0: Model) -> bool:
+        ...
+    def nodes(self) -> list:
+        """
+        One record per node, in file order (a parent before its children).
+        """
+    def to_json(self) -> str:
+        """
+        The model as JSON text (lossless).
+        """
+    @property
+    def bands(self) -> list[tuple[float, str]]:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @property
+    def id(self) -> str:
+        ...
+    @property
+    def leaf_ids(self) -> list[str]:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def plan_node_ids(self) -> list[str]:
+        """
+        Node ids in evaluation order (children before parents, the root last).
+        """
+    @property
+    def rank_by(self) -> str:
+        ...
+    @property
+    def scale(self) -> float:
+        ...
+class Evaluation:
+    @property
+    def band(self) -> numpy.ndarray:
+        ...
+    @property
+    def index(self) -> numpy.ndarray:
+        ...
+    @property
+    def input_address(self) -> int:
+        ...
+    @property
+    def max(self) -> numpy.ndarray:
+        """
+        units × kept nodes (a view of the result's memory)
+        """
+    @property
+    def node_ids(self) -> list[str]:
+        ...
+    @property
+    def points(self) -> numpy.ndarray:
+        """
+        units × kept nodes (a view of the result's memory)
+        """
+    @property
+    def rank(self) -> numpy.ndarray:
+        ...
+    @property
+    def raw_index(self) -> numpy.ndarray:
+        ...
+    @property
+    def score(self) -> numpy.ndarray:
+        """
+        units × kept nodes (a view of the result's memory)
+        """
+def evaluate(model: Model, values: numpy.ndarray, applicable: numpy.ndarray | None = None, groups: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] | None = None, columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, unit_names: typing.Any = None, keep: str = 'all', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> Evaluation:
+    """
+    Scores units × leaves inputs (NaN = missing) with a compiled model.
+    """
+__version__: str
