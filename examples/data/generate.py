@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -45,6 +46,70 @@ DEPARTMENTS = [
     ("so-quy-hoach", "Sở Quy hoạch – Kiến trúc"), ("thanh-tra", "Thanh tra Thành phố"),
     ("van-phong-ubnd", "Văn phòng UBND Thành phố"), ("so-ngoai-vu", "Sở Ngoại vụ"),
 ]
+# Hanoi's 126 commune-level units since 1/7/2025 (51 phường, 75 xã), Resolution 1656/NQ-UBTVQH15
+# (16/6/2025), with their national codes; taken from public copies of the 2025 list of administrative
+# units and checked against a second, independent public list (same 126 names).
+COMMUNES_2025 = [
+    ("00004", "Phường Ba Đình"), ("00008", "Phường Ngọc Hà"), ("00025", "Phường Giảng Võ"),
+    ("00070", "Phường Hoàn Kiếm"), ("00082", "Phường Cửa Nam"), ("00091", "Phường Phú Thượng"),
+    ("00097", "Phường Hồng Hà"), ("00103", "Phường Tây Hồ"), ("00118", "Phường Bồ Đề"),
+    ("00127", "Phường Việt Hưng"), ("00136", "Phường Phúc Lợi"), ("00145", "Phường Long Biên"),
+    ("00160", "Phường Nghĩa Đô"), ("00166", "Phường Cầu Giấy"), ("00175", "Phường Yên Hòa"),
+    ("00190", "Phường Ô Chợ Dừa"), ("00199", "Phường Láng"), ("00226", "Phường Văn Miếu - Quốc Tử Giám"),
+    ("00229", "Phường Kim Liên"), ("00235", "Phường Đống Đa"), ("00256", "Phường Hai Bà Trưng"),
+    ("00283", "Phường Vĩnh Tuy"), ("00292", "Phường Bạch Mai"), ("00301", "Phường Vĩnh Hưng"),
+    ("00316", "Phường Định Công"), ("00322", "Phường Tương Mai"), ("00328", "Phường Lĩnh Nam"),
+    ("00331", "Phường Hoàng Mai"), ("00337", "Phường Hoàng Liệt"), ("00340", "Phường Yên Sở"),
+    ("00352", "Phường Phương Liệt"), ("00364", "Phường Khương Đình"), ("00367", "Phường Thanh Xuân"),
+    ("00376", "Xã Sóc Sơn"), ("00382", "Xã Kim Anh"), ("00385", "Xã Trung Giã"), ("00430", "Xã Đa Phúc"),
+    ("00433", "Xã Nội Bài"), ("00454", "Xã Đông Anh"), ("00466", "Xã Phúc Thịnh"), ("00475", "Xã Thư Lâm"),
+    ("00493", "Xã Thiên Lộc"), ("00508", "Xã Vĩnh Thanh"), ("00541", "Xã Phù Đổng"), ("00562", "Xã Thuận An"),
+    ("00565", "Xã Gia Lâm"), ("00577", "Xã Bát Tràng"), ("00592", "Phường Từ Liêm"),
+    ("00598", "Phường Thượng Cát"), ("00602", "Phường Đông Ngạc"), ("00611", "Phường Xuân Đỉnh"),
+    ("00613", "Phường Tây Tựu"), ("00619", "Phường Phú Diễn"), ("00622", "Phường Xuân Phương"),
+    ("00634", "Phường Tây Mỗ"), ("00637", "Phường Đại Mỗ"), ("00640", "Xã Thanh Trì"),
+    ("00643", "Phường Thanh Liệt"), ("00664", "Xã Đại Thanh"), ("00679", "Xã Ngọc Hồi"),
+    ("00685", "Xã Nam Phù"), ("04930", "Xã Yên Xuân"), ("08974", "Xã Quang Minh"), ("08980", "Xã Yên Lãng"),
+    ("08995", "Xã Tiến Thắng"), ("09022", "Xã Mê Linh"), ("09552", "Phường Kiến Hưng"),
+    ("09556", "Phường Hà Đông"), ("09562", "Phường Yên Nghĩa"), ("09568", "Phường Phú Lương"),
+    ("09574", "Phường Sơn Tây"), ("09604", "Phường Tùng Thiện"), ("09616", "Xã Đoài Phương"),
+    ("09619", "Xã Quảng Oai"), ("09634", "Xã Cổ Đô"), ("09661", "Xã Minh Châu"), ("09664", "Xã Vật Lại"),
+    ("09676", "Xã Bất Bạt"), ("09694", "Xã Suối Hai"), ("09700", "Xã Ba Vì"), ("09706", "Xã Yên Bài"),
+    ("09715", "Xã Phúc Thọ"), ("09739", "Xã Phúc Lộc"), ("09772", "Xã Hát Môn"), ("09784", "Xã Đan Phượng"),
+    ("09787", "Xã Liên Minh"), ("09817", "Xã Ô Diên"), ("09832", "Xã Hoài Đức"), ("09856", "Xã Dương Hòa"),
+    ("09871", "Xã Sơn Đồng"), ("09877", "Xã An Khánh"), ("09886", "Phường Dương Nội"),
+    ("09895", "Xã Quốc Oai"), ("09910", "Xã Kiều Phú"), ("09931", "Xã Hưng Đạo"), ("09952", "Xã Phú Cát"),
+    ("09955", "Xã Thạch Thất"), ("09982", "Xã Hạ Bằng"), ("09988", "Xã Hòa Lạc"), ("10003", "Xã Tây Phương"),
+    ("10015", "Phường Chương Mỹ"), ("10030", "Xã Phú Nghĩa"), ("10045", "Xã Xuân Mai"),
+    ("10072", "Xã Quảng Bị"), ("10081", "Xã Trần Phú"), ("10096", "Xã Hòa Phú"), ("10114", "Xã Thanh Oai"),
+    ("10126", "Xã Bình Minh"), ("10144", "Xã Tam Hưng"), ("10180", "Xã Dân Hòa"), ("10183", "Xã Thường Tín"),
+    ("10210", "Xã Hồng Vân"), ("10231", "Xã Thượng Phúc"), ("10237", "Xã Chương Dương"),
+    ("10273", "Xã Phú Xuyên"), ("10279", "Xã Phượng Dực"), ("10330", "Xã Chuyên Mỹ"),
+    ("10342", "Xã Đại Xuyên"), ("10354", "Xã Vân Đình"), ("10369", "Xã Ứng Thiên"), ("10402", "Xã Ứng Hòa"),
+    ("10417", "Xã Hòa Xá"), ("10441", "Xã Mỹ Đức"), ("10459", "Xã Phúc Sơn"), ("10465", "Xã Hồng Sơn"),
+    ("10489", "Xã Hương Sơn"),
+]
+# Hanoi's departments after the reorganisation of 2025 (resolution of the City People's Council of
+# 25/02/2025, Decree 45/2025/NĐ-CP): the 15 named in the public reports we found (the city counts 16
+# specialised agencies). Ids of departments that continue keep their 2023 id.
+DEPARTMENTS_2025 = [
+    ("so-noi-vu", "Sở Nội vụ"), ("so-tu-phap", "Sở Tư pháp"), ("so-tai-chinh", "Sở Tài chính"),
+    ("so-cong-thuong", "Sở Công Thương"), ("so-nong-nghiep-moi-truong", "Sở Nông nghiệp và Môi trường"),
+    ("so-xay-dung", "Sở Xây dựng"), ("so-khoa-hoc", "Sở Khoa học và Công nghệ"),
+    ("so-van-hoa", "Sở Văn hóa và Thể thao"), ("so-du-lich", "Sở Du lịch"),
+    ("so-giao-duc", "Sở Giáo dục và Đào tạo"), ("so-y-te", "Sở Y tế"), ("so-quy-hoach", "Sở Quy hoạch – Kiến trúc"),
+    ("so-dan-toc-ton-giao", "Sở Dân tộc và Tôn giáo"), ("thanh-tra", "Thanh tra Thành phố"),
+    ("van-phong-ubnd", "Văn phòng UBND Thành phố"),
+]
+
+
+def slug(name: str) -> str:
+    """"Phường Văn Miếu - Quốc Tử Giám" → "phuong-van-mieu-quoc-tu-giam"."""
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
 # Not applicable, with the reason the unit gave (kept in the records).
 NOT_APPLICABLE = {
     ("hoan-kiem", "A4.1.2"): "Không có đơn vị hành chính cấp xã thuộc diện sắp xếp trong năm",
@@ -146,19 +211,50 @@ def doc(rng: np.random.Generator, year: int) -> str:
     return f"{int(rng.integers(10, 999))}/{rng.choice(DOC_KINDS)} ({year})"
 
 
+def calendar_2023(year: int) -> dict:
+    """Self-scoring from 15/9 (most by the end of October, the rest within 15 days after);
+    appraisal from 20/11 over 30 days (the 2023 plans)."""
+    return {"self_from": datetime(year, 9, 15, 8, tzinfo=TZ), "self_days": 46,
+            "cut": datetime(year, 10, 31, 23, 59, 59, tzinfo=TZ), "late_days": 15,
+            "appraisal_from": datetime(year, 11, 20, 8, tzinfo=TZ), "appraisal_days": 30}
+
+
+def calendar_2025() -> dict:
+    """Plan 307/KH-UBND (17/11/2025): self-assessment reports before January 2026; the dates inside
+    that window are made up."""
+    return {"self_from": datetime(2025, 11, 20, 8, tzinfo=TZ), "self_days": 25,
+            "cut": datetime(2025, 12, 15, 23, 59, 59, tzinfo=TZ), "late_days": 15,
+            "appraisal_from": datetime(2026, 1, 5, 8, tzinfo=TZ), "appraisal_days": 30}
+
+
+def district_era_author(uid: str, name: str) -> str:
+    return f"Phòng Nội vụ – {name}" if not uid.startswith("so-") else f"Văn phòng {name}"
+
+
+def commune_office(uid: str, name: str) -> str:
+    kind, place = name.split(" ", 1)  # "Phường Ba Đình" → "Văn phòng HĐND và UBND phường Ba Đình"
+    return f"Văn phòng HĐND và UBND {kind.lower()} {place}"
+
+
+def department_office(uid: str, name: str) -> str:
+    return f"Văn phòng {name}" if uid.startswith("so-") else f"Bộ phận CCHC – {name}"
+
+
 def assessment_records(model: dict, units: list, year: int, rng: np.random.Generator,
-                       ready_by_end_october: dict, quality_of: dict) -> list:
+                       ready_by_cut: dict, quality_of: dict, calendar: dict = None,
+                       author=district_era_author) -> list:
     records = []
     appraisal = [leaf for leaf in leaves(model) if leaf.get("source", "appraisal") == "appraisal"]
     survey = [leaf for leaf in leaves(model) if leaf.get("source") == "survey"]
-    october_end = datetime(year, 10, 31, 23, 59, 59, tzinfo=TZ)
+    cal = calendar or calendar_2023(year)
+    cut = cal["cut"]
     for uid, name in units:
         # A unit's standing persists from year to year, with some change.
         quality = float(np.clip(quality_of[uid] + (year - 2023) * 0.02 + rng.normal(0, 0.04), 0, 1))
-        self_author = f"Phòng Nội vụ – {name}" if not uid.startswith("so-") else f"Văn phòng {name}"
-        # Which criteria have their evidence in by the end of October (the seed's "63/80").
+        self_author = author(uid, name)
+        # Which criteria have their evidence in by the cut date (the seed's "63/80" by end of October).
         n = len(appraisal)
-        ready = ready_by_end_october.get(uid, int(rng.integers(int(0.55 * n), n + 1)))
+        ready = ready_by_cut.get(uid, int(rng.integers(int(0.55 * n), n + 1)))
         order = rng.permutation(len(appraisal))
         early = set(order[:ready].tolist())
         for j, leaf in enumerate(appraisal):
@@ -167,9 +263,9 @@ def assessment_records(model: dict, units: list, year: int, rng: np.random.Gener
             if uid in NO_PROCEDURES and cid.startswith("A3."):
                 na_reason = NO_PROCEDURES_REASON
             if j in early:
-                t_self = datetime(year, 9, 15, 8, tzinfo=TZ) + timedelta(minutes=int(rng.integers(0, 46 * 24 * 60)))
+                t_self = cal["self_from"] + timedelta(minutes=int(rng.integers(0, cal["self_days"] * 24 * 60)))
             else:
-                t_self = october_end + timedelta(minutes=int(rng.integers(60, 15 * 24 * 60)))
+                t_self = cut + timedelta(minutes=int(rng.integers(60, cal["late_days"] * 24 * 60)))
             if na_reason:
                 records.append(dict(unit=uid, criterion=cid, stage="self", value=None, applicable=False,
                                     evidence=[doc(rng, year)], note=na_reason, author=self_author,
@@ -185,7 +281,7 @@ def assessment_records(model: dict, units: list, year: int, rng: np.random.Gener
                                     timestamp=stamp(t_self - timedelta(days=int(rng.integers(1, 10))))))
             records.append(dict(unit=uid, criterion=cid, stage="self", value=claimed, applicable=True,
                                 evidence=evidence, note="", author=self_author, timestamp=stamp(t_self)))
-            t_appr = datetime(year, 11, 20, 8, tzinfo=TZ) + timedelta(minutes=int(rng.integers(0, 30 * 24 * 60)))
+            t_appr = cal["appraisal_from"] + timedelta(minutes=int(rng.integers(0, cal["appraisal_days"] * 24 * 60)))
             if inflated:
                 kind = leaf["rule"]["kind"]
                 reason = str(rng.choice(DEDUCTION_REASONS if kind == "deduction" else CUT_REASONS[kind]))
@@ -201,7 +297,7 @@ def assessment_records(model: dict, units: list, year: int, rng: np.random.Gener
                 if leaf["id"].startswith("A3."):
                     records.append(dict(unit=uid, criterion=leaf["id"], stage="appraisal", value=None,
                                         applicable=False, evidence=[], note=NO_PROCEDURES_REASON,
-                                        author=COUNCIL, timestamp=stamp(datetime(year, 11, 20, 8, tzinfo=TZ))))
+                                        author=COUNCIL, timestamp=stamp(cal["appraisal_from"])))
     return records
 
 
@@ -297,15 +393,61 @@ def main() -> None:
                            ["Đất đai", "Hộ tịch", "Xây dựng", "Chứng thực", "Đăng ký kinh doanh"], rng,
                            weighted=False)
         write_survey_csv(HERE / f"survey-sipas-{year}.csv", rows, sipas_questions)
-    # The service index (766/QĐ-TTg): Hanoi's rates of 11/2023 as the seed reports them for
-    # G2.1, G4.1 and G6.1; every other rate is illustrative.
-    rates = {"G1.1": 95.0, "G1.2": 70.0, "G1.3": 60.0, "G1.4": 55.0, "G2.1": 93.79, "G3.1": 45.0,
-             "G3.2": 40.0, "G4.1": 16.78, "G4.2": 10.0, "G5.1": 30.0, "G5.2": 35.0, "G5.3": 20.0,
-             "G6.1": 83.26, "G6.2": 80.0, "G6.3": 60.0}
+    write_2025(quality_of)
+    write_service_index_hanoi_2023()
+
+
+def write_2025(quality_of: dict) -> None:
+    """Hanoi after the reform: the 126 communes and wards and the departments, 2025 (5666/QĐ-UBND)."""
+    commune_model = json.loads((MODELS / "hanoi-par-commune-2025.json").read_text(encoding="utf-8"))
+    department_model = json.loads((MODELS / "hanoi-par-department-2025.json").read_text(encoding="utf-8"))
+    communes = [(slug(name), name) for _, name in COMMUNES_2025]
+    assert len({uid for uid, _ in communes}) == 126
+    write_units_csv(HERE / "units-commune-2025.csv", communes, "commune")
+    write_units_csv(HERE / "units-department-2025.csv", DEPARTMENTS_2025, "department")
+    rng = np.random.default_rng([SEED, 2025])
+    quality = dict(quality_of)
+    for uid, _ in communes + DEPARTMENTS_2025:
+        if uid not in quality:  # a new unit
+            quality[uid] = float(rng.beta(7, 2))
+    records = assessment_records(commune_model, communes, 2025, rng, {}, quality, calendar_2025(), commune_office)
+    write_records_csv(HERE / "par-commune-2025.csv", records)
+    records = assessment_records(department_model, DEPARTMENTS_2025, 2025, rng, {}, quality, calendar_2025(),
+                                 department_office)
+    write_records_csv(HERE / "par-department-2025.csv", records)
+    questions = sorted(set(survey_questions(commune_model)) | set(survey_questions(department_model)))
+    rows = survey_rows(communes + DEPARTMENTS_2025, questions, 2025, 20,
+                       ["người dân", "doanh nghiệp", "đại biểu HĐND", "lãnh đạo, công chức"], rng, weighted=True)
+    write_survey_csv(HERE / "survey-par-2025.csv", rows, questions)
+
+
+def write_service_index_hanoi_2023() -> None:
+    """The service index (766/QĐ-TTg) of Hanoi, 11/2023, in the bundled model's input columns. Real:
+    the three rates the seed article reports, entered as numerator = rate, denominator = 100 —
+    dossiers on time 93.79 % (DVC_PROGRESS_ON_TIME), procedures with online payment 16.78 % (the
+    portal's B ratio of ONLINE_PAYMENT) and satisfaction 83.26 % (DOSSIER_RECEIVING_SATISFACTION).
+    Every other figure is illustrative."""
+    ratios = {"PUBLISH_ON_TIME": 95, "PUBLIC_UPDATE_ON_TIME": 70, "PUBLIC_CONTENT_FULL": 60, "DOSSIER_SYNC": 55,
+              "DVC_PROGRESS_ON_TIME": 93.79, "ORIGINAL_RESULT_AVAILABLE": 35, "SO_HOA_GIAY_TO_GIAI_QUYET": 30,
+              "REUSED_DIGITIZED_DATA": 20, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": 10,
+              "CITIZEN_DATA_CONNECTED_DOSSIER": 40, "CITIZEN_DATA_CONNECTED_FORMALITY": 25,
+              "DOSSIER_RECEIVING_SATISFACTION": 83.26, "PETITION_PROCESSING_ON_TIME": 80,
+              "PETITION_HANDLING_SATISFACTION": 60}
+    values = {"ONLINE_SERVICES": 5.4, "ELECTRONIC_CERTIFIED_COPY": 50,
+              "ONLINE_PAYMENT.totalDossierOnlinePaymentSuccess": 10,
+              "ONLINE_PAYMENT.totalDossierFinancialObligation": 100,
+              "ONLINE_PAYMENT.totalDossierOnlineFormalityPaymentSuccess": 16.78,
+              "ONLINE_PAYMENT.totalFeeDossierFormality": 20, "ONLINE_PAYMENT.totalFeeFormality": 100}
+    for code, rate in ratios.items():
+        values[f"{code}.numerator"], values[f"{code}.denominator"] = rate, 100
+    model = json.loads((MODELS / "service-index-766.json").read_text(encoding="utf-8"))
+    columns = [f"{leaf['id']}.{name}" if "inputs" in leaf else leaf["id"]  # the model's input columns, in order
+               for leaf in leaves(model) for name in leaf.get("inputs", [None])]
+    row = {column: values[column] for column in columns}
     with (HERE / "service-index-hanoi-2023.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["unit"] + list(rates))
-        w.writerow(["ha-noi"] + [fmt(v) for v in rates.values()])
+        w.writerow(["unit"] + list(row))
+        w.writerow(["ha-noi"] + [fmt(v) for v in row.values()])
 
 
 if __name__ == "__main__":
