@@ -258,12 +258,3 @@ def test_sipas_model_scores_the_sipas_survey():
     by_element = elements.T.groupby(lambda q: q.split(".")[0]).mean().T
     expected = (by_element.mean(axis=1) * 100).round(2)
     assert np.allclose(result.scores["index"].to_numpy(), expected.loc[rates.index].to_numpy(), atol=0.005 + 1e-9)
-
-
-def test_service_index_seed_components():
-    model = chiso.load_model(EXAMPLES / "models" / "service-index-766.json")
-    rates = pd.read_csv(EXAMPLES / "data" / "service-index-hanoi-2023.csv", index_col="unit")
-    points = model.evaluate(rates).points.loc["ha-noi"]
-    assert points["G2.1"] == pytest.approx(18.758)       # 20 × 93.79%
-    assert points["G4.1"] == pytest.approx(0.839)        # 5 × 16.78%
-    assert points["G6.1"] == pytest.approx(6 * 0.8326 / 0.9)  # min(6, 6 × rate / 0.90)
