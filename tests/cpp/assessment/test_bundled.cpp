@@ -6,6 +6,10 @@
 #include <chiso/reports.hpp>
 #include <chiso/survey.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 namespace {
 const std::string root = CHISO_SOURCE_DIR;
 
@@ -13,16 +17,15 @@ std::shared_ptr<const chiso::plan> load(const std::string& name) {
   return std::make_shared<const chiso::plan>(chiso::load_model(root + "/examples/models/" + name + ".json"));
 }
 
-chiso::assessment sample(const std::string& kind, const std::string& year) {
+// An assessment of a bundled model on the sample: records, and the survey rates of this
+// assessment's units (one survey file covers several groups).
+chiso::assessment sample_of(const std::string& model, const std::string& period, const std::string& units,
+                            const std::string& records, const std::string& survey_file) {
   const std::string data = root + "/examples/data/";
-  auto a = chiso::load_assessment_csv(load("hanoi-par-" + kind + "-2023"), year, data + "units-" + kind + ".csv",
-                                      data + "par-" + kind + "-" + year + ".csv");
-  std::vector<std::string> ids;
-  for (const auto& u : a.units()) ids.push_back(u.id);
-  const auto survey = chiso::load_survey_csv(data + "survey-par-" + year + ".csv");
+  auto a = chiso::load_assessment_csv(load(model), period, data + units, data + records);
+  const auto survey = chiso::load_survey_csv(data + survey_file);
   auto inputs = chiso::survey_leaf_inputs(a.model(), survey);
-  // The survey covers districts and departments: keep this assessment's units.
-  chiso::survey_inputs mine{{}, inputs.leaves, Eigen::MatrixXd(static_cast<Eigen::Index>(ids.size()), inputs.values.cols())};
+  chiso::survey_inputs mine{{}, inputs.leaves, Eigen::MatrixXd(static_cast<Eigen::Index>(a.units().size()), inputs.values.cols())};
   for (std::size_t u = 0; u < inputs.units.size(); ++u) {
     const std::ptrdiff_t row = a.unit_row(inputs.units[u]);
     if (row < 0) continue;
@@ -32,6 +35,19 @@ chiso::assessment sample(const std::string& kind, const std::string& year) {
   mine.values.conservativeResize(static_cast<Eigen::Index>(mine.units.size()), Eigen::NoChange);
   a.set_survey_inputs(mine);
   return a;
+}
+
+chiso::assessment sample(const std::string& kind, const std::string& year) {
+  return sample_of("hanoi-par-" + kind + "-2023", year, "units-" + kind + ".csv", "par-" + kind + "-" + year + ".csv",
+                   "survey-par-" + year + ".csv");
+}
+
+double node_points(const chiso::assessment_result& r, std::ptrdiff_t row, const std::string& id) {
+  const auto k = r.plan->plan_position(id);
+  for (std::size_t c = 0; c < r.eval.nodes.size(); ++c)
+    if (r.eval.nodes[c] == k) return r.eval.points(row, static_cast<Eigen::Index>(c));
+  FAIL("node not kept: " << id);
+  return 0;
 }
 }  // namespace
 
@@ -46,29 +62,90 @@ TEST_CASE("bundled models: counts of the seed") {
   CHECK(load("sipas-2023")->compiled_model().root().children.size() == 5);
 }
 
-TEST_CASE("service index (766/QĐ-TTg): the seed's Hanoi rates give the seed's components") {
+TEST_CASE("service index (766/QĐ-TTg): the seed's Hanoi 2023 rates through the portal's formulas") {
+  // Rates entered as numerator = rate, denominator = 100; every other input 0 (0/0 scores 0, or 6
+  // for the petition metrics).
   const auto plan = load("service-index-766");
-  const auto& leaves = plan->compiled_model().leaf_ids();
-  Eigen::MatrixXd rates(1, plan->leaf_count());
-  rates.setConstant(0);
-  auto set = [&](const std::string& id, double v) {
-    rates(0, std::find(leaves.begin(), leaves.end(), id) - leaves.begin()) = v;
+  const auto& columns = plan->input_columns();
+  Eigen::MatrixXd inputs = Eigen::MatrixXd::Zero(1, static_cast<Eigen::Index>(columns.size()));
+  auto set = [&](const std::string& column, double v) {
+    const auto at = std::find(columns.begin(), columns.end(), column);
+    REQUIRE(at != columns.end());
+    inputs(0, at - columns.begin()) = v;
   };
-  set("G2.1", 93.79);  // online dossiers processed on time
-  set("G4.1", 16.78);  // procedures with online payment
-  set("G6.1", 83.26);  // satisfaction
-  const auto r = chiso::evaluate(*plan, rates);
+  set("DVC_PROGRESS_ON_TIME.numerator", 93.79);  // online dossiers processed on time
+  set("DVC_PROGRESS_ON_TIME.denominator", 100);
+  set("ONLINE_PAYMENT.totalDossierOnlineFormalityPaymentSuccess", 16.78);  // procedures with online payment (B)
+  set("ONLINE_PAYMENT.totalFeeFormality", 100);
+  set("DOSSIER_RECEIVING_SATISFACTION.numerator", 83.26);  // satisfaction
+  set("DOSSIER_RECEIVING_SATISFACTION.denominator", 100);
+  const auto r = chiso::evaluate(*plan, inputs);
   auto points = [&](const std::string& id) {
     const auto k = plan->plan_position(id);
     for (std::size_t c = 0; c < r.nodes.size(); ++c)
       if (r.nodes[c] == k) return r.points(0, static_cast<Eigen::Index>(c));
     return -1.0;
   };
-  CHECK(points("G2.1") == doctest::Approx(20 * 0.9379));          // 18.758 of 20
-  CHECK(points("G4.1") == doctest::Approx(5 * 0.1678));           // 0.839 of 5
-  CHECK(points("G6.1") == doctest::Approx(6 * 0.8326 / 0.90));    // 5.5507 of 6, min(6, 6 × rate / 0.9)
-  set("G6.1", 95);
-  CHECK(chiso::evaluate(*plan, rates).points(0, 0) >= 0);
+  CHECK(std::abs(points("DVC_PROGRESS_ON_TIME") - 18.76) < 1e-9);           // 20 × 0.9379 = 18.758
+  CHECK(std::abs(points("ONLINE_PAYMENT") - 0.42) < 1e-9);                  // round(min(2, 2.5 × 0.1678), 2), 0.4195 half up
+  CHECK(std::abs(points("DOSSIER_RECEIVING_SATISFACTION") - 5.55) < 1e-9);  // min(6, 6 × 0.8326 / 0.9) = 5.5507
+  CHECK(std::abs(points("G6") - 17.55) < 1e-9);                             // 5.55 + 6 + 6 (no petitions)
+}
+
+TEST_CASE("Hanoi 2025 (5666/QĐ-UBND): the 126 communes and wards and the departments evaluate") {
+  for (const std::string kind : {"commune", "department"}) {
+    CAPTURE(kind);
+    const auto a = sample_of("hanoi-par-" + kind + "-2025", "2025", "units-" + kind + "-2025.csv",
+                             "par-" + kind + "-2025.csv", "survey-par-2025.csv");
+    CHECK(a.units().size() == (kind == "commune" ? 126u : 15u));
+    CHECK(a.model().root().children.size() == 9);
+    const auto r = chiso::evaluate(a);
+    std::vector<std::int32_t> ranks;
+    for (Eigen::Index u = 0; u < r.eval.index.size(); ++u) {
+      CHECK(r.eval.index(u) > 0);
+      CHECK(r.eval.index(u) <= 100);
+      ranks.push_back(r.eval.rank(u));
+      const double content_9 = node_points(r, u, "A9");
+      CHECK(content_9 >= -3);
+      CHECK(content_9 <= 2);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    CHECK(ranks.front() == 1);  // one ranking over all units (ranking.by = all)
+    CHECK(ranks.back() <= static_cast<std::int32_t>(ranks.size()));
+  }
+}
+
+TEST_CASE("Hanoi 2025: content 9 of a few departments, from their records by hand") {
+  // Content 9 = Σ bonuses (0.5 each, ≤ 1 per criterion) − Σ deductions (per criterion: 0.25 ≤ 1,
+  // 0.25 ≤ 1, 0.5 ≤ 1.5, 0.25 ≤ 1, 0.5 ≤ 1), then limited to [−3, +2] (the model's table).
+  const std::map<std::string, std::pair<double, double>> rule = {
+      {"A9.1", {0.5, 1}}, {"A9.2", {0.5, 1}}, {"A9.3", {0.5, 1}}, {"A9.4", {-0.25, 1}},
+      {"A9.5", {-0.25, 1}}, {"A9.6", {-0.5, 1.5}}, {"A9.7", {-0.25, 1}}, {"A9.8", {-0.5, 1}}};
+  const auto a = sample_of("hanoi-par-department-2025", "2025", "units-department-2025.csv", "par-department-2025.csv",
+                           "survey-par-2025.csv");
+  const auto r = chiso::evaluate(a);
+  int capped = 0;
+  for (std::size_t u = 0; u < a.units().size(); ++u) {
+    const std::string unit = a.units()[u].id;
+    std::map<std::string, std::pair<std::int64_t, double>> latest;  // criterion → (time, value) of the appraisal in force
+    for (const auto& rec : a.records())
+      if (rec.unit == unit && rec.stage == chiso::stage::appraisal && rule.count(rec.criterion)) {
+        const auto t = chiso::parse_timestamp(rec.timestamp);
+        auto& slot = latest[rec.criterion];
+        if (t >= slot.first) slot = {t, rec.value};  // the latest record is in force
+      }
+    REQUIRE(latest.size() == rule.size());
+    double raw = 0;
+    for (const auto& [criterion, per_cap] : rule) {
+      const double amount = std::min(std::abs(per_cap.first) * latest[criterion].second, per_cap.second);
+      raw += per_cap.first < 0 ? -amount : amount;
+    }
+    const double expected = std::min(std::max(raw, -3.0), 2.0);
+    capped += raw != expected;
+    CAPTURE(unit);
+    CHECK(std::abs(node_points(r, static_cast<std::ptrdiff_t>(u), "A9") - expected) < 1e-9);
+  }
+  CHECK(capped >= 1);  // the sample has departments whose bonuses pass the +2 limit
 }
 
 TEST_CASE("sample data: both years and both groups evaluate; Hai Bà Trưng had 63/80 by end of October 2023") {
