@@ -767,7 +767,7 @@ def build_2025(flag: str, model_id: str, name: str, description: str, meta: dict
                      for k, (text, rule) in enumerate(BONUS_PENALTY_2025, start=1)]
     contents.append({"id": "A9", "name": CONTENT_9_NAME, "aggregate": "sum", "points_min": low, "points_max": high,
                      "description": "Điểm thưởng cộng, điểm trừ trừ vào tổng điểm; cả nội dung được giới hạn "
-                                    f"trong [{low}; +{high}] điểm.",
+                                    f"trong [−{-low:g}; +{high:g}] điểm.",
                      "children": bonus_penalty})
     assert (appraisal_count, survey_count) == expected, (model_id, appraisal_count, survey_count)
     total = sum(area_max(c) for c in contents)  # content 9 has max 0
