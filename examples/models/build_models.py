@@ -459,7 +459,9 @@ def service_index() -> dict:
             },
             "decided": {
                 "text": "766/QĐ-TTg: 100 points in 5 groups — publicity 18, progress and results 20, "
-                        "digitisation 22, online services (and payment) 22, satisfaction 18",
+                        "digitisation 22, online services (and payment) 22, satisfaction 18; a total of 90–100 "
+                        "rates excellent, below 50 weak (en.vneconomy.vn on the decision; the ratings between "
+                        "were not found, so the model has no bands)",
                 "see": "the 2022 layout is not bundled: its metric-level annex was not found in the sources "
                        "we could reach",
             },
