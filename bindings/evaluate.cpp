@@ -1,5 +1,6 @@
 // Evaluation: numpy arrays in (read where they are when they are float64, whatever their
 // layout), numpy views of the results out. The GIL is released while the plan runs.
+#include <algorithm>
 #include <memory>
 
 #include <chiso/chiso.hpp>
@@ -76,38 +77,83 @@ void register_evaluate(py::module_& m) {
 
   m.def(
       "evaluate",
-      [](const plan& p, py::array values, std::optional<py::array> applicable,
+      [](const plan& p, py::object values, std::optional<py::array> applicable,
          std::optional<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>> groups,
          std::optional<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>> columns,
-         py::object unit_names, const std::string& keep, int threads) {
-        // float64 in any layout is read in place; anything else is converted once.
-        if (!values.dtype().is(py::dtype::of<double>()))
-          values = py::array_t<double, py::array::forcecast>::ensure(values);
-        if (!values) throw data_error("data.type", "", "", "inputs must be numbers");
+         py::object unit_names, const std::string& keep, int threads,
+         std::optional<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>> applicable_columns) {
         unit_table table;
-        table.values = view_of_array<double>(values);
+        // Kept alive until the evaluation ends: converted copies, and the per-column pointers.
+        py::array matrix;
+        std::vector<py::array> arrays;
+        std::vector<const double*> array_data;
+        std::vector<std::ptrdiff_t> array_strides;
+        if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values)) {
+          // One 1-D array per input column: float64 ones are read where they are.
+          const auto list = py::reinterpret_borrow<py::sequence>(values);
+          if (static_cast<std::ptrdiff_t>(list.size()) != p.input_count())
+            throw data_error("data.shape", "", "",
+                             std::to_string(list.size()) + " input arrays for " + std::to_string(p.input_count()) +
+                                 " input columns");
+          std::ptrdiff_t rows = -1;
+          const auto& names = p.input_columns();
+          for (std::size_t i = 0; i < list.size(); ++i) {
+            py::array a = py::array::ensure(list[i]);
+            if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' is not an array");
+            if (!a.dtype().is(py::dtype::of<double>())) a = py::array_t<double, py::array::forcecast>::ensure(a);
+            if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' must hold numbers");
+            if (a.ndim() != 1)
+              throw data_error("data.shape", "", names[i],
+                               "input column '" + names[i] + "' must be 1-D, got " + std::to_string(a.ndim()) + "-D");
+            if (rows >= 0 && a.shape(0) != rows)
+              throw data_error("data.shape", "", names[i],
+                               "input column '" + names[i] + "' has " + std::to_string(a.shape(0)) + " values, '" +
+                                   names[0] + "' has " + std::to_string(rows));
+            if (a.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0)
+              throw data_error("data.shape", "", names[i], "array strides are not whole elements");
+            rows = a.shape(0);
+            array_data.push_back(static_cast<const double*>(a.data()));
+            array_strides.push_back(a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+            arrays.push_back(std::move(a));
+          }
+          table.input_arrays = array_data.data();
+          table.input_strides = array_strides.data();
+          table.unit_count = std::max<std::ptrdiff_t>(rows, 0);
+        } else {
+          // float64 in any layout is read in place; anything else is converted once.
+          matrix = py::array::ensure(values);
+          if (matrix && !matrix.dtype().is(py::dtype::of<double>()))
+            matrix = py::array_t<double, py::array::forcecast>::ensure(matrix);
+          if (!matrix) throw data_error("data.type", "", "", "inputs must be numbers");
+          table.values = view_of_array<double>(matrix);
+        }
         if (applicable) {
           if (!applicable->dtype().is(py::dtype::of<bool>()))
             throw data_error("data.type", "", "", "the applicability mask must be an array of booleans");
           table.applicable = view_of_array<bool>(*applicable);
         }
-        const auto rows = table.values.rows;
+        const auto rows = table.rows();
         if (groups) {
           if (groups->ndim() != 1 || groups->shape(0) != rows)
             throw data_error("data.shape", "", "", "groups must give one code per unit");
           table.groups = groups->data();
         }
-        std::vector<std::ptrdiff_t> column_of_leaf;
+        auto positions = [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& given,
+                            std::ptrdiff_t count, const char* what) {
+          if (given.ndim() != 1 || given.shape(0) != count)
+            throw data_error("data.shape", "", "", std::string(what) + " must give " + std::to_string(count) + " positions");
+          std::vector<std::ptrdiff_t> out;
+          for (py::ssize_t j = 0; j < given.shape(0); ++j) out.push_back(static_cast<std::ptrdiff_t>(given.at(j)));
+          return out;
+        };
+        std::vector<std::ptrdiff_t> column_of_input, mask_column_of_leaf;
         if (columns) {
-          if (columns->ndim() != 1 || columns->shape(0) != p.leaf_count())
-            throw data_error("data.shape", "", "", "columns must give one input column per leaf");
-          for (py::ssize_t j = 0; j < columns->shape(0); ++j) {
-            const auto c = columns->at(j);
-            if (c < 0 || c >= table.values.cols)
-              throw data_error("data.shape", "", "", "leaf column " + std::to_string(c) + " is outside the inputs");
-            column_of_leaf.push_back(static_cast<std::ptrdiff_t>(c));
-          }
-          table.columns = column_of_leaf.data();
+          column_of_input = positions(*columns, p.input_count(), "columns");
+          table.columns = column_of_input.data();
+        }
+        if (applicable_columns) {
+          mask_column_of_leaf = positions(*applicable_columns, p.leaf_count(), "applicable_columns");
+          table.applicable_columns = mask_column_of_leaf.data();
         }
         if (!unit_names.is_none()) {
           // Called only for messages and ordinal ties, from threads without the GIL.
@@ -123,7 +169,8 @@ void register_evaluate(py::module_& m) {
         options.keep = parse_keep(keep);
         options.threads = threads;
         auto out = std::make_shared<python_evaluation>();
-        out->input_address = reinterpret_cast<std::uintptr_t>(table.values.data);
+        out->input_address = reinterpret_cast<std::uintptr_t>(
+            table.input_arrays ? (array_data.empty() ? nullptr : array_data[0]) : table.values.data);
         {
           py::gil_scoped_release release;
           p.evaluate_into(table, out->result, options);
@@ -133,8 +180,12 @@ void register_evaluate(py::module_& m) {
       },
       py::arg("model"), py::arg("values"), py::arg("applicable") = py::none(), py::arg("groups") = py::none(),
       py::arg("columns") = py::none(), py::arg("unit_names") = py::none(), py::arg("keep") = "all",
-      py::arg("threads") = 0,
-      "Scores units × leaves inputs (NaN = missing) with a compiled model.");
+      py::arg("threads") = 0, py::arg("applicable_columns") = py::none(),
+      "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
+      "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
+      "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
+      "(leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf\n"
+      "takes one input, else j).");
 }
 
 }  // namespace chiso::bindings

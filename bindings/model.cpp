@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <chiso/chiso.hpp>
+#include <chiso/reports.hpp>
 #include <pybind11/stl.h>
 
 #include "register.hpp"
@@ -25,16 +26,24 @@ py::dict node_record(const chiso::model& m, std::size_t i, std::size_t depth) {
   record["is_leaf"] = n.is_leaf();
   record["weight"] = n.weight;
   record["description"] = n.description;
+  auto optional_number = [](const auto& v) { return v ? py::object(py::float_(*v)) : py::object(py::none()); };
+  record["round"] = n.round_digits ? py::object(py::int_(*n.round_digits)) : py::object(py::none());
+  record["points_min"] = optional_number(n.points_min);
+  record["points_max"] = optional_number(n.points_max);
   if (n.is_leaf()) {
     record["max"] = n.max;
     record["rule"] = to_string(n.rule->kind);
+    record["rule_text"] = describe_rule(n);
     record["source"] = to_string(n.source);
     record["aggregate"] = py::none();
+    record["inputs"] = n.inputs;
   } else {
-    record["max"] = n.declared_max ? py::object(py::float_(*n.declared_max)) : py::object(py::none());
+    record["max"] = optional_number(n.declared_max);
     record["rule"] = py::none();
+    record["rule_text"] = py::none();
     record["source"] = py::none();
     record["aggregate"] = to_string(n.combine);
+    record["inputs"] = py::none();
   }
   return record;
 }
@@ -65,6 +74,8 @@ void register_model(py::module_& m) {
       })
       .def_property_readonly("rank_by", [](const plan& p) { return to_string(p.compiled_model().info().rank_by); })
       .def_property_readonly("leaf_ids", [](const plan& p) { return p.compiled_model().leaf_ids(); })
+      .def_property_readonly("input_columns", [](const plan& p) { return p.input_columns(); },
+                             "Input columns in order: \"<leaf id>\", or \"<leaf id>.<input>\" for named inputs.")
       .def_property_readonly("plan_node_ids", [](const plan& p) {
         std::vector<std::string> ids;
         for (std::ptrdiff_t k = 0; k < p.node_count(); ++k) ids.push_back(p.node_at(k).id);

@@ -9,14 +9,17 @@
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/formula.hpp"
 #include "chiso/rounding.hpp"
-#include "kernels/leaf_kernels.hpp"
+#include "formula_program.hpp"
+#include "kernels/dispatch.hpp"
 
 namespace chiso {
 
 namespace {
 
 constexpr std::ptrdiff_t block_size = 256;
+static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of this size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
@@ -36,7 +39,11 @@ bool whole_hundredths(double v) {
   return std::fabs(scaled - std::nearbyint(scaled)) <= 1e-9 * std::fmax(1.0, std::fabs(scaled));
 }
 
+// Points rounded to at most two decimals are exact hundredths.
+bool rounded_to_hundredths(const node& n) { return n.round_digits && *n.round_digits <= 2; }
+
 bool leaf_points_are_hundredths(const node& leaf) {
+  if (rounded_to_hundredths(leaf)) return true;
   const rule& r = *leaf.rule;
   if (!whole_hundredths(leaf.max)) return false;
   switch (r.kind) {
@@ -114,6 +121,8 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
       q.per = r.per;
       q.cap = r.cap;
       return true;
+    case rule_kind::formula:
+      return false;  // a program of its own (formula kernels)
   }
   return false;
 }
@@ -134,24 +143,10 @@ void score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
 
 }  // namespace
 
-namespace detail::kernels_generic {
-void run_leaf_kernel(const kn::leaf_block& b, const kn::leaf_params& q);
-}
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-namespace detail::kernels_avx2 {
-void run_leaf_kernel(const kn::leaf_block& b, const kn::leaf_params& q);
-}
-#endif
-
 namespace {
-// The widest kernels this processor runs; results are the same with either.
-kn::leaf_kernel best_leaf_kernel() {
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-  if (__builtin_cpu_supports("avx2")) return detail::kernels_avx2::run_leaf_kernel;
-#endif
-  return detail::kernels_generic::run_leaf_kernel;
-}
-const kn::leaf_kernel leaf_kernel = best_leaf_kernel();
+const kn::leaf_kernel leaf_kernel = kn::best_leaf_kernel();
+const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
+const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
 }  // namespace
 
 struct plan::leaf_step {
@@ -159,9 +154,21 @@ struct plan::leaf_step {
   std::ptrdiff_t position;  // in the plan
   bool snap;
   bool needs_score;  // its parent is a mean-type node, which combines scores
-  std::ptrdiff_t sum_parent;  // plan position of its parent when that is a `sum` node, else -1
+  // Plan position of its parent when that is a `sum` node and the leaf's points go to it as they
+  // are (not rounded first), else -1.
+  std::ptrdiff_t sum_parent;
   kn::leaf_params params;
-  bool vectorised;  // params hold the rule; else the scalar path scores it
+  bool vectorised;  // params hold the rule; else the scalar path or a formula program scores it
+  std::ptrdiff_t first_input;  // its input columns: first_input … first_input + input_count − 1
+  std::ptrdiff_t input_count;
+  const detail::formula_program* program;  // formula rules; else null
+};
+
+// Where the input columns and the leaves' applicability are, for one evaluation.
+struct plan::layout {
+  std::vector<const double*> input;      // per input column: its value for unit 0
+  std::vector<std::ptrdiff_t> stride;    // per input column: elements from one unit to the next
+  std::vector<std::ptrdiff_t> mask_column;  // per leaf: its column in the mask (none without a mask)
 };
 
 struct plan::inner_step {
@@ -201,10 +208,19 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
     if (n.is_leaf()) {
       snap[i] = leaf_points_are_hundredths(n);
       const std::ptrdiff_t parent = model_.parent_of(i);
-      const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]);
+      const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]) && !n.round_digits;
+      const std::size_t j = leaves_.size();
       leaf_step step{&n, static_cast<std::ptrdiff_t>(k), snap[i], parent_is_mean(i),
-                     sum_parent ? position[static_cast<std::size_t>(parent)] : -1, {}, false};
+                     sum_parent ? position[static_cast<std::size_t>(parent)] : -1, {}, false,
+                     static_cast<std::ptrdiff_t>(model_.first_input(j)),
+                     static_cast<std::ptrdiff_t>(model_.first_input(j + 1) - model_.first_input(j)), nullptr};
       step.vectorised = make_params(n, step.params);
+      if (n.rule->kind == rule_kind::formula) {
+        step.program = &n.rule->compiled->program();
+        formula_registers_ = std::max<std::ptrdiff_t>(formula_registers_, step.program->register_count());
+        formula_slots_ = std::max<std::ptrdiff_t>(formula_slots_, step.program->stack_size);
+        formula_inputs_ = std::max<std::ptrdiff_t>(formula_inputs_, step.input_count);
+      }
       leaves_.push_back(std::make_shared<const leaf_step>(step));
       continue;
     }
@@ -214,7 +230,10 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
       step.weights.push_back(nodes[c]->weight);
       step.snap = step.snap && snap[c];
     }
-    snap[i] = step.snap;
+    // What its parent sees: exact hundredths when snapped (and bounded by hundredths), or rounded.
+    const bool bounds_in_hundredths = (!n.points_min || whole_hundredths(*n.points_min)) &&
+                                      (!n.points_max || whole_hundredths(*n.points_max));
+    snap[i] = (step.snap && bounds_in_hundredths) || rounded_to_hundredths(n);
     inners_.push_back(std::make_shared<const inner_step>(std::move(step)));
   }
   // Leaves in input-column order (the order of the file), which post-order keeps.
@@ -235,6 +254,13 @@ std::ptrdiff_t plan::leaf_column(std::string_view id) const {
   throw data_error("data.unknown_criterion", "", std::string(id), "no such criterion in model '" + model_.id() + "'");
 }
 
+std::ptrdiff_t plan::input_column(std::string_view name) const {
+  const auto& columns = input_columns();
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return static_cast<std::ptrdiff_t>(i);
+  throw data_error("data.unknown_input", "", std::string(name), "no such input column in model '" + model_.id() + "'");
+}
+
 namespace {
 
 // Scratch for one thread: per node, a block of points, max and score. Sized to the rows it will
@@ -243,18 +269,34 @@ struct workspace {
   std::ptrdiff_t stride;
   std::vector<double> points, max, score, input, trouble;
   std::vector<double> here;  // 1.0 where the criterion applies
-  workspace(std::ptrdiff_t nodes, std::ptrdiff_t rows)
+  // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
+  std::vector<double> slots, formula_inputs, fault, present, finite;
+  std::vector<double*> registers;
+  std::vector<const double*> inputs;
+  workspace(std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers, std::ptrdiff_t formula_slots,
+            std::ptrdiff_t formula_inputs_count)
       : stride(std::max<std::ptrdiff_t>(1, std::min(block_size, rows))),
         points(static_cast<std::size_t>(nodes * stride)),
         max(static_cast<std::size_t>(nodes * stride)),
         score(static_cast<std::size_t>(nodes * stride)),
         input(static_cast<std::size_t>(stride)),
         trouble(static_cast<std::size_t>(stride)),
-        here(static_cast<std::size_t>(stride), 1.0) {}
+        here(static_cast<std::size_t>(stride), 1.0),
+        slots(static_cast<std::size_t>(formula_slots * stride)),
+        formula_inputs(static_cast<std::size_t>(formula_inputs_count * stride)),
+        fault(formula_registers > 0 ? static_cast<std::size_t>(stride) : 0),
+        present(fault.size()),
+        finite(fault.size()),
+        registers(static_cast<std::size_t>(formula_registers)),
+        inputs(static_cast<std::size_t>(formula_inputs_count)) {}
   double* P(std::ptrdiff_t k) { return points.data() + k * stride; }
   double* M(std::ptrdiff_t k) { return max.data() + k * stride; }
   double* S(std::ptrdiff_t k) { return score.data() + k * stride; }
 };
+
+std::string default_unit_name(const unit_table& units, std::ptrdiff_t row) {
+  return units.unit_name ? units.unit_name(row) : default_unit_name(row);
+}
 
 [[noreturn]] void throw_leaf_error(const node& leaf, double v, missing_policy policy, const std::string& unit) {
   if (std::isnan(v) && policy == missing_policy::error)
@@ -268,36 +310,95 @@ struct workspace {
                        "): " + why.value_or("invalid"));
 }
 
+// Why a formula leaf fails for one unit (its inputs in `x`), or nullopt when it does not.
+std::optional<data_error> formula_leaf_error(const node& leaf, const std::vector<double>& x,
+                                             const std::vector<std::string>& columns, missing_policy policy,
+                                             const std::string& unit) {
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (std::isnan(x[i]))
+      return policy == missing_policy::error
+                 ? std::optional(data_error("data.missing", unit, leaf.id,
+                                            "input '" + columns[i] + "' is missing and the model's policy is "
+                                            "`missing: error` (mark the criterion not applicable, or give a value)"))
+                 : std::nullopt;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(x[i]))
+      return data_error("data.range", unit, leaf.id, "input '" + columns[i] + "' must be a finite number");
+  const rule& r = *leaf.rule;
+  if (auto why = check_formula_result(r, leaf.max, r.compiled->evaluate(x.data())))
+    return data_error("data.range", unit, leaf.id, *why);
+  return std::nullopt;
+}
+
 }  // namespace
 
-void plan::report_first_input_error(const unit_table& units, std::ptrdiff_t first_row, std::ptrdiff_t rows) const {
+void plan::report_first_input_error(const unit_table& units, const layout& where, std::ptrdiff_t first_row,
+                                    std::ptrdiff_t rows) const {
   const missing_policy policy = model_.info().missing;
+  const auto& columns = input_columns();
+  std::vector<double> x;
+  std::vector<std::string> names;
   for (std::ptrdiff_t u = first_row; u < first_row + rows; ++u)
     for (std::size_t j = 0; j < leaves_.size(); ++j) {
-      const node& leaf = *leaves_[j]->source;
-      const std::ptrdiff_t column = units.columns ? units.columns[j] : static_cast<std::ptrdiff_t>(j);
-      const bool applies = units.applicable.empty() || units.applicable(u, column);
-      const double v = units.values(u, column);
-      if (!applies) continue;
+      const leaf_step& step = *leaves_[j];
+      const node& leaf = *step.source;
+      if (!units.applicable.empty() && !units.applicable(u, where.mask_column[j])) continue;
+      x.clear();
+      names.clear();
+      for (std::ptrdiff_t i = step.first_input; i < step.first_input + step.input_count; ++i) {
+        x.push_back(where.input[static_cast<std::size_t>(i)][u * where.stride[static_cast<std::size_t>(i)]]);
+        names.push_back(columns[static_cast<std::size_t>(i)]);
+      }
+      if (step.program) {
+        if (auto e = formula_leaf_error(leaf, x, names, policy, default_unit_name(units, u))) throw *e;
+        continue;
+      }
+      const double v = x[0];
       const bool broken = std::isnan(v) ? policy == missing_policy::error
                                         : !std::isfinite(v) || check_leaf_input(*leaf.rule, leaf.max, v);
-      if (broken)
-        throw_leaf_error(leaf, v, policy, units.unit_name ? units.unit_name(u) : default_unit_name(u));
+      if (broken) throw_leaf_error(leaf, v, policy, default_unit_name(units, u));
     }
 }
 
-void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptrdiff_t end,
+namespace {
+
+// Rounds each of n points half up to `digits` decimals.
+void round_points(double* P, std::ptrdiff_t n, int digits) {
+  for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
+}
+
+// A `sum` node's points within its bounds.
+void bound_points(double* P, std::ptrdiff_t n, const std::optional<double>& low, const std::optional<double>& high) {
+  if (low)
+    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = std::fmax(P[u], *low);
+  if (high)
+    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = std::fmin(P[u], *high);
+}
+
+}  // namespace
+
+void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrdiff_t begin, std::ptrdiff_t end,
                          evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const {
   const model_info& info = model_.info();
-  const matrix_view<double>& values = units.values;
   const matrix_view<bool>& mask = units.applicable;
-  auto name = [&units](std::ptrdiff_t row) { return units.unit_name ? units.unit_name(row) : default_unit_name(row); };
+  auto name = [&units](std::ptrdiff_t row) { return default_unit_name(units, row); };
   const std::ptrdiff_t root = node_count() - 1;
-  workspace ws(node_count(), end - begin);
+  workspace ws(node_count(), end - begin, formula_registers_, formula_slots_, formula_inputs_);
   std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
   for (const auto& leaf : leaves_)
     added_to_parent[static_cast<std::size_t>(leaf->position)] =
         leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
+  const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
+  const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
+
+  // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided.
+  auto input_block = [&](std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) {
+    const double* first = where.input[static_cast<std::size_t>(i)];
+    const std::ptrdiff_t stride = where.stride[static_cast<std::size_t>(i)];
+    if (stride == 1) return first + u0;
+    for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = first[(u0 + u) * stride];
+    return static_cast<const double*>(scratch);
+  };
 
   for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block_size) {
     const std::ptrdiff_t n = std::min(block_size, end - u0);
@@ -306,15 +407,13 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
       std::fill(ws.P(step->position), ws.P(step->position) + n, 0.0);
       std::fill(ws.M(step->position), ws.M(step->position) + n, 0.0);
     }
+
+    // Step 1: leaves — applicability, then the rule's points and max (straight into the parent's
+    // arrays for a leaf that is not kept and has a `sum` parent).
     for (std::size_t j = 0; j < leaves_.size(); ++j) {
       const leaf_step& leaf = *leaves_[j];
-      const std::ptrdiff_t column = units.columns ? units.columns[j] : static_cast<std::ptrdiff_t>(j);
-      const double* x = &values(u0, column);
-      if (values.row_stride != 1) {
-        for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = values(u0 + u, column);
-        x = ws.input.data();
-      }
       if (!mask.empty()) {
+        const std::ptrdiff_t column = where.mask_column[j];
         double* here = ws.here.data();
         if (mask.row_stride == 1) {
           const auto* applies = reinterpret_cast<const std::uint8_t*>(&mask(u0, column));
@@ -323,19 +422,39 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
           for (std::ptrdiff_t u = 0; u < n; ++u) here[u] = mask(u0 + u, column) ? 1.0 : 0.0;
         }
       }
-      const node& source = *leaf.source;
-      // A leaf that is not kept and has a `sum` parent adds straight into the parent's arrays.
       const bool add_to_parent = added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
       const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
       double* P = ws.P(target);
       double* M = ws.M(target);
-      const kn::leaf_block block{x, ws.here.data(), n, info.missing == missing_policy::zero ? 1.0 : 0.0,
-                                 info.missing == missing_policy::error ? 1.0 : 0.0, P, M, ws.trouble.data(),
-                                 add_to_parent};
-      if (leaf.vectorised)
-        leaf_kernel(block, leaf.params);
-      else
-        score_leaf_scalar(block, source);
+      if (leaf.program) {
+        const detail::formula_program& program = *leaf.program;
+        for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
+          const double* x = input_block(leaf.first_input + i, u0, n, ws.formula_inputs.data() + i * ws.stride);
+          ws.inputs[static_cast<std::size_t>(i)] = x;
+          ws.registers[static_cast<std::size_t>(i)] = const_cast<double*>(x);  // read only
+        }
+        for (std::size_t k = 0; k < program.constants.size(); ++k)
+          ws.registers[static_cast<std::size_t>(program.first_constant()) + k] = const_cast<double*>(program.constant_block(k));
+        for (int slot = 0; slot < program.stack_size; ++slot)
+          ws.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws.slots.data() + slot * ws.stride;
+        std::fill(ws.fault.begin(), ws.fault.begin() + n, 0.0);
+        formula_kernel({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n,
+                        ws.fault.data(), detail::round_block});
+        formula_leaf_kernel({ws.inputs.data(), static_cast<int>(leaf.input_count),
+                             ws.registers[static_cast<std::size_t>(program.result)], ws.fault.data(), ws.here.data(), n,
+                             keep_max_if_missing, missing_is_trouble, leaf.source->max,
+                             leaf.source->rule->clamp ? 1.0 : 0.0, ws.present.data(), ws.finite.data(), P, M,
+                             ws.trouble.data(), add_to_parent});
+      } else {
+        const double* x = input_block(leaf.first_input, u0, n, ws.input.data());
+        const kn::leaf_block block{x, ws.here.data(), n, keep_max_if_missing, missing_is_trouble, P, M,
+                                   ws.trouble.data(), add_to_parent};
+        if (leaf.vectorised)
+          leaf_kernel(block, leaf.params);
+        else
+          score_leaf_scalar(block, *leaf.source);
+      }
+      if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
       if (leaf.needs_score) {
         double* S = ws.S(leaf.position);
         for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
@@ -344,12 +463,14 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
     double any_trouble = 0.0;
     for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws.trouble[static_cast<std::size_t>(u)];
     if (any_trouble != 0.0) {
-      report_first_input_error(units, u0, n);
+      report_first_input_error(units, where, u0, n);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
 
+    // Step 2: inner nodes, children before parents.
     for (const auto& step_pointer : inners_) {
       const inner_step& step = *step_pointer;
+      const node& source = *step.source;
       double* P = ws.P(step.position);
       double* M = ws.M(step.position);
       double* S = ws.S(step.position);
@@ -362,13 +483,15 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
           M[u] += Mc[u];
         }
       }
-      const aggregate combine = step.source->combine;
+      const aggregate combine = source.combine;
       if (combine == aggregate::sum) {
         if (step.snap)
           for (std::ptrdiff_t u = 0; u < n; ++u) {
             P[u] = snap_hundredths(P[u]);
             M[u] = snap_hundredths(M[u]);
           }
+        bound_points(P, n, source.points_min, source.points_max);
+        if (source.round_digits) round_points(P, n, *source.round_digits);
         if (step.needs_score)
           for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
         continue;
@@ -403,7 +526,7 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
           }
         }
       }
-      const std::optional<double>& declared = step.source->declared_max;
+      const std::optional<double>& declared = source.declared_max;
       for (std::ptrdiff_t u = 0; u < n; ++u) {
         const bool defined = W[u] > 0.0;
         double score = S[u];
@@ -413,6 +536,10 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
         S[u] = defined ? score : not_a_number;
         M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
         P[u] = defined ? score * M[u] : 0.0;
+      }
+      if (source.round_digits) {
+        round_points(P, n, *source.round_digits);
+        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
       }
     }
 
@@ -443,24 +570,71 @@ void plan::evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptr
   }
 }
 
+namespace {
+
+std::string count_of(std::ptrdiff_t n, const char* what) { return std::to_string(n) + " " + what; }
+
+}  // namespace
+
 void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
-  const matrix_view<double>& values = units.values;
-  const std::ptrdiff_t rows = values.rows;
-  if (values.empty() && rows > 0) throw data_error("data.shape", "", "", "no input values were given");
-  if (!units.columns && values.cols != leaf_count())
-    throw data_error("data.shape", "", "",
-                     "inputs have " + std::to_string(values.cols) + " columns, the model has " +
-                         std::to_string(leaf_count()) + " leaves");
-  for (std::ptrdiff_t j = 0; units.columns && j < leaf_count(); ++j)
-    if (units.columns[j] < 0 || units.columns[j] >= values.cols)
-      throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
-                       "its input column " + std::to_string(units.columns[j]) + " is outside the " +
-                           std::to_string(values.cols) + " input columns");
-  if (!units.applicable.empty() && (units.applicable.rows != rows || units.applicable.cols != values.cols))
-    throw data_error("data.shape", "", "",
-                     "the applicability mask is " + std::to_string(units.applicable.rows) + " × " +
-                         std::to_string(units.applicable.cols) + ", the inputs " + std::to_string(rows) + " × " +
-                         std::to_string(values.cols));
+  // Where each input column and each leaf's applicability are.
+  layout where;
+  const std::ptrdiff_t inputs = input_count();
+  const std::ptrdiff_t rows = units.rows();
+  const auto& names = input_columns();
+  where.input.resize(static_cast<std::size_t>(inputs));
+  where.stride.resize(static_cast<std::size_t>(inputs));
+  if (units.input_arrays) {
+    if (rows < 0) throw data_error("data.shape", "", "", "the number of units is negative");
+    for (std::ptrdiff_t i = 0; i < inputs; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      where.input[k] = units.input_arrays[i];
+      where.stride[k] = units.input_strides ? units.input_strides[i] : 1;
+      if (!where.input[k] && rows > 0)
+        throw data_error("data.shape", "", names[k], "no array was given for input column '" + names[k] + "'");
+    }
+  } else {
+    const matrix_view<double>& values = units.values;
+    if (values.empty() && rows > 0) throw data_error("data.shape", "", "", "no input values were given");
+    if (!units.columns && values.cols != inputs)
+      throw data_error("data.shape", "", "",
+                       "inputs have " + count_of(values.cols, "columns") + ", the model has " +
+                           (inputs == leaf_count() ? count_of(inputs, "leaves")
+                                                   : count_of(inputs, "input columns") + " (for " +
+                                                         count_of(leaf_count(), "leaves") + ")"));
+    for (std::ptrdiff_t i = 0; i < inputs; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      const std::ptrdiff_t column = units.columns ? units.columns[i] : i;
+      if (column < 0 || column >= values.cols)
+        throw data_error("data.shape", "", names[k],
+                         "its input column " + std::to_string(column) + " is outside the " +
+                             count_of(values.cols, "input columns"));
+      where.input[k] = values.data ? &values(0, column) : nullptr;
+      where.stride[k] = values.row_stride;
+    }
+  }
+  if (!units.applicable.empty()) {
+    const matrix_view<bool>& mask = units.applicable;
+    const bool laid_out_like_inputs = units.columns && !units.input_arrays && inputs == leaf_count();
+    if (mask.rows != rows)
+      throw data_error("data.shape", "", "",
+                       "the applicability mask has " + count_of(mask.rows, "rows") + ", the inputs " +
+                           count_of(rows, "rows"));
+    if (!units.applicable_columns && !laid_out_like_inputs && mask.cols != leaf_count())
+      throw data_error("data.shape", "", "",
+                       "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
+                           count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
+    for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
+      const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j]
+                                    : laid_out_like_inputs   ? units.columns[j]
+                                                             : j;
+      if (column < 0 || column >= mask.cols)
+        throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
+                         "its column " + std::to_string(column) + " in the applicability mask is outside its " +
+                             count_of(mask.cols, "columns"));
+      where.mask_column.push_back(column);
+    }
+  }
 
   // Which nodes the result keeps, as columns.
   std::vector<std::ptrdiff_t> out_column(static_cast<std::size_t>(node_count()), -1);
@@ -486,7 +660,7 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   int threads = options.threads > 0 ? options.threads : cores;
   threads = static_cast<int>(std::min<std::ptrdiff_t>(threads, std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
   if (threads <= 1) {
-    evaluate_rows(units, 0, rows, out, out_column);
+    evaluate_rows(units, where, 0, rows, out, out_column);
   } else {
     // Contiguous row ranges, whole blocks each; the first error by row is the one reported,
     // whatever the number of threads.
@@ -498,7 +672,7 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
       const std::ptrdiff_t end = std::min(rows, blocks * (t + 1) / threads * block_size);
       workers.emplace_back([&, t, begin, end] {
         try {
-          evaluate_rows(units, begin, end, out, out_column);
+          evaluate_rows(units, where, begin, end, out, out_column);
         } catch (...) {
           errors[static_cast<std::size_t>(t)] = std::current_exception();
         }

@@ -1,11 +1,13 @@
 #include "chiso/model.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_map>
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/formula.hpp"
 
 namespace chiso {
 
@@ -18,6 +20,7 @@ const char* to_string(rule_kind kind) noexcept {
     case rule_kind::proportional: return "proportional";
     case rule_kind::deduction: return "deduction";
     case rule_kind::bonus: return "bonus";
+    case rule_kind::formula: return "formula";
   }
   return "?";
 }
@@ -112,8 +115,30 @@ std::optional<std::string> check_leaf_input(const rule& r, double max, double x)
     case rule_kind::bonus:
       if (!is_count(x)) return std::string("a count of occurrences must be a whole number ≥ 0");
       return std::nullopt;
+    case rule_kind::formula:
+      if (!r.compiled || r.compiled->inputs().size() != 1)
+        return std::string("the formula takes several inputs, not one value");
+      return check_formula_result(r, max, r.compiled->evaluate(&x));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> check_formula_result(const rule& r, double max, const formula::outcome& result) {
+  if (result.fault_column > 0)
+    return "division by zero (the '/' at column " + std::to_string(result.fault_column) + " of `" + r.expr + "`)";
+  if (!std::isfinite(result.value))
+    return "the formula `" + r.expr + "` gives " + format_number(result.value) + ", not a finite number";
+  if (!r.clamp && !(result.value >= 0 && result.value <= max))
+    return "the formula `" + r.expr + "` gives " + format_number(result.value) + ", outside [0, " +
+           format_number(max) + "] (give the rule \"clamp\": true to bound it)";
+  return std::nullopt;
+}
+
+double formula_points(const rule& r, double max, double x) {
+  if (!r.compiled || r.compiled->inputs().size() != 1)
+    throw data_error("data.inputs", "", "", "a formula over several inputs cannot be scored from one value");
+  const double value = r.compiled->evaluate(&x).value;
+  return r.clamp ? std::fmin(std::fmax(value, 0.0), max) : value;
 }
 
 node node::leaf(std::string id, std::string name, double max, chiso::rule r) {
@@ -178,7 +203,7 @@ class validator {
     }
   }
 
-  void tree(const node& n, const std::string& path, std::size_t depth, const node* parent) {
+  void tree(node& n, const std::string& path, std::size_t depth, const node* parent) {
     if (depth > limits_.max_depth)
       fail("model.depth", path,
            "nesting deeper than the limit of " + std::to_string(limits_.max_depth) + " levels");
@@ -197,12 +222,17 @@ class validator {
       fail("model.weight_ignored", path + "/weight",
            "a child of a `sum` node is not weighted; weight " + format_number(n.weight) +
                " would be ignored (remove it, or make the parent a mean)");
+    if (n.round_digits && (*n.round_digits < 0 || *n.round_digits > 12))
+      fail("model.round", path + "/round", "expected a whole number of decimals from 0 to 12, got " +
+                                               std::to_string(*n.round_digits));
+    limits(n, path);
     if (n.is_leaf()) {
       if (!n.children.empty())
         fail("model.node", path, "a node has either `rule` (a leaf) or `children`, not both");
       leaf(n, path, parent);
       return;
     }
+    if (!n.inputs.empty()) fail("model.inputs", path + "/inputs", "only a leaf takes inputs");
     if (n.children.empty())
       fail("model.node", path, "expected `children` (a non-empty list) or a `rule`");
     if (n.declared_max) {
@@ -230,8 +260,49 @@ class validator {
     if (!std::isfinite(v)) fail("model.rule", path, std::string("expected a finite ") + what);
   }
 
-  void leaf(const node& n, const std::string& path, const node* parent) {
-    const rule& r = *n.rule;
+  static void limits(const node& n, const std::string& path) {
+    for (const auto& [field, bound] : {std::pair<const char*, const std::optional<double>*>{"points_min", &n.points_min},
+                                       {"points_max", &n.points_max}}) {
+      if (!*bound) continue;
+      if (n.is_leaf() || n.combine != aggregate::sum)
+        fail("model.limits", path + "/" + field,
+             std::string("`") + field + "` bounds the points of a `sum` node; this node is " +
+                 (n.is_leaf() ? "a leaf" : std::string("a `") + to_string(n.combine) + "` node"));
+      if (!std::isfinite(**bound)) fail("model.limits", path + "/" + field, "expected a finite number");
+    }
+    if (n.points_min && n.points_max && !(*n.points_min <= *n.points_max))
+      fail("model.limits", path + "/points_min",
+           "points_min " + format_number(*n.points_min) + " is above points_max " + format_number(*n.points_max));
+  }
+
+  static bool reserved_word(const std::string& name) { return name == "and" || name == "or" || name == "not"; }
+
+  static void inputs(const node& n, const std::string& path) {
+    for (std::size_t i = 0; i < n.inputs.size(); ++i) {
+      const std::string& name = n.inputs[i];
+      const std::string input_path = path + "/inputs/" + std::to_string(i);
+      const bool well_formed = !name.empty() && std::isalpha(static_cast<unsigned char>(name[0])) &&
+                               std::all_of(name.begin(), name.end(), [](char c) {
+                                 return c == '_' || std::isalnum(static_cast<unsigned char>(c));
+                               });
+      if (!well_formed)
+        fail("model.inputs", input_path,
+             "an input name is letters, digits and '_', starting with a letter (ASCII), got \"" + name + "\"");
+      if (reserved_word(name))
+        fail("model.inputs", input_path, "\"" + name + "\" is a word of the formula language, not an input name");
+      for (std::size_t k = 0; k < i; ++k)
+        if (n.inputs[k] == name)
+          fail("model.inputs", input_path,
+               "duplicate input name \"" + name + "\" (first at " + path + "/inputs/" + std::to_string(k) + ")");
+    }
+    if (n.inputs.size() > 1 && n.rule->kind != rule_kind::formula)
+      fail("model.inputs", path + "/inputs",
+           std::string("only a `formula` rule takes several inputs; a `") + to_string(n.rule->kind) + "` rule takes one");
+  }
+
+  void leaf(node& n, const std::string& path, const node* parent) {
+    inputs(n, path);
+    rule& r = *n.rule;
     const std::string rule_path = path + "/rule";
     if (is_adjustment(r.kind)) {
       if (n.max != 0.0)
@@ -286,6 +357,12 @@ class validator {
         }
         break;
       }
+      case rule_kind::formula:
+        if (r.expr.empty()) fail("model.formula", rule_path + "/expr", "expected a non-empty expression");
+        if (!valid_utf8(r.expr)) fail("model.utf8", rule_path + "/expr", "text is not valid UTF-8");
+        r.compiled = std::make_shared<const formula>(
+            r.expr, n.inputs.empty() ? std::vector<std::string>{"x"} : n.inputs, rule_path + "/expr");
+        break;
       case rule_kind::linear:
         finite(r.lower, rule_path + "/lower", "goalpost");
         finite(r.upper, rule_path + "/upper", "goalpost");
@@ -304,12 +381,12 @@ class validator {
 
 }  // namespace
 
-model::model(model_info info, node root, const model_limits& limits)
-    : info_(std::move(info)), root_(std::make_shared<const node>(std::move(root))) {
+model::model(model_info info, node root, const model_limits& limits) : info_(std::move(info)) {
   validator check(limits);
   check.info(info_);
-  if (root_->is_leaf()) throw model_error("model.root", "/root", "the root must be an inner node");
-  check.tree(*root_, "/root", 0, nullptr);
+  if (root.is_leaf()) throw model_error("model.root", "/root", "the root must be an inner node");
+  check.tree(root, "/root", 0, nullptr);  // also compiles the formulas
+  root_ = std::make_shared<const node>(std::move(root));
 
   struct frame {
     const node* n;
@@ -317,17 +394,28 @@ model::model(model_info info, node root, const model_limits& limits)
     std::ptrdiff_t parent;
   };
   std::vector<frame> stack{{root_.get(), "/root", -1}};
+  std::unordered_map<std::string, std::string> column_paths;  // input column → path of its leaf
   while (!stack.empty()) {
     frame f = std::move(stack.back());
     stack.pop_back();
     const auto index = static_cast<std::ptrdiff_t>(nodes_.size());
     nodes_.push_back(f.n);
     parents_.push_back(f.parent);
-    if (f.n->is_leaf()) leaves_.push_back(f.n);
+    if (f.n->is_leaf()) {
+      leaves_.push_back(f.n);
+      first_input_.push_back(input_columns_.size());
+      if (f.n->inputs.empty()) input_columns_.push_back(f.n->id);
+      for (const std::string& input : f.n->inputs) input_columns_.push_back(f.n->id + "." + input);
+      for (std::size_t c = first_input_.back(); c < input_columns_.size(); ++c)
+        if (auto [first, fresh] = column_paths.emplace(input_columns_[c], f.path); !fresh)
+          throw model_error("model.inputs", f.path,
+                            "input column \"" + input_columns_[c] + "\" is also an input column of " + first->second);
+    }
     for (std::size_t i = f.n->children.size(); i-- > 0;)
       stack.push_back({&f.n->children[i], f.path + "/children/" + std::to_string(i), index});
     paths_.push_back(std::move(f.path));
   }
+  first_input_.push_back(input_columns_.size());
   sorted_ids_.reserve(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) sorted_ids_.emplace_back(nodes_[i]->id, i);
   std::sort(sorted_ids_.begin(), sorted_ids_.end());
@@ -361,13 +449,14 @@ bool operator==(const tier& a, const tier& b) {
 bool operator==(const rule& a, const rule& b) {
   return a.kind == b.kind && a.step == b.step && a.values == b.values && a.unit == b.unit &&
          a.tiers == b.tiers && a.lower == b.lower && a.upper == b.upper && a.dir == b.dir &&
-         a.clamp == b.clamp && a.per == b.per && a.cap == b.cap;
+         a.clamp == b.clamp && a.per == b.per && a.cap == b.cap && a.expr == b.expr;
 }
 bool operator==(const node& a, const node& b) {
   return a.id == b.id && a.name == b.name && a.description == b.description && a.meta == b.meta &&
          a.weight == b.weight && a.weight_given == b.weight_given && a.combine == b.combine &&
          a.children == b.children && a.declared_max == b.declared_max && a.rule == b.rule &&
-         a.max == b.max && a.source == b.source;
+         a.max == b.max && a.source == b.source && a.inputs == b.inputs && a.round_digits == b.round_digits &&
+         a.points_min == b.points_min && a.points_max == b.points_max;
 }
 bool operator==(const band& a, const band& b) { return a.min == b.min && a.label == b.label; }
 bool operator==(const model_info& a, const model_info& b) {

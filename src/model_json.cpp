@@ -117,7 +117,7 @@ constexpr std::pair<const char*, aggregate> aggregate_names[] = {
 constexpr std::pair<const char*, rule_kind> rule_names[] = {
     {"points", rule_kind::points}, {"yes_no", rule_kind::yes_no}, {"tiers", rule_kind::tiers},
     {"linear", rule_kind::linear}, {"proportional", rule_kind::proportional},
-    {"deduction", rule_kind::deduction}, {"bonus", rule_kind::bonus}};
+    {"deduction", rule_kind::deduction}, {"bonus", rule_kind::bonus}, {"formula", rule_kind::formula}};
 constexpr std::pair<const char*, leaf_source> source_names[] = {
     {"appraisal", leaf_source::appraisal}, {"survey", leaf_source::survey},
     {"data", leaf_source::data}, {"self", leaf_source::self}};
@@ -185,8 +185,36 @@ rule read_rule(const object_reader& in) {
       r.per = in.number("per");
       r.cap = in.number("cap");
       break;
+    case rule_kind::formula:
+      in.allow({"kind", "expr", "clamp"});
+      r.expr = in.string("expr");
+      r.clamp = in.boolean("clamp", false);
+      break;
   }
   return r;
+}
+
+// `round`: a whole number of decimals (range checked by the model's validator).
+std::optional<int> read_round(const object_reader& in) {
+  if (!in.has("round")) return std::nullopt;
+  const double digits = in.number("round");
+  if (digits != std::floor(digits) || digits < 0 || digits > 12)
+    fail("model.round", in.at("round"), "expected a whole number of decimals from 0 to 12, got " +
+                                            detail::format_number(digits));
+  return static_cast<int>(digits);
+}
+
+std::vector<std::string> read_inputs(const object_reader& in) {
+  std::vector<std::string> names;
+  if (!in.has("inputs")) return names;
+  const json& list = in.list("inputs");
+  if (list.empty()) fail("model.inputs", in.at("inputs"), "expected at least one input name (or no `inputs`)");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string())
+      fail("model.type", in.at("inputs") + "/" + std::to_string(i), std::string("expected a string, got ") + type_name(list[i]));
+    names.push_back(list[i].get<std::string>());
+  }
+  return names;
 }
 
 node read_node(const json& value, const std::string& path, std::size_t depth, const model_limits& limits) {
@@ -202,9 +230,11 @@ node read_node(const json& value, const std::string& path, std::size_t depth, co
     n.weight = in.number("weight");
     n.weight_given = true;
   }
+  n.round_digits = read_round(in);
   const bool inner = in.has("children") || in.has("aggregate");
   if (inner) {
-    in.allow({"id", "name", "description", "meta", "weight", "aggregate", "children", "max"});
+    in.allow({"id", "name", "description", "meta", "weight", "round", "aggregate", "children", "max", "points_min",
+              "points_max"});
     n.combine = in.choice("aggregate", aggregate_names);
     if (!in.has("children")) fail("model.missing_field", in.at("children"), "required field is missing");
     const json& children = in.list("children");
@@ -213,11 +243,14 @@ node read_node(const json& value, const std::string& path, std::size_t depth, co
     for (std::size_t i = 0; i < children.size(); ++i)
       n.children.push_back(read_node(children[i], in.at("children") + "/" + std::to_string(i), depth + 1, limits));
     if (in.has("max")) n.declared_max = in.number("max");
+    if (in.has("points_min")) n.points_min = in.number("points_min");
+    if (in.has("points_max")) n.points_max = in.number("points_max");
     return n;
   }
   if (!in.has("rule"))
     fail("model.node", path, "a node needs `rule` (a leaf) or `aggregate` and `children` (an inner node)");
-  in.allow({"id", "name", "description", "meta", "weight", "max", "source", "rule"});
+  in.allow({"id", "name", "description", "meta", "weight", "round", "max", "source", "inputs", "rule"});
+  n.inputs = read_inputs(in);
   n.rule = read_rule(object_reader(in.raw("rule"), in.at("rule")));
   n.max = is_adjustment(n.rule->kind) ? in.number("max", 0.0) : in.number("max");
   n.source = in.choice("source", source_names, std::optional(leaf_source::appraisal));
@@ -290,6 +323,10 @@ json rule_json(const rule& r) {
       out["per"] = r.per;
       out["cap"] = r.cap;
       break;
+    case rule_kind::formula:
+      out["expr"] = r.expr;
+      if (r.clamp) out["clamp"] = true;
+      break;
   }
   return out;
 }
@@ -299,14 +336,18 @@ json node_json(const node& n) {
   if (!n.description.empty()) out["description"] = n.description;
   if (!n.meta.is_null()) out["meta"] = n.meta;
   if (n.weight_given || n.weight != 1.0) out["weight"] = n.weight;
+  if (n.round_digits) out["round"] = *n.round_digits;
   if (n.is_leaf()) {
     if (!is_adjustment(n.rule->kind)) out["max"] = n.max;
     out["source"] = to_string(n.source);
+    if (!n.inputs.empty()) out["inputs"] = n.inputs;
     out["rule"] = rule_json(*n.rule);
     return out;
   }
   out["aggregate"] = to_string(n.combine);
   if (n.declared_max) out["max"] = *n.declared_max;
+  if (n.points_min) out["points_min"] = *n.points_min;
+  if (n.points_max) out["points_max"] = *n.points_max;
   json children = json::array();
   for (const node& child : n.children) children.push_back(node_json(child));
   out["children"] = std::move(children);

@@ -3,6 +3,7 @@
 
 #include "chiso/error.hpp"
 #include "chiso/rule.hpp"
+#include "chiso/formula.hpp"
 #include "chiso/model.hpp"
 #include "chiso/model_json.hpp"
 #include "chiso/rounding.hpp"

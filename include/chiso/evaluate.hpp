@@ -38,13 +38,28 @@ matrix_view<typename Derived::Scalar> view_of(const Eigen::DenseBase<Derived>& m
           row_major ? d.innerStride() : d.outerStride()};
 }
 
-// What to score: inputs, which of them apply, and the units' groups.
+// What to score: inputs, which criteria apply, and the units' groups.
+//
+// Inputs are units × input columns (plan::input_columns(): one per leaf, "<id>", or one per named
+// input of a leaf, "<id>.<input>"), given either as one matrix in any layout (`values`, with
+// `columns` saying where each input column is) or as one array per input column
+// (`input_arrays`, e.g. Arrow or pandas columns held separately). Applicability is per leaf.
 struct unit_table {
-  matrix_view<double> values;        // units × leaf columns; NaN = missing
-  matrix_view<bool> applicable;      // same shape; empty = everything applies
+  matrix_view<double> values;        // units × input columns; NaN = missing
+  const std::ptrdiff_t* columns = nullptr;  // column of input column i in `values`; null = column i
+  // Instead of `values`: one array of `unit_count` values per input column, in plan order.
+  const double* const* input_arrays = nullptr;
+  const std::ptrdiff_t* input_strides = nullptr;  // elements from one unit to the next; null = 1
+  std::ptrdiff_t unit_count = 0;                  // with input_arrays
+  // units × leaves; empty = everything applies. The column of leaf j is applicable_columns[j]
+  // when given; else, when every leaf takes one input and `columns` is given, columns[j] (a mask
+  // laid out like the inputs); else j.
+  matrix_view<bool> applicable;
+  const std::ptrdiff_t* applicable_columns = nullptr;
   const std::int32_t* groups = nullptr;    // group code ≥ 0 per unit; null = one group
-  const std::ptrdiff_t* columns = nullptr;  // column of leaf j in `values`; null = column j
   unit_namer unit_name;              // for messages and ordinal ties; empty = "row N"
+
+  std::ptrdiff_t rows() const noexcept { return input_arrays ? unit_count : values.rows; }
 };
 
 enum class kept_nodes { all, inner, root };
@@ -70,11 +85,15 @@ class plan {
 
   const chiso::model& compiled_model() const noexcept { return model_; }
   std::ptrdiff_t leaf_count() const noexcept { return static_cast<std::ptrdiff_t>(leaves_.size()); }
+  // Input columns in order ("<leaf id>" or "<leaf id>.<input>"): the columns of the inputs.
+  const std::vector<std::string>& input_columns() const noexcept { return model_.input_columns(); }
+  std::ptrdiff_t input_count() const noexcept { return static_cast<std::ptrdiff_t>(model_.input_columns().size()); }
   std::ptrdiff_t node_count() const noexcept { return static_cast<std::ptrdiff_t>(node_model_index_.size()); }
   // Node `k` of the plan (bottom-up: every child before its parent; the root last).
   const node& node_at(std::ptrdiff_t k) const noexcept { return *model_.nodes()[node_model_index_[k]]; }
   std::ptrdiff_t plan_position(std::string_view id) const;  // throws data_error when unknown
-  std::ptrdiff_t leaf_column(std::string_view id) const;    // throws data_error when unknown
+  std::ptrdiff_t leaf_column(std::string_view id) const;    // position among the leaves; throws data_error when unknown
+  std::ptrdiff_t input_column(std::string_view name) const;  // position among the input columns; throws when unknown
 
   // Scores every unit. Throws data_error naming the unit and the criterion for an input out of
   // its rule's range, a missing input under `missing: error`, or a geometric or harmonic mean
@@ -85,20 +104,25 @@ class plan {
 
   struct leaf_step;
   struct inner_step;
+  struct layout;
 
  private:
   // Throws the error of the first unit (then leaf) in these rows whose input is out of range.
-  void report_first_input_error(const unit_table& units, std::ptrdiff_t first_row, std::ptrdiff_t rows) const;
-  void evaluate_rows(const unit_table& units, std::ptrdiff_t begin, std::ptrdiff_t end,
+  void report_first_input_error(const unit_table& units, const layout& where, std::ptrdiff_t first_row,
+                                std::ptrdiff_t rows) const;
+  void evaluate_rows(const unit_table& units, const layout& where, std::ptrdiff_t begin, std::ptrdiff_t end,
                      evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const;
 
   chiso::model model_;
   std::vector<std::size_t> node_model_index_;  // plan position → position in model.nodes()
   std::vector<std::shared_ptr<const leaf_step>> leaves_;
   std::vector<std::shared_ptr<const inner_step>> inners_;
+  // Scratch the formula leaves need: registers, stack slots and inputs of the largest.
+  std::ptrdiff_t formula_registers_ = 0, formula_slots_ = 0, formula_inputs_ = 0;
 };
 
-// Convenience for C++ callers with everything in Eigen: inputs units × leaves (column j = leaf j).
+// Convenience for C++ callers with everything in Eigen: inputs units × input columns (column i =
+// input column i), the mask units × leaves.
 evaluation evaluate(const plan& p, const Eigen::Ref<const Eigen::MatrixXd>& values,
                     const std::vector<std::string>& unit_ids = {},
                     const std::vector<std::int32_t>& groups = {},

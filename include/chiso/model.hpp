@@ -38,16 +38,20 @@ struct node {
   nlohmann::json meta;  // free JSON, kept as written; null when absent
   double weight = 1.0;
   bool weight_given = false;  // written in the file (kept so that saving gives the same file)
+  std::optional<int> round_digits;  // points rounded half up (decimal) to this many places
 
   // Inner node.
   aggregate combine = aggregate::sum;
   std::vector<node> children;
   std::optional<double> declared_max;  // mean-type nodes: points = score × max
+  std::optional<double> points_min, points_max;  // `sum` nodes: bounds on the points (max unchanged)
 
   // Leaf.
   std::optional<chiso::rule> rule;
   double max = 0.0;  // 0 for deduction and bonus leaves
   leaf_source source = leaf_source::appraisal;
+  // Named inputs, each an input column "<id>.<name>"; empty: one input, column "<id>".
+  std::vector<std::string> inputs;
 
   bool is_leaf() const noexcept { return rule.has_value(); }
 
@@ -100,6 +104,10 @@ class model {
   // Leaves in the order of the input columns (the order they appear in the file).
   const std::vector<const node*>& leaves() const noexcept { return leaves_; }
   std::vector<std::string> leaf_ids() const;
+  // Input columns in order: each leaf's, leaf after leaf ("<id>" or "<id>.<input>").
+  const std::vector<std::string>& input_columns() const noexcept { return input_columns_; }
+  // The input columns of leaf j are first_input(j) … first_input(j + 1) − 1.
+  std::size_t first_input(std::size_t leaf) const noexcept { return first_input_[leaf]; }
 
   // nullptr when no node has this id.
   const node* find(std::string_view id) const noexcept;
@@ -116,6 +124,8 @@ class model {
   std::vector<std::string> paths_;
   std::vector<std::ptrdiff_t> parents_;
   std::vector<const node*> leaves_;
+  std::vector<std::string> input_columns_;
+  std::vector<std::size_t> first_input_;  // one per leaf, and the count at the end
   std::vector<std::pair<std::string_view, std::size_t>> sorted_ids_;
 };
 

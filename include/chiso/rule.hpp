@@ -4,13 +4,16 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace chiso {
 
-enum class rule_kind { points, yes_no, tiers, linear, proportional, deduction, bonus };
+class formula;
+
+enum class rule_kind { points, yes_no, tiers, linear, proportional, deduction, bonus, formula };
 enum class rate_unit { fraction, percent };
 enum class direction { higher_is_better, lower_is_better };
 
@@ -36,11 +39,15 @@ struct rule {
   double lower = 0;
   double upper = 1;
   direction dir = direction::higher_is_better;
-  // proportional: clamp a rate outside [0, 1] instead of rejecting it.
+  // proportional: clamp a rate outside [0, 1] instead of rejecting it; formula: bound the points
+  // to [0, max] instead of rejecting them.
   bool clamp = false;
   // deduction, bonus: points per occurrence, and the cap on their total.
   double per = 0;
   double cap = 0;
+  // formula: the expression as written, and its program (compiled when the model is built).
+  std::string expr;
+  std::shared_ptr<const chiso::formula> compiled;
 };
 
 const char* to_string(rule_kind kind) noexcept;
@@ -60,6 +67,10 @@ inline constexpr double step_tolerance = 1e-9;
 
 // Why an input is outside its rule's range, or nullopt when it is fine. `x` is finite.
 std::optional<std::string> check_leaf_input(const rule& r, double max, double x);
+
+// A formula rule's points for a criterion with one input (its `x`); a data_error for a formula
+// over several inputs, which one value cannot feed.
+double formula_points(const rule& r, double max, double x);
 
 // Points for an input that passed check_leaf_input (for deduction: a value ≤ 0).
 inline double leaf_points(const rule& r, double max, double x) {
@@ -92,6 +103,8 @@ inline double leaf_points(const rule& r, double max, double x) {
       return -std::fmin(r.per * x, r.cap);
     case rule_kind::bonus:
       return std::fmin(r.per * x, r.cap);
+    case rule_kind::formula:
+      return formula_points(r, max, x);
   }
   return 0.0;
 }

@@ -39,11 +39,13 @@ def load_model(source: JSONSource) -> "Model":
 class Model:
     """A validated, compiled criteria tree (bộ chỉ số)."""
 
-    __slots__ = ("_core", "_leaf_ids")
+    __slots__ = ("_core", "_leaf_ids", "_input_columns")
 
     def __init__(self, core: "_core.Model") -> None:
         self._core = core
-        self._leaf_ids = tuple(core.leaf_ids)  # asked for on every evaluation
+        # Asked for on every evaluation.
+        self._leaf_ids = tuple(core.leaf_ids)
+        self._input_columns = tuple(core.input_columns)
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -86,12 +88,21 @@ class Model:
         return list(self._leaf_ids)
 
     @property
+    def input_columns(self) -> List[str]:
+        """The columns of the inputs, in order: a leaf's id, or ``<leaf id>.<input>`` for each
+        named input of a leaf (``"inputs": [...]`` in the file). Equal to :attr:`leaf_ids` when
+        every leaf takes one input."""
+        return list(self._input_columns)
+
+    @property
     def node_ids(self) -> List[str]:
         """Every node id, in file order (a parent before its children)."""
         return [record["id"] for record in self._core.nodes()]
 
     def nodes(self) -> pd.DataFrame:
-        """One row per node: id, name, parent, depth, is_leaf, max, weight, aggregate, rule, source."""
+        """One row per node: id, name, parent, depth, path, is_leaf, max, weight, description,
+        aggregate, rule (its kind), rule_text (the rule in words), source, inputs (named inputs of
+        a leaf), round, points_min, points_max."""
         frame = pd.DataFrame(self._core.nodes())
         return frame.set_index("id")
 
@@ -147,71 +158,95 @@ class Model:
     # Evaluation -------------------------------------------------------------------------------
     def evaluate(
         self,
-        data: Union[pd.DataFrame, np.ndarray],
+        data: Union[pd.DataFrame, np.ndarray, Mapping[str, Any]],
         applicable: Optional[Union[pd.DataFrame, np.ndarray]] = None,
         groups: Optional[Union[pd.Series, Sequence[Any], np.ndarray]] = None,
         *,
+        units: Optional[Sequence[Any]] = None,
         keep: str = "all",
         threads: int = 0,
     ) -> Result:
         """Score every unit.
 
-        ``data``: a DataFrame (rows = units, index = unit ids, columns = leaf ids, in any order)
-        or a 2-D array in leaf order; NaN is a missing input. ``applicable``: booleans of the same
-        shape (default: everything applies). ``groups``: unit → group (a Series aligned on the
-        index, or one value per row). ``keep``: whose points/max/score to keep: ``"all"`` nodes,
-        ``"inner"`` nodes, or the ``"root"`` only. float64 inputs are read where they are, in C or
-        Fortran order; other dtypes are converted once. The GIL is released while scoring.
+        ``data``: a DataFrame (rows = units, index = unit ids, columns = :attr:`input_columns`, in
+        any order), a 2-D array in input-column order, or a mapping of input column → 1-D array
+        (e.g. the columns of a pyarrow table or a polars frame; float64 ones are read without
+        copying). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
+        0, 1, …). ``applicable``: booleans, units × leaves (a DataFrame with the leaf ids as
+        columns, or an array in leaf order; default: everything applies). ``groups``: unit →
+        group (a Series aligned on the index, or one value per row). ``keep``: whose
+        points/max/score to keep: ``"all"`` nodes, ``"inner"`` nodes, or the ``"root"`` only.
+        float64 inputs are read where they are, in C or Fortran order; other dtypes are
+        converted once. The GIL is released while scoring.
         """
-        leaf_ids = self._leaf_ids
+        inputs = self._input_columns
+        columns = None
+        values: Any
         if isinstance(data, pd.DataFrame):
-            columns = _leaf_columns(data.columns, leaf_ids, "data")
-            units = data.index
+            columns = _input_positions(data.columns, inputs, "data")
+            unit_index = data.index
             values = data.to_numpy(dtype=np.float64, copy=False) if len(data.columns) else np.empty((len(data), 0))
-            mask = _mask(applicable, data.index, data.columns)
+        elif isinstance(data, Mapping):
+            positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
+            arrays = list(data.values())
+            values = [arrays[i] for i in positions]
+            rows = len(values[0]) if values else 0
+            unit_index = _unit_index(units, rows)
         else:
             values = np.asarray(data)
-            if values.ndim != 2 or values.shape[1] != len(leaf_ids):
+            if values.ndim != 2 or values.shape[1] != len(inputs):
                 raise DataError(
-                    f"[chiso.data.shape] inputs must be a 2-D array of units × {len(leaf_ids)} leaves"
-                    f" (in the model's leaf order), got shape {values.shape}",
+                    f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
+                    f" (in the model's input-column order), got shape {values.shape}",
                     id="data.shape",
                 )
-            columns = None
-            units = pd.RangeIndex(values.shape[0], name="unit")
-            mask = _mask(applicable, units, None)
-        codes, labels = _group_codes(groups, units)
+            unit_index = _unit_index(units, values.shape[0])
+        mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
+        codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
             self._core,
             values,
             applicable=mask,
             groups=codes,
             columns=columns,
-            unit_names=units,
+            unit_names=unit_index,
             keep=keep,
             threads=threads,
+            applicable_columns=mask_columns,
         )
-        return Result(core_result, units=units, group_codes=codes, group_labels=labels, model=self)
+        return Result(core_result, units=unit_index, group_codes=codes, group_labels=labels, model=self)
+
+
+def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
+    if units is None:
+        return pd.RangeIndex(rows, name="unit")
+    index = pd.Index(units)
+    if len(index) != rows:
+        raise DataError(f"[chiso.data.shape] {len(index)} unit ids for {rows} rows of inputs", id="data.shape")
+    return index
 
 
 def _describe(record: Mapping[str, Any]) -> str:
+    """A node's rule or aggregation in words (a leaf's rule as the C++ core describes it)."""
     if record["is_leaf"]:
-        text = f"{record['rule']}"
-        if record["rule"] not in ("deduction", "bonus"):
-            text += f", max {record['max']:g}"
+        parts = [record["rule_text"]]
         if record["source"] != "appraisal":
-            text += f", {record['source']}"
+            parts.append(record["source"])
     else:
-        text = record["aggregate"]
-        if record["max"] is not None:
-            text += f", max {record['max']:g}"
+        parts = [record["aggregate"] if record["max"] is None else f"{record['aggregate']}, max {record['max']:g}"]
+        if record["points_min"] is not None or record["points_max"] is not None:
+            low = "" if record["points_min"] is None else f"{record['points_min']:g}"
+            high = "" if record["points_max"] is None else f"{record['points_max']:g}"
+            parts.append(f"points within [{low}, {high}]")
+    if record["round"] is not None:
+        parts.append(f"rounded to {record['round']} decimals")
     if record["weight"] != 1:
-        text += f", weight {record['weight']:g}"
-    return text
+        parts.append(f"weight {record['weight']:g}")
+    return ", ".join(parts)
 
 
-def _leaf_columns(columns: pd.Index, leaf_ids: Sequence[str], what: str) -> np.ndarray:
-    """Position of each leaf among the columns; extra or missing columns are an error."""
+def _input_positions(columns: pd.Index, inputs: Sequence[str], what: str) -> np.ndarray:
+    """Position of each input column among the given columns; extra or missing columns are an error."""
     names = [str(c) for c in columns]
     position = {}
     for i, name in enumerate(names):
@@ -219,8 +254,8 @@ def _leaf_columns(columns: pd.Index, leaf_ids: Sequence[str], what: str) -> np.n
             raise DataError(f"[chiso.data.columns] {what}: column {name!r} appears twice", id="data.columns",
                             criterion=name)
         position[name] = i
-    missing = [leaf for leaf in leaf_ids if leaf not in position]
-    known = set(leaf_ids)
+    missing = [column for column in inputs if column not in position]
+    known = set(inputs)
     extra = [name for name in names if name not in known]
     if missing or extra:
         parts = []
@@ -230,33 +265,33 @@ def _leaf_columns(columns: pd.Index, leaf_ids: Sequence[str], what: str) -> np.n
             parts.append("columns that are not criteria of the model " + ", ".join(map(repr, extra)))
         raise DataError(f"[chiso.data.columns] {what}: " + "; ".join(parts), id="data.columns",
                         criterion=(missing or extra)[0])
-    return np.fromiter((position[leaf] for leaf in leaf_ids), dtype=np.int64, count=len(leaf_ids))
+    return np.fromiter((position[column] for column in inputs), dtype=np.int64, count=len(inputs))
 
 
-def _mask(applicable: Any, units: pd.Index, columns: Optional[pd.Index]) -> Optional[np.ndarray]:
+def _mask(applicable: Any, units: pd.Index, leaf_ids: Sequence[str]):
+    """The mask (units × leaves) and, for a DataFrame whose columns are in another order, the
+    column of each leaf."""
     if applicable is None:
-        return None
+        return None, None
     if isinstance(applicable, pd.DataFrame):
-        if columns is None:
-            raise DataError("[chiso.data.applicable] a DataFrame mask needs DataFrame inputs", id="data.applicable")
         if not applicable.index.equals(units):
             if set(applicable.index) != set(units):
                 raise DataError("[chiso.data.applicable] the mask's units differ from the inputs' units",
                                 id="data.applicable")
             applicable = applicable.loc[units]
-        if not applicable.columns.equals(columns):
-            if set(map(str, applicable.columns)) != set(map(str, columns)):
-                raise DataError("[chiso.data.applicable] the mask's columns differ from the inputs' columns",
-                                id="data.applicable")
-            applicable = applicable.rename(columns=str)[[str(c) for c in columns]]
         if not all(dtype == np.bool_ for dtype in applicable.dtypes):
             raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)",
                             id="data.applicable")
-        return applicable.to_numpy(dtype=np.bool_, copy=False)
+        positions = _input_positions(applicable.columns, leaf_ids, "applicable")
+        in_order = bool(np.array_equal(positions, np.arange(len(leaf_ids))))
+        return applicable.to_numpy(dtype=np.bool_, copy=False), None if in_order else positions
     mask = np.asarray(applicable)
     if mask.dtype != np.bool_:
         raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)", id="data.applicable")
-    return mask
+    if mask.ndim != 2 or mask.shape[1] != len(leaf_ids):
+        raise DataError(f"[chiso.data.applicable] the mask must be units × {len(leaf_ids)} leaves"
+                        f" (in the model's leaf order), got shape {mask.shape}", id="data.applicable")
+    return mask, None
 
 
 def _group_codes(groups: Any, units: pd.Index):
@@ -336,3 +371,12 @@ class rules:  # noqa: N801 - a namespace of rule builders, read as chiso.rules.t
     @staticmethod
     def bonus(per: float, cap: float) -> Dict[str, Any]:
         return {"kind": "bonus", "per": per, "cap": cap}
+
+    @staticmethod
+    def formula(expr: str, clamp: bool = False) -> Dict[str, Any]:
+        """Points = the value of ``expr`` over the leaf's inputs (its ``inputs`` names, or ``x``);
+        ``clamp`` bounds it to [0, max] instead of rejecting it."""
+        rule: Dict[str, Any] = {"kind": "formula", "expr": expr}
+        if clamp:
+            rule["clamp"] = True
+        return rule

@@ -200,6 +200,8 @@ std::string describe_rule(const node& leaf) {
       return "−" + format_number(r.per) + " per occurrence, at most −" + format_number(r.cap);
     case rule_kind::bonus:
       return "+" + format_number(r.per) + " per occurrence, at most +" + format_number(r.cap);
+    case rule_kind::formula:
+      return "formula " + r.expr + " → 0–" + format_number(leaf.max) + (r.clamp ? " (clamped)" : "");
   }
   return "";
 }

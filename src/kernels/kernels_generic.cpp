@@ -1,7 +1,10 @@
-// The leaf kernels for the baseline instruction set of the target.
+// The leaf and formula kernels for the baseline instruction set of the target.
 #define CHISO_KERNEL_NAMESPACE kernels_generic
 #include "leaf_kernels.hpp"
+#include "formula_kernels.hpp"
 
 namespace chiso::detail::kernels_generic {
 void run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q) { score_leaf_block(b, q); }
+void run_formula_kernel(const kernels::formula_block& f) { run_formula_block(f); }
+void run_formula_leaf_kernel(const kernels::formula_leaf_block& b) { finish_formula_leaf_block(b); }
 }  // namespace chiso::detail::kernels_generic

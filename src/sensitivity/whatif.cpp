@@ -45,6 +45,7 @@ std::optional<double> full_input(const rule& r, double max) {
     case rule_kind::bonus:
       if (r.per <= 0) return std::nullopt;
       return r.cap / r.per;
+    case rule_kind::formula: return std::nullopt;  // a formula is not inverted
   }
   return std::nullopt;
 }
@@ -91,6 +92,7 @@ std::optional<double> raised_input(const rule& r, double max, double x, std::opt
       return std::max(0.0, (std::isfinite(x) ? x : 0.0) - *step / r.per);
     case rule_kind::bonus:
       return std::min(r.cap / r.per, (std::isfinite(x) ? x : 0.0) + *step / r.per);
+    case rule_kind::formula: return std::nullopt;
   }
   return std::nullopt;
 }

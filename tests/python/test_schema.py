@@ -54,7 +54,11 @@ VALID = {
                     "tiers": [{"max": 0, "points": 1}, {"max": 5, "points": 0.5}]}},
                 {"id": "a6", "rule": {"kind": "deduction", "per": 0.5, "cap": 1}},
                 {"id": "a7", "rule": {"kind": "bonus", "per": 0.5, "cap": 1}},
+                {"id": "a8", "max": 10, "round": 2, "inputs": ["numerator", "denominator"],
+                 "rule": {"kind": "formula", "expr": "10 * ratio(numerator, denominator, 0)", "clamp": True}},
             ]},
+            {"id": "BP", "aggregate": "sum", "round": 1, "points_min": -5, "points_max": 5, "children": [
+                {"id": "bp1", "rule": {"kind": "bonus", "per": 1, "cap": 10}}]},
             {"id": "B", "aggregate": "mean", "max": 4, "children": [
                 {"id": "b1", "weight": 2, "max": 3, "rule": {
                     "kind": "linear", "lower": 20, "upper": 80, "direction": "lower_is_better"}},
@@ -126,6 +130,19 @@ INVALID = {
     "linear without upper": lambda d: _leaf(d, 1, 0)["rule"].pop("upper"),
     "scale 0": lambda d: d.update(scale=0),
     "root is a leaf": lambda d: d.update(root={"id": "a", "max": 1, "rule": {"kind": "yes_no"}}),
+    "formula without expr": lambda d: _leaf(d, 0, 7)["rule"].pop("expr"),
+    "formula with an empty expr": lambda d: _leaf(d, 0, 7)["rule"].update(expr=""),
+    "formula with a field of another kind": lambda d: _leaf(d, 0, 7)["rule"].update(step=1),
+    "input name starting with a digit": lambda d: _leaf(d, 0, 7).update(inputs=["1n"]),
+    "input name that is a word of the language": lambda d: _leaf(d, 0, 7).update(inputs=["and"]),
+    "duplicate input names": lambda d: _leaf(d, 0, 7).update(inputs=["n", "n"]),
+    "empty inputs": lambda d: _leaf(d, 0, 7).update(inputs=[]),
+    "round negative": lambda d: _leaf(d, 0, 7).update(round=-1),
+    "round 13": lambda d: _leaf(d, 0, 7).update(round=13),
+    "round 1.5": lambda d: d["root"]["children"][2].update(round=1.5),
+    "points_min on a mean node": lambda d: d["root"]["children"][1].update(points_min=0),
+    "points_max on a leaf": lambda d: _leaf(d, 0, 0).update(points_max=1),
+    "inputs on an inner node": lambda d: d["root"]["children"][2].update(inputs=["n"]),
 }
 
 

@@ -1,0 +1,544 @@
+#include "chiso/formula.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+
+#include "chiso/error.hpp"
+#include "chiso/rounding.hpp"
+#include "formula_program.hpp"
+#include "kernels/dispatch.hpp"
+
+namespace chiso {
+
+namespace detail {
+
+void round_block(double* x, std::ptrdiff_t n, int digits) {
+  for (std::ptrdiff_t u = 0; u < n; ++u) x[u] = round_decimal(x[u], digits, rounding_mode::half_up);
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::kernels::op;
+
+// The parsed expression.
+struct expr {
+  enum class kind { number, input, negate, logical_not, binary, call } what = kind::number;
+  op operation = op::add;  // binary
+  std::string function;    // call
+  double value = 0;        // number
+  int input = 0;           // input
+  int column = 0;          // 1-based, of the token that made the node
+  std::vector<expr> args;
+  bool divides = false;    // a division somewhere inside (its errors depend on the branch taken)
+};
+
+constexpr int max_round_digits = 12;
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+class parser {
+ public:
+  parser(const std::string& text, const std::vector<std::string>& inputs, const std::string& path)
+      : text_(text), inputs_(inputs), path_(path) {}
+
+  expr parse() {
+    skip_space();
+    if (pos_ >= text_.size()) fail(pos_, "the expression is empty");
+    expr e = parse_or();
+    skip_space();
+    if (pos_ < text_.size()) fail(pos_, "unexpected " + describe_here() + " after a complete expression");
+    return e;
+  }
+
+ private:
+  [[noreturn]] void fail(std::size_t at, const std::string& what) const {
+    throw model_error("model.formula", path_, "column " + std::to_string(column_of(at)) + ": " + what);
+  }
+
+  // Columns count characters (UTF-8 code points), from 1.
+  int column_of(std::size_t at) const {
+    int column = 1;
+    for (std::size_t i = 0; i < at && i < text_.size(); ++i)
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+    return column;
+  }
+
+  std::string describe_here() const {
+    if (pos_ >= text_.size()) return "end of the expression";
+    std::size_t end = pos_ + 1;
+    while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+    return "'" + text_.substr(pos_, end - pos_) + "'";
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
+  }
+
+  // The word at the current position (without consuming it), or "".
+  std::string peek_word() const {
+    std::size_t end = pos_;
+    if (end < text_.size() && is_name_start(text_[end]))
+      while (end < text_.size() && is_name_char(text_[end])) ++end;
+    return text_.substr(pos_, end - pos_);
+  }
+
+  bool take_word(const char* word) {
+    skip_space();
+    if (peek_word() != word) return false;
+    pos_ += std::char_traits<char>::length(word);
+    return true;
+  }
+
+  bool take(const char* symbol) {
+    skip_space();
+    const std::size_t length = std::char_traits<char>::length(symbol);
+    if (text_.compare(pos_, length, symbol) != 0) return false;
+    pos_ += length;
+    return true;
+  }
+
+  static expr binary(op o, expr a, expr b, int column) {
+    expr e;
+    e.what = expr::kind::binary;
+    e.operation = o;
+    e.column = column;
+    e.divides = o == op::div || a.divides || b.divides;
+    e.args.push_back(std::move(a));
+    e.args.push_back(std::move(b));
+    return e;
+  }
+
+  expr parse_or() {
+    expr left = parse_and();
+    for (;;) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (!take_word("or")) return left;
+      left = binary(op::logical_or, std::move(left), parse_and(), column_of(at));
+    }
+  }
+
+  expr parse_and() {
+    expr left = parse_not();
+    for (;;) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (!take_word("and")) return left;
+      left = binary(op::logical_and, std::move(left), parse_not(), column_of(at));
+    }
+  }
+
+  expr parse_not() {
+    skip_space();
+    const std::size_t at = pos_;
+    if (take_word("not")) {
+      expr e;
+      e.what = expr::kind::logical_not;
+      e.column = column_of(at);
+      e.args.push_back(parse_not());
+      e.divides = e.args[0].divides;
+      return e;
+    }
+    return parse_comparison();
+  }
+
+  std::optional<op> take_comparison() {
+    skip_space();
+    static const std::pair<const char*, op> symbols[] = {{"<=", op::le}, {">=", op::ge}, {"==", op::eq},
+                                                         {"!=", op::ne}, {"<", op::lt},  {">", op::gt}};
+    for (const auto& [symbol, o] : symbols)
+      if (take(symbol)) return o;
+    return std::nullopt;
+  }
+
+  expr parse_comparison() {
+    expr left = parse_sum();
+    skip_space();
+    const std::size_t at = pos_;
+    const auto o = take_comparison();
+    if (!o) return left;
+    expr e = binary(*o, std::move(left), parse_sum(), column_of(at));
+    skip_space();
+    const std::size_t second = pos_;
+    if (take_comparison())
+      fail(second, "comparisons do not chain: write (a < b) and (b < c)");
+    return e;
+  }
+
+  expr parse_sum() {
+    expr left = parse_product();
+    for (;;) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (take("+")) left = binary(op::add, std::move(left), parse_product(), column_of(at));
+      else if (take("-")) left = binary(op::sub, std::move(left), parse_product(), column_of(at));
+      else return left;
+    }
+  }
+
+  expr parse_product() {
+    expr left = parse_unary();
+    for (;;) {
+      skip_space();
+      const std::size_t at = pos_;
+      if (take("*")) left = binary(op::mul, std::move(left), parse_unary(), column_of(at));
+      else if (take("/")) left = binary(op::div, std::move(left), parse_unary(), column_of(at));
+      else return left;
+    }
+  }
+
+  expr parse_unary() {
+    skip_space();
+    const std::size_t at = pos_;
+    if (take("-")) {
+      expr e;
+      e.what = expr::kind::negate;
+      e.column = column_of(at);
+      e.args.push_back(parse_unary());
+      e.divides = e.args[0].divides;
+      return e;
+    }
+    return parse_primary();
+  }
+
+  expr parse_number() {
+    const std::size_t at = pos_;
+    std::size_t end = pos_;
+    while (end < text_.size() && is_digit(text_[end])) ++end;
+    if (end < text_.size() && text_[end] == '.') {
+      ++end;
+      const std::size_t fraction = end;
+      while (end < text_.size() && is_digit(text_[end])) ++end;
+      if (end == fraction && end - 1 == at) fail(at, "expected a number");
+    }
+    if (end < text_.size() && (text_[end] == 'e' || text_[end] == 'E')) {
+      std::size_t exponent = end + 1;
+      if (exponent < text_.size() && (text_[exponent] == '+' || text_[exponent] == '-')) ++exponent;
+      if (exponent < text_.size() && is_digit(text_[exponent])) {
+        end = exponent;
+        while (end < text_.size() && is_digit(text_[end])) ++end;
+      }
+    }
+    if (end < text_.size() && is_name_char(text_[end]))
+      fail(end, "unexpected " + std::string("'") + text_[end] + "' in a number");
+    // The literal is plain ASCII; the C locale's strtod reads it (no locale-dependent text here
+    // beyond '.', which chiso's processes never change).
+    const std::string literal = text_.substr(at, end - at);
+    char* stop = nullptr;
+    const double value = std::strtod(literal.c_str(), &stop);
+    if (stop != literal.c_str() + literal.size()) fail(at, "cannot read the number '" + literal + "'");
+    if (!std::isfinite(value)) fail(at, "the number '" + literal + "' is too large");
+    pos_ = end;
+    expr e;
+    e.what = expr::kind::number;
+    e.value = value;
+    e.column = column_of(at);
+    return e;
+  }
+
+  expr parse_primary() {
+    skip_space();
+    const std::size_t at = pos_;
+    if (pos_ >= text_.size()) fail(pos_, "the expression ends where a value was expected");
+    const char c = text_[pos_];
+    if (is_digit(c) || (c == '.' && pos_ + 1 < text_.size() && is_digit(text_[pos_ + 1]))) return parse_number();
+    if (take("(")) {
+      expr e = parse_or();
+      skip_space();
+      if (!take(")")) fail(pos_, "expected ')' to close the '(' at column " + std::to_string(column_of(at)) +
+                                     ", found " + describe_here());
+      return e;
+    }
+    if (!is_name_start(c)) fail(pos_, "expected a number, an input name, a function or '(', found " + describe_here());
+    const std::string name = peek_word();
+    pos_ += name.size();
+    if (name == "and" || name == "or" || name == "not")
+      fail(at, "'" + name + "' needs a value before it" + (name == "not" ? std::string(" (use parentheses: -(not a))") : ""));
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '(') {
+      ++pos_;
+      return parse_call(name, at);
+    }
+    const auto found = std::find(inputs_.begin(), inputs_.end(), name);
+    if (found == inputs_.end()) {
+      std::string known;
+      for (const std::string& input : inputs_) known += (known.empty() ? "" : ", ") + input;
+      fail(at, "unknown input '" + name + "' (this criterion's inputs: " + known + ")");
+    }
+    expr e;
+    e.what = expr::kind::input;
+    e.input = static_cast<int>(found - inputs_.begin());
+    e.column = column_of(at);
+    return e;
+  }
+
+  expr parse_call(const std::string& name, std::size_t at) {
+    struct arity {
+      const char* name;
+      std::size_t least, most;
+      const char* form;
+    };
+    static const arity functions[] = {
+        {"if", 3, 3, "if(condition, a, b)"},   {"min", 2, 1000000, "min(a, b, …)"},
+        {"max", 2, 1000000, "max(a, b, …)"},   {"clamp", 3, 3, "clamp(x, lo, hi)"},
+        {"abs", 1, 1, "abs(x)"},               {"ratio", 3, 3, "ratio(n, d, z)"},
+        {"round", 2, 2, "round(x, k)"}};
+    const arity* known = nullptr;
+    for (const arity& f : functions)
+      if (name == f.name) known = &f;
+    if (!known)
+      fail(at, "unknown function '" + name + "' (functions: if, min, max, clamp, abs, ratio, round)");
+    expr e;
+    e.what = expr::kind::call;
+    e.function = name;
+    e.column = column_of(at);
+    skip_space();
+    if (!take(")")) {
+      for (;;) {
+        e.args.push_back(parse_or());
+        skip_space();
+        if (take(")")) break;
+        if (!take(",")) fail(pos_, "expected ',' or ')' in the call of " + name + ", found " + describe_here());
+      }
+    }
+    if (e.args.size() < known->least || e.args.size() > known->most)
+      fail(at, name + " takes " +
+                   (known->least == known->most ? std::to_string(known->least)
+                                                : "at least " + std::to_string(known->least)) +
+                   " argument" + (known->least == 1 && known->most == 1 ? "" : "s") + " (" + known->form + "), got " +
+                   std::to_string(e.args.size()));
+    if (name == "round") {
+      const expr& digits = e.args[1];
+      if (digits.what != expr::kind::number || digits.value != std::floor(digits.value) || digits.value < 0 ||
+          digits.value > max_round_digits)
+        fail(text_offset_of(digits.column), "round(x, k) needs k written as a whole number from 0 to " +
+                                                std::to_string(max_round_digits));
+    }
+    for (const expr& a : e.args) e.divides = e.divides || a.divides;
+    return e;
+  }
+
+  std::size_t text_offset_of(int column) const {
+    int seen = 1;
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) continue;
+      if (seen == column) return i;
+      ++seen;
+    }
+    return text_.size();
+  }
+
+  const std::string& text_;
+  const std::vector<std::string>& inputs_;
+  const std::string& path_;
+  std::size_t pos_ = 0;
+};
+
+// Code generation: stack slots are taken in order and freed in reverse, so a node's value lands in
+// the slot at `top` (or stays in an input or constant register, which no instruction writes).
+class compiler {
+ public:
+  explicit compiler(detail::formula_program& p) : p_(p) {}
+
+  void compile(const expr& root) {
+    // Constants are numbered before slots, so collect them first.
+    collect_constants(root);
+    p_.result = gen(root, -1, 0);
+    for (auto& ins : p_.code) relocate(ins);
+    p_.result = relocated(p_.result);
+    p_.constant_blocks.resize(p_.constants.size() * static_cast<std::size_t>(detail::formula_block_units));
+    for (std::size_t k = 0; k < p_.constants.size(); ++k)
+      std::fill_n(p_.constant_blocks.begin() + static_cast<std::ptrdiff_t>(k) * detail::formula_block_units,
+                  detail::formula_block_units, p_.constants[k]);
+  }
+
+ private:
+  // During generation slots are numbered from slot_base, far above any input or constant.
+  static constexpr int slot_base = 1 << 20;
+
+  int constant(double v) {
+    for (std::size_t k = 0; k < p_.constants.size(); ++k)
+      if (p_.constants[k] == v && std::signbit(p_.constants[k]) == std::signbit(v))
+        return p_.input_count + static_cast<int>(k);
+    p_.constants.push_back(v);
+    return p_.input_count + static_cast<int>(p_.constants.size()) - 1;
+  }
+
+  void collect_constants(const expr& e) {
+    if (e.what == expr::kind::number) constant(e.value);
+    // round(x, k): k is a digit count, not a value.
+    const std::size_t used = e.what == expr::kind::call && e.function == "round" ? 1 : e.args.size();
+    for (std::size_t k = 0; k < used; ++k) collect_constants(e.args[k]);
+  }
+
+  int relocated(int r) const { return r >= slot_base ? p_.first_slot() + (r - slot_base) : r; }
+  void relocate(detail::kernels::instruction& ins) const {
+    ins.dst = relocated(ins.dst);
+    ins.a = relocated(ins.a);
+    ins.b = relocated(ins.b);
+    ins.c = relocated(ins.c);
+    if (ins.active >= 0) ins.active = relocated(ins.active);
+  }
+
+  int slot(int top) {
+    p_.stack_size = std::max(p_.stack_size, top + 1);
+    return slot_base + top;
+  }
+  // The first free slot after a value computed at `top` (which holds it when it is a slot).
+  int after(int value, int top) { return value == slot_base + top ? top + 1 : top; }
+
+  int emit(op o, int dst, int a, int b = 0, int c = 0, int active = -1, int column = 0, int digits = 0) {
+    detail::kernels::instruction ins;
+    ins.code = o;
+    ins.dst = dst;
+    ins.a = a;
+    ins.b = b;
+    ins.c = c;
+    ins.active = active;
+    ins.column = column;
+    ins.digits = digits;
+    p_.code.push_back(ins);
+    return dst;
+  }
+
+  // A mask register for a branch: where `condition` is true (or false, when `negate`), within
+  // `active` (-1: everywhere). Written at slot `top` unless the condition itself serves.
+  int branch_mask(int active, int condition, bool negate, int top) {
+    if (active < 0 && !negate) return condition;
+    const int mask = slot(top);
+    if (negate) {
+      emit(op::logical_not, mask, condition);
+      if (active >= 0) emit(op::logical_and, mask, active, mask);
+    } else {
+      emit(op::logical_and, mask, active, condition);
+    }
+    return mask;
+  }
+
+  // Generates e where `active` (a register, or -1 for all units) says whose errors count.
+  int gen(const expr& e, int active, int top) {
+    switch (e.what) {
+      case expr::kind::number:
+        return constant(e.value);
+      case expr::kind::input:
+        return e.input;
+      case expr::kind::negate:
+        return emit(op::neg, slot(top), gen(e.args[0], active, top));
+      case expr::kind::logical_not:
+        return emit(op::logical_not, slot(top), gen(e.args[0], active, top));
+      case expr::kind::binary: {
+        const int a = gen(e.args[0], active, top);
+        int next = after(a, top);
+        int right_active = active;
+        if ((e.operation == op::logical_and || e.operation == op::logical_or) && e.args[1].divides) {
+          // The right side counts only where the left one does not decide.
+          right_active = branch_mask(active, a, e.operation == op::logical_or, next);
+          next = after(right_active, next);
+        }
+        const int b = gen(e.args[1], right_active, next);
+        return emit(e.operation, slot(top), a, b, 0, e.operation == op::div ? active : -1, e.column);
+      }
+      case expr::kind::call:
+        return gen_call(e, active, top);
+    }
+    return 0;
+  }
+
+  int gen_call(const expr& e, int active, int top) {
+    const std::string& f = e.function;
+    if (f == "if") {
+      const int condition = gen(e.args[0], active, top);
+      int next = after(condition, top);
+      int when_true = active, when_false = active;
+      if (e.args[1].divides) {
+        when_true = branch_mask(active, condition, false, next);
+        next = after(when_true, next);
+      }
+      if (e.args[2].divides) {
+        when_false = branch_mask(active, condition, true, next);
+        next = after(when_false, next);
+      }
+      const int a = gen(e.args[1], when_true, next);
+      next = after(a, next);
+      const int b = gen(e.args[2], when_false, next);
+      return emit(op::select, slot(top), a, b, condition);
+    }
+    if (f == "ratio") {
+      const int denominator = gen(e.args[1], active, top);
+      int next = after(denominator, top);
+      int divided = active, zero = active;
+      if (e.args[0].divides) {
+        divided = branch_mask(active, denominator, false, next);
+        next = after(divided, next);
+      }
+      if (e.args[2].divides) {
+        zero = branch_mask(active, denominator, true, next);
+        next = after(zero, next);
+      }
+      const int n = gen(e.args[0], divided, next);
+      next = after(n, next);
+      const int z = gen(e.args[2], zero, next);
+      return emit(op::ratio, slot(top), n, denominator, z);
+    }
+    if (f == "min" || f == "max") {
+      int value = gen(e.args[0], active, top);
+      for (std::size_t k = 1; k < e.args.size(); ++k) {
+        const int b = gen(e.args[k], active, after(value, top));
+        value = emit(f == "min" ? op::minimum : op::maximum, slot(top), value, b);
+      }
+      return value;
+    }
+    if (f == "clamp") {
+      const int x = gen(e.args[0], active, top);
+      int next = after(x, top);
+      const int low = gen(e.args[1], active, next);
+      next = after(low, next);
+      const int high = gen(e.args[2], active, next);
+      return emit(op::clamp, slot(top), x, low, high);
+    }
+    if (f == "abs") return emit(op::absolute, slot(top), gen(e.args[0], active, top));
+    // round
+    const int x = gen(e.args[0], active, top);
+    return emit(op::round, slot(top), x, 0, 0, -1, 0, static_cast<int>(e.args[1].value));
+  }
+
+  detail::formula_program& p_;
+};
+
+}  // namespace
+
+formula::formula(std::string text, std::vector<std::string> inputs, const std::string& path)
+    : text_(std::move(text)), inputs_(std::move(inputs)) {
+  const expr root = parser(text_, inputs_, path).parse();
+  auto program = std::make_shared<detail::formula_program>();
+  program->input_count = static_cast<int>(inputs_.size());
+  compiler(*program).compile(root);
+  program_ = std::move(program);
+}
+
+formula::outcome formula::evaluate(const double* inputs) const {
+  const detail::formula_program& p = *program_;
+  std::vector<double> slots(static_cast<std::size_t>(p.stack_size));
+  std::vector<double*> regs(static_cast<std::size_t>(p.register_count()));
+  for (int i = 0; i < p.input_count; ++i) regs[static_cast<std::size_t>(i)] = const_cast<double*>(inputs + i);
+  for (std::size_t k = 0; k < p.constants.size(); ++k)
+    regs[static_cast<std::size_t>(p.first_constant()) + k] = const_cast<double*>(p.constant_block(k));
+  for (int s = 0; s < p.stack_size; ++s)
+    regs[static_cast<std::size_t>(p.first_slot() + s)] = slots.data() + s;
+  double fault = 0.0;
+  // Every register holds one value here: a block of one unit.
+  const detail::kernels::formula_block block{p.code.data(), static_cast<int>(p.code.size()), regs.data(), 1, &fault,
+                                             detail::round_block};
+  detail::kernels::best_formula_kernel()(block);
+  return {*regs[static_cast<std::size_t>(p.result)], static_cast<int>(fault)};
+}
+
+}  // namespace chiso
