@@ -81,8 +81,10 @@ def test_repr_is_a_readable_tree_and_html_renders():
     lines = text.splitlines()
     assert lines[0] == "<chiso.Model 'small': Small>"
     assert lines[1].strip().startswith("PAR  Chỉ số")
-    assert "  a1  Kế hoạch  [points, max 2]" in text
-    assert "b2  Sai sót  [deduction]" in text
+    # Leaves' rules as the C++ core describes them (chiso::describe_rule).
+    assert "  a1  Kế hoạch  [points 0–2, step 0.25]" in text
+    assert "b1  Đúng hạn  [tiers: ≥ 95% → 2; ≥ 80% → 1; else 0]" in text
+    assert "b2  Sai sót  [−0.25 per occurrence, at most −0.5]" in text
     html = model._repr_html_()
     assert "<table>" in html and "Lĩnh vực A" in html
 

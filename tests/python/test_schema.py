@@ -57,8 +57,6 @@ VALID = {
                 {"id": "a8", "max": 10, "round": 2, "inputs": ["numerator", "denominator"],
                  "rule": {"kind": "formula", "expr": "10 * ratio(numerator, denominator, 0)", "clamp": True}},
             ]},
-            {"id": "BP", "aggregate": "sum", "round": 1, "points_min": -5, "points_max": 5, "children": [
-                {"id": "bp1", "rule": {"kind": "bonus", "per": 1, "cap": 10}}]},
             {"id": "B", "aggregate": "mean", "max": 4, "children": [
                 {"id": "b1", "weight": 2, "max": 3, "rule": {
                     "kind": "linear", "lower": 20, "upper": 80, "direction": "lower_is_better"}},
@@ -67,6 +65,8 @@ VALID = {
                 {"id": "C", "aggregate": "geomean", "children": [
                     {"id": "c1", "max": 1, "rule": {"kind": "proportional"}}]},
             ]},
+            {"id": "BP", "aggregate": "sum", "round": 1, "points_min": -5, "points_max": 5, "children": [
+                {"id": "bp1", "rule": {"kind": "bonus", "per": 1, "cap": 10}}]},
         ],
     },
 }

@@ -44,6 +44,11 @@ class Model:
     def id(self) -> str:
         ...
     @property
+    def input_columns(self) -> list[str]:
+        """
+        Input columns in order: "<leaf id>", or "<leaf id>.<input>" for named inputs.
+        """
+    @property
     def leaf_ids(self) -> list[str]:
         ...
     @property
@@ -94,8 +99,12 @@ class Evaluation:
         """
         units × kept nodes (a view of the result's memory)
         """
-def evaluate(model: Model, values: numpy.ndarray, applicable: numpy.ndarray | None = None, groups: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] | None = None, columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, unit_names: typing.Any = None, keep: str = 'all', threads: typing.SupportsInt | typing.SupportsIndex = 0) -> Evaluation:
+def evaluate(model: Model, values: typing.Any, applicable: numpy.ndarray | None = None, groups: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] | None = None, columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, unit_names: typing.Any = None, keep: str = 'all', threads: typing.SupportsInt | typing.SupportsIndex = 0, applicable_columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None) -> Evaluation:
     """
-    Scores units × leaves inputs (NaN = missing) with a compiled model.
+    Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array
+    (its column for input column i is columns[i], default i) or a list of 1-D arrays, one per
+    input column in order (float64 ones are read without copying). `applicable` is units × leaves
+    (leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf
+    takes one input, else j).
     """
 __version__: str
