@@ -83,13 +83,11 @@ def _survey_rates(unit_ids) -> dict:
     """(unit, question) → (Σ weights of answers 4–5, Σ weights of answers) from the microdata."""
     survey = pd.read_csv(DATA / "survey-par-2025.csv")
     survey = survey[survey["unit"].isin(unit_ids)]
-    questions = [c for c in survey.columns if c not in ("respondent", "unit", "service", "weight")]
-    out = {}
-    for unit, rows in survey.groupby("unit"):
-        for q in questions:
-            answered = rows[q].notna()
-            out[(unit, q)] = (rows.loc[answered & (rows[q] >= 4), "weight"].sum(), rows.loc[answered, "weight"].sum())
-    return out
+    answers = survey.melt(id_vars=["respondent", "unit", "service", "weight"], var_name="question",
+                          value_name="answer").dropna(subset=["answer"])
+    answers["satisfied"] = answers["weight"].where(answers["answer"] >= 4, 0.0)
+    sums = answers.groupby(["unit", "question"])[["satisfied", "weight"]].sum()
+    return {key: (row.satisfied, row.weight) for key, row in zip(sums.index, sums.itertuples())}
 
 
 def _half_up(x: float) -> Decimal:
@@ -101,8 +99,9 @@ def recompute(kind: str) -> pd.DataFrame:
     doc = _document(kind)
     units = pd.read_csv(DATA / KINDS[kind])["id"].tolist()
     records = pd.read_csv(DATA / f"par-{kind}-2025.csv", keep_default_na=False)
-    in_force = {stage: rows.sort_values("timestamp").groupby(["unit", "criterion"]).last()
-                for stage, rows in records.groupby("stage")}  # the latest record of each stage
+    in_force = {}  # (stage, unit, criterion) → (applicable, value) of the latest record
+    for row in records.sort_values("timestamp", kind="stable").itertuples():
+        in_force[(row.stage, row.unit, row.criterion)] = (row.applicable, row.value)
     rates = _survey_rates(units)
     rows = []
     for unit in units:
@@ -110,12 +109,12 @@ def recompute(kind: str) -> pd.DataFrame:
         for leaf, content in _leaves(doc["root"]):
             key = (unit, leaf["id"])
             # The final input: the appraisal in force, else the survey rate, else the self-score.
-            stage = next((s for s in ("appraisal", "self") if key in in_force[s].index
+            final = next((in_force[(s, *key)] for s in ("appraisal", "self") if (s, *key) in in_force
                           and (s == "appraisal" or leaf.get("source") != "survey")), None)
-            if stage and in_force[stage].loc[key, "applicable"] == "no":
+            if final and final[0] == "no":
                 continue  # not applicable: neither points nor max
-            if stage:
-                x = float(in_force[stage].loc[key, "value"])
+            if final:
+                x = float(final[1])
             else:  # a survey criterion: the pooled rate of its questions
                 pooled = [rates[(unit, q)] for q in leaf["meta"]["survey"]["questions"]]
                 x = sum(s for s, _ in pooled) / sum(w for _, w in pooled)
