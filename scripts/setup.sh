@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for package in libeigen3-dev nlohmann-json3-dev doctest-dev; do
+for package in libeigen3-dev nlohmann-json3-dev doctest-dev ccache; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
@@ -20,6 +20,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# One compiler cache for every build of the same sources (the wheel, the C++ tests, the consumer
+# test's add_subdirectory build): each file is compiled once per set of flags.
+source scripts/ccache-env.sh
 
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"

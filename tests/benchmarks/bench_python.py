@@ -5,7 +5,7 @@
     tiers, 22 survey leaves proportional), 8 summed areas, 2 % not applicable, index and
     competition ranks in two groups — through Python, against (i) a plain numpy streaming read
     (``values.sum()``) of the same inputs and (ii) the C++ benchmark binary when given
-    (``--cpp-bench build/tests/tests/benchmarks/bench_par_batch``): prints ``ratio_to_cpp``
+    (``--cpp-bench build/release/tests/benchmarks/bench_par_batch``): prints ``ratio_to_cpp``
     (goal ≤ 1.2).
 
     python tests/benchmarks/bench_python.py [--units 1000000] [--repeats 5] [--cpp-bench PATH]

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
       S = static_cast<std::size_t>(std::atoll(argv[k]));
     }
   }
-  const chiso_bench::asem a = chiso_bench::load_asem(CHISO_SHARED_DIR "/datasets/asem");
+  const chiso_bench::asem a = chiso_bench::load_asem(CHISO_TEST_DATA_DIR "/asem");
   Eigen::MatrixXd normalised(static_cast<Eigen::Index>(a.units.size()), a.tree.n_indicators());
   chiso_bench::asem_builder(a, false, false)(nullptr, nullptr, normalised);
 

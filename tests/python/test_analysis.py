@@ -1,5 +1,5 @@
 """chiso.analysis against an independent transcription of COINr (tests/python/reference) and
-published multi-criteria values (../shared/domain/MCDA_VECTORS.md)."""
+published multi-criteria values (each test cites its paper)."""
 from __future__ import annotations
 
 import json

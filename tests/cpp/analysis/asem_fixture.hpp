@@ -1,4 +1,4 @@
-// Reads COINr's ASEM example (../shared/datasets/asem) into chiso's analysis types, for tests.
+// Reads COINr's ASEM example (tests/data/asem) into chiso's analysis types, for tests.
 #pragma once
 
 #include <chiso/analysis/pipeline.hpp>
@@ -50,7 +50,7 @@ inline double number(const std::string& s) {
   return std::stod(s);
 }
 
-inline std::string dir() { return std::string(CHISO_SHARED_DIR) + "/datasets/asem/"; }
+inline std::string dir() { return std::string(CHISO_TEST_DATA_DIR) + "/asem/"; }
 
 inline chiso::analysis::hierarchy hierarchy() {
   std::vector<chiso::analysis::hierarchy_row> rows;

@@ -1,4 +1,4 @@
-// Weights against published values (see ../shared/domain/MCDA_VECTORS.md for the sources).
+// Weights against published values (each test cites its paper).
 #include <doctest/doctest.h>
 
 #include <chiso/analysis/weights.hpp>

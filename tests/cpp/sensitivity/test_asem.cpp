@@ -14,7 +14,7 @@ namespace an = chiso::analysis;
 
 namespace {
 const chiso_bench::asem& asem_example() {
-  static const chiso_bench::asem a = chiso_bench::load_asem(CHISO_SHARED_DIR "/datasets/asem");
+  static const chiso_bench::asem a = chiso_bench::load_asem(CHISO_TEST_DATA_DIR "/asem");
   return a;
 }
 }  // namespace
@@ -102,7 +102,7 @@ TEST_CASE("ASEM: SA of winmax, normalisation, weights and aggregation") {
 TEST_CASE("ASEM: SA on the toolkit's prepared pipeline equals the SA on the same data built by hand") {
   const auto& a = asem_example();
   // The raw inputs, as the toolkit's pipeline wants them.
-  const auto meta = chiso_bench::read_csv(CHISO_SHARED_DIR "/datasets/asem/ASEM_iData.csv");
+  const auto meta = chiso_bench::read_csv(CHISO_TEST_DATA_DIR "/asem/ASEM_iData.csv");
   const auto& header = meta[0];
   auto col = [&header](const std::string& name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());

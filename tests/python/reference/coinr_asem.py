@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ASEM_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "datasets", "asem"))
+ASEM_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "data", "asem"))
 
 
 # ---- R numerics ---------------------------------------------------------------------------
