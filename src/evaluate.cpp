@@ -270,7 +270,8 @@ struct workspace {
   std::vector<double> points, max, score, input, trouble;
   std::vector<double> here;  // 1.0 where the criterion applies
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
-  std::vector<double> slots, formula_inputs, fault, present, finite;
+  // no_fault stays 0: the faults of a program without `/`.
+  std::vector<double> slots, formula_inputs, fault, no_fault, present, finite;
   std::vector<double*> registers;
   std::vector<const double*> inputs;
   workspace(std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers, std::ptrdiff_t formula_slots,
@@ -285,6 +286,7 @@ struct workspace {
         slots(static_cast<std::size_t>(formula_slots * stride)),
         formula_inputs(static_cast<std::size_t>(formula_inputs_count * stride)),
         fault(formula_registers > 0 ? static_cast<std::size_t>(stride) : 0),
+        no_fault(fault.size(), 0.0),
         present(fault.size()),
         finite(fault.size()),
         registers(static_cast<std::size_t>(formula_registers)),
@@ -437,11 +439,12 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
           ws.registers[static_cast<std::size_t>(program.first_constant()) + k] = const_cast<double*>(program.constant_block(k));
         for (int slot = 0; slot < program.stack_size; ++slot)
           ws.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws.slots.data() + slot * ws.stride;
-        std::fill(ws.fault.begin(), ws.fault.begin() + n, 0.0);
-        formula_kernel({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n,
-                        ws.fault.data(), detail::round_block});
+        double* fault = program.divides ? ws.fault.data() : ws.no_fault.data();
+        if (program.divides) std::fill(fault, fault + n, 0.0);
+        formula_kernel({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n, fault,
+                        detail::round_block});
         formula_leaf_kernel({ws.inputs.data(), static_cast<int>(leaf.input_count),
-                             ws.registers[static_cast<std::size_t>(program.result)], ws.fault.data(), ws.here.data(), n,
+                             ws.registers[static_cast<std::size_t>(program.result)], fault, ws.here.data(), n,
                              keep_max_if_missing, missing_is_trouble, leaf.source->max,
                              leaf.source->rule->clamp ? 1.0 : 0.0, ws.present.data(), ws.finite.data(), P, M,
                              ws.trouble.data(), add_to_parent});

@@ -352,6 +352,7 @@ class compiler {
     // Constants are numbered before slots, so collect them first.
     collect_constants(root);
     p_.result = gen(root, -1, 0);
+    p_.divides = root.divides;
     for (auto& ins : p_.code) relocate(ins);
     p_.result = relocated(p_.result);
     p_.constant_blocks.resize(p_.constants.size() * static_cast<std::size_t>(detail::formula_block_units));

@@ -18,6 +18,7 @@ struct formula_program {
   std::vector<double> constant_blocks;  // each constant repeated over a block, one block after another
   int stack_size = 0;
   int result = 0;  // register of the value
+  bool divides = false;  // has a `/` (whose zero divisors are faults)
 
   int first_constant() const noexcept { return input_count; }
   int first_slot() const noexcept { return input_count + static_cast<int>(constants.size()); }

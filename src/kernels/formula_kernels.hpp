@@ -37,7 +37,8 @@ struct formula_block {
   int count;
   double* const* regs;  // every register's block (inputs are only read)
   std::ptrdiff_t n;
-  double* __restrict fault;  // per unit: column of the first division by zero, else 0 (zeroed by the caller)
+  double* __restrict fault;  // per unit: column of the first division by zero, else 0 (zeroed by the caller;
+                             // untouched by a program without `/`)
   void (*round)(double* x, std::ptrdiff_t n, int digits);
 };
 
@@ -146,25 +147,18 @@ inline void run_formula_block(const formula_block& f) {
   }
 }
 
-inline void finish_formula_leaf_block(const formula_leaf_block& b) {
+// Points and max from the program's result, and trouble where it or the inputs are not valid.
+// `present` and `finite` say whether all the unit's inputs are there and finite.
+template <class Inputs>
+void finish_formula_leaf(const formula_leaf_block& b, Inputs inputs) {
   const std::ptrdiff_t n = b.n;
-  for (std::ptrdiff_t u = 0; u < n; ++u) {
-    b.present[u] = 1.0;
-    b.finite[u] = 1.0;
-  }
-  for (int i = 0; i < b.input_count; ++i) {
-    const double* x = b.inputs[i];
-    for (std::ptrdiff_t u = 0; u < n; ++u) {
-      const double v = x[u];
-      b.present[u] *= fl(v == v);
-      b.finite[u] *= fl(__builtin_fabs(v) <= DBL_MAX);
-    }
-  }
   const double max = b.max, clamp = b.clamp, keep = b.keep_max_if_missing, missing_is_trouble = b.missing_is_trouble;
   for (std::ptrdiff_t u = 0; u < n; ++u) {
+    double present = 1.0, finite = 1.0;
+    inputs(u, present, finite);
     const double r = b.result[u];
-    const double here = b.here[u], present = b.present[u];
-    const double number = b.finite[u] * fl(b.fault[u] == 0.0) * fl(__builtin_fabs(r) <= DBL_MAX);
+    const double here = b.here[u];
+    const double number = finite * fl(b.fault[u] == 0.0) * fl(__builtin_fabs(r) <= DBL_MAX);
     const double in_range = fl(r >= 0.0) * fl(r <= max);
     const double valid = number * (in_range + clamp - in_range * clamp);
     const double low = r < 0.0 ? 0.0 : r;
@@ -182,6 +176,48 @@ inline void finish_formula_leaf_block(const formula_leaf_block& b) {
       b.M[u] = possible;
     }
   }
+}
+
+// Leaves with up to 4 inputs check them in the same pass; more inputs are checked first.
+template <int N>
+void finish_small_formula_leaf(const formula_leaf_block& b) {
+  const double* x[N];
+  for (int i = 0; i < N; ++i) x[i] = b.inputs[i];
+  finish_formula_leaf(b, [&x](std::ptrdiff_t u, double& present, double& finite) {
+#pragma GCC unroll 4
+    for (int i = 0; i < N; ++i) {
+      const double v = x[i][u];
+      present *= fl(v == v);
+      finite *= fl(__builtin_fabs(v) <= DBL_MAX);
+    }
+  });
+}
+
+inline void finish_formula_leaf_block(const formula_leaf_block& b) {
+  switch (b.input_count) {
+    case 1: finish_small_formula_leaf<1>(b); return;
+    case 2: finish_small_formula_leaf<2>(b); return;
+    case 3: finish_small_formula_leaf<3>(b); return;
+    case 4: finish_small_formula_leaf<4>(b); return;
+    default: break;
+  }
+  const std::ptrdiff_t n = b.n;
+  for (std::ptrdiff_t u = 0; u < n; ++u) {
+    b.present[u] = 1.0;
+    b.finite[u] = 1.0;
+  }
+  for (int i = 0; i < b.input_count; ++i) {
+    const double* x = b.inputs[i];
+    for (std::ptrdiff_t u = 0; u < n; ++u) {
+      const double v = x[u];
+      b.present[u] *= fl(v == v);
+      b.finite[u] *= fl(__builtin_fabs(v) <= DBL_MAX);
+    }
+  }
+  finish_formula_leaf(b, [&b](std::ptrdiff_t u, double& present, double& finite) {
+    present = b.present[u];
+    finite = b.finite[u];
+  });
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

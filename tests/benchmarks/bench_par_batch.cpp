@@ -3,6 +3,10 @@
 // competition ranks within two groups. In the same run, a plain streaming read (sum) of the same
 // inputs; prints ratio_to_stream_read = evaluation time / streaming-read time (medians).
 //
+// Then formula criteria against tiers criteria: 20 leaves `2 * ratio(n, d, 0)` (two named inputs
+// each) against 20 leaves with 3 rate tiers, same units; prints formula_to_tiers = the ratio of
+// the medians (the goal: ≤ 2).
+//
 //   bench_par_batch [units=1000000] [repeats=5]
 //   bench_par_batch --smoke          (20,000 units, 3 repeats: for CI)
 #include <algorithm>
@@ -50,6 +54,34 @@ chiso::model par_model() {
   return chiso::model(info, chiso::node::inner("PAR", "PAR", chiso::aggregate::sum, std::move(areas)));
 }
 
+// 20 criteria of 2 points in 4 summed areas, each `formula` (2 * ratio(n, d, 0) over inputs n, d)
+// or `tiers` (a rate in percent: ≥ 100 → 2, ≥ 90 → 1, ≥ 70 → 0.5).
+chiso::model twenty_criteria(bool formulas) {
+  std::vector<chiso::node> areas;
+  for (int a = 0; a < 4; ++a) {
+    std::vector<chiso::node> criteria;
+    for (int c = 0; c < 5; ++c) {
+      const std::string id = "K" + std::to_string(a * 5 + c);
+      chiso::rule r;
+      if (formulas) {
+        r.kind = chiso::rule_kind::formula;
+        r.expr = "2 * ratio(n, d, 0)";
+      } else {
+        r.kind = chiso::rule_kind::tiers;
+        r.unit = chiso::rate_unit::percent;
+        r.tiers = {{100, 2.0, false}, {90, 1.0, false}, {70, 0.5, false}};
+      }
+      chiso::node n = chiso::node::leaf(id, id, 2.0, r);
+      if (formulas) n.inputs = {"n", "d"};
+      criteria.push_back(std::move(n));
+    }
+    areas.push_back(chiso::node::inner("A" + std::to_string(a + 1), "area", chiso::aggregate::sum, std::move(criteria)));
+  }
+  chiso::model_info info;
+  info.id = formulas ? "bench-formula" : "bench-tiers";
+  return chiso::model(info, chiso::node::inner("R", "R", chiso::aggregate::sum, std::move(areas)));
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -61,10 +93,19 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+int par_batch(long units, int repeats);
+void compare_formula_with_tiers(long units, int repeats);
+
 int main(int argc, char** argv) {
   const bool smoke = argc > 1 && std::string(argv[1]) == "--smoke";
   const long units = smoke ? 20000 : argc > 1 ? std::atol(argv[1]) : 1000000;
   const int repeats = smoke ? 3 : argc > 2 ? std::atoi(argv[2]) : 5;
+  par_batch(units, repeats);  // its inputs are freed before the next comparison allocates its own
+  compare_formula_with_tiers(units, repeats);
+  return 0;
+}
+
+int par_batch(long units, int repeats) {
   const chiso::plan plan(par_model());
   const long leaves = plan.leaf_count();
 
@@ -134,4 +175,42 @@ int main(int argc, char** argv) {
               median(fresh_times) / stream);
   std::printf("ratio_to_stream_read=%.2f\n", eval / stream);
   return 0;
+}
+
+// Medians of `repeats` evaluations of 20 formula criteria and of 20 tiers criteria.
+void compare_formula_with_tiers(long units, int repeats) {
+  const chiso::plan formulas(twenty_criteria(true)), tiers(twenty_criteria(false));
+  Eigen::MatrixXd counts(units, formulas.input_count()), rates(units, tiers.input_count());
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (long j = 0; j < tiers.input_count(); ++j)
+    for (long u = 0; u < units; ++u) {
+      const double d = std::floor(1000 * uniform(random));  // 0 now and then: ratio gives 0
+      const double share = 0.6 + 0.4 * uniform(random);
+      counts(u, 2 * j) = std::floor(d * share);
+      counts(u, 2 * j + 1) = d;
+      rates(u, j) = 100 * share;
+    }
+  chiso::unit_table formula_table, tiers_table;
+  formula_table.values = chiso::view_of(counts);
+  tiers_table.values = chiso::view_of(rates);
+  chiso::evaluate_options options;
+  options.keep = chiso::kept_nodes::inner;
+  std::vector<double> formula_times, tiers_times;
+  chiso::evaluation formula_result, tiers_result;
+  for (int r = 0; r < repeats; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    tiers.evaluate_into(tiers_table, tiers_result, options);
+    tiers_times.push_back(seconds_since(start));
+    start = std::chrono::steady_clock::now();
+    formulas.evaluate_into(formula_table, formula_result, options);
+    formula_times.push_back(seconds_since(start));
+  }
+  const double formula = median(formula_times), tier = median(tiers_times);
+  const double criteria_units = static_cast<double>(units) * 20;
+  std::printf("tiers_20_s=%.4f (%.3f ns/criterion/unit; index of unit 0 = %.2f)\n", tier,
+              tier / criteria_units * 1e9, tiers_result.index[0]);
+  std::printf("formula_20_s=%.4f (%.3f ns/criterion/unit; index of unit 0 = %.2f)\n", formula,
+              formula / criteria_units * 1e9, formula_result.index[0]);
+  std::printf("formula_to_tiers=%.2f\n", formula / tier);
 }
