@@ -69,7 +69,7 @@ def plot_ranking(result: "Result", ax: Any = None, areas: Optional[List[str]] = 
     outside the plot."""
     plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(7, 0.38 * len(result.units) + 3), 5))
+        _, ax = plt.subplots(figsize=(max(10, 0.45 * len(result.units) + 3), 7.5), layout="constrained")
     scores = result.scores
     order = scores["index"].sort_values(ascending=False, kind="stable").index
     area_ids = _areas(result, areas)
@@ -99,17 +99,34 @@ def plot_ranking(result: "Result", ax: Any = None, areas: Optional[List[str]] = 
             ax.text(1.0, minimum, f" {band} ≥ {format_number(minimum, 0, language)}", color="#b3261e",
                     fontsize=7, va="center", ha="left", transform=ax.get_yaxis_transform())
     top = np.nanmax(index) if len(index) and not np.isnan(index).all() else result.model.scale
-    ax.set_ylim(0, max(top * 1.12, result.model.scale * 0.2))
+    ax.set_ylim(0, max(top * 1.18, result.model.scale * 0.2))
     ax.set_xticks(positions)
     ax.set_xticklabels(labels, rotation=90, fontsize=8)
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_ylabel(label("index_axis", language))
     ax.set_xlabel(label("unit_axis", language))
     ax.set_title(label("ranking_title", language, title=result.model.name or result.model.id))
-    # Below the axes, never over the bars.
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.45), ncol=2, frameon=False)
-    ax.figure.subplots_adjust(bottom=0.45)
+    _legend_below(ax, ncol=2)
     return ax
+
+
+def _legend_below(ax: Any, ncol: int) -> None:
+    """The legend under the axes and their tick labels, covering neither bars nor names: a
+    figure legend "outside" the axes when the figure lays itself out, else one placed under the
+    lowest tick label."""
+    handles, labels = ax.get_legend_handles_labels()
+    labels = ["\n".join(textwrap.wrap(text, 60)) for text in labels]
+    figure = ax.figure
+    if figure.get_layout_engine() is not None and len(figure.axes) == 1:
+        figure.legend(handles, labels, fontsize="small", loc="outside lower left", ncol=ncol, frameon=False)
+        return
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    texts = [t for t in list(ax.get_xticklabels()) + [ax.xaxis.label] if t.get_text()]
+    lowest = min(t.get_window_extent(renderer).y0 for t in texts) if texts else ax.get_window_extent(renderer).y0
+    y = ax.transAxes.inverted().transform((0, lowest))[1]
+    ax.legend(handles, labels, fontsize="small", loc="upper left", bbox_to_anchor=(0.0, y - 0.02), ncol=ncol,
+              frameon=False)
 
 
 def plot_profile(result: "Result", unit: Any, ax: Any = None, kind: str = "bar",
@@ -137,7 +154,7 @@ def plot_profile(result: "Result", unit: Any, ax: Any = None, kind: str = "bar",
     na = np.isnan(values)
     if kind == "bar":
         if ax is None:
-            _, ax = plt.subplots(figsize=(max(6, 1.1 * len(area_ids)), 4.5))
+            _, ax = plt.subplots(figsize=(max(7, 1.5 * len(area_ids)), 4.5), layout="constrained")
         x = np.arange(len(area_ids))
         ax.bar(x[~na], values[~na], color="#2f5d8a", label=label("points", language))
         for k in np.flatnonzero(na):
