@@ -173,16 +173,24 @@ def _numbering(info: pd.DataFrame, order: List[str]) -> Dict[str, str]:
 
 def _is_bonus_penalty(info: pd.DataFrame, node: str) -> bool:
     """A node whose criteria are all bonus or deduction points."""
-    leaves = [n for n in info.index if str(info.at[n, "path"]).startswith(str(info.at[node, "path"]))
-              and bool(info.at[n, "is_leaf"])]
+    prefix = str(info.at[node, "path"]) + "/"
+    leaves = [n for n in info.index if bool(info.at[n, "is_leaf"])
+              and (n == node or str(info.at[n, "path"]).startswith(prefix))]
     return bool(leaves) and all(info.at[n, "rule"] in _BONUS_RULES for n in leaves)
 
 
-def _value(frame: Optional[pd.DataFrame], unit: Any, node: str) -> Optional[float]:
-    if frame is None or node not in frame.columns:
+Table = Dict[Any, Dict[str, float]]  # unit → node → value (dict lookups: .at is slow in loops)
+
+
+def _table(frame: Optional[pd.DataFrame]) -> Optional[Table]:
+    return None if frame is None else frame.to_dict("index")
+
+
+def _value(table: Optional[Table], unit: Any, node: str) -> Optional[float]:
+    if table is None:
         return None
-    value = frame.at[unit, node]
-    return None if pd.isna(value) else float(value)
+    value = table[unit].get(node)
+    return None if value is None or value != value else float(value)
 
 
 def build(source: Any, previous: Any = None) -> Report:
@@ -226,9 +234,10 @@ def build(source: Any, previous: Any = None) -> Report:
 
     table_order = [n for a in area_order for n in subtree(a)]
     bonus_nodes = {n for a in bonus_areas for n in subtree(a)}
-    points, maxima, score = result.points, result.max, result.score
-    self_points = self_result.points if self_result is not None else None
-    round_points = [r.points for r in rounds]
+    points, maxima, score = _table(result.points), _table(result.max), _table(result.score)
+    self_points = _table(self_result.points) if self_result is not None else None
+    round_points = [_table(r.points) for r in rounds]
+    node_info = info.to_dict("index")
     scores = result.scores
     self_scores = self_result.scores if self_result is not None else None
     applicable = _applicable(source)
@@ -237,18 +246,18 @@ def build(source: Any, previous: Any = None) -> Report:
     for unit in result.units:
         rows = []
         for node in table_order:
-            is_leaf = bool(info.at[node, "is_leaf"])
+            is_leaf = bool(node_info[node]["is_leaf"])
             node_max = _value(maxima, unit, node)
             applies = applicable(unit, node) if is_leaf else (node_max or 0) > 0 or node in bonus_nodes
             bonus = node in bonus_nodes
             rows.append(Row(
-                number=numbers[node], node=node, name=str(info.at[node, "name"]), depth=int(info.at[node, "depth"]),
+                number=numbers[node], node=node, name=str(node_info[node]["name"]), depth=int(node_info[node]["depth"]),
                 is_leaf=is_leaf, is_area=node in areas, bonus_penalty=bonus,
                 max=None if bonus else node_max,
                 self_points=_value(self_points, unit, node) if applies else None,
                 rounds=[_value(p, unit, node) if applies else None for p in round_points],
                 points=_value(points, unit, node) if applies else None,
-                score=(None if bonus or not applies or not node_max else 100.0 * float(score.at[unit, node])),
+                score=(None if bonus or not applies or not node_max else 100.0 * (_value(score, unit, node) or 0.0)),
                 applicable=applies,
                 evidence=evidence.get((str(unit), node), "") if is_leaf else "",
                 reason=reason.get((str(unit), node), "") if is_leaf else "",
@@ -266,8 +275,8 @@ def build(source: Any, previous: Any = None) -> Report:
     area_names = [(a, str(info.at[a, "name"])) for a in area_order]
     return Report(model=model, title=model.name or model.id, period=period, digits=digits,
                   round_count=len(rounds), has_self=self_result is not None, units=unit_reports, areas=area_names,
-                  area_points=points[area_order], area_max=maxima[area_order],
-                  area_self=None if self_points is None else self_points[area_order], result=result,
+                  area_points=result.points[area_order], area_max=result.max[area_order],
+                  area_self=None if self_result is None else self_result.points[area_order], result=result,
                   previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=as_of)
 
 
@@ -279,10 +288,10 @@ def _applicable(source: Any):
     """unit, criterion → whether the criterion applies to the unit."""
     from ..assessment import Assessment
     if isinstance(source, Assessment):
-        mask = source.applicable()
-        return lambda unit, node: bool(mask.at[unit, node])
-    maxima = source.max
-    return lambda unit, node: bool(maxima.at[unit, node] > 0) or bool(source.points.at[unit, node] != 0)
+        mask = source.applicable().to_dict("index")
+        return lambda unit, node: bool(mask[unit][node])
+    maxima, points = source.max.to_dict("index"), source.points.to_dict("index")
+    return lambda unit, node: bool(maxima[unit][node] > 0) or bool(points[unit][node] != 0)
 
 
 def _changes(source: Any, previous: Any, scores: pd.DataFrame) -> Dict[Any, Tuple[Optional[float], Optional[float], Optional[int]]]:

@@ -81,13 +81,16 @@ def model_html(model: Any) -> str:
     for record in records:
         children.setdefault(record["parent"], []).append(record)
 
+    maxima = _node_maxima(model)
+
     def max_text(record: Dict[str, Any]) -> str:
-        value = record["max"]
-        return "" if value is None else f"{value:g}"
+        value = maxima.get(record["id"], record["max"])
+        return "" if value is None or value != value else f"{value:g}"
 
     def node(record: Dict[str, Any]) -> str:
-        title = (f"<code>{_html.escape(record['id'])}</code> {_html.escape(record['name'])}"
-                 f" <span style='color:#52606d'>[{_html.escape(max_text(record) and 'max ' + max_text(record))}]</span>")
+        maximum = max_text(record)
+        title = (f"<code>{_html.escape(record['id'])}</code> {_html.escape(record['name'])}" +
+                 (f" <span style='color:#52606d'>[max {maximum}]</span>" if maximum else ""))
         kids = children.get(record["id"], [])
         if not kids:
             return (f"<li>{title} — <span style='color:#52606d'>{_html.escape(_describe(record))}</span></li>")
@@ -100,3 +103,17 @@ def model_html(model: Any) -> str:
     return (f"<div class='chiso-model'><b>{_html.escape(model.name or model.id)}</b> "
             f"<code>{_html.escape(model.id)}</code> — {len(model.leaf_ids)} criteria, scale {model.scale:g}"
             "<ul style='list-style:none;padding-left:0'>" + "".join(node(r) for r in roots) + "</ul></div>")
+
+
+def _node_maxima(model: Any) -> Dict[str, float]:
+    """Every node's maximum where everything applies, as the core computes it (a unit scored with
+    all inputs 0; bonus and deduction nodes have none). Empty when the model refuses such a unit
+    (an input range excluding 0): the tree then shows the maxima given in the file."""
+    from ..errors import ChisoError
+    inputs = pd.DataFrame(0.0, index=[0], columns=model.input_columns)
+    try:
+        result = model.evaluate(inputs)
+    except ChisoError:
+        return {}
+    row = result.max.iloc[0]
+    return {node: float(value) for node, value in row.items() if value > 0}
