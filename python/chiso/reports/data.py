@@ -40,6 +40,13 @@ class Row:
     evidence: str = ""
     reason: str = ""
 
+    @property
+    def lost(self) -> Optional[float]:
+        """Points lost (max − points) of an applicable criterion with a maximum; None otherwise."""
+        if not self.applicable or not self.max or self.points is None or self.max - self.points <= 0:
+            return None
+        return self.max - self.points
+
 
 @dataclass
 class UnitReport:

@@ -111,8 +111,8 @@ def _profile_svg(report: Report, unit: UnitReport, averages: Dict[str, Optional[
                      f"{_e(format_number(r.score, 1, language))} %</text>")
         average = averages.get(area)
         if average is not None:
-            x = left + plot * average / 100.0
-            parts.append(f"<line class='average' x1='{x:.1f}' y1='{y + 2}' x2='{x:.1f}' y2='{y + row - 2}' "
+            at = left + plot * average / 100.0
+            parts.append(f"<line class='average' x1='{at:.1f}' y1='{y + 2}' x2='{at:.1f}' y2='{y + row - 2}' "
                          "stroke='#000' stroke-width='2'/>")
     parts.append(f"<text x='{left + plot / 2}' y='{height - 6}' font-size='12' text-anchor='middle'>"
                  f"{_e(label('area_score', language))}</text></svg>")
@@ -221,8 +221,7 @@ def write_html(report: Report, path: Path, language: str = "vi") -> Path:
         out.append("<p class='meta'>" + " · ".join(facts) + "</p>")
         out.append(f"<h3>{_e(label('areas', language))}</h3>")
         out.append(_profile_svg(report, unit, averages.get(unit.group, {}), language))
-        losses = sorted((r for r in unit.rows if r.is_leaf and r.applicable and r.max and r.points is not None
-                         and r.max - r.points > 0), key=lambda r: (-(r.max - r.points), r.number))[:10]
+        losses = sorted((r for r in unit.rows if r.is_leaf and r.lost), key=lambda r: (-(r.lost or 0.0), r.number))[:10]
         if losses:
             heads = [label("number", language), label("content", language), label("max", language),
                      label("points", language), label("lost", language)]
@@ -233,7 +232,7 @@ def write_html(report: Report, path: Path, language: str = "vi") -> Path:
                        "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
             for r in losses:
                 cells = [cell(r.number), cell(r.name), cell(fmt(r.max), True), cell(fmt(r.points), True),
-                         cell(fmt(r.max - r.points), True)]
+                         cell(fmt(r.lost), True)]
                 if report.has_self:
                     cells += [cell(fmt(r.self_points), True), cell(r.reason)]
                 out.append("<tr>" + "".join(cells) + "</tr>")
