@@ -103,3 +103,19 @@ def test_criteria_read_as_in_the_records_file(workbook):
             final = rec.get("appraisal", rec["self"])["value"]
             assert row["Thẩm định"] == float(final) and row["Điểm đạt"] == float(final)
             assert (row["Tài liệu kiểm chứng"] or "") == "; ".join(e for e in rec["self"]["evidence"].split("|") if e)
+
+
+def test_a_result_gives_the_achieved_points_only(tmp_path):
+    a = sample()
+    result = a.model.evaluate(a.inputs(), applicable=a.applicable())
+    book = openpyxl.load_workbook(reports.write(result, tmp_path / "result.xlsx", language="en"))
+    assert len(book.sheetnames) == 1 + 15
+    sheet = book[NO_ONE_STOP]                       # a plain result knows ids, not names
+    heads, table = rows_of(sheet)
+    assert heads == ["No.", "Area / criterion", "Max points", "Points", "Score (%)"]
+    assert table["3"]["Max points"] == "n/a"
+    for criterion in direct_points_criteria():
+        rec = records()[(NO_ONE_STOP, criterion)]
+        if rec["self"]["applicable"] == "yes":
+            assert table[criterion[1:]]["Points"] == float(rec.get("appraisal", rec["self"])["value"])
+    assert sheet["A3"].value.startswith(f"Index: {a.final_results().at[NO_ONE_STOP, 'index']:.2f} — Rank: ")

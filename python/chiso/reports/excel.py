@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 from .data import Report, UnitReport
-from .i18n import excel_number_format, label, rounded
+from .i18n import excel_number_format, format_number, label, rounded
 
 
 def _openpyxl() -> Any:
@@ -135,10 +135,13 @@ def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
         sheet = workbook.create_sheet(_sheet_title(unit, used))
         sheet["A1"] = f"{label('scoring_table', language)}: {unit.name}"
         sheet["A1"].font = Font(bold=True, size=13)
-        rank = "" if unit.rank is None else f"{label('rank', language)} {unit.rank}"
         sheet["A2"] = f"{report.title}" + (f" — {report.period}" if report.period else "")
-        sheet["A3"] = f"{label('index', language)}: {'' if unit.index is None else f'{unit.index:.{digits}f}'}" \
-                      f"   {rank}   {label('band', language)}: {unit.band}"
+        facts = [f"{label('index', language)}: {format_number(unit.index, digits, language)}"]
+        if unit.rank is not None:
+            facts.append(f"{label('rank', language)}: {unit.rank}")
+        if unit.band:
+            facts.append(f"{label('band', language)}: {unit.band}")
+        sheet["A3"] = " — ".join(facts)
         header(sheet, 5, heads)
         r = 6
         for row in unit.rows:

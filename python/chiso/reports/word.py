@@ -74,9 +74,12 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
     for unit in report.units:
         document.add_page_break()
         document.add_heading(f"{label('scoring_table', language)}: {unit.name}", level=2)
-        rank = "" if unit.rank is None else f" — {label('rank', language)} {unit.rank}"
-        document.add_paragraph(f"{label('index', language)}: {fmt(unit.index)}{rank} — "
-                               f"{label('band', language)}: {unit.band}")
+        facts = [f"{label('index', language)}: {fmt(unit.index)}"]
+        if unit.rank is not None:
+            facts.append(f"{label('rank', language)}: {unit.rank}")
+        if unit.band:
+            facts.append(f"{label('band', language)}: {unit.band}")
+        document.add_paragraph(" — ".join(facts))
         rows, bold = [], []
         for k, row in enumerate(unit.rows):
             values = [row.number, row.name]
