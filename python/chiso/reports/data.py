@@ -76,11 +76,7 @@ class Report:
     has_self: bool
     units: List[UnitReport]
     areas: List[Tuple[str, str]]     # (id, name) of the root's children, in table order
-    area_points: pd.DataFrame        # units × areas, achieved points
-    area_max: pd.DataFrame
-    area_self: Optional[pd.DataFrame]
-    result: Result
-    previous_period: str = ""
+    previous_period: str = ""            # the period compared with, when given
     as_of: Optional[datetime.date] = None  # the date of the latest record
 
     @property
@@ -282,8 +278,6 @@ def build(source: Any, previous: Any = None) -> Report:
     area_names = [(a, str(info.at[a, "name"])) for a in area_order]
     return Report(model=model, title=model.name or model.id, period=period, digits=digits,
                   round_count=len(rounds), has_self=self_result is not None, units=unit_reports, areas=area_names,
-                  area_points=result.points[area_order], area_max=result.max[area_order],
-                  area_self=None if self_result is None else self_result.points[area_order], result=result,
                   previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=as_of)
 
 

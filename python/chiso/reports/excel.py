@@ -88,7 +88,8 @@ def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
              label("band", language)]
     has_change = any(u.index_change is not None for u in report.units)
     if has_change:
-        heads += [label("previous", language), label("change", language), label("rank_change", language)]
+        heads += [label("previous", language) + (f" ({report.previous_period})" if report.previous_period else ""),
+                      label("change", language), label("rank_change", language)]
     header(summary, 4, heads)
     ranking = report.ranking
     for r, (unit, row) in enumerate(ranking.iterrows(), start=5):

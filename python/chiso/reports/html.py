@@ -178,7 +178,8 @@ def write_html(report: Report, path: Path, language: str = "vi") -> Path:
         if report.has_self:
             heads.append(label("self", language))
         if has_change:
-            heads += [label("previous", language), label("change", language), label("rank_change", language)]
+            heads += [label("previous", language) + (f" ({report.previous_period})" if report.previous_period else ""),
+                      label("change", language), label("rank_change", language)]
         out.append("<table class='ranking-table'><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) +
                    "</tr></thead><tbody>")
         for unit_id, r in ranking[ranking["group"] == group].iterrows():
