@@ -16,6 +16,7 @@ import pandas as pd
 
 from .assessment import Assessment, Survey
 from .model import load_model
+from .reports.excel import write_tables
 from .reports.i18n import round_frame
 
 GROUPS = [("district", "Quận, huyện, thị xã", "hanoi-par-district-2023"),
@@ -155,10 +156,7 @@ def write_reports(sample: Dict[str, Dict[str, Assessment]], out_dir: Path) -> Li
         frame.to_csv(path, index=False, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
         written.append(path)
     workbook = out_dir / "reports.xlsx"
-    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
-        for name, frame in reports.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    written.append(workbook)
+    written.append(write_tables(reports, workbook, digits=2))  # frozen headers, filters, formats, dates
     return written
 
 

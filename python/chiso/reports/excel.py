@@ -3,10 +3,12 @@ sheet per unit, ready to print (A4 landscape, header rows repeated on every page
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
+
+import pandas as pd
 
 from .data import Report, UnitReport
-from .i18n import excel_number_format, format_number, label, rounded
+from .i18n import INPUT_COLUMNS, excel_number_format, format_number, label, rounded
 
 
 def _openpyxl() -> Any:
@@ -193,3 +195,73 @@ def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
         print_setup(sheet, "5:5")
     workbook.save(path)
     return path
+
+
+def write_tables(tables: Dict[str, Any], path: Path, digits: int = 2) -> Path:
+    """Report DataFrames as a workbook, one sheet each, ready to read: frozen header, filters,
+    column widths, numbers with ``digits`` decimals, years as numbers, timestamps as dates."""
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    number_format = excel_number_format(digits)
+    for name, frame in tables.items():
+        sheet = workbook.create_sheet(name[:31])
+        columns = [str(c) for c in frame.columns]
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
+        kinds = [_column_kind(c, frame[c]) for c in frame.columns]
+        for values in frame.itertuples(index=False):
+            sheet.append([_excel_value(v, kind, digits) for v, kind in zip(values, kinds)])
+        for k, (column, kind) in enumerate(zip(columns, kinds), start=1):
+            letter = get_column_letter(k)
+            fmt = {"number": number_format, "timestamp": "dd/mm/yyyy hh:mm", "integer": "0"}.get(kind)
+            if fmt:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = fmt
+            longest = max([len(column)] + [len(str(v)) for v in frame.iloc[:200, k - 1]])
+            sheet.column_dimensions[letter].width = min(60, max(8, longest + 2))
+        sheet.freeze_panes = "A2"
+        if len(frame):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    workbook.save(path)
+    return path
+
+
+def _column_kind(name: Any, column: Any) -> str:
+    if str(name) == "timestamp" or str(name).endswith("_timestamp"):
+        return "timestamp"
+    if str(name) in ("year", "period"):
+        return "integer"
+    if column.dtype.kind == "f":
+        return "value" if str(name) in INPUT_COLUMNS else "number"
+    if column.dtype.kind == "O" and column.map(lambda v: isinstance(v, (list, tuple))).any():
+        return "list"
+    return "plain"
+
+
+def _excel_value(value: Any, kind: str, digits: int) -> Any:
+    import datetime
+    import math
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if kind == "timestamp" and isinstance(value, str) and value:
+        try:
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)  # as written
+        except ValueError:
+            return value
+    if kind == "integer":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return value
+    if kind == "number":
+        return rounded(value, digits)
+    if kind == "list":
+        return "; ".join(str(v) for v in value)
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value

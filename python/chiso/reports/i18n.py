@@ -113,8 +113,11 @@ def excel_number_format(digits: int) -> str:
     return "#,##0" + ("." + "0" * digits if digits > 0 else "")
 
 
-def round_frame(frame: Any, digits: int, *, keep: tuple = ("value", "self_value", "appraised_value", "share_done",
-                                                             "rate")) -> Any:
+# Columns holding inputs as entered (values, rates, shares): written as they are, not as points.
+INPUT_COLUMNS = ("value", "self_value", "appraised_value", "share_done", "rate")
+
+
+def round_frame(frame: Any, digits: int, *, keep: tuple = INPUT_COLUMNS) -> Any:
     """A copy of ``frame`` with its float columns (points, index, changes) rounded half up to
     ``digits`` decimals, as they are written; inputs (``keep``) stay as entered."""
     out = frame.copy()
