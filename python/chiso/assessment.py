@@ -150,7 +150,8 @@ class Survey:
         questions = list(questions) if questions is not None else [c for c in frame.columns if c not in fixed]
         # Option letters A–E are answers 1–5, as in the CSV reader.
         options = {letter: code for code, letter in enumerate("ABCDE", start=1)}
-        answers = frame[questions].replace(options).apply(pd.to_numeric, errors="coerce")
+        answers = frame[questions].apply(lambda column: pd.to_numeric(
+            column.map(lambda v: options.get(v, v) if isinstance(v, str) else v), errors="coerce"))
         bad = frame[questions].notna() & answers.isna()
         if bad.to_numpy().any():
             row, col = np.argwhere(bad.to_numpy())[0]
@@ -425,7 +426,7 @@ class Assessment:
         ``missing_evidence`` (self-scored with neither evidence nor explanation). Values and points
         are NaN (texts empty) where a stage has no record; a not-applicable record has a NaN value
         and 0 points."""
-        data = self._core.scoring_table(self.evaluate(provisional=True), str(unit))
+        data = self._core.scoring_table(self._evaluate_core(provisional=True), str(unit))
         return pd.DataFrame(data).set_index("criterion")
 
     def missing_evidence(self) -> pd.DataFrame:
