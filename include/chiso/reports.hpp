@@ -52,7 +52,8 @@ struct area_cut_row {
 std::vector<area_cut_row> self_vs_appraised_areas(const assessment& a);
 
 // Progress per unit: of the appraisal criteria (source appraisal) of the model, how many have a
-// self record with a value and evidence, or are marked not applicable with a reason ("done");
+// self record with a value and evidence (or a written explanation instead), or are marked not
+// applicable with a reason ("done");
 // how many are self-scored at all, appraised, not applicable. `as_of` (ISO 8601): only records
 // up to then count.
 struct progress_row {

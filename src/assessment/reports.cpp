@@ -172,7 +172,7 @@ std::vector<progress_row> progress(const assessment& a, const std::string& as_of
       if (in_force && !in_force->applicable) ++row.not_applicable;
       if (!self) continue;
       ++row.self_scored;
-      if (!self->applicable || !self->evidence.empty()) ++row.done;
+      if (!self->applicable || !self->evidence.empty() || !self->explanation.empty()) ++row.done;
     }
     row.share_done = row.total ? static_cast<double>(row.done) / static_cast<double>(row.total) : 0.0;
     rows.push_back(std::move(row));

@@ -209,6 +209,10 @@ TEST_CASE("a criterion self-scored without evidence needs an explanation, or it 
   a.add(rec("u2", "A1.1", S, 1, "2025-12-01", {}, {}));
   a.add(explanation("u2", "A1.1", std::nan(""), "2026-01-20", "Bổ sung", {"7/BC"}));  // answered later
   a.add(rec("u2", "A1.2", S, 1, "2025-12-01"));                                  // has evidence
+  // Progress counts the explained criterion as done, the flagged one not.
+  const auto progress = chiso::progress(a);
+  CHECK(progress[0].self_scored == 2);
+  CHECK(progress[0].done == 1);
   const auto flags = chiso::missing_evidence(a);
   REQUIRE(flags.size() == 1);
   CHECK(flags[0].unit == "u1");
