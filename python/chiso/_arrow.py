@@ -52,19 +52,23 @@ def input_columns(data: Any) -> Dict[str, np.ndarray]:
 def _index_array(units: Any) -> Any:
     import pyarrow as pa
     values = np.asarray(units)
-    if values.dtype == object:
+    if values.dtype != object:
+        return pa.array(values)
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # ids that are not all text
         return pa.array([str(u) for u in values], type=pa.string())
-    return pa.array(values)
 
 
-def scores_table(result: Any, unit_column: str = "unit") -> Any:
+def scores_table(result: Any, unit_column: str = "unit", units: Any = None) -> Any:
     """``Result.scores`` as a pyarrow Table: unit, index, rank (null where nothing applies),
-    band and group (dictionary-encoded)."""
+    band and group (dictionary-encoded). ``units``: an Arrow array of the unit ids to use (the
+    input's own column), instead of converting ``result.units``."""
     import pyarrow as pa
     core = result._core
     rank = np.asarray(core.rank)
     columns = {
-        unit_column: _index_array(result.units),
+        unit_column: _index_array(result.units) if units is None else units,
         "index": pa.array(np.asarray(core.index, dtype=np.float64)),
         "rank": pa.array(rank.astype(np.int32), mask=rank == 0),
     }

@@ -8,6 +8,8 @@ it reads files, calls the library, writes files.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -33,12 +35,12 @@ class Progress:
     jobs and logs)."""
 
     def __init__(self, total: int, label: str, stream: Optional[TextIO] = None, enabled: Optional[bool] = None,
-                 width: int = 30) -> None:
+                 width: int = 30, started: Optional[float] = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = bool(isatty and isatty()) if enabled is None else enabled
         self.total, self.label, self.width, self.done = max(total, 1), label, width, 0
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started
 
     def step(self, what: str, count: int = 1) -> None:
         self.done = min(self.done + count, self.total)
@@ -88,6 +90,8 @@ def _message(error: ChisoError) -> str:
     """The message with its ``[chiso.id]`` tag moved to the end: ``what: why [chiso.id]``."""
     text = " ".join(str(error).split())  # one line
     tag = f"[chiso.{error.id}]"
+    if text.endswith(tag):
+        return text
     if text.startswith(tag):
         text = text[len(tag):].strip()
     elif text.startswith("[chiso.") and "]" in text:
@@ -209,6 +213,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     model = _load(args.model)
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
@@ -220,18 +225,25 @@ def cmd_score(args: argparse.Namespace) -> int:
         if args.unit_column not in table.column_names:
             raise DataError(f"[chiso.data.columns] {name}: no column {args.unit_column!r}; name it with --unit-column",
                             id="data.columns", source=name)
+        import pyarrow as pa
+        import pyarrow.compute as pc
         units_column = table.column(args.unit_column)
         if units_column.null_count:
             raise DataError(f"[chiso.data.unit] {name}: {units_column.null_count} rows without a {args.unit_column!r}",
                             id="data.unit", source=name)
-        units = pd.Series(units_column.to_numpy(zero_copy_only=False)).astype(str)
+        if not pa.types.is_string(units_column.type):
+            units_column = pc.cast(units_column, pa.string())
+        units_arrow = units_column
+        if pc.count_distinct(units_column).as_py() != len(units_column):
+            _unique_units(pd.Series(units_column.to_numpy(zero_copy_only=False)), name, kind)
+        units = pd.Series(units_column.to_numpy(zero_copy_only=False), copy=False)
         drop = [args.unit_column]
         groups: Any = None
         if args.group_column:
             if args.group_column not in table.column_names:
                 raise DataError(f"[chiso.data.columns] {name}: no group column {args.group_column!r}",
                                 id="data.columns", source=name)
-            groups = table.column(args.group_column).to_numpy(zero_copy_only=False)
+            groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
             drop.append(args.group_column)
         inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
     else:
@@ -249,15 +261,14 @@ def cmd_score(args: argparse.Namespace) -> int:
                                              units=units.to_numpy())
         inputs = pd.concat([converted, frame[[c for c in frame.columns if c not in known]]], axis=1)
         inputs.index = pd.Index(units.to_numpy(), name=args.unit_column)
-    _unique_units(units, name, kind)
+        _unique_units(units, name, kind)
+        units_arrow = None
     unit_index = pd.Index(units.to_numpy(), name=args.unit_column)
     if len(unit_index) >= LARGE:
-        progress = Progress(3, f"chiso score {len(unit_index):,} units")
+        progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)
         progress.step("read")
     if args.groups:
         groups = _groups_file(args.groups, args)
-    elif groups is not None:
-        groups = pd.Series(groups, index=unit_index)
     applicable = _applicable(args.applicable, args, model, unit_index) if args.applicable else None
     try:
         if kind == "parquet":
@@ -269,7 +280,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if progress:
         progress.step("scored")
     if out_kind == "parquet" and args.output:
-        chiso_io.write_arrow(_score_arrow(result, args), args.output)
+        chiso_io.require_pyarrow()
+        chiso_io.write_arrow(_score_arrow(result, args, units_arrow), args.output)
     else:
         chiso_io.write_table(_score_frame(result, args), args.output or chiso_io.STDIO, _options(args, output=True))
     if progress:
@@ -309,9 +321,11 @@ def _score_frame(result: Any, args: argparse.Namespace) -> pd.DataFrame:
     return frame
 
 
-def _score_arrow(result: Any, args: argparse.Namespace) -> Any:
+def _score_arrow(result: Any, args: argparse.Namespace, units: Any = None) -> Any:
+    """The scores as an Arrow table; ``units``: the input's unit column, when it came as Arrow."""
     import pyarrow as pa
-    table = result.to_arrow("scores").rename_columns([args.unit_column] + result.to_arrow("scores").column_names[1:])
+    from . import _arrow
+    table = _arrow.scores_table(result, args.unit_column, units)
     if args.keep != "root":
         for column, values in _node_columns(result).items():
             table = table.append_column(column, pa.array(chiso_io.clean_floats(values)))
@@ -365,11 +379,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     if suffix not in (".xlsx", ".docx", ".html"):
         raise DataError(f"[chiso.io.format] {args.output}: a report is .xlsx, .docx or .html, not {suffix or '(none)'!r}",
                         id="io.format", source=args.output)
-    try:
-        from . import reports
-    except ImportError:
+    if importlib.util.find_spec("chiso.reports") is None:
         raise ChisoError("[chiso.cli.no_reports] chiso report needs the chiso.reports module, which this "
                          "installation does not have; `chiso assess -o DIR` writes the same tables as CSV or xlsx",
+                         id="cli.no_reports")
+    try:
+        reports = importlib.import_module("chiso.reports")
+    except ImportError as error:  # a package the reports need (e.g. for .docx) is not installed
+        raise ChisoError(f"[chiso.cli.no_reports] chiso report cannot load chiso.reports: {error}",
                          id="cli.no_reports") from None
     reports.write(_assessment(args), args.output, language=args.lang)
     print(f"wrote {args.output}")
@@ -378,7 +395,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from .model import load_model
-    rows = []
+    rows: List[Dict[str, Any]] = []
     for model_id in bundled.names():
         model = load_model(bundled.path(model_id))
         rows.append({"id": model_id, "name": model.name, "criteria": len(model.leaf_ids),

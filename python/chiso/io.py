@@ -21,8 +21,9 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["FORMATS", "TableOptions", "format_of", "read_table", "read_bytes", "write_table", "write_tables",
-           "clean_floats", "numeric_columns"]
+__all__ = ["FORMATS", "STDIO", "TableOptions", "format_of", "read_bytes", "decode", "read_table", "read_arrow",
+           "read_parquet_path", "numeric_columns", "row_name", "clean_floats", "write_table", "write_arrow",
+           "write_tables", "require_pyarrow"]
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
@@ -119,11 +120,7 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
         except pd.errors.ParserError as error:
             raise DataError(f"[chiso.io.csv] {name}: {str(error).strip()}", id="io.csv", source=name) from None
     if kind == "xlsx":
-        try:
-            import openpyxl  # noqa: F401 - pandas reads through it
-        except ImportError:
-            raise DataError("[chiso.io.missing_package] reading .xlsx needs openpyxl: pip install 'chiso[files]'",
-                            id="io.missing_package") from None
+        _openpyxl()
         try:
             sheets = pd.ExcelFile(_io.BytesIO(data), engine="openpyxl")
         except Exception as error:  # openpyxl raises zipfile/KeyError/... for a file that is not a workbook
@@ -141,7 +138,7 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
 
 def read_arrow(data: bytes, name: str) -> Any:
     """A Parquet file's bytes as a pyarrow Table."""
-    pq = _parquet()
+    pq = require_pyarrow()
     import pyarrow as pa
     try:
         return pq.read_table(pa.BufferReader(data))
@@ -154,7 +151,7 @@ def read_parquet_path(path: Union[str, "os.PathLike[str]"]) -> Any:
     """A Parquet file as a pyarrow Table, memory-mapped from disk (stdin for ``-``)."""
     if os.fspath(path) == STDIO:
         return read_arrow(read_bytes(path), "<stdin>")
-    pq = _parquet()
+    pq = require_pyarrow()
     import pyarrow as pa
     if not Path(path).is_file():
         raise DataError(f"[chiso.io.open] {path}: no such file", id="io.open", source=os.fspath(path))
@@ -165,7 +162,16 @@ def read_parquet_path(path: Union[str, "os.PathLike[str]"]) -> Any:
                         source=os.fspath(path)) from None
 
 
-def _parquet() -> Any:
+def _openpyxl() -> None:
+    try:
+        import openpyxl  # noqa: F401 - pandas reads and writes .xlsx through it
+    except ImportError:
+        raise DataError("[chiso.io.missing_package] .xlsx needs openpyxl: pip install 'chiso[files]'",
+                        id="io.missing_package") from None
+
+
+def require_pyarrow() -> Any:
+    """pyarrow.parquet, or a DataError saying how to install it."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -192,11 +198,14 @@ def _read_json(data: bytes, encoding: Optional[str], name: str, text_columns: Se
 
 
 def row_name(kind: str, name: str, row: int) -> str:
-    """Where row ``row`` (0-based, after the header) of a table is: a CSV line, a sheet row, a record."""
+    """Where row ``row`` (0-based, after the header) of a table is: a CSV line and a sheet row (as
+    an editor and Excel number them), a Parquet row and a JSON record (0-based, as in the file)."""
     if kind == "csv":
         return f"{name}:{row + 2}"
     if kind == "xlsx":
         return f"{name} row {row + 2}"
+    if kind == "parquet":
+        return f"{name} row {row}"
     return f"{name} record {row}"
 
 
@@ -267,11 +276,13 @@ def write_table(frame: pd.DataFrame, path: Union[str, "os.PathLike[str]"], optio
         text = frame.to_csv(index=False, sep=options.delimiter or ",", decimal=options.decimal, lineterminator="\n")
         _write_bytes(path, text.encode(encoding))
     elif kind == "xlsx":
+        _openpyxl()
         buffer = _io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             _excel_sheet(frame, writer, options.sheet or sheet)
         _write_bytes(path, buffer.getvalue())
     elif kind == "parquet":
+        require_pyarrow()
         import pyarrow as pa
         write_arrow(pa.Table.from_pandas(frame, preserve_index=False), path)
     else:
@@ -281,7 +292,7 @@ def write_table(frame: pd.DataFrame, path: Union[str, "os.PathLike[str]"], optio
 
 def write_arrow(table: Any, path: Union[str, "os.PathLike[str]"]) -> None:
     """A pyarrow Table as Parquet (stdout for ``-``)."""
-    pq = _parquet()
+    pq = require_pyarrow()
     if os.fspath(path) == STDIO:
         import pyarrow as pa
         sink = pa.BufferOutputStream()
@@ -307,6 +318,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.P
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     if kind == "xlsx":
+        _openpyxl()
         path = out / "reports.xlsx"
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name, frame in tables.items():

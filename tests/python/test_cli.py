@@ -10,6 +10,7 @@ three areas summed, 12 points at most, scale 100, two decimals half up):
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -53,6 +54,27 @@ def run(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProces
                           cwd=cwd, env=env, timeout=120)
 
 
+def call(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The command run in this process (``chiso.cli.main``), for the many bad-input cases: the
+    same exit codes and streams as a subprocess without its start-up time; an uncaught exception
+    fails the test, as a traceback would."""
+    from chiso.cli import main
+    stdout, stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    saved = sys.stdout, sys.stderr, os.getcwd()
+    sys.stdout, sys.stderr = stdout, stderr
+    os.chdir(cwd)
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exit:  # argparse: --help (0) and usage errors (2)
+        code = int(exit.code or 0)
+    finally:
+        sys.stdout, sys.stderr = saved[0], saved[1]
+        os.chdir(saved[2])
+    stdout.flush()
+    stderr.flush()
+    return subprocess.CompletedProcess(list(args), code, stdout.buffer.getvalue(), stderr.buffer.getvalue())
+
+
 def out(done: subprocess.CompletedProcess) -> str:
     return done.stdout.decode("utf-8")
 
@@ -69,6 +91,9 @@ def assert_clean_error(done: subprocess.CompletedProcess, code: int, *parts: str
     assert text.endswith("\n") and text.count("\n") == 1, text
     for part in parts:
         assert part in text, (part, text)
+    if code == 1:  # invalid input: the error's id, once, at the end
+        assert len(re.findall(r"\[chiso\.[a-z_.]+\]", text)) == 1, text
+        assert re.search(r"\[chiso\.[a-z_.]+\]\n$", text), text
     return text
 
 
@@ -89,7 +114,7 @@ def test_console_script_and_module_are_installed(tmp_path):
 
 @pytest.mark.parametrize("command", ["validate", "score", "assess", "report", "models", "schema"])
 def test_every_subcommand_has_help(tmp_path, command):
-    done = run(command, "--help", cwd=tmp_path)
+    done = call(command, "--help", cwd=tmp_path)
     assert done.returncode == 0, err(done)
     assert out(done).startswith(f"usage: chiso {command}")
 
@@ -109,7 +134,7 @@ def test_top_level_help_lists_the_subcommands(tmp_path):
     (["score", "m.json", "x.csv", "--groups", "g.csv", "--group-column", "g"], "not allowed with argument"),
 ])
 def test_usage_errors_exit_2(tmp_path, args, part):
-    assert_clean_error(run(*args, cwd=tmp_path), 2, part)
+    assert_clean_error(call(*args, cwd=tmp_path), 2, part)
 
 
 def test_no_command_prints_help_and_exits_2(tmp_path):
@@ -124,7 +149,7 @@ def test_models_lists_the_bundled_models(tmp_path):
     ids = [line.split()[0] for line in out(done).splitlines()]
     expected = sorted(p.stem for p in (ROOT / "examples" / "models").glob("*.json"))
     assert ids == expected and "service-index-766" in ids
-    listed = json.loads(out(run("models", "--json", cwd=tmp_path)))
+    listed = json.loads(out(call("models", "--json", cwd=tmp_path)))
     tutorial = next(m for m in listed if m["id"] == "tutorial-par")
     assert tutorial["criteria"] == 7 and Path(tutorial["path"]).is_file()
     package = Path(chiso.__file__).resolve().parent
@@ -141,7 +166,7 @@ def test_models_module_loads_from_any_directory(tmp_path):
 
 
 def test_unknown_bundled_model_lists_the_known_ones(tmp_path, inputs):
-    assert_clean_error(run("score", "no-such-model", inputs, cwd=tmp_path), 1, "no bundled model 'no-such-model'",
+    assert_clean_error(call("score", "no-such-model", inputs, cwd=tmp_path), 1, "no bundled model 'no-such-model'",
                        "tutorial-par", "[chiso.model.unknown]")
 
 
@@ -149,7 +174,7 @@ def test_schema_prints_the_schema_file(tmp_path):
     done = run("schema", cwd=tmp_path)
     assert done.returncode == 0
     assert json.loads(out(done)) == json.loads((ROOT / "schema" / "chiso-model-1.schema.json").read_text("utf-8"))
-    assert run("schema", "-o", "s.json", cwd=tmp_path).returncode == 0
+    assert call("schema", "-o", "s.json", cwd=tmp_path).returncode == 0
     assert json.loads((tmp_path / "s.json").read_text("utf-8")) == json.loads(out(done))
 
 
@@ -186,7 +211,7 @@ def test_validate_reports_each_problem_with_file_path_and_id(tmp_path):
 
 def test_validate_json(tmp_path):
     bad = _bad_tiers_model(tmp_path)
-    done = run("validate", "--json", TUTORIAL, bad, cwd=tmp_path)
+    done = call("validate", "--json", TUTORIAL, bad, cwd=tmp_path)
     assert done.returncode == 1
     reports = json.loads(out(done))
     assert reports[0] == {"file": str(TUTORIAL), "valid": True, "id": "tutorial-par", "criteria": 7}
@@ -195,7 +220,7 @@ def test_validate_json(tmp_path):
 
 
 def test_validate_missing_file(tmp_path):
-    done = run("validate", "nowhere/model.json", cwd=tmp_path)
+    done = call("validate", "nowhere/model.json", cwd=tmp_path)
     assert done.returncode == 1 and "nowhere/model.json: " in err(done) and "no such file" in err(done)
 
 
@@ -220,7 +245,7 @@ def test_score_group_and_unit_columns(tmp_path):
     text = INPUTS_CSV.replace("unit,", "ma_don_vi,nhom,").replace("Ba Đình,", "Ba Đình,quận,") \
         .replace("Hoàn Kiếm,", "Hoàn Kiếm,quận,")
     (tmp_path / "in.csv").write_text(text, encoding="utf-8")
-    done = run("score", TUTORIAL, "in.csv", "--unit-column", "ma_don_vi", "--group-column", "nhom", cwd=tmp_path)
+    done = call("score", TUTORIAL, "in.csv", "--unit-column", "ma_don_vi", "--group-column", "nhom", cwd=tmp_path)
     assert done.returncode == 0, err(done)
     assert out(done).splitlines() == ["ma_don_vi,index,rank,band,group", "Ba Đình,98.33,1,Xuất sắc,quận",
                                       "Hoàn Kiếm,71.25,2,Chưa đạt,quận"]
@@ -273,7 +298,7 @@ def test_not_a_number_names_file_line_unit_and_criterion(tmp_path):
 
 def test_missing_value_names_line_unit_and_criterion(tmp_path):
     (tmp_path / "in.csv").write_text(INPUTS_CSV.replace("1.75,0,96", "1.75,0,"), encoding="utf-8")
-    text = assert_clean_error(run("score", TUTORIAL, "in.csv", cwd=tmp_path), 1, "in.csv:3", "Hoàn Kiếm", "A1.3")
+    text = assert_clean_error(call("score", TUTORIAL, "in.csv", cwd=tmp_path), 1, "in.csv:3", "Hoàn Kiếm", "A1.3")
     assert "[chiso.data." in text
 
 
@@ -293,18 +318,18 @@ def test_wrong_encoding_names_file_and_line(tmp_path):
 ])
 def test_bad_inputs(tmp_path, content, parts):
     (tmp_path / "in.csv").write_text(content, encoding="utf-8")
-    assert_clean_error(run("score", TUTORIAL, "in.csv", cwd=tmp_path), 1, *parts)
+    assert_clean_error(call("score", TUTORIAL, "in.csv", cwd=tmp_path), 1, *parts)
 
 
 def test_bad_applicable_value(tmp_path, inputs):
     (tmp_path / "applies.csv").write_text("unit,A1.1\nBa Đình,yes\nHoàn Kiếm,maybe\n", encoding="utf-8")
-    assert_clean_error(run("score", TUTORIAL, inputs, "--applicable", "applies.csv", cwd=tmp_path), 1,
+    assert_clean_error(call("score", TUTORIAL, inputs, "--applicable", "applies.csv", cwd=tmp_path), 1,
                        "applies.csv:3", "'Hoàn Kiếm'", "'A1.1'", "'maybe' is not yes/no")
 
 
 def test_groups_file_missing_a_unit(tmp_path, inputs):
     (tmp_path / "groups.csv").write_text("unit,group\nBa Đình,quận\n", encoding="utf-8")
-    assert_clean_error(run("score", TUTORIAL, inputs, "--groups", "groups.csv", cwd=tmp_path), 1, "Hoàn Kiếm",
+    assert_clean_error(call("score", TUTORIAL, inputs, "--groups", "groups.csv", cwd=tmp_path), 1, "Hoàn Kiếm",
                        "[chiso.data.groups]")
 
 
@@ -319,12 +344,12 @@ def test_groups_file_missing_a_unit(tmp_path, inputs):
 def test_bad_files(tmp_path, args, parts):
     for name in ("in.dat", "in.parquet", "in.xlsx", "in.json"):
         (tmp_path / name).write_text("unit,A1.1\nx,1\n", encoding="utf-8")
-    assert_clean_error(run(*args, cwd=tmp_path), 1, *parts)
+    assert_clean_error(call(*args, cwd=tmp_path), 1, *parts)
 
 
 def test_bad_model_file_names_its_json_path(tmp_path, inputs):
     bad = _bad_tiers_model(tmp_path)
-    assert_clean_error(run("score", bad, inputs, cwd=tmp_path), 1, f"{bad}: ",
+    assert_clean_error(call("score", bad, inputs, cwd=tmp_path), 1, f"{bad}: ",
                        "/root/children/0/children/2/rule/tiers", "[chiso.model.")
 
 
@@ -403,7 +428,7 @@ def test_assess_bad_record_names_file_and_line(tmp_path):
 
 
 def test_assess_missing_file(tmp_path):
-    done = run("assess", "tutorial-par", "--units", "u.csv", "--records", "r.csv", "-o", "out", cwd=tmp_path)
+    done = call("assess", "tutorial-par", "--units", "u.csv", "--records", "r.csv", "-o", "out", cwd=tmp_path)
     assert_clean_error(done, 1, "u.csv: no such file", "[chiso.io.open]")
 
 
@@ -422,14 +447,6 @@ def test_report_writes_or_says_the_module_is_missing(tmp_path):
 
 
 def test_report_rejects_other_extensions(tmp_path):
-    done = run("report", "tutorial-par", "--units", SAMPLE / "units-district.csv", "--records",
+    done = call("report", "tutorial-par", "--units", SAMPLE / "units-district.csv", "--records",
                SAMPLE / "par-district-2023.csv", "-o", "report.pdf", cwd=tmp_path)
     assert_clean_error(done, 1, "report.pdf", "[chiso.io.format]")
-
-
-def test_demo_runs_from_any_directory(tmp_path):
-    done = run("demo", "--top", "3", "--out", "out", cwd=tmp_path)
-    assert done.returncode == 0, err(done)
-    assert "Quận Hai Bà Trưng" in out(done) and "SYNTHETIC" in out(done)
-    assert (tmp_path / "out" / "reports.xlsx").is_file()
-    assert "usage:" in out(run("demo", "--help", cwd=tmp_path))
