@@ -437,13 +437,16 @@ def test_report_writes_or_says_the_module_is_missing(tmp_path):
     import importlib.util
     done = run("report", ROOT / "examples" / "models" / "hanoi-par-district-2023.json",
                "--units", SAMPLE / "units-district.csv", "--records", SAMPLE / "par-district-2023.csv",
+               "--survey", SAMPLE / "survey-par-2023.csv", "--skip-other-units",
                "--period", "2023", "-o", "report.html", "--lang", "en", cwd=tmp_path)
     if importlib.util.find_spec("chiso.reports") is None:
         assert_clean_error(done, 1, "chiso report needs the chiso.reports module", "[chiso.cli.no_reports]")
         assert not (tmp_path / "report.html").exists()
     else:
         assert done.returncode == 0, err(done)
-        assert (tmp_path / "report.html").stat().st_size > 0
+        page = (tmp_path / "report.html").read_text("utf-8")
+        first = _api_assessment().final_results().sort_values("rank").iloc[0]
+        assert first["name"] in page and f"{first['index']:.2f}" in page
 
 
 def test_report_rejects_other_extensions(tmp_path):
