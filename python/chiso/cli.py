@@ -108,10 +108,7 @@ def _options(args: argparse.Namespace, *, output: bool = False) -> chiso_io.Tabl
 
 
 def _read(path: str, args: argparse.Namespace, text_columns: Sequence[str] = ()) -> pd.DataFrame:
-    options = _options(args)
-    if path != chiso_io.STDIO and chiso_io.format_of(path, options.format) != "csv":
-        options.encoding = options.encoding if chiso_io.format_of(path, options.format) == "json" else None
-    return chiso_io.read_table(path, options, text_columns=text_columns)
+    return chiso_io.read_table(path, _options(args), text_columns=text_columns)
 
 
 def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series:
