@@ -117,7 +117,7 @@ def postgres_url():
     try:
         yield f"postgresql://chiso@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"],
+        subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "-t", "30", "stop"],
                        stdout=subprocess.DEVNULL)
         shutil.rmtree(root, ignore_errors=True)
 
@@ -134,7 +134,7 @@ def url(request, tmp_path):
     name = f"store{next(_pg_databases)}"
     engine = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name} STRATEGY FILE_COPY")
     engine.dispose()
     return base.rsplit("/", 1)[0] + "/" + name
 
@@ -250,6 +250,9 @@ from chiso import store
 from test_store import new_assessment, batch_records
 url, writer, batches, size, stall = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 engine = store.connect(url)
+if stall < 0:  # start together: wait for the parent's go
+    print("ready", flush=True)
+    sys.stdin.readline()
 current = [-1]
 @sa.event.listens_for(engine, "after_cursor_execute")
 def _stall(conn, cursor, statement, *args):
@@ -267,7 +270,7 @@ for k in range(batches):
 
 def _writer(url, writer, batches, size, stall=-1):
     return subprocess.Popen([sys.executable, "-c", WRITER.format(here=str(HERE)), url, str(writer), str(batches),
-                             str(size), str(stall)], stdout=subprocess.PIPE, text=True)
+                             str(size), str(stall)], stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
 
 
 def test_writer_killed_mid_batch_leaves_exactly_the_committed_records(url):
@@ -280,6 +283,7 @@ def test_writer_killed_mid_batch_leaves_exactly_the_committed_records(url):
     writer.send_signal(signal.SIGKILL)
     writer.wait(30)
     writer.stdout.close()
+    writer.stdin.close()
     assert lines == ["committed 0", "committed 1", "mid"]
     b = Assessment.from_sql(url, MODEL, "2023")
     expected = pd.DataFrame(batch_records(0, 0, 200) + batch_records(0, 1, 200))
@@ -292,10 +296,14 @@ def test_writer_killed_mid_batch_leaves_exactly_the_committed_records(url):
 
 def test_two_processes_appending_at_once_lose_nothing(url):
     store.upgrade(url)
-    writers = [_writer(url, w, 8, 25) for w in (1, 2)]
+    writers = [_writer(url, w, 4, 50) for w in (1, 2)]
+    assert [w.stdout.readline().strip() for w in writers] == ["ready", "ready"]
+    for w in writers:
+        w.stdin.write("go\n")
+        w.stdin.flush()
     outputs = [w.communicate(timeout=60)[0] for w in writers]
     assert [w.returncode for w in writers] == [0, 0], outputs
     b = Assessment.from_sql(url, MODEL, "2023")
-    expected = pd.DataFrame([r for w in (1, 2) for k in range(8) for r in batch_records(w, k, 25)])
+    expected = pd.DataFrame([r for w in (1, 2) for k in range(4) for r in batch_records(w, k, 50)])
     assert len(b.records) == 400
     assert _rows(b.records) == _rows(expected)
