@@ -30,9 +30,10 @@ void register_replications(py::module_& root) {
   py::module_ m = root.def_submodule("replications", "Blocks of uncertainty/sensitivity replications (chiso.dask)");
   m.def(
       "run_rows",
-      [](const ua::composite_analysis& c, const chiso::sensitivity::row_matrix& rows, const std::string& target,
-         const std::string& output, const std::string& output_unit, int threads) {
+      [](const ua::composite_analysis& c, const chiso::sensitivity::row_matrix& rows, std::uint64_t seed,
+         const std::string& target, const std::string& output, const std::string& output_unit, int threads) {
         ua::options o;
+        o.seed = seed;  // the noisy weights' stream is keyed by the seed as well as the row
         o.target = target;
         o.output = output_kind_of(output);
         o.output_unit = output_unit;
@@ -52,7 +53,7 @@ void register_replications(py::module_& root) {
         d["ranks"] = std::move(r.ranks);
         return d;
       },
-      py::arg("analysis"), py::arg("rows"), py::arg("target") = "", py::arg("output") = "mean_abs_rank_shift",
+      py::arg("analysis"), py::arg("rows"), py::arg("seed"), py::arg("target") = "", py::arg("output") = "mean_abs_rank_shift",
       py::arg("output_unit") = "", py::arg("threads") = 1,
       "Runs the given rows of a sample (a block of the full design): per replication the output,\n"
       "the parameters, and the units × replications scores and ranks; `failed` counts from 0 in the block.");
