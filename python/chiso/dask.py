@@ -106,8 +106,9 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
     ``ddf`` holding each unit's group. ``keep``: ``"root"`` (index, rank, band, group), or
     ``"inner"``/``"all"`` to add each node's points as ``points:<node>`` columns.
 
-    Returns a lazy Dask DataFrame partitioned as ``ddf``; building it already runs the one
-    reduction the ranks need (counts per group and index value)."""
+    Returns a Dask DataFrame partitioned as ``ddf``. Building it scores every partition (kept
+    in the workers' memory, ``persist``) and runs the one reduction the ranks need (counts per
+    group and index value); the ranks are attached lazily."""
     model = model if isinstance(model, Model) else load_model(model)
     if keep not in ("root", "inner", "all"):
         raise ParameterError(f"[chiso.dask.keep] keep must be 'root', 'inner' or 'all', got {keep!r}",
@@ -134,6 +135,9 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
         scored = dd.map_partitions(_score_partition, ddf, applicable, text, groups, keep, ordinal, meta=meta,
                                    align_dataframes=False)
 
+    # Scored once: the counts and the ranks read the same kept partitions (index, band, group:
+    # a few tens of bytes per unit).
+    scored = scored.persist()
     keys = ["group", "index"] if rank_group else ["index"]
     counts = scored[keys].dropna(subset=["index"]).groupby(keys).size().compute()
     first = _first_ranks(model, counts, bool(rank_group))
