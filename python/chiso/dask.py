@@ -64,7 +64,7 @@ def _score_partition(part: pd.DataFrame, applicable: Optional[pd.DataFrame], tex
     scores = result.scores
     out = pd.DataFrame({"index": scores["index"].astype(np.float64), "rank": pd.array([pd.NA] * len(part), "Int32"),
                         "band": scores["band"].astype(_band_dtype(model))}, index=part.index)
-    if group:
+    if groups is not None:
         out["group"] = groups.astype(str).to_numpy(dtype=object)
     if keep != "root":
         points = result.points

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import typing
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Tuple, Union
@@ -66,7 +67,7 @@ def connect(url: Url) -> "Engine":
     sa = _sqlalchemy()
     if isinstance(url, sa.engine.Engine):
         return url
-    text = os.fspath(url)
+    text = os.fspath(typing.cast("Union[str, os.PathLike[str]]", url))
     if "://" not in text:
         text = "sqlite:///" + text
     if text.startswith(("postgresql://", "postgres://")):
