@@ -83,8 +83,10 @@ def _pg_bin() -> Path:
     if not candidates:
         if os.geteuid() != 0:
             raise RuntimeError("PostgreSQL (pg_ctl, initdb) is missing and only root can apt-get install it")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True,
-                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL)
+        apt = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=apt, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=apt,
+                       stdout=subprocess.DEVNULL)
         candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
         if not candidates:
             raise RuntimeError("apt-get install postgresql did not provide pg_ctl")
