@@ -209,8 +209,11 @@ def test_tables_are_append_only(url):
 
 
 def _refuse_changes(engine):
-    for statement in ("UPDATE chiso_record SET value = 0", "DELETE FROM chiso_record",
-                      "DELETE FROM chiso_unit", "UPDATE chiso_schema SET version = 2"):
+    statements = ["UPDATE chiso_record SET value = 0", "DELETE FROM chiso_record", "DELETE FROM chiso_unit",
+                  "UPDATE chiso_schema SET version = 2"]
+    if engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE chiso_record")
+    for statement in statements:
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             with engine.begin() as conn:
                 conn.exec_driver_sql(statement)
