@@ -103,6 +103,7 @@ def main() -> None:
               f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, written in {time.perf_counter() - start:.1f} s)")
 
         one_time, reference = median_time(lambda: one_process(model, files), args.repeats)
+        print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s)", flush=True)
 
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
@@ -119,7 +120,6 @@ def main() -> None:
     if not same:
         raise SystemExit("the cluster's scores or ranks differ from the one-process run")
     ratio = cluster_time * args.workers / one_time
-    print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s)")
     print(f"cluster ({args.workers} workers): {cluster_time:.2f} s "
           f"({args.units / cluster_time / args.workers:,.0f} units/s per worker)")
     print(f"overhead ratio (cluster time × workers / one-process time): {ratio:.2f}")
