@@ -17,7 +17,7 @@ using chiso_fuzz::byte_reader;
 matrix read_matrix(byte_reader& in, int rows, int cols) {
   matrix x(rows, cols);
   for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) x(i, j) = in.byte() < 24 ? nan : in.number();
+    for (int j = 0; j < cols; ++j) x(i, j) = in.byte() < 24 ? chiso::analysis::nan : in.number();
   return x;
 }
 
@@ -47,8 +47,18 @@ std::vector<hierarchy_row> read_tree(byte_reader& in, int indicators) {
     if (in.byte() % 4 == 0) r.target = in.number();
     rows.push_back(r);
   }
-  for (int g = 0; g < groups; ++g) rows.push_back({"g" + std::to_string(g), 2, "index", in.number()});
-  rows.push_back({"index", 3, "", 1.0});
+  for (int g = 0; g < groups; ++g) {
+    hierarchy_row r;
+    r.code = "g" + std::to_string(g);
+    r.level = 2;
+    r.parent = "index";
+    r.weight = in.number();
+    rows.push_back(r);
+  }
+  hierarchy_row root;
+  root.code = "index";
+  root.level = 3;
+  rows.push_back(root);
   if (in.byte() % 16 == 0) rows[static_cast<std::size_t>(in.in_range(0, static_cast<int>(rows.size()) - 1))].parent = "nowhere";
   if (in.byte() % 16 == 0) rows.push_back(rows.front());  // a duplicate code
   return rows;
@@ -127,7 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 6: {
       vector v(units);
-      for (int i = 0; i < units; ++i) v(i) = in.byte() < 24 ? nan : in.number();
+      for (int i = 0; i < units; ++i) v(i) = in.byte() < 24 ? chiso::analysis::nan : in.number();
       accepts("rank_values", [&] { rank_values(v, in.byte() % 2, static_cast<tie_rule>(in.in_range(0, 4))); });
       break;
     }
