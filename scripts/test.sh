@@ -29,10 +29,12 @@ configure_sanitize_build
 cmake --build build/sanitize --parallel "$jobs"
 
 phase "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-ctest --test-dir build/sanitize --output-on-failure
+ctest --test-dir build/sanitize --output-on-failure --parallel "$jobs"
 
 phase "fuzz smoke (each fuzzer a few seconds)"
-scripts/fuzz.sh "${CHISO_FUZZ_SECONDS:-5}"
+# A finding fails the command at the end, after the other phases ran.
+fuzz_status=0
+scripts/fuzz.sh "${CHISO_FUZZ_SECONDS:-5}" || fuzz_status=$?
 
 phase "release build: benchmarks, and the CMake package consumer"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCHISO_BUILD_TESTS=OFF -DCHISO_BUILD_BENCHMARKS=ON \
@@ -62,3 +64,7 @@ for i in "${!phase_names[@]}"; do
 done
 printf '%6d s  total\n' "$SECONDS"
 if command -v ccache >/dev/null 2>&1; then ccache --show-stats | sed -n '1,8p'; fi
+if [ "$fuzz_status" -ne 0 ]; then
+  echo "== FAILED: the fuzz smoke found inputs that break chiso (see above, build/fuzz/artifacts/)" >&2
+  exit 1
+fi
