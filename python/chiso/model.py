@@ -5,7 +5,6 @@ often as needed. Every rule lives in the C++ core: this module only converts.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _arrow, _core
 from .errors import DataError
 from .result import Result
 
@@ -138,22 +137,8 @@ class Model:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = []
-        for record in self._core.nodes():
-            pad = 1.2 * record["depth"]
-            rows.append(
-                "<tr>"
-                f"<td style='padding-left:{pad}em;text-align:left'><code>{html.escape(record['id'])}</code></td>"
-                f"<td style='text-align:left'>{html.escape(record['name'])}</td>"
-                f"<td style='text-align:left'>{html.escape(_describe(record))}</td>"
-                "</tr>"
-            )
-        return (
-            f"<div><b>{html.escape(self.name or self.id)}</b> <code>{html.escape(self.id)}</code>"
-            f" — {len(self.leaf_ids)} criteria, scale {self.scale:g}"
-            "<table><thead><tr><th>id</th><th>name</th><th>rule</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
+        from .reports.notebook import model_html  # the tree as collapsible sections
+        return model_html(self)
 
     # Evaluation -------------------------------------------------------------------------------
     def evaluate(
@@ -171,7 +156,8 @@ class Model:
         ``data``: a DataFrame (rows = units, index = unit ids, columns = :attr:`input_columns`, in
         any order), a 2-D array in input-column order, or a mapping of input column → 1-D array
         (e.g. the columns of a pyarrow table or a polars frame; float64 ones are read without
-        copying). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
+        copying), or a pyarrow Table or polars DataFrame whose columns are the input columns
+        (float64 columns without nulls are read without copying; nulls are missing). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
         0, 1, …). ``applicable``: booleans, units × leaves (a DataFrame with the leaf ids as
         columns, or an array in leaf order; default: everything applies). ``groups``: unit →
         group (a Series aligned on the index, or one value per row). ``keep``: whose
@@ -182,6 +168,8 @@ class Model:
         inputs = self._input_columns
         columns = None
         values: Any
+        if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
+            data = _arrow.input_columns(data)
         if isinstance(data, pd.DataFrame):
             columns = _input_positions(data.columns, inputs, "data")
             unit_index = data.index

@@ -94,6 +94,16 @@ class Result:
             "score": np.asarray(self._core.score).ravel(order="F"),
         })
 
+    def to_arrow(self, table: str = "scores") -> Any:
+        """A table as a pyarrow Table: ``"scores"`` (unit, index, rank, band, group) or
+        ``"points"``, ``"max"``, ``"score"`` (unit, then one column per node)."""
+        from . import _arrow
+        if table == "scores":
+            return _arrow.scores_table(self)
+        if table not in _FIELDS:
+            raise ValueError(f"table must be 'scores' or one of {_FIELDS}, got {table!r}")
+        return _arrow.wide_table(self, table)
+
     def explain(self, unit: Any) -> pd.DataFrame:
         """Why a unit lost points: its criteria (leaves) with their area, rule, points, max, score
         and points lost (max − points), the largest loss first. Criteria that do not apply to the
@@ -124,7 +134,8 @@ class Result:
         return f"<chiso.Result of {self.model.id!r}: {len(self.units)} units, {len(self.node_ids)} nodes>"
 
     def _repr_html_(self) -> str:
-        return self.scores._repr_html_()  # type: ignore[operator]
+        from .reports.notebook import show  # rounded as the model says
+        return show(self.scores, self.model)._repr_html_()
 
     # Plots (matplotlib imported only when asked) ------------------------------------------------
     def plot_ranking(self, ax: Any = None, *, areas: Optional[list] = None, **kwargs: Any) -> Any:
@@ -132,7 +143,8 @@ class Result:
         from .plotting import plot_ranking
         return plot_ranking(self, ax=ax, areas=areas, **kwargs)
 
-    def plot_profile(self, unit: Any, ax: Any = None, *, kind: str = "bar", areas: Optional[list] = None) -> Any:
+    def plot_profile(self, unit: Any, ax: Any = None, *, kind: str = "bar", areas: Optional[list] = None,
+                     **kwargs: Any) -> Any:
         """One unit's score (0–100 %) in each area, as bars or a radar."""
         from .plotting import plot_profile
-        return plot_profile(self, unit, ax=ax, kind=kind, areas=areas)
+        return plot_profile(self, unit, ax=ax, kind=kind, areas=areas, **kwargs)
