@@ -143,7 +143,6 @@ NOT_YET_NAMED_BY_A_TEST = {
     "assessment.unit_duplicate",
     "assessment.unit_id",
     "data.applicable",
-    "data.groups",
     "data.inputs",
     "data.type",
     "data.unknown_input",
