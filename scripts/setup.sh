@@ -9,6 +9,12 @@ for package in libeigen3-dev nlohmann-json3-dev doctest-dev ccache; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
+# The tests' sanitizer build and fuzzers need clang and its runtimes (libFuzzer).
+if [ -n "${CHISO_SETUP_TEST_TOOLS:-}" ]; then
+  for package in clang libclang-rt-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+fi
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 # The HTML report's browser test (tests/python/test_reports_html.py) runs Debian's chromium headless.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

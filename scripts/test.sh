@@ -1,28 +1,49 @@
 #!/usr/bin/env bash
-# Every test: the C++ tests (doctest, through ctest) built once with AddressSanitizer and
-# UndefinedBehaviorSanitizer, the C++ consumer built against the installed CMake package and as a
-# subdirectory, a smoke run of each benchmark, and the Python tests (pytest, against the
-# installed package).
+# Every test: the C++ test programs and the fuzzers in one build with AddressSanitizer and
+# UndefinedBehaviorSanitizer (clang), a short smoke run of each fuzzer, the C++ consumer built
+# against the installed CMake package and as a subdirectory, a smoke run of each benchmark, and
+# the Python tests (pytest, against the installed package). Prints the time of each phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+
+phase_names=() phase_seconds=()
+phase() {  # ends the running phase (if any), starts the next one
+  local now=$SECONDS
+  if [ -n "${current_phase:-}" ]; then
+    phase_names+=("$current_phase") phase_seconds+=($((now - phase_start)))
+    echo "== $current_phase: $((now - phase_start)) s"
+  fi
+  current_phase=${1:-} phase_start=$now
+  [ -n "$current_phase" ] && echo "== $current_phase ($(date -u +%H:%M:%S) UTC)"
+  return 0
+}
+
+phase "set-up (Debian packages, Python package with its C++ extension)"
+CHISO_SETUP_TEST_TOOLS=1 scripts/setup.sh
 source scripts/ccache-env.sh
-
+source scripts/sanitize-build.sh
 jobs=${CHISO_JOBS:-2}
-echo "== C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHISO_SANITIZE=ON -DCHISO_BUILD_TESTS=ON \
-  -DCHISO_BUILD_BENCHMARKS=OFF -DCHISO_INSTALL=OFF >/dev/null
-cmake --build build/sanitize --parallel "$jobs"
-ctest --test-dir build/sanitize --output-on-failure
 
-echo "== C++ release build: benchmarks and the CMake package consumer"
+phase "sanitizer build: library, every C++ test program, the fuzzers"
+configure_sanitize_build
+cmake --build build/sanitize --parallel "$jobs"
+
+phase "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+ctest --test-dir build/sanitize --output-on-failure --parallel "$jobs"
+
+phase "fuzz smoke (each fuzzer a few seconds)"
+# A finding fails the command at the end, after the other phases ran.
+fuzz_status=0
+scripts/fuzz.sh "${CHISO_FUZZ_SECONDS:-5}" || fuzz_status=$?
+
+phase "release build: benchmarks, and the CMake package consumer"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCHISO_BUILD_TESTS=OFF -DCHISO_BUILD_BENCHMARKS=ON \
   -DCHISO_INSTALL=ON >/dev/null
 cmake --build build/release --parallel "$jobs"
 cmake -DBUILD_DIR=build/release -DSOURCE_DIR="$PWD" -DWORK_DIR="$PWD/build/consumer" \
-  -P tests/cmake/consumer.cmake
+  -DSUBDIRECTORY_BINARY_DIR="$PWD/build/subdirectory" -P tests/cmake/consumer.cmake
 
-echo "== benchmarks (smoke size)"
+phase "benchmarks (smoke size)"
 for bench in build/release/tests/benchmarks/bench_*; do
   [ -x "$bench" ] || continue
   "$bench" --smoke
@@ -32,6 +53,18 @@ for bench in tests/benchmarks/bench_*.py; do
   .venv/bin/python "$bench" --smoke
 done
 
-echo "== Python"
+phase "Python tests"
 # From a directory without python/ on the path, so that the installed package is what is tested.
 (cd build && ../.venv/bin/python -m pytest ../tests/python -q -p no:cacheprovider)
+phase
+
+echo "== time of each phase"
+for i in "${!phase_names[@]}"; do
+  printf '%6d s  %s\n' "${phase_seconds[$i]}" "${phase_names[$i]}"
+done
+printf '%6d s  total\n' "$SECONDS"
+if command -v ccache >/dev/null 2>&1; then ccache --show-stats | sed -n '1,8p'; fi
+if [ "$fuzz_status" -ne 0 ]; then
+  echo "== FAILED: the fuzz smoke found inputs that break chiso (see above, build/fuzz/artifacts/)" >&2
+  exit 1
+fi

@@ -42,7 +42,7 @@ chiso::model par_model() {
       } else {
         r.kind = chiso::rule_kind::tiers;
         r.unit = chiso::rate_unit::percent;
-        r.tiers = {{100, 1.0, false}, {90, 0.5, false}, {70, 0.25, false}};
+        r.tiers = std::vector<chiso::tier>{{100, 1.0, false}, {90, 0.5, false}, {70, 0.25, false}};
         criteria.push_back(chiso::node::leaf(id, "appraisal " + id, 1.0, r));
       }
       ++leaf;
@@ -69,7 +69,7 @@ chiso::model twenty_criteria(bool formulas) {
       } else {
         r.kind = chiso::rule_kind::tiers;
         r.unit = chiso::rate_unit::percent;
-        r.tiers = {{100, 2.0, false}, {90, 1.0, false}, {70, 0.5, false}};
+        r.tiers = std::vector<chiso::tier>{{100, 2.0, false}, {90, 1.0, false}, {70, 0.5, false}};
       }
       chiso::node n = chiso::node::leaf(id, id, 2.0, r);
       if (formulas) n.inputs = {"n", "d"};

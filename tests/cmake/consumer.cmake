@@ -1,6 +1,9 @@
 # Builds examples/cpp against chiso twice — once installed (find_package) and once as a
 # subdirectory (add_subdirectory) — and runs it on the tutorial model.
-#   cmake -DBUILD_DIR=… -DSOURCE_DIR=… -DWORK_DIR=… -P consumer.cmake
+#   cmake -DBUILD_DIR=… -DSOURCE_DIR=… -DWORK_DIR=… [-DSUBDIRECTORY_BINARY_DIR=…] -P consumer.cmake
+# SUBDIRECTORY_BINARY_DIR is where the add_subdirectory build puts chiso's objects: at the depth of
+# BUILD_DIR below the source tree, ccache (paths relative to the repository) serves them from the
+# release build, so that the library is compiled once.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT status EQUAL 0)
@@ -31,8 +34,12 @@ if(NOT last_output MATCHES "Ba Đình +index +98\\.33 +rank 1 +Xuất sắc"
 endif()
 
 # 2. add_subdirectory of the source tree.
+if(NOT SUBDIRECTORY_BINARY_DIR)
+  set(SUBDIRECTORY_BINARY_DIR "${WORK_DIR}/subdirectory/chiso")
+endif()
+file(REMOVE_RECURSE "${SUBDIRECTORY_BINARY_DIR}")
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/cmake/subdirectory" -B "${WORK_DIR}/subdirectory"
-    -DCHISO_SOURCE_DIR=${SOURCE_DIR} -DCMAKE_BUILD_TYPE=Release)
+    -DCHISO_SOURCE_DIR=${SOURCE_DIR} -DCHISO_BINARY_DIR=${SUBDIRECTORY_BINARY_DIR} -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/subdirectory" --parallel 2)
 run("${WORK_DIR}/subdirectory/chiso_consumer" "${model}")
 if(NOT last_output MATCHES "Ba Đình +index +98\\.33")

@@ -89,8 +89,8 @@ def test_columns_as_arrays_are_read_without_copying():
 
 
 def test_pyarrow_and_polars_columns():
-    pa = pytest.importorskip("pyarrow")
-    pl = pytest.importorskip("polars")
+    import pyarrow as pa  # test extras: a missing one fails here, loudly
+    import polars as pl
     data = portal_data()
     table = pa.table({name: pa.array(data[name].to_numpy()) for name in data.columns})
     model = portal_model()

@@ -146,7 +146,9 @@ TEST_CASE("service index: every published metric score of Phú Thọ 2026-08, an
   }
   int checked = 0;
   for (const auto& unit : units)
-    for (const auto& [group, metrics] : groups) {
+    for (const auto& group_metrics : groups) {
+      const auto& group = group_metrics.first;  // not a structured binding: CAPTURE's lambda takes it (clang)
+      const auto& metrics = group_metrics.second;
       double sum = 0;
       bool complete = true;
       for (const auto& metric : metrics) {
