@@ -9,15 +9,15 @@ for package in libeigen3-dev nlohmann-json3-dev doctest-dev ccache; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
-# The tests' sanitizer build and fuzzers need clang and its runtimes (libFuzzer).
+# Only for the tests: clang and its runtimes (the sanitizer build and libFuzzer), Debian's
+# chromium (the HTML report's browser test) and a PostgreSQL server (the record store's tests).
 if [ -n "${CHISO_SETUP_TEST_TOOLS:-}" ]; then
-  for package in clang libclang-rt-dev; do
+  for package in clang libclang-rt-dev postgresql; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
-# The HTML report's browser test (tests/python/test_reports_html.py) runs Debian's chromium headless.
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 python_include=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ -f "$python_include/Python.h" ] || missing+=(python3-dev)
