@@ -34,7 +34,12 @@ inline json adjustment(const std::string& id, json rule) {
   return {{"id", id}, {"name", id}, {"rule", std::move(rule)}};
 }
 
+// `children` is a list. With clang, a one-child list written `{leaf(...)}` arrives as the child
+// itself (CWG 2137: list-initialisation from one element of the same type copies it) and `{}` as
+// null; both are turned back into the list that was meant.
 inline json inner(const std::string& id, const std::string& aggregate, json children) {
+  if (children.is_null()) children = json::array();
+  if (!children.is_array()) children = json::array({std::move(children)});
   return {{"id", id}, {"name", id}, {"aggregate", aggregate}, {"children", std::move(children)}};
 }
 
