@@ -79,9 +79,9 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
     const std::string w = get(header.position[3]);
     double weight = 1.0;
     if (!w.empty()) {
-      char* end = nullptr;
-      weight = std::strtod(w.c_str(), &end);
-      if (end != w.c_str() + w.size())
+      const std::optional<double> read = detail::parse_decimal(w);
+      weight = read.value_or(0.0);
+      if (!read)
         throw data_error("survey.weight", s.units.back(), "", "weight \"" + w + "\" is not a number", where);
     }
     s.weights.push_back(weight);
@@ -89,9 +89,9 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
       const std::string cell = get(header.extra_position[q]);
       double a = std::nan("");
       if (!cell.empty()) {
-        char* end = nullptr;
-        a = std::strtod(cell.c_str(), &end);
-        if (end != cell.c_str() + cell.size())
+        const std::optional<double> read = detail::parse_decimal(cell);
+        a = read.value_or(a);
+        if (!read)
           throw data_error("survey.answer", s.units.back(), s.questions[q],
                            "answer \"" + cell + "\" is not a number 1–5 (empty = no answer)", where);
       }
