@@ -507,7 +507,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
       for (std::size_t c = 0; c < step.children.size(); ++c) {
         const double* Mc = ws.M(step.children[c]);
         const double* Sc = ws.S(step.children[c]);
-        const double w = step.weights[c];
+        // `min` and `max` ignore weights: a child of weight 0 that applies still makes them defined.
+        const double w = is_min || is_max ? 1.0 : step.weights[c];
         if (combine == aggregate::geomean || combine == aggregate::harmonic) {
           for (std::ptrdiff_t u = 0; u < n; ++u)
             if (Mc[u] > 0.0 && !(Sc[u] > 0.0))

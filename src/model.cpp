@@ -7,6 +7,7 @@
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/utf8.hpp"
 #include "chiso/formula.hpp"
 
 namespace chiso {
@@ -163,18 +164,13 @@ namespace {
 
 bool is_mean_type(aggregate a) { return a != aggregate::sum; }
 
-// Names come from files and from code; a model is saved as UTF-8 JSON, so they must be UTF-8.
-bool valid_utf8(const std::string& text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
-    i += length;
-  }
-  return true;
+using detail::valid_utf8;  // names come from files and from code; a model is saved as UTF-8 JSON
+
+// A `deduction`/`bonus` leaf, or a `sum` of only such: max 0, points outside any max.
+bool adjustments_only(const node& n) {
+  if (n.is_leaf()) return is_adjustment(n.rule->kind);
+  return n.combine == aggregate::sum &&
+         std::all_of(n.children.begin(), n.children.end(), [](const node& c) { return adjustments_only(c); });
 }
 
 class validator {
@@ -196,6 +192,7 @@ class validator {
       const std::string path = "/bands/" + std::to_string(i);
       if (!std::isfinite(info.bands[i].min)) fail("model.bands", path + "/min", "expected a finite number");
       if (info.bands[i].label.empty()) fail("model.bands", path + "/label", "expected a non-empty label");
+      if (!valid_utf8(info.bands[i].label)) fail("model.utf8", path + "/label", "text is not valid UTF-8");
       if (i > 0 && !(info.bands[i].min < info.bands[i - 1].min))
         fail("model.bands_order", path + "/min",
              "band minimums must strictly decrease: " + format_number(info.bands[i].min) +
@@ -242,12 +239,19 @@ class validator {
       if (!std::isfinite(*n.declared_max) || *n.declared_max <= 0)
         fail("model.max", path + "/max", "expected a finite max > 0");
     }
+    if (parent && parent->combine != aggregate::sum && adjustments_only(n))
+      fail("model.adjustment_subtotal", path,
+           std::string("a subtotal of only `deduction`/`bonus` leaves has max 0 and needs a `sum` parent; under this `") +
+               to_string(parent->combine) + "` node its points would have no score to enter");
     double total_weight = 0;
     for (std::size_t i = 0; i < n.children.size(); ++i) {
       tree(n.children[i], path + "/children/" + std::to_string(i), depth + 1, &n);
       total_weight += n.children[i].weight;
     }
-    if (is_mean_type(n.combine) && !(total_weight > 0))
+    // `min` and `max` ignore weights (a child counts when it applies, whatever its weight).
+    const bool weighted = n.combine == aggregate::mean || n.combine == aggregate::geomean ||
+                          n.combine == aggregate::harmonic;
+    if (weighted && !(total_weight > 0))
       fail("model.weight", path + "/children", "the children's weights sum to 0");
   }
 
@@ -368,6 +372,10 @@ class validator {
         finite(r.upper, rule_path + "/upper", "goalpost");
         if (!(r.lower < r.upper))
           fail("model.rule", rule_path + "/upper", "expected `upper` > `lower`");
+        if (!std::isfinite(r.upper - r.lower))
+          fail("model.rule", rule_path + "/upper",
+               "the width `upper` − `lower` = " + format_number(r.upper) + " − " + format_number(r.lower) +
+                   " is beyond the range of a double (about 1.8e308): narrow the goalposts");
         break;
       default:
         break;

@@ -7,6 +7,7 @@
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "json_text.hpp"
 
 namespace chiso {
 
@@ -405,13 +406,17 @@ model parse_model(std::string_view text, const model_limits& limits) {
                                 std::to_string(limits.max_bytes) + " bytes");
   // Each level of nodes takes two JSON levels ({"children": [...]}), plus room for rules and meta.
   check_nesting(text, 2 * limits.max_depth + 16);
-  json document;
-  try {
-    document = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  const json document = detail::parse_json_strict(text, [](const detail::json_problem& problem) {
+    using kind = detail::json_problem::kind;
+    switch (problem.what) {
+      case kind::encoding: fail("model.encoding", problem.path, problem.message);
+      case kind::duplicate_key: fail("model.duplicate_key", problem.path, problem.message);
+      case kind::number_range: fail("model.number_range", problem.path, problem.message);
+      case kind::syntax: break;
+    }
     // nlohmann's message already gives line and column.
-    fail("model.parse", "/", std::string("not valid JSON: ") + e.what());
-  }
+    fail("model.parse", problem.path, problem.message);
+  });
   return model_from_json(document, limits);
 }
 
@@ -452,7 +457,13 @@ json to_json(const model& m) {
   return out;
 }
 
-std::string dump_model(const model& m) { return to_json(m).dump(2, ' ', false) + "\n"; }
+std::string dump_model(const model& m) {
+  try {
+    return to_json(m).dump(2, ' ', false) + "\n";
+  } catch (const json::type_error& e) {  // 316: a string in `meta` that is not UTF-8
+    throw model_error("model.utf8", "/", std::string("the model cannot be written as JSON: ") + e.what());
+  }
+}
 
 void save_model(const model& m, const std::string& path) {
   const std::string text = dump_model(m);

@@ -66,6 +66,36 @@ std::vector<std::ptrdiff_t> ranking_order(const double* index, std::ptrdiff_t un
   return rows;
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Natural order of unit ids: runs of digits compare as numbers ("9" < "10", "HN-9" < "HN-10"),
+// other text byte by byte; ids equal that way ("07", "7") fall back to byte order.
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (is_digit(a[i]) && is_digit(b[j])) {
+      std::size_t i_end = i, j_end = j;
+      while (i_end < a.size() && is_digit(a[i_end])) ++i_end;
+      while (j_end < b.size() && is_digit(b[j_end])) ++j_end;
+      std::size_t i_first = i, j_first = j;  // skip leading zeros
+      while (i_first + 1 < i_end && a[i_first] == '0') ++i_first;
+      while (j_first + 1 < j_end && b[j_first] == '0') ++j_first;
+      const std::size_t i_digits = i_end - i_first, j_digits = j_end - j_first;
+      if (i_digits != j_digits) return i_digits < j_digits;
+      const int order = a.compare(i_first, i_digits, b, j_first, j_digits);
+      if (order != 0) return order < 0;
+      i = i_end;
+      j = j_end;
+    } else {
+      if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+      ++i;
+      ++j;
+    }
+  }
+  if ((i < a.size()) != (j < b.size())) return j < b.size();  // a prefix comes first
+  return a < b;
+}
+
 }  // namespace
 
 void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* groups,
@@ -89,7 +119,7 @@ void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* g
     const auto competition = static_cast<std::int32_t>(k - group_begin + 1);
     if (ties == tie_rule::ordinal && end - k > 1 && names) {
       std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(k), order.begin() + static_cast<std::ptrdiff_t>(end),
-                       [&names](std::ptrdiff_t a, std::ptrdiff_t b) { return names(a) < names(b); });
+                       [&names](std::ptrdiff_t a, std::ptrdiff_t b) { return natural_less(names(a), names(b)); });
     }
     for (std::size_t j = k; j < end; ++j) {
       switch (ties) {

@@ -7,14 +7,17 @@
 #include <string>
 #include <utility>
 
+#include "chiso/detail/utf8.hpp"
+
 namespace chiso {
 
 // Base of every chiso error. Derives from std::invalid_argument because every chiso error is
 // caused by an input (model, data, parameters); pybind11 maps it to ValueError by default.
+// Messages are always valid UTF-8: a byte quoted from a file in another encoding reads \xNN.
 class error : public std::invalid_argument {
  public:
   error(std::string id, const std::string& message)
-      : std::invalid_argument("[chiso." + id + "] " + message), id_(std::move(id)) {}
+      : std::invalid_argument("[chiso." + id + "] " + detail::escape_invalid_utf8(message)), id_(std::move(id)) {}
   const std::string& id() const noexcept { return id_; }
 
  private:
@@ -26,7 +29,8 @@ class model_error : public error {
  public:
   model_error(std::string id, std::string path, const std::string& expectation)
       : error(std::move(id), (path.empty() ? std::string("/") : path) + ": " + expectation),
-        path_(path.empty() ? std::string("/") : std::move(path)), expectation_(expectation) {}
+        path_(path.empty() ? std::string("/") : detail::escape_invalid_utf8(path)),
+        expectation_(detail::escape_invalid_utf8(expectation)) {}
   const std::string& path() const noexcept { return path_; }
   // The message without the id and the path.
   const std::string& expectation() const noexcept { return expectation_; }
@@ -42,7 +46,8 @@ class data_error : public error {
   data_error(std::string id, std::string unit, std::string node, const std::string& what,
              std::string source = {})
       : error(std::move(id), describe(unit, node, source) + what),
-        unit_(std::move(unit)), node_(std::move(node)), source_(std::move(source)) {}
+        unit_(detail::escape_invalid_utf8(unit)), node_(detail::escape_invalid_utf8(node)),
+        source_(detail::escape_invalid_utf8(source)) {}
   const std::string& unit() const noexcept { return unit_; }
   const std::string& node() const noexcept { return node_; }
   const std::string& source() const noexcept { return source_; }

@@ -1,9 +1,12 @@
 // Rounding of indices on their decimal value, as a spreadsheet's ROUND does: 51.385 → 51.39 and
 // 1.005 → 1.01, although the doubles nearest to them are 51.38499999999999801… and 1.00499999….
 // The decimal value of a double is taken to 15 significant digits (what a spreadsheet shows), so
-// that a computed 51.384999999999998 (205.54 / 4) rounds like the 51.385 it stands for.
+// that a computed 51.384999999999998 (205.54 / 4) rounds like the 51.385 it stands for; where
+// `digits` asks for more than 15 significant digits, to the shortest decimal that reads back as
+// the double. Every `digits` from 0 to 12 rounds decimal ties exactly.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -20,20 +23,41 @@ inline double power_of_ten(int digits) {
   return table[digits];
 }
 
-// Near a halfway point: read the 15 significant decimal digits and round those.
-inline double round_decimal_digits(double x, int digits, rounding_mode mode) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%.14e", x);  // "-d.dddddddddddddde±XX"
-  const bool negative = text[0] == '-';
-  const char* p = text + (negative ? 1 : 0);
-  std::string mantissa;  // 15 digits
+// The significant decimal digits of |x| ("12345") and the power of ten of the first one.
+struct decimal_digits {
+  std::string mantissa;
+  int exponent = 0;
+};
+
+// `text` is "-d.ddde±XX" or "d.ddde±XX" (printf's %e or to_chars' scientific form).
+inline decimal_digits read_scientific(const char* text) {
+  decimal_digits out;
+  const char* p = text + (text[0] == '-' ? 1 : 0);
   for (; *p != 'e'; ++p)
-    if (*p != '.') mantissa += *p;
-  const int exponent = std::atoi(p + 1);
-  // Keep the digits before the rounding position: value = 0.mantissa × 10^(exponent + 1).
-  const int keep = exponent + 1 + digits;
-  if (keep >= static_cast<int>(mantissa.size())) return x;  // nothing beyond the last digit
+    if (*p != '.') out.mantissa += *p;
+  out.exponent = std::atoi(p + 1);
+  return out;
+}
+
+// Near a halfway point: round the decimal digits of x. These are its 15 significant digits (what
+// a spreadsheet shows, which hides the noise of arithmetic: 51.384999999999998 is 51.385) when
+// the rounding position lies within them; beyond the 15th digit, the shortest decimal that reads
+// back as x (so 100.1234567890125 rounds at 12 decimals as the tie it is).
+inline double round_decimal_digits(double x, int digits, rounding_mode mode) {
+  const bool negative = std::signbit(x);
+  char text[48];
+  std::snprintf(text, sizeof text, "%.14e", x);
+  decimal_digits decimal = read_scientific(text);
+  int keep = decimal.exponent + 1 + digits;  // digits before the rounding position
+  if (keep >= static_cast<int>(decimal.mantissa.size())) {
+    const auto written = std::to_chars(text, text + sizeof text - 1, x, std::chars_format::scientific);
+    *written.ptr = '\0';
+    decimal = read_scientific(text);
+    keep = decimal.exponent + 1 + digits;
+    if (keep >= static_cast<int>(decimal.mantissa.size())) return x;  // nothing beyond the last digit
+  }
   if (keep < 0) return negative ? -0.0 : 0.0;
+  const std::string& mantissa = decimal.mantissa;
   long long kept = keep == 0 ? 0 : std::stoll(mantissa.substr(0, static_cast<std::size_t>(keep)));
   const char next = mantissa[static_cast<std::size_t>(keep)];
   const bool rest_zero = mantissa.find_first_not_of('0', static_cast<std::size_t>(keep) + 1) == std::string::npos;
@@ -57,8 +81,10 @@ inline double round_decimal(double x, int digits, rounding_mode mode) {
   const double whole = std::floor(y);
   const double fraction = y - whole;
   // Far from a halfway point, rounding the binary value gives the decimal answer; this fast path
-  // keeps rounding a million indices cheap. 1e-6 is far wider than the error of x * scale.
-  if (std::fabs(fraction - 0.5) > 1e-6 && std::fabs(y) < 1e15)
+  // keeps rounding a million indices cheap. The margin is far wider than the error of x * scale
+  // and than the distance from x to its 15 significant digits (5e-15 of |y|), whatever `digits`.
+  const double margin = 1e-6 + 1e-14 * std::fabs(y);
+  if (std::fabs(fraction - 0.5) > margin && std::fabs(y) < 1e15)
     return (fraction > 0.5 ? whole + 1.0 : whole) / scale;
   return detail::round_decimal_digits(x, digits, mode);
 }

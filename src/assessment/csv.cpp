@@ -1,8 +1,11 @@
 #include "csv.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
+#include "chiso/detail/utf8.hpp"
 #include "chiso/error.hpp"
 
 namespace chiso::detail {
@@ -13,6 +16,12 @@ std::vector<csv_row> parse_csv(const std::string& text, const std::string& sourc
   const std::size_t n = text.size();
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
   auto where = [&](std::size_t at_line) { return source_name + ":" + std::to_string(at_line); };
+  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+    const auto line_of_bad = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1;
+    throw data_error("csv.encoding", "", "", "the file is not UTF-8 at " + describe_invalid_utf8(text, bad) +
+                                                 "; re-save it as UTF-8 (in Excel: Save As, \"CSV UTF-8\")",
+                     where(line_of_bad));
+  }
   while (i < n) {
     csv_row row;
     row.line = line;
@@ -86,6 +95,34 @@ std::string csv_field(const std::string& value) {
     quoted += c;
   }
   return quoted + "\"";
+}
+
+std::optional<double> parse_decimal(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  const std::size_t number_start = text[0] == '+' ? 1 : 0;  // from_chars takes '-' but not '+'
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i - start;
+  };
+  std::size_t mantissa_digits = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa_digits += digits();
+  }
+  if (mantissa_digits == 0) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  double value = 0;
+  const auto [end, status] = std::from_chars(text.data() + number_start, text.data() + text.size(), value);
+  if (status != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 csv_header map_header(const csv_row& header, const std::vector<std::string>& required,

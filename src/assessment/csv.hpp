@@ -3,7 +3,9 @@
 // line ends are accepted. Every row keeps the line where it starts, for error messages.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chiso::detail {
@@ -14,8 +16,14 @@ struct csv_row {
 };
 
 // Throws data_error("csv.malformed") naming `source_name`:line for an unterminated quote or text
-// after a closing quote. Blank lines are skipped.
+// after a closing quote, and data_error("csv.encoding") naming the line and byte offset of the
+// first byte that is not UTF-8 (a Windows-1258 or TCVN3 export). Blank lines are skipped.
 std::vector<csv_row> parse_csv(const std::string& text, const std::string& source_name);
+
+// A number written in a data cell: optional sign, decimal digits with an optional '.', optional
+// exponent; nothing else (no spaces, hexadecimal, "nan" or "inf"), whatever the C locale says.
+// Empty when the text is not such a number or lies beyond the range of a double.
+std::optional<double> parse_decimal(std::string_view text);
 std::string read_text_file(const std::string& path);  // data_error("io.read") when unreadable
 void write_text_file(const std::string& path, const std::string& text);  // data_error("io.write")
 std::string csv_field(const std::string& value);  // quoted when needed

@@ -5,6 +5,7 @@
 #include "chiso/assessment.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
+#include "../json_text.hpp"
 #include "csv.hpp"
 
 namespace chiso {
@@ -189,13 +190,11 @@ void save_assessment_json(const assessment& a, const std::string& path) {
 assessment parse_assessment_json(const std::string& text, std::shared_ptr<const chiso::plan> plan,
                                  const std::string& source_name) {
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw data_error("assessment.json", "", "", std::string("not valid JSON: ") + e.what(),
-                     source + ":byte " + std::to_string(e.byte));
-  }
+  const json doc = detail::parse_json_strict(text, [&source](const detail::json_problem& problem) {
+    if (problem.what == detail::json_problem::kind::syntax || problem.what == detail::json_problem::kind::encoding)
+      throw data_error("assessment.json", "", "", problem.message, source + ":byte " + std::to_string(problem.byte));
+    json_fail(source, problem.path, problem.message);
+  });
   if (!doc.is_object()) json_fail(source, "/", "an assessment must be a JSON object");
   only_fields(doc, {"format", "model", "period", "description", "policy", "schedule", "units", "records"}, source, "");
   const std::string format = text_field(doc, "format", source, "");
@@ -253,12 +252,9 @@ const std::vector<std::string> record_columns = {"unit", "criterion", "stage", "
                                                  "note", "author", "timestamp", "explanation"};
 
 double parse_number(const std::string& text, bool& ok) {
-  ok = false;
-  if (text.empty()) return std::nan("");
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  ok = end == text.c_str() + text.size() && std::isfinite(v);
-  return v;
+  const std::optional<double> v = detail::parse_decimal(text);
+  ok = v.has_value();
+  return v.value_or(std::nan(""));
 }
 
 std::vector<std::string> split_evidence(const std::string& text) {

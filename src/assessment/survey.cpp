@@ -1,7 +1,7 @@
 #include "chiso/survey.hpp"
 
 #include <cmath>
-#include <cstdlib>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -83,9 +83,9 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
     const std::string w = get(header.position[3]);
     double weight = 1.0;
     if (!w.empty()) {
-      char* end = nullptr;
-      weight = std::strtod(w.c_str(), &end);
-      if (end != w.c_str() + w.size())
+      const std::optional<double> read = detail::parse_decimal(w);
+      weight = read.value_or(0.0);
+      if (!read)
         throw data_error("survey.weight", s.units.back(), "", "weight \"" + w + "\" is not a number", where);
     }
     s.weights.push_back(weight);
@@ -94,9 +94,10 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
       double a = std::nan("");
       if (!cell.empty()) {
         const int option = option_code(cell);
-        char* end = nullptr;
-        a = option > 0 ? option : std::strtod(cell.c_str(), &end);
-        if (option == 0 && end != cell.c_str() + cell.size())
+        const std::optional<double> read =
+            option > 0 ? std::optional<double>(option) : detail::parse_decimal(cell);
+        a = read.value_or(a);
+        if (!read)
           throw data_error("survey.answer", s.units.back(), s.questions[q],
                            "answer \"" + cell + "\" is not a number 1–5 or an option A–E (empty = no answer)", where);
       }

@@ -1,0 +1,28 @@
+// Strict reading of JSON text, shared by the model and assessment readers (internal).
+// nlohmann's parser takes a repeated key (the last wins) and throws its own out_of_range for a
+// number beyond a double (9e500) with no JSON path; this reader reports both, and bytes that
+// are not UTF-8, with the JSON path (RFC 6901) of the value where the text broke.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace chiso::detail {
+
+struct json_problem {
+  enum class kind { syntax, encoding, duplicate_key, number_range };
+  kind what = kind::syntax;
+  std::string path;     // JSON path of the value being read, "/" for the document
+  std::string message;  // for people, without the path; valid UTF-8
+  std::size_t byte = 0;  // offset in the text where the parser stopped (0 for duplicate keys)
+};
+
+// Parses `text` into a document. On any problem calls `fail`, which must throw the caller's
+// own chiso error (the reader adds its source and id).
+nlohmann::json parse_json_strict(std::string_view text, const std::function<void(const json_problem&)>& fail);
+
+}  // namespace chiso::detail
