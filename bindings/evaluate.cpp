@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <chiso/chiso.hpp>
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -73,7 +74,32 @@ void register_evaluate(py::module_& m) {
       })
       .def_property_readonly("band", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.band, self);
-      });
+      })
+      // Pickled by value (results cross processes with multiprocessing); input_address, which
+      // only tells where one evaluation read its inputs, is not kept.
+      .def(py::pickle(
+          [](const python_evaluation& e) {
+            const evaluation& r = e.result;
+            return py::make_tuple(r.nodes, r.points, r.max, r.score, r.raw_index, r.index, r.rank, r.band,
+                                  e.node_ids);
+          },
+          [](const py::tuple& state) {
+            if (state.size() != 9)
+              throw parameter_error("parameter.pickle",
+                                    "an Evaluation is unpickled from 9 fields, got " + std::to_string(state.size()));
+            auto e = std::make_shared<python_evaluation>();
+            evaluation& r = e->result;
+            r.nodes = state[0].cast<std::vector<std::ptrdiff_t>>();
+            r.points = state[1].cast<Eigen::MatrixXd>();
+            r.max = state[2].cast<Eigen::MatrixXd>();
+            r.score = state[3].cast<Eigen::MatrixXd>();
+            r.raw_index = state[4].cast<Eigen::VectorXd>();
+            r.index = state[5].cast<Eigen::VectorXd>();
+            r.rank = state[6].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+            r.band = state[7].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+            e->node_ids = state[8].cast<std::vector<std::string>>();
+            return e;
+          }));
 
   m.def(
       "evaluate",

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import numbers
 import os
+import warnings
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import DataError
+from .errors import DataError, InputWarning, ModelError
 from .result import Result
 
 __all__ = ["Model", "load_model", "leaf", "inner", "rules"]
@@ -24,28 +27,73 @@ JSONSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 
 
 def load_model(source: JSONSource) -> "Model":
-    """Load a model from a file path, a JSON string or a dict (as parsed from JSON)."""
+    """Load a model from a file path, a JSON string or a dict (as parsed from JSON).
+
+    A string whose first non-blank character is ``{`` or ``[`` is JSON text; any other string is
+    a path. A model is a JSON object: a JSON list is a :class:`ModelError`."""
     if isinstance(source, Mapping):
-        return Model(_core.Model.from_json(json.dumps(source, ensure_ascii=False)))
+        return Model(_core.Model.from_json(_json_text(source)))
     if isinstance(source, os.PathLike):
         return Model(_core.Model.load(os.fspath(source)))
     if isinstance(source, str):
-        if source.lstrip().startswith("{"):
+        start = source.lstrip()[:1]
+        if start == "{":
             return Model(_core.Model.from_json(source))
+        if start == "[":
+            try:
+                _core.Model.from_json(source)
+            except ModelError as error:
+                if error.id != "model.type":
+                    raise  # not JSON at all: the parser's line and column
+            raise ModelError("[chiso.model.type] /: a model is a JSON object ({\"format\": \"chiso-model/1\", …}),"
+                             " got a JSON list", id="model.type", path="/")
         return Model(_core.Model.load(source))
     raise TypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}")
+
+
+def _json_text(document: Mapping[str, Any]) -> str:
+    """JSON text of a model given as a dict, refusing what JSON cannot hold (NaN, infinities,
+    keys that are not text, objects that are not JSON values) with the JSON path of the value."""
+    return json.dumps(_plain_json(document, ""), ensure_ascii=False, allow_nan=False)
+
+
+def _plain_json(value: Any, path: str) -> Any:
+    where = path or "/"
+    if value is None or isinstance(value, (bool, str, np.bool_)):
+        return bool(value) if isinstance(value, np.bool_) else value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise ModelError(f"[chiso.model.type] {where}: expected a finite number, got {float(value)!r}"
+                             " (JSON has no NaN or infinity)", id="model.type", path=where)
+        return float(value)
+    if isinstance(value, Mapping):
+        plain = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ModelError(f"[chiso.model.type] {where}: keys of a JSON object are text, got {key!r}",
+                                 id="model.type", path=where)
+            plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"))
+        return plain
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(item, f"{path}/{i}") for i, item in enumerate(value)]
+    raise ModelError(f"[chiso.model.type] {where}: expected a JSON value (object, list, text, number,"
+                     f" true, false or null), got {type(value).__name__} {value!r}", id="model.type", path=where)
 
 
 class Model:
     """A validated, compiled criteria tree (bộ chỉ số)."""
 
-    __slots__ = ("_core", "_leaf_ids", "_input_columns")
+    __slots__ = ("_core", "_leaf_ids", "_input_columns", "_percent_inputs")
 
     def __init__(self, core: "_core.Model") -> None:
         self._core = core
         # Asked for on every evaluation.
         self._leaf_ids = tuple(core.leaf_ids)
         self._input_columns = tuple(core.input_columns)
+        position = {name: i for i, name in enumerate(self._input_columns)}
+        self._percent_inputs = tuple((name, position[name]) for name in core.percent_inputs)
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -176,31 +224,17 @@ class Model:
         columns, or an array in leaf order; default: everything applies). ``groups``: unit →
         group (a Series aligned on the index, or one value per row). ``keep``: whose
         points/max/score to keep: ``"all"`` nodes, ``"inner"`` nodes, or the ``"root"`` only.
+        Accepted dtypes: floats, integers and booleans (numpy or pandas' nullable ``Float64``,
+        ``Int64``, ``boolean``: <NA> is missing), and object columns holding only real numbers
+        and missing values (None, NaN, <NA>). Text (even ``"5"``), complex numbers, dates and
+        categories are a :class:`DataError` naming the column (and the unit, for a cell).
         float64 inputs are read where they are, in C or Fortran order; other dtypes are
-        converted once. The GIL is released while scoring.
+        converted once. The GIL is released while scoring. A ``percent`` rate column whose values
+        all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`: percentages typed as
+        fractions would score as under 1 %.
         """
-        inputs = self._input_columns
-        columns = None
-        values: Any
-        if isinstance(data, pd.DataFrame):
-            columns = _input_positions(data.columns, inputs, "data")
-            unit_index = data.index
-            values = data.to_numpy(dtype=np.float64, copy=False) if len(data.columns) else np.empty((len(data), 0))
-        elif isinstance(data, Mapping):
-            positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
-            arrays = list(data.values())
-            values = [arrays[i] for i in positions]
-            rows = len(values[0]) if values else 0
-            unit_index = _unit_index(units, rows)
-        else:
-            values = np.asarray(data)
-            if values.ndim != 2 or values.shape[1] != len(inputs):
-                raise DataError(
-                    f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
-                    f" (in the model's input-column order), got shape {values.shape}",
-                    id="data.shape",
-                )
-            unit_index = _unit_index(units, values.shape[0])
+        values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
+        _warn_percent_typed_as_fraction(values, columns, self._percent_inputs)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
@@ -215,6 +249,146 @@ class Model:
             applicable_columns=mask_columns,
         )
         return Result(core_result, units=unit_index, group_codes=codes, group_labels=labels, model=self)
+
+
+# Input conversion: every form of `data` that evaluate takes becomes either one 2-D array (with
+# the position of each input column) or one 1-D array per input column, of real numbers.
+def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]]):
+    """(values, columns, unit index) for the core: values is a 2-D array whose column for input
+    ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order."""
+    columns = None
+    values: Any
+    if isinstance(data, pd.DataFrame):
+        columns = _input_positions(data.columns, inputs, "data")
+        unit_index = data.index
+        nullable = False
+        for position in columns:
+            dtype = data.dtypes.iloc[position]
+            if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
+                continue
+            name = str(data.columns[position])
+            if isinstance(dtype, np.dtype) and dtype.kind == "O":
+                _check_real_objects(data.iloc[:, position].to_numpy(), name, unit_index)
+            elif _is_nullable_real(dtype):
+                nullable = True
+            else:
+                _refuse_dtype(dtype, name, data.iloc[:, position].to_numpy(), unit_index)
+        if not len(data.columns):
+            values = np.empty((len(data), 0))
+        elif nullable:
+            values = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = data.to_numpy(dtype=np.float64, copy=False)
+    elif isinstance(data, Mapping):
+        positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
+        arrays = list(data.values())
+        values = [_real_column(arrays[i], inputs[k], units) for k, i in enumerate(positions)]
+        rows = len(values[0]) if values else 0
+        unit_index = _unit_index(units, rows)
+    else:
+        values = np.asarray(data)
+        if values.ndim != 2 or values.shape[1] != len(inputs):
+            raise DataError(
+                f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
+                f" (in the model's input-column order), got shape {values.shape}",
+                id="data.shape",
+            )
+        unit_index = _unit_index(units, values.shape[0])
+        if values.dtype.kind not in _REAL_KINDS:
+            for j, name in enumerate(inputs):
+                if values.dtype.kind == "O":
+                    _check_real_objects(values[:, j], name, unit_index)
+                else:
+                    _refuse_dtype(values.dtype, name, values[:, j], unit_index)
+            values = values.astype(np.float64)
+    return values, columns, unit_index
+
+
+_REAL_KINDS = "biuf"  # numpy kinds taken as numbers: bool, signed and unsigned integers, floats
+
+
+def _is_nullable_real(dtype: Any) -> bool:
+    """pandas' nullable Int*, UInt*, Float* and boolean dtypes, and their pyarrow-backed
+    counterparts (<NA> is a missing value)."""
+    types = pd.api.types
+    return types.is_extension_array_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype) and (
+        types.is_integer_dtype(dtype) or types.is_float_dtype(dtype) or types.is_bool_dtype(dtype))
+
+
+def _real_column(array: Any, name: str, units: Optional[Sequence[Any]]) -> np.ndarray:
+    column = np.asarray(array)
+    if column.dtype.kind in _REAL_KINDS:
+        return column
+    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else pd.RangeIndex(0)
+    if column.dtype.kind == "O" and column.ndim == 1:
+        _check_real_objects(column, name, unit_index)
+        return column.astype(np.float64)
+    _refuse_dtype(column.dtype, name, column, unit_index)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _check_real_objects(cells: np.ndarray, name: str, units: pd.Index) -> None:
+    """Object cells must be real numbers or missing values; the first other cell is named."""
+    for row, value in enumerate(cells):
+        if isinstance(value, numbers.Real) or _is_missing(value):
+            continue
+        unit = units[row] if row < len(units) else row
+        raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+                        f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
+
+
+def _describe_cell(value: Any) -> str:
+    if isinstance(value, (str, np.str_)):
+        return f"the text {str(value)!r} (numbers written as text are not converted: use pd.to_numeric)"
+    if isinstance(value, (complex, np.complexfloating)):
+        return f"the complex number {value!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> None:
+    """A column of a dtype that is not taken: name the first offending cell when it has one."""
+    kind = getattr(dtype, "kind", "")
+    if kind in ("U", "S", "O") or pd.api.types.is_string_dtype(dtype):
+        for row, value in enumerate(cells):
+            if not _is_missing(value):
+                unit = units[row] if row < len(units) else row
+                raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+                                f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
+    what = {"c": "complex numbers", "M": "dates", "m": "durations"}.get(kind, f"values of dtype {dtype}")
+    raise DataError(f"[chiso.data.type] criterion '{name}': the column holds {what}; inputs are real"
+                    " numbers (floats, integers or booleans)", id="data.type", criterion=name)
+
+
+def _warn_percent_typed_as_fraction(values: Any, columns: Optional[np.ndarray],
+                                    percent_inputs: Sequence[tuple]) -> None:
+    """Warn, naming the column, when a rate in percent holds only values in [0, 1], not all 0 or 1:
+    percentages typed as fractions (0.96 for 96 %) score as under 1 % with no error."""
+    if not percent_inputs:
+        return
+    if isinstance(values, list):
+        suspects = [(name, values[i]) for name, i in percent_inputs]
+    else:
+        positions = [i if columns is None else int(columns[i]) for _, i in percent_inputs]
+        head = values[:256, positions]
+        # Most columns are cleared by one value above 1 in the first rows.
+        cleared = (np.abs(head - 0.5) > 0.5).any(axis=0)
+        if cleared.all():
+            return
+        suspects = [(name, values[:, p]) for (name, _), p, ok in zip(percent_inputs, positions, cleared) if not ok]
+    for name, column in suspects:
+        if column.dtype.kind != "f":
+            continue  # whole numbers are never fractions of 1
+        finite = column[np.isfinite(column)]
+        if finite.size and finite.min() >= 0 and finite.max() <= 1 and ((finite != 0) & (finite != 1)).any():
+            sample = ", ".join(f"{v:g}" for v in finite[:3])
+            warnings.warn(InputWarning(
+                f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]"
+                f" ({sample}, …): percentages typed as fractions? 0.96 scores as 0.96 %, not 96 %",
+                criterion=name), stacklevel=3)
 
 
 def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
@@ -300,17 +474,27 @@ def _group_codes(groups: Any, units: pd.Index):
     if isinstance(groups, pd.Series):
         missing = units.difference(groups.index)
         if len(missing):
-            raise DataError(f"[chiso.data.groups] no group for units {list(missing[:5])}", id="data.groups",
+            raise DataError(f"[chiso.data.group] no group for units {list(missing[:5])}", id="data.group",
                             unit=str(missing[0]))
         groups = groups.loc[units]
     values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
     if len(values) != len(units):
-        raise DataError(f"[chiso.data.groups] {len(values)} groups for {len(units)} units", id="data.groups")
+        raise DataError(f"[chiso.data.group] {len(values)} groups for {len(units)} units", id="data.group")
     if values.isna().any():
         row = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"[chiso.data.groups] unit {units[row]!r} has no group", id="data.groups",
+        raise DataError(f"[chiso.data.group] unit {units[row]!r} has no group", id="data.group",
                         unit=str(units[row]))
-    codes, labels = pd.factorize(values, sort=True)
+    try:
+        codes, labels = pd.factorize(values, sort=True)
+    except TypeError as error:
+        for row, value in enumerate(values):
+            if not isinstance(value, Hashable):
+                raise DataError(f"[chiso.data.group] unit '{units[row]}': a group is a label (text or a number),"
+                                f" got {type(value).__name__} {value!r}", id="data.group",
+                                unit=str(units[row])) from error
+        # Labels that cannot be ordered together, such as 1 and "a".
+        raise DataError(f"[chiso.data.group] groups must be labels of one kind (all text or all numbers):"
+                        f" {error}", id="data.group") from error
     return codes.astype(np.int32), pd.Index(labels)
 
 
