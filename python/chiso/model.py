@@ -492,9 +492,8 @@ def _group_codes(groups: Any, units: pd.Index):
                 raise DataError(f"[chiso.data.group] unit '{units[row]}': a group is a label (text or a number),"
                                 f" got {type(value).__name__} {value!r}", id="data.group",
                                 unit=str(units[row])) from error
-        # Labels that cannot be ordered together, such as 1 and "a".
-        raise DataError(f"[chiso.data.group] groups must be labels of one kind (all text or all numbers):"
-                        f" {error}", id="data.group") from error
+        raise DataError(f"[chiso.data.group] groups must be labels (text or numbers): {error}",
+                        id="data.group") from error
     return codes.astype(np.int32), pd.Index(labels)
 
 

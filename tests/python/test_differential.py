@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import chiso
@@ -330,7 +330,13 @@ def close(a: float, b: Fraction) -> bool:
 def check(case: Dict[str, Any], stats: Counter) -> None:
     """Scores one case with chiso and the oracle; asserts they agree where the contract decides."""
     model_document = case["model"]
-    model = chiso.load_model(model_document)
+    try:
+        model = chiso.load_model(model_document)
+    except chiso.ModelError as error:
+        # The format may refuse the digits that it cannot round exactly (issue 10, item 6).
+        if error.path == "/rounding/digits" and model_document["rounding"]["digits"] >= 9:
+            return
+        raise
     units = case["units"]
     assert model.input_columns == case["columns"]
 
@@ -420,12 +426,18 @@ def describe(case: Dict[str, Any]) -> str:
 
 
 # Drivers -----------------------------------------------------------------------------------------
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+# Derandomized (the same examples on every run); no shrinking phase, which can take minutes on
+# these large examples: a failure prints the whole case instead.
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_random_models_agree_with_the_oracle(data):
     case = make_case(DrawSource(data))
-    check(case, Counter())
+    try:
+        check(case, Counter())
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n{describe(case)}") from None
 
 
 def test_fixed_seed_corpus_of_1200_models():
@@ -440,4 +452,55 @@ def test_fixed_seed_corpus_of_1200_models():
     assert stats["errors"] >= 20 and stats["ties"] >= 50, stats
     assert stats["ranked"] >= 3000, stats
     assert stats["uncertain"] <= 0.02 * stats["units"], stats
-    assert stats["ambiguous"] <= 30, stats
+    assert stats["ambiguous"] <= 0.08 * 1200, stats
+
+
+# What the oracle found that the core's owner is fixing: precise reproducers, expected values from
+# FORMAT.md. strict: once fixed they pass, and the markers (and ModelMaker's known_defects
+# switch) are to be removed.
+CORE_FIX = "core defect found by the oracle (issue 10), fixed in the C++ core by core-robust"
+
+
+def one_level(children, aggregate="sum", **settings) -> chiso.Model:
+    return chiso.load_model({"format": "chiso-model/1", "id": "t", **settings,
+                             "root": {"id": "R", "aggregate": aggregate, "children": children}})
+
+
+@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 4: min/max applicability from weights)")
+def test_min_and_max_count_a_zero_weight_child_that_applies():
+    # FORMAT.md: min and max ignore weights; a child counts when it applies. N = min over b alone
+    # (a does not apply): score 0.5 of max 1 → index 50.00, not "nothing applies".
+    model = one_level([{"id": "N", "aggregate": "min", "children": [
+        {"id": "a", "max": 1, "rule": {"kind": "points"}, "weight": 1},
+        {"id": "b", "max": 1, "rule": {"kind": "points"}, "weight": 0}]}])
+    data = pd.DataFrame({"a": [1.0], "b": [0.5]})
+    result = model.evaluate(data, applicable=pd.DataFrame({"a": [False], "b": [True]}))
+    assert result.scores["index"].tolist() == [50.0]
+
+
+@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 8: ordinal ties order whole-number ids as text)")
+def test_ordinal_ties_order_whole_number_unit_ids_numerically():
+    # Units 10 and 9 tie; ordinal ties go by unit id: 9 before 10 (not "10" < "9").
+    model = one_level([{"id": "a", "max": 1, "rule": {"kind": "points"}}], ranking={"ties": "ordinal", "by": "all"})
+    result = model.evaluate(pd.DataFrame({"a": [0.5, 0.5]}, index=[10, 9]))
+    assert result.scores["rank"].tolist() == [2, 1]
+
+
+@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 6: rounding at 9–12 digits)")
+def test_rounding_at_ten_digits_rounds_the_decimal_value_or_is_refused():
+    # 98.17670252525 to 10 decimals, half up on the decimal value: 98.1767025253 (the tie rounds up).
+    document = {"rounding": {"digits": 10, "mode": "half_up"}}
+    try:
+        model = one_level([{"id": "a", "max": 100, "rule": {"kind": "points"}}], **document)
+    except chiso.ModelError as error:  # the format may instead refuse digits it cannot round exactly
+        assert error.path == "/rounding/digits"
+        return
+    result = model.evaluate(pd.DataFrame({"a": [98.17670252525]}))
+    assert result.scores["index"].tolist() == [98.1767025253]
+
+
+@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (items 4, 6 and 8, as the three tests above)")
+def test_fixed_seed_corpus_with_the_known_defects():
+    stats: Counter = Counter()
+    for seed in range(1200):
+        check(make_case(RandomSource(seed), known_defects=True), stats)
