@@ -93,7 +93,8 @@ class Model:
         self._leaf_ids = tuple(core.leaf_ids)
         self._input_columns = tuple(core.input_columns)
         position = {name: i for i, name in enumerate(self._input_columns)}
-        self._percent_inputs = tuple((name, position[name]) for name in core.percent_inputs)
+        percent = tuple(core.percent_inputs)  # names, and their positions among the input columns
+        self._percent_inputs = (percent, np.array([position[name] for name in percent], dtype=np.intp))
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -234,7 +235,8 @@ class Model:
         fractions would score as under 1 %.
         """
         values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
-        _warn_percent_typed_as_fraction(values, columns, self._percent_inputs)
+        if self._percent_inputs[0]:
+            _warn_percent_typed_as_fraction(values, columns, *self._percent_inputs)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
@@ -363,22 +365,22 @@ def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> 
                     " numbers (floats, integers or booleans)", id="data.type", criterion=name)
 
 
-def _warn_percent_typed_as_fraction(values: Any, columns: Optional[np.ndarray],
-                                    percent_inputs: Sequence[tuple]) -> None:
+def _warn_percent_typed_as_fraction(values: Any, columns: Optional[np.ndarray], names: Sequence[str],
+                                    positions: np.ndarray) -> None:
     """Warn, naming the column, when a rate in percent holds only values in [0, 1], not all 0 or 1:
     percentages typed as fractions (0.96 for 96 %) score as under 1 % with no error."""
-    if not percent_inputs:
-        return
     if isinstance(values, list):
-        suspects = [(name, values[i]) for name, i in percent_inputs]
+        suspects = [(name, values[i]) for name, i in zip(names, positions)]
+    elif len(values) == 0:
+        return
     else:
-        positions = [i if columns is None else int(columns[i]) for _, i in percent_inputs]
-        head = values[:256, positions]
-        # Most columns are cleared by one value above 1 in the first rows.
-        cleared = (np.abs(head - 0.5) > 0.5).any(axis=0)
-        if cleared.all():
+        if columns is not None:
+            positions = columns[positions]
+        # Most columns are cleared by a value above 1 in their first rows (NaN clears nothing).
+        head_max = values[:256].take(positions, axis=1).max(axis=0)
+        if head_max.min() > 1:
             return
-        suspects = [(name, values[:, p]) for (name, _), p, ok in zip(percent_inputs, positions, cleared) if not ok]
+        suspects = [(name, values[:, p]) for name, p, top in zip(names, positions, head_max) if not top > 1]
     for name, column in suspects:
         if column.dtype.kind != "f":
             continue  # whole numbers are never fractions of 1

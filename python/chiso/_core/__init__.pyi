@@ -55,6 +55,11 @@ class Model:
     def name(self) -> str:
         ...
     @property
+    def percent_inputs(self) -> list[str]:
+        """
+        Input columns of the leaves that take a rate in percent (tiers, proportional), in file order.
+        """
+    @property
     def plan_node_ids(self) -> list[str]:
         """
         Node ids in evaluation order (children before parents, the root last).
@@ -66,6 +71,8 @@ class Model:
     def scale(self) -> float:
         ...
 class Evaluation:
+    def __getstate__(self) -> tuple: ...
+    def __setstate__(self, state: tuple) -> None: ...
     @property
     def band(self) -> numpy.ndarray:
         ...
