@@ -10,6 +10,8 @@ for package in libeigen3-dev nlohmann-json3-dev doctest-dev ccache; do
 done
 command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+# The HTML report's browser test (tests/python/test_reports_html.py) runs Debian's chromium headless.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 python_include=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ -f "$python_include/Python.h" ] || missing+=(python3-dev)

@@ -23,7 +23,7 @@ except ImportError as error:  # pragma: no cover - only when the extension was n
 from .errors import ChisoError, DataError, InputWarning, ModelError, ParameterError
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
-from . import analysis, assessment, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, UA/SA
+from . import analysis, assessment, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, reports, UA/SA
 from .assessment import Assessment, Survey, YearOverYear
 
 __version__: str = _core.__version__
@@ -43,6 +43,7 @@ __all__ = [
     "leaf",
     "load_model",
     "rules",
+    "reports",
     "sensitivity",
     "Survey",
     "YearOverYear",

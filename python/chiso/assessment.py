@@ -32,6 +32,7 @@ import pandas as pd
 from . import _core
 from .errors import DataError
 from .model import Model, load_model
+from .result import Result
 
 __all__ = ["Assessment", "Survey", "YearOverYear"]
 
@@ -313,7 +314,13 @@ class Assessment:
         return rates
 
     # Evaluation and reports -------------------------------------------------------------------
-    def evaluate(self, *, provisional: bool = False) -> Any:
+    def evaluate(self, *, provisional: bool = False) -> Result:
+        """The scores as a :class:`chiso.Result`, as ``Model.evaluate`` gives them (scores,
+        points, explain, plots), for the final inputs, with the units' names for the plots."""
+        from .reports.data import result_of
+        return result_of(self, self._evaluate_core(provisional=provisional))
+
+    def _evaluate_core(self, *, provisional: bool = False) -> Any:
         """The core's result (cached until records change)."""
         if provisional:
             return self._core.evaluate(provisional=True)
@@ -323,21 +330,21 @@ class Assessment:
 
     def applicable(self, *, provisional: bool = False) -> pd.DataFrame:
         """Which criteria apply to which unit (False where a record marked them not applicable)."""
-        r = self.evaluate(provisional=provisional)
+        r = self._evaluate_core(provisional=provisional)
         return pd.DataFrame(r.applicable, index=pd.Index(self._core.units()["id"], name="unit"),
                             columns=pd.Index(self.model.leaf_ids, name="criterion"))
 
     def inputs(self, *, provisional: bool = False) -> pd.DataFrame:
         """The final input of every unit and criterion (NaN: missing; see ``applicable()`` for the
         criteria that do not apply, whose inputs are not read)."""
-        r = self.evaluate(provisional=provisional)
+        r = self._evaluate_core(provisional=provisional)
         return pd.DataFrame(r.inputs, index=pd.Index(self._core.units()["id"], name="unit"),
                             columns=pd.Index(self.model.leaf_ids, name="criterion"))
 
     def final_results(self, *, provisional: bool = False) -> pd.DataFrame:
         """One row per unit, by group then rank: index, rank within group, band, final, and points
         by area (one column per area id)."""
-        data = self.evaluate(provisional=provisional).final_results()
+        data = self._evaluate_core(provisional=provisional).final_results()
         frame = pd.DataFrame({k: data[k] for k in ("unit", "name", "group", "index", "rank", "band", "final")})
         frame["rank"] = pd.array([r if r > 0 else pd.NA for r in frame["rank"]], dtype="Int32")
         points = np.array(data["area_points"], dtype=float).reshape(len(frame), len(data["area_ids"]))
@@ -363,11 +370,11 @@ class Assessment:
     def why_lost(self, unit: str) -> pd.DataFrame:
         """A unit's criteria sorted by points lost (max − points), with the rule that applied,
         the input, where it came from (appraisal, self, survey) and the reason."""
-        return pd.DataFrame(self._core.why_lost(self.evaluate(), str(unit))).set_index("criterion")
+        return pd.DataFrame(self._core.why_lost(self._evaluate_core(), str(unit))).set_index("criterion")
 
     def year_over_year(self, before: "Assessment") -> YearOverYear:
         """Compare with an earlier period (the same or a revised model; criteria matched by id)."""
-        return YearOverYear(_core_a.compare_periods(before._core, before.evaluate(), self._core, self.evaluate()))
+        return YearOverYear(_core_a.compare_periods(before._core, before._evaluate_core(), self._core, self._evaluate_core()))
 
     def reports(self, as_of: Optional[str] = None) -> Dict[str, pd.DataFrame]:
         """Every report of this period, by name (what the demo writes, one sheet each)."""

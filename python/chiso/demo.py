@@ -16,6 +16,8 @@ import pandas as pd
 
 from .assessment import Assessment, Survey
 from .model import load_model
+from .reports.excel import write_tables
+from .reports.i18n import round_frame
 
 GROUPS = [("district", "Quận, huyện, thị xã", "hanoi-par-district-2023"),
           ("department", "Sở, cơ quan tương đương Sở", "hanoi-par-department-2023")]
@@ -147,16 +149,14 @@ def all_reports(sample: Dict[str, Dict[str, Assessment]]) -> Dict[str, pd.DataFr
 def write_reports(sample: Dict[str, Dict[str, Assessment]], out_dir: Path) -> List[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    reports = all_reports(sample)
+    # Written as published: points and indices with the models' two decimals, half up.
+    reports = {name: round_frame(frame, 2) for name, frame in all_reports(sample).items()}
     for name, frame in reports.items():
         path = out_dir / f"{name}.csv"
         frame.to_csv(path, index=False, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
         written.append(path)
     workbook = out_dir / "reports.xlsx"
-    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
-        for name, frame in reports.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    written.append(workbook)
+    written.append(write_tables(reports, workbook, digits=2))  # frozen headers, filters, formats, dates
     return written
 
 

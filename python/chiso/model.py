@@ -5,7 +5,6 @@ often as needed. Every rule lives in the C++ core: this module only converts.
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 import numbers
@@ -187,22 +186,8 @@ class Model:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = []
-        for record in self._core.nodes():
-            pad = 1.2 * record["depth"]
-            rows.append(
-                "<tr>"
-                f"<td style='padding-left:{pad}em;text-align:left'><code>{html.escape(record['id'])}</code></td>"
-                f"<td style='text-align:left'>{html.escape(record['name'])}</td>"
-                f"<td style='text-align:left'>{html.escape(_describe(record))}</td>"
-                "</tr>"
-            )
-        return (
-            f"<div><b>{html.escape(self.name or self.id)}</b> <code>{html.escape(self.id)}</code>"
-            f" — {len(self.leaf_ids)} criteria, scale {self.scale:g}"
-            "<table><thead><tr><th>id</th><th>name</th><th>rule</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
+        from .reports.notebook import model_html  # the tree as collapsible sections
+        return model_html(self)
 
     # Evaluation -------------------------------------------------------------------------------
     def evaluate(

@@ -124,7 +124,8 @@ class Result:
         return f"<chiso.Result of {self.model.id!r}: {len(self.units)} units, {len(self.node_ids)} nodes>"
 
     def _repr_html_(self) -> str:
-        return self.scores._repr_html_()  # type: ignore[operator]
+        from .reports.notebook import show  # rounded as the model says
+        return show(self.scores, self.model)._repr_html_()
 
     # Plots (matplotlib imported only when asked) ------------------------------------------------
     def plot_ranking(self, ax: Any = None, *, areas: Optional[list] = None, **kwargs: Any) -> Any:
@@ -132,7 +133,8 @@ class Result:
         from .plotting import plot_ranking
         return plot_ranking(self, ax=ax, areas=areas, **kwargs)
 
-    def plot_profile(self, unit: Any, ax: Any = None, *, kind: str = "bar", areas: Optional[list] = None) -> Any:
+    def plot_profile(self, unit: Any, ax: Any = None, *, kind: str = "bar", areas: Optional[list] = None,
+                     **kwargs: Any) -> Any:
         """One unit's score (0–100 %) in each area, as bars or a radar."""
         from .plotting import plot_profile
-        return plot_profile(self, unit, ax=ax, kind=kind, areas=areas)
+        return plot_profile(self, unit, ax=ax, kind=kind, areas=areas, **kwargs)

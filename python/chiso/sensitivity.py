@@ -358,10 +358,12 @@ def smallest_lift(model: Any, data: Any, unit: Any, rank: Optional[int] = None, 
 
 
 def plot_uncertainty(result: AnalysisResult, ax: Any = None, order_by: str = "nominal",
-                     units: Optional[Sequence[str]] = None, color: str = "#83af70") -> Any:
+                     units: Optional[Sequence[str]] = None, color: str = "#83af70", *, language: str = "en") -> Any:
     """Rank uncertainty: units sorted by nominal (or median) rank, the median rank as a dot and
-    the 5–95% interval as a line (COINr's ``plot_uncertainty``). Returns the Axes."""
+    the 5–95% interval as a line (COINr's ``plot_uncertainty``); titled, legend outside the plot,
+    labels in ``language`` ("en" or "vi"). Returns the Axes."""
     import matplotlib.pyplot as plt
+    from .reports.i18n import label
 
     rs = result.rank_stats
     if units is not None:
@@ -373,37 +375,45 @@ def plot_uncertainty(result: AnalysisResult, ax: Any = None, order_by: str = "no
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.18 * len(rs)), 4.0))
     x = np.arange(len(rs))
-    ax.vlines(x, rs["Q5"], rs["Q95"], color="grey", linewidth=2, label="5–95%")
-    ax.plot(x, rs["Median"], "o", color=color, label="median")
-    ax.plot(x, rs["Nominal"], "_", color="black", markersize=8, label="nominal")
+    ax.vlines(x, rs["Q5"], rs["Q95"], color="grey", linewidth=2, label=label("interval", language, p="5–95"))
+    ax.plot(x, rs["Median"], "o", color=color, label=label("median", language))
+    ax.plot(x, rs["Nominal"], "_", color="black", markersize=8, label=label("nominal", language))
     ax.set_xticks(x)
     ax.set_xticklabels(rs.index, rotation=90, fontsize=7)
     ax.invert_yaxis()
-    ax.set_ylabel("rank")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_ylabel(label("uncertainty_x", language))
+    ax.set_title(label("uncertainty_title", language))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     return ax
 
 
-def plot_sensitivity(result: Union[AnalysisResult, pd.DataFrame], ax: Any = None) -> Any:
-    """Sensitivity indices: bars of Si and STi per assumption with bootstrap 5–95% intervals.
-    Returns the Axes."""
+def plot_sensitivity(result: Union[AnalysisResult, pd.DataFrame], ax: Any = None, *, language: str = "en") -> Any:
+    """Sensitivity indices: bars of Si and STi per assumption with bootstrap 5–95% intervals,
+    titled, with what Sᵢ and STᵢ mean written under the plot. Returns the Axes."""
     import matplotlib.pyplot as plt
+    from .reports.i18n import label
 
     df = result.sensitivity if isinstance(result, AnalysisResult) else result
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(df)), 3.5))
+        _, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(df)), 4.0))
     x = np.arange(len(df))
     width = 0.38
-    for offset, col, colour in ((-width / 2, "Si", "#4c72b0"), (width / 2, "STi", "#dd8452")):
+    for offset, col, colour, name in ((-width / 2, "Si", "#4c72b0", "first_order"),
+                                      (width / 2, "STi", "#dd8452", "total_order")):
         err = None
         if f"{col}_q5" in df:
             lo = np.clip(df[col] - df[f"{col}_q5"], 0, None)
             hi = np.clip(df[f"{col}_q95"] - df[col], 0, None)
             err = np.vstack([lo, hi])
-        ax.bar(x + offset, df[col], width, yerr=err, capsize=3, color=colour, label=col)
+        ax.bar(x + offset, df[col], width, yerr=err, capsize=3, color=colour, label=label(name, language))
     ax.set_xticks(x)
     ax.set_xticklabels(df.index)
     ax.axhline(0, color="black", linewidth=0.5)
-    ax.set_ylabel("sensitivity index")
-    ax.legend(frameon=False)
+    ax.set_ylabel(label("sensitivity_x", language))
+    ax.set_xlabel(label("factor", language))
+    ax.set_title(label("sensitivity_title", language))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.annotate(label("sensitivity_note", language), xy=(0, -0.22), xycoords="axes fraction", va="top",
+                fontsize=7, wrap=True, gid="sensitivity-note")
+    ax.figure.subplots_adjust(bottom=0.3)
     return ax

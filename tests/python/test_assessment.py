@@ -94,7 +94,7 @@ def test_appraisal_cut_changes_the_rank(worked):
     self_view = worked._core.evaluate(self_view=True)
     assert list(self_view.index) == [92.86, 75.0, 91.67]
     assert list(self_view.rank) == [1, 2, 1]
-    assert list(worked.evaluate().rank) == [2, 1, 1]
+    assert list(worked.evaluate().scores["rank"]) == [2, 1, 1]
 
 
 def test_self_vs_appraised(worked):

@@ -86,7 +86,7 @@ def test_repr_is_a_readable_tree_and_html_renders():
     assert "b1  Đúng hạn  [tiers: ≥ 95% → 2; ≥ 80% → 1; else 0]" in text
     assert "b2  Sai sót  [−0.25 per occurrence, at most −0.5]" in text
     html = model._repr_html_()
-    assert "<table>" in html and "Lĩnh vực A" in html
+    assert "<details" in html and "Lĩnh vực A" in html
 
 
 def test_nodes_table():

@@ -103,7 +103,7 @@ def test_plots_return_axes() -> None:
     res = an.sensitivity(64, bootstrap=50)
     ax1 = sa.plot_uncertainty(res)
     ax2 = sa.plot_sensitivity(res)
-    assert ax1.get_ylabel() == "rank" and ax2.get_ylabel() == "sensitivity index"
+    assert ax1.get_ylabel() == "Rank (1 = best)" and ax2.get_ylabel() == "Share of variance"
 
 
 def test_data_builder_function_with_a_continuous_parameter() -> None:

@@ -1,0 +1,46 @@
+"""Reports people read: the official scoring table (bảng điểm) of every unit as an Excel workbook
+or a Word document, and a self-contained HTML report with the ranking, charts and a page per unit::
+
+    import chiso
+    chiso.reports.write(assessment, "bang-diem.xlsx")               # or .docx, .html
+    chiso.reports.write(assessment, "report.html", language="en", previous=last_year)
+
+An :class:`chiso.Assessment` gives the full table (self-assessed and appraised points, evidence,
+reasons); a :class:`chiso.Result` gives the achieved points only. Numbers are written with the
+model's decimals, rounded half up on their decimal value.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Union
+
+from ..errors import ParameterError
+from .data import Report, build
+from .i18n import LANGUAGES, check_language, format_number, rounded
+
+__all__ = ["LANGUAGES", "Report", "build", "format_number", "rounded", "write"]
+
+_WRITERS = {".xlsx": "excel", ".docx": "word", ".html": "html", ".htm": "html"}
+
+
+def write(source: Any, path: Union[str, "os.PathLike[str]"], *, language: str = "vi", previous: Any = None) -> Path:
+    """Write the report of ``source`` (a :class:`chiso.Assessment` or a :class:`chiso.Result`) to
+    ``path``; the format follows the extension: ``.xlsx`` (Excel), ``.docx`` (Word), ``.html``.
+    ``language``: ``"vi"`` (default) or ``"en"``. ``previous``: the same kind of object for an
+    earlier period, for the year-over-year columns. Returns the path written."""
+    path = Path(path)
+    check_language(language)
+    kind = _WRITERS.get(path.suffix.lower())
+    if kind is None:
+        raise ParameterError(f"[chiso.report.format] {path}: unknown report format {path.suffix!r} "
+                             f"(expected one of {sorted(_WRITERS)})", id="report.format")
+    report = build(source, previous)
+    if kind == "excel":
+        from .excel import write_excel
+        return write_excel(report, path, language)
+    if kind == "word":
+        from .word import write_word
+        return write_word(report, path, language)
+    from .html import write_html
+    return write_html(report, path, language)

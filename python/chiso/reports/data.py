@@ -1,0 +1,324 @@
+"""What every report shows, read once from an Assessment or a Result: the scoring table of each
+unit (the tree with its numbering, max, self-assessed, appraised and achieved points, evidence and
+reasons), the ranking by group, and the change from a previous period.
+
+All access to the assessment's records and views is in :func:`assessment_views`; the writers
+(excel, word, html) read only the :class:`Report` built here.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..model import Model
+from ..result import Result
+
+_BONUS_RULES = ("bonus", "deduction")
+
+
+@dataclass
+class Row:
+    """One line of a scoring table: an area, an inner node or a criterion."""
+    number: str                      # tree numbering: "1", "1.1", "1.1.1"
+    node: str
+    name: str
+    depth: int                       # 1 for areas
+    is_leaf: bool
+    is_area: bool
+    bonus_penalty: bool              # a content of bonus and deduction points (shown last)
+    max: Optional[float]             # the unit's (adjusted) maximum; None for bonus/deduction nodes
+    self_points: Optional[float]
+    rounds: List[Optional[float]]    # appraised points by round (round 1, round 2 …)
+    points: Optional[float]          # achieved (final) points
+    score: Optional[float]           # points / max in percent; None when not applicable
+    applicable: bool
+    evidence: str = ""
+    reason: str = ""
+
+    @property
+    def lost(self) -> Optional[float]:
+        """Points lost (max − points) of an applicable criterion with a maximum; None otherwise."""
+        if not self.applicable or not self.max or self.points is None or self.max - self.points <= 0:
+            return None
+        return self.max - self.points
+
+
+@dataclass
+class UnitReport:
+    unit: str
+    name: str
+    group: str
+    index: Optional[float]
+    rank: Optional[int]
+    band: str
+    rows: List[Row]
+    self_index: Optional[float] = None
+    previous_index: Optional[float] = None
+    index_change: Optional[float] = None
+    rank_change: Optional[int] = None
+    total_max: Optional[float] = None
+    total_points: Optional[float] = None
+    total_self: Optional[float] = None
+
+
+@dataclass
+class Report:
+    model: Model
+    title: str
+    period: str
+    digits: int
+    round_count: int                 # appraisal rounds shown (0 for a Result)
+    has_self: bool
+    units: List[UnitReport]
+    areas: List[Tuple[str, str]]     # (id, name) of the root's children, in table order
+    previous_period: str = ""            # the period compared with, when given
+    as_of: Optional[datetime.date] = None  # the date of the latest record
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        """One row per unit, by group then rank: name, group, index, rank, band and the change."""
+        frame = pd.DataFrame([{
+            "unit": u.unit, "name": u.name, "group": u.group, "index": u.index, "rank": u.rank, "band": u.band,
+            "self_index": u.self_index, "previous_index": u.previous_index, "index_change": u.index_change,
+            "rank_change": u.rank_change} for u in self.units])
+        frame["_rank"] = frame["rank"].fillna(10 ** 9)
+        frame = frame.sort_values(["group", "_rank", "name"], kind="stable").drop(columns="_rank")
+        return frame.set_index("unit")
+
+
+def model_digits(model: Model) -> int:
+    """The decimals the model rounds its index to (2 when it does not round)."""
+    rounding = model.to_dict().get("rounding") or {}
+    return int(rounding.get("digits", 2)) if rounding.get("mode", "half_up") != "none" else 2
+
+
+def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
+    """An assessment's core result as a :class:`chiso.Result`: the same plan evaluated on the same
+    final inputs, mask and groups the assessment used."""
+    if model.input_columns != model.leaf_ids:
+        raise ParameterError("[chiso.report.inputs] reports of assessments need one input per criterion",
+                             id="report.inputs")
+    index = pd.Index(units.index, name="unit")
+    inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.leaf_ids)
+    applicable = pd.DataFrame(np.asarray(core_result.applicable, dtype=bool), index=index, columns=model.leaf_ids)
+    groups = units["group"] if (units["group"] != "").any() else None
+    return model.evaluate(inputs, applicable=applicable, groups=groups)
+
+
+def assessment_views(assessment: Any) -> Dict[str, Any]:
+    """Everything a report reads from an assessment, in one place: the final and the self-assessed
+    results, the appraisal rounds (a single appraisal is round 1), and per unit and criterion the
+    evidence of the self-assessment and the council's reason.
+
+    Returns ``{"final": Result, "self": Result, "rounds": [Result, …], "evidence": {(unit,
+    criterion): text}, "reason": {(unit, criterion): text}, "units": DataFrame(name, group)}``.
+    """
+    units = assessment.units
+    final = result_of(assessment, assessment._evaluate_core())
+    self_view = _result_of(assessment.model, assessment._core.evaluate(self_view=True), units)
+    records = assessment.records
+    stamps = records["timestamp"].map(_parse_stamp)
+    records = records.assign(_t=stamps).sort_values("_t", kind="stable")
+    evidence: Dict[Tuple[str, str], str] = {}
+    reason: Dict[Tuple[str, str], str] = {}
+    for row in records.itertuples(index=False):
+        key = (row.unit, row.criterion)
+        if row.stage == "self":
+            # The latest self record in force carries the evidence; a note on a not-applicable
+            # criterion is its explanation.
+            evidence[key] = "; ".join(str(e) for e in (row.evidence or []) if str(e))
+            if row.note:
+                reason[key] = str(row.note)
+        elif row.note:
+            reason[key] = str(row.note)  # the council's reason, which overrides the unit's note
+    # Rounds: when records carry a round (a second appraisal), each round is its own view; today an
+    # assessment has a single appraisal, shown as round 1.
+    rounds = [final]
+    latest = max(records["timestamp"], key=_parse_stamp) if len(records) else ""
+    return {"final": final, "self": self_view, "rounds": rounds, "evidence": evidence, "reason": reason,
+            "units": units, "as_of": _local_date(latest)}
+
+
+def _local_date(stamp: str) -> Optional[datetime.date]:
+    """The calendar date of an ISO 8601 timestamp, as written (its own offset)."""
+    try:
+        return datetime.date.fromisoformat(stamp[:10])
+    except ValueError:
+        return None
+
+
+def _parse_stamp(text: str) -> Any:
+    from .. import _core
+    try:
+        return _core.assessment.parse_timestamp(text)
+    except Exception:  # noqa: BLE001 - an unparseable stamp sorts first, as entered
+        return -1
+
+
+def _numbering(info: pd.DataFrame, order: List[str]) -> Dict[str, str]:
+    """Tree numbers 1, 1.1, 1.1.1 by position among siblings (the root unnumbered)."""
+    numbers: Dict[str, str] = {}
+    counters: Dict[str, int] = {}
+    for node in order:
+        parent = info.at[node, "parent"]
+        if pd.isna(parent):
+            continue
+        counters[parent] = counters.get(parent, 0) + 1
+        prefix = numbers.get(parent, "")
+        numbers[node] = f"{prefix}.{counters[parent]}" if prefix else str(counters[parent])
+    return numbers
+
+
+def _is_bonus_penalty(info: pd.DataFrame, node: str) -> bool:
+    """A node whose criteria are all bonus or deduction points."""
+    prefix = str(info.at[node, "path"]) + "/"
+    leaves = [n for n in info.index if bool(info.at[n, "is_leaf"])
+              and (n == node or str(info.at[n, "path"]).startswith(prefix))]
+    return bool(leaves) and all(info.at[n, "rule"] in _BONUS_RULES for n in leaves)
+
+
+Table = Dict[Any, Dict[str, float]]  # unit → node → value (dict lookups: .at is slow in loops)
+
+
+def _table(frame: Optional[pd.DataFrame]) -> Optional[Table]:
+    return None if frame is None else frame.to_dict("index")
+
+
+def _value(table: Optional[Table], unit: Any, node: str) -> Optional[float]:
+    if table is None:
+        return None
+    value = table[unit].get(node)
+    return None if value is None or value != value else float(value)
+
+
+def build(source: Any, previous: Any = None) -> Report:
+    """The report of ``source`` (an Assessment or a Result), compared with ``previous`` (the same
+    kind, an earlier period) when given."""
+    from ..assessment import Assessment
+    if isinstance(source, Assessment):
+        views = assessment_views(source)
+        model, result, self_result = source.model, views["final"], views["self"]
+        rounds: List[Result] = views["rounds"]
+        units = views["units"]
+        names = units["name"].to_dict()
+        groups = units["group"].to_dict()
+        evidence, reason = views["evidence"], views["reason"]
+        period = source.period
+        as_of = views["as_of"]
+    elif isinstance(source, Result):
+        model, result, self_result, rounds = source.model, source, None, []
+        scores = source.scores
+        names = {u: str(u) for u in source.units}
+        groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}
+        evidence, reason, period, as_of = {}, {}, "", None
+    else:
+        raise ParameterError(f"[chiso.report.source] a report is made of a chiso.Assessment or a chiso.Result, "
+                             f"got {type(source).__name__}", id="report.source")
+    if "is_leaf" in model.nodes().columns and not set(model.node_ids) <= set(result.node_ids):
+        raise ParameterError("[chiso.report.keep] the result must keep every node: evaluate with keep='all'",
+                             id="report.keep")
+    digits = model_digits(model)
+    info = model.nodes()
+    order = model.node_ids
+    root = order[0]
+    numbers = _numbering(info, order)
+    areas = [n for n in order if info.at[n, "parent"] == root]
+    bonus_areas = [a for a in areas if _is_bonus_penalty(info, a)]
+    area_order = [a for a in areas if a not in bonus_areas] + bonus_areas
+
+    def subtree(area: str) -> List[str]:
+        prefix = str(info.at[area, "path"])
+        return [n for n in order if n == area or str(info.at[n, "path"]).startswith(prefix + "/")]
+
+    table_order = [n for a in area_order for n in subtree(a)]
+    bonus_nodes = {n for a in bonus_areas for n in subtree(a)}
+    points, maxima, score = _table(result.points), _table(result.max), _table(result.score)
+    self_points = _table(self_result.points) if self_result is not None else None
+    round_points = [_table(r.points) for r in rounds]
+    node_info = info.to_dict("index")
+    scores = result.scores
+    self_scores = self_result.scores if self_result is not None else None
+    applicable = _applicable(source)
+    change = _changes(source, previous, scores)
+    unit_reports = []
+    for unit in result.units:
+        rows = []
+        for node in table_order:
+            is_leaf = bool(node_info[node]["is_leaf"])
+            node_max = _value(maxima, unit, node)
+            applies = applicable(unit, node) if is_leaf else (node_max or 0) > 0 or node in bonus_nodes
+            bonus = node in bonus_nodes
+            rows.append(Row(
+                number=numbers[node], node=node, name=str(node_info[node]["name"]), depth=int(node_info[node]["depth"]),
+                is_leaf=is_leaf, is_area=node in areas, bonus_penalty=bonus,
+                max=None if bonus else node_max,
+                self_points=_value(self_points, unit, node) if applies else None,
+                rounds=[_value(p, unit, node) if applies else None for p in round_points],
+                points=_value(points, unit, node) if applies else None,
+                score=(None if bonus or not applies or not node_max else 100.0 * (_value(score, unit, node) or 0.0)),
+                applicable=applies,
+                evidence=evidence.get((str(unit), node), "") if is_leaf else "",
+                reason=reason.get((str(unit), node), "") if is_leaf else "",
+            ))
+        rank = scores.at[unit, "rank"]
+        previous_index, index_change, rank_change = change.get(unit, (None, None, None))
+        unit_reports.append(UnitReport(
+            unit=str(unit), name=names.get(unit, str(unit)) or str(unit), group=str(groups.get(unit, "")),
+            index=_float(scores.at[unit, "index"]), rank=None if pd.isna(rank) else int(rank),
+            band="" if pd.isna(scores.at[unit, "band"]) else str(scores.at[unit, "band"]), rows=rows,
+            self_index=None if self_scores is None else _float(self_scores.at[unit, "index"]),
+            previous_index=previous_index, index_change=index_change, rank_change=rank_change,
+            total_max=_value(maxima, unit, root), total_points=_value(points, unit, root),
+            total_self=_value(self_points, unit, root)))
+    area_names = [(a, str(info.at[a, "name"])) for a in area_order]
+    return Report(model=model, title=model.name or model.id, period=period, digits=digits,
+                  round_count=len(rounds), has_self=self_result is not None, units=unit_reports, areas=area_names,
+                  previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=as_of)
+
+
+def _float(value: Any) -> Optional[float]:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _applicable(source: Any):
+    """unit, criterion → whether the criterion applies to the unit."""
+    from ..assessment import Assessment
+    if isinstance(source, Assessment):
+        mask = source.applicable().to_dict("index")
+        return lambda unit, node: bool(mask[unit][node])
+    maxima, points = source.max.to_dict("index"), source.points.to_dict("index")
+    return lambda unit, node: bool(maxima[unit][node] > 0) or bool(points[unit][node] != 0)
+
+
+def _changes(source: Any, previous: Any, scores: pd.DataFrame) -> Dict[Any, Tuple[Optional[float], Optional[float], Optional[int]]]:
+    """unit → (previous index, index change, rank change) for units of both periods."""
+    if previous is None:
+        return {}
+    from ..assessment import Assessment
+    if isinstance(source, Assessment) and isinstance(previous, Assessment):
+        yoy = source.year_over_year(previous).units.set_index("unit")
+        return {u: (_float(r["index_before"]), _float(r["index_change"]),
+                    None if pd.isna(r["rank_change"]) else int(r["rank_change"])) for u, r in yoy.iterrows()}
+    before = previous.final_results() if isinstance(previous, Assessment) else previous.scores
+    out = {}
+    for unit in scores.index:
+        if unit in before.index:
+            b, a = _float(before.at[unit, "index"]), _float(scores.at[unit, "index"])
+            rb, ra = before.at[unit, "rank"], scores.at[unit, "rank"]
+            out[unit] = (b, None if a is None or b is None else a - b,
+                         None if pd.isna(rb) or pd.isna(ra) else int(rb) - int(ra))
+    return out
+
+
+def result_of(assessment: Any, core_result: Any) -> Result:
+    """``Assessment.evaluate()``: the core result as a :class:`chiso.Result` that also knows the
+    units' names (for plots and reports)."""
+    units = assessment.units
+    result = _result_of(assessment.model, core_result, units)
+    setattr(result, "unit_names", units["name"].to_dict())
+    return result

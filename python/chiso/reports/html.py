@@ -1,0 +1,279 @@
+"""The HTML report: one self-contained file (no network; charts are inline SVG) with the ranking
+by group and bands, then a page per unit (areas, points lost, self vs appraised, year over year).
+Prints to PDF from the browser (a print stylesheet: one unit per page, no navigation)."""
+from __future__ import annotations
+
+import html as _html
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from .data import Report, UnitReport
+from .i18n import format_number, label
+
+_CSS = """
+*{box-sizing:border-box}
+body{font-family:"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;margin:0;color:#1d2733;background:#fff;font-size:14px}
+main{max-width:1200px;margin:0 auto;padding:16px 24px}
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:24px 0 8px;border-bottom:2px solid #2f5d8a;padding-bottom:4px}
+h3{font-size:15px;margin:16px 0 6px}
+nav{columns:3;font-size:13px;margin:8px 0 16px}nav a{display:block;color:#2f5d8a;text-decoration:none}
+table{border-collapse:collapse;width:100%;table-layout:fixed;margin:6px 0 12px}
+th,td{border:1px solid #c5ccd6;padding:3px 6px;vertical-align:top;overflow-wrap:anywhere}
+th{background:#dde4ee;font-weight:600}
+td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+tr.area td{font-weight:700;background:#f2f4f7}tr.na td{color:#8a94a3;font-style:italic}
+tr.total td{font-weight:700;border-top:2px solid #2f5d8a}
+.trunc{display:block;max-height:3.2em;overflow:hidden}
+.chart{width:100%;height:auto;display:block}
+.unit{page-break-before:always;break-before:page}
+.meta{color:#52606d}.band{display:inline-block;padding:0 6px;border-radius:3px;background:#e7eef7}
+.up{color:#1b7f3b}.down{color:#b3261e}
+@media print{nav,.noprint{display:none}main{max-width:none;padding:0}body{font-size:10pt}
+ @page{size:A4 landscape;margin:12mm}h2{break-after:avoid}tr{break-inside:avoid}}
+"""
+
+_COLORS = ("#2f5d8a", "#d9822b")
+_NA_PATTERN = ("<defs><pattern id='na-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
+               "patternTransform='rotate(45)'><rect width='6' height='6' fill='#f4f4f4'/>"
+               "<line x1='0' y1='0' x2='0' y2='6' stroke='#9aa5b1' stroke-width='2'/></pattern></defs>")
+
+
+def _e(text: Any) -> str:
+    return _html.escape("" if text is None else str(text), quote=True)
+
+
+def _ranking_svg(units: List[UnitReport], bands: List[tuple], digits: int, language: str, scale: float) -> str:
+    """Horizontal bars of the index, best first, with a vertical line at each band's threshold."""
+    ranked = sorted(units, key=lambda u: (-(u.index if u.index is not None else -1e300), u.name))
+    row, left, right, top = 22, 260, 70, 30
+    width, height = 1100, top + row * len(ranked) + 30
+    plot = width - left - right
+    parts = [f"<svg class='chart ranking' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+             f"role='img' aria-label='{_e(label('ranking', language))}'>"]
+    for minimum, name in bands:
+        if minimum <= 0:
+            continue
+        x = left + plot * minimum / scale
+        parts.append(f"<line class='band-line' x1='{x:.1f}' y1='{top - 12}' x2='{x:.1f}' y2='{height - 24}' "
+                     "stroke='#b3261e' stroke-dasharray='4 3'/>")
+        parts.append(f"<text x='{x:.1f}' y='{top - 16}' font-size='11' text-anchor='middle' fill='#b3261e'>"
+                     f"{_e(name)} ≥ {_e(format_number(minimum, 0, language))}</text>")
+    for k, unit in enumerate(ranked):
+        y = top + k * row
+        value = unit.index if unit.index is not None else 0.0
+        bar = plot * max(value, 0.0) / scale
+        parts.append(f"<text x='{left - 6}' y='{y + 15}' font-size='12' text-anchor='end'>{_e(unit.name)}</text>")
+        parts.append(f"<rect class='bar' x='{left}' y='{y + 3}' width='{bar:.1f}' height='{row - 6}' fill='{_COLORS[0]}'>"
+                     f"<title>{_e(unit.name)}: {_e(format_number(unit.index, digits, language))}</title></rect>")
+        parts.append(f"<text x='{left + bar + 4:.1f}' y='{y + 15}' font-size='11'>"
+                     f"{_e(format_number(unit.index, digits, language))}</text>")
+    parts.append(f"<text x='{left + plot / 2}' y='{height - 6}' font-size='12' text-anchor='middle'>"
+                 f"{_e(label('index_axis', language))}</text></svg>")
+    return "".join(parts)
+
+
+def _profile_svg(report: Report, unit: UnitReport, averages: Dict[str, Optional[float]], language: str) -> str:
+    """Each area's share of its maximum: self-assessed and achieved bars, the group's average as a
+    tick; an area that does not apply is a hatched gap, not a zero."""
+    areas = [(a, n) for a, n in report.areas if not _is_bonus(unit, a)]
+    width, left, top, row = 1100, 330, 26, 30
+    height = top + row * len(areas) + 34
+    plot = width - left - 80
+    parts = [f"<svg class='chart profile' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+             f"role='img' aria-label='{_e(label('areas', language))}'>{_NA_PATTERN}"]
+    legend = [(label("points", language), _COLORS[0])]
+    if report.has_self:
+        legend.insert(0, (label("self", language), _COLORS[1]))
+    for k, (text, color) in enumerate(legend + [(label("group_average", language), "#000")]):
+        x = left + k * 200
+        parts.append(f"<rect x='{x}' y='4' width='12' height='12' fill='{color}'/>"
+                     f"<text x='{x + 16}' y='14' font-size='12'>{_e(text)}</text>")
+    rows = {r.node: r for r in unit.rows}
+    for k, (area, name) in enumerate(areas):
+        y = top + k * row
+        r = rows[area]
+        parts.append(f"<text x='{left - 6}' y='{y + 18}' font-size='12' text-anchor='end'>"
+                     f"{_e(r.number)}. {_e(_short(name, 46))}<title>{_e(name)}</title></text>")
+        if not r.applicable or not r.max:
+            parts.append(f"<rect class='na' x='{left}' y='{y + 4}' width='{plot}' height='{row - 8}' fill='url(#na-hatch)'/>"
+                         f"<text x='{left + 8}' y='{y + 19}' font-size='12' fill='#52606d'>"
+                         f"{_e(label('gap_na', language))}</text>")
+            continue
+        bars = [(r.points, _COLORS[0])]
+        if report.has_self:
+            bars.insert(0, (r.self_points, _COLORS[1]))
+        height_each = (row - 8) / len(bars)
+        for j, (value, color) in enumerate(bars):
+            share = 0.0 if value is None else max(0.0, min(1.0, value / r.max))
+            parts.append(f"<rect class='bar' x='{left}' y='{y + 4 + j * height_each:.1f}' width='{plot * share:.1f}' "
+                         f"height='{height_each:.1f}' fill='{color}'/>")
+        parts.append(f"<text x='{left + plot + 6}' y='{y + 18}' font-size='11'>"
+                     f"{_e(format_number(r.score, 1, language))} %</text>")
+        average = averages.get(area)
+        if average is not None:
+            at = left + plot * average / 100.0
+            parts.append(f"<line class='average' x1='{at:.1f}' y1='{y + 2}' x2='{at:.1f}' y2='{y + row - 2}' "
+                         "stroke='#000' stroke-width='2'/>")
+    parts.append(f"<text x='{left + plot / 2}' y='{height - 6}' font-size='12' text-anchor='middle'>"
+                 f"{_e(label('area_score', language))}</text></svg>")
+    return "".join(parts)
+
+
+def _is_bonus(unit: UnitReport, area: str) -> bool:
+    return any(r.node == area and r.bonus_penalty for r in unit.rows)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _group_averages(report: Report) -> Dict[str, Dict[str, Optional[float]]]:
+    """group → area → mean share of the maximum (percent) over the units where the area applies."""
+    out: Dict[str, Dict[str, Optional[float]]] = {}
+    for group in {u.group for u in report.units}:
+        members = [u for u in report.units if u.group == group]
+        out[group] = {}
+        for area, _ in report.areas:
+            shares = [r.score for u in members for r in u.rows if r.node == area and r.score is not None]
+            out[group][area] = sum(shares) / len(shares) if shares else None
+    return out
+
+
+def write_html(report: Report, path: Path, language: str = "vi") -> Path:
+    digits = report.digits
+
+    def fmt(value: Any, sign: bool = False) -> str:
+        return format_number(value, digits, language, sign=sign)
+
+    def cell(text: Any, numeric: bool = False) -> str:
+        if numeric:
+            return f"<td class='n'>{_e(text)}</td>"
+        text = "" if text is None else str(text)
+        if len(text) > 120:
+            return f"<td><span class='trunc' title='{_e(text)}'>{_e(text)}</span></td>"
+        return f"<td>{_e(text)}</td>"
+
+    out = [f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
+           "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+           f"<title>{_e(report.title)}</title><style>{_CSS}</style></head><body><main>"]
+    out.append(f"<h1>{_e(report.title)}</h1>")
+    if report.period:
+        out.append(f"<p class='meta'>{_e(label('period', language))}: {_e(report.period)}</p>")
+    out.append(f"<nav class='noprint'><b>{_e(label('contents', language))}</b>")
+    out.append(f"<a href='#ranking'>{_e(label('ranking', language))}</a>")
+    for unit in sorted(report.units, key=lambda u: u.name):
+        out.append(f"<a href='#u-{_e(unit.unit)}'>{_e(unit.name)}</a>")
+    out.append("</nav>")
+
+    # Ranking by group, with its chart and the bands.
+    has_change = any(u.index_change is not None for u in report.units)
+    out.append(f"<section id='ranking'><h2>{_e(label('ranking', language))}</h2>")
+    ranking = report.ranking
+    for group in sorted({u.group for u in report.units}):
+        members = [u for u in report.units if u.group == group]
+        if group:
+            out.append(f"<h3>{_e(label('group', language))}: {_e(group)}</h3>")
+        out.append(_ranking_svg(members, report.model.bands, digits, language, report.model.scale))
+        heads = [label("rank", language), label("unit", language), label("index", language), label("band", language)]
+        if report.has_self:
+            heads.append(label("self", language))
+        if has_change:
+            heads += [label("previous", language) + (f" ({report.previous_period})" if report.previous_period else ""),
+                      label("change", language), label("rank_change", language)]
+        out.append("<table class='ranking-table'><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) +
+                   "</tr></thead><tbody>")
+        for unit_id, r in ranking[ranking["group"] == group].iterrows():
+            rank = "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"]))
+            cells = [cell(rank, True), f"<td><a href='#u-{_e(unit_id)}'>{_e(r['name'])}</a></td>",
+                     cell(fmt(r["index"]), True), cell(r["band"])]
+            if report.has_self:
+                cells.append(cell(fmt(r["self_index"]), True))
+            if has_change:
+                rc = r["rank_change"]
+                cells += [cell(fmt(r["previous_index"]), True), cell(fmt(r["index_change"], sign=True), True),
+                          cell("" if rc is None or rc != rc else f"{int(rc):+d}", True)]
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</tbody></table>")
+        bands = report.model.bands
+        if bands:
+            out.append(f"<table class='bands'><thead><tr><th>{_e(label('band', language))}</th><th>≥</th>"
+                       f"<th>{_e(label('units_in_band', language))}</th></tr></thead><tbody>")
+            for minimum, name in bands:
+                count = sum(1 for u in members if u.band == name)
+                out.append(f"<tr><td>{_e(name)}</td>{cell(format_number(minimum, digits, language), True)}"
+                           f"{cell(count, True)}</tr>")
+            out.append("</tbody></table>")
+    out.append("</section>")
+
+    averages = _group_averages(report)
+    for unit in sorted(report.units, key=lambda u: (u.group, u.rank or 10 ** 9, u.name)):
+        out.append(f"<section class='unit' id='u-{_e(unit.unit)}'><h2>{_e(unit.name)}</h2>")
+        facts = [f"{label('index', language)}: <b>{_e(fmt(unit.index))}</b>"]
+        if unit.rank is not None:
+            facts.append(f"{label('rank', language)}: <b>{unit.rank}</b>")
+        if unit.band:
+            facts.append(f"{label('band', language)}: <span class='band'>{_e(unit.band)}</span>")
+        if unit.self_index is not None:
+            facts.append(f"{label('self', language)}: {_e(fmt(unit.self_index))}")
+        if unit.index_change is not None:
+            css = "up" if unit.index_change > 0 else "down" if unit.index_change < 0 else ""
+            facts.append(f"{label('year_over_year', language)}: {_e(fmt(unit.previous_index))} → {_e(fmt(unit.index))} "
+                         f"(<span class='{css}'>{_e(fmt(unit.index_change, sign=True))}</span>)")
+        out.append("<p class='meta'>" + " · ".join(facts) + "</p>")
+        out.append(f"<h3>{_e(label('areas', language))}</h3>")
+        out.append(_profile_svg(report, unit, averages.get(unit.group, {}), language))
+        losses = sorted((r for r in unit.rows if r.is_leaf and r.lost), key=lambda r: (-(r.lost or 0.0), r.number))[:10]
+        if losses:
+            heads = [label("number", language), label("content", language), label("max", language),
+                     label("points", language), label("lost", language)]
+            if report.has_self:
+                heads += [label("self", language), label("reason", language)]
+            out.append(f"<h3>{_e(label('top_losses', language))}</h3><table class='losses'><colgroup>"
+                       "<col style='width:7%'><col style='width:40%'></colgroup><thead><tr>" +
+                       "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+            for r in losses:
+                cells = [cell(r.number), cell(r.name), cell(fmt(r.max), True), cell(fmt(r.points), True),
+                         cell(fmt(r.lost), True)]
+                if report.has_self:
+                    cells += [cell(fmt(r.self_points), True), cell(r.reason)]
+                out.append("<tr>" + "".join(cells) + "</tr>")
+            out.append("</tbody></table>")
+        out.append(f"<h3>{_e(label('scoring_table', language))}</h3>")
+        out.append(_scoring_table(report, unit, language, fmt, cell))
+        out.append("</section>")
+    out.append(f"<p class='meta'>{_e(label('generated', language))}</p></main></body></html>")
+    Path(path).write_text("".join(out), encoding="utf-8")
+    return Path(path)
+
+
+def _scoring_table(report: Report, unit: UnitReport, language: str, fmt: Any, cell: Any) -> str:
+    from .excel import _columns
+    heads = _columns(report, language)
+    widths = {label("number", language): "6%", label("content", language): "30%",
+              label("evidence", language): "14%", label("reason", language): "16%"}
+    cols = "".join(f"<col style='width:{widths[h]}'>" if h in widths else "<col>" for h in heads)
+    out = [f"<table class='scoring'><colgroup>{cols}</colgroup><thead><tr>" +
+           "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>"]
+    for r in unit.rows:
+        css = "area" if r.is_area else "na" if not r.applicable else ""
+        name = ("\u2003" * (r.depth - 1)) + r.name
+        cells = [cell(r.number), cell(name)]
+        if r.applicable:
+            cells.append(cell(fmt(r.max), True))
+            if report.has_self:
+                cells.append(cell(fmt(r.self_points), True))
+            cells += [cell(fmt(p), True) for p in r.rounds] + [cell(fmt(r.points), True), cell(fmt(r.score), True)]
+        else:
+            cells.append(cell(label("na_short", language), True))
+            cells += [cell("")] * ((1 if report.has_self else 0) + len(r.rounds) + 2)
+        if report.has_self:
+            cells += [cell(r.evidence), cell(r.reason or ("" if r.applicable else label("not_applicable", language)))]
+        out.append(f"<tr class='{css}'>" + "".join(cells) + "</tr>")
+    total = [cell(label("total", language)), cell(""), cell(fmt(unit.total_max), True)]
+    if report.has_self:
+        total.append(cell(fmt(unit.total_self), True))
+    total += [cell(fmt(unit.total_points), True)] * report.round_count + [cell(fmt(unit.total_points), True),
+                                                                          cell(fmt(unit.index), True)]
+    total += [cell("")] * (len(heads) - len(total))
+    out.append("<tr class='total'>" + "".join(total) + "</tr></tbody></table>")
+    return "".join(out)

@@ -1,0 +1,129 @@
+"""Labels of the reports in Vietnamese (the default) and English, and numbers written as each
+language writes them ("89,35" in Vietnamese, "89.35" in English)."""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Dict, Optional
+
+from ..errors import ParameterError
+
+LANGUAGES = ("vi", "en")
+
+_LABELS: Dict[str, Dict[str, str]] = {
+    "vi": {
+        "number": "STT", "content": "Lĩnh vực / tiêu chí", "max": "Điểm tối đa", "self": "Tự chấm",
+        "appraisal": "Thẩm định", "round": "Thẩm định vòng {n}", "points": "Điểm đạt", "score": "Chỉ số (%)",
+        "evidence": "Tài liệu kiểm chứng", "reason": "Giải trình / lý do", "not_applicable": "Không áp dụng",
+        "na_short": "KAD", "total": "Tổng điểm", "index": "Chỉ số", "rank": "Xếp hạng", "band": "Xếp loại",
+        "unit": "Đơn vị", "group": "Nhóm", "summary": "Tổng hợp", "ranking": "Xếp hạng theo nhóm",
+        "bonus_penalty": "Điểm thưởng, điểm trừ", "scoring_table": "Bảng điểm", "previous": "Kỳ trước",
+        "change": "Thay đổi", "rank_change": "Thay đổi hạng", "areas": "Điểm theo lĩnh vực",
+        "lost": "Điểm bị mất", "top_losses": "Tiêu chí mất nhiều điểm nhất", "self_vs_appraised": "Tự chấm và thẩm định",
+        "year_over_year": "So với kỳ trước", "group_average": "Trung bình nhóm", "bands": "Ngưỡng xếp loại",
+        "units_in_band": "Số đơn vị", "generated": "Lập bằng chiso", "period": "Kỳ đánh giá", "as_of": "Số liệu đến ngày",
+        "contents": "Mục lục", "area_score": "Tỷ lệ điểm đạt (%)", "of_max": "% điểm tối đa",
+        "ranking_title": "Xếp hạng {title}", "profile_title": "{unit}: chỉ số {index}, hạng {rank}",
+        "unit_axis": "Đơn vị", "index_axis": "Chỉ số", "gap_na": "không áp dụng",
+        "uncertainty_title": "Khoảng xếp hạng theo mô phỏng Monte Carlo",
+        "uncertainty_x": "Xếp hạng (1 = cao nhất)", "median": "Trung vị", "interval": "Khoảng {p}%",
+        "nominal": "Xếp hạng công bố",
+        "sensitivity_title": "Chỉ số độ nhạy: Sᵢ và STᵢ",
+        "sensitivity_note": ("Sᵢ (bậc một): phần phương sai của kết quả do riêng yếu tố i; STᵢ (toàn phần): "
+                             "phần do i cùng mọi tương tác của nó. STᵢ − Sᵢ lớn: i tác động qua tương tác."),
+        "sensitivity_x": "Phần phương sai", "first_order": "Sᵢ (bậc một)", "total_order": "STᵢ (toàn phần)",
+        "factor": "Yếu tố",
+    },
+    "en": {
+        "number": "No.", "content": "Area / criterion", "max": "Max points", "self": "Self-assessed",
+        "appraisal": "Appraised", "round": "Appraisal round {n}", "points": "Points", "score": "Score (%)",
+        "evidence": "Evidence", "reason": "Explanation / reason", "not_applicable": "Not applicable",
+        "na_short": "n/a", "total": "Total", "index": "Index", "rank": "Rank", "band": "Band",
+        "unit": "Unit", "group": "Group", "summary": "Summary", "ranking": "Ranking by group",
+        "bonus_penalty": "Bonus and penalty points", "scoring_table": "Scoring table", "previous": "Previous",
+        "change": "Change", "rank_change": "Rank change", "areas": "Points by area",
+        "lost": "Points lost", "top_losses": "Criteria that lost the most points", "self_vs_appraised": "Self vs appraised",
+        "year_over_year": "Year over year", "group_average": "Group average", "bands": "Band thresholds",
+        "units_in_band": "Units", "generated": "Made with chiso", "period": "Period", "as_of": "Records up to",
+        "contents": "Contents", "area_score": "Share of the maximum (%)", "of_max": "% of the maximum",
+        "ranking_title": "Ranking: {title}", "profile_title": "{unit}: index {index}, rank {rank}",
+        "unit_axis": "Unit", "index_axis": "Index", "gap_na": "not applicable",
+        "uncertainty_title": "Rank intervals under Monte Carlo uncertainty",
+        "uncertainty_x": "Rank (1 = best)", "median": "Median", "interval": "{p}% interval",
+        "nominal": "Published rank",
+        "sensitivity_title": "Sensitivity indices: Sᵢ and STᵢ",
+        "sensitivity_note": ("Sᵢ (first order): the share of the output's variance due to factor i alone; STᵢ "
+                             "(total): the share due to i with all its interactions. A large STᵢ − Sᵢ: i acts "
+                             "through interactions."),
+        "sensitivity_x": "Share of variance", "first_order": "Sᵢ (first order)", "total_order": "STᵢ (total)",
+        "factor": "Factor",
+    },
+}
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ParameterError(f"[chiso.parameter.language] language must be one of {LANGUAGES}, got {language!r}",
+                             id="parameter.language")
+    return language
+
+
+def label(key: str, language: str = "vi", **fields: Any) -> str:
+    text = _LABELS[check_language(language)][key]
+    return text.format(**fields) if fields else text
+
+
+def round_half_up(value: Any, digits: int) -> Optional[Decimal]:
+    """``value`` rounded to ``digits`` decimals, half up on its decimal value (5.959999999999994 →
+    5.96, 1.005 → 1.01); None for a missing value."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number):
+        return None
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def rounded(value: Any, digits: int) -> Optional[float]:
+    """As :func:`round_half_up`, as a float (the nearest double to the rounded decimal)."""
+    decimal = round_half_up(value, digits)
+    return None if decimal is None else float(decimal)
+
+
+def format_number(value: Any, digits: int, language: str = "vi", *, sign: bool = False, empty: str = "") -> str:
+    """A number with ``digits`` decimals as the language writes it: Vietnamese "1.234,56", English
+    "1,234.56"."""
+    decimal = round_half_up(value, digits)
+    if decimal is None:
+        return empty
+    if decimal == 0:
+        decimal = abs(decimal)  # no "-0,00"
+    text = f"{decimal:+,.{digits}f}" if sign else f"{decimal:,.{digits}f}"
+    if check_language(language) == "vi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def excel_number_format(digits: int) -> str:
+    """An Excel number format with ``digits`` decimals (Excel shows the separators of the reader's
+    locale)."""
+    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+
+
+# Columns holding inputs as entered (values, rates, shares): written as they are, not as points.
+INPUT_COLUMNS = ("value", "self_value", "appraised_value", "share_done", "rate")
+
+
+def round_frame(frame: Any, digits: int, *, keep: tuple = INPUT_COLUMNS) -> Any:
+    """A copy of ``frame`` with its float columns (points, index, changes) rounded half up to
+    ``digits`` decimals, as they are written; inputs (``keep``) stay as entered."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in keep or out[column].dtype.kind != "f":
+            continue
+        out[column] = [rounded(v, digits) for v in out[column]]
+        out[column] = out[column].astype(float)
+    return out
