@@ -12,6 +12,7 @@ the contract does not settle at all raises :class:`Ambiguous`.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Ambiguous(Exception):
     """The contract does not settle this case (the test skips it)."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def exact(text: Any) -> Fraction:
     """A JSON number as written (decimal), exactly."""
     return Fraction(str(text)) if not isinstance(text, Fraction) else text
