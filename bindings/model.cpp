@@ -76,14 +76,6 @@ void register_model(py::module_& m) {
       .def_property_readonly("leaf_ids", [](const plan& p) { return p.compiled_model().leaf_ids(); })
       .def_property_readonly("input_columns", [](const plan& p) { return p.input_columns(); },
                              "Input columns in order: \"<leaf id>\", or \"<leaf id>.<input>\" for named inputs.")
-      .def_property_readonly("percent_inputs", [](const plan& p) {
-        std::vector<std::string> columns;
-        for (const auto& n : p.compiled_model().nodes())
-          if (n->is_leaf() && (n->rule->kind == rule_kind::tiers || n->rule->kind == rule_kind::proportional) &&
-              n->rule->unit == rate_unit::percent)
-            columns.push_back(n->id);
-        return columns;
-      }, "Input columns of the leaves that take a rate in percent (tiers, proportional), in file order.")
       .def_property_readonly("plan_node_ids", [](const plan& p) {
         std::vector<std::string> ids;
         for (std::ptrdiff_t k = 0; k < p.node_count(); ++k) ids.push_back(p.node_at(k).id);

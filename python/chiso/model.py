@@ -84,16 +84,13 @@ def _plain_json(value: Any, path: str) -> Any:
 class Model:
     """A validated, compiled criteria tree (bộ chỉ số)."""
 
-    __slots__ = ("_core", "_leaf_ids", "_input_columns", "_percent_inputs")
+    __slots__ = ("_core", "_leaf_ids", "_input_columns")
 
     def __init__(self, core: "_core.Model") -> None:
         self._core = core
         # Asked for on every evaluation.
         self._leaf_ids = tuple(core.leaf_ids)
         self._input_columns = tuple(core.input_columns)
-        position = {name: i for i, name in enumerate(self._input_columns)}
-        percent = tuple(core.percent_inputs)  # names, and their positions among the input columns
-        self._percent_inputs = (percent, np.array([position[name] for name in percent], dtype=np.intp))
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -220,8 +217,6 @@ class Model:
         fractions would score as under 1 %.
         """
         values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
-        if self._percent_inputs[0]:
-            _warn_percent_typed_as_fraction(values, columns, *self._percent_inputs)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
@@ -235,6 +230,10 @@ class Model:
             threads=threads,
             applicable_columns=mask_columns,
         )
+        for name in core_result.percent_typed_as_fraction:
+            warnings.warn(InputWarning(
+                f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]:"
+                " percentages typed as fractions? 0.96 scores as 0.96 %, not 96 %", criterion=name), stacklevel=2)
         return Result(core_result, units=unit_index, group_codes=codes, group_labels=labels, model=self)
 
 
@@ -348,34 +347,6 @@ def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> 
     what = {"c": "complex numbers", "M": "dates", "m": "durations"}.get(kind, f"values of dtype {dtype}")
     raise DataError(f"[chiso.data.type] criterion '{name}': the column holds {what}; inputs are real"
                     " numbers (floats, integers or booleans)", id="data.type", criterion=name)
-
-
-def _warn_percent_typed_as_fraction(values: Any, columns: Optional[np.ndarray], names: Sequence[str],
-                                    positions: np.ndarray) -> None:
-    """Warn, naming the column, when a rate in percent holds only values in [0, 1], not all 0 or 1:
-    percentages typed as fractions (0.96 for 96 %) score as under 1 % with no error."""
-    if isinstance(values, list):
-        suspects = [(name, values[i]) for name, i in zip(names, positions)]
-    elif len(values) == 0:
-        return
-    else:
-        if columns is not None:
-            positions = columns[positions]
-        # Most columns are cleared by a value above 1 in their first rows (NaN clears nothing).
-        head_max = values[:256].take(positions, axis=1).max(axis=0)
-        if head_max.min() > 1:
-            return
-        suspects = [(name, values[:, p]) for name, p, top in zip(names, positions, head_max) if not top > 1]
-    for name, column in suspects:
-        if column.dtype.kind != "f":
-            continue  # whole numbers are never fractions of 1
-        finite = column[np.isfinite(column)]
-        if finite.size and finite.min() >= 0 and finite.max() <= 1 and ((finite != 0) & (finite != 1)).any():
-            sample = ", ".join(f"{v:g}" for v in finite[:3])
-            warnings.warn(InputWarning(
-                f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]"
-                f" ({sample}, …): percentages typed as fractions? 0.96 scores as 0.96 %, not 96 %",
-                criterion=name), stacklevel=3)
 
 
 def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:

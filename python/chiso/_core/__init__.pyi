@@ -55,11 +55,6 @@ class Model:
     def name(self) -> str:
         ...
     @property
-    def percent_inputs(self) -> list[str]:
-        """
-        Input columns of the leaves that take a rate in percent (tiers, proportional), in file order.
-        """
-    @property
     def plan_node_ids(self) -> list[str]:
         """
         Node ids in evaluation order (children before parents, the root last).
@@ -82,6 +77,11 @@ class Evaluation:
     @property
     def input_address(self) -> int:
         ...
+    @property
+    def percent_typed_as_fraction(self) -> list[str]:
+        """
+        Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.
+        """
     @property
     def max(self) -> numpy.ndarray:
         """
