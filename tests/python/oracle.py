@@ -73,8 +73,10 @@ def _round_at(x: Fraction, quantum: Fraction, mode: str) -> Fraction:
     return (low + 1 if up else low) * quantum
 
 
-def _significant(x: Fraction) -> Fraction:
-    """x to 15 significant digits (the decimal value a spreadsheet shows)."""
+def _significant(x: Fraction, digits: int) -> Fraction:
+    """The decimal value chiso rounds: x to 15 significant digits (what a spreadsheet shows), or,
+    where `digits` reaches beyond the 15th significant digit, the shortest decimal that reads
+    back as the same double."""
     if x == 0:
         return x
     exponent = len(str(abs(x.numerator))) - len(str(x.denominator))  # within one of log10 |x|
@@ -82,21 +84,23 @@ def _significant(x: Fraction) -> Fraction:
         exponent -= 1
     while Fraction(10) ** (exponent + 1) <= abs(x):
         exponent += 1
+    if exponent + 1 + digits > SIGNIFICANT:
+        return Fraction(repr(float(x)))
     return _round_at(x, Fraction(10) ** (exponent + 1 - SIGNIFICANT), "half_even")
 
 
 def round_decimal(x: Fraction, digits: int, mode: str, unit: Unit) -> Fraction:
-    """x rounded to `digits` decimals as docs/format.md says: taken to 15 significant digits,
-    then rounded half up (halves away from zero) or half even; `none` keeps x. When the double
+    """x rounded to `digits` decimals as docs/format.md says: taken to its decimal value
+    (see _significant), then rounded half up (halves away from zero) or half even; `none` keeps x. When the double
     chiso computes, a few units in the last place off x, may round otherwise, the unit is
     marked uncertain."""
     if mode == "none":
         return x
     quantum = Fraction(1, 10**digits)
-    result = _round_at(_significant(x), quantum, mode)
+    result = _round_at(_significant(x, digits), quantum, mode)
     noise = abs(x) * (INEXACT_NOISE if unit.inexact else EXACT_NOISE)
-    if _round_at(_significant(x - noise), quantum, mode) != result or \
-            _round_at(_significant(x + noise), quantum, mode) != result:
+    if _round_at(_significant(x - noise, digits), quantum, mode) != result or \
+            _round_at(_significant(x + noise, digits), quantum, mode) != result:
         unit.uncertain = True
     return result
 
