@@ -255,14 +255,17 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
             name = str(data.columns[position])
             if isinstance(dtype, np.dtype) and dtype.kind == "O":
                 _check_real_objects(data.iloc[:, position].to_numpy(), name, unit_index)
+                nullable = True  # may hold <NA>
             elif _is_nullable_real(dtype):
                 nullable = True
             else:
                 _refuse_dtype(dtype, name, data.iloc[:, position].to_numpy(), unit_index)
         if not len(data.columns):
             values = np.empty((len(data), 0))
-        elif nullable:
-            values = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        elif nullable:  # column by column: <NA> becomes NaN (a missing input)
+            values = np.empty(data.shape, order="F")
+            for j in range(data.shape[1]):
+                values[:, j] = data.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             values = data.to_numpy(dtype=np.float64, copy=False)
     elif isinstance(data, Mapping):

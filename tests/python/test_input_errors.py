@@ -116,9 +116,10 @@ def test_nullable_missing_values_are_missing_inputs():
     with pytest.raises(chiso.DataError, match=r"unit 'Hoàn Kiếm', criterion 'n'") as raised:
         rate_model().evaluate(frame(n=pd.array([1, None], dtype="Int64")))
     assert raised.value.id == "data.missing"
-    with pytest.raises(chiso.DataError) as raised:
-        rate_model().evaluate(frame(n=np.array([1.0, None], dtype=object)))
-    assert raised.value.id == "data.missing" and raised.value.unit == "Hoàn Kiếm"
+    for cells in ([1.0, None], [1.0, pd.NA], [1, math.nan]):
+        with pytest.raises(chiso.DataError) as raised:
+            rate_model().evaluate(frame(n=np.array(cells, dtype=object)))
+        assert raised.value.id == "data.missing" and raised.value.unit == "Hoàn Kiếm"
 
 
 # Groups (item 8) ---------------------------------------------------------------------------------
