@@ -41,12 +41,12 @@ std::vector<record> records_from(const py::dict& c) {
   auto strings = [&](const char* key) { return c[key].cast<std::vector<std::string>>(); };
   const auto unit = strings("unit"), criterion = strings("criterion"), stage_text = strings("stage"),
              note = strings("note"), author = strings("author"), timestamp = strings("timestamp"),
-             source = strings("source");
+             source = strings("source"), explanation = strings("explanation");
   const auto value = c["value"].cast<std::vector<double>>();
   const auto applicable = c["applicable"].cast<std::vector<bool>>();
   const auto evidence = c["evidence"].cast<std::vector<std::vector<std::string>>>();
   const std::size_t n = unit.size();
-  for (const auto* column : {&criterion, &stage_text, &note, &author, &timestamp, &source})
+  for (const auto* column : {&criterion, &stage_text, &note, &author, &timestamp, &source, &explanation})
     if (column->size() != n) throw parameter_error("assessment.columns", "record columns of different lengths");
   if (value.size() != n || applicable.size() != n || evidence.size() != n)
     throw parameter_error("assessment.columns", "record columns of different lengths");
@@ -55,14 +55,16 @@ std::vector<record> records_from(const py::dict& c) {
     record& r = out[i];
     r.unit = unit[i];
     r.criterion = criterion[i];
-    if (stage_text[i] == "self") r.stage = stage::self;
-    else if (stage_text[i] == "appraisal") r.stage = stage::appraisal;
+    if (auto parsed = parse_stage(stage_text[i])) r.stage = *parsed;
     else
       throw data_error("assessment.stage", r.unit, r.criterion,
-                       "stage must be self or appraisal, got \"" + stage_text[i] + "\"", source[i]);
+                       "stage must be self, appraisal (round 1), explanation or appraisal_2, got \"" + stage_text[i] +
+                           "\"",
+                       source[i]);
     r.value = value[i];
     r.applicable = applicable[i];
     r.evidence = evidence[i];
+    r.explanation = explanation[i];
     r.note = note[i];
     r.author = author[i];
     r.timestamp = timestamp[i];
@@ -72,7 +74,7 @@ std::vector<record> records_from(const py::dict& c) {
 }
 
 py::dict records_to(const std::vector<record>& records) {
-  py::list unit, criterion, stage_, applicable, evidence, note, author, timestamp;
+  py::list unit, criterion, stage_, applicable, evidence, explanation, note, author, timestamp;
   py::array_t<double> value(static_cast<py::ssize_t>(records.size()));
   auto v = value.mutable_unchecked<1>();
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -83,6 +85,7 @@ py::dict records_to(const std::vector<record>& records) {
     v(static_cast<py::ssize_t>(i)) = r.value;
     applicable.append(r.applicable);
     evidence.append(py::cast(r.evidence));
+    explanation.append(r.explanation);
     note.append(r.note);
     author.append(r.author);
     timestamp.append(r.timestamp);
@@ -94,6 +97,7 @@ py::dict records_to(const std::vector<record>& records) {
   d["value"] = value;
   d["applicable"] = applicable;
   d["evidence"] = evidence;
+  d["explanation"] = explanation;
   d["note"] = note;
   d["author"] = author;
   d["timestamp"] = timestamp;
@@ -110,6 +114,31 @@ py::dict columns(const std::vector<Row>& rows, const std::vector<const char*>& n
     (lists[k++].append(getters(row)), ...);
   }
   for (std::size_t k = 0; k < names.size(); ++k) d[names[k]] = lists[k];
+  return d;
+}
+
+stage stage_from(const std::string& text) {
+  if (auto s = parse_stage(text)) return *s;
+  throw parameter_error("assessment.stage",
+                        "stage must be self, appraisal (round 1), explanation or appraisal_2, got \"" + text + "\"");
+}
+
+assessment_schedule schedule_from(const std::map<std::string, std::string>& deadlines) {
+  assessment_schedule out;
+  for (const auto& [name, when] : deadlines) out.deadline[static_cast<std::size_t>(stage_from(name))] = when;
+  return out;
+}
+
+py::dict schedule_to(const assessment_schedule& s) {
+  py::dict deadlines;
+  for (std::size_t k = 0; k < stage_count; ++k)
+    if (!s.deadline[k].empty()) deadlines[to_string(static_cast<stage>(k))] = s.deadline[k];
+  py::dict d;
+  d["deadlines"] = deadlines;
+  d["reopenings"] = columns(s.reopenings, {"stage", "until", "note", "author", "timestamp"},
+                            [](const reopening& r) { return std::string(to_string(r.stage)); },
+                            [](const reopening& r) { return r.until; }, [](const reopening& r) { return r.note; },
+                            [](const reopening& r) { return r.author; }, [](const reopening& r) { return r.timestamp; });
   return d;
 }
 
@@ -147,11 +176,13 @@ void register_assessment(py::module_& root) {
   py::class_<assessment, std::shared_ptr<assessment>>(m, "Assessment")
       .def(py::init([](std::shared_ptr<plan> p, std::string period,
                        const std::vector<std::tuple<std::string, std::string, std::string>>& units,
-                       bool require_appraisal) {
+                       bool require_appraisal, const std::map<std::string, std::string>& deadlines) {
              return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
-                                                 units_from(units), assessment_policy{require_appraisal});
+                                                 units_from(units), assessment_policy{require_appraisal},
+                                                 schedule_from(deadlines));
            }),
-           py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false)
+           py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false,
+           py::arg("deadlines") = std::map<std::string, std::string>{})
       .def_static("load_json", [](const std::string& path, std::shared_ptr<plan> p) {
         return std::make_shared<assessment>(load_assessment_json(path, std::move(p)));
       })
@@ -159,10 +190,27 @@ void register_assessment(py::module_& root) {
         return std::make_shared<assessment>(parse_assessment_json(text, std::move(p), name));
       })
       .def_static("load_csv", [](std::shared_ptr<plan> p, std::string period, const std::string& units_path,
-                                 const std::string& records_path, bool require_appraisal) {
+                                 const std::string& records_path, bool require_appraisal,
+                                 const std::map<std::string, std::string>& deadlines) {
         return std::make_shared<assessment>(load_assessment_csv(std::move(p), std::move(period), units_path,
-                                                                records_path, assessment_policy{require_appraisal}));
-      })
+                                                                records_path, assessment_policy{require_appraisal},
+                                                                schedule_from(deadlines)));
+      }, py::arg("model"), py::arg("period"), py::arg("units_path"), py::arg("records_path"),
+         py::arg("require_appraisal") = false, py::arg("deadlines") = std::map<std::string, std::string>{})
+      .def("schedule", [](const assessment& a) { return schedule_to(a.schedule()); })
+      .def("set_deadline", [](assessment& a, const std::string& s, const std::string& when) {
+        a.set_deadline(stage_from(s), when);
+      }, py::arg("stage"), py::arg("deadline"))
+      .def("reopen", [](assessment& a, const std::string& s, std::string until, std::string note, std::string author,
+                        std::string timestamp) {
+        a.reopen({stage_from(s), std::move(until), std::move(note), std::move(author), std::move(timestamp)});
+      }, py::arg("stage"), py::arg("until"), py::arg("note"), py::arg("author"), py::arg("timestamp"))
+      .def("survey_matrix", [](const assessment& a) {
+        Eigen::MatrixXd out(static_cast<Eigen::Index>(a.units().size()), a.leaf_count());
+        for (Eigen::Index u = 0; u < out.rows(); ++u)
+          for (Eigen::Index j = 0; j < out.cols(); ++j) out(u, j) = a.survey_input(u, j);
+        return out;
+      }, "Survey inputs, units × leaves (NaN: none).")
       .def("to_json", [](const assessment& a) { return dump_assessment(a); })
       .def("save_json", [](const assessment& a, const std::string& path) { save_assessment_json(a, path); })
       .def("records_csv", [](const assessment& a) { return records_csv(a); })
@@ -190,7 +238,9 @@ void register_assessment(py::module_& root) {
       .def("self_vs_appraised", [](const assessment& a) {
         return columns(self_vs_appraised(a),
                        {"unit", "name", "group", "criterion", "criterion_name", "area", "self_value", "appraised_value",
-                        "self_points", "appraised_points", "difference", "reason", "author", "timestamp"},
+                        "self_points", "appraised_points", "difference", "reason", "author", "timestamp",
+                        "round1_value", "round1_points", "round1_reason", "explanation", "explanation_evidence",
+                        "round2_value", "round2_points", "round2_reason"},
                        [](const cut_row& r) { return r.unit; }, [](const cut_row& r) { return r.name; },
                        [](const cut_row& r) { return r.group; }, [](const cut_row& r) { return r.criterion; },
                        [](const cut_row& r) { return r.criterion_name; }, [](const cut_row& r) { return r.area; },
@@ -198,7 +248,54 @@ void register_assessment(py::module_& root) {
                        [](const cut_row& r) { return r.self_points; },
                        [](const cut_row& r) { return r.appraised_points; },
                        [](const cut_row& r) { return r.difference; }, [](const cut_row& r) { return r.reason; },
-                       [](const cut_row& r) { return r.author; }, [](const cut_row& r) { return r.timestamp; });
+                       [](const cut_row& r) { return r.author; }, [](const cut_row& r) { return r.timestamp; },
+                       [](const cut_row& r) { return r.round1_value; }, [](const cut_row& r) { return r.round1_points; },
+                       [](const cut_row& r) { return r.round1_reason; }, [](const cut_row& r) { return r.explanation; },
+                       [](const cut_row& r) { return r.explanation_evidence; },
+                       [](const cut_row& r) { return r.round2_value; }, [](const cut_row& r) { return r.round2_points; },
+                       [](const cut_row& r) { return r.round2_reason; });
+      })
+      .def("scoring_table", [](const assessment& a, const assessment_result& r, const std::string& unit) {
+        return columns(scoring_table(a, r, unit),
+                       {"criterion", "name", "area", "source", "max", "applicable", "self_value", "self_points",
+                        "self_evidence", "self_explanation", "self_note", "self_timestamp", "round1_value",
+                        "round1_points", "round1_reason", "round1_timestamp", "explanation_value",
+                        "explanation_evidence", "explanation", "explanation_timestamp", "round2_value", "round2_points",
+                        "round2_reason", "round2_timestamp", "final_value", "final_points", "origin",
+                        "missing_evidence"},
+                       [](const scoring_row& x) { return x.criterion; }, [](const scoring_row& x) { return x.name; },
+                       [](const scoring_row& x) { return x.area; }, [](const scoring_row& x) { return x.source; },
+                       [](const scoring_row& x) { return x.max; }, [](const scoring_row& x) { return x.applicable; },
+                       [](const scoring_row& x) { return x.self_value; }, [](const scoring_row& x) { return x.self_points; },
+                       [](const scoring_row& x) { return x.self_evidence; },
+                       [](const scoring_row& x) { return x.self_explanation; },
+                       [](const scoring_row& x) { return x.self_note; },
+                       [](const scoring_row& x) { return x.self_timestamp; },
+                       [](const scoring_row& x) { return x.round1_value; },
+                       [](const scoring_row& x) { return x.round1_points; },
+                       [](const scoring_row& x) { return x.round1_reason; },
+                       [](const scoring_row& x) { return x.round1_timestamp; },
+                       [](const scoring_row& x) { return x.explanation_value; },
+                       [](const scoring_row& x) { return x.explanation_evidence; },
+                       [](const scoring_row& x) { return x.explanation; },
+                       [](const scoring_row& x) { return x.explanation_timestamp; },
+                       [](const scoring_row& x) { return x.round2_value; },
+                       [](const scoring_row& x) { return x.round2_points; },
+                       [](const scoring_row& x) { return x.round2_reason; },
+                       [](const scoring_row& x) { return x.round2_timestamp; },
+                       [](const scoring_row& x) { return x.final_value; },
+                       [](const scoring_row& x) { return x.final_points; },
+                       [](const scoring_row& x) { return x.origin; },
+                       [](const scoring_row& x) { return x.missing_evidence; });
+      })
+      .def("missing_evidence", [](const assessment& a) {
+        return columns(missing_evidence(a),
+                       {"unit", "name", "group", "criterion", "criterion_name", "value", "timestamp", "source"},
+                       [](const evidence_flag& x) { return x.unit; }, [](const evidence_flag& x) { return x.name; },
+                       [](const evidence_flag& x) { return x.group; }, [](const evidence_flag& x) { return x.criterion; },
+                       [](const evidence_flag& x) { return x.criterion_name; },
+                       [](const evidence_flag& x) { return x.value; }, [](const evidence_flag& x) { return x.timestamp; },
+                       [](const evidence_flag& x) { return x.source; });
       })
       .def("self_vs_appraised_areas", [](const assessment& a) {
         return columns(self_vs_appraised_areas(a),
@@ -277,6 +374,8 @@ void register_assessment(py::module_& root) {
     d["added"] = y.added;
     d["removed"] = y.removed;
     d["matched"] = y.matched;
+    d["units_gone"] = y.units_gone;
+    d["units_new"] = y.units_new;
     d["units"] = columns(y.units, {"unit", "name", "group", "index_before", "index_after", "index_change",
                                    "rank_before", "rank_after", "rank_change"},
                          [](const yoy_unit_row& x) { return x.unit; }, [](const yoy_unit_row& x) { return x.name; },
@@ -295,6 +394,7 @@ void register_assessment(py::module_& root) {
     return d;
   });
 
+  m.def("load_units_csv", [](const std::string& path) { return units_to(load_units_csv(path)); });
   m.def("parse_timestamp", [](const std::string& t) { return parse_timestamp(t, "timestamp"); });
 
   py::class_<survey_data, std::shared_ptr<survey_data>>(m, "Survey")

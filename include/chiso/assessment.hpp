@@ -1,12 +1,17 @@
 // Assessment of a period (kỳ đánh giá): units self-assess each criterion with evidence, the
 // appraisal council confirms or adjusts; nothing is overwritten. See docs/assessment.md.
 //
-// Records form a long table (unit, criterion, stage, value, evidence, note, author, timestamp).
-// For one unit, criterion and stage the record with the latest timestamp is in force; older ones
-// stay in the history. The final input of a criterion is, in this order: the appraisal record in
-// force; the survey input (for survey leaves fed from microdata); the self record in force.
+// Records form a long table (unit, criterion, stage, value, evidence, explanation, note, author,
+// timestamp). The stages are those provinces run: self-scoring, appraisal round 1 (`appraisal`),
+// the unit's explanation with added evidence, appraisal round 2 (`appraisal_2`, final). For one
+// unit, criterion and stage the record with the latest timestamp is in force; older ones stay in
+// the history. The final input of a criterion is, in this order: the round-2 appraisal in force;
+// the round-1 appraisal in force; the survey input (survey leaves fed from microdata); the self
+// record in force. Each stage may close at a deadline, after which its records are refused
+// unless the period is reopened for it (a recorded act).
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -24,8 +29,12 @@
 
 namespace chiso {
 
-enum class stage { self, appraisal };
+// `appraisal` is round 1 (the only appraisal of files written before rounds existed).
+enum class stage : std::uint8_t { self, appraisal, explanation, appraisal_2 };
+constexpr std::size_t stage_count = 4;
 const char* to_string(stage s) noexcept;
+// "self", "appraisal", "explanation", "appraisal_2"; nullopt for anything else.
+std::optional<stage> parse_stage(const std::string& text) noexcept;
 
 struct unit_info {
   std::string id;
@@ -39,7 +48,10 @@ struct record {
   chiso::stage stage = chiso::stage::self;
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN when not applicable
   bool applicable = true;
-  std::vector<std::string> evidence;  // document references (tài liệu kiểm chứng)
+  std::vector<std::string> evidence;  // document references (tài liệu kiểm chứng); none empty
+  // The unit's written explanation: how it scored a criterion without evidence (self), or its
+  // answer to round 1 (required on an `explanation` record, which may carry no value).
+  std::string explanation;
   std::string note;                   // the reason for a cut or for "not applicable", or a remark
   std::string author;
   std::string timestamp;              // ISO 8601: 2023-10-31, 2023-10-31T09:00:00+07:00, …Z
@@ -58,7 +70,24 @@ struct assessment_policy {
   bool require_appraisal = false;
 };
 
-enum class input_origin : std::uint8_t { none, self, appraisal, survey };
+// An explicit act that lets a closed stage take records again, up to `until`.
+struct reopening {
+  chiso::stage stage = chiso::stage::self;
+  std::string until;      // ISO 8601; a date alone means the end of that day (UTC)
+  std::string note;       // why (required)
+  std::string author;
+  std::string timestamp;  // when it was decided (ISO 8601)
+};
+bool operator==(const reopening& a, const reopening& b);
+
+// When each stage closes. A record of a stage dated after its deadline is refused, unless a
+// reopening of that stage runs at least to the record's time.
+struct assessment_schedule {
+  std::array<std::string, stage_count> deadline;  // per stage (index: the stage's value); empty: none
+  std::vector<reopening> reopenings;
+};
+
+enum class input_origin : std::uint8_t { none, self, appraisal, survey, appraisal_2 };
 const char* to_string(input_origin o) noexcept;
 
 // The value that goes into the evaluation for one unit and criterion.
@@ -78,10 +107,11 @@ struct survey_inputs {
 
 class assessment {
  public:
-  // Throws data_error for an empty or repeated unit id.
+  // Throws data_error for an empty or repeated unit id, and for a bad schedule.
   assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
-             assessment_policy policy = {});
-  assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {});
+             assessment_policy policy = {}, assessment_schedule schedule = {});
+  assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
+             assessment_schedule schedule = {});
 
   const chiso::plan& plan() const noexcept { return *plan_; }
   const std::shared_ptr<const chiso::plan>& shared_plan() const noexcept { return plan_; }
@@ -92,12 +122,27 @@ class assessment {
   void set_policy(assessment_policy p) { policy_ = p; }
   std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
 
+  const assessment_schedule& schedule() const noexcept { return schedule_; }
+  // Sets (or, with an empty text, removes) a stage's deadline. A record already in that is dated
+  // after the new deadline (and not covered by a reopening) makes it an error naming the record.
+  void set_deadline(chiso::stage s, const std::string& deadline);
+  // Records a reopening of a closed stage: `until` and `timestamp` must be ISO 8601 and `note`
+  // must say why (data_error "assessment.reopen" otherwise).
+  void reopen(reopening r);
+  // The instant up to which records of the stage are taken (deadline or the latest reopening);
+  // nullopt when the stage has no deadline.
+  std::optional<std::int64_t> closes_at(chiso::stage s) const;
+
   // Adds records. Each is checked: known unit and criterion (a leaf), ISO timestamp, a value in
   // its rule's range (steps, allowed values, rates, counts), a reason for "not applicable", no
-  // second record of the same unit, criterion and stage with the same timestamp, and a reason on
-  // an appraisal whose value differs from the self record in force at its time. The first failure
-  // throws data_error naming the record (its `source`, unit and criterion), and nothing of the
-  // batch is kept: the assessment is as before the call.
+  // empty evidence reference, an explanation text on an `explanation` record, a date before its
+  // stage's deadline (or a reopening), no second record of the same unit, criterion and stage
+  // with the same timestamp. Then every appraisal of the cells the batch touches is checked
+  // again: one that changes the score in force at its time (round 1: the self record; round 2:
+  // the round-1 appraisal, else the self record) needs a reason. A record that would leave an
+  // existing appraisal without one (a self record dated before it) is refused, naming both. So
+  // whatever is accepted reloads from its JSON or CSV. The first failure throws data_error naming
+  // the record (its `source`, unit and criterion), and nothing of the batch is kept.
   void add(record r);
   void add(std::vector<record> batch);
 
@@ -108,7 +153,7 @@ class assessment {
   // `as_of`, only records up to that time count.
   const record* current(const std::string& unit, const std::string& criterion, chiso::stage s,
                         std::optional<std::int64_t> as_of = std::nullopt) const;
-  // Every record of a unit and criterion, both stages, oldest first.
+  // Every record of a unit and criterion, every stage, oldest first.
   std::vector<const record*> history(const std::string& unit, const std::string& criterion) const;
 
   // Survey inputs (from survey.hpp's survey_leaf_inputs). Units and leaves must be known, leaves
@@ -124,19 +169,25 @@ class assessment {
 
  private:
   std::size_t key(std::ptrdiff_t u, std::ptrdiff_t j, chiso::stage s) const noexcept {
-    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) * 2 +
-           (s == chiso::stage::appraisal ? 1 : 0);
+    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) *
+               stage_count +
+           static_cast<std::size_t>(s);
   }
   void check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const;
+  void check_deadline(const record& r, std::int64_t t) const;
   void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j);
   void index_erase(std::size_t i);
-  void check_reason(std::size_t i) const;
+  // The reason an appraisal `i` lacks, or nullopt when it needs none.
+  std::optional<std::string> missing_reason(std::size_t i) const;
+  void check_reasons_affected_by(std::size_t i, std::size_t batch_start) const;
   std::ptrdiff_t in_force(std::size_t key, std::optional<std::int64_t> as_of) const;
 
   std::shared_ptr<const chiso::plan> plan_;
   std::string period_;
   std::vector<unit_info> units_;
   assessment_policy policy_;
+  assessment_schedule schedule_;
+  std::array<std::optional<std::int64_t>, stage_count> closes_;      // parsed deadlines with reopenings
   std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
   std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
   std::vector<record> records_;
@@ -168,8 +219,9 @@ struct assessment_result {
 struct assessment_options {
   // Under require_appraisal, evaluate anyway and mark units not final (else: an error).
   bool provisional = false;
-  // Which stage's values to use: final inputs (appraisal over self), or the self-scores (the
-  // final input where a criterion has no self record), for the self-vs-appraised report.
+  // Which stage's values to use: final inputs (round 2 over round 1 over self), or the
+  // self-scores (the final input where a criterion has no self record), for the
+  // self-vs-appraised report.
   bool self_view = false;
 };
 
@@ -187,7 +239,10 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
                                  const std::string& source_name = {});
 assessment load_assessment_json(const std::string& path, std::shared_ptr<const chiso::plan> plan);
 
+// An empty id, a repeated id, or an empty group cell (when the file has a group column) is an
+// error naming file:line.
 std::vector<unit_info> load_units_csv(const std::string& path);
+std::vector<unit_info> parse_units_csv(const std::string& text, const std::string& source_name);
 void save_units_csv(const std::vector<unit_info>& units, const std::string& path);
 std::vector<record> load_records_csv(const std::string& path);
 std::vector<record> parse_records_csv(const std::string& text, const std::string& source_name);
@@ -195,6 +250,6 @@ void save_records_csv(const assessment& a, const std::string& path);
 std::string records_csv(const assessment& a);
 assessment load_assessment_csv(std::shared_ptr<const chiso::plan> plan, std::string period,
                                const std::string& units_path, const std::string& records_path,
-                               assessment_policy policy = {});
+                               assessment_policy policy = {}, assessment_schedule schedule = {});
 
 }  // namespace chiso

@@ -26,14 +26,21 @@ struct final_results {
 };
 final_results final_results_report(const assessment_result& r);
 
-// Self vs appraised, per criterion: criteria with both a self record and an appraisal in force,
-// sorted by the largest cut first (difference = appraised − self points, most negative first),
-// then unit and criterion. Criteria that the council confirmed have difference 0 and come last.
+// Self vs appraised, per criterion: criteria with both a self record and an appraisal (either
+// round) in force, sorted by the largest cut first (difference = appraised − self points, most
+// negative first), then unit and criterion. Criteria that the council confirmed have difference 0
+// and come last. "Appraised" is the final appraisal: round 2 where there is one, else round 1;
+// both rounds and the unit's explanation between them are columns of their own.
 struct cut_row {
   std::string unit, name, group, criterion, criterion_name, area;
   double self_value = 0, appraised_value = 0;  // NaN when not applicable
   double self_points = 0, appraised_points = 0, difference = 0;
-  std::string reason, author, timestamp;
+  std::string reason, author, timestamp;       // of the final appraisal
+  // NaN (values, points) and empty (texts) where the round has no record in force.
+  double round1_value = 0, round1_points = 0, round2_value = 0, round2_points = 0;
+  std::string round1_reason, round2_reason;
+  std::string explanation;                     // the unit's explanation record in force
+  std::vector<std::string> explanation_evidence;
 };
 std::vector<cut_row> self_vs_appraised(const assessment& a);
 
@@ -45,7 +52,8 @@ struct area_cut_row {
 std::vector<area_cut_row> self_vs_appraised_areas(const assessment& a);
 
 // Progress per unit: of the appraisal criteria (source appraisal) of the model, how many have a
-// self record with a value and evidence, or are marked not applicable with a reason ("done");
+// self record with a value and evidence (or a written explanation instead), or are marked not
+// applicable with a reason ("done");
 // how many are self-scored at all, appraised, not applicable. `as_of` (ISO 8601): only records
 // up to then count.
 struct progress_row {
@@ -64,10 +72,45 @@ struct loss_row {
 };
 std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit);
 
+// The scoring table of one unit (bảng chấm điểm), one row per criterion in model order: max,
+// each stage's record in force (value, points, evidence, explanation, reason) and the final
+// input with its points from the evaluation `r` of the same assessment.
+struct scoring_row {
+  std::string criterion, name, area, source;  // source: the leaf's source (appraisal, survey, …)
+  double max = 0;                              // the leaf's max in the model (0: bonus, deduction)
+  bool applicable = true;                      // in the final input
+  double self_value = 0, self_points = 0;      // NaN where there is no record (or not applicable)
+  std::vector<std::string> self_evidence;
+  std::string self_explanation, self_note, self_timestamp;
+  double round1_value = 0, round1_points = 0;
+  std::string round1_reason, round1_timestamp;
+  double explanation_value = 0;                // the score the unit asks for (NaN: none)
+  std::vector<std::string> explanation_evidence;
+  std::string explanation, explanation_timestamp;
+  double round2_value = 0, round2_points = 0;
+  std::string round2_reason, round2_timestamp;
+  double final_value = 0, final_points = 0;    // as evaluated (NaN value: not applicable)
+  std::string origin;                          // appraisal_2, appraisal, survey, self, none
+  bool missing_evidence = false;               // an applicable self record with no evidence and no explanation
+};
+std::vector<scoring_row> scoring_table(const assessment& a, const assessment_result& r, const std::string& unit);
+
+// Criteria self-scored without evidence and without a written explanation (MoHA letters 383 and
+// 384/BNV-CCHC ask for one or the other): the applicable self records in force of appraisal
+// criteria that have neither, unless an explanation record in force adds evidence or text.
+struct evidence_flag {
+  std::string unit, name, group, criterion, criterion_name;
+  double value = 0;
+  std::string timestamp, source;
+};
+std::vector<evidence_flag> missing_evidence(const assessment& a);
+
 // A readable form of a leaf's rule: "tiers (percent): ≥ 100 → 1; ≥ 90 → 0.5; else 0".
 std::string describe_rule(const node& leaf);
 
-// Year over year: two periods of the same or a revised model, criteria matched by id.
+// Year over year: two periods of the same or a revised model (districts in 2023, communes since
+// the 2025 reform), criteria and areas matched by id. Units of one period only are kept, with NaN
+// on the other side, and listed in `units_gone` (no longer in the later period) and `units_new`.
 struct yoy_unit_row {
   std::string unit, name, group;
   double index_before = 0, index_after = 0, index_change = 0;  // NaN when the unit is in one period only
@@ -80,6 +123,7 @@ struct yoy_area_row {
 struct year_over_year {
   std::string period_before, period_after;
   std::vector<std::string> added, removed, matched;  // criteria (leaves) by id
+  std::vector<std::string> units_gone, units_new;     // unit ids in one period only
   std::vector<yoy_unit_row> units;
   std::vector<yoy_area_row> areas;
 };

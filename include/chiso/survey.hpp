@@ -29,7 +29,10 @@ struct survey_data {
 void check_survey(const survey_data& s, const std::vector<std::string>& units = {});
 
 // CSV: respondent,unit,service[,weight],<question>,… (one column per question; empty = no
-// answer). Checked as above.
+// answer). An answer is a number, or an option letter A–E read as 1–5 (A = 1). Checked as above.
+// 1–5 for a one-letter answer "A"–"E", else 0.
+int option_code(const std::string& answer) noexcept;
+
 survey_data parse_survey_csv(const std::string& text, const std::string& source_name,
                              const std::vector<std::string>& units = {});
 survey_data load_survey_csv(const std::string& path, const std::vector<std::string>& units = {});
@@ -60,7 +63,9 @@ std::map<std::string, std::string> question_elements(const model& m);
 
 // Inputs of every survey leaf of the model, for every unit of the survey: the pooled satisfaction
 // rate of the leaf's questions (meta.survey.questions, else the leaf id), in the leaf's rule unit
-// (× 100 for percent). `mapping` (leaf → questions) overrides the model's meta. A question that
+// (× 100 for percent). A leaf with `meta.survey.options` ({"A": 100, "B": 60, "C": 20, "D": 0}:
+// answer → percent of the points) takes instead the weighted mean of its answers' percents, as a
+// rate; an answer outside the options is an error naming the respondent, question and unit. `mapping` (leaf → questions) overrides the model's meta. A question that
 // the survey does not have is an error naming the leaf.
 survey_inputs survey_leaf_inputs(const model& m, const survey_data& s,
                                  const std::map<std::string, std::vector<std::string>>& mapping = {});

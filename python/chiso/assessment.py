@@ -39,7 +39,9 @@ __all__ = ["Assessment", "Survey", "YearOverYear"]
 PathLike = Union[str, "os.PathLike[str]"]
 _core_a = _core.assessment
 
-RECORD_COLUMNS = ["unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp"]
+RECORD_COLUMNS = ["unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp",
+                  "explanation"]
+STAGES = ["self", "appraisal", "explanation", "appraisal_2"]  # appraisal = round 1
 
 
 def _model(model: Union[Model, PathLike, Mapping[str, Any]]) -> Model:
@@ -49,8 +51,8 @@ def _model(model: Union[Model, PathLike, Mapping[str, Any]]) -> Model:
 def _units(units: Any) -> List[tuple]:
     """Units as (id, name, group): a DataFrame with columns id[, name, group] (or the index as
     id), a path to a units CSV, or a sequence of ids / tuples / dicts."""
-    if isinstance(units, (str, os.PathLike)):
-        units = pd.read_csv(units, dtype=str, keep_default_na=False)
+    if isinstance(units, (str, os.PathLike)):  # read by the core: errors name file:line
+        units = pd.DataFrame(_core_a.load_units_csv(os.fspath(units)))
     if isinstance(units, pd.DataFrame):
         frame = units if "id" in units.columns else units.reset_index().rename(columns={units.index.name or "index": "id"})
         names = frame["name"] if "name" in frame.columns else pd.Series([""] * len(frame))
@@ -118,7 +120,8 @@ def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]], s
             evidence.append([str(x) for x in v])
     return {
         "unit": text("unit"), "criterion": text("criterion"), "stage": text("stage"), "value": values,
-        "applicable": applicable, "evidence": evidence, "note": text("note"), "author": text("author"),
+        "applicable": applicable, "evidence": evidence, "explanation": text("explanation"),
+        "note": text("note"), "author": text("author"),
         "timestamp": text("timestamp"), "source": [f"{source} row {i}" for i in range(n)],
     }
 
@@ -145,7 +148,10 @@ class Survey:
         """One row per respondent; ``questions`` default to every other column."""
         fixed = {unit, respondent, service, weight}
         questions = list(questions) if questions is not None else [c for c in frame.columns if c not in fixed]
-        answers = frame[questions].apply(pd.to_numeric, errors="coerce")
+        # Option letters A–E are answers 1–5, as in the CSV reader.
+        options = {letter: code for code, letter in enumerate("ABCDE", start=1)}
+        answers = frame[questions].apply(lambda column: pd.to_numeric(
+            column.map(lambda v: options.get(v, v) if isinstance(v, str) else v), errors="coerce"))
         bad = frame[questions].notna() & answers.isna()
         if bad.to_numpy().any():
             row, col = np.argwhere(bad.to_numpy())[0]
@@ -201,12 +207,24 @@ class YearOverYear:
         self.added: List[str] = list(data["added"])
         self.removed: List[str] = list(data["removed"])
         self.matched: List[str] = list(data["matched"])
+        self.units_gone: List[str] = list(data["units_gone"])  # in the earlier period only
+        self.units_new: List[str] = list(data["units_new"])    # in the later period only
         self.units = pd.DataFrame(data["units"])
         self.areas = pd.DataFrame(data["areas"])
 
     def __repr__(self) -> str:
         return (f"<chiso.YearOverYear {self.period_before} → {self.period_after}: {len(self.units)} units, "
-                f"{len(self.added)} criteria added, {len(self.removed)} removed>")
+                f"{len(self.added)} criteria added, {len(self.removed)} removed, {len(self.units_gone)} units gone, "
+                f"{len(self.units_new)} new>")
+
+
+def _restore(model: Model, text: str, survey: np.ndarray) -> "Assessment":
+    a = Assessment.from_json(text, model)
+    leaves = [k for k, leaf in enumerate(model.leaf_ids) if not np.isnan(survey[:, k]).all()]
+    if leaves:
+        a._core.set_survey_inputs(list(a._core.units()["id"]), [model.leaf_ids[k] for k in leaves],
+                                  np.ascontiguousarray(survey[:, leaves]))
+    return a
 
 
 class Assessment:
@@ -216,9 +234,12 @@ class Assessment:
 
     def __init__(self, model: Union[Model, PathLike], period: str, units: Any,
                  records: Union[None, pd.DataFrame, Iterable[Mapping[str, Any]]] = None, *,
-                 require_appraisal: bool = False) -> None:
+                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None) -> None:
+        """``deadlines``: stage → ISO 8601 instant after which records of that stage are refused
+        (stages ``self``, ``appraisal`` (round 1), ``explanation``, ``appraisal_2``)."""
         self.model = _model(model)
-        self._core = _core_a.Assessment(self.model._core, str(period), _units(units), require_appraisal)
+        self._core = _core_a.Assessment(self.model._core, str(period), _units(units), require_appraisal,
+                                        dict(deadlines or {}))
         self._result = None
         if records is not None:
             self.add(records)
@@ -234,11 +255,18 @@ class Assessment:
     # Files ------------------------------------------------------------------------------------
     @classmethod
     def from_csv(cls, model: Union[Model, PathLike], period: str, units: PathLike, records: PathLike, *,
-                 require_appraisal: bool = False) -> "Assessment":
-        """Units CSV (``id,name,group``) and records CSV; errors name ``file:line``."""
+                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None) -> "Assessment":
+        """Units CSV (``id,name,group``) and records CSV; errors name ``file:line``. The schedule
+        is not in the CSV: pass ``deadlines`` (and call :meth:`reopen`) as for a new assessment."""
         model = _model(model)
         return cls._wrap(model, _core_a.Assessment.load_csv(model._core, str(period), os.fspath(units),
-                                                             os.fspath(records), require_appraisal))
+                                                             os.fspath(records), require_appraisal,
+                                                             dict(deadlines or {})))
+
+    def __reduce__(self) -> Any:
+        # Pickles (for multiprocessing) as its lossless JSON and its survey inputs.
+        survey = self._core.survey_matrix()
+        return (_restore, (self.model, self._core.to_json(), survey))
 
     @classmethod
     def from_json(cls, source: Union[PathLike, Mapping[str, Any]], model: Union[Model, PathLike]) -> "Assessment":
@@ -258,6 +286,17 @@ class Assessment:
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+    @classmethod
+    def from_sql(cls, url: Any, model: Union[Model, PathLike], period: str) -> "Assessment":
+        """The assessment stored in a database (chiso.store: SQLite path or SQLAlchemy URL)."""
+        from . import store
+        return store.read(url, _model(model), period)
+
+    def to_sql(self, url: Any) -> int:
+        """Append the records the database does not hold yet, in one transaction (chiso.store)."""
+        from . import store
+        return store.write(self, url)
 
     def to_csv(self, records: PathLike, units: Optional[PathLike] = None) -> None:
         self._core.save_records_csv(os.fspath(records))
@@ -286,6 +325,27 @@ class Assessment:
             records = [records]
         self._core.add(_record_columns(records, source))
         self._result = None
+
+    # The schedule: deadlines and reopenings -------------------------------------------------
+    @property
+    def deadlines(self) -> Dict[str, str]:
+        """stage → deadline (ISO 8601), for the stages that have one."""
+        return dict(self._core.schedule()["deadlines"])
+
+    @property
+    def reopenings(self) -> pd.DataFrame:
+        """Every reopening, in the order recorded: ``stage, until, note, author, timestamp``."""
+        return pd.DataFrame(self._core.schedule()["reopenings"],
+                            columns=["stage", "until", "note", "author", "timestamp"])
+
+    def set_deadline(self, stage: str, deadline: Optional[str]) -> None:
+        """Close ``stage`` at ``deadline`` (ISO 8601; a date alone runs to the end of that day, UTC;
+        ``None`` removes it). A record already in that is dated after it is an error naming it."""
+        self._core.set_deadline(stage, deadline or "")
+
+    def reopen(self, stage: str, until: str, reason: str, *, author: str = "", timestamp: str) -> None:
+        """Reopen a closed stage for records dated up to ``until``; recorded (saved in the JSON)."""
+        self._core.reopen(stage, until, reason, author, timestamp)
 
     def history(self, unit: str, criterion: str) -> pd.DataFrame:
         frame = self.records
@@ -355,12 +415,37 @@ class Assessment:
 
     def self_vs_appraised(self, level: str = "criterion") -> pd.DataFrame:
         """Self-score vs appraised score per unit and criterion (``level="criterion"``) or area
-        (``"area"``), with the difference and the council's reason; the largest cut first."""
+        (``"area"``), with the difference and the council's reason; the largest cut first. The
+        appraised score is the final one (round 2, else round 1); per criterion the columns
+        ``round1_value, round1_points, round1_reason, explanation, explanation_evidence,
+        round2_value, round2_points, round2_reason`` show both rounds (NaN / empty where absent)."""
         if level == "criterion":
             return pd.DataFrame(self._core.self_vs_appraised())
         if level == "area":
             return pd.DataFrame(self._core.self_vs_appraised_areas())
         raise ValueError(f"level must be 'criterion' or 'area', got {level!r}")
+
+    def scoring_table(self, unit: str) -> pd.DataFrame:
+        """The unit's scoring table (*bảng chấm điểm*), one row per criterion in model order,
+        indexed by ``criterion``: ``name, area, source, max, applicable``; the self record in force
+        (``self_value, self_points, self_evidence`` (list), ``self_explanation, self_note,
+        self_timestamp``); round 1 (``round1_value, round1_points, round1_reason,
+        round1_timestamp``); the unit's explanation (``explanation_value`` — the score it asks
+        for —, ``explanation_evidence`` (list), ``explanation, explanation_timestamp``); round 2
+        (``round2_value, round2_points, round2_reason, round2_timestamp``); the final input
+        (``final_value, final_points, origin``: appraisal_2, appraisal, survey, self or none) and
+        ``missing_evidence`` (self-scored with neither evidence nor explanation). Values and points
+        are NaN (texts empty) where a stage has no record; a not-applicable record has a NaN value
+        and 0 points."""
+        data = self._core.scoring_table(self._evaluate_core(provisional=True), str(unit))
+        return pd.DataFrame(data).set_index("criterion")
+
+    def missing_evidence(self) -> pd.DataFrame:
+        """The flag of criteria self-scored without evidence and without a written explanation:
+        ``unit, name, group, criterion, criterion_name, value, timestamp, source``."""
+        return pd.DataFrame(self._core.missing_evidence(),
+                            columns=["unit", "name", "group", "criterion", "criterion_name", "value", "timestamp",
+                                     "source"])
 
     def progress(self, as_of: Optional[str] = None) -> pd.DataFrame:
         """Per unit: criteria self-scored with evidence (or not applicable, with a reason) out of
@@ -377,10 +462,12 @@ class Assessment:
         return YearOverYear(_core_a.compare_periods(before._core, before._evaluate_core(), self._core, self._evaluate_core()))
 
     def reports(self, as_of: Optional[str] = None) -> Dict[str, pd.DataFrame]:
-        """Every report of this period, by name (what the demo writes, one sheet each)."""
+        """Every report of this period, by name (what the demo writes, one sheet each); lists of
+        evidence references are joined with ``|`` as in the records CSV."""
+        cuts = self.self_vs_appraised()
         return {
             "final_results": self.final_results().reset_index(),
-            "self_vs_appraised": self.self_vs_appraised(),
+            "self_vs_appraised": cuts.assign(explanation_evidence=cuts["explanation_evidence"].map("|".join)),
             "self_vs_appraised_areas": self.self_vs_appraised("area"),
             "progress": self.progress(as_of).reset_index(),
         }

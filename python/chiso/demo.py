@@ -1,8 +1,8 @@
 """The demo: score the bundled Hanoi sample (SYNTHETIC data, examples/data) and print the ranking
 by group, the largest self-vs-appraised cuts and the progress summary.
 
-    python -m chiso.demo                 # print
-    python -m chiso.demo --out results   # also write one CSV per report and results/reports.xlsx
+    chiso demo                           # print (also: python -m chiso.demo)
+    chiso demo --out results             # also write one CSV per report and results/reports.xlsx
 """
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import argparse
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
 
+from . import models as bundled
 from .assessment import Assessment, Survey
 from .model import load_model
 from .reports.excel import write_tables
@@ -25,23 +26,26 @@ YEARS = ("2023", "2024")
 PROGRESS_AS_OF = "2023-10-31T23:59:59+07:00"  # the seed: "63/80 ready by end of October"
 
 
-def find_examples(explicit: Optional[str]) -> Path:
-    """examples/ of the source tree: given, under the working directory, or beside the package."""
-    candidates = [Path(explicit)] if explicit else [Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"]
-    for path in candidates:
-        if (path / "models" / "hanoi-par-district-2023.json").is_file() and (path / "data").is_dir():
-            return path
-    raise SystemExit("chiso.demo: cannot find the bundled examples (examples/models, examples/data); run it from "
-                     "the source tree or pass --examples DIR")
+def find_examples(explicit: Optional[str]) -> Tuple[Path, Path]:
+    """The folders of the models and of the sample data: ``explicit`` (an examples/ folder with
+    models/ and data/), else the files bundled with the package (:mod:`chiso.models`)."""
+    if explicit:
+        models, data = Path(explicit) / "models", Path(explicit) / "data"
+    else:
+        models, data = bundled.data_dir() / "models", bundled.sample_dir()
+    if (models / "hanoi-par-district-2023.json").is_file() and (data / "units-district.csv").is_file():
+        return models, data
+    raise SystemExit(f"chiso.demo: cannot find the sample models and data (looked in {models} and {data}); "
+                     "pass --examples DIR (a folder with models/ and data/)")
 
 
-def load_sample(examples: Path) -> Dict[str, Dict[str, Assessment]]:
+def load_sample(folders: Tuple[Path, Path]) -> Dict[str, Dict[str, Assessment]]:
     """{group: {year: assessment}} with the survey leaves fed from the survey microdata."""
-    data = examples / "data"
+    models, data = folders
     out: Dict[str, Dict[str, Assessment]] = {}
     surveys = {year: Survey.from_csv(data / f"survey-par-{year}.csv") for year in YEARS}
     for group, _, model_id in GROUPS:
-        model = load_model(examples / "models" / f"{model_id}.json")
+        model = load_model(models / f"{model_id}.json")
         out[group] = {}
         for year in YEARS:
             a = Assessment.from_csv(model, year, data / f"units-{group}.csv", data / f"par-{group}-{year}.csv")
@@ -160,10 +164,10 @@ def write_reports(sample: Dict[str, Dict[str, Assessment]], out_dir: Path) -> Li
     return written
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chiso.demo", description=__doc__.split("\n\n")[0])
+def main(argv: Optional[Sequence[str]] = None, prog: str = "python -m chiso.demo") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", help="write every report as CSV and an Excel workbook (one sheet per report) here")
-    parser.add_argument("--examples", help="the examples/ folder (default: found from here)")
+    parser.add_argument("--examples", help="an examples/ folder with models/ and data/ (default: the files bundled with chiso)")
     parser.add_argument("--top", type=int, default=10, help="how many cuts to print (default 10)")
     args = parser.parse_args(argv)
     if (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") != "utf8":

@@ -16,7 +16,7 @@ from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Seque
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _arrow, _core
 from .errors import DataError, InputWarning, ModelError
 from .result import Result
 
@@ -202,7 +202,8 @@ class Model:
         ``data``: a DataFrame (rows = units, index = unit ids, columns = :attr:`input_columns`, in
         any order), a 2-D array in input-column order, or a mapping of input column → 1-D array
         (e.g. the columns of a pyarrow table or a polars frame; float64 ones are read without
-        copying). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
+        copying), or a pyarrow Table or polars DataFrame whose columns are the input columns
+        (float64 columns without nulls are read without copying; nulls are missing). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
         0, 1, …). ``applicable``: booleans, units × leaves (a DataFrame with the leaf ids as
         columns, or an array in leaf order; default: everything applies). ``groups``: unit →
         group (a Series aligned on the index, or one value per row). ``keep``: whose
@@ -244,6 +245,8 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
     ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order."""
     columns = None
     values: Any
+    if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
+        data = _arrow.input_columns(data)
     if isinstance(data, pd.DataFrame):
         columns = _input_positions(data.columns, inputs, "data")
         unit_index = data.index

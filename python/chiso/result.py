@@ -94,6 +94,16 @@ class Result:
             "score": np.asarray(self._core.score).ravel(order="F"),
         })
 
+    def to_arrow(self, table: str = "scores") -> Any:
+        """A table as a pyarrow Table: ``"scores"`` (unit, index, rank, band, group) or
+        ``"points"``, ``"max"``, ``"score"`` (unit, then one column per node)."""
+        from . import _arrow
+        if table == "scores":
+            return _arrow.scores_table(self)
+        if table not in _FIELDS:
+            raise ValueError(f"table must be 'scores' or one of {_FIELDS}, got {table!r}")
+        return _arrow.wide_table(self, table)
+
     def explain(self, unit: Any) -> pd.DataFrame:
         """Why a unit lost points: its criteria (leaves) with their area, rule, points, max, score
         and points lost (max − points), the largest loss first. Criteria that do not apply to the

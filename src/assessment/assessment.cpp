@@ -13,12 +13,32 @@ namespace chiso {
 
 using detail::format_number;
 
-const char* to_string(stage s) noexcept { return s == stage::appraisal ? "appraisal" : "self"; }
+const char* to_string(stage s) noexcept {
+  switch (s) {
+    case stage::appraisal: return "appraisal";
+    case stage::explanation: return "explanation";
+    case stage::appraisal_2: return "appraisal_2";
+    case stage::self: break;
+  }
+  return "self";
+}
+
+std::optional<stage> parse_stage(const std::string& text) noexcept {
+  for (stage s : {stage::self, stage::appraisal, stage::explanation, stage::appraisal_2})
+    if (text == to_string(s)) return s;
+  return std::nullopt;
+}
+
+bool operator==(const reopening& a, const reopening& b) {
+  return a.stage == b.stage && a.until == b.until && a.note == b.note && a.author == b.author &&
+         a.timestamp == b.timestamp;
+}
 
 const char* to_string(input_origin o) noexcept {
   switch (o) {
     case input_origin::self: return "self";
     case input_origin::appraisal: return "appraisal";
+    case input_origin::appraisal_2: return "appraisal_2";
     case input_origin::survey: return "survey";
     case input_origin::none: break;
   }
@@ -28,7 +48,8 @@ const char* to_string(input_origin o) noexcept {
 bool operator==(const record& a, const record& b) {
   const bool same_value = (std::isnan(a.value) && std::isnan(b.value)) || a.value == b.value;
   return a.unit == b.unit && a.criterion == b.criterion && a.stage == b.stage && same_value &&
-         a.applicable == b.applicable && a.evidence == b.evidence && a.note == b.note &&
+         a.applicable == b.applicable && a.evidence == b.evidence && a.explanation == b.explanation &&
+         a.note == b.note &&
          a.author == b.author && a.timestamp == b.timestamp;
 }
 
@@ -56,6 +77,14 @@ bool digits(const std::string& s, std::size_t at, std::size_t count, int& out) {
 
 std::string describe_record(const record& r) {
   return r.source.empty() ? std::string() : r.source;
+}
+
+bool is_appraisal(stage s) { return s == stage::appraisal || s == stage::appraisal_2; }
+
+// A deadline's instant: a date alone (2025-12-15) runs to the end of that day.
+std::int64_t deadline_instant(const std::string& text, const std::string& where) {
+  const std::int64_t t = parse_timestamp(text, where);
+  return text.size() == 10 ? t + 86400LL * 1000000 - 1 : t;
 }
 
 }  // namespace
@@ -117,7 +146,7 @@ std::int64_t parse_timestamp(const std::string& t, const std::string& where) {
 
 // ---------------------------------------------------------------------------------------------
 assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
-                       assessment_policy policy)
+                       assessment_policy policy, assessment_schedule schedule)
     : plan_(std::move(plan)), period_(std::move(period)), units_(std::move(units)), policy_(policy) {
   if (!plan_) throw parameter_error("assessment.plan", "an assessment needs a model (the plan is null)");
   for (std::size_t u = 0; u < units_.size(); ++u) {
@@ -130,10 +159,62 @@ assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string peri
   const auto& leaves = model().leaves();
   for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
   survey_.assign(units_.size() * leaves.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t k = 0; k < stage_count; ++k)
+    if (!schedule.deadline[k].empty()) set_deadline(static_cast<stage>(k), schedule.deadline[k]);
+  for (auto& r : schedule.reopenings) reopen(std::move(r));
 }
 
-assessment::assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy)
-    : assessment(std::make_shared<const chiso::plan>(std::move(m)), std::move(period), std::move(units), policy) {}
+assessment::assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy,
+                       assessment_schedule schedule)
+    : assessment(std::make_shared<const chiso::plan>(std::move(m)), std::move(period), std::move(units), policy,
+                 std::move(schedule)) {}
+
+std::optional<std::int64_t> assessment::closes_at(chiso::stage s) const { return closes_[static_cast<std::size_t>(s)]; }
+
+void assessment::set_deadline(chiso::stage s, const std::string& deadline) {
+  const auto k = static_cast<std::size_t>(s);
+  std::optional<std::int64_t> closes;
+  if (!deadline.empty()) {
+    closes = deadline_instant(deadline, std::string("the deadline of the ") + to_string(s) + " stage");
+    for (const auto& r : schedule_.reopenings)
+      if (r.stage == s) closes = std::max(*closes, deadline_instant(r.until, "reopening"));
+  }
+  const auto saved = closes_[k];
+  closes_[k] = closes;
+  try {
+    for (std::size_t i = 0; i < records_.size(); ++i)
+      if (records_[i].stage == s) check_deadline(records_[i], times_[i]);
+  } catch (...) {
+    closes_[k] = saved;
+    throw;
+  }
+  schedule_.deadline[k] = deadline;
+}
+
+void assessment::reopen(reopening r) {
+  const std::string what = std::string("the reopening of the ") + to_string(r.stage) + " stage";
+  if (r.note.empty()) throw data_error("assessment.reopen", "", "", what + " needs a reason (note)");
+  const std::int64_t until = deadline_instant(r.until, what + " (until)");
+  parse_timestamp(r.timestamp, what + " (timestamp)");
+  auto& closes = closes_[static_cast<std::size_t>(r.stage)];
+  if (closes) closes = std::max(*closes, until);
+  schedule_.reopenings.push_back(std::move(r));
+}
+
+void assessment::check_deadline(const record& r, std::int64_t t) const {
+  const auto& closes = closes_[static_cast<std::size_t>(r.stage)];
+  if (!closes || t <= *closes) return;
+  const std::string& deadline = schedule_.deadline[static_cast<std::size_t>(r.stage)];
+  std::string latest;
+  for (const auto& o : schedule_.reopenings)
+    if (o.stage == r.stage) latest = o.until;
+  throw data_error("assessment.deadline", r.unit, r.criterion,
+                   std::string("a ") + to_string(r.stage) + " record dated " + r.timestamp + " comes after the " +
+                       to_string(r.stage) + " stage closed (deadline " + deadline +
+                       (latest.empty() ? std::string() : ", reopened until " + latest) +
+                       "); reopen the period for this stage to take it",
+                   describe_record(r));
+}
 
 std::ptrdiff_t assessment::unit_row(const std::string& id) const {
   auto it = unit_rows_.find(id);
@@ -156,7 +237,22 @@ void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t
   }
   j = leaf->second;
   parse_timestamp(r.timestamp, where);
+  for (const auto& reference : r.evidence)
+    if (reference.empty())
+      throw data_error("assessment.evidence", r.unit, r.criterion, "an empty evidence reference", where);
   const node& n = *model().leaves()[static_cast<std::size_t>(j)];
+  if (r.stage == stage::explanation) {
+    if (r.explanation.empty())
+      throw data_error("assessment.explanation", r.unit, r.criterion,
+                       "an explanation record needs the unit's explanation (field explanation)", where);
+    if (!r.applicable) {
+      if (!std::isnan(r.value))
+        throw data_error("assessment.value", r.unit, r.criterion,
+                         "a not-applicable record has no value (got " + format_number(r.value) + ")", where);
+      return;
+    }
+    if (std::isnan(r.value)) return;  // an explanation may ask for no particular score
+  }
   if (!r.applicable) {
     if (!std::isnan(r.value))
       throw data_error("assessment.value", r.unit, r.criterion,
@@ -210,24 +306,51 @@ std::ptrdiff_t assessment::in_force(std::size_t k, std::optional<std::int64_t> a
   return -1;
 }
 
-// An appraisal that changes the self-score in force at its time must say why.
-void assessment::check_reason(std::size_t i) const {
+// An appraisal that changes the score in force at its time must say why: round 1 against the
+// self record, round 2 against round 1 (else the self record).
+std::optional<std::string> assessment::missing_reason(std::size_t i) const {
   const record& a = records_[i];
-  if (a.stage != stage::appraisal || !a.note.empty()) return;
+  if (!is_appraisal(a.stage) || !a.note.empty()) return std::nullopt;
   const std::ptrdiff_t u = unit_row(a.unit);
   const std::ptrdiff_t j = leaf_columns_.at(a.criterion);
-  const std::ptrdiff_t s = in_force(key(u, j, stage::self), times_[i]);
-  if (s < 0) return;
-  const record& self = records_[static_cast<std::size_t>(s)];
-  const bool differs = self.applicable != a.applicable ||
-                       (a.applicable && std::fabs(self.value - a.value) > step_tolerance);
-  if (differs) {
-    const std::string self_text = self.applicable ? format_number(self.value) : std::string("not applicable");
-    const std::string new_text = a.applicable ? format_number(a.value) : std::string("not applicable");
-    throw data_error("assessment.reason_missing", a.unit, a.criterion,
-                     "the appraisal changes the self-score " + self_text + " to " + new_text +
-                         " and needs the council's reason (note)",
-                     describe_record(a));
+  std::ptrdiff_t before = -1;
+  if (a.stage == stage::appraisal_2) before = in_force(key(u, j, stage::appraisal), times_[i]);
+  if (before < 0) before = in_force(key(u, j, stage::self), times_[i]);
+  if (before < 0) return std::nullopt;
+  const record& earlier = records_[static_cast<std::size_t>(before)];
+  const bool differs = earlier.applicable != a.applicable ||
+                       (a.applicable && std::fabs(earlier.value - a.value) > step_tolerance);
+  if (!differs) return std::nullopt;
+  const std::string old_text = earlier.applicable ? format_number(earlier.value) : std::string("not applicable");
+  const std::string new_text = a.applicable ? format_number(a.value) : std::string("not applicable");
+  return std::string("the ") + (a.stage == stage::appraisal_2 ? "round-2 appraisal" : "appraisal") + " dated " +
+         a.timestamp + " changes the " + (earlier.stage == stage::self ? "self-score " : "round-1 score ") +
+         old_text + " to " + new_text + " and needs the council's reason (note); the score it changes is dated " +
+         earlier.timestamp;
+}
+
+// Record i may change the score an appraisal of its cell compares with: check those appraisals
+// that were in before this batch (those of the batch are checked, and named, themselves).
+void assessment::check_reasons_affected_by(std::size_t i, std::size_t batch_start) const {
+  const record& r = records_[i];
+  if (auto why = missing_reason(i)) throw data_error("assessment.reason_missing", r.unit, r.criterion, *why, describe_record(r));
+  if (r.stage != stage::self && r.stage != stage::appraisal) return;
+  const std::ptrdiff_t u = unit_row(r.unit);
+  const std::ptrdiff_t j = leaf_columns_.at(r.criterion);
+  for (stage later : {stage::appraisal, stage::appraisal_2}) {
+    if (later == r.stage) continue;
+    auto it = index_.find(key(u, j, later));
+    if (it == index_.end()) continue;
+    for (std::size_t other : it->second) {
+      if (other >= batch_start || times_[other] < times_[i]) continue;
+      if (auto why = missing_reason(other)) {
+        const std::string other_where = records_[other].source.empty() ? std::string() : " (" + records_[other].source + ")";
+        throw data_error("assessment.reason_missing", r.unit, r.criterion,
+                         std::string("this ") + to_string(r.stage) + " record dated " + r.timestamp +
+                             " would leave an appraisal without its reason: " + *why + other_where,
+                         describe_record(r));
+      }
+    }
   }
 }
 
@@ -244,12 +367,13 @@ void assessment::add(std::vector<record> batch) {
       std::ptrdiff_t u = -1, j = -1;
       check_record(r, u, j);
       const std::int64_t t = parse_timestamp(r.timestamp, r.source);
+      check_deadline(r, t);
       records_.push_back(std::move(r));
       times_.push_back(t);
       keys_.push_back(static_cast<std::size_t>(-1));
       index_insert(records_.size() - 1, u, j);
     }
-    for (std::size_t i = before; i < records_.size(); ++i) check_reason(i);
+    for (std::size_t i = before; i < records_.size(); ++i) check_reasons_affected_by(i, before);
   } catch (...) {
     for (std::size_t i = records_.size(); i-- > before;)
       if (keys_[i] != static_cast<std::size_t>(-1)) index_erase(i);
@@ -274,7 +398,7 @@ std::vector<const record*> assessment::history(const std::string& unit, const st
   const std::ptrdiff_t u = unit_row(unit);
   auto leaf = leaf_columns_.find(criterion);
   if (u >= 0 && leaf != leaf_columns_.end())
-    for (stage s : {stage::self, stage::appraisal}) {
+    for (stage s : {stage::self, stage::appraisal, stage::explanation, stage::appraisal_2}) {
       auto it = index_.find(key(u, leaf->second, s));
       if (it != index_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
     }
@@ -321,6 +445,7 @@ void assessment::set_survey_inputs(const survey_inputs& in) {
 
 final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
   final_input out;
+  const std::ptrdiff_t round2 = in_force(key(u, j, stage::appraisal_2), std::nullopt);
   const std::ptrdiff_t a = in_force(key(u, j, stage::appraisal), std::nullopt);
   auto use = [&](std::ptrdiff_t i, input_origin from) {
     const record& r = records_[static_cast<std::size_t>(i)];
@@ -329,6 +454,10 @@ final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
     out.origin = from;
     out.record = i;
   };
+  if (round2 >= 0) {
+    use(round2, input_origin::appraisal_2);
+    return out;
+  }
   if (a >= 0) {
     use(a, input_origin::appraisal);
     return out;
@@ -378,7 +507,8 @@ assessment_result evaluate(const assessment& a, const assessment_options& option
     for (Eigen::Index j = 0; j < n_leaves; ++j) {
       final_input f = a.resolve(u, j);
       const node& n = *leaves[static_cast<std::size_t>(j)];
-      if (n.source == leaf_source::appraisal && f.origin != input_origin::appraisal && f.applicable) {
+      const bool appraised = f.origin == input_origin::appraisal || f.origin == input_origin::appraisal_2;
+      if (n.source == leaf_source::appraisal && !appraised && f.applicable) {
         out.final[static_cast<std::size_t>(u)] = false;
         if (!pending_unit) {
           pending_unit = &a.units()[static_cast<std::size_t>(u)].id;
@@ -389,7 +519,7 @@ assessment_result evaluate(const assessment& a, const assessment_options& option
         // The unit's own view: its self record where there is one, else the final input.
         const std::ptrdiff_t row = u;
         const record* self = a.current(a.units()[static_cast<std::size_t>(row)].id, n.id, stage::self);
-        if (self && f.origin == input_origin::appraisal) {
+        if (self && appraised) {
           f.value = self->value;
           f.applicable = self->applicable;
           f.origin = input_origin::self;

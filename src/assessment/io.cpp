@@ -15,6 +15,7 @@ using detail::format_number;
 namespace {
 
 constexpr const char* assessment_format = "chiso-assessment/1";
+constexpr const char* stage_names = "stage must be \"self\", \"appraisal\" (round 1), \"explanation\" or \"appraisal_2\"";
 
 [[noreturn]] void json_fail(const std::string& source, const std::string& path, const std::string& what,
                             const std::string& unit = {}, const std::string& criterion = {}) {
@@ -48,16 +49,16 @@ void only_fields(const json& object, std::initializer_list<const char*> keys, co
 
 record record_from_json(const json& v, const std::string& source, const std::string& path) {
   if (!v.is_object()) json_fail(source, path, "a record must be an object");
-  only_fields(v, {"unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp"},
+  only_fields(v, {"unit", "criterion", "stage", "value", "applicable", "evidence", "explanation", "note", "author",
+                  "timestamp"},
               source, path);
   record r;
   r.source = source + ":" + path;
   r.unit = text_field(v, "unit", source, path);
   r.criterion = text_field(v, "criterion", source, path);
   const std::string s = text_field(v, "stage", source, path);
-  if (s == "self") r.stage = stage::self;
-  else if (s == "appraisal") r.stage = stage::appraisal;
-  else json_fail(source, path + "/stage", "stage must be \"self\" or \"appraisal\", got \"" + s + "\"", r.unit, r.criterion);
+  if (auto parsed = parse_stage(s)) r.stage = *parsed;
+  else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"", r.unit, r.criterion);
   if (v.contains("applicable")) {
     if (!v.at("applicable").is_boolean()) json_fail(source, path + "/applicable", "expected true or false", r.unit, r.criterion);
     r.applicable = v.at("applicable").get<bool>();
@@ -75,10 +76,52 @@ record record_from_json(const json& v, const std::string& source, const std::str
       r.evidence.push_back(e[k].get<std::string>());
     }
   }
+  r.explanation = text_field(v, "explanation", source, path, false);
   r.note = text_field(v, "note", source, path, false);
   r.author = text_field(v, "author", source, path, false);
   r.timestamp = text_field(v, "timestamp", source, path);
   return r;
+}
+
+assessment_schedule schedule_from_json(const json& v, const std::string& source) {
+  assessment_schedule out;
+  if (!v.is_object()) json_fail(source, "/schedule", "expected an object {deadlines, reopenings}");
+  only_fields(v, {"deadlines", "reopenings"}, source, "/schedule");
+  if (v.contains("deadlines")) {
+    const json& d = v.at("deadlines");
+    if (!d.is_object()) json_fail(source, "/schedule/deadlines", "expected an object stage → ISO 8601 timestamp");
+    for (auto it = d.begin(); it != d.end(); ++it) {
+      const std::string path = "/schedule/deadlines/" + it.key();
+      const auto s = parse_stage(it.key());
+      if (!s) json_fail(source, path, std::string("unknown stage: ") + stage_names);
+      if (!it.value().is_string()) json_fail(source, path, "expected an ISO 8601 timestamp");
+      out.deadline[static_cast<std::size_t>(*s)] = it.value().get<std::string>();
+      parse_timestamp(it.value().get<std::string>(), source + ":" + path);
+    }
+  }
+  if (v.contains("reopenings")) {
+    const json& list = v.at("reopenings");
+    if (!list.is_array()) json_fail(source, "/schedule/reopenings", "expected a list");
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string path = "/schedule/reopenings/" + std::to_string(k);
+      const json& o = list[k];
+      if (!o.is_object()) json_fail(source, path, "a reopening must be an object {stage, until, note, author, timestamp}");
+      only_fields(o, {"stage", "until", "note", "author", "timestamp"}, source, path);
+      reopening r;
+      const std::string s = text_field(o, "stage", source, path);
+      if (auto parsed = parse_stage(s)) r.stage = *parsed;
+      else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"");
+      r.until = text_field(o, "until", source, path);
+      r.note = text_field(o, "note", source, path, false);
+      r.author = text_field(o, "author", source, path, false);
+      r.timestamp = text_field(o, "timestamp", source, path);
+      parse_timestamp(r.until, source + ":" + path + "/until");
+      parse_timestamp(r.timestamp, source + ":" + path + "/timestamp");
+      if (r.note.empty()) json_fail(source, path + "/note", "a reopening needs a reason (note)");
+      out.reopenings.push_back(std::move(r));
+    }
+  }
+  return out;
 }
 
 json record_to_json(const record& r) {
@@ -89,6 +132,7 @@ json record_to_json(const record& r) {
   v["value"] = std::isnan(r.value) ? json(nullptr) : json(r.value);
   v["applicable"] = r.applicable;
   v["evidence"] = r.evidence;
+  if (!r.explanation.empty()) v["explanation"] = r.explanation;
   v["note"] = r.note;
   v["author"] = r.author;
   v["timestamp"] = r.timestamp;
@@ -103,6 +147,17 @@ json to_json(const assessment& a) {
   doc["model"] = a.model().id();
   doc["period"] = a.period();
   doc["policy"] = {{"require_appraisal", a.policy().require_appraisal}};
+  const assessment_schedule& schedule = a.schedule();
+  json deadlines = json::object();
+  for (std::size_t k = 0; k < stage_count; ++k)
+    if (!schedule.deadline[k].empty()) deadlines[to_string(static_cast<stage>(k))] = schedule.deadline[k];
+  if (!deadlines.empty() || !schedule.reopenings.empty()) {
+    json reopenings = json::array();
+    for (const auto& r : schedule.reopenings)
+      reopenings.push_back({{"stage", to_string(r.stage)}, {"until", r.until}, {"note", r.note}, {"author", r.author},
+                            {"timestamp", r.timestamp}});
+    doc["schedule"] = {{"deadlines", deadlines}, {"reopenings", reopenings}};
+  }
   json units = json::array();
   for (const auto& u : a.units()) units.push_back({{"id", u.id}, {"name", u.name}, {"group", u.group}});
   doc["units"] = units;
@@ -142,7 +197,7 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
                      source + ":byte " + std::to_string(e.byte));
   }
   if (!doc.is_object()) json_fail(source, "/", "an assessment must be a JSON object");
-  only_fields(doc, {"format", "model", "period", "description", "policy", "units", "records"}, source, "");
+  only_fields(doc, {"format", "model", "period", "description", "policy", "schedule", "units", "records"}, source, "");
   const std::string format = text_field(doc, "format", source, "");
   if (format != assessment_format)
     json_fail(source, "/format", "expected \"" + std::string(assessment_format) + "\", got \"" + format + "\"");
@@ -178,7 +233,9 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
     if (!rs.is_array()) json_fail(source, "/records", "expected a list of records");
     for (std::size_t i = 0; i < rs.size(); ++i) records.push_back(record_from_json(rs[i], source, "/records/" + std::to_string(i)));
   }
-  assessment a(std::move(plan), period, std::move(units), policy);
+  assessment_schedule schedule;
+  if (doc.contains("schedule")) schedule = schedule_from_json(doc.at("schedule"), source);
+  assessment a(std::move(plan), period, std::move(units), policy, std::move(schedule));
   a.add(std::move(records));
   return a;
 }
@@ -190,8 +247,10 @@ assessment load_assessment_json(const std::string& path, std::shared_ptr<const c
 // --- CSV ----------------------------------------------------------------------------------------
 namespace {
 
-const std::vector<std::string> record_columns = {"unit", "criterion", "stage", "value",
-                                                 "applicable", "evidence", "note", "author", "timestamp"};
+// The columns written; `explanation` (optional on reading) comes after the nine columns of the
+// files written before the appraisal rounds.
+const std::vector<std::string> record_columns = {"unit", "criterion", "stage", "value", "applicable", "evidence",
+                                                 "note", "author", "timestamp", "explanation"};
 
 double parse_number(const std::string& text, bool& ok) {
   ok = false;
@@ -218,7 +277,11 @@ std::vector<std::string> split_evidence(const std::string& text) {
 }  // namespace
 
 std::vector<unit_info> load_units_csv(const std::string& path) {
-  const auto rows = detail::parse_csv(detail::read_text_file(path), path);
+  return parse_units_csv(detail::read_text_file(path), path);
+}
+
+std::vector<unit_info> parse_units_csv(const std::string& text, const std::string& path) {
+  const auto rows = detail::parse_csv(text, path);
   if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header id,name,group)", path);
   const auto header = detail::map_header(rows[0], {"id"}, {"name", "group"}, false, path);
   std::vector<unit_info> units;
@@ -231,6 +294,10 @@ std::vector<unit_info> load_units_csv(const std::string& path) {
     auto get = [&](std::size_t k) { return header.position[k] < 0 ? std::string() : row.fields[static_cast<std::size_t>(header.position[k])]; };
     unit_info u{get(0), get(1), get(2)};
     if (u.id.empty()) throw data_error("assessment.unit_id", "", "", "a unit with an empty id", where);
+    // An empty cell would make a group of its own and rank the unit first in it.
+    if (header.position[2] >= 0 && u.group.empty())
+      throw data_error("assessment.unit_group", u.id, "",
+                       "the group cell is empty (give every unit its group, or leave out the group column)", where);
     for (const auto& seen : units)
       if (seen.id == u.id) throw data_error("assessment.unit_duplicate", u.id, "", "the unit id appears twice", where);
     units.push_back(std::move(u));
@@ -249,11 +316,12 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
   const auto rows = detail::parse_csv(text, source_name);
   if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header)", source_name);
   const auto header = detail::map_header(rows[0], {"unit", "criterion", "stage", "value", "timestamp"},
-                                         {"applicable", "evidence", "note", "author"}, false, source_name);
-  // Positions, in the order of `record_columns`.
+                                         {"applicable", "evidence", "note", "author", "explanation"}, false,
+                                         source_name);
   const std::ptrdiff_t p_unit = header.position[0], p_crit = header.position[1], p_stage = header.position[2],
                        p_value = header.position[3], p_time = header.position[4], p_app = header.position[5],
-                       p_ev = header.position[6], p_note = header.position[7], p_author = header.position[8];
+                       p_ev = header.position[6], p_note = header.position[7], p_author = header.position[8],
+                       p_explanation = header.position[9];
   std::vector<record> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -267,9 +335,8 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
     r.unit = get(p_unit);
     r.criterion = get(p_crit);
     const std::string s = get(p_stage);
-    if (s == "self") r.stage = stage::self;
-    else if (s == "appraisal") r.stage = stage::appraisal;
-    else throw data_error("assessment.stage", r.unit, r.criterion, "stage must be self or appraisal, got \"" + s + "\"", where);
+    if (auto parsed = parse_stage(s)) r.stage = *parsed;
+    else throw data_error("assessment.stage", r.unit, r.criterion, std::string(stage_names) + ", got \"" + s + "\"", where);
     const std::string applicable = get(p_app);
     if (applicable.empty() || applicable == "yes" || applicable == "1" || applicable == "true") r.applicable = true;
     else if (applicable == "no" || applicable == "0" || applicable == "false") r.applicable = false;
@@ -285,6 +352,7 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
     r.note = get(p_note);
     r.author = get(p_author);
     r.timestamp = get(p_time);
+    r.explanation = get(p_explanation);
     out.push_back(std::move(r));
   }
   return out;
@@ -304,7 +372,7 @@ std::string records_csv(const assessment& a) {
     text += detail::csv_field(r.unit) + "," + detail::csv_field(r.criterion) + "," + to_string(r.stage) + "," +
             (std::isnan(r.value) ? std::string() : format_number(r.value)) + "," + (r.applicable ? "yes" : "no") +
             "," + detail::csv_field(evidence) + "," + detail::csv_field(r.note) + "," + detail::csv_field(r.author) +
-            "," + detail::csv_field(r.timestamp) + "\n";
+            "," + detail::csv_field(r.timestamp) + "," + detail::csv_field(r.explanation) + "\n";
   }
   return text;
 }
@@ -313,8 +381,8 @@ void save_records_csv(const assessment& a, const std::string& path) { detail::wr
 
 assessment load_assessment_csv(std::shared_ptr<const chiso::plan> plan, std::string period,
                                const std::string& units_path, const std::string& records_path,
-                               assessment_policy policy) {
-  assessment a(std::move(plan), std::move(period), load_units_csv(units_path), policy);
+                               assessment_policy policy, assessment_schedule schedule) {
+  assessment a(std::move(plan), std::move(period), load_units_csv(units_path), policy, std::move(schedule));
   a.add(load_records_csv(records_path));
   return a;
 }

@@ -82,7 +82,9 @@ std::vector<cut_row> self_vs_appraised(const assessment& a) {
   for (const auto& unit : a.units())
     for (const node* leaf : m.leaves()) {
       const record* self = a.current(unit.id, leaf->id, stage::self);
-      const record* appraisal = a.current(unit.id, leaf->id, stage::appraisal);
+      const record* round1 = a.current(unit.id, leaf->id, stage::appraisal);
+      const record* round2 = a.current(unit.id, leaf->id, stage::appraisal_2);
+      const record* appraisal = round2 ? round2 : round1;
       if (!self || !appraisal) continue;
       cut_row row;
       row.unit = unit.id;
@@ -99,6 +101,16 @@ std::vector<cut_row> self_vs_appraised(const assessment& a) {
       row.reason = appraisal->note;
       row.author = appraisal->author;
       row.timestamp = appraisal->timestamp;
+      row.round1_value = round1 && round1->applicable ? round1->value : nan_value;
+      row.round1_points = round1 ? points_of(*leaf, *round1) : nan_value;
+      row.round1_reason = round1 ? round1->note : std::string();
+      row.round2_value = round2 && round2->applicable ? round2->value : nan_value;
+      row.round2_points = round2 ? points_of(*leaf, *round2) : nan_value;
+      row.round2_reason = round2 ? round2->note : std::string();
+      if (const record* e = a.current(unit.id, leaf->id, stage::explanation)) {
+        row.explanation = e->explanation;
+        row.explanation_evidence = e->evidence;
+      }
       rows.push_back(std::move(row));
     }
   std::stable_sort(rows.begin(), rows.end(), [](const cut_row& x, const cut_row& y) {
@@ -153,13 +165,14 @@ std::vector<progress_row> progress(const assessment& a, const std::string& as_of
       if (leaf->source != leaf_source::appraisal) continue;
       ++row.total;
       const record* self = a.current(unit.id, leaf->id, stage::self, limit);
-      const record* appraisal = a.current(unit.id, leaf->id, stage::appraisal, limit);
+      const record* round2 = a.current(unit.id, leaf->id, stage::appraisal_2, limit);
+      const record* appraisal = round2 ? round2 : a.current(unit.id, leaf->id, stage::appraisal, limit);
       if (appraisal) ++row.appraised;
       const record* in_force = appraisal ? appraisal : self;
       if (in_force && !in_force->applicable) ++row.not_applicable;
       if (!self) continue;
       ++row.self_scored;
-      if (!self->applicable || !self->evidence.empty()) ++row.done;
+      if (!self->applicable || !self->evidence.empty() || !self->explanation.empty()) ++row.done;
     }
     row.share_done = row.total ? static_cast<double>(row.done) / static_cast<double>(row.total) : 0.0;
     rows.push_back(std::move(row));
@@ -204,6 +217,79 @@ std::string describe_rule(const node& leaf) {
       return "formula " + r.expr + " → 0–" + format_number(leaf.max) + (r.clamp ? " (clamped)" : "");
   }
   return "";
+}
+
+std::vector<scoring_row> scoring_table(const assessment& a, const assessment_result& r, const std::string& unit) {
+  const std::ptrdiff_t u = a.unit_row(unit);
+  if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
+  const model& m = a.model();
+  std::vector<scoring_row> rows;
+  for (std::size_t j = 0; j < m.leaves().size(); ++j) {
+    const node& leaf = *m.leaves()[j];
+    scoring_row row;
+    row.criterion = leaf.id;
+    row.name = leaf.name;
+    row.area = area_of(m, leaf.id);
+    row.source = to_string(leaf.source);
+    row.max = leaf.max;
+    auto value_of = [](const record* x) { return x && x->applicable ? x->value : nan_value; };
+    auto points = [&](const record* x) {
+      return x && (!x->applicable || !std::isnan(x->value)) ? points_of(leaf, *x) : nan_value;
+    };
+    const record* self = a.current(unit, leaf.id, stage::self);
+    row.self_value = value_of(self);
+    row.self_points = points(self);
+    if (self) {
+      row.self_evidence = self->evidence;
+      row.self_explanation = self->explanation;
+      row.self_note = self->note;
+      row.self_timestamp = self->timestamp;
+    }
+    const record* round1 = a.current(unit, leaf.id, stage::appraisal);
+    row.round1_value = value_of(round1);
+    row.round1_points = points(round1);
+    if (round1) {
+      row.round1_reason = round1->note;
+      row.round1_timestamp = round1->timestamp;
+    }
+    const record* explained = a.current(unit, leaf.id, stage::explanation);
+    row.explanation_value = value_of(explained);
+    if (explained) {
+      row.explanation_evidence = explained->evidence;
+      row.explanation = explained->explanation;
+      row.explanation_timestamp = explained->timestamp;
+    }
+    const record* round2 = a.current(unit, leaf.id, stage::appraisal_2);
+    row.round2_value = value_of(round2);
+    row.round2_points = points(round2);
+    if (round2) {
+      row.round2_reason = round2->note;
+      row.round2_timestamp = round2->timestamp;
+    }
+    const final_input& f = r.at(u, static_cast<std::ptrdiff_t>(j));
+    row.applicable = f.applicable;
+    row.final_value = f.applicable ? f.value : nan_value;
+    row.final_points = r.eval.points(u, r.column(leaf.id));
+    row.origin = to_string(f.origin);
+    row.missing_evidence = self && self->applicable && self->evidence.empty() && self->explanation.empty() &&
+                           !(explained && (!explained->evidence.empty() || !explained->explanation.empty()));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<evidence_flag> missing_evidence(const assessment& a) {
+  std::vector<evidence_flag> rows;
+  for (const auto& unit : a.units())
+    for (const node* leaf : a.model().leaves()) {
+      if (leaf->source != leaf_source::appraisal) continue;
+      const record* self = a.current(unit.id, leaf->id, stage::self);
+      if (!self || !self->applicable || !self->evidence.empty() || !self->explanation.empty()) continue;
+      // An explanation record always carries a text (the assessment requires it).
+      if (a.current(unit.id, leaf->id, stage::explanation)) continue;
+      rows.push_back({unit.id, unit.name, unit.group, leaf->id, leaf->name, self->value, self->timestamp, self->source});
+    }
+  return rows;
 }
 
 std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit) {
@@ -252,8 +338,13 @@ year_over_year compare_periods(const assessment& before, const assessment_result
   // Units of either period, in the order of the later one, then those that left.
   std::vector<std::string> ids;
   for (const auto& u : after.units()) ids.push_back(u.id);
+  for (const auto& u : after.units())
+    if (before.unit_row(u.id) < 0) out.units_new.push_back(u.id);
   for (const auto& u : before.units())
-    if (after.unit_row(u.id) < 0) ids.push_back(u.id);
+    if (after.unit_row(u.id) < 0) {
+      ids.push_back(u.id);
+      out.units_gone.push_back(u.id);
+    }
   std::vector<std::string> areas;
   for (const node& area : ma.root().children) areas.push_back(area.id);
   for (const node& area : mb.root().children)

@@ -13,6 +13,10 @@ namespace chiso {
 
 using detail::format_number;
 
+int option_code(const std::string& answer) noexcept {
+  return answer.size() == 1 && answer[0] >= 'A' && answer[0] <= 'E' ? answer[0] - 'A' + 1 : 0;
+}
+
 namespace {
 std::string source_of(const survey_data& s, std::size_t r) {
   if (r < s.sources.size() && !s.sources[r].empty()) return s.sources[r];
@@ -89,11 +93,12 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
       const std::string cell = get(header.extra_position[q]);
       double a = std::nan("");
       if (!cell.empty()) {
+        const int option = option_code(cell);
         char* end = nullptr;
-        a = std::strtod(cell.c_str(), &end);
-        if (end != cell.c_str() + cell.size())
+        a = option > 0 ? option : std::strtod(cell.c_str(), &end);
+        if (option == 0 && end != cell.c_str() + cell.size())
           throw data_error("survey.answer", s.units.back(), s.questions[q],
-                           "answer \"" + cell + "\" is not a number 1–5 (empty = no answer)", where);
+                           "answer \"" + cell + "\" is not a number 1–5 or an option A–E (empty = no answer)", where);
       }
       s.answers(static_cast<Eigen::Index>(i - 1), static_cast<Eigen::Index>(q)) = a;
     }
@@ -200,6 +205,39 @@ std::vector<std::string> leaf_questions(const node& leaf) {
   if (out.empty()) out.push_back(leaf.id);
   return out;
 }
+// meta.survey.options of a leaf: answer code (1–5) → share of the points in percent, or empty.
+std::map<int, double> leaf_options(const node& leaf) {
+  std::map<int, double> out;
+  if (!leaf.meta.is_object() || !leaf.meta.contains("survey")) return out;
+  const auto& sv = leaf.meta.at("survey");
+  if (!sv.is_object() || !sv.contains("options")) return out;
+  const auto& options = sv.at("options");
+  const std::string path = "meta/survey/options";
+  auto fail = [&](const std::string& at, const std::string& what) {
+    throw data_error("survey.options", "", leaf.id, at + ": " + what);
+  };
+  if (!options.is_object() || options.empty())
+    fail(path, "expected an object of answers to percents of the points, such as {\"A\": 100, \"B\": 60}");
+  for (auto it = options.begin(); it != options.end(); ++it) {
+    const std::string& label = it.key();
+    int code = option_code(label);
+    if (code == 0 && label.size() == 1 && label[0] >= '1' && label[0] <= '5') code = label[0] - '0';
+    if (code == 0) fail(path + "/" + label, "an answer is a letter A–E or a digit 1–5 (A is answer 1)");
+    if (out.count(code)) fail(path + "/" + label, "names the same answer as another option (A is 1, B is 2, …)");
+    const auto& v = it.value();
+    if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() <= 100))
+      fail(path + "/" + label, "expected a percent of the points, 0–100");
+    out.emplace(code, v.get<double>());
+  }
+  return out;
+}
+
+std::string option_list(const std::map<int, double>& options) {
+  std::string out;
+  for (const auto& o : options) out += (out.empty() ? "" : ", ") + std::string(1, static_cast<char>('A' + o.first - 1));
+  return out;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> question_elements(const model& m) {
@@ -229,8 +267,10 @@ survey_inputs survey_leaf_inputs(const model& m, const survey_data& s,
   std::vector<std::string> keys;
   std::vector<std::vector<std::size_t>> columns;
   std::vector<double> scale;
+  std::vector<std::map<int, double>> options;
   for (const node* leaf : m.leaves()) {
     if (leaf->source != leaf_source::survey) continue;
+    options.push_back(leaf_options(*leaf));
     auto mapped = mapping.find(leaf->id);
     const auto questions = mapped != mapping.end() ? mapped->second : leaf_questions(*leaf);
     std::vector<std::size_t> cols;
@@ -250,6 +290,31 @@ survey_inputs survey_leaf_inputs(const model& m, const survey_data& s,
   for (std::size_t i = 0; i < stats.size(); ++i) {
     const std::size_t u = i / keys.size(), k = i % keys.size();
     out.values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) = stats[i].rate * scale[k];
+  }
+  // Leaves scored by option values: the weighted mean of the answers' shares of the points.
+  std::unordered_map<std::string, std::size_t> unit_index;
+  for (std::size_t u = 0; u < out.units.size(); ++u) unit_index[out.units[u]] = u;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    if (options[k].empty()) continue;
+    std::vector<double> weight(out.units.size(), 0.0), share(out.units.size(), 0.0);
+    for (std::size_t r = 0; r < s.respondents.size(); ++r)
+      for (std::size_t q : columns[k]) {
+        const double answer = s.answers(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(q));
+        if (std::isnan(answer)) continue;
+        auto option = options[k].find(static_cast<int>(answer));
+        if (option == options[k].end())
+          throw data_error("survey.answer", s.units[r], keys[k],
+                           "answer " + std::string(1, static_cast<char>('A' + static_cast<int>(answer) - 1)) + " (" +
+                               format_number(answer) + ") to question '" + s.questions[q] +
+                               "' is not one of the criterion's options " + option_list(options[k]),
+                           source_of(s, r));
+        const std::size_t u = unit_index[s.units[r]];
+        weight[u] += s.weights[r];
+        share[u] += s.weights[r] * option->second / 100.0;
+      }
+    for (std::size_t u = 0; u < out.units.size(); ++u)
+      out.values(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) =
+          weight[u] > 0 ? share[u] / weight[u] * scale[k] : std::nan("");
   }
   return out;
 }

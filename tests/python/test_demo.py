@@ -1,18 +1,16 @@
-"""The demo runs on the bundled sample, prints the three tables and writes CSV + xlsx."""
+"""The demo runs on the sample bundled in the installed package (from an empty directory, as after
+`pip install`), prints the three tables and writes CSV + xlsx."""
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_prints_and_writes(tmp_path):
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "chiso.demo", "--out", str(out), "--examples", str(ROOT / "examples")],
+    done = subprocess.run([sys.executable, "-m", "chiso", "demo", "--out", str(out)],
                           capture_output=True, cwd=tmp_path, env={"PYTHONIOENCODING": "ascii", **_env()})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     text = done.stdout.decode("utf-8")
@@ -29,6 +27,15 @@ def test_demo_prints_and_writes(tmp_path):
     assert "Quận Ba Đình" in set(results["name"])
 
 
+def test_demo_module_and_examples_option(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "chiso.demo", "--help"], capture_output=True, cwd=tmp_path, env=_env())
+    assert done.returncode == 0 and b"--examples" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "chiso.demo", "--examples", str(tmp_path)], capture_output=True,
+                          cwd=tmp_path, env=_env())
+    assert done.returncode == 1 and b"cannot find the sample models and data" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
 def _env():
     import os
-    return {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONPATH")}

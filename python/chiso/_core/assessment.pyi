@@ -7,10 +7,10 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'parse_timestamp', 'question_elements']
+__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'parse_timestamp', 'question_elements']
 class Assessment:
     @staticmethod
-    def load_csv(arg0: chiso._core.Model, arg1: str, arg2: str, arg3: str, arg4: bool) -> Assessment:
+    def load_csv(model: chiso._core.Model, period: str, units_path: str, records_path: str, require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}) -> Assessment:
         ...
     @staticmethod
     def load_json(arg0: str, arg1: chiso._core.Model) -> Assessment:
@@ -18,8 +18,22 @@ class Assessment:
     @staticmethod
     def parse_json(arg0: str, arg1: chiso._core.Model, arg2: str) -> Assessment:
         ...
-    def __init__(self, model: chiso._core.Model, period: str, units: collections.abc.Sequence[tuple[str, str, str]], require_appraisal: bool = False) -> None:
+    def __init__(self, model: chiso._core.Model, period: str, units: collections.abc.Sequence[tuple[str, str, str]], require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}) -> None:
         ...
+    def missing_evidence(self) -> dict:
+        ...
+    def reopen(self, stage: str, until: str, note: str, author: str, timestamp: str) -> None:
+        ...
+    def schedule(self) -> dict:
+        ...
+    def scoring_table(self, arg0: AssessmentResult, arg1: str) -> dict:
+        ...
+    def set_deadline(self, stage: str, deadline: str) -> None:
+        ...
+    def survey_matrix(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        """
+        Survey inputs, units × leaves (NaN: none).
+        """
     def add(self, arg0: dict) -> None:
         """
         Add records (a dict of columns); all or nothing.
@@ -111,6 +125,8 @@ class Survey:
     def weights(self) -> list[float]:
         ...
 def compare_periods(arg0: Assessment, arg1: AssessmentResult, arg2: Assessment, arg3: AssessmentResult) -> dict:
+    ...
+def load_units_csv(arg0: str) -> dict:
     ...
 def parse_timestamp(arg0: str) -> int:
     ...

@@ -178,3 +178,46 @@ TEST_CASE("sample data: the JSON form of the 2024 department assessment equals i
                                                    root + "/examples/data/par-department-2024.csv");
   CHECK(from_json.records() == from_csv.records());
 }
+
+TEST_CASE("year over year across the 2025 reform: districts 2023 → communes 2025, departments 2024 → 2025") {
+  // Leaf and area ids of both models, read from the files (independently of compare_periods).
+  auto leaf_ids = [](const chiso::assessment& a) {
+    std::vector<std::string> ids;
+    for (const auto* leaf : a.model().leaves()) ids.push_back(leaf->id);
+    return ids;
+  };
+  const auto before = sample("district", "2023");
+  const auto after = sample_of("hanoi-par-commune-2025", "2025", "units-commune-2025.csv", "par-commune-2025.csv",
+                               "survey-par-2025.csv");
+  const auto y = chiso::compare_periods(before, chiso::evaluate(before), after, chiso::evaluate(after));
+  const auto old_ids = leaf_ids(before), new_ids = leaf_ids(after);
+  std::size_t common = 0;
+  for (const auto& id : new_ids) common += std::count(old_ids.begin(), old_ids.end(), id);
+  CHECK(y.matched.size() == common);
+  CHECK(y.matched.size() + y.added.size() == new_ids.size());
+  CHECK(y.matched.size() + y.removed.size() == old_ids.size());
+  // No district survives as a commune-level unit: 30 gone, 126 new, every one of them a row.
+  CHECK(y.units_gone.size() == 30);
+  CHECK(y.units_new.size() == 126);
+  CHECK(y.units.size() == 156);
+  for (const auto& row : y.units) {
+    const bool gone = std::count(y.units_gone.begin(), y.units_gone.end(), row.unit) > 0;
+    CHECK(std::isnan(gone ? row.index_after : row.index_before));
+    CHECK_FALSE(std::isnan(gone ? row.index_before : row.index_after));
+    CHECK(row.rank_change == 0);
+  }
+  // Departments: those that continue keep their id and are compared; merged ones are gone or new.
+  const auto d_before = sample("department", "2024");
+  const auto d_after = sample_of("hanoi-par-department-2025", "2025", "units-department-2025.csv",
+                                 "par-department-2025.csv", "survey-par-2025.csv");
+  const auto d = chiso::compare_periods(d_before, chiso::evaluate(d_before), d_after, chiso::evaluate(d_after));
+  std::size_t kept = 0;
+  for (const auto& u : d_after.units()) kept += d_before.unit_row(u.id) >= 0;
+  CHECK(kept > 0);
+  CHECK(d.units_new.size() == d_after.units().size() - kept);
+  CHECK(d.units_gone.size() == d_before.units().size() - kept);
+  CHECK(d.units.size() == kept + d.units_new.size() + d.units_gone.size());
+  for (const auto& row : d.units)
+    if (d_before.unit_row(row.unit) >= 0 && d_after.unit_row(row.unit) >= 0)
+      CHECK(row.index_change == doctest::Approx(row.index_after - row.index_before));
+}

@@ -80,3 +80,47 @@ TEST_CASE("survey inputs for unknown units or non-survey criteria are refused, n
   CHECK_THROWS_AS(a.set_survey_inputs(in), chiso::data_error);
   CHECK(a.survey_input(0, 3) == doctest::Approx(0.75));
 }
+
+TEST_CASE("survey answers scored by option values (A/B/C/D → 100/60/20/0 % of the points), by hand") {
+  const auto model = chiso::parse_model(R"({
+    "format": "chiso-model/1", "id": "options", "root": {"id": "R", "aggregate": "sum", "children": [
+      {"id": "S1", "max": 2, "source": "survey", "rule": {"kind": "proportional", "unit": "percent"},
+       "meta": {"survey": {"questions": ["Q1"], "options": {"A": 100, "B": 60, "C": 20, "D": 0}}}},
+      {"id": "S2", "max": 1, "source": "survey", "rule": {"kind": "proportional", "unit": "fraction"},
+       "meta": {"survey": {"questions": ["Q2"]}}}]}})");
+  // u1: Q1 A, B, C, D (weights 1, 1, 2, 1) → (100 + 60 + 2 × 20 + 0) / 5 = 40 %; Q2 Likert 5, 4, 3, 2
+  // → 2 of 4 satisfied by weight (1 + 1) / 5 = 0.4. u2: Q1 A, A, empty → 100 %.
+  const auto s = chiso::parse_survey_csv("respondent,unit,weight,Q1,Q2\n"
+                                         "r1,u1,1,A,5\nr2,u1,1,B,4\nr3,u1,2,C,3\nr4,u1,1,D,2\n"
+                                         "r5,u2,1,A,5\nr6,u2,1,A,5\nr7,u2,1,,5\n",
+                                         "survey.csv");
+  const auto in = chiso::survey_leaf_inputs(model, s);
+  REQUIRE(in.leaves == std::vector<std::string>{"S1", "S2"});
+  CHECK(in.values(0, 0) == doctest::Approx(40.0));
+  CHECK(in.values(0, 1) == doctest::Approx(0.4));
+  CHECK(in.values(1, 0) == doctest::Approx(100.0));
+  // An answer that is not one of the options names the respondent, the question and the unit.
+  const auto bad = chiso::parse_survey_csv("respondent,unit,Q1,Q2\nr1,u1,E,5\n", "survey.csv");
+  try {
+    chiso::survey_leaf_inputs(model, bad);
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "survey.answer");
+    CHECK(e.source() == "survey.csv:2");
+    CHECK(e.unit() == "u1");
+    CHECK(std::string(e.what()).find("options A, B, C, D") != std::string::npos);
+  }
+  // Options must be answers A–E (or 1–5) with percents 0–100.
+  const auto wrong = chiso::parse_model(R"({
+    "format": "chiso-model/1", "id": "options", "root": {"id": "R", "aggregate": "sum", "children": [
+      {"id": "S1", "max": 2, "source": "survey", "rule": {"kind": "proportional", "unit": "percent"},
+       "meta": {"survey": {"questions": ["Q1"], "options": {"A": 100, "B": 160}}}}]}})");
+  try {
+    chiso::survey_leaf_inputs(wrong, s);
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "survey.options");
+    CHECK(e.node() == "S1");
+    CHECK(std::string(e.what()).find("meta/survey/options/B") != std::string::npos);
+  }
+}
