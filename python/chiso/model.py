@@ -438,26 +438,26 @@ def _group_codes(groups: Any, units: pd.Index):
     if isinstance(groups, pd.Series):
         missing = units.difference(groups.index)
         if len(missing):
-            raise DataError(f"[chiso.data.group] no group for units {list(missing[:5])}", id="data.group",
+            raise DataError(f"[chiso.data.groups] no group for units {list(missing[:5])}", id="data.groups",
                             unit=str(missing[0]))
         groups = groups.loc[units]
     values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
     if len(values) != len(units):
-        raise DataError(f"[chiso.data.group] {len(values)} groups for {len(units)} units", id="data.group")
+        raise DataError(f"[chiso.data.groups] {len(values)} groups for {len(units)} units", id="data.groups")
     if values.isna().any():
         row = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"[chiso.data.group] unit {units[row]!r} has no group", id="data.group",
+        raise DataError(f"[chiso.data.groups] unit {units[row]!r} has no group", id="data.groups",
                         unit=str(units[row]))
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError as error:
         for row, value in enumerate(values):
             if not isinstance(value, Hashable):
-                raise DataError(f"[chiso.data.group] unit '{units[row]}': a group is a label (text or a number),"
-                                f" got {type(value).__name__} {value!r}", id="data.group",
+                raise DataError(f"[chiso.data.groups] unit '{units[row]}': a group is a label (text or a number),"
+                                f" got {type(value).__name__} {value!r}", id="data.groups",
                                 unit=str(units[row])) from error
-        raise DataError(f"[chiso.data.group] groups must be labels (text or numbers): {error}",
-                        id="data.group") from error
+        raise DataError(f"[chiso.data.groups] groups must be labels (text or numbers): {error}",
+                        id="data.groups") from error
     return codes.astype(np.int32), pd.Index(labels)
 
 

@@ -126,7 +126,7 @@ def test_nullable_missing_values_are_missing_inputs():
 def test_unhashable_groups_name_the_unit():
     with pytest.raises(chiso.DataError, match=r"unit 'Hoàn Kiếm': a group is a label.*list") as raised:
         rate_model().evaluate(frame(), groups=["district", ["town"]])
-    assert raised.value.unit == "Hoàn Kiếm" and raised.value.id == "data.group"
+    assert raised.value.unit == "Hoàn Kiếm" and raised.value.id == "data.groups"
 
 
 def test_groups_of_mixed_kinds_are_ranked_apart():
