@@ -1,9 +1,11 @@
 // Evaluation: numpy arrays in (read where they are when they are float64, whatever their
 // layout), numpy views of the results out. The GIL is released while the plan runs.
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <chiso/chiso.hpp>
+#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -19,7 +21,32 @@ struct python_evaluation {
   evaluation result;
   std::vector<std::string> node_ids;
   std::uintptr_t input_address = 0;  // where the inputs were read: shows when nothing was copied
+  std::vector<std::string> percent_typed_as_fraction;  // see percent_columns_in_fractions
 };
+
+// Input columns of leaves taking a rate in percent (tiers, proportional) whose every finite value
+// lies in [0, 1], not all 0 or 1: percentages typed as fractions (0.96 for 96 %), which score as
+// under 1 % without any error. A column is usually cleared by its first value above 1.
+std::vector<std::string> percent_columns_in_fractions(const plan& p, const unit_table& table) {
+  std::vector<std::string> suspects;
+  for (const node* n : p.compiled_model().nodes()) {
+    if (!n->is_leaf() || n->rule->unit != rate_unit::percent ||
+        (n->rule->kind != rule_kind::tiers && n->rule->kind != rule_kind::proportional))
+      continue;
+    const std::ptrdiff_t i = p.input_column(n->id);
+    const std::ptrdiff_t column = table.columns ? table.columns[i] : i;
+    const std::ptrdiff_t stride = table.input_strides ? table.input_strides[i] : 1;
+    bool cleared = false, fractional = false;
+    for (std::ptrdiff_t u = 0; u < table.rows() && !cleared; ++u) {
+      const double v = table.input_arrays ? table.input_arrays[i][u * stride] : table.values(u, column);
+      if (!std::isfinite(v)) continue;
+      cleared = v < 0 || v > 1;
+      fractional = fractional || (v != 0 && v != 1);
+    }
+    if (!cleared && fractional) suspects.push_back(n->id);
+  }
+  return suspects;
+}
 
 template <class T>
 matrix_view<T> view_of_array(const py::array& a) {
@@ -62,6 +89,8 @@ void register_evaluate(py::module_& m) {
   evaluation_class
       .def_readonly("node_ids", &python_evaluation::node_ids)
       .def_readonly("input_address", &python_evaluation::input_address)
+      .def_readonly("percent_typed_as_fraction", &python_evaluation::percent_typed_as_fraction,
+                    "Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.")
       .def_property_readonly("raw_index", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.raw_index, self);
       })
@@ -73,7 +102,32 @@ void register_evaluate(py::module_& m) {
       })
       .def_property_readonly("band", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.band, self);
-      });
+      })
+      // Pickled by value (results cross processes with multiprocessing); input_address, which
+      // only tells where one evaluation read its inputs, is not kept.
+      .def(py::pickle(
+          [](const python_evaluation& e) {
+            const evaluation& r = e.result;
+            return py::make_tuple(r.nodes, r.points, r.max, r.score, r.raw_index, r.index, r.rank, r.band,
+                                  e.node_ids);
+          },
+          [](const py::tuple& state) {
+            if (state.size() != 9)
+              throw parameter_error("parameter.pickle",
+                                    "an Evaluation is unpickled from 9 fields, got " + std::to_string(state.size()));
+            auto e = std::make_shared<python_evaluation>();
+            evaluation& r = e->result;
+            r.nodes = state[0].cast<std::vector<std::ptrdiff_t>>();
+            r.points = state[1].cast<Eigen::MatrixXd>();
+            r.max = state[2].cast<Eigen::MatrixXd>();
+            r.score = state[3].cast<Eigen::MatrixXd>();
+            r.raw_index = state[4].cast<Eigen::VectorXd>();
+            r.index = state[5].cast<Eigen::VectorXd>();
+            r.rank = state[6].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+            r.band = state[7].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+            e->node_ids = state[8].cast<std::vector<std::string>>();
+            return e;
+          }));
 
   m.def(
       "evaluate",
@@ -174,6 +228,7 @@ void register_evaluate(py::module_& m) {
         {
           py::gil_scoped_release release;
           p.evaluate_into(table, out->result, options);
+          out->percent_typed_as_fraction = percent_columns_in_fractions(p, table);
         }
         for (std::ptrdiff_t k : out->result.nodes) out->node_ids.push_back(p.node_at(k).id);
         return out;

@@ -20,7 +20,7 @@ except ImportError as error:  # pragma: no cover - only when the extension was n
         f"the path. Cause: {error}"
     ) from error
 
-from .errors import ChisoError, DataError, ModelError, ParameterError
+from .errors import ChisoError, DataError, InputWarning, ModelError, ParameterError
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
 from . import analysis, assessment, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, reports, UA/SA
@@ -32,6 +32,7 @@ __all__ = [
     "Assessment",
     "ChisoError",
     "DataError",
+    "InputWarning",
     "Model",
     "ModelError",
     "ParameterError",

@@ -6,12 +6,15 @@ Every error names where the input broke, in its message and in attributes:
 - ``DataError.unit`` and ``DataError.criterion``: the unit and the criterion (or node), and
   ``DataError.source`` the file and line or record when the data came from a file;
 - ``id``: a stable identifier such as ``model.tiers_order`` or ``data.range``.
+
+:class:`InputWarning` flags inputs that are valid but look like a mistake (percentages typed as
+fractions); filter it with ``warnings.simplefilter("ignore", chiso.InputWarning)``.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
-__all__ = ["ChisoError", "ModelError", "DataError", "ParameterError"]
+__all__ = ["ChisoError", "ModelError", "DataError", "ParameterError", "InputWarning"]
 
 
 class ChisoError(Exception):
@@ -41,3 +44,13 @@ class DataError(ChisoError, ValueError):
 
 class ParameterError(ChisoError, ValueError):
     """Parameters of an analysis step that cannot be used."""
+
+
+class InputWarning(UserWarning):
+    """Inputs that the model takes but that look like a mistake; ``criterion`` names the column."""
+
+    criterion: Optional[str] = None
+
+    def __init__(self, message: str, criterion: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.criterion = criterion

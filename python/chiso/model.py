@@ -6,15 +6,18 @@ often as needed. Every rule lives in the C++ core: this module only converts.
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
+import warnings
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _arrow, _core
-from .errors import DataError
+from .errors import DataError, InputWarning, ModelError
 from .result import Result
 
 __all__ = ["Model", "load_model", "leaf", "inner", "rules"]
@@ -23,16 +26,59 @@ JSONSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 
 
 def load_model(source: JSONSource) -> "Model":
-    """Load a model from a file path, a JSON string or a dict (as parsed from JSON)."""
+    """Load a model from a file path, a JSON string or a dict (as parsed from JSON).
+
+    A string whose first non-blank character is ``{`` or ``[`` is JSON text; any other string is
+    a path. A model is a JSON object: a JSON list is a :class:`ModelError`."""
     if isinstance(source, Mapping):
-        return Model(_core.Model.from_json(json.dumps(source, ensure_ascii=False)))
+        return Model(_core.Model.from_json(_json_text(source)))
     if isinstance(source, os.PathLike):
         return Model(_core.Model.load(os.fspath(source)))
     if isinstance(source, str):
-        if source.lstrip().startswith("{"):
+        start = source.lstrip()[:1]
+        if start == "{":
             return Model(_core.Model.from_json(source))
+        if start == "[":
+            try:
+                _core.Model.from_json(source)
+            except ModelError as error:
+                if error.id != "model.type":
+                    raise  # not JSON at all: the parser's line and column
+            raise ModelError("[chiso.model.type] /: a model is a JSON object ({\"format\": \"chiso-model/1\", …}),"
+                             " got a JSON list", id="model.type", path="/")
         return Model(_core.Model.load(source))
     raise TypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}")
+
+
+def _json_text(document: Mapping[str, Any]) -> str:
+    """JSON text of a model given as a dict, refusing what JSON cannot hold (NaN, infinities,
+    keys that are not text, objects that are not JSON values) with the JSON path of the value."""
+    return json.dumps(_plain_json(document, ""), ensure_ascii=False, allow_nan=False)
+
+
+def _plain_json(value: Any, path: str) -> Any:
+    where = path or "/"
+    if value is None or isinstance(value, (bool, str, np.bool_)):
+        return bool(value) if isinstance(value, np.bool_) else value
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise ModelError(f"[chiso.model.type] {where}: expected a finite number, got {float(value)!r}"
+                             " (JSON has no NaN or infinity)", id="model.type", path=where)
+        return float(value)
+    if isinstance(value, Mapping):
+        plain = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ModelError(f"[chiso.model.type] {where}: keys of a JSON object are text, got {key!r}",
+                                 id="model.type", path=where)
+            plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"))
+        return plain
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(item, f"{path}/{i}") for i, item in enumerate(value)]
+    raise ModelError(f"[chiso.model.type] {where}: expected a JSON value (object, list, text, number,"
+                     f" true, false or null), got {type(value).__name__} {value!r}", id="model.type", path=where)
 
 
 class Model:
@@ -162,33 +208,16 @@ class Model:
         columns, or an array in leaf order; default: everything applies). ``groups``: unit →
         group (a Series aligned on the index, or one value per row). ``keep``: whose
         points/max/score to keep: ``"all"`` nodes, ``"inner"`` nodes, or the ``"root"`` only.
+        Accepted dtypes: floats, integers and booleans (numpy or pandas' nullable ``Float64``,
+        ``Int64``, ``boolean``: <NA> is missing), and object columns holding only real numbers
+        and missing values (None, NaN, <NA>). Text (even ``"5"``), complex numbers, dates and
+        categories are a :class:`DataError` naming the column (and the unit, for a cell).
         float64 inputs are read where they are, in C or Fortran order; other dtypes are
-        converted once. The GIL is released while scoring.
+        converted once. The GIL is released while scoring. A ``percent`` rate column whose values
+        all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`: percentages typed as
+        fractions would score as under 1 %.
         """
-        inputs = self._input_columns
-        columns = None
-        values: Any
-        if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
-            data = _arrow.input_columns(data)
-        if isinstance(data, pd.DataFrame):
-            columns = _input_positions(data.columns, inputs, "data")
-            unit_index = data.index
-            values = data.to_numpy(dtype=np.float64, copy=False) if len(data.columns) else np.empty((len(data), 0))
-        elif isinstance(data, Mapping):
-            positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
-            arrays = list(data.values())
-            values = [arrays[i] for i in positions]
-            rows = len(values[0]) if values else 0
-            unit_index = _unit_index(units, rows)
-        else:
-            values = np.asarray(data)
-            if values.ndim != 2 or values.shape[1] != len(inputs):
-                raise DataError(
-                    f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
-                    f" (in the model's input-column order), got shape {values.shape}",
-                    id="data.shape",
-                )
-            unit_index = _unit_index(units, values.shape[0])
+        values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
@@ -202,7 +231,128 @@ class Model:
             threads=threads,
             applicable_columns=mask_columns,
         )
+        for name in core_result.percent_typed_as_fraction:
+            warnings.warn(InputWarning(
+                f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]:"
+                " percentages typed as fractions? 0.96 scores as 0.96 %, not 96 %", criterion=name), stacklevel=2)
         return Result(core_result, units=unit_index, group_codes=codes, group_labels=labels, model=self)
+
+
+# Input conversion: every form of `data` that evaluate takes becomes either one 2-D array (with
+# the position of each input column) or one 1-D array per input column, of real numbers.
+def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]]):
+    """(values, columns, unit index) for the core: values is a 2-D array whose column for input
+    ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order."""
+    columns = None
+    values: Any
+    if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
+        data = _arrow.input_columns(data)
+    if isinstance(data, pd.DataFrame):
+        columns = _input_positions(data.columns, inputs, "data")
+        unit_index = data.index
+        nullable = False
+        for position in columns:
+            dtype = data.dtypes.iloc[position]
+            if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
+                continue
+            name = str(data.columns[position])
+            if isinstance(dtype, np.dtype) and dtype.kind == "O":
+                _check_real_objects(data.iloc[:, position].to_numpy(), name, unit_index)
+                nullable = True  # may hold <NA>
+            elif _is_nullable_real(dtype):
+                nullable = True
+            else:
+                _refuse_dtype(dtype, name, data.iloc[:, position].to_numpy(), unit_index)
+        if not len(data.columns):
+            values = np.empty((len(data), 0))
+        elif nullable:  # column by column: <NA> becomes NaN (a missing input)
+            values = np.empty(data.shape, order="F")
+            for j in range(data.shape[1]):
+                values[:, j] = data.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = data.to_numpy(dtype=np.float64, copy=False)
+    elif isinstance(data, Mapping):
+        positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
+        arrays = list(data.values())
+        values = [_real_column(arrays[i], inputs[k], units) for k, i in enumerate(positions)]
+        rows = len(values[0]) if values else 0
+        unit_index = _unit_index(units, rows)
+    else:
+        values = np.asarray(data)
+        if values.ndim != 2 or values.shape[1] != len(inputs):
+            raise DataError(
+                f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
+                f" (in the model's input-column order), got shape {values.shape}",
+                id="data.shape",
+            )
+        unit_index = _unit_index(units, values.shape[0])
+        if values.dtype.kind not in _REAL_KINDS:
+            for j, name in enumerate(inputs):
+                if values.dtype.kind == "O":
+                    _check_real_objects(values[:, j], name, unit_index)
+                else:
+                    _refuse_dtype(values.dtype, name, values[:, j], unit_index)
+            values = values.astype(np.float64)
+    return values, columns, unit_index
+
+
+_REAL_KINDS = "biuf"  # numpy kinds taken as numbers: bool, signed and unsigned integers, floats
+
+
+def _is_nullable_real(dtype: Any) -> bool:
+    """pandas' nullable Int*, UInt*, Float* and boolean dtypes, and their pyarrow-backed
+    counterparts (<NA> is a missing value)."""
+    types = pd.api.types
+    return types.is_extension_array_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype) and (
+        types.is_integer_dtype(dtype) or types.is_float_dtype(dtype) or types.is_bool_dtype(dtype))
+
+
+def _real_column(array: Any, name: str, units: Optional[Sequence[Any]]) -> np.ndarray:
+    column = np.asarray(array)
+    if column.dtype.kind in _REAL_KINDS:
+        return column
+    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else pd.RangeIndex(0)
+    if column.dtype.kind == "O" and column.ndim == 1:
+        _check_real_objects(column, name, unit_index)
+        return column.astype(np.float64)
+    _refuse_dtype(column.dtype, name, column, unit_index)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _check_real_objects(cells: np.ndarray, name: str, units: pd.Index) -> None:
+    """Object cells must be real numbers or missing values; the first other cell is named."""
+    for row, value in enumerate(cells):
+        if isinstance(value, numbers.Real) or _is_missing(value):
+            continue
+        unit = units[row] if row < len(units) else row
+        raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+                        f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
+
+
+def _describe_cell(value: Any) -> str:
+    if isinstance(value, (str, np.str_)):
+        return f"the text {str(value)!r} (numbers written as text are not converted: use pd.to_numeric)"
+    if isinstance(value, (complex, np.complexfloating)):
+        return f"the complex number {value!r}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> None:
+    """A column of a dtype that is not taken: name the first offending cell when it has one."""
+    kind = getattr(dtype, "kind", "")
+    if kind in ("U", "S", "O") or pd.api.types.is_string_dtype(dtype):
+        for row, value in enumerate(cells):
+            if not _is_missing(value):
+                unit = units[row] if row < len(units) else row
+                raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+                                f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
+    what = {"c": "complex numbers", "M": "dates", "m": "durations"}.get(kind, f"values of dtype {dtype}")
+    raise DataError(f"[chiso.data.type] criterion '{name}': the column holds {what}; inputs are real"
+                    " numbers (floats, integers or booleans)", id="data.type", criterion=name)
 
 
 def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
@@ -298,7 +448,16 @@ def _group_codes(groups: Any, units: pd.Index):
         row = int(np.flatnonzero(values.isna().to_numpy())[0])
         raise DataError(f"[chiso.data.groups] unit {units[row]!r} has no group", id="data.groups",
                         unit=str(units[row]))
-    codes, labels = pd.factorize(values, sort=True)
+    try:
+        codes, labels = pd.factorize(values, sort=True)
+    except TypeError as error:
+        for row, value in enumerate(values):
+            if not isinstance(value, Hashable):
+                raise DataError(f"[chiso.data.groups] unit '{units[row]}': a group is a label (text or a number),"
+                                f" got {type(value).__name__} {value!r}", id="data.groups",
+                                unit=str(units[row])) from error
+        raise DataError(f"[chiso.data.groups] groups must be labels (text or numbers): {error}",
+                        id="data.groups") from error
     return codes.astype(np.int32), pd.Index(labels)
 
 

@@ -129,6 +129,33 @@ def test_applicable_mask_adjusts_the_maximum_and_groups_rank_apart():
     assert list(result.scores["group"].astype(str)) == ["quận", "sở", "quận"]
 
 
+def grouped_result() -> chiso.Result:
+    groups = pd.Series({"u1": "quận", "u2": "sở", "u3": "quận"})
+    return small_model().evaluate(inputs(), groups=groups)
+
+
+def assert_same_result(a: chiso.Result, b: chiso.Result) -> None:
+    pd.testing.assert_frame_equal(a.scores, b.scores)
+    for field in ("points", "max", "score"):
+        pd.testing.assert_frame_equal(a.wide(field), b.wide(field))
+    pd.testing.assert_series_equal(a.raw_index, b.raw_index)
+    assert a.node_ids == b.node_ids and a.model == b.model
+
+
+def test_results_pickle_and_cross_processes():
+    result = grouped_result()
+    clone = pickle.loads(pickle.dumps(result))
+    assert_same_result(clone, result)
+    # Hand: u1 100.00, u3 20.00 in group quận (ranks 1, 2); u2 45.00 alone in sở.
+    assert list(clone.scores["rank"]) == [1, 1, 2] and list(clone.scores["index"]) == [100.0, 45.0, 20.0]
+    assert clone.explain("u2")["lost"].tolist() == [1.0, 1.0, 0.5, 0.25]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        from_worker = pool.submit(grouped_result).result()
+    assert_same_result(from_worker, result)
+
+
 def test_numpy_input_in_leaf_order():
     array = inputs().to_numpy()
     result = small_model().evaluate(array)

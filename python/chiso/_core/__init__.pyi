@@ -68,6 +68,8 @@ class Model:
     def scale(self) -> float:
         ...
 class Evaluation:
+    def __getstate__(self) -> tuple: ...
+    def __setstate__(self, state: tuple) -> None: ...
     @property
     def band(self) -> numpy.ndarray:
         ...
@@ -77,6 +79,11 @@ class Evaluation:
     @property
     def input_address(self) -> int:
         ...
+    @property
+    def percent_typed_as_fraction(self) -> list[str]:
+        """
+        Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.
+        """
     @property
     def max(self) -> numpy.ndarray:
         """
