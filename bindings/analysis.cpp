@@ -33,9 +33,11 @@ py::dict result_dict(const pipeline_result& r) {
   }
   if (r.screened) {
     py::list removed;
-    for (const auto& u : r.screened->removed) removed.append(py::make_tuple(u.unit, u.availability, u.missing));
+    for (const auto& u : r.screened->removed)
+      removed.append(py::make_tuple(u.unit, u.availability, u.missing, u.nonzero, u.zeros));
     d["screen_removed"] = removed;
     d["availability"] = r.screened->availability;
+    d["nonzero"] = r.screened->nonzero;
   }
   if (r.treated) {
     d["treated"] = r.treated->data;
@@ -123,12 +125,14 @@ void register_analysis(py::module_& root) {
   m.def("skewness", [](const vector& x) { return skewness(x.data(), x.size()); });
   m.def("kurtosis", [](const vector& x) { return kurtosis(x.data(), x.size()); });
   m.def("normalise",
-        [](const matrix& x, const std::vector<int>& directions, const std::string& spec, const std::vector<double>& targets) {
+        [](const matrix& x, const std::vector<int>& directions, const std::string& spec, const std::vector<double>& targets,
+           const std::vector<std::string>& codes) {
           nlohmann::json j = nlohmann::json::parse(spec);
           pipeline_spec s = pipeline_spec::from_json({{"normalise", j}});
-          return normalise(x, directions, s.normalise, targets);
+          return normalise(x, directions, s.normalise, targets, codes);
         },
-        py::arg("x"), py::arg("directions"), py::arg("spec_json"), py::arg("targets") = std::vector<double>{});
+        py::arg("x"), py::arg("directions"), py::arg("spec_json"), py::arg("targets") = std::vector<double>{},
+        py::arg("codes") = std::vector<std::string>{});
   m.def("aggregate",
         [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json) {
           pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
@@ -139,8 +143,9 @@ void register_analysis(py::module_& root) {
         py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]");
   m.def("ahp",
         [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
-           double max_cr, bool raise_if_inconsistent) {
+           double max_cr, bool raise_if_inconsistent, double reciprocal_tolerance) {
           ahp_options o;
+          o.reciprocal_tolerance = reciprocal_tolerance;
           o.method = ahp_method_from_string(method);
           o.random_index = random_index;
           o.random_index_name = ri_name;
@@ -154,7 +159,8 @@ void register_analysis(py::module_& root) {
           return d;
         },
         py::arg("pairwise"), py::arg("method") = "eigenvector", py::arg("random_index") = std::vector<double>{},
-        py::arg("random_index_name") = "custom", py::arg("max_cr") = 0.1, py::arg("raise_if_inconsistent") = false);
+        py::arg("random_index_name") = "custom", py::arg("max_cr") = 0.1, py::arg("raise_if_inconsistent") = false,
+        py::arg("reciprocal_tolerance") = ahp_options{}.reciprocal_tolerance);
   m.def("saaty_random_index", &saaty_random_index);
   m.def("entropy_weights", [](const matrix& x) { return entropy_weights(x); });
   m.def("critic_weights", [](const matrix& x, const std::vector<int>& d) { return critic_weights(x, d); }, py::arg("x"),
@@ -165,22 +171,47 @@ void register_analysis(py::module_& root) {
   });
   m.def("effective_weights", [](const hierarchy& h, const vector& w) { return effective_weights(h, w); });
   m.def("local_weights", [](const hierarchy& h, const vector& w) { return local_weights(h, w); });
+  // Decision-matrix methods: tuples of numpy arrays (the Python layer wraps them), so that a
+  // small call stays cheap.
   m.def("topsis",
         [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::string& norm) {
           const auto r = topsis(x, w, d, topsis_normalisation_from_string(norm));
-          return py::make_tuple(r.closeness, r.d_plus, r.d_minus);
+          return py::make_tuple(r.closeness, r.d_plus, r.d_minus, r.ranks);
         },
         py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("normalisation") = "vector");
   m.def("vikor",
         [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, double v) {
           const auto r = vikor(x, w, d, v);
-          return py::make_tuple(r.s, r.r, r.q);
+          return py::make_tuple(r.s, r.r, r.q, r.ranks, r.compromise, r.acceptable_advantage, r.acceptable_stability);
         },
         py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("v") = 0.5);
-  m.def("copeland", [](const matrix& x, const std::vector<double>& w) {
-    const auto r = copeland(x, w);
-    return py::make_tuple(r.scores, r.outranking);
-  });
+  m.def("copeland",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d) {
+          const auto r = copeland(x, w, d);
+          return py::make_tuple(r.scores, r.ranks, r.outranking);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{});
+  m.def("waspas",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, double lambda) {
+          const auto r = waspas(x, w, d, lambda);
+          return py::make_tuple(r.q, r.wsm, r.wpm, r.ranks);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("lambda_") = 0.5);
+  m.def("merec_weights", [](const matrix& x, const std::vector<int>& d) { return merec_weights(x, d); }, py::arg("x"),
+        py::arg("directions") = std::vector<int>{});
+  m.def("std_weights", [](const matrix& x) { return std_weights(x); });
+  m.def("gini_weights", [](const matrix& x) { return gini_weights(x); });
+  m.def("weighted_spearman", [](const vector& x, const vector& y) { return weighted_spearman(x, y); });
+  m.def("ws_similarity", [](const vector& x, const vector& y) { return ws_similarity(x, y); });
+  m.def("simulated_random_index", &simulated_random_index, py::arg("n"), py::arg("samples") = 10000,
+        py::arg("seed") = std::uint64_t{20061});
+  m.def("screen_units",
+        [](const matrix& x, const std::string& rule, double threshold, double nonzero_threshold) {
+          const auto r = screen_units(x, screen_options{screen_rule_from_string(rule), threshold, nonzero_threshold});
+          return py::make_tuple(r.kept, r.availability, r.nonzero);
+        },
+        py::arg("x"), py::arg("rule") = "byNA", py::arg("threshold") = screen_options{}.threshold,
+        py::arg("nonzero_threshold") = screen_options{}.nonzero_threshold);
   m.def("correlation_matrix", [](const matrix& x, const std::string& method) {
     return correlation_matrix(x, correlation_method_from_string(method));
   }, py::arg("x"), py::arg("method") = "pearson");

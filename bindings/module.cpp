@@ -9,4 +9,6 @@ PYBIND11_MODULE(_core, m) {
   chiso::bindings::register_assessment(m);
   chiso::bindings::register_analysis(m);
   chiso::bindings::register_sensitivity(m);
+  chiso::bindings::register_ranking(m);
+  chiso::bindings::register_replications(m);
 }

@@ -9,4 +9,6 @@ void register_evaluate(pybind11::module_& m);
 void register_assessment(pybind11::module_& m);
 void register_analysis(pybind11::module_& m);
 void register_sensitivity(pybind11::module_& m);
+void register_ranking(pybind11::module_& m);
+void register_replications(pybind11::module_& m);
 }  // namespace chiso::bindings

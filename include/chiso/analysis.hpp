@@ -6,6 +6,7 @@
 #include "chiso/analysis/data.hpp"
 #include "chiso/analysis/denominate.hpp"
 #include "chiso/analysis/impute.hpp"
+#include "chiso/analysis/mcda.hpp"
 #include "chiso/analysis/normalise.hpp"
 #include "chiso/analysis/pipeline.hpp"
 #include "chiso/analysis/screen.hpp"

@@ -18,12 +18,13 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from .errors import ParameterError
 
 _a = _core.analysis
 Hierarchy = _a.Hierarchy
@@ -32,12 +33,65 @@ __all__ = [
     "Hierarchy", "Pipeline", "PipelineResult", "hierarchy_from_imeta", "ahp", "entropy_weights",
     "critic_weights", "pca_weights", "effective_weights", "topsis", "vikor", "copeland",
     "normalise", "aggregate", "correlations", "parent_correlations", "cronbach_alpha",
-    "skewness", "kurtosis", "saaty_random_index",
+    "skewness", "kurtosis", "saaty_random_index", "screen", "TopsisResult", "VikorResult", "CopelandResult",
+    "WaspasResult", "waspas", "merec_weights", "std_weights", "gini_weights", "weighted_spearman", "ws_similarity",
+    "simulated_random_index",
 ]
+
+Matrix = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]]]
 
 
 def _f(x) -> np.ndarray:
     return np.asfortranarray(np.asarray(x, dtype=np.float64))
+
+
+def _values(data: Matrix) -> np.ndarray:
+    """The float64 values of a DataFrame or array-like (2-D), for the C++ core."""
+    x = data.to_numpy(dtype=np.float64) if isinstance(data, pd.DataFrame) else np.asarray(data, dtype=np.float64)
+    if x.ndim != 2:
+        raise ParameterError(f"expected a 2-D matrix (units × criteria), got {x.ndim} dimension(s)")
+    return x
+
+
+def _columns(data: Matrix, n: int) -> pd.Index:
+    return data.columns if isinstance(data, pd.DataFrame) else pd.RangeIndex(n)
+
+
+def _index(data: Matrix, n: int) -> pd.Index:
+    return data.index if isinstance(data, pd.DataFrame) else pd.RangeIndex(n)
+
+
+_DIRECTION_NAMES = {"max": 1, "min": -1, "benefit": 1, "cost": -1}
+
+
+def _directions(directions: Optional[Sequence[Any]]) -> List[int]:
+    """+1/-1 or "max"/"min" ("benefit"/"cost") → ints; the C++ core checks the length and ±1."""
+    if directions is None:
+        return []
+    if isinstance(directions, (str, bytes)):
+        raise ParameterError(f"directions must be a sequence, one per criterion, not the string {directions!r}")
+    out = []
+    for i, d in enumerate(directions):
+        if isinstance(d, str):
+            if d not in _DIRECTION_NAMES:
+                raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')")
+            out.append(_DIRECTION_NAMES[d])
+            continue
+        try:
+            v = float(d)
+        except (TypeError, ValueError):
+            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')") from None
+        if v not in (1.0, -1.0):
+            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')")
+        out.append(int(v))
+    return out
+
+
+def _weights(weights: Any) -> List[float]:
+    try:
+        return [float(w) for w in (weights.tolist() if isinstance(weights, np.ndarray) else weights)]
+    except (TypeError, ValueError):
+        raise ParameterError(f"weights must be a sequence of numbers, one per criterion, not {weights!r}") from None
 
 
 def _isna(v: Any) -> bool:
@@ -137,7 +191,8 @@ class Pipeline:
         treatment = cell([(codes[j], ap, sb, kb, sa, ka, nw, ok) for j, ap, sb, kb, sa, ka, nw, ok in r.get("treatment", [])],
                          ["indicator", "applied", "skew_before", "kurt_before", "skew_after", "kurt_after",
                           "n_winsorised", "passes_after"]).set_index("indicator") if "treatment" in r else pd.DataFrame()
-        removed = cell([(units[u], a, m) for u, a, m in r.get("screen_removed", [])], ["unit", "availability", "missing"])
+        removed = cell([(units[u], a, m, nz, z) for u, a, m, nz, z in r.get("screen_removed", [])],
+                       ["unit", "availability", "missing", "nonzero", "zeros"])
         return PipelineResult(
             scores=scores,
             index=pd.Series(r["index"], index=kept, name="index"),
@@ -151,45 +206,56 @@ class Pipeline:
 
 # ---- single steps and methods ------------------------------------------------------------------
 
-def normalise(data: pd.DataFrame, directions: Sequence[int], method: str = "min_max", **params: Any) -> pd.DataFrame:
+def normalise(data: Matrix, directions: Sequence[Any], method: str = "min_max", **params: Any) -> pd.DataFrame:
     """Per-column normalisation; params as in docs/analysis.md (lower, upper, mean, sd, goal_low,
-    goal_high, scale, target, cap, ties); `targets` (one per column) for distance_to_target."""
+    goal_high, scale, target, cap, ties, scale_factor, reference); `targets` (one per column) for
+    distance_to_target. An unknown parameter is a ParameterError."""
     targets = list(params.pop("targets", []))
     spec = {"method": method, **params}
-    out = _a.normalise(_f(data.to_numpy(dtype=float)), list(directions), json.dumps(spec), targets)
-    return pd.DataFrame(out, index=data.index, columns=data.columns)
+    x = _values(data)
+    columns = _columns(data, x.shape[1])
+    out = _a.normalise(x, _directions(directions), json.dumps(spec), targets, [str(c) for c in columns])
+    return pd.DataFrame(out, index=_index(data, x.shape[0]), columns=columns)
 
 
-def aggregate(hierarchy: "Hierarchy", normalised: pd.DataFrame, weights: Optional[Sequence[float]] = None,
+def aggregate(hierarchy: "Hierarchy", normalised: Matrix, weights: Optional[Sequence[float]] = None,
               methods: Sequence[Mapping[str, Any]] = ({"method": "arithmetic"},)) -> pd.DataFrame:
-    """Scores of every node; `methods` one for all aggregate levels or one per level."""
+    """Scores of every node; `methods` one for all aggregate levels or one per level (keys:
+    method, topsis_normalisation, vikor_v, power; an unknown key is a ParameterError). A numpy
+    `normalised` has the hierarchy's indicators as columns, in its order."""
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
-    out = _a.aggregate(hierarchy, _f(normalised[list(hierarchy.indicator_codes)].to_numpy(dtype=float)), w,
-                       json.dumps(list(methods)))
-    return pd.DataFrame(out, index=normalised.index, columns=list(hierarchy.codes))
+    x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
+    out = _a.aggregate(hierarchy, x, w, json.dumps(list(methods)))
+    return pd.DataFrame(out, index=_index(normalised, x.shape[0]), columns=list(hierarchy.codes))
 
 
-def ahp(pairwise: pd.DataFrame, method: str = "eigenvector", random_index: Optional[Sequence[float]] = None,
-        random_index_name: str = "custom", max_cr: float = 0.1, raise_if_inconsistent: bool = False) -> Dict[str, Any]:
+def ahp(pairwise: Matrix, method: str = "eigenvector", random_index: Optional[Sequence[float]] = None,
+        random_index_name: str = "custom", max_cr: float = 0.1, raise_if_inconsistent: bool = False,
+        reciprocal_tolerance: float = 1e-6) -> Dict[str, Any]:
     """AHP priorities; `weights` as a Series labelled by the matrix's index. A warning string is
-    returned (not raised) when CR > max_cr unless raise_if_inconsistent."""
-    r = _a.ahp(_f(pairwise.to_numpy(dtype=float)), method, list(random_index or []), random_index_name, max_cr,
-               raise_if_inconsistent)
-    r["weights"] = pd.Series(r["weights"], index=pairwise.index, name="weight")
+    returned (not raised) when CR > max_cr unless raise_if_inconsistent. `reciprocal_tolerance`:
+    the largest |a_ij · a_ji − 1| accepted (e.g. 0.01 for 0.33 written for 1/3)."""
+    x = _values(pairwise)
+    r = _a.ahp(x, method, list(random_index or []), random_index_name, max_cr, raise_if_inconsistent,
+               float(reciprocal_tolerance))
+    r["weights"] = pd.Series(r["weights"], index=_index(pairwise, x.shape[0]), name="weight")
     return r
 
 
-def entropy_weights(data: pd.DataFrame) -> pd.Series:
-    return pd.Series(_a.entropy_weights(_f(data.to_numpy(dtype=float))), index=data.columns, name="weight")
+def entropy_weights(data: Matrix) -> pd.Series:
+    x = _values(data)
+    return pd.Series(_a.entropy_weights(x), index=_columns(data, x.shape[1]), name="weight")
 
 
-def critic_weights(data: pd.DataFrame, directions: Optional[Sequence[int]] = None) -> pd.Series:
-    return pd.Series(_a.critic_weights(_f(data.to_numpy(dtype=float)), list(directions or [])), index=data.columns, name="weight")
+def critic_weights(data: Matrix, directions: Optional[Sequence[Any]] = None) -> pd.Series:
+    x = _values(data)
+    return pd.Series(_a.critic_weights(x, _directions(directions)), index=_columns(data, x.shape[1]), name="weight")
 
 
-def pca_weights(data: pd.DataFrame) -> pd.Series:
-    loadings, share, rows = _a.pca_weights(_f(data.to_numpy(dtype=float)))
-    s = pd.Series(loadings, index=data.columns, name="loading")
+def pca_weights(data: Matrix) -> pd.Series:
+    x = _values(data)
+    loadings, share, rows = _a.pca_weights(x)
+    s = pd.Series(loadings, index=_columns(data, x.shape[1]), name="loading")
     s.attrs.update(variance_share=share, rows_used=rows)
     return s
 
@@ -199,33 +265,142 @@ def effective_weights(hierarchy: "Hierarchy", weights: Optional[Sequence[float]]
     return pd.Series(_a.effective_weights(hierarchy, w), index=list(hierarchy.codes), name="effective_weight")
 
 
-def topsis(data: pd.DataFrame, weights: Sequence[float], directions: Optional[Sequence[int]] = None,
-           normalisation: str = "vector") -> pd.DataFrame:
-    c, dp, dm = _a.topsis(_f(data.to_numpy(dtype=float)), list(weights), list(directions or []), normalisation)
-    return pd.DataFrame({"closeness": c, "d_plus": dp, "d_minus": dm}, index=data.index)
+class TopsisResult(NamedTuple):
+    """TOPSIS on a numpy matrix: arrays, one entry per alternative (row); rank 1 = best."""
+    closeness: np.ndarray
+    d_plus: np.ndarray
+    d_minus: np.ndarray
+    rank: np.ndarray
 
 
-def vikor(data: pd.DataFrame, weights: Sequence[float], directions: Optional[Sequence[int]] = None, v: float = 0.5) -> pd.DataFrame:
-    s, r, q = _a.vikor(_f(data.to_numpy(dtype=float)), list(weights), list(directions or []), v)
-    return pd.DataFrame({"S": s, "R": r, "Q": q}, index=data.index)
+class VikorResult(NamedTuple):
+    """VIKOR on a numpy matrix; rank by Q (1 = best); compromise: rows, best Q first."""
+    S: np.ndarray
+    R: np.ndarray
+    Q: np.ndarray
+    rank: np.ndarray
+    compromise: List[int]
+    acceptable_advantage: bool
+    acceptable_stability: bool
 
 
-def copeland(data: pd.DataFrame, weights: Sequence[float]) -> pd.Series:
-    scores, _ = _a.copeland(_f(data.to_numpy(dtype=float)), list(weights))
-    return pd.Series(scores, index=data.index, name="copeland")
+class CopelandResult(NamedTuple):
+    scores: np.ndarray
+    rank: np.ndarray
+    outranking: np.ndarray
 
 
-def correlations(data: pd.DataFrame, method: str = "pearson") -> pd.DataFrame:
-    return pd.DataFrame(_a.correlation_matrix(_f(data.to_numpy(dtype=float)), method), index=data.columns, columns=data.columns)
+def topsis(data: Matrix, weights: Sequence[float], directions: Optional[Sequence[Any]] = None,
+           normalisation: str = "vector") -> Union[pd.DataFrame, TopsisResult]:
+    """TOPSIS closeness (higher is better). A DataFrame gives a DataFrame (closeness, d_plus,
+    d_minus, rank) on its index; a numpy array (or nested lists) gives a TopsisResult of arrays
+    (the fast path). directions: +1/-1 or "max"/"min" per criterion (default all benefit)."""
+    r = _a.topsis(_values(data), _weights(weights), _directions(directions), normalisation)
+    if not isinstance(data, pd.DataFrame):
+        return TopsisResult(*r)
+    c, dp, dm, rank = r
+    return pd.DataFrame({"closeness": c, "d_plus": dp, "d_minus": dm, "rank": rank.astype(int)}, index=data.index)
 
 
-def parent_correlations(hierarchy: "Hierarchy", scores: pd.DataFrame, method: str = "pearson") -> pd.Series:
-    s = _f(scores[list(hierarchy.codes)].to_numpy(dtype=float))
+def vikor(data: Matrix, weights: Sequence[float], directions: Optional[Sequence[Any]] = None,
+          v: float = 0.5) -> Union[pd.DataFrame, VikorResult]:
+    """VIKOR S, R, Q (lower is better) and rank by Q. A DataFrame gives a DataFrame whose
+    attrs hold the compromise set (index labels) and the two conditions; a numpy array gives a
+    VikorResult (the fast path)."""
+    s, r, q, rank, comp, adv, stab = _a.vikor(_values(data), _weights(weights), _directions(directions), float(v))
+    if not isinstance(data, pd.DataFrame):
+        return VikorResult(s, r, q, rank, list(comp), adv, stab)
+    out = pd.DataFrame({"S": s, "R": r, "Q": q, "rank": rank.astype(int)}, index=data.index)
+    out.attrs.update(compromise=[data.index[i] for i in comp], acceptable_advantage=adv, acceptable_stability=stab)
+    return out
+
+
+def copeland(data: Matrix, weights: Sequence[float],
+             directions: Optional[Sequence[Any]] = None) -> Union[pd.Series, CopelandResult]:
+    """Copeland scores (COINr a_copeland; ties score exactly 0). A DataFrame gives a Series
+    (attrs: rank, outranking matrix); a numpy array gives a CopelandResult."""
+    scores, rank, orm = _a.copeland(_values(data), _weights(weights), _directions(directions))
+    if not isinstance(data, pd.DataFrame):
+        return CopelandResult(scores, rank, orm)
+    out = pd.Series(scores, index=data.index, name="copeland")
+    out.attrs.update(rank=pd.Series(rank.astype(int), index=data.index, name="rank"),
+                     outranking=pd.DataFrame(orm, index=data.index, columns=data.index))
+    return out
+
+
+class WaspasResult(NamedTuple):
+    Q: np.ndarray
+    wsm: np.ndarray
+    wpm: np.ndarray
+    rank: np.ndarray
+
+
+def waspas(data: Matrix, weights: Sequence[float], directions: Optional[Sequence[Any]] = None,
+           lambda_: float = 0.5) -> Union[pd.DataFrame, WaspasResult]:
+    """WASPAS Q = λ·WSM + (1 − λ)·WPM on x/max (benefit), min/x (cost); λ = 1 is the weighted
+    sum, λ = 0 the weighted product. DataFrame in, DataFrame out; numpy in, WaspasResult out."""
+    r = _a.waspas(_values(data), _weights(weights), _directions(directions), float(lambda_))
+    if not isinstance(data, pd.DataFrame):
+        return WaspasResult(*r)
+    q, wsm, wpm, rank = r
+    return pd.DataFrame({"Q": q, "wsm": wsm, "wpm": wpm, "rank": rank.astype(int)}, index=data.index)
+
+
+def merec_weights(data: Matrix, directions: Optional[Sequence[Any]] = None) -> pd.Series:
+    x = _values(data)
+    return pd.Series(_a.merec_weights(x, _directions(directions)), index=_columns(data, x.shape[1]), name="weight")
+
+
+def std_weights(data: Matrix) -> pd.Series:
+    x = _values(data)
+    return pd.Series(_a.std_weights(x), index=_columns(data, x.shape[1]), name="weight")
+
+
+def gini_weights(data: Matrix) -> pd.Series:
+    x = _values(data)
+    return pd.Series(_a.gini_weights(x), index=_columns(data, x.shape[1]), name="weight")
+
+
+def weighted_spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """r_w of two rankings (1 = best), weighting agreement at the top."""
+    return _a.weighted_spearman(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def ws_similarity(x: Sequence[float], y: Sequence[float]) -> float:
+    """WS coefficient of ranking y against the reference ranking x (asymmetric)."""
+    return _a.ws_similarity(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def simulated_random_index(n: int, samples: int = 10000, seed: int = 20061) -> float:
+    """AHP random index for size n by simulation (Saaty's definition); ahp() uses it for n > 15."""
+    return _a.simulated_random_index(int(n), int(samples), int(seed))
+
+
+def screen(data: Matrix, rule: str = "byNA", threshold: float = 2 / 3, nonzero_threshold: float = 0.05) -> pd.DataFrame:
+    """COINr Screen(unit_screen = rule): per unit its data availability, share of non-zero
+    values and whether it is kept ("byNA", "byzeros" or "byNAandzeros")."""
+    x = _values(data)
+    kept, avail, nonzero = _a.screen_units(x, rule, float(threshold), float(nonzero_threshold))
+    keep = np.zeros(len(x), dtype=bool)
+    keep[list(kept)] = True
+    return pd.DataFrame({"availability": avail, "nonzero": nonzero, "kept": keep}, index=_index(data, len(x)))
+
+
+def correlations(data: Matrix, method: str = "pearson") -> pd.DataFrame:
+    x = _values(data)
+    cols = _columns(data, x.shape[1])
+    return pd.DataFrame(_a.correlation_matrix(x, method), index=cols, columns=cols)
+
+
+def parent_correlations(hierarchy: "Hierarchy", scores: Matrix, method: str = "pearson") -> pd.Series:
+    s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
     return pd.Series(_a.parent_correlations(hierarchy, s, method), index=list(hierarchy.codes), name=f"{method}_with_parent")
 
 
-def cronbach_alpha(hierarchy: "Hierarchy", scores: pd.DataFrame) -> pd.Series:
-    s = _f(scores[list(hierarchy.codes)].to_numpy(dtype=float))
+def cronbach_alpha(hierarchy: "Hierarchy", scores: Matrix) -> pd.Series:
+    """Cronbach's alpha of each aggregate's children (COINr get_cronbach: pairwise-complete
+    covariances). A numpy `scores` has one column per node, in the hierarchy's order."""
+    s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
     out = pd.Series(_a.cronbach_alphas(hierarchy, s), index=list(hierarchy.codes), name="cronbach_alpha")
     return out.iloc[hierarchy.n_indicators:]
 

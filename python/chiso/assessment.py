@@ -287,6 +287,17 @@ class Assessment:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
+    @classmethod
+    def from_sql(cls, url: Any, model: Union[Model, PathLike], period: str) -> "Assessment":
+        """The assessment stored in a database (chiso.store: SQLite path or SQLAlchemy URL)."""
+        from . import store
+        return store.read(url, _model(model), period)
+
+    def to_sql(self, url: Any) -> int:
+        """Append the records the database does not hold yet, in one transaction (chiso.store)."""
+        from . import store
+        return store.write(self, url)
+
     def to_csv(self, records: PathLike, units: Optional[PathLike] = None) -> None:
         self._core.save_records_csv(os.fspath(records))
         if units is not None:

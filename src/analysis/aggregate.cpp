@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace chiso::analysis {
 
@@ -10,6 +11,7 @@ const char* to_string(aggregation a) {
     case aggregation::arithmetic: return "arithmetic";
     case aggregation::geometric: return "geometric";
     case aggregation::harmonic: return "harmonic";
+    case aggregation::generalised: return "generalised";
     case aggregation::minimum: return "minimum";
     case aggregation::copeland: return "copeland";
     case aggregation::topsis: return "topsis";
@@ -18,11 +20,19 @@ const char* to_string(aggregation a) {
   return "?";
 }
 aggregation aggregation_from_string(const std::string& s) {
-  for (auto a : {aggregation::arithmetic, aggregation::geometric, aggregation::harmonic, aggregation::minimum,
-                 aggregation::copeland, aggregation::topsis, aggregation::vikor})
+  for (auto a : {aggregation::arithmetic, aggregation::geometric, aggregation::harmonic, aggregation::generalised,
+                 aggregation::minimum, aggregation::copeland, aggregation::topsis, aggregation::vikor})
     if (s == to_string(a)) return a;
   throw parameter_error("analysis.aggregation", "aggregate: unknown method '" + s +
-                                                    "' (arithmetic, geometric, harmonic, minimum, copeland, topsis, vikor)");
+                                                    "' (arithmetic, geometric, harmonic, generalised, minimum, copeland, topsis, vikor)");
+}
+
+void validate(const aggregation_spec& spec) {
+  if (!(spec.vikor_v >= 0 && spec.vikor_v <= 1))
+    throw parameter_error("analysis.vikor_v", "aggregate: vikor_v must be in [0, 1], not " + std::to_string(spec.vikor_v));
+  if (!std::isfinite(spec.power) || spec.power == 0)
+    throw parameter_error("analysis.power", "aggregate: the generalised mean needs a finite power p ≠ 0 (p → 0 is the "
+                                            "geometric mean: use 'geometric'), not " + std::to_string(spec.power));
 }
 const char* to_string(topsis_normalisation t) {
   switch (t) {
@@ -43,16 +53,56 @@ std::string unit_name(const std::vector<std::string>* codes, std::ptrdiff_t i) {
   if (codes && i >= 0 && static_cast<std::size_t>(i) < codes->size()) return (*codes)[static_cast<std::size_t>(i)];
   return "row " + std::to_string(i);
 }
-// Outranking e_ij with weights summing to `wsum` (rescaled inside).
-double outrank(const double* const* cols, const double* w, std::ptrdiff_t k, double wsum, std::ptrdiff_t i, std::ptrdiff_t j) {
+int direction_of(const int* dirs, std::ptrdiff_t c) { return dirs ? dirs[c] : 1; }
+// −1, 0, +1 as i is worse than, equal to or better than j on column c (0 when either is missing).
+int compare(const double* const* cols, const int* dirs, std::ptrdiff_t c, std::ptrdiff_t i, std::ptrdiff_t j) {
+  const double a = cols[c][i], b = cols[c][j];
+  if (std::isnan(a) || std::isnan(b)) return 0;
+  return direction_of(dirs, c) * ((a > b) - (a < b));
+}
+// Outranking e_ij = (Σ w[i beats j] + ½ Σ w[tie]) / wsum.
+double outrank(const double* const* cols, const double* w, const int* dirs, std::ptrdiff_t k, double wsum, std::ptrdiff_t i,
+               std::ptrdiff_t j) {
   double e = 0;
   for (std::ptrdiff_t c = 0; c < k; ++c) {
-    const double a = cols[c][i], b = cols[c][j], wc = w[c] / wsum;
-    if (a > b) e += wc;
-    else if (a == b) e += wc / 2;
+    if (std::isnan(cols[c][i]) || std::isnan(cols[c][j])) continue;
+    const int s = compare(cols, dirs, c, i, j);
+    if (s > 0) e += w[c] / wsum;
+    else if (s == 0) e += w[c] / wsum / 2;
   }
   return e;
 }
+// Exact sign of Σ_c w_c sign_c(i, j) (= 2 e_ij − 1 up to the scale): a plain sum when it is far
+// from 0, else Shewchuk's error-free expansion (grow-expansion with zero elimination), whose
+// largest component carries the sign of the exact sum. `expansion` holds k doubles.
+int copeland_sign(const double* const* cols, const double* w, const int* dirs, std::ptrdiff_t k, std::ptrdiff_t i,
+                  std::ptrdiff_t j, double* expansion) {
+  double sum = 0, magnitude = 0;
+  for (std::ptrdiff_t c = 0; c < k; ++c) {
+    const int s = compare(cols, dirs, c, i, j);
+    sum += s * w[c];
+    magnitude += s != 0 ? w[c] : 0;
+  }
+  if (std::abs(sum) > 4 * static_cast<double>(k) * std::numeric_limits<double>::epsilon() * magnitude) return (sum > 0) - (sum < 0);
+  std::ptrdiff_t len = 0;
+  for (std::ptrdiff_t c = 0; c < k; ++c) {
+    const int s = compare(cols, dirs, c, i, j);
+    if (s == 0) continue;
+    double q = s * w[c];
+    std::ptrdiff_t next = 0;
+    for (std::ptrdiff_t e = 0; e < len; ++e) {
+      const double a = q, b = expansion[e], x = a + b, bv = x - a, err = (a - (x - bv)) + (b - bv);
+      if (err != 0) expansion[next++] = err;
+      q = x;
+    }
+    if (q != 0) expansion[next++] = q;
+    len = next;
+  }
+  return len == 0 ? 0 : (expansion[len - 1] > 0 ? 1 : -1);
+}
+// Contribution of a criterion with range `range`: 0 when it is constant (it cannot discriminate);
+// a missing value stays missing.
+double share(double num, double range) { return range > 0 || std::isnan(num) ? num / range : 0.0; }
 }  // namespace
 
 void aggregate_columns(const aggregation_spec& spec, const double* const* cols, const double* w, std::ptrdiff_t k,
@@ -99,6 +149,21 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
         out[i] = sw > 0 ? sw / s : nan;
       }
       return;
+    case aggregation::generalised:
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        double sw = 0, s = 0;
+        for (std::ptrdiff_t c = 0; c < k; ++c) {
+          const double x = cols[c][i];
+          if (std::isnan(x)) continue;
+          if (x <= 0 && spec.power < 0)
+            throw data_error("analysis.genmean_nonpositive", unit_name(unit_codes, i), node,
+                             "aggregate: the generalised mean with p < 0 needs positive values (a child is " + std::to_string(x) + ")");
+          sw += w[c];
+          s += w[c] * std::pow(x, spec.power);
+        }
+        out[i] = sw > 0 ? std::pow(s / sw, 1 / spec.power) : nan;
+      }
+      return;
     case aggregation::minimum:
       for (std::ptrdiff_t i = 0; i < n; ++i) {
         double m = INFINITY;
@@ -108,20 +173,15 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
         out[i] = any ? m : nan;
       }
       return;
-    case aggregation::copeland: {
-      double wsum = 0;
-      for (std::ptrdiff_t c = 0; c < k; ++c) wsum += w[c];
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double s = 0;
-        for (std::ptrdiff_t j = 0; j < n; ++j) {
-          if (j == i) continue;
-          const double e = outrank(cols, w, k, wsum, i, j);
-          s += e > 0.5 ? 1 : (e < 0.5 ? -1 : 0);
+    case aggregation::copeland:
+      for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = 0;
+      for (std::ptrdiff_t i = 0; i < n; ++i)
+        for (std::ptrdiff_t j = i + 1; j < n; ++j) {
+          const int s = copeland_sign(cols, w, dirs, k, i, j, scratch);
+          out[i] += s;
+          out[j] -= s;
         }
-        out[i] = s;
-      }
       return;
-    }
     case aggregation::topsis:
     case aggregation::vikor: {
       double wsum = 0;
@@ -138,14 +198,15 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
         double* r = scratch + c * n;
         if (spec.method == aggregation::vikor) {
           // d_ic = (f* − x)/(f* − f⁻), f* the best value, f⁻ the worst.
-          const double best = d == 1 ? mx : mn, worst = d == 1 ? mn : mx;
-          for (std::ptrdiff_t i = 0; i < n; ++i) r[i] = w[c] / wsum * (best - cols[c][i]) / (best - worst);
+          const double best = d == 1 ? mx : mn;
+          for (std::ptrdiff_t i = 0; i < n; ++i) r[i] = w[c] / wsum * share(std::abs(best - cols[c][i]), mx - mn);
           continue;
         }
         for (std::ptrdiff_t i = 0; i < n; ++i) {
           const double x = cols[c][i];
           double v = x;
-          if (spec.topsis_norm == topsis_normalisation::vector) v = x / std::sqrt(ss);
+          if (!(mx > mn)) v = std::isnan(x) ? x : 0;  // constant: no distance to the ideal or the anti-ideal
+          else if (spec.topsis_norm == topsis_normalisation::vector) v = x / std::sqrt(ss);
           else if (spec.topsis_norm == topsis_normalisation::min_max) v = d == 1 ? (x - mn) / (mx - mn) : (mx - x) / (mx - mn);
           r[i] = v * w[c] / wsum;
         }
@@ -170,7 +231,8 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
         for (std::ptrdiff_t i = 0; i < n; ++i) {
           dp[i] = std::sqrt(dp[i]);
           dm[i] = std::sqrt(dm[i]);
-          out[i] = dm[i] / (dp[i] + dm[i]);
+          // D⁺ = D⁻ = 0 only when every criterion is constant: every alternative ties.
+          out[i] = dp[i] + dm[i] > 0 ? dm[i] / (dp[i] + dm[i]) : (std::isnan(dp[i]) ? nan : 0.5);
         }
         return;
       }
@@ -192,7 +254,7 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
       }
       const double v = spec.vikor_v;
       for (std::ptrdiff_t i = 0; i < n; ++i) {
-        Q[i] = v * (S[i] - s0) / (s1 - s0) + (1 - v) * (R[i] - r0) / (r1 - r0);
+        Q[i] = std::isnan(S[i]) ? nan : v * share(S[i] - s0, s1 - s0) + (1 - v) * share(R[i] - r0, r1 - r0);
         out[i] = 1 - Q[i];
       }
       return;
@@ -200,54 +262,122 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
   }
 }
 
-namespace {
-void check_weights(const std::vector<double>& w, std::ptrdiff_t k, const char* step) {
+void check_decision_weights(const std::vector<double>& w, std::ptrdiff_t k, const char* method) {
+  const std::string m(method);
   if (static_cast<std::ptrdiff_t>(w.size()) != k)
-    throw parameter_error("analysis.weights_length", std::string(step) + ": " + std::to_string(w.size()) + " weights for " +
+    throw parameter_error("analysis.weights_length", m + ": weights has " + std::to_string(w.size()) + " entries for " +
                                                          std::to_string(k) + " criteria");
+  double sum = 0;
+  for (std::size_t c = 0; c < w.size(); ++c) {
+    if (!std::isfinite(w[c]) || w[c] < 0)
+      throw parameter_error("analysis.weights_value", m + ": weights[" + std::to_string(c) + "] is " + std::to_string(w[c]) +
+                                                          " (weights must be finite and ≥ 0)");
+    sum += w[c];
+  }
+  if (k > 0 && !(sum > 0)) throw parameter_error("analysis.weights_value", m + ": weights are all 0");
 }
+
+void check_directions(const std::vector<int>& d, std::ptrdiff_t k, const char* method) {
+  const std::string m(method);
+  if (!d.empty() && static_cast<std::ptrdiff_t>(d.size()) != k)
+    throw parameter_error("analysis.directions_length", m + ": directions has " + std::to_string(d.size()) + " entries for " +
+                                                            std::to_string(k) + " criteria (or give none: all benefit)");
+  for (std::size_t c = 0; c < d.size(); ++c)
+    if (d[c] != 1 && d[c] != -1)
+      throw parameter_error("analysis.directions_value", m + ": directions[" + std::to_string(c) + "] is " + std::to_string(d[c]) +
+                                                             " (expected +1 = benefit or -1 = cost)");
+}
+
+void check_decision_matrix(const matrix_ref& x, const char* method) {
+  if (x.rows() < 1 || x.cols() < 1)
+    throw parameter_error("analysis.decision_matrix_shape", std::string(method) + ": the decision matrix is empty (" +
+                                                                std::to_string(x.rows()) + " × " + std::to_string(x.cols()) + ")");
+  for (std::ptrdiff_t c = 0; c < x.cols(); ++c)
+    for (std::ptrdiff_t i = 0; i < x.rows(); ++i)
+      if (!std::isfinite(x(i, c)))
+        throw data_error("analysis.decision_matrix_value", "row " + std::to_string(i), "criterion " + std::to_string(c),
+                         std::string(method) + ": the decision matrix needs finite values (row " + std::to_string(i) +
+                             ", criterion " + std::to_string(c) + " is " + std::to_string(x(i, c)) + ")");
+}
+
+namespace {
 std::vector<const double*> columns_of(const matrix_ref& x) {
   std::vector<const double*> cols;
   for (std::ptrdiff_t c = 0; c < x.cols(); ++c) cols.push_back(x.col(c).data());
   return cols;
 }
+const int* directions_ptr(const std::vector<int>& d) { return d.empty() ? nullptr : d.data(); }
 }  // namespace
 
 topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, topsis_normalisation norm) {
-  check_weights(w, x.cols(), "topsis");
+  check_decision_matrix(x, "topsis");
+  check_decision_weights(w, x.cols(), "topsis");
+  check_directions(dirs, x.cols(), "topsis");
   const auto n = x.rows();
   std::vector<double> scratch(static_cast<std::size_t>(n * x.cols())), s2(static_cast<std::size_t>(4 * n));
-  topsis_result r{vector(n), vector(n), vector(n), norm};
+  topsis_result r{vector(n), vector(n), vector(n), vector(n), norm};
   auto cols = columns_of(x);
-  aggregate_columns({aggregation::topsis, norm, 0.5}, cols.data(), w.data(), x.cols(), dirs.empty() ? nullptr : dirs.data(), n,
+  aggregate_columns({aggregation::topsis, norm, 0.5}, cols.data(), w.data(), x.cols(), directions_ptr(dirs), n,
                     r.closeness.data(), scratch.data(), s2.data());
   r.d_plus = Eigen::Map<vector>(s2.data(), n);
   r.d_minus = Eigen::Map<vector>(s2.data() + n, n);
+  r.ranks = rank_values(r.closeness, false, tie_rule::min);
   return r;
 }
 
 vikor_result vikor(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, double v) {
-  check_weights(w, x.cols(), "vikor");
+  check_decision_matrix(x, "vikor");
+  check_decision_weights(w, x.cols(), "vikor");
+  check_directions(dirs, x.cols(), "vikor");
+  aggregation_spec spec{aggregation::vikor, topsis_normalisation::none, v};
+  validate(spec);
   const auto n = x.rows();
   std::vector<double> scratch(static_cast<std::size_t>(n * x.cols())), s2(static_cast<std::size_t>(4 * n));
   vector out(n);
   auto cols = columns_of(x);
-  aggregate_columns({aggregation::vikor, topsis_normalisation::none, v}, cols.data(), w.data(), x.cols(),
-                    dirs.empty() ? nullptr : dirs.data(), n, out.data(), scratch.data(), s2.data());
-  return {Eigen::Map<vector>(s2.data(), n), Eigen::Map<vector>(s2.data() + n, n), Eigen::Map<vector>(s2.data() + 2 * n, n), v};
+  aggregate_columns(spec, cols.data(), w.data(), x.cols(), directions_ptr(dirs), n, out.data(), scratch.data(), s2.data());
+  vikor_result r{Eigen::Map<vector>(s2.data(), n), Eigen::Map<vector>(s2.data() + n, n), Eigen::Map<vector>(s2.data() + 2 * n, n),
+                 vector(), v, true, true, {}};
+  r.ranks = rank_values(r.q, true, tie_rule::min);
+  // Compromise set: order by Q (stable, so ties keep row order).
+  std::vector<std::ptrdiff_t> order(static_cast<std::size_t>(n));
+  for (std::ptrdiff_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return r.q[a] < r.q[b]; });
+  const auto a1 = order[0];
+  if (n == 1) {
+    r.compromise = {a1};
+    return r;
+  }
+  const double dq = 1.0 / static_cast<double>(n - 1);
+  r.acceptable_advantage = r.q[order[1]] - r.q[a1] >= dq;
+  r.acceptable_stability = r.s[a1] == r.s.minCoeff() || r.r[a1] == r.r.minCoeff();
+  if (!r.acceptable_advantage) {
+    for (auto a : order)
+      if (r.q[a] - r.q[a1] < dq) r.compromise.push_back(a);
+  } else if (!r.acceptable_stability) {
+    r.compromise = {a1, order[1]};
+  } else {
+    r.compromise = {a1};
+  }
+  return r;
 }
 
-copeland_result copeland(const matrix_ref& x, const std::vector<double>& w) {
-  check_weights(w, x.cols(), "copeland");
+copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs) {
+  if (x.rows() < 1 || x.cols() < 1) throw parameter_error("analysis.decision_matrix_shape", "copeland: the decision matrix is empty");
+  check_decision_weights(w, x.cols(), "copeland");
+  check_directions(dirs, x.cols(), "copeland");
   const auto n = x.rows();
   auto cols = columns_of(x);
-  copeland_result r{vector(n), matrix::Zero(n, n)};
-  aggregate_columns({aggregation::copeland}, cols.data(), w.data(), x.cols(), nullptr, n, r.scores.data(), nullptr, nullptr);
+  std::vector<double> expansion(static_cast<std::size_t>(x.cols()));
+  copeland_result r{vector(n), vector(n), matrix::Zero(n, n)};
+  aggregate_columns({aggregation::copeland}, cols.data(), w.data(), x.cols(), directions_ptr(dirs), n, r.scores.data(),
+                    expansion.data(), nullptr);
   double wsum = 0;
   for (double wi : w) wsum += wi;
   for (std::ptrdiff_t i = 0; i < n; ++i)
     for (std::ptrdiff_t j = 0; j < n; ++j)
-      if (i != j) r.outranking(i, j) = outrank(cols.data(), w.data(), x.cols(), wsum, i, j);
+      if (i != j) r.outranking(i, j) = outrank(cols.data(), w.data(), directions_ptr(dirs), x.cols(), wsum, i, j);
+  r.ranks = rank_values(r.scores, false, tie_rule::min);
   return r;
 }
 
@@ -261,6 +391,7 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
     const auto& node = h.node(a);
     children_.push_back(node.children);
     specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
+    validate(specs_.back());
     max_children_ = std::max<std::ptrdiff_t>(max_children_, static_cast<std::ptrdiff_t>(node.children.size()));
   }
 }
@@ -268,6 +399,7 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
 void aggregation_plan::set_node(std::ptrdiff_t node, const aggregation_spec& spec) {
   if (node < n_indicators_ || node >= n_nodes_)
     throw parameter_error("analysis.aggregation_node", "aggregate: node " + std::to_string(node) + " is not an aggregate");
+  validate(spec);
   specs_[static_cast<std::size_t>(node - n_indicators_)] = spec;
 }
 

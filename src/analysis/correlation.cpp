@@ -65,25 +65,38 @@ matrix within_node_correlations(const hierarchy& h, const matrix_ref& s, std::pt
   return correlation_matrix(children_of(h, s, node), m);
 }
 
+namespace {
+// Sample covariance over the rows where both columns are present (R's cov(use =
+// "pairwise.complete.obs")); NaN with fewer than 2 such rows.
+double pairwise_covariance(const double* a, const double* b, std::ptrdiff_t n) {
+  std::ptrdiff_t m = 0;
+  double ma = 0, mb = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    if (!std::isnan(a[i]) && !std::isnan(b[i])) { ma += a[i]; mb += b[i]; ++m; }
+  if (m < 2) return nan;
+  ma /= static_cast<double>(m);
+  mb /= static_cast<double>(m);
+  double s = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    if (!std::isnan(a[i]) && !std::isnan(b[i])) s += (a[i] - ma) * (b[i] - mb);
+  return s / static_cast<double>(m - 1);
+}
+}  // namespace
+
 double cronbach_alpha(const matrix_ref& x) {
   const auto k = x.cols();
   if (k < 2) return nan;
-  std::vector<std::ptrdiff_t> rows;
-  for (std::ptrdiff_t i = 0; i < x.rows(); ++i)
-    if (!x.row(i).hasNaN()) rows.push_back(i);
-  const auto n = static_cast<std::ptrdiff_t>(rows.size());
-  if (n < 2) return nan;
-  auto var = [n](const vector& v) { return (v.array() - v.mean()).square().sum() / static_cast<double>(n - 1); };
-  double sum_var = 0;
-  vector total = vector::Zero(n);
-  for (std::ptrdiff_t j = 0; j < k; ++j) {
-    vector c(n);
-    for (std::ptrdiff_t r = 0; r < n; ++r) c[r] = x(rows[static_cast<std::size_t>(r)], j);
-    sum_var += var(c);
-    total += c;
-  }
+  double all = 0, diagonal = 0;  // sums of the covariance matrix's entries (NA entries dropped)
+  for (std::ptrdiff_t i = 0; i < k; ++i)
+    for (std::ptrdiff_t j = 0; j < k; ++j) {
+      const double c = pairwise_covariance(x.col(i).data(), x.col(j).data(), x.rows());
+      if (std::isnan(c)) continue;
+      all += c;
+      if (i == j) diagonal += c;
+    }
   const double kk = static_cast<double>(k);
-  return kk / (kk - 1) * (1 - sum_var / var(total));
+  const double mean_off_diagonal = (all - diagonal) / (kk * (kk - 1));
+  return all != 0 ? kk * kk * mean_off_diagonal / all : nan;
 }
 
 vector cronbach_alphas(const hierarchy& h, const matrix_ref& s) {

@@ -12,12 +12,27 @@ double num_of(const json& j, const char* key, double def) {
   if (!j.contains(key) || j.at(key).is_null()) return def;
   return j.at(key).get<double>();
 }
+// A misspelt key must not be ignored silently.
+void check_keys(const json& j, std::initializer_list<const char*> allowed, const std::string& where) {
+  if (!j.is_object()) throw parameter_error("analysis.spec_json", where + ": expected an object, got " + j.dump());
+  for (const auto& item : j.items()) {
+    bool known = false;
+    std::string list;
+    for (const char* a : allowed) {
+      known = known || item.key() == a;
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    if (!known) throw parameter_error("analysis.spec_key", where + ": unknown key '" + item.key() + "' (expected " + list + ")");
+  }
+}
 json spec_json(const normalise_spec& s) {
   return {{"method", to_string(s.method)}, {"lower", s.lower}, {"upper", s.upper}, {"mean", s.mean}, {"sd", s.sd},
           {"goal_low", s.goal_low}, {"goal_high", s.goal_high}, {"scale", s.scale}, {"target", num(s.target)},
-          {"cap", s.cap}, {"ties", to_string(s.ties)}};
+          {"cap", s.cap}, {"ties", to_string(s.ties)}, {"scale_factor", s.scale_factor}, {"reference", s.reference}};
 }
 normalise_spec normalise_from_json(const json& j) {
+  check_keys(j, {"method", "lower", "upper", "mean", "sd", "goal_low", "goal_high", "scale", "target", "cap", "ties",
+                 "scale_factor", "reference"}, "normalise");
   normalise_spec s;
   s.method = normalise_method_from_string(j.value("method", std::string("min_max")));
   s.lower = num_of(j, "lower", s.lower); s.upper = num_of(j, "upper", s.upper);
@@ -26,16 +41,22 @@ normalise_spec normalise_from_json(const json& j) {
   s.scale = num_of(j, "scale", s.scale); s.target = num_of(j, "target", nan);
   s.cap = j.value("cap", true);
   s.ties = tie_rule_from_string(j.value("ties", std::string("min")));
+  s.scale_factor = num_of(j, "scale_factor", s.scale_factor);
+  s.reference = j.value("reference", s.reference);
   return s;
 }
 json spec_json(const aggregation_spec& a) {
-  return {{"method", to_string(a.method)}, {"topsis_normalisation", to_string(a.topsis_norm)}, {"vikor_v", a.vikor_v}};
+  return {{"method", to_string(a.method)}, {"topsis_normalisation", to_string(a.topsis_norm)}, {"vikor_v", a.vikor_v},
+          {"power", a.power}};
 }
-aggregation_spec aggregation_from_json(const json& j) {
+aggregation_spec aggregation_from_json(const json& j, std::size_t position) {
+  check_keys(j, {"method", "topsis_normalisation", "vikor_v", "power"}, "aggregate[" + std::to_string(position) + "]");
   aggregation_spec a;
   a.method = aggregation_from_string(j.value("method", std::string("arithmetic")));
   a.topsis_norm = topsis_normalisation_from_string(j.value("topsis_normalisation", std::string("vector")));
   a.vikor_v = j.value("vikor_v", 0.5);
+  a.power = j.value("power", 2.0);
+  validate(a);
   return a;
 }
 }  // namespace
@@ -45,7 +66,9 @@ json pipeline_spec::to_json() const {
   j["denominate"] = denominate;
   if (impute) j["impute"] = {{"method", to_string(impute->method)}, {"group", impute_group}};
   else j["impute"] = nullptr;
-  j["screen"] = screen_threshold ? json({{"threshold", *screen_threshold}}) : json(nullptr);
+  j["screen"] = screen_threshold ? json({{"threshold", *screen_threshold}, {"rule", to_string(screen_by)},
+                                         {"nonzero_threshold", screen_nonzero_threshold}})
+                                 : json(nullptr);
   if (treat)
     j["treat"] = {{"winmax", treat->winmax}, {"skew_threshold", treat->skew_threshold},
                   {"kurt_threshold", treat->kurt_threshold}, {"log_fallback", treat->log_fallback}};
@@ -60,17 +83,26 @@ json pipeline_spec::to_json() const {
 
 pipeline_spec pipeline_spec::from_json(const json& j) {
   try {
+    check_keys(j, {"denominate", "impute", "screen", "treat", "normalise", "aggregate", "weights", "rank_ties"}, "pipeline spec");
     pipeline_spec s;
     s.denominate = j.value("denominate", false);
     if (j.contains("impute") && !j.at("impute").is_null()) {
+      check_keys(j.at("impute"), {"method", "group"}, "impute");
       impute_options o;
       o.method = impute_method_from_string(j.at("impute").at("method").get<std::string>());
       s.impute = o;
       s.impute_group = j.at("impute").value("group", std::string());
     }
-    if (j.contains("screen") && !j.at("screen").is_null()) s.screen_threshold = j.at("screen").at("threshold").get<double>();
+    if (j.contains("screen") && !j.at("screen").is_null()) {
+      const auto& sc = j.at("screen");
+      check_keys(sc, {"threshold", "rule", "nonzero_threshold"}, "screen");
+      s.screen_threshold = sc.value("threshold", 2.0 / 3.0);
+      s.screen_by = screen_rule_from_string(sc.value("rule", std::string("byNA")));
+      s.screen_nonzero_threshold = sc.value("nonzero_threshold", 0.05);
+    }
     if (j.contains("treat") && !j.at("treat").is_null()) {
       const auto& t = j.at("treat");
+      check_keys(t, {"winmax", "skew_threshold", "kurt_threshold", "log_fallback"}, "treat");
       treat_options o;
       o.winmax = t.value("winmax", 5);
       o.skew_threshold = t.value("skew_threshold", 2.0);
@@ -81,7 +113,7 @@ pipeline_spec pipeline_spec::from_json(const json& j) {
     if (j.contains("normalise")) s.normalise = normalise_from_json(j.at("normalise"));
     if (j.contains("aggregate")) {
       s.aggregation.clear();
-      for (const auto& a : j.at("aggregate")) s.aggregation.push_back(aggregation_from_json(a));
+      for (const auto& a : j.at("aggregate")) s.aggregation.push_back(aggregation_from_json(a, s.aggregation.size()));
     }
     if (j.contains("weights")) s.weights = j.at("weights").get<std::vector<double>>();
     s.rank_ties = tie_rule_from_string(j.value("rank_ties", std::string("min")));
@@ -200,7 +232,7 @@ pipeline::screened_data pipeline::up_to_screen(const pipeline_input& in, pipelin
   }
   screened_data s;
   if (spec_.screen_threshold) {
-    auto sc = screen_units(x, *spec_.screen_threshold);
+    auto sc = screen_units(x, screen_options{spec_.screen_by, *spec_.screen_threshold, spec_.screen_nonzero_threshold});
     s.data = sc.data;
     s.rows = sc.kept;
     if (r) {
@@ -244,7 +276,7 @@ pipeline_result pipeline::run(const pipeline_input& in) const {
     r.log["treat"] = {{"indicators_treated", changed}, {"points", t.points.size()}};
     r.treated = std::move(t);
   }
-  r.normalised = normalise(x, h_.directions(), spec_.normalise, targets_of(h_));
+  r.normalised = normalise(x, h_.directions(), spec_.normalise, targets_of(h_), codes);
   aggregation_plan plan(h_, spec_.aggregation);
   r.scores = plan.aggregate(r.normalised, weights(), r.units.empty() ? nullptr : &r.units);
   r.nodes = h_.codes();
@@ -278,7 +310,7 @@ prepared_pipeline pipeline::prepare(const pipeline_input& in, const std::vector<
       o.winmax = wm;
       p.treated_.push_back(treat(p.screened_, o, codes).data);
     }
-    for (const auto& ns : normalisations) p.normalised_.push_back(normalise(p.treated_.back(), h_.directions(), ns, targets));
+    for (const auto& ns : normalisations) p.normalised_.push_back(normalise(p.treated_.back(), h_.directions(), ns, targets, codes));
   }
   return p;
 }

@@ -2,6 +2,9 @@
 
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <random>
 
 #include "chiso/analysis/correlation.hpp"
 
@@ -31,6 +34,55 @@ const std::vector<double>& saaty_random_index() {
   return ri;
 }
 
+double simulated_random_index(std::ptrdiff_t n, int samples, std::uint64_t seed) {
+  if (n < 1 || samples < 1) throw parameter_error("analysis.ahp_ri", "ahp: the simulated random index needs n ≥ 1 and samples ≥ 1");
+  if (n <= 2) return 0;
+  // The 17 values of Saaty's 1–9 scale; mt19937_64's output is fixed by the standard, so the
+  // draws (and the index) are the same on every platform.
+  static const double scale[17] = {1.0 / 9, 1.0 / 8, 1.0 / 7, 1.0 / 6, 1.0 / 5, 1.0 / 4, 1.0 / 3, 1.0 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::mt19937_64 draw(seed);
+  matrix a(n, n);
+  vector w(n), next(n);
+  double sum_ci = 0;
+  for (int s = 0; s < samples; ++s) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      a(i, i) = 1;
+      for (std::ptrdiff_t j = i + 1; j < n; ++j) {
+        a(i, j) = scale[draw() % 17];
+        a(j, i) = 1 / a(i, j);
+      }
+    }
+    // λmax of a positive matrix by power iteration (Perron–Frobenius: it converges).
+    w.setConstant(1.0 / static_cast<double>(n));
+    double lambda = 0;
+    for (int it = 0; it < 1000; ++it) {
+      next.noalias() = a * w;
+      lambda = next.sum();  // w sums to 1
+      next /= lambda;
+      const double change = (next - w).cwiseAbs().maxCoeff();
+      w.swap(next);
+      if (change < 1e-12) break;
+    }
+    sum_ci += (lambda - static_cast<double>(n)) / static_cast<double>(n - 1);
+  }
+  return sum_ci / samples;
+}
+
+namespace {
+// Saaty's table, then simulated values (cached) beyond it.
+double random_index_for(std::ptrdiff_t n, std::string& name) {
+  const auto& table = saaty_random_index();
+  if (n <= static_cast<std::ptrdiff_t>(table.size())) return table[static_cast<std::size_t>(n - 1)];
+  static std::mutex guard;
+  static std::map<std::ptrdiff_t, double> cache;
+  std::lock_guard<std::mutex> lock(guard);
+  auto it = cache.find(n);
+  if (it == cache.end()) it = cache.emplace(n, simulated_random_index(n)).first;
+  name = "simulated";
+  return it->second;
+}
+}  // namespace
+
 ahp_result ahp(const matrix_ref& a, const ahp_options& o) {
   const auto n = a.rows();
   if (n == 0 || a.cols() != n) throw parameter_error("analysis.ahp_shape", "ahp: the pairwise matrix must be square and non-empty");
@@ -44,10 +96,11 @@ ahp_result ahp(const matrix_ref& a, const ahp_options& o) {
     }
   ahp_result r;
   r.method = o.method;
-  const auto& ri = o.random_index.empty() ? saaty_random_index() : o.random_index;
   r.random_index_name = o.random_index.empty() ? "saaty" : o.random_index_name;
-  if (static_cast<std::ptrdiff_t>(ri.size()) < n)
-    throw parameter_error("analysis.ahp_ri", "ahp: the random index table has no entry for n = " + std::to_string(n));
+  if (!o.random_index.empty() && static_cast<std::ptrdiff_t>(o.random_index.size()) < n)
+    throw parameter_error("analysis.ahp_ri", "ahp: the random index table '" + o.random_index_name + "' has no entry for n = " +
+                                                 std::to_string(n) + " (pass a longer table, or none: Saaty's, simulated beyond 15)");
+  r.ri = o.random_index.empty() ? random_index_for(n, r.random_index_name) : o.random_index[static_cast<std::size_t>(n - 1)];
   vector w(n);
   if (o.method == ahp_method::eigenvector) {
     Eigen::EigenSolver<matrix> es(a);
@@ -72,7 +125,6 @@ ahp_result ahp(const matrix_ref& a, const ahp_options& o) {
   if (o.method != ahp_method::eigenvector) r.lambda_max = ((a * w).array() / w.array()).mean();
   r.weights = w;
   r.ci = n > 2 ? (r.lambda_max - static_cast<double>(n)) / static_cast<double>(n - 1) : 0.0;
-  r.ri = ri[static_cast<std::size_t>(n - 1)];
   r.cr = r.ri > 0 ? r.ci / r.ri : 0.0;
   r.consistent = r.cr <= o.max_cr;
   if (!r.consistent) {

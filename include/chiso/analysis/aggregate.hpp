@@ -6,10 +6,15 @@
 //               to a positive range first, e.g. min-max to [1, 100])            [a_gmean]
 //   harmonic    Σ w / Σ (w / x); a zero value is a data_error (1/x), negatives are
 //               allowed as in COINr but make little sense                        [a_hmean]
+//   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`); p < 0 needs x > 0      [a_genmean]
 //   minimum     min x (weights ignored)
 //   copeland    outranking e_ij = Σ_k w_k [x_ik > x_jk] + ½ Σ_k w_k [x_ik = x_jk] (w summing
-//               to 1; a missing value neither wins nor ties); score_i = Σ_{j≠i} s(e_ij), with
-//               s = +1 if e > ½, −1 if e < ½, 0 if e = ½                         [a_copeland]
+//               to 1); score_i = Σ_{j≠i} s(e_ij), s = +1 if e > ½, −1 if e < ½, 0 if e = ½
+//               [a_copeland]. e_ij − ½ = ½ Σ_k w_k sign(x_ik − x_jk), and chiso takes the sign
+//               of that sum exactly (error-free summation), so exact ties score exactly 0.
+//               A missing value neither wins nor ties. (COINr computes e_ij for i < j only and
+//               sets e_ji = 1 − e_ij, so with missing values its result depends on the order
+//               of the units; without missing values the two agree.)
 //   topsis      closeness D⁻ / (D⁺ + D⁻) to the ideal (column max) and anti-ideal (column min)
 //               of weighted, normalised children (vector, min-max or none, see below)
 //   vikor       1 − Q, Q = v (S − S*)/(S⁻ − S*) + (1 − v)(R − R*)/(R⁻ − R*), so that higher
@@ -25,7 +30,7 @@
 
 namespace chiso::analysis {
 
-enum class aggregation { arithmetic, geometric, harmonic, minimum, copeland, topsis, vikor };
+enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, copeland, topsis, vikor };
 const char* to_string(aggregation a);
 aggregation aggregation_from_string(const std::string& s);
 
@@ -38,30 +43,53 @@ topsis_normalisation topsis_normalisation_from_string(const std::string& s);
 struct aggregation_spec {
   aggregation method = aggregation::arithmetic;
   topsis_normalisation topsis_norm = topsis_normalisation::vector;
-  double vikor_v = 0.5;  // weight of the "group utility" S against the "regret" R
+  double vikor_v = 0.5;  // weight of the "group utility" S against the "regret" R, in [0, 1]
+  double power = 2;      // generalised mean exponent p (≠ 0)
 };
+// Throws parameter_error naming the field for vikor_v outside [0, 1] or power 0 / not finite.
+void validate(const aggregation_spec& spec);
 
 // ---- multi-criteria methods on a decision matrix (units × criteria) -------------------------
-// `directions`: +1 benefit, −1 cost (may be empty: all benefit). Weights are relative.
+// `directions`: +1 benefit, −1 cost, one per criterion (may be empty: all benefit); weights:
+// one per criterion, finite, ≥ 0, not all 0 (relative: rescaled to sum to 1). The matrix must
+// have no missing or infinite values. Anything else is a parameter_error / data_error naming
+// the argument, the criterion (column) and the alternative (row).
+// Constant criteria get the peers' defined values (scikit-criteria, pyDecision), not an error:
+// a criterion on which every alternative is equal cannot discriminate, so it contributes 0 to
+// every distance (TOPSIS) and to every regret (VIKOR), whatever the normalisation. When every
+// criterion is constant all alternatives tie: TOPSIS closeness ½, VIKOR S = R = Q = 0. The same
+// holds in the tree (aggregation::topsis / vikor).
+// Ranks: 1 = best, ties share the lowest rank (R's ties = "min").
 struct topsis_result {
-  vector closeness, d_plus, d_minus;
+  vector closeness, d_plus, d_minus, ranks;  // ranks by closeness, descending
   topsis_normalisation normalisation;
 };
 topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& directions = {},
                      topsis_normalisation norm = topsis_normalisation::vector);
 
+// Compromise set (Opricovic & Tzeng 2004): a1, a2 the first two by Q; C1 "acceptable
+// advantage" Q(a2) − Q(a1) ≥ 1/(m − 1); C2 "acceptable stability" a1 is also first by S or by
+// R. Both → {a1}; only C2 fails → {a1, a2}; C1 fails → every a with Q(a) − Q(a1) < 1/(m − 1).
 struct vikor_result {
-  vector s, r, q;
+  vector s, r, q, ranks;  // ranks by Q, ascending
   double v;
+  bool acceptable_advantage, acceptable_stability;
+  std::vector<std::ptrdiff_t> compromise;  // rows, best Q first
 };
 vikor_result vikor(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& directions = {}, double v = 0.5);
 
-// Copeland scores and the outranking matrix (units × units).
+// Copeland scores and the outranking matrix (units × units, e_ij as above with directions
+// applied, 0 on the diagonal); missing values are allowed (they neither win nor tie).
 struct copeland_result {
-  vector scores;
+  vector scores, ranks;  // ranks by score, descending
   matrix outranking;
 };
-copeland_result copeland(const matrix_ref& x, const std::vector<double>& w);
+copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& directions = {});
+
+// Argument checks shared by every decision-matrix method (and by the bindings' fast paths).
+void check_decision_weights(const std::vector<double>& w, std::ptrdiff_t criteria, const char* method);
+void check_directions(const std::vector<int>& directions, std::ptrdiff_t criteria, const char* method);
+void check_decision_matrix(const matrix_ref& x, const char* method);
 
 // ---- the tree ---------------------------------------------------------------------------------
 // Scratch memory for aggregate_into; one per thread. Sized by aggregation_plan::workspace().
@@ -69,7 +97,7 @@ struct aggregation_workspace {
   std::vector<const double*> columns;  // children columns of the node being computed
   std::vector<double> weights;         // their weights
   std::vector<double> scratch;         // units × max children (TOPSIS / VIKOR)
-  std::vector<double> scratch2;        // units × 4
+  std::vector<double> scratch2;        // units × 4 (and max children + 1 for Copeland's sums)
 };
 
 // The compiled aggregation over a hierarchy: per aggregate node, its children and method.

@@ -22,8 +22,10 @@ matrix correlation_matrix(const matrix_ref& x, correlation_method m);
 vector parent_correlations(const hierarchy& h, const matrix_ref& scores, correlation_method m);
 // Correlation matrix between the children of `node`.
 matrix within_node_correlations(const hierarchy& h, const matrix_ref& scores, std::ptrdiff_t node, correlation_method m);
-// Cronbach's alpha of node's children over complete rows: k/(k−1) · (1 − Σ var_i / var(Σ x_i)),
-// sample variances. NaN when k < 2.
+// Cronbach's alpha of node's children as COINr get_cronbach: C = cov(x, use =
+// "pairwise.complete.obs") (sample covariances, each over the rows where both are present),
+// α = k² · mean(off-diagonal C) / ΣC. With no missing values this is k/(k−1) · (1 − Σ var_i /
+// var(Σ x_i)). NaN when k < 2 (or every covariance is undefined or 0).
 double cronbach_alpha(const matrix_ref& x);
 vector cronbach_alphas(const hierarchy& h, const matrix_ref& scores);  // per node (NaN for indicators)
 

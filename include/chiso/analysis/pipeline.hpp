@@ -42,7 +42,9 @@ struct pipeline_spec {
   bool denominate = false;  // divide as the hierarchy's `denominator` fields say
   std::optional<impute_options> impute;
   std::string impute_group;               // column of pipeline_input::groups for group methods
-  std::optional<double> screen_threshold;  // data availability threshold
+  std::optional<double> screen_threshold;  // data availability threshold (the step runs when set)
+  screen_rule screen_by = screen_rule::by_missing;  // COINr unit_screen
+  double screen_nonzero_threshold = 0.05;  // COINr nonzero_thresh (byzeros, byNAandzeros)
   std::optional<treat_options> treat;
   normalise_spec normalise;                // targets from the hierarchy when spec.target is NaN
   std::vector<aggregation_spec> aggregation{aggregation_spec{}};  // one, or one per aggregate level

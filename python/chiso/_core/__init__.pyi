@@ -8,7 +8,9 @@ import typing
 from . import assessment
 from . import analysis
 from . import sensitivity
-__all__: list[str] = ['Evaluation', 'Model', 'analysis', 'assessment', 'evaluate', 'sensitivity']
+from . import ranking
+from . import replications
+__all__: list[str] = ['Evaluation', 'Model', 'analysis', 'assessment', 'evaluate', 'ranking', 'replications', 'sensitivity']
 class Model:
     """
     A validated, compiled model. Build with from_json or load.

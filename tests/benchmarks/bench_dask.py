@@ -1,0 +1,130 @@
+"""chiso.dask scoring on a LocalCluster against one process, measured in the same run.
+
+The data: units × 102 criteria (the PAR batch model of bench_python.py: 80 appraisal leaves,
+points of step 0.25 and percent tiers, 22 survey rates, 8 summed areas), two rank groups, in
+Parquet partitions written to a temporary directory. Both sides read the same Parquet files and
+produce index, band and global ranks within the groups:
+  - one process: each partition read and scored in turn (Model.evaluate, one thread), then the
+    ranks of all units from the per-group value counts (chiso's C++ ranking);
+  - the cluster: chiso.dask.evaluate on a LocalCluster of W single-threaded worker processes,
+    ranks computed and counted on the workers.
+Printed: median seconds of each (of --repeats runs), the overhead ratio
+(cluster time × W / one-process time: 1.0 is perfect scaling) and the throughput per worker.
+
+    python tests/benchmarks/bench_dask.py                    # 10^7 units, 20 partitions, 2 workers
+    python tests/benchmarks/bench_dask.py --smoke            # 20 000 units, 4 partitions, 1 repeat
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_python import par_model  # noqa: E402  (the same 102-criteria model)
+
+import chiso  # noqa: E402
+import chiso.dask as cd  # noqa: E402
+from chiso import _core  # noqa: E402
+
+
+def write_partitions(model: chiso.Model, units: int, partitions: int, directory: str) -> None:
+    """Partition k holds units [k·n/P, (k+1)·n/P): float32 inputs in Parquet, a group column."""
+    edges = np.linspace(0, units, partitions + 1).astype(np.int64)
+    columns = model.input_columns
+    for k in range(partitions):
+        rng = np.random.default_rng(1000 + k)
+        n = int(edges[k + 1] - edges[k])
+        data = {}
+        for j, column in enumerate(columns):
+            if j >= 80:
+                data[column] = np.round(rng.random(n), 2).astype(np.float32)
+            elif j % 2 == 0:
+                data[column] = (rng.integers(0, 5, n) * 0.25).astype(np.float32)
+            else:
+                data[column] = rng.integers(60, 101, n).astype(np.float32)
+        frame = pd.DataFrame(data, index=pd.RangeIndex(edges[k], edges[k + 1], name="unit"))
+        frame["group"] = np.where(frame.index.to_numpy() % 3 == 0, "district", "department")
+        frame.reset_index().to_parquet(os.path.join(directory, f"part-{k:03d}.parquet"), index=False)
+
+
+def one_process(model: chiso.Model, files: list) -> pd.DataFrame:
+    parts = []
+    for path in files:
+        frame = pd.read_parquet(path).set_index("unit")
+        scores = model.evaluate(frame[model.input_columns], groups=frame["group"], keep="root", threads=1).scores
+        parts.append(scores)
+    scores = pd.concat(parts)
+    ranks = np.zeros(len(scores), dtype=np.int64)
+    for group, rows in scores.groupby("group", observed=True).indices.items():
+        values, inverse, counts = np.unique(scores["index"].to_numpy()[rows], return_inverse=True, return_counts=True)
+        first = np.asarray(_core.ranking.rank_value_counts(model._core, values, counts))
+        ranks[rows] = first[inverse]
+    scores["rank"] = ranks
+    return scores
+
+
+def median_time(function, repeats: int):
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=10_000_000)
+    parser.add_argument("--partitions", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--smoke", action="store_true", help="20 000 units, 4 partitions, one repeat")
+    args = parser.parse_args()
+    if args.smoke:
+        args.units, args.partitions, args.repeats = 20_000, 4, 1
+
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    model = par_model()
+    with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as directory:
+        start = time.perf_counter()
+        write_partitions(model, args.units, args.partitions, directory)
+        files = sorted(str(p) for p in Path(directory).glob("*.parquet"))
+        print(f"data: {args.units} units × {len(model.leaf_ids)} criteria in {args.partitions} Parquet partitions "
+              f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, written in {time.perf_counter() - start:.1f} s)")
+
+        one_time, reference = median_time(lambda: one_process(model, files), args.repeats)
+        print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s)", flush=True)
+
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
+            def on_cluster() -> pd.DataFrame:
+                scores = cd.evaluate(model, dd.read_parquet(files, index="unit"), groups="group")
+                return scores[["index", "rank"]].compute()
+
+            cluster_time, got = median_time(on_cluster, args.repeats)
+
+    got = got.sort_index()
+    reference = reference.sort_index()
+    same = (np.array_equal(got["index"].to_numpy(), reference["index"].to_numpy())
+            and np.array_equal(got["rank"].to_numpy(dtype=np.int64), reference["rank"].to_numpy()))
+    if not same:
+        raise SystemExit("the cluster's scores or ranks differ from the one-process run")
+    ratio = cluster_time * args.workers / one_time
+    print(f"cluster ({args.workers} workers): {cluster_time:.2f} s "
+          f"({args.units / cluster_time / args.workers:,.0f} units/s per worker)")
+    print(f"overhead ratio (cluster time × workers / one-process time): {ratio:.2f}")
+    print("results equal unit for unit (index and rank)")
+
+
+if __name__ == "__main__":
+    main()
