@@ -148,7 +148,7 @@ def test_write_refuses_what_it_cannot_write(tmp_path):
 
 def test_the_demo_writes_no_float_noise(tmp_path):
     from chiso import demo
-    demo.write_reports(demo.load_sample(ROOT / "examples"), tmp_path)
+    demo.write_reports(demo.load_sample(demo.find_examples(str(ROOT / "examples"))), tmp_path)
     text = (tmp_path / "year_over_year.csv").read_text(encoding="utf-8-sig")
     header = text.splitlines()[0].split(",")
     change = header.index("index_change")

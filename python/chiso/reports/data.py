@@ -8,7 +8,7 @@ All access to the assessment's records and views is in :func:`assessment_views`;
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
@@ -33,12 +33,16 @@ class Row:
     bonus_penalty: bool              # a content of bonus and deduction points (shown last)
     max: Optional[float]             # the unit's (adjusted) maximum; None for bonus/deduction nodes
     self_points: Optional[float]
-    rounds: List[Optional[float]]    # appraised points by round (round 1, round 2 …)
+    rounds: List[Optional[float]]    # points in force after each appraisal round (round 1, round 2)
     points: Optional[float]          # achieved (final) points
     score: Optional[float]           # points / max in percent; None when not applicable
     applicable: bool
-    evidence: str = ""
-    reason: str = ""
+    evidence: str = ""               # the self-assessment's evidence, then the explanation's added evidence
+    reason: str = ""                 # the council's reason in force (round 2, else round 1)
+    unit_note: str = ""              # the unit's note or explanation on its self-score
+    round_reasons: List[str] = field(default_factory=list)  # the council's reason by round
+    explanation: str = ""            # the unit's explanation answering round 1
+    missing_evidence: bool = False   # self-scored without evidence and without an explanation
 
     @property
     def lost(self) -> Optional[float]:
@@ -112,35 +116,21 @@ def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
 
 def assessment_views(assessment: Any) -> Dict[str, Any]:
     """Everything a report reads from an assessment, in one place: the final and the self-assessed
-    results, the appraisal rounds (a single appraisal is round 1), and per unit and criterion the
-    evidence of the self-assessment and the council's reason.
+    results, the number of appraisal rounds (2 when any unit has a round-2 record, else 1), and per
+    unit its scoring table (``Assessment.scoring_table``: each stage's points, evidence,
+    explanation and reasons, and the missing-evidence flag).
 
-    Returns ``{"final": Result, "self": Result, "rounds": [Result, …], "evidence": {(unit,
-    criterion): text}, "reason": {(unit, criterion): text}, "units": DataFrame(name, group)}``.
+    Returns ``{"final": Result, "self": Result, "round_count": int, "tables": {unit: DataFrame},
+    "units": DataFrame(name, group), "as_of": date}``.
     """
     units = assessment.units
     final = result_of(assessment, assessment._evaluate_core())
     self_view = _result_of(assessment.model, assessment._core.evaluate(self_view=True), units)
     records = assessment.records
-    stamps = records["timestamp"].map(_parse_stamp)
-    records = records.assign(_t=stamps).sort_values("_t", kind="stable")
-    evidence: Dict[Tuple[str, str], str] = {}
-    reason: Dict[Tuple[str, str], str] = {}
-    for row in records.itertuples(index=False):
-        key = (row.unit, row.criterion)
-        if row.stage == "self":
-            # The latest self record in force carries the evidence; a note on a not-applicable
-            # criterion is its explanation.
-            evidence[key] = "; ".join(str(e) for e in (row.evidence or []) if str(e))
-            if row.note:
-                reason[key] = str(row.note)
-        elif row.note:
-            reason[key] = str(row.note)  # the council's reason, which overrides the unit's note
-    # Rounds: when records carry a round (a second appraisal), each round is its own view; today an
-    # assessment has a single appraisal, shown as round 1.
-    rounds = [final]
+    round_count = 2 if (records["stage"] == "appraisal_2").any() else 1
+    tables = {unit: assessment.scoring_table(unit) for unit in units.index}
     latest = max(records["timestamp"], key=_parse_stamp) if len(records) else ""
-    return {"final": final, "self": self_view, "rounds": rounds, "evidence": evidence, "reason": reason,
+    return {"final": final, "self": self_view, "round_count": round_count, "tables": tables,
             "units": units, "as_of": _local_date(latest)}
 
 
@@ -203,19 +193,19 @@ def build(source: Any, previous: Any = None) -> Report:
     if isinstance(source, Assessment):
         views = assessment_views(source)
         model, result, self_result = source.model, views["final"], views["self"]
-        rounds: List[Result] = views["rounds"]
+        round_count: int = views["round_count"]
         units = views["units"]
         names = units["name"].to_dict()
         groups = units["group"].to_dict()
-        evidence, reason = views["evidence"], views["reason"]
+        details = {unit: _details(table) for unit, table in views["tables"].items()}
         period = source.period
         as_of = views["as_of"]
     elif isinstance(source, Result):
-        model, result, self_result, rounds = source.model, source, None, []
+        model, result, self_result, round_count = source.model, source, None, 0
         scores = source.scores
         names = {u: str(u) for u in source.units}
         groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}
-        evidence, reason, period, as_of = {}, {}, "", None
+        details, period, as_of = {}, "", None
     else:
         raise ParameterError(f"[chiso.report.source] a report is made of a chiso.Assessment or a chiso.Result, "
                              f"got {type(source).__name__}", id="report.source")
@@ -239,7 +229,6 @@ def build(source: Any, previous: Any = None) -> Report:
     bonus_nodes = {n for a in bonus_areas for n in subtree(a)}
     points, maxima, score = _table(result.points), _table(result.max), _table(result.score)
     self_points = _table(self_result.points) if self_result is not None else None
-    round_points = [_table(r.points) for r in rounds]
     node_info = info.to_dict("index")
     scores = result.scores
     self_scores = self_result.scores if self_result is not None else None
@@ -248,22 +237,27 @@ def build(source: Any, previous: Any = None) -> Report:
     unit_reports = []
     for unit in result.units:
         rows = []
+        unit_details = details.get(unit, {})
         for node in table_order:
             is_leaf = bool(node_info[node]["is_leaf"])
             node_max = _value(maxima, unit, node)
             applies = applicable(unit, node) if is_leaf else (node_max or 0) > 0 or node in bonus_nodes
             bonus = node in bonus_nodes
+            node_points = _value(points, unit, node) if applies else None
+            detail = unit_details.get(node, {}) if is_leaf else {}
+            node_self = _value(self_points, unit, node) if applies else None
             rows.append(Row(
                 number=numbers[node], node=node, name=str(node_info[node]["name"]), depth=int(node_info[node]["depth"]),
                 is_leaf=is_leaf, is_area=node in areas, bonus_penalty=bonus,
                 max=None if bonus else node_max,
-                self_points=_value(self_points, unit, node) if applies else None,
-                rounds=[_value(p, unit, node) if applies else None for p in round_points],
-                points=_value(points, unit, node) if applies else None,
+                self_points=node_self,
+                rounds=_round_points(round_count, detail, node_self, node_points) if applies else [None] * round_count,
+                points=node_points,
                 score=(None if bonus or not applies or not node_max else 100.0 * (_value(score, unit, node) or 0.0)),
                 applicable=applies,
-                evidence=evidence.get((str(unit), node), "") if is_leaf else "",
-                reason=reason.get((str(unit), node), "") if is_leaf else "",
+                evidence=detail.get("evidence", ""), reason=detail.get("reason", ""),
+                unit_note=detail.get("unit_note", ""), round_reasons=detail.get("round_reasons", [])[:round_count],
+                explanation=detail.get("explanation", ""), missing_evidence=detail.get("missing_evidence", False),
             ))
         rank = scores.at[unit, "rank"]
         previous_index, index_change, rank_change = change.get(unit, (None, None, None))
@@ -277,8 +271,75 @@ def build(source: Any, previous: Any = None) -> Report:
             total_self=_value(self_points, unit, root)))
     area_names = [(a, str(info.at[a, "name"])) for a in area_order]
     return Report(model=model, title=model.name or model.id, period=period, digits=digits,
-                  round_count=len(rounds), has_self=self_result is not None, units=unit_reports, areas=area_names,
+                  round_count=round_count, has_self=self_result is not None, units=unit_reports, areas=area_names,
                   previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=as_of)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _details(table: pd.DataFrame) -> Dict[str, Dict[str, Any]]:
+    """criterion → what its row shows of the unit's scoring table (``Assessment.scoring_table``)."""
+    out: Dict[str, Dict[str, Any]] = {}
+    for criterion, row in table.to_dict("index").items():
+        evidence: List[str] = []
+        for item in list(row["self_evidence"] or []) + list(row["explanation_evidence"] or []):
+            if str(item) and str(item) not in evidence:
+                evidence.append(str(item))
+        round_reasons = [_text(row["round1_reason"]), _text(row["round2_reason"])]
+        out[str(criterion)] = {
+            "evidence": "; ".join(evidence),
+            "reason": round_reasons[1] or round_reasons[0],
+            "unit_note": "; ".join(t for t in (_text(row["self_explanation"]), _text(row["self_note"])) if t),
+            "round_reasons": round_reasons,
+            "explanation": _text(row["explanation"]),
+            "missing_evidence": bool(row["missing_evidence"]),
+            "round1_points": _float(row["round1_points"]),
+            "has_round2": _float(row["round2_points"]) is not None or bool(_text(row["round2_timestamp"])),
+        }
+    return out
+
+
+def _round_points(round_count: int, detail: Dict[str, Any], self_points: Optional[float],
+                  points: Optional[float]) -> List[Optional[float]]:
+    """The points in force after each round. The last round shows the achieved points (of every
+    node). With two rounds, a criterion's round-1 column shows its round-1 points, else what stood
+    before round 2 (the self-score where round 2 changed it, else the achieved points); an inner
+    node's round-1 total is not evaluated, so it is left empty."""
+    if round_count <= 1:
+        return [points] * round_count
+    if not detail:
+        return [None, points]
+    if detail["round1_points"] is not None:
+        first = detail["round1_points"]
+    else:
+        first = self_points if detail["has_round2"] else points
+    return [first, points]
+
+
+def reason_text(row: Row, language: str, round_count: int) -> str:
+    """The "explanation / reason" cell: the unit's note on its self-score, the council's reason of
+    each round and the unit's explanation between them, one per line, each named."""
+    from .i18n import label
+    parts = [row.unit_note] if row.unit_note else []
+    for k, reason in enumerate(row.round_reasons):
+        if reason:
+            name = label("appraisal", language) if round_count == 1 else label("round", language, n=k + 1)
+            parts.append(f"{name}: {reason}")
+        if k == 0 and row.explanation:
+            parts.append(f"{label('explanation', language)}: {row.explanation}")
+    if row.explanation and not row.round_reasons:
+        parts.append(f"{label('explanation', language)}: {row.explanation}")
+    return "\n".join(parts)
+
+
+def evidence_text(row: Row, language: str) -> str:
+    """The "evidence" cell: the references, or the flag of a criterion self-scored without any."""
+    from .i18n import label
+    if row.missing_evidence and not row.evidence:
+        return label("missing_evidence", language)
+    return row.evidence
 
 
 def _float(value: Any) -> Optional[float]:

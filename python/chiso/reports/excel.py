@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import pandas as pd
 
-from .data import Report, UnitReport
+from .data import Report, UnitReport, evidence_text, reason_text
 from .i18n import INPUT_COLUMNS, excel_number_format, format_number, label, rounded
 
 
@@ -154,7 +154,7 @@ def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
             values += [num(p) for p in row.rounds]
             values += [num(row.points), num(row.score)]
             if report.has_self:
-                values += [row.evidence, row.reason]
+                values += [evidence_text(row, language), reason_text(row, language, report.round_count)]
             if not row.applicable:
                 values[2] = label("na_short", language)
                 for k in range(3, 3 + (1 if report.has_self else 0) + len(row.rounds) + 2):
@@ -174,7 +174,7 @@ def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
         total = [label("total", language), "", num(unit.total_max)]
         if report.has_self:
             total.append(num(unit.total_self))
-        total += [num(unit.total_points)] * report.round_count
+        total += [None] * (report.round_count - 1) + [num(unit.total_points)] * min(1, report.round_count)
         total += [num(unit.total_points), None]
         for c, value in enumerate(total, start=1):
             cell = sheet.cell(row=r, column=c, value=value)

@@ -7,7 +7,7 @@ import html as _html
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .data import Report, UnitReport
+from .data import Report, UnitReport, evidence_text, reason_text
 from .i18n import format_number, label
 
 _CSS = """
@@ -21,7 +21,7 @@ table{border-collapse:collapse;width:100%;table-layout:fixed;margin:6px 0 12px}
 th,td{border:1px solid #c5ccd6;padding:3px 6px;vertical-align:top;overflow-wrap:anywhere}
 th{background:#dde4ee;font-weight:600}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-tr.area td{font-weight:700;background:#f2f4f7}tr.na td{color:#8a94a3;font-style:italic}
+tr.area td{font-weight:700;background:#f2f4f7}table.scoring td{white-space:pre-line}tr.na td{color:#8a94a3;font-style:italic}
 tr.total td{font-weight:700;border-top:2px solid #2f5d8a}
 .trunc{display:block;max-height:3.2em;overflow:hidden}
 .chart{width:100%;height:auto;display:block}
@@ -235,7 +235,7 @@ def write_html(report: Report, path: Path, language: str = "vi") -> Path:
                 cells = [cell(r.number), cell(r.name), cell(fmt(r.max), True), cell(fmt(r.points), True),
                          cell(fmt(r.lost), True)]
                 if report.has_self:
-                    cells += [cell(fmt(r.self_points), True), cell(r.reason)]
+                    cells += [cell(fmt(r.self_points), True), cell(reason_text(r, language, report.round_count))]
                 out.append("<tr>" + "".join(cells) + "</tr>")
             out.append("</tbody></table>")
         out.append(f"<h3>{_e(label('scoring_table', language))}</h3>")
@@ -267,13 +267,14 @@ def _scoring_table(report: Report, unit: UnitReport, language: str, fmt: Any, ce
             cells.append(cell(label("na_short", language), True))
             cells += [cell("")] * ((1 if report.has_self else 0) + len(r.rounds) + 2)
         if report.has_self:
-            cells += [cell(r.evidence), cell(r.reason or ("" if r.applicable else label("not_applicable", language)))]
+            cells += [cell(evidence_text(r, language)), cell(reason_text(r, language, report.round_count)
+                                                            or ("" if r.applicable else label("not_applicable", language)))]
         out.append(f"<tr class='{css}'>" + "".join(cells) + "</tr>")
     total = [cell(label("total", language)), cell(""), cell(fmt(unit.total_max), True)]
     if report.has_self:
         total.append(cell(fmt(unit.total_self), True))
-    total += [cell(fmt(unit.total_points), True)] * report.round_count + [cell(fmt(unit.total_points), True),
-                                                                          cell(fmt(unit.index), True)]
+    total += [cell("")] * (report.round_count - 1) + [cell(fmt(unit.total_points), True)] * min(1, report.round_count)
+    total += [cell(fmt(unit.total_points), True), cell(fmt(unit.index), True)]
     total += [cell("")] * (len(heads) - len(total))
     out.append("<tr class='total'>" + "".join(total) + "</tr></tbody></table>")
     return "".join(out)

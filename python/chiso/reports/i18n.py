@@ -13,8 +13,9 @@ LANGUAGES = ("vi", "en")
 _LABELS: Dict[str, Dict[str, str]] = {
     "vi": {
         "number": "STT", "content": "Lĩnh vực / tiêu chí", "max": "Điểm tối đa", "self": "Tự chấm",
-        "appraisal": "Thẩm định", "round": "Thẩm định vòng {n}", "points": "Điểm đạt", "score": "Chỉ số (%)",
-        "evidence": "Tài liệu kiểm chứng", "reason": "Giải trình / lý do", "not_applicable": "Không áp dụng",
+        "appraisal": "Thẩm định", "round": "Thẩm định lần {n}", "points": "Điểm đạt", "score": "Chỉ số (%)",
+        "evidence": "Tài liệu kiểm chứng", "reason": "Giải trình / lý do", "explanation": "Giải trình",
+        "missing_evidence": "Thiếu tài liệu kiểm chứng", "not_applicable": "Không áp dụng",
         "na_short": "KAD", "total": "Tổng điểm", "index": "Chỉ số", "rank": "Xếp hạng", "band": "Xếp loại",
         "unit": "Đơn vị", "group": "Nhóm", "summary": "Tổng hợp", "ranking": "Xếp hạng theo nhóm",
         "bonus_penalty": "Điểm thưởng, điểm trừ", "scoring_table": "Bảng điểm", "previous": "Kỳ trước",
@@ -37,7 +38,8 @@ _LABELS: Dict[str, Dict[str, str]] = {
     "en": {
         "number": "No.", "content": "Area / criterion", "max": "Max points", "self": "Self-assessed",
         "appraisal": "Appraised", "round": "Appraisal round {n}", "points": "Points", "score": "Score (%)",
-        "evidence": "Evidence", "reason": "Explanation / reason", "not_applicable": "Not applicable",
+        "evidence": "Evidence", "reason": "Explanation / reason", "explanation": "Explanation",
+        "missing_evidence": "Missing evidence", "not_applicable": "Not applicable",
         "na_short": "n/a", "total": "Total", "index": "Index", "rank": "Rank", "band": "Band",
         "unit": "Unit", "group": "Group", "summary": "Summary", "ranking": "Ranking by group",
         "bonus_penalty": "Bonus and penalty points", "scoring_table": "Scoring table", "previous": "Previous",

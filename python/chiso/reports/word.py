@@ -6,7 +6,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 from typing import Any, List
 
-from .data import Report
+from .data import Report, evidence_text, reason_text
 from .excel import _columns
 from .i18n import format_number, label
 
@@ -92,14 +92,16 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
                 values.append(label("na_short", language))
                 values += [""] * ((1 if report.has_self else 0) + len(row.rounds) + 2)
             if report.has_self:
-                values += [row.evidence, row.reason or ("" if row.applicable else label("not_applicable", language))]
+                values += [evidence_text(row, language), reason_text(row, language, report.round_count)
+                           or ("" if row.applicable else label("not_applicable", language))]
             rows.append(values)
             if row.is_area:
                 bold.append(k)
         total = [label("total", language), "", fmt(unit.total_max)]
         if report.has_self:
             total.append(fmt(unit.total_self))
-        total += [fmt(unit.total_points)] * report.round_count + [fmt(unit.total_points), ""]
+        total += [""] * (report.round_count - 1) + [fmt(unit.total_points)] * min(1, report.round_count)
+        total += [fmt(unit.total_points), ""]
         total += [""] * (len(heads) - len(total))
         index_row = [label("index", language), "", fmt(unit.index)] + [""] * (len(heads) - 3)
         rows += [total, index_row]
