@@ -65,13 +65,10 @@ def number(value: Fraction) -> Any:
 
 # Models ------------------------------------------------------------------------------------------
 class ModelMaker:
-    """Random valid models. ``known_defects=False`` keeps away from the three cases that the
-    core does not get right yet (see the xfail tests below): a zero weight under ``min``/``max``,
-    ordinal ties between whole-number unit ids, and rounding to 9–12 digits."""
+    """Random valid models."""
 
-    def __init__(self, src: RandomSource, known_defects: bool) -> None:
+    def __init__(self, src: RandomSource) -> None:
         self.src = src
-        self.known_defects = known_defects
         # Tie models: sums of quarter and eighth points out of 8, 16, 4 or 0.8, whose indices
         # land on x.xx5 (0.25 of 8 is 3.125 %), rounded half up or half even to 0–3 digits.
         self.ties = src.chance(0.15)
@@ -88,7 +85,7 @@ class ModelMaker:
         scale = src.pick([100, 100, 100, 10, 1, 1000])
         if scale != 100 or src.chance(0.3):
             document["scale"] = scale
-        digits = src.pick([0, 1, 2, 2, 2, 3, 4, 6, 8] + ([9, 10, 11, 12] if self.known_defects else [2, 3, 4]))
+        digits = src.pick([0, 1, 2, 2, 2, 3, 4, 6, 8, 9, 10, 11, 12])
         mode = src.pick(["half_up", "half_up", "half_even", "none"])
         if self.ties:
             digits, mode = src.int(0, 3), src.pick(["half_up", "half_even"])
@@ -118,10 +115,9 @@ class ModelMaker:
         if not regular and (parent != "sum" or depth == 0):
             children.append(self.leaf(adjustments=False))
         if aggregate in MEAN_TYPES:
-            zero_weight = self.known_defects or aggregate not in ("min", "max")
             for child in children:
                 if src.chance(0.5):
-                    child["weight"] = src.pick([0, 0.5, 1, 2, 3] if zero_weight else [0.5, 1, 2, 3])
+                    child["weight"] = src.pick([0, 0.5, 1, 2, 3])
             if all(child.get("weight", 1) == 0 for child in children):
                 children[0]["weight"] = 1
             if src.chance(0.2):
@@ -287,13 +283,13 @@ def invalid_input(src: RandomSource, node: Dict[str, Any]) -> Optional[Any]:
     return None
 
 
-def make_case(src: RandomSource, known_defects: bool = False) -> Dict[str, Any]:
-    maker = ModelMaker(src, known_defects)
+def make_case(src: RandomSource) -> Dict[str, Any]:
+    maker = ModelMaker(src)
     model = maker.model()
     leaves = maker.leaves
     columns = oracle.input_columns(model)
     count = src.int(1, 12)
-    if src.chance(0.5) and (known_defects or model["ranking"]["ties"] != "ordinal"):
+    if src.chance(0.5):
         units: List[Any] = list(range(count))
         if src.chance(0.5):
             units = [u * src.pick([1, 3, 7]) + src.int(0, 2) * 100 for u in units]
@@ -461,10 +457,7 @@ def test_fixed_seed_corpus_of_1200_models():
     assert stats["ambiguous"] <= 0.08 * 1200, stats
 
 
-# What the oracle found that the core's owner is fixing: precise reproducers, expected values from
-# FORMAT.md. strict: once fixed they pass, and the markers (and ModelMaker's known_defects
-# switch) are to be removed.
-CORE_FIX = "core defect found by the oracle (issue 10), fixed in the C++ core by core-robust"
+# Defects the oracle found (issue 10), as precise reproducers with expected values from FORMAT.md.
 
 
 def one_level(children, aggregate="sum", **settings) -> chiso.Model:
@@ -472,7 +465,6 @@ def one_level(children, aggregate="sum", **settings) -> chiso.Model:
                              "root": {"id": "R", "aggregate": aggregate, "children": children}})
 
 
-@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 4: min/max applicability from weights)")
 def test_min_and_max_count_a_zero_weight_child_that_applies():
     # FORMAT.md: min and max ignore weights; a child counts when it applies. N = min over b alone
     # (a does not apply): score 0.5 of max 1 → index 50.00, not "nothing applies".
@@ -484,7 +476,6 @@ def test_min_and_max_count_a_zero_weight_child_that_applies():
     assert result.scores["index"].tolist() == [50.0]
 
 
-@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 8: ordinal ties order whole-number ids as text)")
 def test_ordinal_ties_order_whole_number_unit_ids_numerically():
     # Units 10 and 9 tie; ordinal ties go by unit id: 9 before 10 (not "10" < "9").
     model = one_level([{"id": "a", "max": 1, "rule": {"kind": "points"}}], ranking={"ties": "ordinal", "by": "all"})
@@ -492,7 +483,6 @@ def test_ordinal_ties_order_whole_number_unit_ids_numerically():
     assert result.scores["rank"].tolist() == [2, 1]
 
 
-@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (item 6: rounding at 9–12 digits)")
 def test_rounding_at_ten_digits_rounds_the_decimal_value_or_is_refused():
     # 98.17670252525 to 10 decimals, half up on the decimal value: 98.1767025253 (the tie rounds up).
     document = {"rounding": {"digits": 10, "mode": "half_up"}}
@@ -503,10 +493,3 @@ def test_rounding_at_ten_digits_rounds_the_decimal_value_or_is_refused():
         return
     result = model.evaluate(pd.DataFrame({"a": [98.17670252525]}))
     assert result.scores["index"].tolist() == [98.1767025253]
-
-
-@pytest.mark.xfail(strict=True, reason=CORE_FIX + " (items 4, 6 and 8, as the three tests above)")
-def test_fixed_seed_corpus_with_the_known_defects():
-    stats: Counter = Counter()
-    for seed in range(1200):
-        check(make_case(RandomSource(seed), known_defects=True), stats)
