@@ -181,6 +181,7 @@ vector critic_weights(const matrix_ref& x, const std::vector<int>& dirs) {
 }
 
 pca_result pca_weights(const matrix_ref& x) {
+  if (x.cols() < 1) throw parameter_error("analysis.weights_shape", "PCA weights: need at least 1 column");
   std::vector<std::ptrdiff_t> rows;
   for (std::ptrdiff_t i = 0; i < x.rows(); ++i)
     if (!x.row(i).hasNaN()) rows.push_back(i);

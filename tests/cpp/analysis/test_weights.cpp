@@ -114,3 +114,14 @@ TEST_CASE("hierarchical weights: local and effective weights over ASEM") {
   const vector w2 = with_children_weights(h, w, conn, vector::LinSpaced(5, 1, 5));
   CHECK(local_weights(h, w2)[h.find("P2P")] == doctest::Approx(5.0 / 15));
 }
+
+TEST_CASE("PCA weights of a matrix without columns: a chiso error, not a read through a null pointer") {
+  // Found by fuzz_analysis: 5 units × 0 indicators reached Eigen's row() of an empty matrix.
+  const matrix x(5, 0);
+  try {
+    (void)pca_weights(x);
+    FAIL("no error");
+  } catch (const chiso::error& e) {
+    CHECK(std::string(e.id()) == "analysis.weights_shape");
+  }
+}
