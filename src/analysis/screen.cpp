@@ -23,6 +23,8 @@ screen_result screen_units(const matrix_ref& x, const screen_options& o) {
     throw parameter_error("analysis.screen_threshold", "screen: the data availability threshold must be in [0, 1]");
   if (!(o.nonzero_threshold >= 0 && o.nonzero_threshold <= 1))
     throw parameter_error("analysis.screen_threshold", "screen: the non-zero threshold must be in [0, 1]");
+  // A unit's availability is a share of the indicators: none means nothing to screen on.
+  if (x.cols() < 1) throw parameter_error("analysis.screen_shape", "screen: the data has no indicator columns");
   screen_result out;
   out.threshold = o.threshold;
   out.options = o;

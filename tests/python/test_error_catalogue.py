@@ -134,7 +134,6 @@ NOT_YET_NAMED_BY_A_TEST = {
     "analysis.weights_empty",
     "analysis.weights_length",
     "analysis.weights_missing",
-    "analysis.weights_shape",
     "analysis.weights_zero",
     "assessment.columns",
     "assessment.plan",

@@ -382,3 +382,9 @@ TEST_CASE("rank similarity: r_w (Pinto da Costa & Soares 2005) and WS (Sałabun 
   short_rank << 1, 2, 3;
   CHECK(contains(error_of([&] { weighted_spearman(a, short_rank); }), "same n"));
 }
+
+TEST_CASE("screening data without indicator columns: a chiso error, not a read through a null pointer") {
+  // Found by fuzz_analysis: 5 units × 0 indicators reached Eigen's row() of an empty matrix.
+  const matrix x(5, 0);
+  CHECK(contains(error_of([&] { (void)screen_units(x, 0.5); }), "[chiso.analysis.screen_shape]"));
+}
