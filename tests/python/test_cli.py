@@ -16,13 +16,14 @@ import os
 import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import chiso
+
+from vietnamese_text import cp1258
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "examples" / "models" / "tutorial-par.json"
@@ -32,20 +33,6 @@ INPUTS_CSV = ("unit,A1.1,A1.2,A1.3,A3.1,A3.2,A7.1,A7.2\n"
               "Ba Đình,2,1,100,100,0.9,2,0\n"
               "Hoàn Kiếm,1.75,0,96,96,0.9,1.75,1\n")
 NOISE = re.compile(r"\d\.\d*(?:0{6,}[1-9]|9{6,})")  # 5.959999999999994, 0.30000000000000004
-
-
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def cp1258(text: str) -> bytes:
-    """Text as Windows-1258 writes Vietnamese: letters precomposed up to their tone mark, which
-    follows as a combining character (ế → ê + U+0301), as Vietnamese Windows and Excel do."""
-    letters = []
-    for letter in unicodedata.normalize("NFC", text):
-        parts = unicodedata.normalize("NFD", letter)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-        letters.append(base + "".join(c for c in parts if c in TONE_MARKS))
-    return "".join(letters).encode("cp1258")
 
 
 def run(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -15,26 +14,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from vietnamese_text import cp1258
+
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "examples" / "models" / "tutorial-par.json"
 UNITS = ["Ba Đình", "Hoàn Kiếm"]
 ROWS = {"A1.1": [2, 1.75], "A1.2": [1, 0], "A1.3": [100, 96], "A3.1": [100, 96], "A3.2": [0.9, 0.9],
         "A7.1": [2, 1.75], "A7.2": [0, 1]}
 EXPECTED = "unit,index,rank,band\nBa Đình,98.33,1,Xuất sắc\nHoàn Kiếm,71.25,2,Chưa đạt\n"
-
-
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def cp1258(text: str) -> bytes:
-    """Text as Windows-1258 writes Vietnamese: letters precomposed up to their tone mark, which
-    follows as a combining character (ế → ê + U+0301), as Vietnamese Windows and Excel do."""
-    letters = []
-    for letter in unicodedata.normalize("NFC", text):
-        parts = unicodedata.normalize("NFD", letter)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-        letters.append(base + "".join(c for c in parts if c in TONE_MARKS))
-    return "".join(letters).encode("cp1258")
 
 
 def run(*args, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:

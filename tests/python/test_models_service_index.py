@@ -2,8 +2,8 @@
 public-service portal's published scores.
 
 OBSERVATIONS below are the portal's published figures for Phú Thọ (unit H44, the province; H44.xx
-its agencies and communes), month 2026-08, as gathered for the project (../shared/domain/
-SERVICE_INDEX_766.md, copied here because tests do not read ../shared). They are fed unchanged, as
+its agencies and communes), month 2026-08, as gathered in the project's notes on the portal
+(domain/SERVICE_INDEX_766.md), copied here so that a fresh clone tests them. They are fed unchanged, as
 numerator and denominator columns, and every metric's published points (two decimals) and every
 group sum that the sample covers must come out exactly.
 """

@@ -1,7 +1,7 @@
 // The bundled service-index model (examples/models/service-index-766.json) against the national
 // public-service portal's published scores: Phú Thọ (H44, the province; H44.xx its agencies and
-// communes), month 2026-08, copied from the project's notes on the portal (tests do not read
-// ../shared). The published numerators and denominators go in unchanged; every published metric
+// communes), month 2026-08, copied from the project's notes on the portal (domain/SERVICE_INDEX_766.md)
+// so that a fresh clone tests them. The published numerators and denominators go in unchanged; every published metric
 // score (two decimals) and every group sum the sample covers must come out exactly.
 #include <doctest/doctest.h>
 
