@@ -17,7 +17,8 @@ using unit_namer = std::function<std::string(std::ptrdiff_t row)>;
 // A NaN index (nothing applicable) gets rank 0, meaning "not ranked". Ties: competition
 // (1, 2, 2, 4), dense (1, 2, 2, 3) or ordinal (equal indices ordered by unit name in natural
 // order, digit runs as numbers: "9" before "10"; by row when there are no names).
-// When the index is rounded to `digits` (digits ≥ 0) the ranks use a linear-time counting sort.
+// When the index is rounded to `digits` (digits ≥ 0) the ranks take linear time (counts, or a
+// counting sort for ordinal ties).
 void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* groups,
                 tie_rule ties, int digits, const unit_namer& names, std::int32_t* ranks);
 
