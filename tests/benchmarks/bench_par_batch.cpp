@@ -177,8 +177,7 @@ int par_batch(long units, int repeats) {
   const double stream = median(stream_times), eval = median(eval_times);
   const double values_count = static_cast<double>(units) * static_cast<double>(leaves);
   static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("units=%ld leaves=%ld repeats=%d threads=%u (evaluate_s; evaluate_1_thread_s: one)\n", units, leaves,
-              repeats, cores);
+  std::printf("units=%ld leaves=%ld repeats=%d default_threads=%u\n", units, leaves, repeats, cores);
   std::printf("stream_read_s=%.4f (%.3f ns/value, checksum %.6g)\n", stream, stream / values_count * 1e9, checksum);
   std::printf("evaluate_s=%.4f (%.3f ns/value; index of unit 0 = %.2f, rank %d)\n", eval,
               eval / values_count * 1e9, result.index[0], result.rank[0]);
