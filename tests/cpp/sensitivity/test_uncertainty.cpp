@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 #include "chiso/uncertainty.hpp"
