@@ -130,7 +130,7 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
       const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
       if (chiso::detail::weighted_mean(kind, cols, w, k, n, out, scratch, false, spec.power)) return;
       std::ptrdiff_t unit = 0, child = 0;
-      chiso::detail::first_outside_domain(kind, cols, k, n, unit, child);
+      chiso::detail::first_outside_domain(kind, cols, k, n, unit, child, spec.power);
       const std::string value = chiso::detail::format_number(cols[child][unit]);
       if (spec.method == aggregation::geometric)
         throw data_error("analysis.geometric_nonpositive", unit_name(unit_codes, unit), node,
@@ -139,7 +139,8 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
         throw data_error("analysis.harmonic_nonpositive", unit_name(unit_codes, unit), node,
                          "aggregate: the harmonic mean needs values > 0 (a child is " + value + ")");
       throw data_error("analysis.genmean_nonpositive", unit_name(unit_codes, unit), node,
-                       "aggregate: the generalised mean needs values > 0 (a child is " + value + ")");
+                       std::string("aggregate: the generalised mean with p ") + (spec.power < 0 ? "< 0 needs values > 0" : "> 0 needs values ≥ 0") +
+                           " (a child is " + value + ")");
     }
     case aggregation::copeland:
       for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = 0;

@@ -7,8 +7,9 @@
 //   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`)                            [a_genmean]
 //   minimum     min x (weights ignored)
 // These five are chiso/detail/weighted_mean.hpp, the kernel every engine shares: geometric,
-// harmonic and generalised need every present value > 0, else a data_error naming the unit and
-// the node (normalise to a positive range first, e.g. min-max to [1, 100]).
+// harmonic and generalised with p < 0 need every present value > 0, generalised with p > 0
+// values ≥ 0, else a data_error naming the unit and the node (normalise to a positive range
+// first, e.g. min-max to [1, 100]).
 //   copeland    outranking e_ij = Σ_k w_k [x_ik > x_jk] + ½ Σ_k w_k [x_ik = x_jk] (w summing
 //               to 1); score_i = Σ_{j≠i} s(e_ij), s = +1 if e > ½, −1 if e < ½, 0 if e = ½
 //               [a_copeland]. e_ij − ½ = ½ Σ_k w_k sign(x_ik − x_jk), and chiso takes the sign
@@ -117,8 +118,8 @@ class aggregation_plan {
 
   // out (units × nodes) ← indicators copied, then every aggregate bottom-up, with `weights` one
   // per node (relative to siblings; the root's is unused). No allocation once `ws` is sized for
-  // these units; throws data_error (a value ≤ 0 under a geometric, harmonic or generalised
-  // mean) naming the unit and node.
+  // these units; throws data_error (a value outside the domain of a geometric, harmonic or
+  // generalised mean) naming the unit and node.
   void aggregate_into(const matrix_ref& normalised, const Eigen::Ref<const vector>& weights,
                       aggregation_workspace& ws, Eigen::Ref<matrix> out,
                       const std::vector<std::string>* unit_codes = nullptr) const;

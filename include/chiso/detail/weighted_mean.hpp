@@ -13,9 +13,10 @@
 // renormalised. The mean is NaN when no child is present, or, for the weighted kinds, when the
 // weights of the present children sum to 0.
 //
-// The rule for values ≤ 0: the geometric, harmonic and power means need every present value
-// > 0 (ln x, 1/x and x^p are undefined or meaningless at or below 0). A value ≤ 0 makes the
-// call return false — nothing is thrown — and each caller turns that into its own behaviour:
+// The rule for values ≤ 0: the geometric and harmonic means, and power means with p < 0, need
+// every present value > 0 (ln x and 1/x are undefined at 0 and meaningless below); a power mean
+// with p > 0 needs values ≥ 0 (x^p of a negative x is not a mean, or not a number). A value
+// outside that domain makes the call return false — nothing is thrown — and each caller turns that into its own behaviour:
 // a chiso error naming the unit and the node (evaluation, aggregation), or a failed replication
 // (Monte Carlo). `first_outside_domain` finds the unit and the child to name.
 #pragma once
@@ -28,23 +29,29 @@ namespace chiso::detail {
 
 enum class mean_kind { arithmetic, geometric, harmonic, power, minimum, maximum };
 
-// Whether the mean needs every present value > 0.
-constexpr bool needs_positive(mean_kind kind) {
-  return kind == mean_kind::geometric || kind == mean_kind::harmonic || kind == mean_kind::power;
+// Whether a present value lies in the mean's domain (see above).
+constexpr bool in_domain(mean_kind kind, double power, double x) {
+  switch (kind) {
+    case mean_kind::geometric:
+    case mean_kind::harmonic: return x > 0.0;
+    case mean_kind::power: return power < 0.0 ? x > 0.0 : x >= 0.0;
+    default: return true;
+  }
 }
 
 namespace weighted_mean_detail {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-// out ← Σ w·f(x) over present children, wsum ← Σ w over them; false when a present value is ≤ 0
-// and the mean needs it > 0.
+// out ← Σ w·f(x) over present children, wsum ← Σ w over them; false when a present value is
+// outside the mean's domain.
 template <mean_kind M>
 bool accumulate(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
                 double power, double* __restrict out, double* __restrict wsum) {
   for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = 0.0;
   for (std::ptrdiff_t u = 0; u < n; ++u) wsum[u] = 0.0;
-  bool in_domain = true;
+  bool all_in_domain = true;
+  const bool zero_allowed = M == mean_kind::power && power > 0.0;
   for (std::ptrdiff_t c = 0; c < children; ++c) {
     const double* __restrict x = values[c];
     const double w = weights[c];
@@ -61,7 +68,7 @@ bool accumulate(const double* const* values, const double* weights, std::ptrdiff
       for (std::ptrdiff_t u = 0; u < n; ++u) {
         const double v = x[u];
         if (v == v) {
-          in_domain &= v > 0.0;
+          all_in_domain &= v > 0.0 || (zero_allowed && v == 0.0);
           if constexpr (M == mean_kind::geometric) out[u] += w * std::log(v);
           if constexpr (M == mean_kind::harmonic) out[u] += w / v;
           if constexpr (M == mean_kind::power) out[u] += w * std::pow(v, power);
@@ -70,7 +77,7 @@ bool accumulate(const double* const* values, const double* weights, std::ptrdiff
       }
     }
   }
-  return in_domain;
+  return all_in_domain;
 }
 
 template <mean_kind M>
@@ -102,7 +109,7 @@ void extremum(const double* const* values, std::ptrdiff_t children, std::ptrdiff
 // scratch (n doubles); out must not overlap the values. `complete` promises that no value is NaN
 // (the arithmetic mean then skips the per-unit weight sums); the result is the same either way.
 // `power` is the generalised mean's exponent (used by mean_kind::power only). Returns false when
-// a present value is ≤ 0 and the mean needs values > 0 (the affected units' results are then
+// a present value is outside the mean's domain (the affected units' results are then
 // meaningless).
 template <mean_kind M>
 bool weighted_mean(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
@@ -129,9 +136,9 @@ bool weighted_mean(const double* const* values, const double* weights, std::ptrd
     }
   }
   if constexpr (M != mean_kind::minimum && M != mean_kind::maximum) {
-    const bool in_domain = wm::accumulate<M>(values, weights, children, n, power, out, wsum);
+    const bool all_in_domain = wm::accumulate<M>(values, weights, children, n, power, out, wsum);
     wm::finish<M>(n, power, out, wsum);
-    return in_domain;
+    return all_in_domain;
   }
   return true;
 }
@@ -156,14 +163,13 @@ inline bool weighted_mean(mean_kind kind, const double* const* values, const dou
   return false;
 }
 
-// After weighted_mean returned false: the first unit (then child) whose value is ≤ 0, as
-// positions; false when there is none.
+// After weighted_mean returned false: the first unit (then child) whose present value is outside
+// the mean's domain, as positions; false when there is none.
 inline bool first_outside_domain(mean_kind kind, const double* const* values, std::ptrdiff_t children,
-                                 std::ptrdiff_t n, std::ptrdiff_t& unit, std::ptrdiff_t& child) {
-  if (!needs_positive(kind)) return false;
+                                 std::ptrdiff_t n, std::ptrdiff_t& unit, std::ptrdiff_t& child, double power = 1.0) {
   for (std::ptrdiff_t u = 0; u < n; ++u)
     for (std::ptrdiff_t c = 0; c < children; ++c)
-      if (values[c][u] <= 0.0) {
+      if (values[c][u] == values[c][u] && !in_domain(kind, power, values[c][u])) {
         unit = u;
         child = c;
         return true;

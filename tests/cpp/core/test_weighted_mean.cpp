@@ -84,6 +84,14 @@ TEST_CASE("complete data takes the fast arithmetic path, with the same bits") {
 }
 
 TEST_CASE("values ≤ 0: geometric, harmonic and power means fail without throwing; the others do not") {
+  // p > 0 accepts 0 (0² = 0): √((0 + 3²) / 2)
+  const std::vector<double> zero_three = {0}, three = {3};
+  const double* const zero_and_three[] = {zero_three.data(), three.data()};
+  const double equal[] = {1, 1};
+  double power_out = 0, power_wsum = 0;
+  CHECK(weighted_mean(mean_kind::power, zero_and_three, equal, 2, 1, &power_out, &power_wsum, false, 2.0));
+  CHECK(power_out == doctest::Approx(std::sqrt(4.5)).epsilon(1e-15));
+  CHECK_FALSE(weighted_mean(mean_kind::power, zero_and_three, equal, 2, 1, &power_out, &power_wsum, false, -1.0));
   const std::vector<double> x = {2, 3}, y = {-1, 3};  // unit 0 has a negative child
   const double* const columns[] = {x.data(), y.data()};
   const double w[] = {1, 1};
@@ -92,7 +100,7 @@ TEST_CASE("values ≤ 0: geometric, harmonic and power means fail without throwi
     CAPTURE(static_cast<int>(kind));
     CHECK_FALSE(weighted_mean(kind, columns, w, 2, 2, out.data(), wsum.data(), false, 2.0));
     std::ptrdiff_t unit = -1, child = -1;
-    REQUIRE(chiso::detail::first_outside_domain(kind, columns, 2, 2, unit, child));
+    REQUIRE(chiso::detail::first_outside_domain(kind, columns, 2, 2, unit, child, 2.0));
     CHECK(unit == 0);
     CHECK(child == 1);
   }
