@@ -95,6 +95,73 @@ std::vector<std::ptrdiff_t> ranking_order(const double* index, std::ptrdiff_t un
   return rows;
 }
 
+// Competition and dense ranks of indices rounded to `digits`, without ordering the units: a count
+// per (group, rounded index), then ranks from the counts of the higher indices. False (nothing
+// written) when the indices are not such whole numbers of 10^-digits, so that equal counts could
+// mean unequal indices, or their range is too wide for counts; `ranks` is scratch until then.
+bool rank_by_counts(const double* index, std::ptrdiff_t units, const std::int32_t* groups, tie_rule ties,
+                    int digits, std::int32_t* ranks) {
+  if ((ties != tie_rule::competition && ties != tie_rule::dense) || digits < 0 || digits > 9 || units == 0) return false;
+  const double scale = std::pow(10.0, digits);
+  constexpr double largest_whole = 2251799813685248.0;  // 2^51: rounding by the magic number is exact below
+  constexpr double magic = 6755399441055744.0;           // 1.5 × 2^52
+  long long lowest = 0, highest = -1;
+  std::int32_t group_count = 1;
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    if (groups) {
+      if (groups[u] < 0)
+        throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
+      group_count = std::max(group_count, groups[u] + 1);
+    }
+    const double scaled = index[u] * scale;
+    if (std::isnan(scaled)) continue;
+    if (!(std::fabs(scaled) < largest_whole)) return false;
+    const auto key = static_cast<long long>((scaled + magic) - magic);
+    if (highest < lowest) lowest = highest = key;
+    lowest = std::min(lowest, key);
+    highest = std::max(highest, key);
+  }
+  if (highest < lowest) {  // no unit is ranked
+    std::fill(ranks, ranks + units, not_ranked);
+    return true;
+  }
+  const long long width = highest - lowest + 1;
+  const long long limit = std::min<long long>(std::max<long long>(4 * static_cast<long long>(units), 1 << 20),
+                                              std::numeric_limits<std::int32_t>::max());
+  if (width > limit / group_count) return false;
+  // Bucket of a unit: its group's row of `width` counts, highest index first. Each bucket keeps
+  // the first index seen in it; another index in the same bucket leaves this path.
+  const auto buckets = static_cast<std::size_t>(width * group_count);
+  std::vector<std::int32_t> count(buckets, 0);
+  std::vector<double> seen(buckets, 0.0);
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    const double scaled = index[u] * scale;
+    if (std::isnan(scaled)) {
+      ranks[u] = -1;
+      continue;
+    }
+    const auto key = static_cast<long long>((scaled + magic) - magic);
+    const auto bucket = static_cast<std::int32_t>((groups ? groups[u] : 0) * width + (highest - key));
+    if (count[static_cast<std::size_t>(bucket)]++ == 0)
+      seen[static_cast<std::size_t>(bucket)] = index[u];
+    else if (seen[static_cast<std::size_t>(bucket)] != index[u])
+      return false;
+    ranks[u] = bucket;
+  }
+  // Rank of each bucket: 1 + the units (competition) or the distinct indices (dense) above it.
+  for (std::int32_t g = 0; g < group_count; ++g) {
+    std::int32_t above = 0, distinct_above = 0;
+    for (std::size_t b = static_cast<std::size_t>(g * width); b < static_cast<std::size_t>((g + 1) * width); ++b) {
+      const std::int32_t here = count[b];
+      count[b] = 1 + (ties == tie_rule::dense ? distinct_above : above);
+      above += here;
+      distinct_above += here > 0 ? 1 : 0;
+    }
+  }
+  for (std::ptrdiff_t u = 0; u < units; ++u) ranks[u] = ranks[u] < 0 ? not_ranked : count[static_cast<std::size_t>(ranks[u])];
+  return true;
+}
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Natural order of unit ids: runs of digits compare as numbers ("9" < "10", "HN-9" < "HN-10"),
@@ -131,6 +198,7 @@ void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* g
                 tie_rule ties, int digits, const unit_namer& names, std::int32_t* ranks) {
   if (ties == tie_rule::average)
     throw parameter_error("ranking.ties", "average ties give half ranks, which unit ranks (whole numbers) cannot hold");
+  if (rank_by_counts(index, units, groups, ties, digits, ranks)) return;
   std::fill(ranks, ranks + units, not_ranked);
   std::vector<std::ptrdiff_t> order = ranking_order(index, units, groups, digits);
   auto group_of = [groups](std::ptrdiff_t u) { return groups ? groups[u] : 0; };

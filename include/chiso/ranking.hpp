@@ -37,7 +37,7 @@ using unit_namer = std::function<std::string(std::ptrdiff_t row)>;
 // Ordinal ties order equal indices by unit name in natural order (digit runs as numbers: "9"
 // before "10"), by row when there are no names. `average` gives half ranks, which integer ranks
 // cannot hold: a parameter_error (ranking.ties). When the index is rounded to `digits`
-// (digits ≥ 0) the ranks use a linear-time counting sort.
+// (digits ≥ 0) the ranks take linear time (counts, or a counting sort for ordinal ties).
 void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* groups,
                 tie_rule ties, int digits, const unit_namer& names, std::int32_t* ranks);
 
