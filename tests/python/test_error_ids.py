@@ -211,3 +211,51 @@ def test_the_store_names_what_it_lacks(tmp_path):
     with pytest.raises(ChisoError) as caught:
         store.write(other, url)
     assert caught.value.id == "store.unit_conflict" and "'u1'" in str(caught.value)
+
+
+ROWS = [{"code": "i1", "level": 1, "parent": "P"}, {"code": "i2", "level": 1, "parent": "P"},
+        {"code": "P", "level": 2}]
+
+
+def tutorial_inputs() -> pd.DataFrame:
+    model = chiso.load_model(MODEL)
+    return pd.DataFrame(np.ones((2, 7)), columns=model.input_columns, index=["u1", "u2"])
+
+
+MORE_CASES = {
+    "uncertainty.data_variants": (lambda: sa.CompositeAnalysis(
+        ROWS, [X, X, X], [sa.data_choice("winmax", ["4", "5"])]), "3 variants"),
+    "uncertainty.data_builder": (lambda: sa.CompositeAnalysis(
+        ROWS, lambda choices, values: np.ones((3, 3)) if values[0] > 0.5 else X,
+        [sa.data_range("cap", 0.0, 1.0, 0.25)], units=["a", "b", "c"]).uncertainty(16, seed=1), "3 × 3"),
+    "whatif.target": (lambda: sa.smallest_lift(chiso.load_model(MODEL), tutorial_inputs(), "u1", rank=0),
+                      "target rank"),
+    "whatif.step": (lambda: sa.rank_gains(chiso.load_model(MODEL), tutorial_inputs(), "u1", step=-1), "step"),
+    "whatif.values": (lambda: sa.rank_gains(chiso.load_model(MODEL), np.ones((2, 3)), 0), "3 columns"),
+    "ranking.counts": (lambda: _core.ranking.rank_value_counts(chiso.load_model(MODEL)._core, np.array([1.0, 2.0]),
+                                                               np.array([1], dtype=np.int64)), "differ in length"),
+    "ranking.values": (lambda: _core.ranking.rank_value_counts(chiso.load_model(MODEL)._core, np.array([1.0, 1.0]),
+                                                               np.array([1, 1], dtype=np.int64)), "listed twice"),
+    "assessment.reopen": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"]).reopen(
+        "self", "2023-12-31", "", timestamp="2023-11-01T00:00:00Z"), "needs a reason"),
+    "survey.not_survey": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"])._core.set_survey_inputs(
+        ["u1"], ["A1.1"], np.ones((1, 1))), "A1.1"),
+    "survey.unknown_criterion": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"])._core.set_survey_inputs(
+        ["u1"], ["Z9"], np.ones((1, 1))), "Z9"),
+    "survey.shape": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"])._core.set_survey_inputs(
+        ["u1"], ["A3.2"], np.ones((1, 2))), "units × leaves"),
+    "survey.mapping": (lambda: Survey.from_frame(pd.DataFrame({"unit": ["u1"], "Q1": [5]})).rates(
+        chiso.load_model(MODEL), {"A1.1": ["Q1"]}), "A1.1"),
+    "survey.question": (lambda: Survey.from_frame(pd.DataFrame({"unit": ["u1"], "Q1": [5]})).rates(
+        chiso.load_model(MODEL), {"A3.2": ["Q7"]}), "'Q7'"),
+}
+
+
+@pytest.mark.parametrize("error_id", sorted(MORE_CASES))
+def test_more_errors_have_their_id_and_name_the_place(error_id):
+    trigger, place = MORE_CASES[error_id]
+    with pytest.raises(ChisoError) as caught:
+        trigger()
+    assert caught.value.id == error_id, str(caught.value)
+    assert f"[chiso.{error_id}]" in str(caught.value)
+    assert place in str(caught.value)
