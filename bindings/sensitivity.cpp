@@ -198,7 +198,7 @@ void register_sensitivity(py::module_& m) {
         const auto n = static_cast<std::size_t>(score.size());
         py::array_t<std::int32_t> rank(static_cast<py::ssize_t>(n));
         std::vector<std::uint32_t> order(n);
-        sa::rank_descending_min(score.data(), n, rank.mutable_data(), order.data());
+        rank_descending_competition(score.data(), n, rank.mutable_data(), order.data());
         return rank;
       },
       py::arg("score"), "R's rank(-score, ties = 'min'); NaN gets 0 (not ranked).");

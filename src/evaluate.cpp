@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <thread>
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/parallel.hpp"
+#include "chiso/detail/weighted_mean.hpp"
 #include "chiso/formula.hpp"
 #include "chiso/rounding.hpp"
 #include "formula_program.hpp"
@@ -64,6 +64,18 @@ bool leaf_points_are_hundredths(const node& leaf) {
 }
 
 bool is_mean_type(const node& n) { return !n.is_leaf() && n.combine != aggregate::sum; }
+
+detail::mean_kind mean_kind_of(aggregate combine) {
+  switch (combine) {
+    case aggregate::geomean: return detail::mean_kind::geometric;
+    case aggregate::harmonic: return detail::mean_kind::harmonic;
+    case aggregate::min: return detail::mean_kind::minimum;
+    case aggregate::max: return detail::mean_kind::maximum;
+    case aggregate::mean:
+    case aggregate::sum: break;
+  }
+  return detail::mean_kind::arithmetic;
+}
 
 std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
 
@@ -178,6 +190,7 @@ struct plan::inner_step {
   std::vector<double> weights;
   bool snap;
   bool needs_score;
+  std::ptrdiff_t first_child_score;  // where its children's score blocks start in evaluate_rows
 };
 
 plan::plan(chiso::model m) : model_(std::move(m)) {
@@ -202,6 +215,7 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
   auto parent_is_mean = [&](std::size_t i) {
     return model_.parent_of(i) >= 0 && is_mean_type(*nodes[static_cast<std::size_t>(model_.parent_of(i))]);
   };
+  std::ptrdiff_t child_scores = 0;
   for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
     const std::size_t i = node_model_index_[k];
     const node& n = *nodes[i];
@@ -224,7 +238,9 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
       leaves_.push_back(std::make_shared<const leaf_step>(step));
       continue;
     }
-    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i)};
+    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i),
+                    child_scores};
+    child_scores += static_cast<std::ptrdiff_t>(children[i].size());
     for (std::size_t c : children[i]) {
       step.children.push_back(position[c]);
       step.weights.push_back(nodes[c]->weight);
@@ -390,6 +406,10 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   for (const auto& leaf : leaves_)
     added_to_parent[static_cast<std::size_t>(leaf->position)] =
         leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
+  // The children's score blocks of every mean-type node, for the weighted-mean kernel.
+  std::vector<const double*> step_child_scores;
+  for (const auto& step : inners_)
+    for (std::ptrdiff_t c : step->children) step_child_scores.push_back(ws.S(c));
   const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
   const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
 
@@ -499,47 +519,26 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
           for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
         continue;
       }
-      // Mean-type: over the children that apply (max > 0), with their weights.
-      double* W = ws.input.data();  // total weight of the applicable children, per unit
-      std::fill(W, W + n, 0.0);
-      const bool is_min = combine == aggregate::min, is_max = combine == aggregate::max;
-      std::fill(S, S + n, is_min ? INFINITY : is_max ? -INFINITY : 0.0);
-      for (std::size_t c = 0; c < step.children.size(); ++c) {
-        const double* Mc = ws.M(step.children[c]);
-        const double* Sc = ws.S(step.children[c]);
-        // `min` and `max` ignore weights: a child of weight 0 that applies still makes them defined.
-        const double w = is_min || is_max ? 1.0 : step.weights[c];
-        if (combine == aggregate::geomean || combine == aggregate::harmonic) {
-          for (std::ptrdiff_t u = 0; u < n; ++u)
-            if (Mc[u] > 0.0 && !(Sc[u] > 0.0))
-              throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
-                               std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
-                                   " mean needs scores > 0, but child '" + node_at(step.children[c]).id +
-                                   "' scores " + detail::format_number(Sc[u]));
-        }
-        for (std::ptrdiff_t u = 0; u < n; ++u) {
-          const bool applies = Mc[u] > 0.0;
-          W[u] += applies ? w : 0.0;
-          switch (combine) {
-            case aggregate::mean: S[u] += applies ? w * Sc[u] : 0.0; break;
-            case aggregate::geomean: S[u] += applies ? w * std::log(Sc[u]) : 0.0; break;
-            case aggregate::harmonic: S[u] += applies ? w / Sc[u] : 0.0; break;
-            case aggregate::min: S[u] = applies ? std::fmin(S[u], Sc[u]) : S[u]; break;
-            case aggregate::max: S[u] = applies ? std::fmax(S[u], Sc[u]) : S[u]; break;
-            case aggregate::sum: break;
-          }
-        }
+      // Mean-type: over the children that apply (their score is NaN where they do not), with
+      // their weights; S accumulates, W holds the weight sums.
+      double* W = ws.input.data();
+      const double* const* child_scores = step_child_scores.data() + step.first_child_score;
+      const detail::mean_kind kind = mean_kind_of(combine);
+      const auto children = static_cast<std::ptrdiff_t>(step.children.size());
+      if (!detail::weighted_mean(kind, child_scores, step.weights.data(), children, n, S, W)) {
+        std::ptrdiff_t u = 0, c = 0;
+        detail::first_outside_domain(kind, child_scores, children, n, u, c);
+        throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
+                         std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
+                             " mean needs scores > 0, but child '" +
+                             node_at(step.children[static_cast<std::size_t>(c)]).id + "' scores " +
+                             detail::format_number(child_scores[c][u]));
       }
       const std::optional<double>& declared = source.declared_max;
       for (std::ptrdiff_t u = 0; u < n; ++u) {
-        const bool defined = W[u] > 0.0;
-        double score = S[u];
-        if (combine == aggregate::mean) score = S[u] / W[u];
-        else if (combine == aggregate::geomean) score = std::exp(S[u] / W[u]);
-        else if (combine == aggregate::harmonic) score = W[u] / S[u];
-        S[u] = defined ? score : not_a_number;
+        const bool defined = S[u] == S[u];
         M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
-        P[u] = defined ? score * M[u] : 0.0;
+        P[u] = defined ? S[u] * M[u] : 0.0;
       }
       if (source.round_digits) {
         round_points(P, n, *source.round_digits);
@@ -659,33 +658,15 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   out.rank.resize(rows);
   out.band.resize(rows);
 
-  // Asked once: glibc reads /sys for it on every call.
-  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int threads = options.threads > 0 ? options.threads : cores;
-  threads = static_cast<int>(std::min<std::ptrdiff_t>(threads, std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
-  if (threads <= 1) {
-    evaluate_rows(units, where, 0, rows, out, out_column);
-  } else {
-    // Contiguous row ranges, whole blocks each; the first error by row is the one reported,
-    // whatever the number of threads.
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-    std::vector<std::thread> workers;
-    const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
-    for (int t = 0; t < threads; ++t) {
-      const std::ptrdiff_t begin = std::min(rows, blocks * t / threads * block_size);
-      const std::ptrdiff_t end = std::min(rows, blocks * (t + 1) / threads * block_size);
-      workers.emplace_back([&, t, begin, end] {
-        try {
-          evaluate_rows(units, where, begin, end, out, out_column);
-        } catch (...) {
-          errors[static_cast<std::size_t>(t)] = std::current_exception();
-        }
-      });
-    }
-    for (std::thread& worker : workers) worker.join();
-    for (const std::exception_ptr& e : errors)
-      if (e) std::rethrow_exception(e);
-  }
+  // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
+  const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
+  const int threads = detail::resolve_threads(
+      options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
+  detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
+    const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
+    const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
+    evaluate_rows(units, where, begin, end, out, out_column);
+  });
 
   const model_info& info = model_.info();
   const int digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;

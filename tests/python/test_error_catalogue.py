@@ -98,7 +98,6 @@ NOT_YET_NAMED_BY_A_TEST = {
     "analysis.pipeline_units",
     "analysis.pipeline_weights",
     "analysis.prepare",
-    "analysis.tie_rule",
     "analysis.treat_too_few",
     "analysis.unknown_code",
     "analysis.weights_children",
