@@ -27,8 +27,12 @@ enum class ahp_method { eigenvector, power_iteration, geometric_mean };
 const char* to_string(ahp_method m);
 ahp_method ahp_method_from_string(const std::string& s);
 
-// Saaty's random indices (Saaty 1980 for n ≤ 10, extended to 15 as commonly tabulated):
-// n = 1..15 → 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59.
+// Saaty's random indices, from Saaty, T. L. (1980), The Analytic Hierarchy Process, McGraw-Hill
+// (simulations at Oak Ridge National Laboratory and Wharton; n ≤ 10 reprinted in Saaty 1990,
+// "How to make a decision", EJOR 48(1) 9–26): n = 1..15 → 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32,
+// 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59. The dip at n = 12 is in the source (smaller
+// samples for n > 10). Other published tables (e.g. Tummala & Ling 1998, which pymcdm uses:
+// 0.5799, 0.8921, ...) can be passed as ahp_options::random_index with their name.
 const std::vector<double>& saaty_random_index();
 // Beyond the table (n > 15), Saaty's definition computed: the mean CI = (λmax − n)/(n − 1) of
 // `samples` random reciprocal matrices whose upper entries are drawn uniformly from the 17

@@ -235,3 +235,14 @@ TEST_CASE("weight optimisation (COINr get_opt_weights): equal correlations with 
   flat.col(0).setConstant(1);
   CHECK(contains(error_of([&] { optimise_weights(h, plan, flat, w, 1); }), "undefined at the start"));
 }
+
+TEST_CASE("AHP random index: Saaty (1980), The Analytic Hierarchy Process, n = 1..15") {
+  const std::vector<double> saaty_1980 = {0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
+  CHECK(saaty_random_index() == saaty_1980);
+  // CR = CI / RI(3) = CI / 0.58 for a 3 × 3 matrix.
+  matrix a(3, 3);
+  a << 1, 2, 6, 0.5, 1, 2, 1.0 / 6, 0.5, 1;
+  const auto r = ahp(a);
+  CHECK(r.ri == 0.58);
+  CHECK(r.cr == doctest::Approx(r.ci / 0.58));
+}
