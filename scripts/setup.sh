@@ -4,29 +4,43 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo_cmd=""
+[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+apt_install() {  # apt_install PACKAGE…: one apt call for what is missing
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
 missing=()
 for package in libeigen3-dev nlohmann-json3-dev doctest-dev ccache; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
-# Only for the tests: clang and its runtimes (the sanitizer build and libFuzzer), Debian's
-# chromium (the HTML report's browser test) and a PostgreSQL server (the record store's tests).
-if [ -n "${CHISO_SETUP_TEST_TOOLS:-}" ]; then
-  for package in clang libclang-rt-dev postgresql; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fi
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 python_include=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 [ -f "$python_include/Python.h" ] || missing+=(python3-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
+fi
+
+# Only for the tests: clang and its runtimes (the sanitizer build and libFuzzer), Debian's
+# chromium (the HTML report's browser test) and a PostgreSQL server (the record store's tests).
+# They download while the Python package compiles; the script waits for them before it ends.
+test_tools_job=""
+if [ -n "${CHISO_SETUP_TEST_TOOLS:-}" ]; then
+  test_tools=()
+  for package in clang libclang-rt-dev postgresql; do
+    dpkg -s "$package" >/dev/null 2>&1 || test_tools+=("$package")
+  done
+  command -v chromium >/dev/null 2>&1 || test_tools+=(chromium)
+  if [ ${#test_tools[@]} -gt 0 ]; then
+    mkdir -p build
+    echo "== installing the test tools in the background: ${test_tools[*]} (log: build/apt-test-tools.log)"
+    apt_install "${test_tools[@]}" >build/apt-test-tools.log 2>&1 &
+    test_tools_job=$!
+  fi
 fi
 
 # One compiler cache for every build of the same sources (the wheel, the C++ tests, the consumer
@@ -44,4 +58,13 @@ if [ ! -f "$stamp" ] || [ -n "$(find pyproject.toml CMakeLists.txt include src b
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet ".[test]"
   touch "$stamp"
+fi
+
+if [ -n "$test_tools_job" ]; then
+  if ! wait "$test_tools_job"; then
+    cat build/apt-test-tools.log >&2
+    echo "setup: installing the test tools failed (log above)" >&2
+    exit 1
+  fi
+  echo "== test tools installed"
 fi

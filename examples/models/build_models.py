@@ -27,6 +27,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def model_document(model_id: str, name: str, description: str, meta: dict, root: dict, *,
+                   ranked_by: str, missing: str, bands=None, clamp: bool = False) -> dict:
+    """A model file: scored on 100, the index rounded to 2 decimals half up, competition ranks."""
+    document = {"format": "chiso-model/1", "id": model_id, "name": name, "description": description,
+                "meta": meta, "scale": 100, "rounding": {"digits": 2, "mode": "half_up"},
+                "ranking": {"ties": "competition", "by": ranked_by}, "missing": missing}
+    if bands is not None:
+        document["bands"] = bands
+    if clamp:
+        document["clamp"] = True
+    document["root"] = root
+    return document
+
+
 def P(step=0.25):
     return {"kind": "points", "step": step}
 
@@ -294,19 +308,9 @@ def build(flag: str, model_id: str, name: str, description: str, meta: dict, exp
                              "children": kids})
         areas.append({"id": f"A{a}", "name": area_name, "aggregate": "sum", "children": children})
     assert (appraisal_count, survey_count) == expected, (model_id, appraisal_count, survey_count)
-    model = {
-        "format": "chiso-model/1",
-        "id": model_id,
-        "name": name,
-        "description": description,
-        "meta": meta,
-        "scale": 100,
-        "rounding": {"digits": 2, "mode": "half_up"},
-        "ranking": {"ties": "competition", "by": "group"},
-        "missing": "error",
-        "bands": BANDS_DISTRICT,
-        "root": {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": areas},
-    }
+    model = model_document(model_id, name, description, meta,
+                           {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": areas},
+                           ranked_by="group", missing="error", bands=BANDS_DISTRICT)
     total = sum(area_max(area) for area in areas)
     # Districts: 100 points. Departments keep fewer criteria; their index is still points / max × 100.
     assert flag != "d" or abs(total - 100) < 1e-9, (model_id, total, [area_max(x) for x in areas])
@@ -776,20 +780,9 @@ def build_2025(flag: str, model_id: str, name: str, description: str, meta: dict
     survey_points = sum(_survey_maxima(contents))
     assert abs(total - 100) < 1e-9 and abs(survey_points - 30) < 1e-9, \
         (model_id, total, survey_points, [area_max(c) for c in contents])
-    return {
-        "format": "chiso-model/1",
-        "id": model_id,
-        "name": name,
-        "description": description,
-        "meta": meta,
-        "scale": 100,
-        "rounding": {"digits": 2, "mode": "half_up"},
-        "ranking": {"ties": "competition", "by": "all"},
-        "missing": "error",
-        "bands": BANDS_DISTRICT,
-        "clamp": True,
-        "root": {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": contents},
-    }
+    return model_document(model_id, name, description, meta,
+                          {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": contents},
+                          ranked_by="all", missing="error", bands=BANDS_DISTRICT, clamp=True)
 
 
 def _survey_maxima(node_list: list):

@@ -1,4 +1,4 @@
-// The expression of a `formula` rule (FORMAT.md, "Additions (chiso 0.2)"): parsed and checked
+// The expression of a `formula` rule (docs/format.md, "Named inputs and formulas"): parsed and checked
 // once, when the model is built, and compiled into a register program that the plan runs over
 // blocks of units (src/kernels/formula_kernels.hpp).
 #pragma once

@@ -1,4 +1,4 @@
-// The model file (FORMAT.md, "chiso-model/1"): read with full validation, write losslessly.
+// The model file (docs/format.md): read with full validation, write losslessly.
 // Errors are model_error with the JSON path of the offending value and what was expected.
 #pragma once
 

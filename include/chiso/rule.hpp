@@ -1,6 +1,6 @@
-// Leaf rules: how one criterion's raw input becomes points out of its max (FORMAT.md, "Leaf").
+// Leaf rules: how one criterion's raw input becomes points out of its max (docs/format.md, "Leaves").
 // The scalar form here (`leaf_points`, `check_leaf_input`) is the definition; the batch kernels in
-// detail/kernels.hpp apply exactly these formulas to blocks of units.
+// src/kernels/leaf_kernels.hpp apply exactly these formulas to blocks of units.
 #pragma once
 
 #include <cmath>
@@ -18,7 +18,7 @@ enum class rate_unit { fraction, percent };
 enum class direction { higher_is_better, lower_is_better };
 
 // One tier of a `tiers` rule. With direction higher_is_better the tier matches a rate ≥ `bound`
-// (> when exclusive) and tiers are listed with strictly decreasing bounds (FORMAT.md's `min`);
+// (> when exclusive) and tiers are listed with strictly decreasing bounds (docs/format.md: `min`);
 // with lower_is_better it matches a rate ≤ `bound` (< when exclusive), bounds strictly increasing
 // (written `max` in the file). The first tier that matches gives its points.
 struct tier {

@@ -149,12 +149,17 @@ assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string peri
                        assessment_policy policy, assessment_schedule schedule)
     : plan_(std::move(plan)), period_(std::move(period)), units_(std::move(units)), policy_(policy) {
   if (!plan_) throw parameter_error("assessment.plan", "an assessment needs a model (the plan is null)");
+  const bool grouped = std::any_of(units_.begin(), units_.end(), [](const unit_info& u) { return !u.group.empty(); });
   for (std::size_t u = 0; u < units_.size(); ++u) {
     const std::string& id = units_[u].id;
     if (id.empty())
       throw data_error("assessment.unit_id", "", "", "unit number " + std::to_string(u + 1) + " has an empty id");
     if (!unit_rows_.emplace(id, static_cast<std::ptrdiff_t>(u)).second)
       throw data_error("assessment.unit_duplicate", id, "", "the unit id appears twice in the list of units");
+    // A unit without a group among grouped ones would make a group of its own and rank first in it.
+    if (grouped && units_[u].group.empty())
+      throw data_error("assessment.unit_group", id, "",
+                       "the unit has no group while others have one (give every unit its group, or none)");
   }
   const auto& leaves = model().leaves();
   for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
@@ -238,8 +243,12 @@ void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t
   j = leaf->second;
   parse_timestamp(r.timestamp, where);
   for (const auto& reference : r.evidence)
-    if (reference.empty())
-      throw data_error("assessment.evidence", r.unit, r.criterion, "an empty evidence reference", where);
+    if (reference.empty() || reference.find('|') != std::string::npos)
+      throw data_error("assessment.evidence", r.unit, r.criterion,
+                       reference.empty() ? "an empty evidence reference"
+                                         : "the evidence reference '" + reference +
+                                               "' contains '|', which separates references in the CSV form",
+                       where);
   const node& n = *model().leaves()[static_cast<std::size_t>(j)];
   if (r.stage == stage::explanation) {
     if (r.explanation.empty())

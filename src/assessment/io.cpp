@@ -1,4 +1,5 @@
 // Assessment files: JSON ("chiso-assessment/1", lossless) and CSV (units and records).
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -302,9 +303,12 @@ std::vector<unit_info> parse_units_csv(const std::string& text, const std::strin
 }
 
 void save_units_csv(const std::vector<unit_info>& units, const std::string& path) {
-  std::string text = "id,name,group\n";
+  // The group column only when the units have groups: an empty group cell does not load.
+  const bool grouped = std::any_of(units.begin(), units.end(), [](const unit_info& u) { return !u.group.empty(); });
+  std::string text = grouped ? "id,name,group\n" : "id,name\n";
   for (const auto& u : units)
-    text += detail::csv_field(u.id) + "," + detail::csv_field(u.name) + "," + detail::csv_field(u.group) + "\n";
+    text += detail::csv_field(u.id) + "," + detail::csv_field(u.name) + (grouped ? "," + detail::csv_field(u.group) : "") +
+            "\n";
   detail::write_text_file(path, text);
 }
 

@@ -6,6 +6,7 @@
 #include <chiso/reports.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include "fixture.hpp"
@@ -272,4 +273,36 @@ TEST_CASE("units CSV: an empty group cell is an error naming the line (issue 10.
   }
   // Without a group column every unit is in the one unnamed group.
   CHECK(chiso::parse_units_csv("id,name\nu1,Ba Đình\n", "units.csv")[0].group.empty());
+}
+
+TEST_CASE("an evidence reference containing '|' is refused: the CSV form could not keep it (fuzz_assessment_json)") {
+  chiso::assessment a(plan(), "2025", units());
+  const std::string what = error_of(a, rec("u1", "A1.1", S, 1, "2025-12-01", {}, {"28/BC-UBND|un"}), "assessment.evidence");
+  CHECK(contains(what, "'28/BC-UBND|un'"));
+  CHECK(contains(what, "u1"));
+  CHECK(a.records().empty());
+  a.add(rec("u1", "A1.1", S, 1, "2025-12-01", {}, {"28/BC-UBND", "un"}));  // two references: kept as two
+  check_reloads(a);
+}
+
+TEST_CASE("units: saved units reload, with or without groups; a unit without a group among grouped ones is refused (fuzz_units_csv)") {
+  const std::string path = "chiso-test-units-saved.csv";
+  // Read without a group column: saved without one, so that no empty group cell is written.
+  const auto ungrouped = chiso::parse_units_csv("id,name\nba-dinh,Ba Đình\nba-din,dit\n", "units.csv");
+  chiso::save_units_csv(ungrouped, path);
+  const auto reloaded = chiso::load_units_csv(path);
+  REQUIRE(reloaded.size() == 2);
+  CHECK(reloaded[1].id == "ba-din");
+  CHECK(reloaded[1].group.empty());
+  const std::vector<chiso::unit_info> grouped = {{"u1", "Ba Đình", "district"}, {"u2", "Sở Tư pháp", "department"}};
+  chiso::save_units_csv(grouped, path);
+  CHECK(chiso::load_units_csv(path)[1].group == "department");
+  std::remove(path.c_str());
+  try {
+    chiso::assessment mixed(plan(), "2025", {{"u1", "Ba Đình", "district"}, {"u2", "Sở Tư pháp", ""}});
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "assessment.unit_group");
+    CHECK(e.unit() == "u2");
+  }
 }
