@@ -307,7 +307,7 @@ spotis_result spotis(const matrix_ref& x, const std::vector<double>& w, const st
     const double ideal = direction_at(dirs, c) == 1 ? hi : lo, wc = wr[static_cast<std::size_t>(c)];
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       if (x(i, c) < lo || x(i, c) > hi)
-        throw data_error("analysis.spotis_bounds", "row " + std::to_string(i), criterion_name(c),
+        throw data_error("analysis.spotis_outside", "row " + std::to_string(i), criterion_name(c),
                          "spotis: row " + std::to_string(i) + " has " + std::to_string(x(i, c)) + " on " + criterion_name(c) +
                              ", outside its bounds [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
       r.score[i] += wc * std::abs(x(i, c) - ideal) / (hi - lo);

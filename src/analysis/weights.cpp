@@ -382,8 +382,8 @@ opt_weights_result optimise_weights(const hierarchy& h, const aggregation_plan& 
   if (r.nodes.empty() || level >= top)
     throw parameter_error("analysis.opt_weights_level", m + ": level " + std::to_string(level) + " has no nodes below the index (levels 1 to " +
                                                             std::to_string(top - 1) + ")");
-  if (!(o.tolerance > 0)) throw parameter_error("analysis.opt_weights_tolerance", m + ": tolerance must be > 0");
-  if (o.max_iterations < 1) throw parameter_error("analysis.opt_weights_iterations", m + ": max_iterations must be ≥ 1");
+  if (!(o.tolerance > 0)) throw parameter_error("analysis.opt_weights_parameter", m + ": tolerance must be > 0");
+  if (o.max_iterations < 1) throw parameter_error("analysis.opt_weights_parameter", m + ": max_iterations must be ≥ 1");
   const auto k = static_cast<std::ptrdiff_t>(r.nodes.size());
   const bool balance = o.goal == opt_weights_goal::balance;
   r.desired = vector::Constant(k, nan);

@@ -5,6 +5,7 @@
 #include <chiso/analysis.hpp>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 
 using namespace chiso::analysis;
@@ -245,4 +246,33 @@ TEST_CASE("AHP random index: Saaty (1980), The Analytic Hierarchy Process, n = 1
   const auto r = ahp(a);
   CHECK(r.ri == 0.58);
   CHECK(r.cr == doctest::Approx(r.ci / 0.58));
+}
+
+TEST_CASE("the new errors carry their catalogue ids") {
+  matrix x(3, 2);
+  x << 0, 1, 1, 2, 3, 2;
+  promethee_options o;
+  o.functions = {preference_function::gaussian};
+  CHECK(contains(error_of([&] { promethee_ii(x, {1, 1}, {}, o); }), "[chiso.analysis.promethee_parameter]"));
+  CHECK(contains(error_of([] { preference_function_from_string("x"); }), "[chiso.analysis.promethee_functions]"));
+  CHECK(contains(error_of([&] { spotis(x, {1, 1}, {}, {0, 0}, {1, 5}); }), "[chiso.analysis.spotis_outside]"));
+  CHECK(contains(error_of([&] { spotis(x, {1, 1}, {}, {0, 5}, {5, 5}); }), "[chiso.analysis.spotis_bounds]"));
+  const auto inf = [](const vector&) { return std::numeric_limits<double>::infinity(); };
+  CHECK(contains(error_of([&] { nelder_mead(inf, vector::Zero(2)); }), "[chiso.analysis.nelder_mead]"));
+  hierarchy h({row("a", 1, "I", 1), row("b", 1, "I", 1), row("I", 2, "", 1)});
+  aggregation_plan plan(h);
+  matrix y(4, 2);
+  y << 1, 2, -1, 2, 1, -2, -1, -2;
+  const vector w = vector::Ones(3);
+  CHECK(contains(error_of([&] { optimise_weights(h, plan, y, w, 2); }), "[chiso.analysis.opt_weights_level]"));
+  opt_weights_options bad;
+  bad.targets = {1, -1};
+  CHECK(contains(error_of([&] { optimise_weights(h, plan, y, w, 1, bad); }), "[chiso.analysis.opt_weights_targets]"));
+  bad.targets = {};
+  bad.tolerance = 0;
+  CHECK(contains(error_of([&] { optimise_weights(h, plan, y, w, 1, bad); }), "[chiso.analysis.opt_weights_parameter]"));
+  CHECK(contains(error_of([] { opt_weights_goal_from_string("most"); }), "[chiso.analysis.opt_weights_goal]"));
+  matrix flat = y;
+  flat.col(1).setConstant(3);
+  CHECK(contains(error_of([&] { optimise_weights(h, plan, flat, w, 1); }), "[chiso.analysis.opt_weights_correlation]"));
 }
