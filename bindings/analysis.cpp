@@ -12,6 +12,21 @@ namespace py = pybind11;
 using namespace chiso::analysis;
 
 namespace chiso::bindings {
+
+hierarchy_row hierarchy_row_from(const py::handle& row) {
+  const auto r = py::reinterpret_borrow<py::dict>(row);
+  auto given = [&r](const char* key) { return r.contains(key) && !r[key].is_none(); };
+  hierarchy_row h;
+  h.code = r["code"].cast<std::string>();
+  h.level = r["level"].cast<int>();
+  if (given("parent")) h.parent = r["parent"].cast<std::string>();
+  if (given("weight")) h.weight = r["weight"].cast<double>();
+  if (given("direction")) h.direction = r["direction"].cast<int>();
+  if (given("target")) h.target = r["target"].cast<double>();
+  if (given("denominator")) h.denominator = r["denominator"].cast<std::string>();
+  return h;
+}
+
 namespace {
 
 py::dict result_dict(const pipeline_result& r) {
@@ -72,17 +87,7 @@ void register_analysis(py::module_& root) {
   py::class_<hierarchy>(m, "Hierarchy")
       .def(py::init([](const std::vector<py::dict>& rows) {
              std::vector<hierarchy_row> rs;
-             for (const auto& r : rows) {
-               hierarchy_row h;
-               h.code = r["code"].cast<std::string>();
-               h.level = r["level"].cast<int>();
-               h.parent = r.contains("parent") && !r["parent"].is_none() ? r["parent"].cast<std::string>() : "";
-               h.weight = r.contains("weight") && !r["weight"].is_none() ? r["weight"].cast<double>() : 1.0;
-               h.direction = r.contains("direction") && !r["direction"].is_none() ? r["direction"].cast<int>() : 1;
-               h.target = r.contains("target") && !r["target"].is_none() ? r["target"].cast<double>() : chiso::analysis::nan;
-               h.denominator = r.contains("denominator") && !r["denominator"].is_none() ? r["denominator"].cast<std::string>() : "";
-               rs.push_back(h);
-             }
+             for (const auto& r : rows) rs.push_back(hierarchy_row_from(r));
              return hierarchy(rs);
            }),
            py::arg("rows"))

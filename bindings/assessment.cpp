@@ -1,5 +1,9 @@
 // Assessments, surveys and reports (chiso._core.assessment). Thin: tables cross as dicts of
 // columns (lists or numpy arrays) that python/chiso/assessment.py turns into DataFrames.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 #include <chiso/assessment.hpp>
 #include <chiso/error.hpp>
 #include <chiso/evaluate.hpp>
@@ -37,38 +41,77 @@ py::dict units_to(const std::vector<unit_info>& units) {
   return d;
 }
 
-std::vector<record> records_from(const py::dict& c) {
-  auto strings = [&](const char* key) { return c[key].cast<std::vector<std::string>>(); };
-  const auto unit = strings("unit"), criterion = strings("criterion"), stage_text = strings("stage"),
-             note = strings("note"), author = strings("author"), timestamp = strings("timestamp"),
-             source = strings("source"), explanation = strings("explanation");
-  const auto value = c["value"].cast<std::vector<double>>();
-  const auto applicable = c["applicable"].cast<std::vector<bool>>();
-  const auto evidence = c["evidence"].cast<std::vector<std::vector<std::string>>>();
-  const std::size_t n = unit.size();
-  for (const auto* column : {&criterion, &stage_text, &note, &author, &timestamp, &source, &explanation})
-    if (column->size() != n) throw parameter_error("assessment.columns", "record columns of different lengths");
-  if (value.size() != n || applicable.size() != n || evidence.size() != n)
-    throw parameter_error("assessment.columns", "record columns of different lengths");
-  std::vector<record> out(n);
+const std::vector<std::string> record_column_names = {"unit", "criterion", "stage", "value", "applicable", "evidence",
+                                                      "note", "author", "timestamp", "explanation"};
+
+bool is_missing(py::handle v) {
+  return v.is_none() || (py::isinstance<py::float_>(v) && std::isnan(v.cast<double>()));
+}
+
+std::string cell_text(py::handle v) { return is_missing(v) ? std::string() : py::str(v).cast<std::string>(); }
+
+// A records table (column → list of cells, from a DataFrame or dicts) → records, each cell read as
+// the records CSV reader reads its text (record_from_cells); rows are named "<source> row N".
+std::vector<record> records_from(const py::dict& table, const std::string& source) {
+  std::map<std::string, py::list> columns;
+  for (auto item : table) {
+    const std::string name = py::str(item.first).cast<std::string>();
+    if (std::find(record_column_names.begin(), record_column_names.end(), name) == record_column_names.end()) {
+      std::string expected;
+      for (const auto& c : record_column_names) expected += (expected.empty() ? "" : ", ") + c;
+      throw data_error("assessment.columns", "", "", "unknown record column '" + name + "' (expected " + expected + ")",
+                       source);
+    }
+    columns[name] = py::list(py::reinterpret_borrow<py::object>(item.second));
+  }
+  for (const char* required : {"unit", "criterion", "stage", "timestamp"})
+    if (!columns.count(required))
+      throw data_error("assessment.columns", "", "", std::string("no column '") + required + "'", source);
+  const std::size_t n = py::len(columns["unit"]);
+  for (const auto& [name, cells] : columns)
+    if (py::len(cells) != n)
+      throw parameter_error("assessment.columns", source + ": record column '" + name + "' has " +
+                                                      std::to_string(py::len(cells)) + " cells where 'unit' has " +
+                                                      std::to_string(n));
+  const py::object numpy_bool = py::module_::import("numpy").attr("bool_");
+  auto cell = [&](const char* name, std::size_t i) -> py::object {
+    auto at = columns.find(name);
+    return at == columns.end() ? py::object(py::none()) : py::object(at->second[i]);
+  };
+  std::vector<record> out;
+  out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    record& r = out[i];
-    r.unit = unit[i];
-    r.criterion = criterion[i];
-    if (auto parsed = parse_stage(stage_text[i])) r.stage = *parsed;
+    const std::string where = source + " row " + std::to_string(i);
+    record_cells text;
+    text.unit = cell_text(cell("unit", i));
+    text.criterion = cell_text(cell("criterion", i));
+    text.stage = cell_text(cell("stage", i));
+    text.note = cell_text(cell("note", i));
+    text.author = cell_text(cell("author", i));
+    text.timestamp = cell_text(cell("timestamp", i));
+    text.explanation = cell_text(cell("explanation", i));
+    const py::object value = cell("value", i), applicable = cell("applicable", i), evidence = cell("evidence", i);
+    const bool numeric_value = !is_missing(value) && !py::isinstance<py::str>(value);
+    if (!numeric_value) text.value = cell_text(value);
+    if (py::isinstance<py::bool_>(applicable) || py::isinstance(applicable, numpy_bool))
+      text.applicable = applicable.cast<bool>() ? "yes" : "no";
     else
-      throw data_error("assessment.stage", r.unit, r.criterion,
-                       "stage must be self, appraisal (round 1), explanation or appraisal_2, got \"" + stage_text[i] +
-                           "\"",
-                       source[i]);
-    r.value = value[i];
-    r.applicable = applicable[i];
-    r.evidence = evidence[i];
-    r.explanation = explanation[i];
-    r.note = note[i];
-    r.author = author[i];
-    r.timestamp = timestamp[i];
-    r.source = source[i];
+      text.applicable = cell_text(applicable);
+    const bool listed_evidence = !is_missing(evidence) && !py::isinstance<py::str>(evidence);
+    if (!listed_evidence) text.evidence = cell_text(evidence);
+    record r = record_from_cells(text, where);
+    if (numeric_value) {
+      PyObject* number = PyNumber_Float(value.ptr());
+      if (!number) {
+        PyErr_Clear();
+        throw data_error("assessment.value", r.unit, r.criterion,
+                         "value " + py::repr(value).cast<std::string>() + " is not a number", where);
+      }
+      r.value = py::reinterpret_steal<py::float_>(number).cast<double>();
+    }
+    if (listed_evidence)
+      for (auto item : evidence) r.evidence.push_back(py::str(item).cast<std::string>());
+    out.push_back(std::move(r));
   }
   return out;
 }
@@ -170,6 +213,38 @@ py::dict stats_to(const std::vector<survey_stat>& stats) {
 
 }  // namespace
 
+py::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment) {
+  py::list criterion, name, area, rule, value, points, max, score, lost, origin, reason;
+  for (const loss_row& x : rows) {
+    criterion.append(x.criterion);
+    name.append(x.name);
+    area.append(x.area);
+    rule.append(x.rule);
+    value.append(x.value);
+    points.append(x.points);
+    max.append(x.max);
+    score.append(x.score);
+    lost.append(x.lost);
+    origin.append(x.origin);
+    reason.append(x.reason);
+  }
+  py::dict d;
+  d["criterion"] = criterion;
+  d["name"] = name;
+  d["area"] = area;
+  d["rule"] = rule;
+  if (of_assessment) d["value"] = value;
+  d["points"] = points;
+  d["max"] = max;
+  if (!of_assessment) d["score"] = score;
+  d["lost"] = lost;
+  if (of_assessment) {
+    d["origin"] = origin;
+    d["reason"] = reason;
+  }
+  return d;
+}
+
 void register_assessment(py::module_& root) {
   py::module_ m = root.def_submodule("assessment", "Assessments, surveys and reports");
 
@@ -221,8 +296,14 @@ void register_assessment(py::module_& root) {
       .def_property_readonly("require_appraisal", [](const assessment& a) { return a.policy().require_appraisal; })
       .def("units", [](const assessment& a) { return units_to(a.units()); })
       .def("records", [](const assessment& a) { return records_to(a.records()); })
-      .def("add", [](assessment& a, const py::dict& c) { a.add(records_from(c)); },
-           "Add records (a dict of columns); all or nothing.")
+      .def("add", [](assessment& a, const py::dict& c, const std::string& source) { a.add(records_from(c, source)); },
+           py::arg("records"), py::arg("source") = "records",
+           "Add records (a dict of columns, each a list of cells); all or nothing.")
+      .def("history", [](const assessment& a, const std::string& unit, const std::string& criterion) {
+        std::vector<record> records;
+        for (const record* r : a.history(unit, criterion)) records.push_back(*r);
+        return records_to(records);
+      }, py::arg("unit"), py::arg("criterion"), "The records of a unit and criterion, oldest first.")
       .def("set_survey_inputs",
            [](assessment& a, std::vector<std::string> units, std::vector<std::string> leaves, Eigen::MatrixXd values) {
              a.set_survey_inputs({std::move(units), std::move(leaves), std::move(values)});
@@ -319,13 +400,7 @@ void register_assessment(py::module_& root) {
                        [](const progress_row& r) { return r.not_applicable; });
       }, py::arg("as_of") = "")
       .def("why_lost", [](const assessment& a, const assessment_result& r, const std::string& unit) {
-        return columns(why_lost(a, r, unit),
-                       {"criterion", "name", "area", "rule", "value", "points", "max", "lost", "origin", "reason"},
-                       [](const loss_row& x) { return x.criterion; }, [](const loss_row& x) { return x.name; },
-                       [](const loss_row& x) { return x.area; }, [](const loss_row& x) { return x.rule; },
-                       [](const loss_row& x) { return x.value; }, [](const loss_row& x) { return x.points; },
-                       [](const loss_row& x) { return x.max; }, [](const loss_row& x) { return x.lost; },
-                       [](const loss_row& x) { return x.origin; }, [](const loss_row& x) { return x.reason; });
+        return loss_columns(why_lost(a, r, unit), true);
       });
 
   py::class_<assessment_result, std::shared_ptr<assessment_result>>(m, "AssessmentResult")

@@ -91,6 +91,9 @@ void register_evaluate(py::module_& m) {
       .def_readonly("input_address", &python_evaluation::input_address)
       .def_readonly("percent_typed_as_fraction", &python_evaluation::percent_typed_as_fraction,
                     "Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.")
+      .def("losses", [](const python_evaluation& e, const plan& p, std::ptrdiff_t unit) {
+        return loss_columns(criterion_losses(p, e.result, unit), false);
+      }, py::arg("model"), py::arg("unit_row"), "Why the unit of this row lost points (chiso::criterion_losses).")
       .def_property_readonly("raw_index", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.raw_index, self);
       })

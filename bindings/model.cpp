@@ -81,6 +81,9 @@ void register_model(py::module_& m) {
         for (std::ptrdiff_t k = 0; k < p.node_count(); ++k) ids.push_back(p.node_at(k).id);
         return ids;
       }, "Node ids in evaluation order (children before parents, the root last).")
+      .def("describe", [](const plan& p, const std::string& id) {
+        return describe_node(*p.compiled_model().nodes()[p.compiled_model().index_of(id)]);
+      }, py::arg("id"), "A node in words (chiso::describe_node).")
       .def("nodes", [](const plan& p) {
         const chiso::model& model = p.compiled_model();
         std::vector<std::size_t> depth(model.nodes().size(), 0);

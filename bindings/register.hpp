@@ -2,6 +2,11 @@
 #pragma once
 #include <pybind11/pybind11.h>
 
+#include <vector>
+
+#include <chiso/analysis/data.hpp>
+#include <chiso/reports.hpp>
+
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);
 void register_model(pybind11::module_& m);
@@ -11,4 +16,11 @@ void register_analysis(pybind11::module_& m);
 void register_sensitivity(pybind11::module_& m);
 void register_ranking(pybind11::module_& m);
 void register_replications(pybind11::module_& m);
+
+// Shared conversions (one place each).
+// Why-lost rows as a dict of columns: of an assessment (value, origin, reason) or of a plain
+// evaluation (score).
+pybind11::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment);
+// A hierarchy row from a dict (code, level, parent, weight, direction, target, denominator).
+analysis::hierarchy_row hierarchy_row_from(const pybind11::handle& row);
 }  // namespace chiso::bindings

@@ -198,7 +198,7 @@ void register_sensitivity(py::module_& m) {
         const auto n = static_cast<std::size_t>(score.size());
         py::array_t<std::int32_t> rank(static_cast<py::ssize_t>(n));
         std::vector<std::uint32_t> order(n);
-        sa::rank_descending_min(score.data(), n, rank.mutable_data(), order.data());
+        rank_descending_competition(score.data(), n, rank.mutable_data(), order.data());
         return rank;
       },
       py::arg("score"), "R's rank(-score, ties = 'min'); NaN gets 0 (not ranked).");
@@ -264,14 +264,7 @@ void register_sensitivity(py::module_& m) {
       .def(py::init([](const std::vector<py::dict>& rows, py::object data, std::vector<std::string> units,
                        const std::vector<py::dict>& assumptions) {
              std::vector<analysis::hierarchy_row> hr;
-             for (const auto& r : rows) {
-               analysis::hierarchy_row h;
-               h.code = py::cast<std::string>(r["code"]);
-               h.level = py::cast<int>(r["level"]);
-               h.parent = r.contains("parent") && !r["parent"].is_none() ? py::cast<std::string>(r["parent"]) : "";
-               h.weight = r.contains("weight") ? py::cast<double>(r["weight"]) : 1.0;
-               hr.push_back(h);
-             }
+             for (const auto& r : rows) hr.push_back(hierarchy_row_from(r));
              std::vector<ua::assumption> as;
              for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
              analysis::hierarchy tree(hr);

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <thread>
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/parallel.hpp"
+#include "chiso/detail/weighted_mean.hpp"
 #include "chiso/formula.hpp"
 #include "chiso/rounding.hpp"
 #include "formula_program.hpp"
@@ -21,6 +21,8 @@ namespace {
 constexpr std::ptrdiff_t block_size = 256;
 static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of this size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
+constexpr std::ptrdiff_t cache_line = 64;      // bytes
+constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best)
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 // Rounds to the nearest whole number without a library call, so that loops vectorise.
@@ -65,6 +67,18 @@ bool leaf_points_are_hundredths(const node& leaf) {
 
 bool is_mean_type(const node& n) { return !n.is_leaf() && n.combine != aggregate::sum; }
 
+detail::mean_kind mean_kind_of(aggregate combine) {
+  switch (combine) {
+    case aggregate::geomean: return detail::mean_kind::geometric;
+    case aggregate::harmonic: return detail::mean_kind::harmonic;
+    case aggregate::min: return detail::mean_kind::minimum;
+    case aggregate::max: return detail::mean_kind::maximum;
+    case aggregate::mean:
+    case aggregate::sum: break;
+  }
+  return detail::mean_kind::arithmetic;
+}
+
 std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
 
 namespace kn = detail::kernels;
@@ -81,6 +95,9 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
       if (r.step) {
         q.rule = kn::kind::points_step;
         q.step = *r.step;
+        // v / step is v × (1 / step), rounded alike, when 1 / step is an exact power of two.
+        int exponent = 0;
+        if (std::frexp(q.step, &exponent) == 0.5 && std::isnormal(1.0 / q.step)) q.step_inverse = 1.0 / q.step;
       } else if (!r.values.empty()) {
         q.rule = kn::kind::points_values;
         if (r.values.size() > static_cast<std::size_t>(kn::max_small)) return false;
@@ -128,23 +145,27 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
 }
 
 // Rules too large for the kernels, one unit at a time with the scalar definitions of rule.hpp.
-void score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
+// Returns the number of units in trouble, as the kernels do.
+double score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
+  double trouble = 0.0;
   for (std::ptrdiff_t u = 0; u < b.n; ++u) {
     const double v = b.x[u];
-    const bool here = b.here[u] != 0.0, present = !std::isnan(v);
+    const bool here = b.here[u] != 0, present = !std::isnan(v);
     const bool valid = present && std::isfinite(v) && !check_leaf_input(*leaf.rule, leaf.max, v);
-    if (here && (present ? !valid : b.missing_is_trouble != 0.0)) b.trouble[u] += 1.0;
+    if (here && (present ? !valid : b.missing_is_trouble != 0.0)) trouble += 1.0;
     const double achieved = here && valid ? leaf_points(*leaf.rule, leaf.max, v) : 0.0;
     const double possible = here && (present || b.keep_max_if_missing != 0.0) ? leaf.max : 0.0;
     b.P[u] = b.add_to ? b.P[u] + achieved : achieved;
     b.M[u] = b.add_to ? b.M[u] + possible : possible;
   }
+  return trouble;
 }
 
 }  // namespace
 
 namespace {
 const kn::leaf_kernel leaf_kernel = kn::best_leaf_kernel();
+const kn::output_kernel output_kernel = kn::best_output_kernel();
 const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
 const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
 }  // namespace
@@ -178,6 +199,7 @@ struct plan::inner_step {
   std::vector<double> weights;
   bool snap;
   bool needs_score;
+  std::ptrdiff_t first_child_score;  // where its children's score blocks start in evaluate_rows
 };
 
 plan::plan(chiso::model m) : model_(std::move(m)) {
@@ -202,6 +224,7 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
   auto parent_is_mean = [&](std::size_t i) {
     return model_.parent_of(i) >= 0 && is_mean_type(*nodes[static_cast<std::size_t>(model_.parent_of(i))]);
   };
+  std::ptrdiff_t child_scores = 0;
   for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
     const std::size_t i = node_model_index_[k];
     const node& n = *nodes[i];
@@ -224,7 +247,9 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
       leaves_.push_back(std::make_shared<const leaf_step>(step));
       continue;
     }
-    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i)};
+    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i),
+                    child_scores};
+    child_scores += static_cast<std::ptrdiff_t>(children[i].size());
     for (std::size_t c : children[i]) {
       step.children.push_back(position[c]);
       step.weights.push_back(nodes[c]->weight);
@@ -267,8 +292,10 @@ namespace {
 // see, so that scoring one unit does not allocate a whole block per node.
 struct workspace {
   std::ptrdiff_t stride;
+  // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
+  // a block, non-zero where a formula leaf's input broke its rule.
   std::vector<double> points, max, score, input, trouble;
-  std::vector<double> here;  // 1.0 where the criterion applies
+  std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
   std::vector<double> slots, formula_inputs, fault, no_fault, present, finite;
@@ -282,7 +309,7 @@ struct workspace {
         score(static_cast<std::size_t>(nodes * stride)),
         input(static_cast<std::size_t>(stride)),
         trouble(static_cast<std::size_t>(stride)),
-        here(static_cast<std::size_t>(stride), 1.0),
+        here(static_cast<std::size_t>(stride), 1),
         slots(static_cast<std::size_t>(formula_slots * stride)),
         formula_inputs(static_cast<std::size_t>(formula_inputs_count * stride)),
         fault(formula_registers > 0 ? static_cast<std::size_t>(stride) : 0),
@@ -390,6 +417,10 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   for (const auto& leaf : leaves_)
     added_to_parent[static_cast<std::size_t>(leaf->position)] =
         leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
+  // The children's score blocks of every mean-type node, for the weighted-mean kernel.
+  std::vector<const double*> step_child_scores;
+  for (const auto& step : inners_)
+    for (std::ptrdiff_t c : step->children) step_child_scores.push_back(ws.S(c));
   const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
   const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
 
@@ -402,9 +433,31 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
     return static_cast<const double*>(scratch);
   };
 
+  // Leaves read their inputs block by block, one column after another: too many streams for the
+  // processor's prefetcher to follow, so the inputs and mask of the leaf `prefetch_ahead` places on
+  // (in this block or the next) are asked for while this one is scored.
+  const auto leaf_total = static_cast<std::ptrdiff_t>(leaves_.size());
+  auto prefetch_leaf = [&](std::ptrdiff_t j, std::ptrdiff_t u0) {
+    if (u0 >= end) return;
+    const std::ptrdiff_t n = std::min(block_size, end - u0);
+    const leaf_step& leaf = *leaves_[static_cast<std::size_t>(j)];
+    for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
+      if (where.stride[static_cast<std::size_t>(i)] != 1) continue;
+      const char* first = reinterpret_cast<const char*>(where.input[static_cast<std::size_t>(i)] + u0);
+      for (std::ptrdiff_t byte = 0; byte < n * static_cast<std::ptrdiff_t>(sizeof(double)); byte += cache_line)
+        __builtin_prefetch(first + byte);
+    }
+    if (!mask.empty() && mask.row_stride == 1) {
+      const char* first = reinterpret_cast<const char*>(&mask(u0, where.mask_column[static_cast<std::size_t>(j)]));
+      for (std::ptrdiff_t byte = 0; byte < n; byte += cache_line) __builtin_prefetch(first + byte);
+    }
+  };
+  for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_total); ++j) prefetch_leaf(j, begin);
+
   for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block_size) {
     const std::ptrdiff_t n = std::min(block_size, end - u0);
     std::fill(ws.trouble.begin(), ws.trouble.end(), 0.0);
+    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws.trouble)
     for (const auto& step : inners_) {
       std::fill(ws.P(step->position), ws.P(step->position) + n, 0.0);
       std::fill(ws.M(step->position), ws.M(step->position) + n, 0.0);
@@ -414,14 +467,18 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
     // arrays for a leaf that is not kept and has a `sum` parent).
     for (std::size_t j = 0; j < leaves_.size(); ++j) {
       const leaf_step& leaf = *leaves_[j];
+      const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
+      if (ahead < leaf_total)
+        prefetch_leaf(ahead, u0);
+      else
+        prefetch_leaf(ahead % leaf_total, u0 + block_size);
+      const std::uint8_t* here = ws.here.data();
       if (!mask.empty()) {
         const std::ptrdiff_t column = where.mask_column[j];
-        double* here = ws.here.data();
         if (mask.row_stride == 1) {
-          const auto* applies = reinterpret_cast<const std::uint8_t*>(&mask(u0, column));
-          for (std::ptrdiff_t u = 0; u < n; ++u) here[u] = applies[u];
+          here = reinterpret_cast<const std::uint8_t*>(&mask(u0, column));
         } else {
-          for (std::ptrdiff_t u = 0; u < n; ++u) here[u] = mask(u0 + u, column) ? 1.0 : 0.0;
+          for (std::ptrdiff_t u = 0; u < n; ++u) ws.here[static_cast<std::size_t>(u)] = mask(u0 + u, column) ? 1 : 0;
         }
       }
       const bool add_to_parent = added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
@@ -443,19 +500,16 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
         if (program.divides) std::fill(fault, fault + n, 0.0);
         formula_kernel({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n, fault,
                         detail::round_block});
+        for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = here[u];
         formula_leaf_kernel({ws.inputs.data(), static_cast<int>(leaf.input_count),
-                             ws.registers[static_cast<std::size_t>(program.result)], fault, ws.here.data(), n,
+                             ws.registers[static_cast<std::size_t>(program.result)], fault, ws.input.data(), n,
                              keep_max_if_missing, missing_is_trouble, leaf.source->max,
                              leaf.source->rule->clamp ? 1.0 : 0.0, ws.present.data(), ws.finite.data(), P, M,
                              ws.trouble.data(), add_to_parent});
       } else {
         const double* x = input_block(leaf.first_input, u0, n, ws.input.data());
-        const kn::leaf_block block{x, ws.here.data(), n, keep_max_if_missing, missing_is_trouble, P, M,
-                                   ws.trouble.data(), add_to_parent};
-        if (leaf.vectorised)
-          leaf_kernel(block, leaf.params);
-        else
-          score_leaf_scalar(block, *leaf.source);
+        const kn::leaf_block block{x, here, n, keep_max_if_missing, missing_is_trouble, P, M, add_to_parent};
+        any_trouble += leaf.vectorised ? leaf_kernel(block, leaf.params) : score_leaf_scalar(block, *leaf.source);
       }
       if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
       if (leaf.needs_score) {
@@ -463,7 +517,6 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
         for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
       }
     }
-    double any_trouble = 0.0;
     for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws.trouble[static_cast<std::size_t>(u)];
     if (any_trouble != 0.0) {
       report_first_input_error(units, where, u0, n);
@@ -499,47 +552,26 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
           for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
         continue;
       }
-      // Mean-type: over the children that apply (max > 0), with their weights.
-      double* W = ws.input.data();  // total weight of the applicable children, per unit
-      std::fill(W, W + n, 0.0);
-      const bool is_min = combine == aggregate::min, is_max = combine == aggregate::max;
-      std::fill(S, S + n, is_min ? INFINITY : is_max ? -INFINITY : 0.0);
-      for (std::size_t c = 0; c < step.children.size(); ++c) {
-        const double* Mc = ws.M(step.children[c]);
-        const double* Sc = ws.S(step.children[c]);
-        // `min` and `max` ignore weights: a child of weight 0 that applies still makes them defined.
-        const double w = is_min || is_max ? 1.0 : step.weights[c];
-        if (combine == aggregate::geomean || combine == aggregate::harmonic) {
-          for (std::ptrdiff_t u = 0; u < n; ++u)
-            if (Mc[u] > 0.0 && !(Sc[u] > 0.0))
-              throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
-                               std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
-                                   " mean needs scores > 0, but child '" + node_at(step.children[c]).id +
-                                   "' scores " + detail::format_number(Sc[u]));
-        }
-        for (std::ptrdiff_t u = 0; u < n; ++u) {
-          const bool applies = Mc[u] > 0.0;
-          W[u] += applies ? w : 0.0;
-          switch (combine) {
-            case aggregate::mean: S[u] += applies ? w * Sc[u] : 0.0; break;
-            case aggregate::geomean: S[u] += applies ? w * std::log(Sc[u]) : 0.0; break;
-            case aggregate::harmonic: S[u] += applies ? w / Sc[u] : 0.0; break;
-            case aggregate::min: S[u] = applies ? std::fmin(S[u], Sc[u]) : S[u]; break;
-            case aggregate::max: S[u] = applies ? std::fmax(S[u], Sc[u]) : S[u]; break;
-            case aggregate::sum: break;
-          }
-        }
+      // Mean-type: over the children that apply (their score is NaN where they do not), with
+      // their weights; S accumulates, W holds the weight sums.
+      double* W = ws.input.data();
+      const double* const* child_scores = step_child_scores.data() + step.first_child_score;
+      const detail::mean_kind kind = mean_kind_of(combine);
+      const auto children = static_cast<std::ptrdiff_t>(step.children.size());
+      if (!detail::weighted_mean(kind, child_scores, step.weights.data(), children, n, S, W)) {
+        std::ptrdiff_t u = 0, c = 0;
+        detail::first_outside_domain(kind, child_scores, children, n, u, c);
+        throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
+                         std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
+                             " mean needs scores > 0, but child '" +
+                             node_at(step.children[static_cast<std::size_t>(c)]).id + "' scores " +
+                             detail::format_number(child_scores[c][u]));
       }
       const std::optional<double>& declared = source.declared_max;
       for (std::ptrdiff_t u = 0; u < n; ++u) {
-        const bool defined = W[u] > 0.0;
-        double score = S[u];
-        if (combine == aggregate::mean) score = S[u] / W[u];
-        else if (combine == aggregate::geomean) score = std::exp(S[u] / W[u]);
-        else if (combine == aggregate::harmonic) score = W[u] / S[u];
-        S[u] = defined ? score : not_a_number;
+        const bool defined = S[u] == S[u];
         M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
-        P[u] = defined ? score * M[u] : 0.0;
+        P[u] = defined ? S[u] * M[u] : 0.0;
       }
       if (source.round_digits) {
         round_points(P, n, *source.round_digits);
@@ -551,13 +583,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
     for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
       const std::ptrdiff_t column = out_column[static_cast<std::size_t>(k)];
       if (column < 0) continue;
-      std::copy(ws.P(k), ws.P(k) + n, &out.points(u0, column));
-      std::copy(ws.M(k), ws.M(k) + n, &out.max(u0, column));
-      double* score = &out.score(u0, column);
-      if (is_mean_type(node_at(k)))
-        std::copy(ws.S(k), ws.S(k) + n, score);
-      else
-        for (std::ptrdiff_t u = 0; u < n; ++u) score[u] = ws.M(k)[u] > 0.0 ? ws.P(k)[u] / ws.M(k)[u] : not_a_number;
+      output_kernel({ws.P(k), ws.M(k), is_mean_type(node_at(k)) ? ws.S(k) : nullptr, n, &out.points(u0, column),
+                     &out.max(u0, column), &out.score(u0, column)});
     }
     const double* root_points = ws.P(root);
     const double* root_max = ws.M(root);
@@ -659,33 +686,15 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   out.rank.resize(rows);
   out.band.resize(rows);
 
-  // Asked once: glibc reads /sys for it on every call.
-  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int threads = options.threads > 0 ? options.threads : cores;
-  threads = static_cast<int>(std::min<std::ptrdiff_t>(threads, std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
-  if (threads <= 1) {
-    evaluate_rows(units, where, 0, rows, out, out_column);
-  } else {
-    // Contiguous row ranges, whole blocks each; the first error by row is the one reported,
-    // whatever the number of threads.
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-    std::vector<std::thread> workers;
-    const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
-    for (int t = 0; t < threads; ++t) {
-      const std::ptrdiff_t begin = std::min(rows, blocks * t / threads * block_size);
-      const std::ptrdiff_t end = std::min(rows, blocks * (t + 1) / threads * block_size);
-      workers.emplace_back([&, t, begin, end] {
-        try {
-          evaluate_rows(units, where, begin, end, out, out_column);
-        } catch (...) {
-          errors[static_cast<std::size_t>(t)] = std::current_exception();
-        }
-      });
-    }
-    for (std::thread& worker : workers) worker.join();
-    for (const std::exception_ptr& e : errors)
-      if (e) std::rethrow_exception(e);
-  }
+  // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
+  const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
+  const int threads = detail::resolve_threads(
+      options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
+  detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
+    const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
+    const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
+    evaluate_rows(units, where, begin, end, out, out_column);
+  });
 
   const model_info& info = model_.info();
   const int digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;

@@ -67,14 +67,6 @@ const char* to_string(rounding_mode m) noexcept {
   }
   return "?";
 }
-const char* to_string(tie_rule t) noexcept {
-  switch (t) {
-    case tie_rule::competition: return "competition";
-    case tie_rule::dense: return "dense";
-    case tie_rule::ordinal: return "ordinal";
-  }
-  return "?";
-}
 const char* to_string(rank_scope s) noexcept { return s == rank_scope::all ? "all" : "group"; }
 
 using detail::format_number;

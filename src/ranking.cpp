@@ -2,11 +2,40 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "chiso/error.hpp"
 
 namespace chiso {
+
+const char* to_string(tie_rule t) noexcept {
+  switch (t) {
+    case tie_rule::competition: return "competition";
+    case tie_rule::dense: return "dense";
+    case tie_rule::ordinal: return "ordinal";
+    case tie_rule::average: return "average";
+    case tie_rule::max: return "max";
+  }
+  return "?";
+}
+
+const char* r_name(tie_rule t) noexcept {
+  switch (t) {
+    case tie_rule::competition: return "min";
+    case tie_rule::dense: return "dense";
+    case tie_rule::ordinal: return "first";
+    case tie_rule::average: return "average";
+    case tie_rule::max: return "max";
+  }
+  return "?";
+}
+
+tie_rule tie_rule_from_r_name(const std::string& name) {
+  for (auto t : {tie_rule::competition, tie_rule::average, tie_rule::max, tie_rule::dense, tie_rule::ordinal})
+    if (name == r_name(t)) return t;
+  throw parameter_error("analysis.tie_rule", "unknown tie rule '" + name + "' (min, average, max, dense, first)");
+}
 
 namespace {
 
@@ -66,6 +95,73 @@ std::vector<std::ptrdiff_t> ranking_order(const double* index, std::ptrdiff_t un
   return rows;
 }
 
+// Competition and dense ranks of indices rounded to `digits`, without ordering the units: a count
+// per (group, rounded index), then ranks from the counts of the higher indices. False (nothing
+// written) when the indices are not such whole numbers of 10^-digits, so that equal counts could
+// mean unequal indices, or their range is too wide for counts; `ranks` is scratch until then.
+bool rank_by_counts(const double* index, std::ptrdiff_t units, const std::int32_t* groups, tie_rule ties,
+                    int digits, std::int32_t* ranks) {
+  if ((ties != tie_rule::competition && ties != tie_rule::dense) || digits < 0 || digits > 9 || units == 0) return false;
+  const double scale = std::pow(10.0, digits);
+  constexpr double largest_whole = 2251799813685248.0;  // 2^51: rounding by the magic number is exact below
+  constexpr double magic = 6755399441055744.0;           // 1.5 × 2^52
+  long long lowest = 0, highest = -1;
+  std::int32_t group_count = 1;
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    if (groups) {
+      if (groups[u] < 0)
+        throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
+      group_count = std::max(group_count, groups[u] + 1);
+    }
+    const double scaled = index[u] * scale;
+    if (std::isnan(scaled)) continue;
+    if (!(std::fabs(scaled) < largest_whole)) return false;
+    const auto key = static_cast<long long>((scaled + magic) - magic);
+    if (highest < lowest) lowest = highest = key;
+    lowest = std::min(lowest, key);
+    highest = std::max(highest, key);
+  }
+  if (highest < lowest) {  // no unit is ranked
+    std::fill(ranks, ranks + units, not_ranked);
+    return true;
+  }
+  const long long width = highest - lowest + 1;
+  const long long limit = std::min<long long>(std::max<long long>(4 * static_cast<long long>(units), 1 << 20),
+                                              std::numeric_limits<std::int32_t>::max());
+  if (width > limit / group_count) return false;
+  // Bucket of a unit: its group's row of `width` counts, highest index first. Each bucket keeps
+  // the first index seen in it; another index in the same bucket leaves this path.
+  const auto buckets = static_cast<std::size_t>(width * group_count);
+  std::vector<std::int32_t> count(buckets, 0);
+  std::vector<double> seen(buckets, 0.0);
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    const double scaled = index[u] * scale;
+    if (std::isnan(scaled)) {
+      ranks[u] = -1;
+      continue;
+    }
+    const auto key = static_cast<long long>((scaled + magic) - magic);
+    const auto bucket = static_cast<std::int32_t>((groups ? groups[u] : 0) * width + (highest - key));
+    if (count[static_cast<std::size_t>(bucket)]++ == 0)
+      seen[static_cast<std::size_t>(bucket)] = index[u];
+    else if (seen[static_cast<std::size_t>(bucket)] != index[u])
+      return false;
+    ranks[u] = bucket;
+  }
+  // Rank of each bucket: 1 + the units (competition) or the distinct indices (dense) above it.
+  for (std::int32_t g = 0; g < group_count; ++g) {
+    std::int32_t above = 0, distinct_above = 0;
+    for (std::size_t b = static_cast<std::size_t>(g * width); b < static_cast<std::size_t>((g + 1) * width); ++b) {
+      const std::int32_t here = count[b];
+      count[b] = 1 + (ties == tie_rule::dense ? distinct_above : above);
+      above += here;
+      distinct_above += here > 0 ? 1 : 0;
+    }
+  }
+  for (std::ptrdiff_t u = 0; u < units; ++u) ranks[u] = ranks[u] < 0 ? not_ranked : count[static_cast<std::size_t>(ranks[u])];
+  return true;
+}
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Natural order of unit ids: runs of digits compare as numbers ("9" < "10", "HN-9" < "HN-10"),
@@ -100,7 +196,10 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* groups,
                 tie_rule ties, int digits, const unit_namer& names, std::int32_t* ranks) {
-  std::fill(ranks, ranks + units, 0);
+  if (ties == tie_rule::average)
+    throw parameter_error("ranking.ties", "average ties give half ranks, which unit ranks (whole numbers) cannot hold");
+  if (rank_by_counts(index, units, groups, ties, digits, ranks)) return;
+  std::fill(ranks, ranks + units, not_ranked);
   std::vector<std::ptrdiff_t> order = ranking_order(index, units, groups, digits);
   auto group_of = [groups](std::ptrdiff_t u) { return groups ? groups[u] : 0; };
   const auto n = order.size();
@@ -126,9 +225,143 @@ void rank_units(const double* index, std::ptrdiff_t units, const std::int32_t* g
         case tie_rule::competition: ranks[order[j]] = competition; break;
         case tie_rule::dense: ranks[order[j]] = distinct; break;
         case tie_rule::ordinal: ranks[order[j]] = competition + static_cast<std::int32_t>(j - k); break;
+        case tie_rule::max: ranks[order[j]] = competition + static_cast<std::int32_t>(end - k - 1); break;
+        case tie_rule::average: break;  // refused above
       }
     }
     k = end;
+  }
+}
+
+void rank_values(const double* x, std::ptrdiff_t n, bool ascending, tie_rule ties, double* ranks) {
+  std::vector<std::ptrdiff_t> order;
+  order.reserve(static_cast<std::size_t>(n));
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    ranks[i] = std::numeric_limits<double>::quiet_NaN();
+    if (!std::isnan(x[i])) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::ptrdiff_t a, std::ptrdiff_t b) { return ascending ? x[a] < x[b] : x[a] > x[b]; });
+  double distinct = 0;
+  for (std::size_t first = 0; first < order.size();) {
+    std::size_t last = first;  // the run of values equal to x[order[first]]: first … last
+    while (last + 1 < order.size() && x[order[last + 1]] == x[order[first]]) ++last;
+    ++distinct;
+    const auto best = static_cast<double>(first + 1), worst = static_cast<double>(last + 1);
+    for (std::size_t k = first; k <= last; ++k) {
+      double rank = best;
+      switch (ties) {
+        case tie_rule::competition: rank = best; break;
+        case tie_rule::max: rank = worst; break;
+        case tie_rule::average: rank = (best + worst) / 2; break;
+        case tie_rule::dense: rank = distinct; break;
+        case tie_rule::ordinal: rank = static_cast<double>(k + 1); break;
+      }
+      ranks[order[k]] = rank;
+    }
+    first = last + 1;
+  }
+}
+
+void rank_descending_competition(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order) {
+  std::size_t ranked = 0;
+  for (std::size_t u = 0; u < n; ++u) {
+    if (std::isnan(score[u]))
+      rank[u] = not_ranked;
+    else
+      order[ranked++] = static_cast<std::uint32_t>(u);
+  }
+  // Ties need no stable order: tied units all receive the rank of the first of them.
+  std::sort(order, order + ranked,
+            [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+  for (std::size_t k = 0; k < ranked; ++k) {
+    const std::uint32_t u = order[k];
+    rank[u] = (k > 0 && score[u] == score[order[k - 1]]) ? rank[order[k - 1]]
+                                                          : static_cast<std::int32_t>(k + 1);
+  }
+}
+
+namespace {
+// Insertion sort with a budget: a nearly sorted start finishes in about n steps; past the
+// budget std::sort finishes the job.
+template <class Less>
+void warm_sort(std::uint32_t* order, std::size_t n, Less less) {
+  std::size_t moves = 0;
+  const std::size_t budget = 8 * n + 64;
+  std::size_t k = 1;
+  for (; k < n && moves <= budget; ++k) {
+    const std::uint32_t v = order[k];
+    std::size_t j = k;
+    while (j > 0 && less(v, order[j - 1])) {
+      order[j] = order[j - 1];
+      --j;
+    }
+    moves += k - j;
+    order[j] = v;
+  }
+  if (k < n) std::sort(order, order + n, less);
+}
+}  // namespace
+
+void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order) {
+  // NaN sorts last (below −inf): key ordering "a before b" = a present and (b missing or a > b).
+  auto before = [score](std::uint32_t a, std::uint32_t b) {
+    const double sa = score[a], sb = score[b];
+    return sa == sa && (sb != sb || sa > sb);
+  };
+  bool any_missing = false;
+  for (std::size_t u = 0; u < n; ++u) any_missing |= score[u] != score[u];
+  if (!any_missing) {
+    warm_sort(order, n, [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+  } else {
+    warm_sort(order, n, before);
+  }
+  std::size_t position = 0;  // units with a score seen so far
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t u = order[i];
+    if (score[u] != score[u]) {
+      rank[u] = not_ranked;
+      continue;
+    }
+    rank[u] = (position > 0 && score[u] == score[order[i - 1]]) ? rank[order[i - 1]]
+                                                                 : static_cast<std::int32_t>(position + 1);
+    ++position;
+  }
+}
+
+void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order,
+                                      double* keys) {
+  bool any_missing = false;
+  for (std::size_t u = 0; u < n; ++u) any_missing |= score[u] != score[u];
+  if (any_missing) {  // rare: the general path
+    rank_descending_competition_warm(score, n, rank, order);
+    return;
+  }
+  for (std::size_t k = 0; k < n; ++k) keys[k] = score[order[k]];
+  std::size_t moves = 0;
+  const std::size_t budget = 8 * n + 64;
+  std::size_t k = 1;
+  for (; k < n && moves <= budget; ++k) {
+    const double key = keys[k];
+    const std::uint32_t v = order[k];
+    std::size_t j = k;
+    while (j > 0 && keys[j - 1] < key) {
+      keys[j] = keys[j - 1];
+      order[j] = order[j - 1];
+      --j;
+    }
+    moves += k - j;
+    keys[j] = key;
+    order[j] = v;
+  }
+  if (k < n) {
+    std::sort(order, order + n, [score](std::uint32_t a, std::uint32_t b) { return score[a] > score[b]; });
+    for (std::size_t i = 0; i < n; ++i) keys[i] = score[order[i]];
+  }
+  std::int32_t current = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && keys[i] != keys[i - 1]) current = static_cast<std::int32_t>(i + 1);
+    rank[order[i]] = current;
   }
 }
 

@@ -244,6 +244,14 @@ assessment load_assessment_json(const std::string& path, std::shared_ptr<const c
 std::vector<unit_info> load_units_csv(const std::string& path);
 std::vector<unit_info> parse_units_csv(const std::string& text, const std::string& source_name);
 void save_units_csv(const std::vector<unit_info>& units, const std::string& path);
+// One row of a records table as text cells (the records CSV, or a DataFrame's cells).
+struct record_cells {
+  std::string unit, criterion, stage, value, applicable, evidence, note, author, timestamp, explanation;
+};
+// The record of a row, read as the records CSV reader reads it: the stage by name, the value a
+// decimal (empty: none), applicable yes/no/true/false/1/0 (empty: yes), evidence "|"-separated.
+// A bad cell is a data_error naming `where` (file:line, or "<source> row N"), unit and criterion.
+record record_from_cells(const record_cells& cells, const std::string& where);
 std::vector<record> load_records_csv(const std::string& path);
 std::vector<record> parse_records_csv(const std::string& text, const std::string& source_name);
 void save_records_csv(const assessment& a, const std::string& path);

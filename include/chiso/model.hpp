@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chiso/ranking.hpp"
 #include "chiso/rule.hpp"
 
 namespace chiso {
@@ -19,14 +21,12 @@ enum class aggregate { sum, mean, geomean, harmonic, min, max };
 enum class leaf_source { appraisal, survey, data, self };
 enum class missing_policy { error, zero, exclude };
 enum class rounding_mode { half_up, half_even, none };
-enum class tie_rule { competition, dense, ordinal };
 enum class rank_scope { group, all };
 
 const char* to_string(aggregate a) noexcept;
 const char* to_string(leaf_source s) noexcept;
 const char* to_string(missing_policy p) noexcept;
 const char* to_string(rounding_mode m) noexcept;
-const char* to_string(tie_rule t) noexcept;
 const char* to_string(rank_scope s) noexcept;
 
 // A node of the tree: an inner node (area, criterion with sub-criteria) combines its children
@@ -64,6 +64,13 @@ struct band {
   double min = 0;
   std::string label;
 };
+
+// Position of the first band whose min ≤ index, or -1 (no band, or a NaN index).
+inline std::int32_t band_of(const std::vector<band>& bands, double index) {
+  for (std::size_t b = 0; b < bands.size(); ++b)
+    if (bands[b].min <= index) return static_cast<std::int32_t>(b);
+  return -1;
+}
 
 // Everything of a model but its tree.
 struct model_info {

@@ -20,7 +20,8 @@ except ImportError as error:  # pragma: no cover - only when the extension was n
         f"the path. Cause: {error}"
     ) from error
 
-from .errors import ChisoError, DataError, InputWarning, ModelError, ParameterError
+from .errors import (ArgumentTypeError, ChisoError, DataError, InputWarning, ModelError, ParameterError,
+                     UnknownKeyError)
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
 from . import analysis, assessment, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, reports, UA/SA
@@ -29,6 +30,7 @@ from .assessment import Assessment, Survey, YearOverYear
 __version__: str = _core.__version__
 
 __all__ = [
+    "ArgumentTypeError",
     "Assessment",
     "ChisoError",
     "DataError",
@@ -37,6 +39,7 @@ __all__ = [
     "ModelError",
     "ParameterError",
     "Result",
+    "UnknownKeyError",
     "__version__",
     "analysis",
     "inner",

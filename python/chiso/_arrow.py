@@ -37,7 +37,7 @@ def input_columns(data: Any) -> Dict[str, np.ndarray]:
         kind = column.type
         if not (pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind)
                 or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
-            raise DataError(f"[chiso.data.not_a_number] column {name!r} holds {kind}, not numbers",
+            raise DataError(f"column {name!r} holds {kind}, not numbers",
                             id="data.not_a_number", criterion=name)
         if pa.types.is_float64(kind) and column.null_count == 0 and column.num_chunks == 1:
             out[name] = column.chunk(0).to_numpy(zero_copy_only=True)

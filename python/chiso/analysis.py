@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import ParameterError
+from .errors import ParameterError, UnknownKeyError
 
 _a = _core.analysis
 Hierarchy = _a.Hierarchy
@@ -51,7 +51,8 @@ def _values(data: Matrix) -> np.ndarray:
     """The float64 values of a DataFrame or array-like (2-D), for the C++ core."""
     x = data.to_numpy(dtype=np.float64) if isinstance(data, pd.DataFrame) else np.asarray(data, dtype=np.float64)
     if x.ndim != 2:
-        raise ParameterError(f"expected a 2-D matrix (units × criteria), got {x.ndim} dimension(s)")
+        raise ParameterError(f"expected a 2-D matrix (units × criteria), got {x.ndim} dimension(s)",
+                             id="analysis.decision_matrix_shape")
     return x
 
 
@@ -71,20 +72,24 @@ def _directions(directions: Optional[Sequence[Any]]) -> List[int]:
     if directions is None:
         return []
     if isinstance(directions, (str, bytes)):
-        raise ParameterError(f"directions must be a sequence, one per criterion, not the string {directions!r}")
+        raise ParameterError(f"directions must be a sequence, one per criterion, not the string {directions!r}",
+                             id="analysis.directions_value")
     out = []
     for i, d in enumerate(directions):
         if isinstance(d, str):
             if d not in _DIRECTION_NAMES:
-                raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')")
+                raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')",
+                                     id="analysis.directions_value")
             out.append(_DIRECTION_NAMES[d])
             continue
         try:
             v = float(d)
         except (TypeError, ValueError):
-            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')") from None
+            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')",
+                                     id="analysis.directions_value") from None
         if v not in (1.0, -1.0):
-            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')")
+            raise ParameterError(f"directions[{i}] is {d!r} (expected +1, -1, 'max' or 'min')",
+                                     id="analysis.directions_value")
         out.append(int(v))
     return out
 
@@ -93,28 +98,51 @@ def _weights(weights: Any) -> List[float]:
     try:
         return [float(w) for w in (weights.tolist() if isinstance(weights, np.ndarray) else weights)]
     except (TypeError, ValueError):
-        raise ParameterError(f"weights must be a sequence of numbers, one per criterion, not {weights!r}") from None
+        raise ParameterError(f"weights must be a sequence of numbers, one per criterion, not {weights!r}",
+                             id="analysis.weights_value") from None
 
 
 def _isna(v: Any) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v))
 
 
-def hierarchy_from_imeta(meta: pd.DataFrame) -> "Hierarchy":
-    """Hierarchy from COINr-style iMeta rows (rows with Level NA, groups and denominators, are skipped)."""
+def imeta_rows(meta: pd.DataFrame) -> List[Dict[str, Any]]:
+    """COINr-style iMeta rows as hierarchy rows (code, level, parent, weight, direction, target,
+    denominator), the one conversion every iMeta reader uses. Column names are matched without
+    case (``iCode`` or ``code``); rows with Level NA (groups, denominators) and, with a ``Type``
+    column, rows that are not an Indicator or an Aggregate are skipped."""
+    columns = {str(c).lower(): c for c in meta.columns}
+    code = columns.get("icode", columns.get("code"))
+    if code is None or "level" not in columns:
+        raise ParameterError("iMeta needs columns iCode (or code) and Level (and Parent, Weight, Direction, Target, "
+                             f"Denominator where given); it has {list(meta.columns)}", id="analysis.imeta_columns")
+    if "type" in columns:
+        meta = meta[meta[columns["type"]].isin(["Indicator", "Aggregate"])]
+
+    def cell(row: Any, name: str) -> Any:
+        value = row[columns[name]] if name in columns else None
+        return None if value is None or pd.isna(value) else value
+
     rows = []
     for _, r in meta.iterrows():
-        if _isna(r.get("Level")):
+        if cell(r, "level") is None:
             continue
+        parent, weight, direction = cell(r, "parent"), cell(r, "weight"), cell(r, "direction")
+        target, denominator = cell(r, "target"), cell(r, "denominator")
         rows.append({
-            "code": str(r["iCode"]), "level": int(r["Level"]),
-            "parent": None if _isna(r.get("Parent")) else str(r["Parent"]),
-            "weight": 1.0 if _isna(r.get("Weight")) else float(r["Weight"]),
-            "direction": 1 if _isna(r.get("Direction")) else int(r["Direction"]),
-            "target": None if _isna(r.get("Target")) else float(r["Target"]),
-            "denominator": None if _isna(r.get("Denominator")) else str(r["Denominator"]),
+            "code": str(r[code]), "level": int(cell(r, "level")),
+            "parent": None if parent is None else str(parent),
+            "weight": 1.0 if weight is None else float(weight),
+            "direction": 1 if direction is None else int(direction),
+            "target": None if target is None else float(target),
+            "denominator": None if denominator is None else str(denominator),
         })
-    return Hierarchy(rows)
+    return rows
+
+
+def hierarchy_from_imeta(meta: pd.DataFrame) -> "Hierarchy":
+    """Hierarchy from COINr-style iMeta rows (rows with Level NA, groups and denominators, are skipped)."""
+    return Hierarchy(imeta_rows(meta))
 
 
 @dataclass
@@ -176,7 +204,8 @@ class Pipeline:
         codes = list(self.hierarchy.indicator_codes)
         missing = [c for c in codes if c not in data.columns]
         if missing:
-            raise KeyError(f"data has no column for indicators {missing}")
+            raise UnknownKeyError(f"Pipeline.run: the data has no column for the indicators {missing}",
+                                  id="analysis.data_columns", criterion=str(missing[0]))
         units = [str(u) for u in data.index]
         x = _f(data[codes].to_numpy(dtype=float))
         den = _f(denominators.to_numpy(dtype=float)) if denominators is not None else np.zeros((len(units), 0), order="F")

@@ -21,7 +21,6 @@ module converts. File formats and the workflow: docs/assessment.md.
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .model import Model, load_model
 from .result import Result
 
@@ -39,9 +38,6 @@ __all__ = ["Assessment", "Survey", "YearOverYear"]
 PathLike = Union[str, "os.PathLike[str]"]
 _core_a = _core.assessment
 
-RECORD_COLUMNS = ["unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp",
-                  "explanation"]
-STAGES = ["self", "appraisal", "explanation", "appraisal_2"]  # appraisal = round 1
 
 
 def _model(model: Union[Model, PathLike, Mapping[str, Any]]) -> Model:
@@ -71,59 +67,12 @@ def _units(units: Any) -> List[tuple]:
     return out
 
 
-def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]], source: str) -> Dict[str, list]:
-    """A records table (DataFrame or dicts) as the columns the core takes. Rows are named
-    `<source> row N` in errors."""
+def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]]) -> Dict[str, list]:
+    """A records table (DataFrame or dicts) as column → list of cells; the core reads each cell as
+    the records CSV reader reads it (errors name `<source> row N`)."""
     frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    unknown = [c for c in frame.columns if c not in RECORD_COLUMNS]
-    if unknown:
-        raise DataError(f"[chiso.assessment.columns] {source}: unknown record columns {unknown} "
-                        f"(expected {RECORD_COLUMNS})", id="assessment.columns")
-    for required in ("unit", "criterion", "stage", "timestamp"):
-        if required not in frame.columns:
-            raise DataError(f"[chiso.assessment.columns] {source}: no column {required!r}", id="assessment.columns")
-    n = len(frame)
-
-    def text(column: str) -> List[str]:
-        if column not in frame.columns:
-            return [""] * n
-        return ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in frame[column]]
-
-    values = []
-    for i, v in enumerate(frame["value"] if "value" in frame.columns else [None] * n):
-        if v is None or (isinstance(v, str) and v == ""):
-            values.append(math.nan)
-            continue
-        try:
-            values.append(float(v))
-        except (TypeError, ValueError):
-            raise DataError(f"[chiso.assessment.value] {source} row {i}: value {v!r} is not a number",
-                            id="assessment.value", source=f"{source} row {i}") from None
-    applicable = []
-    for i, v in enumerate(frame["applicable"] if "applicable" in frame.columns else [True] * n):
-        if isinstance(v, (bool, np.bool_)):
-            applicable.append(bool(v))
-        elif v is None or (isinstance(v, float) and math.isnan(v)) or str(v).lower() in ("", "yes", "true", "1"):
-            applicable.append(True)
-        elif str(v).lower() in ("no", "false", "0"):
-            applicable.append(False)
-        else:
-            raise DataError(f"[chiso.assessment.applicable] {source} row {i}: applicable must be yes or no, got {v!r}",
-                            id="assessment.applicable", source=f"{source} row {i}")
-    evidence: List[List[str]] = []
-    for v in (frame["evidence"] if "evidence" in frame.columns else [None] * n):
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
-            evidence.append([])
-        elif isinstance(v, str):
-            evidence.append(v.split("|"))
-        else:
-            evidence.append([str(x) for x in v])
-    return {
-        "unit": text("unit"), "criterion": text("criterion"), "stage": text("stage"), "value": values,
-        "applicable": applicable, "evidence": evidence, "explanation": text("explanation"),
-        "note": text("note"), "author": text("author"),
-        "timestamp": text("timestamp"), "source": [f"{source} row {i}" for i in range(n)],
-    }
+    return {str(column): [None if cell is pd.NA else cell for cell in frame[column].tolist()]
+            for column in frame.columns}
 
 
 class Survey:
@@ -155,7 +104,7 @@ class Survey:
         bad = frame[questions].notna() & answers.isna()
         if bad.to_numpy().any():
             row, col = np.argwhere(bad.to_numpy())[0]
-            raise DataError(f"[chiso.survey.answer] row {row}, question {questions[col]!r}: answer "
+            raise DataError(f"row {row}, question {questions[col]!r}: answer "
                             f"{frame[questions].iat[row, col]!r} is not a number 1–5", id="survey.answer",
                             unit=str(frame[unit].iat[row]), criterion=questions[col], source=f"row {row}")
         ids = frame[respondent].astype(str).tolist() if respondent in frame.columns else \
@@ -323,7 +272,7 @@ class Assessment:
         raises :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
         if isinstance(records, Mapping):
             records = [records]
-        self._core.add(_record_columns(records, source))
+        self._core.add(_record_columns(records), source)
         self._result = None
 
     # The schedule: deadlines and reopenings -------------------------------------------------
@@ -348,10 +297,8 @@ class Assessment:
         self._core.reopen(stage, until, reason, author, timestamp)
 
     def history(self, unit: str, criterion: str) -> pd.DataFrame:
-        frame = self.records
-        frame = frame[(frame["unit"] == unit) & (frame["criterion"] == criterion)]
-        stamps = frame["timestamp"].map(_core_a.parse_timestamp)
-        return frame.assign(_t=stamps).sort_values("_t", kind="stable").drop(columns="_t")
+        """The records of a unit and criterion, oldest first (every stage)."""
+        return pd.DataFrame(self._core.history(str(unit), str(criterion)))
 
     def set_survey(self, survey: Union[Survey, pd.DataFrame], *, strict: bool = True,
                    mapping: Optional[Mapping[str, Sequence[str]]] = None) -> pd.DataFrame:
@@ -367,7 +314,7 @@ class Assessment:
         else:
             unknown = [u for u in rates.index if u not in known]
             if unknown:
-                raise DataError(f"[chiso.survey.unknown_unit] survey answers for units not in the assessment: "
+                raise DataError(f"survey answers for units not in the assessment: "
                                 f"{unknown[:5]}", id="survey.unknown_unit", unit=str(unknown[0]))
         self._core.set_survey_inputs(list(rates.index), list(rates.columns), rates.to_numpy(dtype=np.float64))
         self._result = None
@@ -423,7 +370,8 @@ class Assessment:
             return pd.DataFrame(self._core.self_vs_appraised())
         if level == "area":
             return pd.DataFrame(self._core.self_vs_appraised_areas())
-        raise ValueError(f"level must be 'criterion' or 'area', got {level!r}")
+        raise ParameterError(f"self_vs_appraised: level must be 'criterion' or 'area', got {level!r}",
+                             id="parameter.level")
 
     def scoring_table(self, unit: str) -> pd.DataFrame:
         """The unit's scoring table (*bảng chấm điểm*), one row per criterion in model order,

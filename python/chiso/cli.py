@@ -64,7 +64,7 @@ def _model_file(argument: str) -> Path:
     path = Path(argument)
     if path.is_file() or argument.endswith(".json") or os.sep in argument:
         if not path.is_file():
-            raise ModelError(f"[chiso.model.open] {argument}: no such file (bundled models: `chiso models`)",
+            raise ModelError(f"{argument}: no such file (bundled models: `chiso models`)",
                              id="model.open", path="/")
         return path
     return bundled.path(argument)
@@ -113,7 +113,7 @@ def _read(path: str, args: argparse.Namespace, text_columns: Sequence[str] = ())
 
 def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series:
     if column not in frame.columns:
-        raise DataError(f"[chiso.data.columns] {name}: no column {column!r} (columns: "
+        raise DataError(f"{name}: no column {column!r} (columns: "
                         f"{', '.join(map(str, frame.columns[:8]))}{', …' if len(frame.columns) > 8 else ''}); "
                         f"name it with {flag}", id="data.columns", source=name)
     values = frame[column]
@@ -121,7 +121,7 @@ def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series
     if len(missing):
         kind = chiso_io.format_of(name, None) if name != "<stdin>" else "csv"
         where = chiso_io.row_name(kind, name, int(missing[0]))
-        raise DataError(f"[chiso.data.unit] {where}: empty {column!r}", id="data.unit", source=where)
+        raise DataError(f"{where}: empty {column!r}", id="data.unit", source=where)
     return values.astype(str)
 
 
@@ -130,7 +130,7 @@ def _unique_units(units: pd.Series, name: str, kind: str) -> None:
     if len(duplicated):
         row = int(duplicated[0])
         where = chiso_io.row_name(kind, name, row)
-        raise DataError(f"[chiso.data.unit] {where}: unit {units.iloc[row]!r} appears twice", id="data.unit",
+        raise DataError(f"{where}: unit {units.iloc[row]!r} appears twice", id="data.unit",
                         unit=str(units.iloc[row]), source=where)
 
 
@@ -158,20 +158,20 @@ def _applicable(path: str, args: argparse.Namespace, model: Any, units: pd.Index
         if len(bad):
             row = int(bad[0])
             where = chiso_io.row_name(kind, name, row)
-            raise DataError(f"[chiso.data.applicable] {where}: unit {ids.iloc[row]!r}, criterion {criterion!r}: "
+            raise DataError(f"{where}: unit {ids.iloc[row]!r}, criterion {criterion!r}: "
                             f"{values.iloc[row]!r} is not yes/no (1/0, true/false)", id="data.applicable",
                             unit=ids.iloc[row], criterion=str(criterion), source=where)
         mask[criterion] = text.isin(_TRUE).to_numpy()
     unknown = [c for c in mask if c not in model.leaf_ids]
     if unknown:
-        raise DataError(f"[chiso.data.columns] {name}: columns that are not criteria of the model: "
+        raise DataError(f"{name}: columns that are not criteria of the model: "
                         f"{', '.join(map(repr, unknown))}", id="data.columns", criterion=str(unknown[0]), source=name)
     for criterion in model.leaf_ids:  # a criterion without a column applies to every unit
         mask.setdefault(criterion, np.ones(len(ids), dtype=bool))
     table = pd.DataFrame(mask, index=pd.Index(ids.to_numpy(), name="unit"))[model.leaf_ids]
     missing = units.difference(table.index)
     if len(missing):
-        raise DataError(f"[chiso.data.applicable] {name}: no row for unit {missing[0]!r}", id="data.applicable",
+        raise DataError(f"{name}: no row for unit {missing[0]!r}", id="data.applicable",
                         unit=str(missing[0]), source=name)
     return table.loc[units]
 
@@ -220,13 +220,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     if kind == "parquet":
         table = chiso_io.read_parquet_path(args.inputs)
         if args.unit_column not in table.column_names:
-            raise DataError(f"[chiso.data.columns] {name}: no column {args.unit_column!r}; name it with --unit-column",
+            raise DataError(f"{name}: no column {args.unit_column!r}; name it with --unit-column",
                             id="data.columns", source=name)
         import pyarrow as pa
         import pyarrow.compute as pc
         units_column = table.column(args.unit_column)
         if units_column.null_count:
-            raise DataError(f"[chiso.data.unit] {name}: {units_column.null_count} rows without a {args.unit_column!r}",
+            raise DataError(f"{name}: {units_column.null_count} rows without a {args.unit_column!r}",
                             id="data.unit", source=name)
         if not pa.types.is_string(units_column.type):
             units_column = pc.cast(units_column, pa.string())
@@ -238,7 +238,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         groups: Any = None
         if args.group_column:
             if args.group_column not in table.column_names:
-                raise DataError(f"[chiso.data.columns] {name}: no group column {args.group_column!r}",
+                raise DataError(f"{name}: no group column {args.group_column!r}",
                                 id="data.columns", source=name)
             groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
             drop.append(args.group_column)
@@ -337,7 +337,7 @@ def _assessment(args: argparse.Namespace) -> Any:
     files_are_csv = all(p != chiso_io.STDIO and chiso_io.format_of(p) == "csv" for p in (args.units, args.records))
     for path in (args.units, args.records) + ((args.survey,) if args.survey else ()):
         if path != chiso_io.STDIO and not Path(path).is_file():
-            raise DataError(f"[chiso.io.open] {path}: no such file", id="io.open", source=path)
+            raise DataError(f"{path}: no such file", id="io.open", source=path)
     if plain_csv and files_are_csv:
         assessment = Assessment.from_csv(model, period, args.units, args.records)  # the core names file:line
     else:
@@ -374,16 +374,16 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".xlsx", ".docx", ".html"):
-        raise DataError(f"[chiso.io.format] {args.output}: a report is .xlsx, .docx or .html, not {suffix or '(none)'!r}",
+        raise DataError(f"{args.output}: a report is .xlsx, .docx or .html, not {suffix or '(none)'!r}",
                         id="io.format", source=args.output)
     if importlib.util.find_spec("chiso.reports") is None:
-        raise ChisoError("[chiso.cli.no_reports] chiso report needs the chiso.reports module, which this "
+        raise ChisoError("chiso report needs the chiso.reports module, which this "
                          "installation does not have; `chiso assess -o DIR` writes the same tables as CSV or xlsx",
                          id="cli.no_reports")
     try:
         reports = importlib.import_module("chiso.reports")
     except ImportError as error:  # a package the reports need (e.g. for .docx) is not installed
-        raise ChisoError(f"[chiso.cli.no_reports] chiso report cannot load chiso.reports: {error}",
+        raise ChisoError(f"chiso report cannot load chiso.reports: {error}",
                          id="cli.no_reports") from None
     reports.write(_assessment(args), args.output, language=args.lang)
     print(f"wrote {args.output}")

@@ -111,16 +111,16 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
     group and index value); the ranks are attached lazily."""
     model = model if isinstance(model, Model) else load_model(model)
     if keep not in ("root", "inner", "all"):
-        raise ParameterError(f"[chiso.dask.keep] keep must be 'root', 'inner' or 'all', got {keep!r}",
+        raise ParameterError(f"keep must be 'root', 'inner' or 'all', got {keep!r}",
                              id="dask.keep")
     missing = [c for c in model.input_columns if c not in ddf.columns]
     if missing:
-        raise DataError(f"[chiso.dask.columns] the data has no input columns {missing[:5]} (of "
+        raise DataError(f"the data has no input columns {missing[:5]} (of "
                         f"{len(missing)} missing)", id="dask.columns", criterion=missing[0])
     if groups is not None and groups not in ddf.columns:
-        raise DataError(f"[chiso.dask.groups] the data has no group column {groups!r}", id="dask.groups")
+        raise DataError(f"the data has no group column {groups!r}", id="dask.groups")
     if applicable is not None and applicable.npartitions != ddf.npartitions:
-        raise DataError(f"[chiso.dask.applicable] applicable has {applicable.npartitions} partitions, the data "
+        raise DataError(f"applicable has {applicable.npartitions} partitions, the data "
                         f"{ddf.npartitions}: partition them alike", id="dask.applicable")
     ties = _core.ranking.tie_rule(model._core)
     ordinal = ties == "ordinal"
@@ -185,7 +185,7 @@ def _run_block(spec: Any, key: str, rows: np.ndarray, seed: int, target: str, ou
 
 def _blocks(sample: np.ndarray, blocks: int) -> List[np.ndarray]:
     if blocks < 1:
-        raise ParameterError(f"[chiso.dask.blocks] blocks must be at least 1, got {blocks}", id="dask.blocks")
+        raise ParameterError(f"blocks must be at least 1, got {blocks}", id="dask.blocks")
     edges = np.linspace(0, len(sample), min(blocks, len(sample)) + 1).round().astype(int)
     return [np.ascontiguousarray(sample[a:b]) for a, b in zip(edges[:-1], edges[1:])]
 
@@ -252,7 +252,7 @@ def aggregate_records(records: Union["dd.DataFrame", pd.DataFrame], unit: str,
     wanted = {**numerators, **denominators}
     absent = sorted({c for c in wanted.values() if c not in records.columns} | ({unit} - set(records.columns)))
     if absent:
-        raise DataError(f"[chiso.dask.record_columns] the records have no columns {absent}", id="dask.record_columns")
+        raise DataError(f"the records have no columns {absent}", id="dask.record_columns")
     columns = sorted(set(wanted.values()))
     sums = records[[unit] + columns].groupby(unit).sum()
     if isinstance(sums, dd.DataFrame):

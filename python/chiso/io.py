@@ -51,7 +51,7 @@ def format_of(path: Union[str, "os.PathLike[str]"], explicit: Optional[str] = No
     """The format of a file: ``explicit`` when given, else its extension (stdin/stdout: ``default``)."""
     if explicit:
         if explicit not in FORMATS:
-            raise DataError(f"[chiso.io.format] unknown format {explicit!r} (expected one of {', '.join(FORMATS)})",
+            raise DataError(f"unknown format {explicit!r} (expected one of {', '.join(FORMATS)})",
                             id="io.format")
         return explicit
     path = os.fspath(path)
@@ -59,7 +59,7 @@ def format_of(path: Union[str, "os.PathLike[str]"], explicit: Optional[str] = No
         return default
     suffix = Path(path).suffix.lower()
     if suffix not in _EXTENSIONS:
-        raise DataError(f"[chiso.io.format] {path}: cannot tell the format from the extension {suffix or '(none)'!r}; "
+        raise DataError(f"{path}: cannot tell the format from the extension {suffix or '(none)'!r}; "
                         f"use --format {'|'.join(FORMATS)}", id="io.format", source=path)
     return _EXTENSIONS[suffix]
 
@@ -71,7 +71,7 @@ def read_bytes(path: Union[str, "os.PathLike[str]"]) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise DataError(f"[chiso.io.open] {path}: cannot read: {error.strerror}", id="io.open",
+        raise DataError(f"{path}: cannot read: {error.strerror}", id="io.open",
                         source=os.fspath(path)) from None
 
 
@@ -86,7 +86,7 @@ def decode(data: bytes, encoding: Optional[str], name: str) -> str:
         # name must be the same unit id whichever way its letters were written.
         return unicodedata.normalize("NFC", data.decode(codec))
     except LookupError:
-        raise DataError(f"[chiso.io.encoding] unknown encoding {encoding!r}", id="io.encoding") from None
+        raise DataError(f"unknown encoding {encoding!r}", id="io.encoding") from None
     except UnicodeDecodeError as error:
         before = data[:error.start]
         if codec.lower().startswith("utf-16") or codec.lower().startswith("utf16"):
@@ -95,7 +95,7 @@ def decode(data: bytes, encoding: Optional[str], name: str) -> str:
             line = before.count(b"\n") + 1
         hint = ("; Vietnamese Excel exports are often cp1258 or utf-16: try --encoding cp1258 or --encoding utf-16"
                 if encoding is None else "")
-        raise DataError(f"[chiso.io.encoding] {name}:{line}: the bytes are not {codec} text "
+        raise DataError(f"{name}:{line}: the bytes are not {codec} text "
                         f"(byte 0x{data[error.start]:02x} at offset {error.start}){hint}",
                         id="io.encoding", source=f"{name}:{line}") from None
 
@@ -115,20 +115,20 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
             return pd.read_csv(_io.StringIO(text), sep=options.delimiter or ",", decimal=options.decimal,
                                dtype=text_dtypes or None, keep_default_na=False, na_values=[""])
         except pd.errors.EmptyDataError:
-            raise DataError(f"[chiso.io.empty] {name}: the file is empty (expected a header line)", id="io.empty",
+            raise DataError(f"{name}: the file is empty (expected a header line)", id="io.empty",
                             source=name) from None
         except pd.errors.ParserError as error:
-            raise DataError(f"[chiso.io.csv] {name}: {str(error).strip()}", id="io.csv", source=name) from None
+            raise DataError(f"{name}: {str(error).strip()}", id="io.csv", source=name) from None
     if kind == "xlsx":
         _openpyxl()
         try:
             sheets = pd.ExcelFile(_io.BytesIO(data), engine="openpyxl")
         except Exception as error:  # openpyxl raises zipfile/KeyError/... for a file that is not a workbook
-            raise DataError(f"[chiso.io.xlsx] {name}: not an Excel workbook ({type(error).__name__}: {error})",
+            raise DataError(f"{name}: not an Excel workbook ({type(error).__name__}: {error})",
                             id="io.xlsx", source=name) from None
         sheet = options.sheet if options.sheet is not None else sheets.sheet_names[0]
         if sheet not in sheets.sheet_names:
-            raise DataError(f"[chiso.io.sheet] {name}: no sheet {sheet!r} (sheets: {', '.join(sheets.sheet_names)})",
+            raise DataError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(sheets.sheet_names)})",
                             id="io.sheet", source=name)
         return sheets.parse(sheet, dtype=text_dtypes or None)
     if kind == "parquet":
@@ -143,7 +143,7 @@ def read_arrow(data: bytes, name: str) -> Any:
     try:
         return pq.read_table(pa.BufferReader(data))
     except (pa.ArrowInvalid, OSError) as error:
-        raise DataError(f"[chiso.io.parquet] {name}: not a Parquet file ({error})", id="io.parquet",
+        raise DataError(f"{name}: not a Parquet file ({error})", id="io.parquet",
                         source=name) from None
 
 
@@ -154,11 +154,11 @@ def read_parquet_path(path: Union[str, "os.PathLike[str]"]) -> Any:
     pq = require_pyarrow()
     import pyarrow as pa
     if not Path(path).is_file():
-        raise DataError(f"[chiso.io.open] {path}: no such file", id="io.open", source=os.fspath(path))
+        raise DataError(f"{path}: no such file", id="io.open", source=os.fspath(path))
     try:
         return pq.read_table(os.fspath(path), memory_map=True)
     except (pa.ArrowInvalid, OSError) as error:
-        raise DataError(f"[chiso.io.parquet] {path}: not a Parquet file ({error})", id="io.parquet",
+        raise DataError(f"{path}: not a Parquet file ({error})", id="io.parquet",
                         source=os.fspath(path)) from None
 
 
@@ -166,7 +166,7 @@ def _openpyxl() -> None:
     try:
         import openpyxl  # noqa: F401 - pandas reads and writes .xlsx through it
     except ImportError:
-        raise DataError("[chiso.io.missing_package] .xlsx needs openpyxl: pip install 'chiso[files]'",
+        raise DataError(".xlsx needs openpyxl: pip install 'chiso[files]'",
                         id="io.missing_package") from None
 
 
@@ -175,7 +175,7 @@ def require_pyarrow() -> Any:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise DataError("[chiso.io.missing_package] Parquet needs pyarrow: pip install 'chiso[files]'",
+        raise DataError("Parquet needs pyarrow: pip install 'chiso[files]'",
                         id="io.missing_package") from None
     return pq
 
@@ -185,10 +185,10 @@ def _read_json(data: bytes, encoding: Optional[str], name: str, text_columns: Se
     try:
         records = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError(f"[chiso.io.json] {name}:{error.lineno}: not JSON: {error.msg}", id="io.json",
+        raise DataError(f"{name}:{error.lineno}: not JSON: {error.msg}", id="io.json",
                         source=f"{name}:{error.lineno}") from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise DataError(f"[chiso.io.json] {name}: expected a JSON array of records (objects), one per row",
+        raise DataError(f"{name}: expected a JSON array of records (objects), one per row",
                         id="io.json", source=name)
     frame = pd.DataFrame.from_records(records)
     for column in text_columns:
@@ -228,7 +228,7 @@ def numeric_columns(frame: pd.DataFrame, columns: Sequence[str], *, kind: str, n
             row = int(bad[0])
             unit = None if units is None else str(units[row])
             where = row_name(kind, name, row)
-            raise DataError(f"[chiso.data.not_a_number] {where}: unit {unit!r}, criterion {column!r}: "
+            raise DataError(f"{where}: unit {unit!r}, criterion {column!r}: "
                             f"{values.iloc[row]!r} is not a number", id="data.not_a_number", unit=unit,
                             criterion=column, source=where)
         out[column] = numbers.astype(np.float64)
@@ -341,6 +341,6 @@ def _write_bytes(path: Union[str, "os.PathLike[str]"], data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as error:
-        raise DataError(f"[chiso.io.write] {path}: cannot write: {error.strerror}", id="io.write",
+        raise DataError(f"{path}: cannot write: {error.strerror}", id="io.write",
                         source=os.fspath(path)) from None
 

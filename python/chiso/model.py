@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arrow, _core
-from .errors import DataError, InputWarning, ModelError
+from .errors import ArgumentTypeError, DataError, InputWarning, ModelError
 from .result import Result
 
 __all__ = ["Model", "load_model", "leaf", "inner", "rules"]
@@ -44,10 +44,11 @@ def load_model(source: JSONSource) -> "Model":
             except ModelError as error:
                 if error.id != "model.type":
                     raise  # not JSON at all: the parser's line and column
-            raise ModelError("[chiso.model.type] /: a model is a JSON object ({\"format\": \"chiso-model/1\", …}),"
+            raise ModelError("/: a model is a JSON object ({\"format\": \"chiso-model/1\", …}),"
                              " got a JSON list", id="model.type", path="/")
         return Model(_core.Model.load(source))
-    raise TypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}")
+    raise ArgumentTypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}",
+                            id="parameter.model_source")
 
 
 def _json_text(document: Mapping[str, Any]) -> str:
@@ -64,20 +65,20 @@ def _plain_json(value: Any, path: str) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value):
-            raise ModelError(f"[chiso.model.type] {where}: expected a finite number, got {float(value)!r}"
+            raise ModelError(f"{where}: expected a finite number, got {float(value)!r}"
                              " (JSON has no NaN or infinity)", id="model.type", path=where)
         return float(value)
     if isinstance(value, Mapping):
         plain = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise ModelError(f"[chiso.model.type] {where}: keys of a JSON object are text, got {key!r}",
+                raise ModelError(f"{where}: keys of a JSON object are text, got {key!r}",
                                  id="model.type", path=where)
             plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"))
         return plain
     if isinstance(value, (list, tuple)):
         return [_plain_json(item, f"{path}/{i}") for i, item in enumerate(value)]
-    raise ModelError(f"[chiso.model.type] {where}: expected a JSON value (object, list, text, number,"
+    raise ModelError(f"{where}: expected a JSON value (object, list, text, number,"
                      f" true, false or null), got {type(value).__name__} {value!r}", id="model.type", path=where)
 
 
@@ -179,7 +180,7 @@ class Model:
         lines = [f"<chiso.Model {self.id!r}: {self.name}>"]
         for record in self._core.nodes():
             indent = "  " * (record["depth"] + 1)
-            lines.append(f"{indent}{record['id']}  {record['name']}  [{_describe(record)}]")
+            lines.append(f"{indent}{record['id']}  {record['name']}  [{self._core.describe(record['id'])}]")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -281,7 +282,7 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
         values = np.asarray(data)
         if values.ndim != 2 or values.shape[1] != len(inputs):
             raise DataError(
-                f"[chiso.data.shape] inputs must be a 2-D array of units × {len(inputs)} input columns"
+                f"inputs must be a 2-D array of units × {len(inputs)} input columns"
                 f" (in the model's input-column order), got shape {values.shape}",
                 id="data.shape",
             )
@@ -329,7 +330,7 @@ def _check_real_objects(cells: np.ndarray, name: str, units: pd.Index) -> None:
         if isinstance(value, numbers.Real) or _is_missing(value):
             continue
         unit = units[row] if row < len(units) else row
-        raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+        raise DataError(f"unit '{unit}', criterion '{name}': expected a number,"
                         f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
 
 
@@ -348,10 +349,10 @@ def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> 
         for row, value in enumerate(cells):
             if not _is_missing(value):
                 unit = units[row] if row < len(units) else row
-                raise DataError(f"[chiso.data.type] unit '{unit}', criterion '{name}': expected a number,"
+                raise DataError(f"unit '{unit}', criterion '{name}': expected a number,"
                                 f" got {_describe_cell(value)}", id="data.type", unit=str(unit), criterion=name)
     what = {"c": "complex numbers", "M": "dates", "m": "durations"}.get(kind, f"values of dtype {dtype}")
-    raise DataError(f"[chiso.data.type] criterion '{name}': the column holds {what}; inputs are real"
+    raise DataError(f"criterion '{name}': the column holds {what}; inputs are real"
                     " numbers (floats, integers or booleans)", id="data.type", criterion=name)
 
 
@@ -360,27 +361,8 @@ def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
         return pd.RangeIndex(rows, name="unit")
     index = pd.Index(units)
     if len(index) != rows:
-        raise DataError(f"[chiso.data.shape] {len(index)} unit ids for {rows} rows of inputs", id="data.shape")
+        raise DataError(f"{len(index)} unit ids for {rows} rows of inputs", id="data.shape")
     return index
-
-
-def _describe(record: Mapping[str, Any]) -> str:
-    """A node's rule or aggregation in words (a leaf's rule as the C++ core describes it)."""
-    if record["is_leaf"]:
-        parts = [record["rule_text"]]
-        if record["source"] != "appraisal":
-            parts.append(record["source"])
-    else:
-        parts = [record["aggregate"] if record["max"] is None else f"{record['aggregate']}, max {record['max']:g}"]
-        if record["points_min"] is not None or record["points_max"] is not None:
-            low = "" if record["points_min"] is None else f"{record['points_min']:g}"
-            high = "" if record["points_max"] is None else f"{record['points_max']:g}"
-            parts.append(f"points within [{low}, {high}]")
-    if record["round"] is not None:
-        parts.append(f"rounded to {record['round']} decimals")
-    if record["weight"] != 1:
-        parts.append(f"weight {record['weight']:g}")
-    return ", ".join(parts)
 
 
 def _input_positions(columns: pd.Index, inputs: Sequence[str], what: str) -> np.ndarray:
@@ -389,7 +371,7 @@ def _input_positions(columns: pd.Index, inputs: Sequence[str], what: str) -> np.
     position = {}
     for i, name in enumerate(names):
         if name in position:
-            raise DataError(f"[chiso.data.columns] {what}: column {name!r} appears twice", id="data.columns",
+            raise DataError(f"{what}: column {name!r} appears twice", id="data.columns",
                             criterion=name)
         position[name] = i
     missing = [column for column in inputs if column not in position]
@@ -401,7 +383,7 @@ def _input_positions(columns: pd.Index, inputs: Sequence[str], what: str) -> np.
             parts.append("missing columns for criteria " + ", ".join(map(repr, missing)))
         if extra:
             parts.append("columns that are not criteria of the model " + ", ".join(map(repr, extra)))
-        raise DataError(f"[chiso.data.columns] {what}: " + "; ".join(parts), id="data.columns",
+        raise DataError(f"{what}: " + "; ".join(parts), id="data.columns",
                         criterion=(missing or extra)[0])
     return np.fromiter((position[column] for column in inputs), dtype=np.int64, count=len(inputs))
 
@@ -414,20 +396,20 @@ def _mask(applicable: Any, units: pd.Index, leaf_ids: Sequence[str]):
     if isinstance(applicable, pd.DataFrame):
         if not applicable.index.equals(units):
             if set(applicable.index) != set(units):
-                raise DataError("[chiso.data.applicable] the mask's units differ from the inputs' units",
+                raise DataError("the mask's units differ from the inputs' units",
                                 id="data.applicable")
             applicable = applicable.loc[units]
         if not all(dtype == np.bool_ for dtype in applicable.dtypes):
-            raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)",
+            raise DataError("the mask must hold booleans (True = applies)",
                             id="data.applicable")
         positions = _input_positions(applicable.columns, leaf_ids, "applicable")
         in_order = bool(np.array_equal(positions, np.arange(len(leaf_ids))))
         return applicable.to_numpy(dtype=np.bool_, copy=False), None if in_order else positions
     mask = np.asarray(applicable)
     if mask.dtype != np.bool_:
-        raise DataError("[chiso.data.applicable] the mask must hold booleans (True = applies)", id="data.applicable")
+        raise DataError("the mask must hold booleans (True = applies)", id="data.applicable")
     if mask.ndim != 2 or mask.shape[1] != len(leaf_ids):
-        raise DataError(f"[chiso.data.applicable] the mask must be units × {len(leaf_ids)} leaves"
+        raise DataError(f"the mask must be units × {len(leaf_ids)} leaves"
                         f" (in the model's leaf order), got shape {mask.shape}", id="data.applicable")
     return mask, None
 
@@ -438,25 +420,25 @@ def _group_codes(groups: Any, units: pd.Index):
     if isinstance(groups, pd.Series):
         missing = units.difference(groups.index)
         if len(missing):
-            raise DataError(f"[chiso.data.groups] no group for units {list(missing[:5])}", id="data.groups",
+            raise DataError(f"no group for units {list(missing[:5])}", id="data.groups",
                             unit=str(missing[0]))
         groups = groups.loc[units]
     values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
     if len(values) != len(units):
-        raise DataError(f"[chiso.data.groups] {len(values)} groups for {len(units)} units", id="data.groups")
+        raise DataError(f"{len(values)} groups for {len(units)} units", id="data.groups")
     if values.isna().any():
         row = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"[chiso.data.groups] unit {units[row]!r} has no group", id="data.groups",
+        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
                         unit=str(units[row]))
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError as error:
         for row, value in enumerate(values):
             if not isinstance(value, Hashable):
-                raise DataError(f"[chiso.data.groups] unit '{units[row]}': a group is a label (text or a number),"
+                raise DataError(f"unit '{units[row]}': a group is a label (text or a number),"
                                 f" got {type(value).__name__} {value!r}", id="data.groups",
                                 unit=str(units[row])) from error
-        raise DataError(f"[chiso.data.groups] groups must be labels (text or numbers): {error}",
+        raise DataError(f"groups must be labels (text or numbers): {error}",
                         id="data.groups") from error
     return codes.astype(np.int32), pd.Index(labels)
 

@@ -54,7 +54,7 @@ def path(name: str) -> Path:
     """The file of a bundled model; an unknown name is a ModelError listing the known ones."""
     file = _models_dir() / f"{name}.json"
     if not file.is_file():
-        raise ModelError(f"[chiso.model.unknown] no bundled model {name!r} (bundled: {', '.join(names())})",
+        raise ModelError(f"no bundled model {name!r} (bundled: {', '.join(names())})",
                          id="model.unknown", path="/")
     return file
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, List, Mapping, Optional
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError
 from .reports.i18n import format_number, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,7 +138,7 @@ def plot_profile(result: "Result", unit: Any, ax: Any = None, kind: str = "bar",
     is drawn as a hatched gap (bar) or a break in the line (radar), never as 0."""
     plt = _pyplot()
     if kind not in ("bar", "radar"):
-        raise ValueError(f"kind must be 'bar' or 'radar', got {kind!r}")
+        raise ParameterError(f"plot_profile: kind must be 'bar' or 'radar', got {kind!r}", id="parameter.plot_kind")
     area_ids = _scored_areas(result, areas)
     info = result.model.nodes()
     score = result.score.loc[:, area_ids] * 100.0

@@ -6,21 +6,14 @@ from typing import TYPE_CHECKING, Any, Optional
 import numpy as np
 import pandas as pd
 
+from .errors import ParameterError, UnknownKeyError
+
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
 __all__ = ["Result"]
 
 _FIELDS = ("points", "max", "score")
-
-
-def _area_of(info: pd.DataFrame, node: str) -> str:
-    """The child of the root that holds ``node`` (the area, lĩnh vực)."""
-    while True:
-        parent = info.at[node, "parent"]
-        if pd.isna(parent) or pd.isna(info.at[parent, "parent"]):
-            return node
-        node = parent
 
 
 class Result:
@@ -63,7 +56,7 @@ class Result:
     def wide(self, field: str = "points") -> pd.DataFrame:
         """``points``, ``max`` or ``score`` as a units × nodes DataFrame (a view, no copy)."""
         if field not in _FIELDS:
-            raise ValueError(f"field must be one of {_FIELDS}, got {field!r}")
+            raise ParameterError(f"Result.wide: field must be one of {_FIELDS}, got {field!r}", id="parameter.field")
         return pd.DataFrame(getattr(self._core, field), index=self.units,
                             columns=pd.Index(self._core.node_ids, name="node"), copy=False)
 
@@ -101,34 +94,19 @@ class Result:
         if table == "scores":
             return _arrow.scores_table(self)
         if table not in _FIELDS:
-            raise ValueError(f"table must be 'scores' or one of {_FIELDS}, got {table!r}")
+            raise ParameterError(f"Result.to_arrow: table must be 'scores' or one of {_FIELDS}, got {table!r}",
+                                 id="parameter.field")
         return _arrow.wide_table(self, table)
 
     def explain(self, unit: Any) -> pd.DataFrame:
-        """Why a unit lost points: its criteria (leaves) with their area, rule, points, max, score
-        and points lost (max − points), the largest loss first. Criteria that do not apply to the
-        unit (max 0) are left out; deductions show as negative points."""
+        """Why a unit lost points: its criteria (leaves) with their area, rule (in words), points,
+        max, score and points lost (max − points), the largest loss first (the C++ table that
+        ``Assessment.why_lost`` also shows). Criteria that do not apply to the unit (max 0) are
+        left out; deductions show as negative points."""
         if unit not in self.units:
-            from .errors import DataError
-            raise DataError(f"[chiso.data.unknown_unit] unit {unit!r} is not in this result",
-                            id="data.unknown_unit", unit=str(unit))
-        info = self.model.nodes()
-        leaves = [node for node in self.node_ids if bool(info.at[node, "is_leaf"])]
-        if not leaves:
-            raise ValueError("this result keeps no criteria: evaluate with keep='all'")
+            raise UnknownKeyError(f"unit {unit!r} is not in this result", id="data.unknown_unit", unit=str(unit))
         row = self.units.get_loc(unit)
-        columns = [self.node_ids.index(node) for node in leaves]
-        table = pd.DataFrame({
-            "points": np.asarray(self._core.points)[row, columns],
-            "max": np.asarray(self._core.max)[row, columns],
-            "score": np.asarray(self._core.score)[row, columns],
-        }, index=pd.Index(leaves, name="criterion"))
-        table = table[(table["max"] > 0) | (table["points"] != 0)]
-        table["lost"] = table["max"] - table["points"]
-        table.insert(0, "name", info.loc[table.index, "name"].to_numpy())
-        table.insert(1, "area", [_area_of(info, node) for node in table.index])
-        table.insert(2, "rule", info.loc[table.index, "rule"].to_numpy())
-        return table.sort_values("lost", ascending=False, kind="stable")
+        return pd.DataFrame(self._core.losses(self.model._core, int(row))).set_index("criterion")
 
     def __repr__(self) -> str:
         return f"<chiso.Result of {self.model.id!r}: {len(self.units)} units, {len(self.node_ids)} nodes>"

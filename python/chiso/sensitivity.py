@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .errors import ParameterError, UnknownKeyError
 
 _s = _core.sensitivity
 
@@ -127,7 +128,8 @@ class AnalysisResult:
 
     def _matrix(self, key: str) -> pd.DataFrame:
         if key not in self.raw:
-            raise ValueError(f"{key} were not kept: run with keep_replications=True")
+            raise ParameterError(f"AnalysisResult.{key}: the {key} were not kept: run with keep_replications=True",
+                                 id="uncertainty.not_kept")
         m = self.raw[key]
         return pd.DataFrame(m, index=pd.Index(self.units, name="uCode"),
                             columns=[f"r_{k + 1}" for k in range(m.shape[1])])
@@ -151,7 +153,8 @@ class AnalysisResult:
     def sensitivity(self) -> pd.DataFrame:
         """Si, STi and their bootstrap quantiles per assumption (COINr's Sensitivity table)."""
         if "indices" not in self.raw:
-            raise ValueError("no sensitivity indices: this was an uncertainty analysis")
+            raise ParameterError("AnalysisResult.sensitivity: no sensitivity indices: this was an uncertainty analysis",
+                                 id="uncertainty.not_kept")
         return _indices_frame(self.raw["indices"], self.raw["assumptions"])
 
 
@@ -169,22 +172,8 @@ def _indices_frame(ind: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame
 
 def _hierarchy_rows(hierarchy: Any) -> List[Dict[str, Any]]:
     if isinstance(hierarchy, pd.DataFrame):
-        cols = {c.lower(): c for c in hierarchy.columns}
-        code = cols.get("icode", cols.get("code"))
-        if code is None or "level" not in cols:
-            raise ValueError("hierarchy needs columns iCode (or code), Level, Parent and Weight")
-        df = hierarchy
-        if "type" in cols:
-            df = df[df[cols["type"]].isin(["Indicator", "Aggregate"])]
-        rows = []
-        for _, r in df.iterrows():
-            parent = r[cols["parent"]] if "parent" in cols else None
-            rows.append({
-                "code": str(r[code]), "level": int(r[cols["level"]]),
-                "parent": None if parent is None or pd.isna(parent) else str(parent),
-                "weight": float(r[cols["weight"]]) if "weight" in cols else 1.0,
-            })
-        return rows
+        from .analysis import imeta_rows
+        return imeta_rows(hierarchy)
     return [dict(r) for r in hierarchy]
 
 
@@ -312,11 +301,14 @@ def _whatif_args(model: Any, data: Any, unit: Any, applicable: Any, groups: Any)
     if isinstance(data, pd.DataFrame):
         missing = [c for c in leaf_ids if c not in data.columns]
         if missing:
-            raise ValueError(f"data lacks the criteria {missing[:5]}")
+            raise UnknownKeyError(f"what-if: the data has no column for the criteria {missing[:5]}",
+                                  id="whatif.columns", criterion=str(missing[0]))
         units = [str(u) for u in data.index]
         values = data[leaf_ids].to_numpy(dtype=float)
         if isinstance(applicable, pd.DataFrame):
             applicable = applicable.reindex(index=data.index, columns=leaf_ids).fillna(True).to_numpy(dtype=bool)
+        if not isinstance(unit, (int, np.integer)) and str(unit) not in units:
+            raise UnknownKeyError(f"what-if: unit {unit!r} is not a row of the data", id="whatif.unit", unit=str(unit))
         row = units.index(str(unit)) if not isinstance(unit, (int, np.integer)) else int(unit)
     else:
         values = np.asarray(data, dtype=float)
@@ -325,7 +317,9 @@ def _whatif_args(model: Any, data: Any, unit: Any, applicable: Any, groups: Any)
     codes = None
     if groups is not None:
         g = groups.reindex(data.index) if isinstance(groups, pd.Series) and isinstance(data, pd.DataFrame) else groups
-        codes = [int(c) for c in pd.factorize(pd.Series(list(g)), sort=True)[0]]
+        from .model import _group_codes
+        # Aligned on the rows already: coded as Model.evaluate codes its groups (sorted labels).
+        codes = [int(c) for c in _group_codes(list(g), pd.Index(units))[0]]
     mask = None if applicable is None else np.asarray(applicable, dtype=bool)
     return {"model": core, "values": values, "unit": row, "unit_ids": units, "groups": codes, "applicable": mask}
 
@@ -370,7 +364,8 @@ def plot_uncertainty(result: AnalysisResult, ax: Any = None, order_by: str = "no
         rs = rs.loc[list(units)]
     key = {"nominal": "Nominal", "median": "Median"}.get(order_by)
     if key is None:
-        raise ValueError("order_by must be 'nominal' or 'median'")
+        raise ParameterError(f"plot_uncertainty: order_by must be 'nominal' or 'median', got {order_by!r}",
+                             id="parameter.order_by")
     rs = rs.sort_values([key, "Median"])
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 0.18 * len(rs)), 4.0))

@@ -55,7 +55,7 @@ def _sqlalchemy() -> Any:
     try:
         import sqlalchemy
     except ImportError:  # pragma: no cover - the sql extra is missing
-        raise StoreError("[chiso.store.sqlalchemy] the record store needs SQLAlchemy: pip install chiso[sql]",
+        raise StoreError("the record store needs SQLAlchemy: pip install chiso[sql]",
                          id="store.sqlalchemy") from None
     return sqlalchemy
 
@@ -201,7 +201,7 @@ def _version(conn: "Connection") -> int:
 def _upgrade(conn: "Connection") -> int:
     version = _version(conn)
     if version > SCHEMA_VERSION:
-        raise StoreError(f"[chiso.store.version] the store has schema version {version}; this chiso knows up to "
+        raise StoreError(f"the store has schema version {version}; this chiso knows up to "
                          f"{SCHEMA_VERSION}: upgrade chiso", id="store.version")
     while version < SCHEMA_VERSION:
         MIGRATIONS[version](conn)
@@ -264,7 +264,7 @@ def write(assessment: "Assessment", url: Url) -> int:
             if u["id"] not in stored_units:
                 new_units.append({"model": model, "period": period, "id": u["id"], "name": name, "group": group})
             elif stored_units[u["id"]] != (name, group):
-                raise StoreError(f"[chiso.store.unit_conflict] unit {u['id']!r} of {model} {period} is stored as "
+                raise StoreError(f"unit {u['id']!r} of {model} {period} is stored as "
                                  f"{stored_units[u['id']]}, not {(name, group)}", id="store.unit_conflict",
                                  unit=u["id"])
         if new_units:
@@ -278,7 +278,7 @@ def write(assessment: "Assessment", url: Url) -> int:
             if key in stored:
                 if json.loads(stored[key]) != json.loads(row["record"]):
                     raise StoreError(
-                        f"[chiso.store.record_conflict] unit {row['unit']!r}, criterion {row['criterion']!r}: the "
+                        f"unit {row['unit']!r}, criterion {row['criterion']!r}: the "
                         f"store already holds a different {row['stage']} record at {row['timestamp']} (a record "
                         f"is superseded by a later one, never replaced)", id="store.record_conflict",
                         unit=row["unit"], criterion=row["criterion"])
@@ -301,15 +301,15 @@ def read(url: Url, model: "Model", period: str) -> "Assessment":
     with _engine(url) as engine, engine.connect() as conn:
         version = _version(conn)
         if version == 0:
-            raise StoreError(f"[chiso.store.empty] {engine.url!r} holds no chiso record store",
+            raise StoreError(f"{engine.url!r} holds no chiso record store",
                              id="store.empty")
         if version > SCHEMA_VERSION:
-            raise StoreError(f"[chiso.store.version] the store has schema version {version}; this chiso knows "
+            raise StoreError(f"the store has schema version {version}; this chiso knows "
                              f"up to {SCHEMA_VERSION}: upgrade chiso", id="store.version")
         p = t["period"].c
         policy = conn.execute(sa.select(p.policy).where((p.model == model_id) & (p.period == period))).scalar()
         if policy is None:
-            raise StoreError(f"[chiso.store.no_period] the store holds no assessment of model {model_id!r}, "
+            raise StoreError(f"the store holds no assessment of model {model_id!r}, "
                              f"period {period!r}", id="store.no_period")
         u = t["unit"].c
         units = [{"id": x.id, "name": x.name, "group": x.group} for x in conn.execute(

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "chiso/detail/format_number.hpp"
+#include "chiso/detail/weighted_mean.hpp"
+
 namespace chiso::analysis {
 
 const char* to_string(aggregation a) {
@@ -49,6 +52,15 @@ topsis_normalisation topsis_normalisation_from_string(const std::string& s) {
 }
 
 namespace {
+chiso::detail::mean_kind mean_kind_of(aggregation a) {
+  switch (a) {
+    case aggregation::geometric: return chiso::detail::mean_kind::geometric;
+    case aggregation::harmonic: return chiso::detail::mean_kind::harmonic;
+    case aggregation::generalised: return chiso::detail::mean_kind::power;
+    case aggregation::minimum: return chiso::detail::mean_kind::minimum;
+    default: return chiso::detail::mean_kind::arithmetic;
+  }
+}
 std::string unit_name(const std::vector<std::string>* codes, std::ptrdiff_t i) {
   if (codes && i >= 0 && static_cast<std::size_t>(i) < codes->size()) return (*codes)[static_cast<std::size_t>(i)];
   return "row " + std::to_string(i);
@@ -110,69 +122,26 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
                        const std::vector<std::string>* unit_codes, const std::string& node) {
   switch (spec.method) {
     case aggregation::arithmetic:
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double sw = 0;
-        for (std::ptrdiff_t c = 0; c < k; ++c)
-          if (!std::isnan(cols[c][i])) sw += w[c];
-        double s = 0;  // COINr: w <- w / sum(w); sum(w * x)
-        for (std::ptrdiff_t c = 0; c < k; ++c)
-          if (!std::isnan(cols[c][i])) s += w[c] / sw * cols[c][i];
-        out[i] = sw > 0 ? s : nan;
-      }
-      return;
     case aggregation::geometric:
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double sw = 0, s = 0;
-        for (std::ptrdiff_t c = 0; c < k; ++c) {
-          const double x = cols[c][i];
-          if (std::isnan(x)) continue;
-          if (x <= 0)
-            throw data_error("analysis.geometric_nonpositive", unit_name(unit_codes, i), node,
-                             "aggregate: the geometric mean needs positive values (a child is " + std::to_string(x) + ")");
-          sw += w[c];
-          s += w[c] * std::log(x);
-        }
-        out[i] = sw > 0 ? std::exp(s / sw) : nan;
-      }
-      return;
     case aggregation::harmonic:
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double sw = 0, s = 0;
-        for (std::ptrdiff_t c = 0; c < k; ++c) {
-          const double x = cols[c][i];
-          if (std::isnan(x)) continue;
-          if (x == 0)
-            throw data_error("analysis.harmonic_zero", unit_name(unit_codes, i), node, "aggregate: the harmonic mean needs non-zero values");
-          sw += w[c];
-          s += w[c] / x;
-        }
-        out[i] = sw > 0 ? sw / s : nan;
-      }
-      return;
     case aggregation::generalised:
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double sw = 0, s = 0;
-        for (std::ptrdiff_t c = 0; c < k; ++c) {
-          const double x = cols[c][i];
-          if (std::isnan(x)) continue;
-          if (x <= 0 && spec.power < 0)
-            throw data_error("analysis.genmean_nonpositive", unit_name(unit_codes, i), node,
-                             "aggregate: the generalised mean with p < 0 needs positive values (a child is " + std::to_string(x) + ")");
-          sw += w[c];
-          s += w[c] * std::pow(x, spec.power);
-        }
-        out[i] = sw > 0 ? std::pow(s / sw, 1 / spec.power) : nan;
-      }
-      return;
-    case aggregation::minimum:
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        double m = INFINITY;
-        bool any = false;
-        for (std::ptrdiff_t c = 0; c < k; ++c)
-          if (!std::isnan(cols[c][i])) { m = std::min(m, cols[c][i]); any = true; }
-        out[i] = any ? m : nan;
-      }
-      return;
+    case aggregation::minimum: {
+      // The shared kernel (chiso/detail/weighted_mean.hpp); `scratch` holds the weight sums.
+      const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
+      if (chiso::detail::weighted_mean(kind, cols, w, k, n, out, scratch, false, spec.power)) return;
+      std::ptrdiff_t unit = 0, child = 0;
+      chiso::detail::first_outside_domain(kind, cols, k, n, unit, child, spec.power);
+      const std::string value = chiso::detail::format_number(cols[child][unit]);
+      if (spec.method == aggregation::geometric)
+        throw data_error("analysis.geometric_nonpositive", unit_name(unit_codes, unit), node,
+                         "aggregate: the geometric mean needs values > 0 (a child is " + value + ")");
+      if (spec.method == aggregation::harmonic)
+        throw data_error("analysis.harmonic_nonpositive", unit_name(unit_codes, unit), node,
+                         "aggregate: the harmonic mean needs values > 0 (a child is " + value + ")");
+      throw data_error("analysis.genmean_nonpositive", unit_name(unit_codes, unit), node,
+                       std::string("aggregate: the generalised mean with p ") + (spec.power < 0 ? "< 0 needs values > 0" : "> 0 needs values ≥ 0") +
+                           " (a child is " + value + ")");
+    }
     case aggregation::copeland:
       for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = 0;
       for (std::ptrdiff_t i = 0; i < n; ++i)
@@ -321,7 +290,7 @@ topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const st
                     r.closeness.data(), scratch.data(), s2.data());
   r.d_plus = Eigen::Map<vector>(s2.data(), n);
   r.d_minus = Eigen::Map<vector>(s2.data() + n, n);
-  r.ranks = rank_values(r.closeness, false, tie_rule::min);
+  r.ranks = rank_values(r.closeness, false, tie_rule::competition);
   return r;
 }
 
@@ -338,7 +307,7 @@ vikor_result vikor(const matrix_ref& x, const std::vector<double>& w, const std:
   aggregate_columns(spec, cols.data(), w.data(), x.cols(), directions_ptr(dirs), n, out.data(), scratch.data(), s2.data());
   vikor_result r{Eigen::Map<vector>(s2.data(), n), Eigen::Map<vector>(s2.data() + n, n), Eigen::Map<vector>(s2.data() + 2 * n, n),
                  vector(), v, true, true, {}};
-  r.ranks = rank_values(r.q, true, tie_rule::min);
+  r.ranks = rank_values(r.q, true, tie_rule::competition);
   // Compromise set: order by Q (stable, so ties keep row order).
   std::vector<std::ptrdiff_t> order(static_cast<std::size_t>(n));
   for (std::ptrdiff_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
@@ -377,7 +346,7 @@ copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, cons
   for (std::ptrdiff_t i = 0; i < n; ++i)
     for (std::ptrdiff_t j = 0; j < n; ++j)
       if (i != j) r.outranking(i, j) = outrank(cols.data(), w.data(), directions_ptr(dirs), x.cols(), wsum, i, j);
-  r.ranks = rank_values(r.scores, false, tie_rule::min);
+  r.ranks = rank_values(r.scores, false, tie_rule::competition);
   return r;
 }
 

@@ -99,50 +99,6 @@ std::vector<std::ptrdiff_t> hierarchy::indicators_under(std::ptrdiff_t i) const 
   return out;
 }
 
-const char* to_string(tie_rule t) {
-  switch (t) {
-    case tie_rule::min: return "min";
-    case tie_rule::average: return "average";
-    case tie_rule::max: return "max";
-    case tie_rule::dense: return "dense";
-    case tie_rule::first: return "first";
-  }
-  return "?";
-}
-tie_rule tie_rule_from_string(const std::string& s) {
-  for (auto t : {tie_rule::min, tie_rule::average, tie_rule::max, tie_rule::dense, tie_rule::first})
-    if (s == to_string(t)) return t;
-  throw parameter_error("analysis.tie_rule", "unknown tie rule '" + s + "' (min, average, max, dense, first)");
-}
-
-vector rank_values(const Eigen::Ref<const vector>& x, bool ascending, tie_rule ties) {
-  const auto n = x.size();
-  vector r = vector::Constant(n, nan);
-  std::vector<std::ptrdiff_t> idx;
-  for (std::ptrdiff_t i = 0; i < n; ++i)
-    if (!std::isnan(x[i])) idx.push_back(i);
-  std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return ascending ? x[a] < x[b] : x[a] > x[b]; });
-  std::ptrdiff_t dense = 0;
-  for (std::size_t s = 0; s < idx.size();) {
-    std::size_t e = s;
-    while (e + 1 < idx.size() && x[idx[e + 1]] == x[idx[s]]) ++e;
-    ++dense;
-    for (std::size_t k = s; k <= e; ++k) {
-      double v = 0;
-      switch (ties) {
-        case tie_rule::min: v = static_cast<double>(s + 1); break;
-        case tie_rule::max: v = static_cast<double>(e + 1); break;
-        case tie_rule::average: v = (static_cast<double>(s + 1) + static_cast<double>(e + 1)) / 2; break;
-        case tie_rule::dense: v = static_cast<double>(dense); break;
-        case tie_rule::first: v = static_cast<double>(k + 1); break;
-      }
-      r[idx[k]] = v;
-    }
-    s = e + 1;
-  }
-  return r;
-}
-
 namespace detail {
 long double r_sum(const double* x, std::ptrdiff_t n) {
   long double s = 0;

@@ -60,7 +60,7 @@ waspas_result waspas(const matrix_ref& x, const std::vector<double>& w, const st
   }
   r.wpm = log_wpm.array().exp();
   r.q = lambda * r.wsm + (1 - lambda) * r.wpm;
-  r.ranks = rank_values(r.q, false, tie_rule::min);
+  r.ranks = rank_values(r.q, false, tie_rule::competition);
   return r;
 }
 

@@ -28,7 +28,7 @@ void check_keys(const json& j, std::initializer_list<const char*> allowed, const
 json spec_json(const normalise_spec& s) {
   return {{"method", to_string(s.method)}, {"lower", s.lower}, {"upper", s.upper}, {"mean", s.mean}, {"sd", s.sd},
           {"goal_low", s.goal_low}, {"goal_high", s.goal_high}, {"scale", s.scale}, {"target", num(s.target)},
-          {"cap", s.cap}, {"ties", to_string(s.ties)}, {"scale_factor", s.scale_factor}, {"reference", s.reference}};
+          {"cap", s.cap}, {"ties", r_name(s.ties)}, {"scale_factor", s.scale_factor}, {"reference", s.reference}};
 }
 normalise_spec normalise_from_json(const json& j) {
   check_keys(j, {"method", "lower", "upper", "mean", "sd", "goal_low", "goal_high", "scale", "target", "cap", "ties",
@@ -40,7 +40,7 @@ normalise_spec normalise_from_json(const json& j) {
   s.goal_low = num_of(j, "goal_low", s.goal_low); s.goal_high = num_of(j, "goal_high", s.goal_high);
   s.scale = num_of(j, "scale", s.scale); s.target = num_of(j, "target", nan);
   s.cap = j.value("cap", true);
-  s.ties = tie_rule_from_string(j.value("ties", std::string("min")));
+  s.ties = tie_rule_from_r_name(j.value("ties", std::string("min")));
   s.scale_factor = num_of(j, "scale_factor", s.scale_factor);
   s.reference = j.value("reference", s.reference);
   return s;
@@ -77,7 +77,7 @@ json pipeline_spec::to_json() const {
   j["aggregate"] = json::array();
   for (const auto& a : aggregation) j["aggregate"].push_back(spec_json(a));
   j["weights"] = weights;
-  j["rank_ties"] = to_string(rank_ties);
+  j["rank_ties"] = r_name(rank_ties);
   return j;
 }
 
@@ -116,7 +116,7 @@ pipeline_spec pipeline_spec::from_json(const json& j) {
       for (const auto& a : j.at("aggregate")) s.aggregation.push_back(aggregation_from_json(a, s.aggregation.size()));
     }
     if (j.contains("weights")) s.weights = j.at("weights").get<std::vector<double>>();
-    s.rank_ties = tie_rule_from_string(j.value("rank_ties", std::string("min")));
+    s.rank_ties = tie_rule_from_r_name(j.value("rank_ties", std::string("min")));
     return s;
   } catch (const json::exception& e) {
     throw parameter_error("analysis.pipeline_json", std::string("pipeline spec JSON: ") + e.what());

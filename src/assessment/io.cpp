@@ -312,6 +312,31 @@ void save_units_csv(const std::vector<unit_info>& units, const std::string& path
   detail::write_text_file(path, text);
 }
 
+record record_from_cells(const record_cells& cells, const std::string& where) {
+  record r;
+  r.source = where;
+  r.unit = cells.unit;
+  r.criterion = cells.criterion;
+  if (auto parsed = parse_stage(cells.stage)) r.stage = *parsed;
+  else throw data_error("assessment.stage", r.unit, r.criterion, std::string(stage_names) + ", got \"" + cells.stage + "\"", where);
+  const std::string& applicable = cells.applicable;
+  if (applicable.empty() || applicable == "yes" || applicable == "1" || applicable == "true") r.applicable = true;
+  else if (applicable == "no" || applicable == "0" || applicable == "false") r.applicable = false;
+  else throw data_error("assessment.applicable", r.unit, r.criterion,
+                        "applicable must be yes or no, got \"" + applicable + "\"", where);
+  if (!cells.value.empty()) {
+    bool ok = false;
+    r.value = parse_number(cells.value, ok);
+    if (!ok) throw data_error("assessment.value", r.unit, r.criterion, "value \"" + cells.value + "\" is not a number", where);
+  }
+  r.evidence = split_evidence(cells.evidence);
+  r.note = cells.note;
+  r.author = cells.author;
+  r.timestamp = cells.timestamp;
+  r.explanation = cells.explanation;
+  return r;
+}
+
 std::vector<record> parse_records_csv(const std::string& text, const std::string& source_name) {
   const auto rows = detail::parse_csv(text, source_name);
   if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header)", source_name);
@@ -330,30 +355,9 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
       throw data_error("csv.fields", "", "", std::to_string(row.fields.size()) + " fields where the header has " +
                                                  std::to_string(rows[0].fields.size()), where);
     auto get = [&](std::ptrdiff_t p) { return p < 0 ? std::string() : row.fields[static_cast<std::size_t>(p)]; };
-    record r;
-    r.source = where;
-    r.unit = get(p_unit);
-    r.criterion = get(p_crit);
-    const std::string s = get(p_stage);
-    if (auto parsed = parse_stage(s)) r.stage = *parsed;
-    else throw data_error("assessment.stage", r.unit, r.criterion, std::string(stage_names) + ", got \"" + s + "\"", where);
-    const std::string applicable = get(p_app);
-    if (applicable.empty() || applicable == "yes" || applicable == "1" || applicable == "true") r.applicable = true;
-    else if (applicable == "no" || applicable == "0" || applicable == "false") r.applicable = false;
-    else throw data_error("assessment.applicable", r.unit, r.criterion,
-                          "applicable must be yes or no, got \"" + applicable + "\"", where);
-    const std::string value = get(p_value);
-    if (!value.empty()) {
-      bool ok = false;
-      r.value = parse_number(value, ok);
-      if (!ok) throw data_error("assessment.value", r.unit, r.criterion, "value \"" + value + "\" is not a number", where);
-    }
-    r.evidence = split_evidence(get(p_ev));
-    r.note = get(p_note);
-    r.author = get(p_author);
-    r.timestamp = get(p_time);
-    r.explanation = get(p_explanation);
-    out.push_back(std::move(r));
+    out.push_back(record_from_cells({get(p_unit), get(p_crit), get(p_stage), get(p_value), get(p_app), get(p_ev),
+                                     get(p_note), get(p_author), get(p_time), get(p_explanation)},
+                                    where));
   }
   return out;
 }

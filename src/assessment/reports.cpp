@@ -219,6 +219,24 @@ std::string describe_rule(const node& leaf) {
   return "";
 }
 
+std::string describe_node(const node& n) {
+  std::vector<std::string> parts;
+  if (n.is_leaf()) {
+    parts.push_back(describe_rule(n));
+    if (n.source != leaf_source::appraisal) parts.push_back(to_string(n.source));
+  } else {
+    parts.push_back(std::string(to_string(n.combine)) + (n.declared_max ? ", max " + format_number(*n.declared_max) : ""));
+    if (n.points_min || n.points_max)
+      parts.push_back("points within [" + (n.points_min ? format_number(*n.points_min) : "") + ", " +
+                      (n.points_max ? format_number(*n.points_max) : "") + "]");
+  }
+  if (n.round_digits) parts.push_back("rounded to " + std::to_string(*n.round_digits) + " decimals");
+  if (n.weight != 1) parts.push_back("weight " + format_number(n.weight));
+  std::string text;
+  for (std::size_t k = 0; k < parts.size(); ++k) text += (k ? ", " : "") + parts[k];
+  return text;
+}
+
 std::vector<scoring_row> scoring_table(const assessment& a, const assessment_result& r, const std::string& unit) {
   const std::ptrdiff_t u = a.unit_row(unit);
   if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
@@ -292,31 +310,52 @@ std::vector<evidence_flag> missing_evidence(const assessment& a) {
   return rows;
 }
 
-std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit) {
-  const std::ptrdiff_t u = a.unit_row(unit);
-  if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
+std::vector<loss_row> criterion_losses(const plan& p, const evaluation& e, std::ptrdiff_t unit) {
+  if (unit < 0 || unit >= e.points.rows())
+    throw parameter_error("result.unit", "unit row " + std::to_string(unit) + " is outside the " +
+                                             std::to_string(e.points.rows()) + " units of the result");
+  // Column of each kept node, by plan position.
+  std::vector<std::ptrdiff_t> column_of(static_cast<std::size_t>(p.node_count()), -1);
+  for (std::size_t c = 0; c < e.nodes.size(); ++c) column_of[static_cast<std::size_t>(e.nodes[c])] = static_cast<std::ptrdiff_t>(c);
+  const model& m = p.compiled_model();
   std::vector<loss_row> rows;
-  const model& m = a.model();
+  bool kept_a_leaf = false;
   for (std::size_t j = 0; j < m.leaves().size(); ++j) {
     const node& leaf = *m.leaves()[j];
-    const std::ptrdiff_t c = r.column(leaf.id);
-    const double max = r.eval.max(u, c), points = r.eval.points(u, c);
+    const std::ptrdiff_t c = column_of[static_cast<std::size_t>(p.plan_position(leaf.id))];
+    if (c < 0) continue;
+    kept_a_leaf = true;
+    const double max = e.max(unit, c), points = e.points(unit, c);
     if (max == 0 && points == 0) continue;  // not applicable, or an adjustment that did not apply
-    const final_input& f = r.at(u, static_cast<std::ptrdiff_t>(j));
     loss_row row;
     row.criterion = leaf.id;
     row.name = leaf.name;
     row.area = area_of(m, leaf.id);
     row.rule = describe_rule(leaf);
-    row.value = f.value;
+    row.value = nan_value;
     row.points = points;
     row.max = max;
+    row.score = e.score(unit, c);
     row.lost = max - points;
-    row.origin = to_string(f.origin);
-    if (f.record >= 0) row.reason = a.records()[static_cast<std::size_t>(f.record)].note;
+    row.leaf = j;
     rows.push_back(std::move(row));
   }
+  if (!kept_a_leaf)
+    throw parameter_error("result.no_criteria", "this result keeps no criteria: evaluate with keep='all'");
   std::stable_sort(rows.begin(), rows.end(), [](const loss_row& x, const loss_row& y) { return x.lost > y.lost; });
+  return rows;
+}
+
+std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit) {
+  const std::ptrdiff_t u = a.unit_row(unit);
+  if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
+  std::vector<loss_row> rows = criterion_losses(*r.plan, r.eval, u);
+  for (loss_row& row : rows) {
+    const final_input& f = r.at(u, static_cast<std::ptrdiff_t>(row.leaf));
+    row.value = f.value;
+    row.origin = to_string(f.origin);
+    if (f.record >= 0) row.reason = a.records()[static_cast<std::size_t>(f.record)].note;
+  }
   return rows;
 }
 

@@ -3,13 +3,15 @@
 namespace chiso::detail {
 
 namespace kernels_generic {
-void run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
+double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
+void run_output_kernel(const kernels::node_output& o);
 void run_formula_kernel(const kernels::formula_block& f);
 void run_formula_leaf_kernel(const kernels::formula_leaf_block& b);
 }  // namespace kernels_generic
 #if defined(CHISO_HAVE_AVX2_KERNELS)
 namespace kernels_avx2 {
-void run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
+double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
+void run_output_kernel(const kernels::node_output& o);
 void run_formula_kernel(const kernels::formula_block& f);
 void run_formula_leaf_kernel(const kernels::formula_leaf_block& b);
 }  // namespace kernels_avx2
@@ -33,6 +35,13 @@ leaf_kernel best_leaf_kernel() {
   if (has_avx2()) return kernels_avx2::run_leaf_kernel;
 #endif
   return kernels_generic::run_leaf_kernel;
+}
+
+output_kernel best_output_kernel() {
+#if defined(CHISO_HAVE_AVX2_KERNELS)
+  if (has_avx2()) return kernels_avx2::run_output_kernel;
+#endif
+  return kernels_generic::run_output_kernel;
 }
 
 formula_kernel best_formula_kernel() {

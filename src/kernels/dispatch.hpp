@@ -8,6 +8,7 @@
 namespace chiso::detail::kernels {
 
 leaf_kernel best_leaf_kernel();
+output_kernel best_output_kernel();
 formula_kernel best_formula_kernel();
 formula_leaf_kernel best_formula_leaf_kernel();
 

@@ -4,7 +4,8 @@
 #include "formula_kernels.hpp"
 
 namespace chiso::detail::kernels_generic {
-void run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q) { score_leaf_block(b, q); }
+double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q) { return score_leaf_block(b, q); }
+void run_output_kernel(const kernels::node_output& o) { write_node_output(o); }
 void run_formula_kernel(const kernels::formula_block& f) { run_formula_block(f); }
 void run_formula_leaf_kernel(const kernels::formula_leaf_block& b) { finish_formula_leaf_block(b); }
 }  // namespace chiso::detail::kernels_generic

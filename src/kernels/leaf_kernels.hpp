@@ -3,14 +3,17 @@
 // that no function compiled for AVX2 can be picked by the linker for a machine without it.
 //
 // One loop per leaf and block computes the points, the max and whether an input is out of range,
-// with flags held as 0.0 or 1.0 and one selection per statement: the form compilers vectorise.
-// `here` holds 1.0 where the criterion applies; `trouble` becomes non-zero where an input broke
-// its rule, or is missing where that is an error. Results do not depend on the instruction set:
-// only IEEE additions, multiplications, divisions and comparisons, never contracted.
+// a vector of units at a time in GCC/Clang vector types (an AVX2 or SSE2 register), with
+// conditions held as lane masks. Written as vectors rather than left to the auto-vectoriser: the
+// bytes of the applicability mask would make it take 32 units at a time and spill. `here` holds 1 where the criterion applies; the kernel returns the number of units whose
+// input broke its rule, or is missing where that is an error. Results do not depend on the
+// instruction set: only IEEE additions, multiplications, divisions and comparisons, never
+// contracted, the same in every lane.
 #pragma once
 
 #include <cfloat>
 #include <cstddef>
+#include <cstdint>
 
 namespace chiso::detail::kernels {
 
@@ -24,6 +27,7 @@ struct leaf_params {
   kind rule = kind::points_range;
   double max = 0;
   double step = 0;
+  double step_inverse = 0;  // 1 / step when that is exact (a power of two), else 0: v / step is v × it
   double top = 1;          // 1 (fraction) or 100 (percent)
   double lower = 0, width = 1, upper = 1;
   double accept_any = 0;   // proportional with clamp: 1.0
@@ -35,17 +39,31 @@ struct leaf_params {
 
 struct leaf_block {
   const double* __restrict x;
-  const double* __restrict here;
+  const std::uint8_t* __restrict here;  // 1 where the criterion applies, else 0
   std::ptrdiff_t n;
   double keep_max_if_missing;  // missing: zero
   double missing_is_trouble;   // missing: error
   double* __restrict P;
   double* __restrict M;
-  double* __restrict trouble;
   bool add_to;  // P and M are the parent's: add to them
 };
 
-using leaf_kernel = void (*)(const leaf_block&, const leaf_params&);
+// Returns the number of units in trouble (an input out of its rule, or missing under `missing: error`).
+using leaf_kernel = double (*)(const leaf_block&, const leaf_params&);
+
+// A node's block of points, max and score, copied into the result; with `S` null the score is
+// P / M where M > 0, else NaN.
+struct node_output {
+  const double* P;
+  const double* M;
+  const double* S;
+  std::ptrdiff_t n;
+  double* out_P;
+  double* out_M;
+  double* out_S;
+};
+
+using output_kernel = void (*)(const node_output&);
 
 }  // namespace chiso::detail::kernels
 
@@ -56,169 +74,246 @@ using kernels::kind;
 using kernels::leaf_block;
 using kernels::leaf_params;
 
-inline double clamp01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
-inline double flag(bool b) { return b ? 1.0 : 0.0; }
-inline double absolute(double v) { return __builtin_fabs(v); }
+// Four lanes with AVX2; two (one SSE2 or NEON register) otherwise.
+#if defined(__AVX2__)
+constexpr std::ptrdiff_t lanes = 4;
+#else
+constexpr std::ptrdiff_t lanes = 2;
+#endif
+typedef double vec __attribute__((vector_size(lanes * sizeof(double))));
+typedef std::int64_t lanes_mask __attribute__((vector_size(lanes * sizeof(double))));  // -1 where true, else 0
+constexpr vec zeros = {};
+constexpr lanes_mask all_lanes = lanes_mask{} - 1;
+
+inline vec load(const double* p) {
+  vec v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(double* p, const vec& v) { __builtin_memcpy(p, &v, sizeof v); }
+// `lanes` bytes of the mask as a lane mask. On little-endian machines each lane tests its own
+// byte of one load (byte by byte, compilers build the vector through general registers).
+inline lanes_mask load_flags(const std::uint8_t* p) {
+  lanes_mask word = {};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  lanes_mask byte_of_lane = {};
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) byte_of_lane[k] = std::int64_t{0xff} << (8 * k);
+  std::uint32_t bytes = 0;
+  __builtin_memcpy(&bytes, p, lanes);
+  word += static_cast<std::int64_t>(bytes);
+  return (word & byte_of_lane) != 0;
+#else
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) word[k] = p[k];
+  return word != 0;
+#endif
+}
+
+inline lanes_mask bits(const vec& v) { return reinterpret_cast<lanes_mask>(v); }
+// v where m is true, else +0.0.
+inline vec masked(const vec& v, const lanes_mask& m) { return reinterpret_cast<vec>(bits(v) & m); }
+inline vec absolute(const vec& v) { return reinterpret_cast<vec>(bits(v) & static_cast<std::int64_t>(0x7fffffffffffffff)); }
+inline vec clamp01(const vec& v) { return v < 0.0 ? zeros : (v > 1.0 ? zeros + 1.0 : v); }
 // Rounds to the nearest whole number without a library call; exact for |x| < 2^51.
-inline double round_whole(double x) {
+inline vec round_whole(const vec& x) {
   constexpr double magic = 6755399441055744.0;  // 1.5 × 2^52
   return (x + magic) - magic;
 }
 constexpr double step_tolerance = 1e-9;  // as chiso::step_tolerance
 
+// One vector of units: points and max into P and M; `bad` counts down (−1 a lane) the units in trouble.
+// `score(v, points, valid)` gives the rule's points for v and, in `valid`, where v is a valid input.
 template <bool Add, class Score>
-void score_leaf_into(const leaf_block& b, double max, Score score) {
-  const double keep = b.keep_max_if_missing, missing_is_trouble = b.missing_is_trouble;
-  for (std::ptrdiff_t u = 0; u < b.n; ++u) {
-    const double v = b.x[u];
-    const double here = b.here[u];
-    const double present = flag(v == v);
-    const double finite = flag(absolute(v) <= DBL_MAX);
-    double points = 0.0, valid = 0.0;
-    score(v, points, valid);
-    const double scored = here * present;
-    b.trouble[u] += scored * (1.0 - valid * finite) + here * (1.0 - present) * missing_is_trouble;
-    const double achieved = scored != 0.0 ? points : 0.0;
-    const double possible = here * (present + keep - present * keep) * max;
-    if (Add) {
-      b.P[u] += achieved;
-      b.M[u] += possible;
-    } else {
-      b.P[u] = achieved;
-      b.M[u] = possible;
-    }
-  }
+inline void score_lanes(const vec& v, const lanes_mask& here, double* __restrict P, double* __restrict M,
+                        const vec& max, const lanes_mask& keep, const lanes_mask& missing_is_trouble,
+                        const Score& score, lanes_mask& bad) {
+  const lanes_mask present = v == v;
+  const lanes_mask finite = absolute(v) <= DBL_MAX;
+  vec points;
+  lanes_mask valid;
+  score(v, points, valid);
+  const lanes_mask scored = here & present;
+  bad += (scored & ~(valid & finite)) | (here & ~present & missing_is_trouble);
+  const vec achieved = masked(points, scored);
+  const vec possible = masked(max, here & (present | keep));
+  store(P, Add ? load(P) + achieved : achieved);
+  store(M, Add ? load(M) + possible : possible);
 }
 
-// `score(v, points, valid)` gives the rule's points for v and 1.0 when v is a valid input.
+template <bool Add, class Score>
+double score_leaf_into(const leaf_block& b, double max, const Score& score) {
+  const double* __restrict x = b.x;
+  const std::uint8_t* __restrict here = b.here;
+  double* __restrict P = b.P;
+  double* __restrict M = b.M;
+  const std::ptrdiff_t n = b.n;
+  const vec max_lanes = zeros + max;
+  const lanes_mask keep = b.keep_max_if_missing != 0.0 ? all_lanes : lanes_mask{};
+  const lanes_mask missing_is_trouble = b.missing_is_trouble != 0.0 ? all_lanes : lanes_mask{};
+  lanes_mask bad = {};
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= n; u += lanes)
+    score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep, missing_is_trouble, score,
+                     bad);
+  if (u < n) {  // the last units, in lanes padded with units that do not apply
+    double x_rest[lanes] = {}, P_rest[lanes] = {}, M_rest[lanes] = {};
+    std::uint8_t here_rest[lanes] = {};
+    const std::ptrdiff_t rest = n - u;
+    for (std::ptrdiff_t k = 0; k < rest; ++k) {
+      x_rest[k] = x[u + k];
+      here_rest[k] = here[u + k];
+      P_rest[k] = P[u + k];
+      M_rest[k] = M[u + k];
+    }
+    score_lanes<Add>(load(x_rest), load_flags(here_rest), P_rest, M_rest, max_lanes, keep, missing_is_trouble,
+                     score, bad);
+    for (std::ptrdiff_t k = 0; k < rest; ++k) {
+      P[u + k] = P_rest[k];
+      M[u + k] = M_rest[k];
+    }
+  }
+  std::int64_t count = 0;
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
+  return static_cast<double>(count);
+}
+
 template <class Score>
-void score_leaf(const leaf_block& b, double max, Score score) {
-  if (b.add_to)
-    score_leaf_into<true>(b, max, score);
-  else
-    score_leaf_into<false>(b, max, score);
+double score_leaf(const leaf_block& b, double max, const Score& score) {
+  return b.add_to ? score_leaf_into<true>(b, max, score) : score_leaf_into<false>(b, max, score);
 }
 
 // Tiers and value sets with a count known at compile time unroll into straight-line selections.
 // The first matching tier wins: from the last tier to the first, each match overwrites.
 template <int N, class Hit>
-void score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
+double score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
   const double max = q.max, top = q.top;
   double bound[N], points[N];
   for (int t = 0; t < N; ++t) {
     bound[t] = q.bound[t];
     points[t] = q.points[t];
   }
-  score_leaf(b, max, [=](double v, double& p, double& valid) {
-    p = 0.0;
+  return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
+    p = zeros;
 #pragma GCC unroll 8
-    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? points[t] : p;
-    valid = flag(v >= 0.0) * flag(v <= top);
+    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? zeros + points[t] : p;
+    valid = (v >= 0.0) & (v <= top);
   });
 }
 
 template <int N>
-void score_small(const leaf_block& b, const leaf_params& q) {
-  if (q.rule == kind::tiers_higher) {
-    score_tiers<N>(b, q, [](double v, double bound) { return v >= bound; });
-  } else if (q.rule == kind::tiers_lower) {
-    score_tiers<N>(b, q, [](double v, double bound) { return v <= bound; });
-  } else {  // points_values
-    double allowed[N];
-    for (int k = 0; k < N; ++k) allowed[k] = q.bound[k];
-    score_leaf(b, q.max, [=](double v, double& p, double& valid) {
-      p = v;
-      valid = 0.0;
+double score_small(const leaf_block& b, const leaf_params& q) {
+  if (q.rule == kind::tiers_higher)
+    return score_tiers<N>(b, q, [](const vec& v, double bound) { return v >= bound; });
+  if (q.rule == kind::tiers_lower)
+    return score_tiers<N>(b, q, [](const vec& v, double bound) { return v <= bound; });
+  double allowed[N];  // points_values
+  for (int k = 0; k < N; ++k) allowed[k] = q.bound[k];
+  return score_leaf(b, q.max, [=](const vec& v, vec& p, lanes_mask& valid) {
+    p = v;
+    valid = lanes_mask{};
 #pragma GCC unroll 8
-      for (int k = 0; k < N; ++k) valid = absolute(v - allowed[k]) <= step_tolerance ? 1.0 : valid;
-    });
-  }
+    for (int k = 0; k < N; ++k) valid |= absolute(v - allowed[k]) <= step_tolerance;
+  });
 }
 
-inline void score_leaf_block(const leaf_block& b, const leaf_params& q) {
+inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
   const double max = q.max;
   switch (q.rule) {
     case kind::points_step: {
-      const double step = q.step;
-      score_leaf(b, max, [max, step](double v, double& p, double& valid) {
-        const double steps = v / step;
-        const double off = absolute(steps - round_whole(steps));
+      const double step = q.step, inverse = q.step_inverse;
+      auto check = [max](const vec& v, const vec& steps, vec& p, lanes_mask& valid) {
+        const vec off = absolute(steps - round_whole(steps));
         p = v;
-        valid = flag(v >= 0.0) * flag(v <= max) * flag(off <= step_tolerance * (steps > 1.0 ? steps : 1.0));
-      });
-      break;
+        valid = (v >= 0.0) & (v <= max) & (off <= step_tolerance * (steps > 1.0 ? steps : zeros + 1.0));
+      };
+      if (inverse != 0.0)  // the same quotient, without a division
+        return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) { check(v, v * inverse, p, valid); });
+      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) { check(v, v / step, p, valid); });
     }
     case kind::points_range:
-      score_leaf(b, max, [max](double v, double& p, double& valid) {
+      return score_leaf(b, max, [max](const vec& v, vec& p, lanes_mask& valid) {
         p = v;
-        valid = flag(v >= 0.0) * flag(v <= max);
+        valid = (v >= 0.0) & (v <= max);
       });
-      break;
     case kind::yes_no:
-      score_leaf(b, max, [max](double v, double& p, double& valid) {
-        p = v == 1.0 ? max : 0.0;
-        valid = flag(v == 0.0) + flag(v == 1.0);
+      return score_leaf(b, max, [max](const vec& v, vec& p, lanes_mask& valid) {
+        p = v == 1.0 ? zeros + max : zeros;
+        valid = (v == 0.0) | (v == 1.0);
       });
-      break;
     case kind::points_values:
     case kind::tiers_higher:
     case kind::tiers_lower:
       switch (q.count) {
-        case 1: score_small<1>(b, q); break;
-        case 2: score_small<2>(b, q); break;
-        case 3: score_small<3>(b, q); break;
-        case 4: score_small<4>(b, q); break;
-        case 5: score_small<5>(b, q); break;
-        case 6: score_small<6>(b, q); break;
-        case 7: score_small<7>(b, q); break;
-        default: score_small<8>(b, q); break;
+        case 1: return score_small<1>(b, q);
+        case 2: return score_small<2>(b, q);
+        case 3: return score_small<3>(b, q);
+        case 4: return score_small<4>(b, q);
+        case 5: return score_small<5>(b, q);
+        case 6: return score_small<6>(b, q);
+        case 7: return score_small<7>(b, q);
+        default: return score_small<8>(b, q);
       }
-      break;
     case kind::linear_higher: {
       const double lower = q.lower, width = q.width;
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
+      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01((v - lower) / width);
-        valid = 1.0;
+        valid = all_lanes;
       });
-      break;
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
+      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01((upper - v) / width);
-        valid = 1.0;
+        valid = all_lanes;
       });
-      break;
     }
     case kind::proportional_higher: {
-      const double top = q.top, accept_any = q.accept_any;
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
+      const double top = q.top;
+      const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
+      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01(v / top);
-        const double in_range = flag(v >= 0.0) * flag(v <= top);
-        valid = in_range + accept_any - in_range * accept_any;
+        valid = ((v >= 0.0) & (v <= top)) | accept_any;
       });
-      break;
     }
     case kind::proportional_lower: {
-      const double top = q.top, accept_any = q.accept_any;
-      score_leaf(b, max, [=](double v, double& p, double& valid) {
+      const double top = q.top;
+      const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
+      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * (1.0 - clamp01(v / top));
-        const double in_range = flag(v >= 0.0) * flag(v <= top);
-        valid = in_range + accept_any - in_range * accept_any;
+        valid = ((v >= 0.0) & (v <= top)) | accept_any;
       });
-      break;
     }
     case kind::adjustment: {
       const double sign = q.sign, per = q.per, cap = q.cap;
-      score_leaf(b, 0.0, [=](double v, double& p, double& valid) {
-        const double total = per * v;
-        p = sign * (total < cap ? total : cap) + 0.0;  // + 0.0: no deduction is 0, not −0
+      return score_leaf(b, 0.0, [=](const vec& v, vec& p, lanes_mask& valid) {
+        const vec total = per * v;
+        p = sign * (total < cap ? total : zeros + cap) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
-        const double whole = flag(v >= 4503599627370496.0) + flag(v == round_whole(v));
-        valid = flag(v >= 0.0) * flag(whole != 0.0);
+        valid = (v >= 0.0) & ((v >= 4503599627370496.0) | (v == round_whole(v)));
       });
-      break;
     }
+  }
+  return 0.0;
+}
+
+inline void write_node_output(const kernels::node_output& o) {
+  const double* __restrict P = o.P;
+  const double* __restrict M = o.M;
+  double* __restrict out_P = o.out_P;
+  double* __restrict out_M = o.out_M;
+  double* __restrict out_S = o.out_S;
+  const std::ptrdiff_t n = o.n;
+  constexpr vec not_a_number = zeros + __builtin_nan("");
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= n; u += lanes) {
+    const vec points = load(P + u), max = load(M + u);
+    store(out_P + u, points);
+    store(out_M + u, max);
+    store(out_S + u, o.S ? load(o.S + u) : (max > 0.0 ? points / max : not_a_number));
+  }
+  for (; u < n; ++u) {
+    out_P[u] = P[u];
+    out_M[u] = M[u];
+    out_S[u] = o.S ? o.S[u] : (M[u] > 0.0 ? P[u] / M[u] : __builtin_nan(""));
   }
 }
 

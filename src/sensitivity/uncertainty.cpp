@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "chiso/analysis/pipeline.hpp"
+#include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 
@@ -141,7 +142,8 @@ struct composite_analysis::impl {
     std::vector<double> nodes;           // K × U node-major, computed nodes
     std::vector<const double*> ptr;      // where node k's scores are
     Eigen::MatrixXd data;                // U × I when data is built per replication
-    std::vector<double> acc, wsum;
+    std::vector<const double*> child_values;  // the node being aggregated: its children's scores
+    std::vector<double> child_weights, wsum;    // their weights, and the kernel's weight sums
     bool missing = true;                 // the current data may have missing values
     std::vector<std::int32_t> rank;
     std::vector<double> keys;
@@ -319,7 +321,8 @@ struct composite_analysis::impl {
     w.nodes.assign(K * U, nan_value);
     w.ptr.assign(K, nullptr);
     if (!cached) w.data.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
-    w.acc.resize(U);
+    w.child_values.resize(children.size());
+    w.child_weights.resize(children.size());
     w.wsum.resize(U);
     w.rank.resize(U);
     w.keys.resize(U);
@@ -401,86 +404,31 @@ struct composite_analysis::impl {
   }
 
   // Aggregates node k from its children (pointers in w.ptr, or from `base` node-major when
-  // `base` is given) into `out`. Missing (NaN) children are dropped and the weights of the
-  // others renormalised, as COINr's a_amean. Returns false when a geometric or harmonic mean
-  // meets a value ≤ 0 (COINr's regeneration fails there too).
+  // `base` is given) into `out` with the shared kernel (chiso/detail/weighted_mean.hpp): missing
+  // (NaN) children dropped and the weights of the others renormalised, as COINr's a_amean.
+  // Returns false when a geometric or harmonic mean meets a value ≤ 0 (a failed replication).
   bool aggregate_node(std::size_t k, aggregation m, const double* w, const double* base, double* out,
                       worker& wk) const {
+    const std::size_t first = child_begin[k];
+    const auto count = static_cast<std::ptrdiff_t>(child_begin[k + 1] - first);
+    for (std::ptrdiff_t c = 0; c < count; ++c) {
+      const std::size_t child = children[first + static_cast<std::size_t>(c)];
+      wk.child_values[static_cast<std::size_t>(c)] = base ? base + child * U : wk.ptr[child];
+      wk.child_weights[static_cast<std::size_t>(c)] = w[child];
+    }
+    const auto n = static_cast<std::ptrdiff_t>(U);
+    const double* const* values = wk.child_values.data();
+    const double* weights = wk.child_weights.data();
+    double* wsum = wk.wsum.data();
     switch (m) {
-      case aggregation::arithmetic: return aggregate_node_as<aggregation::arithmetic>(k, w, base, out, wk);
-      case aggregation::geometric: return aggregate_node_as<aggregation::geometric>(k, w, base, out, wk);
-      case aggregation::harmonic: return aggregate_node_as<aggregation::harmonic>(k, w, base, out, wk);
+      case aggregation::arithmetic:
+        return detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
+      case aggregation::geometric:
+        return detail::weighted_mean<detail::mean_kind::geometric>(values, weights, count, n, out, wsum);
+      case aggregation::harmonic:
+        return detail::weighted_mean<detail::mean_kind::harmonic>(values, weights, count, n, out, wsum);
     }
     return false;
-  }
-
-  // One kernel per method so that the loops over units vectorise (no aliasing, no switch).
-  template <aggregation M>
-  bool aggregate_node_as(std::size_t k, const double* w, const double* base, double* out, worker& wk) const {
-    double* __restrict acc = wk.acc.data();
-    double* __restrict ws = wk.wsum.data();
-    const std::size_t n = U;
-    bool ok = true;
-    if constexpr (M == aggregation::arithmetic) {
-      if (!wk.missing) {
-        // Complete data (the usual case): weights rescaled to sum to 1 first, then a plain
-        // weighted sum straight into the output — COINr's a_amean order of operations
-        // (w / sum(w), then sum(w * x)) — which vectorises and needs no division per unit.
-        double total = 0;
-        for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) total += w[children[c]];
-        double* __restrict o = out;
-        if (!(total > 0)) {
-          std::fill_n(o, n, nan_value);
-          return true;
-        }
-        for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
-          const std::size_t child = children[c];
-          const double* __restrict x = base ? base + child * U : wk.ptr[child];
-          const double wc = w[child] / total;
-          if (c == child_begin[k])
-            for (std::size_t u = 0; u < n; ++u) o[u] = wc * x[u];
-          else
-            for (std::size_t u = 0; u < n; ++u) o[u] += wc * x[u];
-        }
-        return true;
-      }
-    }
-    std::fill_n(acc, n, 0.0);
-    std::fill_n(ws, n, 0.0);
-    for (std::size_t c = child_begin[k]; c < child_begin[k + 1]; ++c) {
-      const std::size_t child = children[c];
-      const double* __restrict x = base ? base + child * U : wk.ptr[child];
-      const double wc = w[child];
-      if constexpr (M == aggregation::arithmetic) {
-        // Selects of values, then unconditional arithmetic: with trapping math (the default)
-        // the compiler may not speculate a conditional multiply, and this form vectorises.
-        for (std::size_t u = 0; u < n; ++u) {
-          const double v = x[u];
-          const bool present = v == v;
-          acc[u] += wc * (present ? v : 0.0);
-          ws[u] += (present ? wc : 0.0);
-        }
-      } else {
-        for (std::size_t u = 0; u < n; ++u) {
-          const double v = x[u];
-          if (v == v) {
-            ok &= v > 0;
-            acc[u] += M == aggregation::geometric ? wc * std::log(v) : wc / v;
-            ws[u] += wc;
-          }
-        }
-      }
-    }
-    double* __restrict o = out;
-    for (std::size_t u = 0; u < n; ++u) {
-      if constexpr (M == aggregation::arithmetic) {
-        const double q = acc[u] / ws[u];
-        o[u] = ws[u] > 0 ? q : nan_value;
-      }
-      if constexpr (M == aggregation::geometric) o[u] = ws[u] > 0 ? std::exp(acc[u] / ws[u]) : nan_value;
-      if constexpr (M == aggregation::harmonic) o[u] = ws[u] > 0 ? ws[u] / acc[u] : nan_value;
-    }
-    return ok;
   }
 
   // Computes every node for w.cfg; w.ptr[k] then points at node k's scores. False on failure.
@@ -560,14 +508,14 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
   st.nominal_rank.resize(U);
   {
     std::vector<std::uint32_t> order(U);
-    sensitivity::rank_descending_min(st.nominal_score.data(), U, st.nominal_rank.data(), order.data());
+    rank_descending_competition(st.nominal_score.data(), U, st.nominal_rank.data(), order.data());
   }
   const std::int32_t* nominal_rank = st.nominal_rank.data();
   std::vector<std::uint32_t> nominal_order(U);
   std::iota(nominal_order.begin(), nominal_order.end(), 0u);
   {
     std::vector<std::int32_t> scratch_rank(U);
-    sensitivity::rank_descending_min_warm(st.nominal_score.data(), U, scratch_rank.data(), nominal_order.data());
+    rank_descending_competition_warm(st.nominal_score.data(), U, scratch_rank.data(), nominal_order.data());
   }
 
   const bool keep_scores = opt.keep_replications || opt.score_statistics;
@@ -578,9 +526,9 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
   if (opt.keep_replications) res.ranks.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(R));
   std::vector<unsigned char> failed(R, 0);
 
-  const int threads = sensitivity::resolve_threads(opt.threads, R);
+  const int threads = detail::resolve_threads(opt.threads, R);
   std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
-  sensitivity::parallel_blocks(R, threads, [&](std::size_t begin, std::size_t end, int t) {
+  detail::parallel_blocks(R, threads, [&](std::size_t begin, std::size_t end, int t) {
     worker w = make_worker();
     // Scores and ranks are staged for `block` replications, then written unit by unit in runs
     // of contiguous slots: writing every replication straight into 51 rows 800 kB apart would
@@ -613,7 +561,7 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
       }
       // Start from the nominal order: replications perturb it, so few units move.
       std::copy(nominal_order.begin(), nominal_order.end(), w.order.begin());
-      sensitivity::rank_descending_min_warm(y, U, w.rank.data(), w.order.data(), w.keys.data());
+      rank_descending_competition_warm(y, U, w.rank.data(), w.order.data(), w.keys.data());
       if (r < stats_rows) w.histogram.add(w.rank.data());
       if (keep_scores) std::copy_n(y, U, score_block.data() + slot);
       if (opt.keep_replications) std::copy_n(w.rank.data(), U, rank_block.data() + slot);
@@ -662,7 +610,7 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
     st.score_lower.assign(U, nan_value);
     st.score_median.assign(U, nan_value);
     st.score_upper.assign(U, nan_value);
-    sensitivity::parallel_blocks(U, opt.threads, [&](std::size_t begin, std::size_t end, int) {
+    detail::parallel_blocks(U, opt.threads, [&](std::size_t begin, std::size_t end, int) {
       std::vector<double> scratch;
       for (std::size_t u = begin; u < end; ++u) {
         const auto d = sensitivity::summarise(scores.data() + u * R, stats_rows, opt.lower_p, opt.upper_p, scratch);

@@ -1,7 +1,8 @@
 // PAR-style batch: units × 102 leaves (80 appraisal leaves mixing direct points and rate tiers,
 // 22 survey leaves proportional to a rate) in 8 summed areas, 2% not applicable, index and
 // competition ranks within two groups. In the same run, a plain streaming read (sum) of the same
-// inputs; prints ratio_to_stream_read = evaluation time / streaming-read time (medians).
+// inputs; prints ratio_to_stream_read = evaluation time / streaming-read time (medians), with the
+// library's default threads (as many as the machine has), and the same on one thread.
 //
 // Then formula criteria against tiers criteria: 20 leaves `2 * ratio(n, d, 0)` (two named inputs
 // each) against 20 leaves with 3 rate tiers, same units; prints formula_to_tiers = the ratio of
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <chiso/chiso.hpp>
@@ -135,7 +137,10 @@ int par_batch(long units, int repeats) {
   chiso::evaluate_options options;
   options.keep = chiso::kept_nodes::inner;
 
-  std::vector<double> stream_times, eval_times, fresh_times;
+  chiso::evaluate_options one_thread = options;
+  one_thread.threads = 1;
+
+  std::vector<double> stream_times, eval_times, fresh_times, single_times;
   double checksum = 0;
   chiso::evaluation result;
   for (int r = 0; r < repeats; ++r) {
@@ -158,6 +163,10 @@ int par_batch(long units, int repeats) {
     plan.evaluate_into(table, result, options);
     eval_times.push_back(seconds_since(start));
 
+    start = std::chrono::steady_clock::now();
+    plan.evaluate_into(table, result, one_thread);
+    single_times.push_back(seconds_since(start));
+
     // A fresh result each time, as a caller of evaluate() (or Python) gets: the new buffers'
     // first touch is part of the cost.
     start = std::chrono::steady_clock::now();
@@ -167,12 +176,14 @@ int par_batch(long units, int repeats) {
   }
   const double stream = median(stream_times), eval = median(eval_times);
   const double values_count = static_cast<double>(units) * static_cast<double>(leaves);
-  std::printf("units=%ld leaves=%ld repeats=%d\n", units, leaves, repeats);
+  static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("units=%ld leaves=%ld repeats=%d default_threads=%u\n", units, leaves, repeats, cores);
   std::printf("stream_read_s=%.4f (%.3f ns/value, checksum %.6g)\n", stream, stream / values_count * 1e9, checksum);
   std::printf("evaluate_s=%.4f (%.3f ns/value; index of unit 0 = %.2f, rank %d)\n", eval,
               eval / values_count * 1e9, result.index[0], result.rank[0]);
   std::printf("evaluate_fresh_s=%.4f (new result buffers each time; ratio %.2f)\n", median(fresh_times),
               median(fresh_times) / stream);
+  std::printf("evaluate_1_thread_s=%.4f (ratio %.2f)\n", median(single_times), median(single_times) / stream);
   std::printf("ratio_to_stream_read=%.2f\n", eval / stream);
   return 0;
 }

@@ -2,12 +2,14 @@
 // Weights are relative: each node's children weights are rescaled to sum to 1 over the
 // children that are present for the unit (missing children are dropped, COINr a_amean).
 //   arithmetic  Σ w x / Σ w                                                       [a_amean]
-//   geometric   exp(Σ w ln x / Σ w); a value ≤ 0 is a data_error (ln undefined; normalise
-//               to a positive range first, e.g. min-max to [1, 100])            [a_gmean]
-//   harmonic    Σ w / Σ (w / x); a zero value is a data_error (1/x), negatives are
-//               allowed as in COINr but make little sense                        [a_hmean]
-//   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`); p < 0 needs x > 0      [a_genmean]
+//   geometric   exp(Σ w ln x / Σ w)                                               [a_gmean]
+//   harmonic    Σ w / Σ (w / x)                                                   [a_hmean]
+//   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`)                            [a_genmean]
 //   minimum     min x (weights ignored)
+// These five are chiso/detail/weighted_mean.hpp, the kernel every engine shares: geometric,
+// harmonic and generalised with p < 0 need every present value > 0, generalised with p > 0
+// values ≥ 0, else a data_error naming the unit and the node (normalise to a positive range
+// first, e.g. min-max to [1, 100]).
 //   copeland    outranking e_ij = Σ_k w_k [x_ik > x_jk] + ½ Σ_k w_k [x_ik = x_jk] (w summing
 //               to 1); score_i = Σ_{j≠i} s(e_ij), s = +1 if e > ½, −1 if e < ½, 0 if e = ½
 //               [a_copeland]. e_ij − ½ = ½ Σ_k w_k sign(x_ik − x_jk), and chiso takes the sign
@@ -96,7 +98,7 @@ void check_decision_matrix(const matrix_ref& x, const char* method);
 struct aggregation_workspace {
   std::vector<const double*> columns;  // children columns of the node being computed
   std::vector<double> weights;         // their weights
-  std::vector<double> scratch;         // units × max children (TOPSIS / VIKOR)
+  std::vector<double> scratch;         // units × max children (TOPSIS / VIKOR; the means' weight sums)
   std::vector<double> scratch2;        // units × 4 (and max children + 1 for Copeland's sums)
 };
 
@@ -116,7 +118,8 @@ class aggregation_plan {
 
   // out (units × nodes) ← indicators copied, then every aggregate bottom-up, with `weights` one
   // per node (relative to siblings; the root's is unused). No allocation once `ws` is sized for
-  // these units; throws data_error (geometric ≤ 0, harmonic 0) naming the unit and node.
+  // these units; throws data_error (a value outside the domain of a geometric, harmonic or
+  // generalised mean) naming the unit and node.
   void aggregate_into(const matrix_ref& normalised, const Eigen::Ref<const vector>& weights,
                       aggregation_workspace& ws, Eigen::Ref<matrix> out,
                       const std::vector<std::string>* unit_codes = nullptr) const;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chiso/error.hpp"
+#include "chiso/ranking.hpp"
 
 namespace chiso::analysis {
 
@@ -79,12 +80,15 @@ class hierarchy {
   int n_levels_ = 0;
 };
 
-// Ranks of `scores` (higher is better, rank 1 first); NaN scores get NaN.
-enum class tie_rule { min, average, max, dense, first };
-const char* to_string(tie_rule t);
-tie_rule tie_rule_from_string(const std::string& s);
-// rank of each element ascending (ascending = true: smallest gets 1) with the tie rule.
-vector rank_values(const Eigen::Ref<const vector>& x, bool ascending, tie_rule ties);
+// Real-valued ranks (chiso/ranking.hpp): ascending = true gives the smallest value rank 1; NaN
+// values are not ranked (NaN).
+using chiso::tie_rule;
+inline vector rank_values(const Eigen::Ref<const vector>& x, bool ascending, tie_rule ties) {
+  vector ranks(x.size());
+  const vector values = x;  // contiguous
+  chiso::rank_values(values.data(), values.size(), ascending, ties, ranks.data());
+  return ranks;
+}
 
 namespace detail {
 // Sum and mean as R computes them (long double accumulation; mean with R's second pass), so

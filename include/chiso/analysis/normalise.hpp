@@ -49,7 +49,7 @@ struct normalise_spec {
   double scale = 1;                        // goalposts, ratio_to_mean
   double target = nan;                     // distance_to_target (NaN: take it from the hierarchy)
   bool cap = true;                         // goalposts, distance_to_target, distance_to_reference
-  tie_rule ties = tie_rule::min;           // rank, percentile_rank, borda
+  tie_rule ties = tie_rule::competition;   // rank, percentile_rank, borda
   double scale_factor = 100;               // scaled (COINr n_scaled's default)
   std::ptrdiff_t reference = -1;           // distance_to_reference: the reference row (0-based)
 };

@@ -17,7 +17,7 @@
 //      with `weights` one per node (relative to siblings; start from `prepared.weights()` and
 //      perturb), `ws = plan.workspace(prepared.n_units())` and `out` a preallocated units × nodes
 //      matrix made once per thread: no allocation, no locks. The index is
-//      out.col(prepared.tree().root()); ranks: rank_values(index, false, tie_rule::min).
+//      out.col(prepared.tree().root()); ranks: rank_values(index, false, tie_rule::competition).
 // Geometric aggregation of data with zeros throws data_error: normalise to a positive range
 // (min-max to [1, 100]) for geometric variants, as COINr requires.
 #pragma once
@@ -49,7 +49,7 @@ struct pipeline_spec {
   normalise_spec normalise;                // targets from the hierarchy when spec.target is NaN
   std::vector<aggregation_spec> aggregation{aggregation_spec{}};  // one, or one per aggregate level
   std::vector<double> weights;             // one per node; empty = the hierarchy's
-  tie_rule rank_ties = tie_rule::min;      // ranks of the index (COINr: rank(-x, ties = "min"))
+  tie_rule rank_ties = tie_rule::competition;  // ranks of the index (COINr: rank(-x, ties = "min"))
 
   nlohmann::json to_json() const;
   static pipeline_spec from_json(const nlohmann::json& j);

@@ -28,6 +28,10 @@ class Model:
         """
     def __eq__(self, arg0: Model) -> bool:
         ...
+    def describe(self, id: str) -> str:
+        """
+        A node in words (chiso::describe_node).
+        """
     def nodes(self) -> list:
         """
         One record per node, in file order (a parent before its children).
@@ -69,6 +73,10 @@ class Model:
         ...
 class Evaluation:
     def __getstate__(self) -> tuple: ...
+    def losses(self, model: Model, unit_row: int) -> dict:
+        """
+        Why the unit of this row lost points (chiso::criterion_losses).
+        """
     def __setstate__(self, state: tuple) -> None: ...
     @property
     def band(self) -> numpy.ndarray:

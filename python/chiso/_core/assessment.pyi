@@ -34,7 +34,7 @@ class Assessment:
         """
         Survey inputs, units × leaves (NaN: none).
         """
-    def add(self, arg0: dict) -> None:
+    def add(self, records: dict, source: str = "records") -> None:
         """
         Add records (a dict of columns); all or nothing.
         """
@@ -42,6 +42,10 @@ class Assessment:
         ...
     def progress(self, as_of: str = '') -> dict:
         ...
+    def history(self, unit: str, criterion: str) -> dict:
+        """
+        The records of a unit and criterion, oldest first.
+        """
     def records(self) -> dict:
         ...
     def records_csv(self) -> str:

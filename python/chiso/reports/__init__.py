@@ -33,7 +33,7 @@ def write(source: Any, path: Union[str, "os.PathLike[str]"], *, language: str = 
     check_language(language)
     kind = _WRITERS.get(path.suffix.lower())
     if kind is None:
-        raise ParameterError(f"[chiso.report.format] {path}: unknown report format {path.suffix!r} "
+        raise ParameterError(f"{path}: unknown report format {path.suffix!r} "
                              f"(expected one of {sorted(_WRITERS)})", id="report.format")
     report = build(source, previous)
     if kind == "excel":

@@ -105,7 +105,7 @@ def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
     """An assessment's core result as a :class:`chiso.Result`: the same plan evaluated on the same
     final inputs, mask and groups the assessment used."""
     if model.input_columns != model.leaf_ids:
-        raise ParameterError("[chiso.report.inputs] reports of assessments need one input per criterion",
+        raise ParameterError("reports of assessments need one input per criterion",
                              id="report.inputs")
     index = pd.Index(units.index, name="unit")
     inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.leaf_ids)
@@ -207,10 +207,10 @@ def build(source: Any, previous: Any = None) -> Report:
         groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}
         details, period, as_of = {}, "", None
     else:
-        raise ParameterError(f"[chiso.report.source] a report is made of a chiso.Assessment or a chiso.Result, "
+        raise ParameterError(f"a report is made of a chiso.Assessment or a chiso.Result, "
                              f"got {type(source).__name__}", id="report.source")
     if "is_leaf" in model.nodes().columns and not set(model.node_ids) <= set(result.node_ids):
-        raise ParameterError("[chiso.report.keep] the result must keep every node: evaluate with keep='all'",
+        raise ParameterError("the result must keep every node: evaluate with keep='all'",
                              id="report.keep")
     digits = model_digits(model)
     info = model.nodes()

@@ -65,7 +65,7 @@ _LABELS: Dict[str, Dict[str, str]] = {
 
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ParameterError(f"[chiso.parameter.language] language must be one of {LANGUAGES}, got {language!r}",
+        raise ParameterError(f"language must be one of {LANGUAGES}, got {language!r}",
                              id="parameter.language")
     return language
 

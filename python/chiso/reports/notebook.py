@@ -75,13 +75,15 @@ def show(frame: pd.DataFrame, model: Any = None, digits: Optional[int] = None) -
 def model_html(model: Any) -> str:
     """The model's tree: every inner node a collapsible ``<details>`` (the root open) showing its max;
     criteria as lines with their max and rule."""
-    from ..model import _describe
     records = list(model._core.nodes())
     children: Dict[Optional[str], List[Dict[str, Any]]] = {}
     for record in records:
         children.setdefault(record["parent"], []).append(record)
 
     maxima = _node_maxima(model)
+
+    def _describe(record: Dict[str, Any]) -> str:
+        return model._core.describe(record["id"])  # chiso::describe_node
 
     def max_text(record: Dict[str, Any]) -> str:
         value = maxima.get(record["id"], record["max"])

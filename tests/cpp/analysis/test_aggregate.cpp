@@ -21,7 +21,7 @@ TEST_CASE("TOPSIS: Tzeng & Huang (2011), vector normalisation") {
   const double expected[] = {0.5037, 0.6581, 0.7482, 0.3340};
   for (int i = 0; i < 4; ++i) CHECK(std::abs(r.closeness[i] - expected[i]) < 5e-5);
   CHECK(r.normalisation == topsis_normalisation::vector);
-  const auto ranks = rank_values(r.closeness, false, tie_rule::min);
+  const auto ranks = rank_values(r.closeness, false, tie_rule::competition);
   CHECK(ranks[0] == 3);
   CHECK(ranks[1] == 2);
   CHECK(ranks[2] == 1);

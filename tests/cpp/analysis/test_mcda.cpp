@@ -167,7 +167,11 @@ TEST_CASE("generalised mean (COINr a_genmean): (Σ w x^p / Σ w)^(1/p)") {
   const matrix harm = aggregation_plan(h, {spec}).aggregate(x, w);
   CHECK(harm(0, 3) == doctest::Approx(4.0 / (1 + 0.5 + 2 * 0.25)));
   x(0, 0) = 0;
-  CHECK(contains(error_of([&] { aggregation_plan(h, {spec}).aggregate(x, w); }), "p < 0 needs positive values"));
+  CHECK(contains(error_of([&] { aggregation_plan(h, {spec}).aggregate(x, w); }), "p < 0 needs values > 0"));
+  spec.power = 2;  // p > 0: 0 is allowed (0² = 0), a negative value is not
+  CHECK(aggregation_plan(h, {spec}).aggregate(x, w)(0, 3) == doctest::Approx(std::sqrt((0 + 4 + 2 * 16) / 4.0)));
+  x(0, 0) = -1;
+  CHECK(contains(error_of([&] { aggregation_plan(h, {spec}).aggregate(x, w); }), "p > 0 needs values ≥ 0"));
   spec.power = 0;
   CHECK(contains(error_of([&] { aggregation_plan p(h, {spec}); }), "p ≠ 0"));
 }

@@ -194,3 +194,64 @@ TEST_CASE("bands use the rounded index") {
   // 89.995 → 90.00 → 0; 89.994 → 89.99 → 1; 79.999 → 80.00 → 1 (rounded up into "Tốt"); 0.005 → 0.01 → 2.
   CHECK(r.e.band == Eigen::Vector4i(0, 1, 1, 2));
 }
+
+TEST_CASE("one ranking for every engine: the five tie rules on 90, 85, NaN, 85, 80, by hand") {
+  const std::vector<double> score = {90, 85, nan_value, 85, 80};
+  auto real_ranks = [&](tie_rule ties, bool ascending = false) {
+    std::vector<double> out(score.size());
+    chiso::rank_values(score.data(), static_cast<std::ptrdiff_t>(score.size()), ascending, ties, out.data());
+    return out;
+  };
+  struct expected {
+    tie_rule ties;
+    std::vector<double> ranks;  // NaN at position 2: not ranked
+  };
+  const expected cases[] = {
+      {tie_rule::competition, {1, 2, nan_value, 2, 4}},
+      {tie_rule::dense, {1, 2, nan_value, 2, 3}},
+      {tie_rule::ordinal, {1, 2, nan_value, 3, 4}},  // tied units in row order
+      {tie_rule::average, {1, 2.5, nan_value, 2.5, 4}},
+      {tie_rule::max, {1, 3, nan_value, 3, 4}},
+  };
+  for (const expected& e : cases) {
+    CAPTURE(chiso::to_string(e.ties));
+    const auto got = real_ranks(e.ties);
+    for (std::size_t k = 0; k < score.size(); ++k) {
+      if (k == 2)
+        CHECK(std::isnan(got[k]));
+      else
+        CHECK(got[k] == e.ranks[k]);
+    }
+    // The integer ranks of the scored index agree, with 0 for "not ranked".
+    if (e.ties != tie_rule::average) {
+      const R whole = ranks(score, e.ties, {}, -1);
+      for (std::size_t k = 0; k < score.size(); ++k)
+        CHECK(whole[k] == (k == 2 ? chiso::not_ranked : static_cast<std::int32_t>(e.ranks[k])));
+    }
+  }
+  const auto ascending = real_ranks(tie_rule::competition, true);
+  CHECK(ascending[4] == 1);  // 80 is the smallest
+  CHECK(ascending[1] == 2);
+  CHECK(ascending[0] == 4);
+
+  // The replication loops' competition ranks, cold and warm-started from a reversed order.
+  std::vector<std::int32_t> cold(score.size()), warm(score.size()), warm_keys(score.size());
+  std::vector<std::uint32_t> order(score.size()), reversed = {4, 3, 2, 1, 0}, reversed2 = reversed;
+  std::vector<double> keys(score.size());
+  chiso::rank_descending_competition(score.data(), score.size(), cold.data(), order.data());
+  chiso::rank_descending_competition_warm(score.data(), score.size(), warm.data(), reversed.data());
+  chiso::rank_descending_competition_warm(score.data(), score.size(), warm_keys.data(), reversed2.data(), keys.data());
+  CHECK(cold == R{1, 2, 0, 2, 4});
+  CHECK(warm == cold);
+  CHECK(warm_keys == cold);
+}
+
+TEST_CASE("R's tie names are translated at the edge; unit ranks refuse average ties") {
+  CHECK(chiso::tie_rule_from_r_name("min") == tie_rule::competition);
+  CHECK(chiso::tie_rule_from_r_name("first") == tie_rule::ordinal);
+  CHECK(chiso::tie_rule_from_r_name("average") == tie_rule::average);
+  CHECK(std::string(chiso::r_name(tie_rule::competition)) == "min");
+  CHECK(std::string(chiso::r_name(tie_rule::ordinal)) == "first");
+  CHECK(caught<chiso::parameter_error>([] { chiso::tie_rule_from_r_name("competition"); }).id() == "analysis.tie_rule");
+  CHECK(caught<chiso::parameter_error>([] { ranks({1, 2}, tie_rule::average); }).id() == "ranking.ties");
+}

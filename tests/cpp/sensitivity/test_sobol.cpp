@@ -71,7 +71,7 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
   const double score[] = {5, 7, 7, NAN, 1, 5};
   std::int32_t rank[6];
   std::uint32_t order[6];
-  sa::rank_descending_min(score, 6, rank, order);
+  chiso::rank_descending_competition(score, 6, rank, order);
   const std::int32_t expected[] = {3, 1, 1, 0, 5, 3};
   for (int u = 0; u < 6; ++u) CHECK(rank[u] == expected[u]);
 
@@ -88,10 +88,10 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
       std::int32_t r1[40], r2[40], r3[40];
       std::uint32_t scratch[40];
       double keys[40];
-      sa::rank_descending_min(sc, 40, r1, scratch);
-      sa::rank_descending_min_warm(sc, 40, r2, warm.data());
+      chiso::rank_descending_competition(sc, 40, r1, scratch);
+      chiso::rank_descending_competition_warm(sc, 40, r2, warm.data());
       std::reverse(warm.begin(), warm.end());
-      sa::rank_descending_min_warm(sc, 40, r3, warm.data(), keys);
+      chiso::rank_descending_competition_warm(sc, 40, r3, warm.data(), keys);
       for (int u = 0; u < 40; ++u) {
         CHECK(r1[u] == r2[u]);
         CHECK(r1[u] == r3[u]);
@@ -107,7 +107,7 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
     double sc[6];
     for (double& v : sc) v = std::floor(s.uniform() * 4);  // many ties
     sc[3] = rep % 10 == 0 ? NAN : sc[3];
-    sa::rank_descending_min(sc, 6, rank, order);
+    chiso::rank_descending_competition(sc, 6, rank, order);
     h.add(rank);
     for (int u = 0; u < 6; ++u)
       if (rank[u] > 0) per_unit[u].push_back(rank[u]);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 #include "chiso/uncertainty.hpp"
@@ -275,4 +276,53 @@ TEST_CASE("parameter errors name the parameter") {
   CHECK_THROWS_AS(an.uncertainty(10, opt), parameter_error);
   opt.target = "s1";
   CHECK_NOTHROW(an.uncertainty(10, opt));
+}
+
+// The disagreeing case of three copies of the kernel: a harmonic mean over a negative value gave
+// a score in the composite-indicator pipeline and a failed replication in the uncertainty engine.
+// Now both fail, and where both succeed they give the same number.
+TEST_CASE("one kernel: the pipeline and the uncertainty engine agree on a harmonic mean") {
+  Eigen::MatrixXd x = small_data(4);
+  const analysis::hierarchy tree = small_tree();
+  Eigen::VectorXd weights(tree.n_nodes());
+  for (Eigen::Index k = 0; k < weights.size(); ++k) weights[k] = nominal_w[static_cast<std::size_t>(k)];
+  const analysis::aggregation_plan harmonic(tree, {analysis::aggregation_spec{analysis::aggregation::harmonic}});
+  const auto only_harmonic = [] {
+    return std::vector<ua::assumption>{ua::assumption::aggregation_methods("agg", {ua::aggregation::harmonic}),
+                                       ua::assumption::noisy_weights("w", {{2, 0.1}})};
+  };
+
+  SUBCASE("positive values: the same scores") {
+    const analysis::matrix scores = harmonic.aggregate(x, weights);
+    ua::composite_analysis engine(tree, x, {}, only_harmonic());
+    const Eigen::MatrixXd nominal = engine.nominal_scores();
+    for (Eigen::Index u = 0; u < x.rows(); ++u)
+      for (Eigen::Index k = 0; k < tree.n_nodes(); ++k) CHECK(nominal(u, k) == scores(u, k));
+    // i1 = 2 (w 1), i2 = 8 (w 2): p1 = 3 / (1/2 + 2/8) = 4, by hand.
+    Eigen::MatrixXd y = x;
+    y(0, 0) = 2;
+    y(0, 1) = 8;
+    const auto p1 = tree.find("p1");
+    CHECK(harmonic.aggregate(y, weights)(0, p1) == 4);
+    CHECK(ua::composite_analysis(tree, y, {}, only_harmonic()).nominal_scores()(0, p1) == 4);
+  }
+
+  SUBCASE("a negative value: both fail") {
+    x(2, 3) = -5;  // unit 2, indicator i4 (under p2)
+    const std::vector<std::string> units = {"u0", "u1", "u2", "u3"};
+    try {
+      (void)harmonic.aggregate(x, weights, &units);
+      FAIL("the pipeline's harmonic mean accepted a negative value");
+    } catch (const data_error& e) {
+      CHECK(e.id() == std::string("analysis.harmonic_nonpositive"));
+      CHECK(e.unit() == "u2");
+      CHECK(e.node() == "p2");
+    }
+    ua::composite_analysis engine(tree, x, {}, only_harmonic());
+    ua::options o;
+    o.keep_replications = true;
+    const ua::result r = engine.uncertainty(20, o);
+    CHECK(r.failed.size() == 20);  // every replication takes the harmonic mean
+    for (std::size_t k : r.failed) CHECK(std::isnan(r.output[k]));
+  }
 }
