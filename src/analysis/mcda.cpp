@@ -234,7 +234,7 @@ promethee_result promethee_ii(const matrix_ref& x, const std::vector<double>& w,
     r.negative_flow = r.preference.colwise().sum().transpose() / others;
   }
   r.net_flow = r.positive_flow - r.negative_flow;
-  r.ranks = rank_values(r.net_flow, false, tie_rule::min);
+  r.ranks = rank_values(r.net_flow, false, tie_rule::competition);
   return r;
 }
 
@@ -262,7 +262,7 @@ edas_result edas(const matrix_ref& x, const std::vector<double>& w, const std::v
     r.nsn[i] = 1 - (sn_max > 0 ? r.sn[i] / sn_max : 0);
     r.score[i] = (r.nsp[i] + r.nsn[i]) / 2;
   }
-  r.ranks = rank_values(r.score, false, tie_rule::min);
+  r.ranks = rank_values(r.score, false, tie_rule::competition);
   return r;
 }
 
@@ -284,7 +284,7 @@ mabac_result mabac(const matrix_ref& x, const std::vector<double>& w, const std:
     r.border[c] = mx == mn || wc == 0 ? v[0] : std::exp(v.array().log().mean());
     r.score += (v.array() - r.border[c]).matrix();
   }
-  r.ranks = rank_values(r.score, false, tie_rule::min);
+  r.ranks = rank_values(r.score, false, tie_rule::competition);
   return r;
 }
 
@@ -313,7 +313,7 @@ spotis_result spotis(const matrix_ref& x, const std::vector<double>& w, const st
       r.score[i] += wc * std::abs(x(i, c) - ideal) / (hi - lo);
     }
   }
-  r.ranks = rank_values(r.score, true, tie_rule::min);
+  r.ranks = rank_values(r.score, true, tie_rule::competition);
   return r;
 }
 
