@@ -225,6 +225,66 @@ void register_analysis(py::module_& root) {
   }, py::arg("hierarchy"), py::arg("scores"), py::arg("method") = "pearson");
   m.def("cronbach_alphas", [](const hierarchy& h, const matrix& s) { return cronbach_alphas(h, s); });
   m.def("cronbach_alpha", [](const matrix& x) { return cronbach_alpha(x); });
+
+  // ---- PROMETHEE II, EDAS, MABAC, SPOTIS and weight optimisation ----
+  m.def("promethee_ii",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::vector<std::string>& functions,
+           const std::vector<double>& q, const std::vector<double>& p, const std::vector<double>& s) {
+          promethee_options o;
+          for (const auto& f : functions) o.functions.push_back(preference_function_from_string(f));
+          o.q = q; o.p = p; o.s = s;
+          const auto r = promethee_ii(x, w, d, o);
+          return py::make_tuple(r.net_flow, r.positive_flow, r.negative_flow, r.ranks, r.preference);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{},
+        py::arg("functions") = std::vector<std::string>{}, py::arg("q") = std::vector<double>{},
+        py::arg("p") = std::vector<double>{}, py::arg("s") = std::vector<double>{});
+  m.def("edas",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d) {
+          const auto r = edas(x, w, d);
+          return py::make_tuple(r.score, r.sp, r.sn, r.nsp, r.nsn, r.ranks);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{});
+  m.def("mabac",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d) {
+          const auto r = mabac(x, w, d);
+          return py::make_tuple(r.score, r.ranks, r.border);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{});
+  m.def("spotis",
+        [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::vector<double>& lower,
+           const std::vector<double>& upper) {
+          const auto r = spotis(x, w, d, lower, upper);
+          return py::make_tuple(r.score, r.ranks);
+        },
+        py::arg("x"), py::arg("weights"), py::arg("directions"), py::arg("lower"), py::arg("upper"));
+  m.def("optimise_weights",
+        [](const hierarchy& h, const matrix& normalised, const vector& weights, int level, const std::string& methods_json,
+           const std::string& goal, const std::vector<double>& targets, const std::string& correlation, double tolerance,
+           int max_iterations) {
+          pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
+          aggregation_plan plan(h, s.aggregation);
+          opt_weights_options o;
+          o.goal = opt_weights_goal_from_string(goal);
+          o.targets = targets;
+          o.correlation = correlation_method_from_string(correlation);
+          o.tolerance = tolerance;
+          o.max_iterations = max_iterations;
+          opt_weights_result r;
+          {
+            py::gil_scoped_release release;
+            r = optimise_weights(h, plan, normalised, weights, level, o);
+          }
+          py::dict d;
+          d["nodes"] = r.nodes; d["level_weights"] = r.level_weights; d["weights"] = r.weights; d["desired"] = r.desired;
+          d["obtained"] = r.obtained; d["objective"] = r.objective; d["evaluations"] = r.evaluations;
+          d["convergence"] = r.convergence;
+          return d;
+        },
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("level"),
+        py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]", py::arg("goal") = "balance",
+        py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
+        py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
 }
 
 }  // namespace chiso::bindings

@@ -36,6 +36,8 @@ __all__ = [
     "skewness", "kurtosis", "saaty_random_index", "screen", "TopsisResult", "VikorResult", "CopelandResult",
     "WaspasResult", "waspas", "merec_weights", "std_weights", "gini_weights", "weighted_spearman", "ws_similarity",
     "simulated_random_index",
+    "PrometheeResult", "promethee_ii", "EdasResult", "edas", "MabacResult", "mabac", "SpotisResult", "spotis",
+    "optimise_weights",
 ]
 
 Matrix = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]]]
@@ -444,3 +446,139 @@ def kurtosis(x: Sequence[float]) -> float:
 
 def saaty_random_index() -> list:
     return list(_a.saaty_random_index())
+
+
+# ---- PROMETHEE II, EDAS, MABAC, SPOTIS; weight optimisation (COINr get_opt_weights) -------------
+
+class PrometheeResult(NamedTuple):
+    """PROMETHEE II on a numpy matrix: net flow φ = φ⁺ − φ⁻ (higher is better), rank by φ."""
+    net_flow: np.ndarray
+    positive_flow: np.ndarray
+    negative_flow: np.ndarray
+    rank: np.ndarray
+    preference: np.ndarray
+
+
+class EdasResult(NamedTuple):
+    AS: np.ndarray
+    SP: np.ndarray
+    SN: np.ndarray
+    NSP: np.ndarray
+    NSN: np.ndarray
+    rank: np.ndarray
+
+
+class MabacResult(NamedTuple):
+    S: np.ndarray
+    rank: np.ndarray
+    border: np.ndarray
+
+
+class SpotisResult(NamedTuple):
+    D: np.ndarray
+    rank: np.ndarray
+
+
+def _parameters(values: Any, name: str) -> List[float]:
+    """A per-criterion parameter (q, p, s) as floats; None → none given."""
+    if values is None:
+        return []
+    if np.isscalar(values):
+        raise ParameterError(f"{name} must be a sequence, one per criterion, not {values!r}")
+    try:
+        return [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a sequence of numbers, one per criterion, not {values!r}") from None
+
+
+def promethee_ii(data: Matrix, weights: Sequence[float], directions: Optional[Sequence[Any]] = None,
+                 preference: Union[str, Sequence[str]] = "usual", q: Optional[Sequence[float]] = None,
+                 p: Optional[Sequence[float]] = None,
+                 s: Optional[Sequence[float]] = None) -> Union[pd.DataFrame, PrometheeResult]:
+    """PROMETHEE II net flows. `preference`: one function for every criterion or one per criterion
+    ("usual", "u_shape", "v_shape", "level", "linear", "gaussian"; pymcdm's "ushape", "vshape",
+    "vshape_2" too); q (indifference), p (preference), s (Gaussian) thresholds one per criterion,
+    needed by the functions that use them. DataFrame in: a DataFrame (net_flow, positive_flow,
+    negative_flow, rank; attrs["preference"] the π matrix); numpy in: a PrometheeResult."""
+    functions = [preference] if isinstance(preference, str) else [str(f) for f in preference]
+    r = _a.promethee_ii(_values(data), _weights(weights), _directions(directions), functions,
+                        _parameters(q, "q"), _parameters(p, "p"), _parameters(s, "s"))
+    if not isinstance(data, pd.DataFrame):
+        return PrometheeResult(*r)
+    net, plus, minus, rank, pref = r
+    out = pd.DataFrame({"net_flow": net, "positive_flow": plus, "negative_flow": minus, "rank": rank.astype(int)},
+                       index=data.index)
+    out.attrs["preference"] = pd.DataFrame(pref, index=data.index, columns=data.index)
+    return out
+
+
+def edas(data: Matrix, weights: Sequence[float],
+         directions: Optional[Sequence[Any]] = None) -> Union[pd.DataFrame, EdasResult]:
+    """EDAS appraisal score AS (higher is better) from the distances to the average solution.
+    DataFrame in: a DataFrame (AS, SP, SN, NSP, NSN, rank); numpy in: an EdasResult."""
+    r = _a.edas(_values(data), _weights(weights), _directions(directions))
+    if not isinstance(data, pd.DataFrame):
+        return EdasResult(*r)
+    score, sp, sn, nsp, nsn, rank = r
+    return pd.DataFrame({"AS": score, "SP": sp, "SN": sn, "NSP": nsp, "NSN": nsn, "rank": rank.astype(int)},
+                        index=data.index)
+
+
+def mabac(data: Matrix, weights: Sequence[float],
+          directions: Optional[Sequence[Any]] = None) -> Union[pd.DataFrame, MabacResult]:
+    """MABAC S (higher is better), the summed distances to the border approximation area.
+    DataFrame in: a DataFrame (S, rank; attrs["border"] per criterion); numpy in: a MabacResult."""
+    x = _values(data)
+    r = _a.mabac(x, _weights(weights), _directions(directions))
+    if not isinstance(data, pd.DataFrame):
+        return MabacResult(*r)
+    score, rank, border = r
+    out = pd.DataFrame({"S": score, "rank": rank.astype(int)}, index=data.index)
+    out.attrs["border"] = pd.Series(border, index=data.columns, name="border")
+    return out
+
+
+def spotis(data: Matrix, weights: Sequence[float], directions: Optional[Sequence[Any]], bounds: Matrix
+           ) -> Union[pd.DataFrame, SpotisResult]:
+    """SPOTIS distance D to the ideal point (lower is better). `bounds`: criteria × 2 (lower,
+    upper), as pymcdm's; a value outside its criterion's bounds is a DataError naming both.
+    DataFrame in: a DataFrame (D, rank); numpy in: a SpotisResult."""
+    b = _values(bounds)
+    if b.shape[1] != 2:
+        raise ParameterError(f"bounds must be criteria × 2 (lower, upper), got shape {b.shape}")
+    r = _a.spotis(_values(data), _weights(weights), _directions(directions), b[:, 0].tolist(), b[:, 1].tolist())
+    if not isinstance(data, pd.DataFrame):
+        return SpotisResult(*r)
+    score, rank = r
+    return pd.DataFrame({"D": score, "rank": rank.astype(int)}, index=data.index)
+
+
+def optimise_weights(hierarchy: "Hierarchy", normalised: Matrix, level: int,
+                     targets: Union[str, Sequence[float], None] = "equal", goal: str = "balance",
+                     weights: Optional[Sequence[float]] = None,
+                     methods: Sequence[Mapping[str, Any]] = ({"method": "arithmetic"},),
+                     correlation: str = "pearson", tolerance: float = 0.1,
+                     max_iterations: int = 500) -> Dict[str, Any]:
+    """COINr get_opt_weights(itarg = targets, Level = level, optype = goal, toler = tolerance,
+    maxiter = max_iterations): weights of the nodes at `level` whose correlations with the
+    index match `targets` (relative importances, one per node at the level in hierarchy order,
+    or "equal"), or whose correlations sum to the most (goal "infomax"), found by R's
+    Nelder–Mead. `normalised` as for aggregate(); `methods` the aggregation. Returns weights (a
+    Series over every node), table (per node at the level: desired, obtained, weight),
+    objective, evaluations and convergence (0 converged, 1 iteration limit, 10 degenerate)."""
+    w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
+    x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
+    if isinstance(targets, str):
+        if targets != "equal":
+            raise ParameterError(f"targets is {targets!r} (expected 'equal' or one number per node at the level)")
+        target_list: List[float] = []
+    else:
+        target_list = [] if targets is None else _weights(targets)
+    r = _a.optimise_weights(hierarchy, x, w, int(level), json.dumps(list(methods)), goal, target_list, correlation,
+                            float(tolerance), int(max_iterations))
+    codes = list(hierarchy.codes)
+    level_codes = [codes[i] for i in r["nodes"]]
+    table = pd.DataFrame({"desired": r["desired"], "obtained": r["obtained"], "weight": r["level_weights"]},
+                         index=pd.Index(level_codes, name="code"))
+    return {"weights": pd.Series(r["weights"], index=codes, name="weight"), "table": table,
+            "objective": r["objective"], "evaluations": r["evaluations"], "convergence": r["convergence"]}

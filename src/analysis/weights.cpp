@@ -1,6 +1,7 @@
 #include "chiso/analysis/weights.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -231,6 +232,216 @@ vector with_children_weights(const hierarchy& h, const Eigen::Ref<const vector>&
   vector out = w;
   for (std::size_t k = 0; k < ch.size(); ++k) out[ch[k]] = cw[static_cast<std::ptrdiff_t>(k)];
   return out;
+}
+
+}  // namespace chiso::analysis
+
+namespace chiso::analysis {
+
+// A port of R's nmmin (src/appl/optim.c): P holds the simplex in columns 0..n (coordinates in
+// rows 0..n−1, f in row n) and the centroid in column n + 1. L and H index the lowest and the
+// highest vertex; the comparisons, the order of the updates and the stopping rules are R's.
+nelder_mead_result nelder_mead(const std::function<double(const vector&)>& fn, const vector& start, const nelder_mead_options& o) {
+  constexpr double big = 1.0e+35;
+  const auto n = start.size();
+  if (n < 1) throw parameter_error("analysis.nelder_mead", "nelder_mead: needs at least one parameter");
+  vector b = start;
+  nelder_mead_result r{start, 0, 0, 0};
+  if (o.max_evaluations <= 0) {
+    r.value = fn(b);
+    return r;
+  }
+  const auto eval = [&](const vector& v) {
+    const double f = fn(v);
+    ++r.evaluations;
+    return std::isfinite(f) ? f : big;
+  };
+  double f = fn(b);
+  if (!std::isfinite(f)) throw data_error("analysis.nelder_mead", "", "", "nelder_mead: the function cannot be evaluated at the start");
+  r.evaluations = 1;
+  const double convtol = o.reltol * (std::abs(f) + o.reltol);
+  const std::ptrdiff_t n1 = n + 1, centre = n + 1;
+  matrix p(n + 1, n + 2);
+  p(n, 0) = f;
+  p.col(0).head(n) = b;
+  std::ptrdiff_t low = 0;
+  double step = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) step = std::max(step, 0.1 * std::abs(b[i]));
+  if (step == 0) step = 0.1;
+  double size = 0;
+  for (std::ptrdiff_t j = 1; j < n1; ++j) {
+    p.col(j).head(n) = b;
+    double trystep = step;
+    while (p(j - 1, j) == b[j - 1]) {
+      p(j - 1, j) = b[j - 1] + trystep;
+      trystep *= 10;
+    }
+    size += trystep;
+  }
+  double oldsize = size;
+  bool calcvert = true;
+  do {
+    if (calcvert) {
+      for (std::ptrdiff_t j = 0; j < n1; ++j)
+        if (j != low) {
+          b = p.col(j).head(n);
+          p(n, j) = eval(b);
+        }
+      calcvert = false;
+    }
+    double vl = p(n, low), vh = vl;
+    std::ptrdiff_t high = low;
+    for (std::ptrdiff_t j = 0; j < n1; ++j)
+      if (j != low) {
+        const double fj = p(n, j);
+        if (fj < vl) {
+          low = j;
+          vl = fj;
+        }
+        if (fj > vh) {
+          high = j;
+          vh = fj;
+        }
+      }
+    if (vh <= vl + convtol || vl <= o.abstol) break;
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      double temp = -p(i, high);
+      for (std::ptrdiff_t j = 0; j < n1; ++j) temp += p(i, j);
+      p(i, centre) = temp / static_cast<double>(n);
+    }
+    for (std::ptrdiff_t i = 0; i < n; ++i) b[i] = (1.0 + o.alpha) * p(i, centre) - o.alpha * p(i, high);
+    f = eval(b);
+    const double vr = f;
+    if (vr < vl) {  // reflection beat the best: try the extension
+      p(n, centre) = f;
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        f = o.gamma * b[i] + (1 - o.gamma) * p(i, centre);
+        p(i, centre) = b[i];
+        b[i] = f;
+      }
+      f = eval(b);
+      if (f < vr) {
+        p.col(high).head(n) = b;
+        p(n, high) = f;
+      } else {
+        p.col(high).head(n) = p.col(centre).head(n);
+        p(n, high) = vr;
+      }
+    } else {
+      if (vr < vh) {
+        p.col(high).head(n) = b;
+        p(n, high) = vr;
+      }
+      for (std::ptrdiff_t i = 0; i < n; ++i) b[i] = (1 - o.beta) * p(i, high) + o.beta * p(i, centre);
+      f = eval(b);
+      if (f < p(n, high)) {
+        p.col(high).head(n) = b;
+        p(n, high) = f;
+      } else if (vr >= vh) {  // shrink towards the best vertex
+        calcvert = true;
+        size = 0;
+        for (std::ptrdiff_t j = 0; j < n1; ++j)
+          if (j != low)
+            for (std::ptrdiff_t i = 0; i < n; ++i) {
+              p(i, j) = o.beta * (p(i, j) - p(i, low)) + p(i, low);
+              size += std::abs(p(i, j) - p(i, low));
+            }
+        if (size < oldsize) {
+          oldsize = size;
+        } else {
+          r.convergence = 10;
+          break;
+        }
+      }
+    }
+  } while (r.evaluations <= o.max_evaluations);
+  r.value = p(n, low);
+  r.x = p.col(low).head(n);
+  if (r.evaluations > o.max_evaluations) r.convergence = 1;
+  return r;
+}
+
+const char* to_string(opt_weights_goal g) { return g == opt_weights_goal::balance ? "balance" : "infomax"; }
+opt_weights_goal opt_weights_goal_from_string(const std::string& s) {
+  if (s == "balance") return opt_weights_goal::balance;
+  if (s == "infomax") return opt_weights_goal::infomax;
+  throw parameter_error("analysis.opt_weights_goal", "optimise_weights: unknown goal '" + s + "' (balance, infomax)");
+}
+
+opt_weights_result optimise_weights(const hierarchy& h, const aggregation_plan& plan, const matrix_ref& normalised,
+                                    const Eigen::Ref<const vector>& weights, int level, const opt_weights_options& o) {
+  const std::string m = "optimise_weights";
+  if (h.root() < 0) throw parameter_error("analysis.opt_weights_level", m + ": the hierarchy needs a single root (the index)");
+  if (weights.size() != h.n_nodes())
+    throw parameter_error("analysis.weights_length", m + ": " + std::to_string(weights.size()) + " weights for " +
+                                                         std::to_string(h.n_nodes()) + " nodes");
+  opt_weights_result r;
+  for (std::ptrdiff_t i = 0; i < h.n_nodes(); ++i)
+    if (h.node(i).level == level) r.nodes.push_back(i);
+  const int top = h.node(h.root()).level;
+  if (r.nodes.empty() || level >= top)
+    throw parameter_error("analysis.opt_weights_level", m + ": level " + std::to_string(level) + " has no nodes below the index (levels 1 to " +
+                                                            std::to_string(top - 1) + ")");
+  if (!(o.tolerance > 0)) throw parameter_error("analysis.opt_weights_parameter", m + ": tolerance must be > 0");
+  if (o.max_iterations < 1) throw parameter_error("analysis.opt_weights_parameter", m + ": max_iterations must be ≥ 1");
+  const auto k = static_cast<std::ptrdiff_t>(r.nodes.size());
+  const bool balance = o.goal == opt_weights_goal::balance;
+  r.desired = vector::Constant(k, nan);
+  vector start(k);
+  if (balance) {
+    if (!o.targets.empty() && static_cast<std::ptrdiff_t>(o.targets.size()) != k)
+      throw parameter_error("analysis.opt_weights_targets", m + ": targets has " + std::to_string(o.targets.size()) + " entries for the " +
+                                                                std::to_string(k) + " nodes at level " + std::to_string(level));
+    for (std::ptrdiff_t j = 0; j < k; ++j) {
+      const double t = o.targets.empty() ? 1.0 : o.targets[static_cast<std::size_t>(j)];
+      if (!std::isfinite(t) || t < 0)
+        throw parameter_error("analysis.opt_weights_targets", m + ": targets[" + std::to_string(j) + "] must be finite and ≥ 0");
+      r.desired[j] = t;
+    }
+    if (!(r.desired.sum() > 0)) throw parameter_error("analysis.opt_weights_targets", m + ": targets are all 0");
+    r.desired /= r.desired.sum();
+    start = r.desired;
+  } else {
+    for (std::ptrdiff_t j = 0; j < k; ++j) start[j] = weights[r.nodes[static_cast<std::size_t>(j)]];
+  }
+
+  auto ws = plan.workspace(normalised.rows());
+  matrix scores(normalised.rows(), h.n_nodes());
+  vector full = weights;
+  // The correlations with the index for level weights w (rescaled to sum to 1 over the level).
+  const auto correlations = [&](const vector& w) {
+    const double total = w.sum();
+    for (std::ptrdiff_t j = 0; j < k; ++j) full[r.nodes[static_cast<std::size_t>(j)]] = w[j] / total;
+    plan.aggregate_into(normalised, full, ws, scores);
+    vector c(k);
+    for (std::ptrdiff_t j = 0; j < k; ++j)
+      c[j] = correlation(scores.col(r.nodes[static_cast<std::size_t>(j)]).data(), scores.col(h.root()).data(), scores.rows(), o.correlation);
+    return c;
+  };
+  const auto objective = [&](const vector& w) {
+    const vector c = correlations(w);
+    if (!balance) return -c.sum();
+    return std::log((r.desired - c / c.sum()).squaredNorm() / static_cast<double>(k));
+  };
+  const double f0 = objective(start);
+  if (std::isnan(f0))
+    throw data_error("analysis.opt_weights_correlation", "", "", m + ": the correlations with the index are undefined at the start "
+                                                                "(a node at level " + std::to_string(level) + " or the index is constant)");
+  nelder_mead_result nm{start, f0, 1, 0};
+  if (f0 != -std::numeric_limits<double>::infinity()) {
+    nelder_mead_options no;
+    no.reltol = o.tolerance;
+    no.max_evaluations = o.max_iterations;
+    nm = nelder_mead(objective, start, no);
+  }
+  r.level_weights = nm.x / nm.x.sum();
+  const vector c = correlations(r.level_weights);
+  r.obtained = balance ? vector(c / c.sum()) : c;
+  r.weights = full;
+  r.objective = nm.value;
+  r.evaluations = nm.evaluations;
+  r.convergence = nm.convergence;
+  return r;
 }
 
 }  // namespace chiso::analysis

@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "chiso/analysis/aggregate.hpp"
+#include "chiso/analysis/correlation.hpp"
 #include "chiso/analysis/data.hpp"
 
 namespace chiso::analysis {
@@ -23,8 +27,12 @@ enum class ahp_method { eigenvector, power_iteration, geometric_mean };
 const char* to_string(ahp_method m);
 ahp_method ahp_method_from_string(const std::string& s);
 
-// Saaty's random indices (Saaty 1980 for n ≤ 10, extended to 15 as commonly tabulated):
-// n = 1..15 → 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59.
+// Saaty's random indices, from Saaty, T. L. (1980), The Analytic Hierarchy Process, McGraw-Hill
+// (simulations at Oak Ridge National Laboratory and Wharton; n ≤ 10 reprinted in Saaty 1990,
+// "How to make a decision", EJOR 48(1) 9–26): n = 1..15 → 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32,
+// 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59. The dip at n = 12 is in the source (smaller
+// samples for n > 10). Other published tables (e.g. Tummala & Ling 1998, which pymcdm uses:
+// 0.5799, 0.8921, ...) can be passed as ahp_options::random_index with their name.
 const std::vector<double>& saaty_random_index();
 // Beyond the table (n > 15), Saaty's definition computed: the mean CI = (λmax − n)/(n − 1) of
 // `samples` random reciprocal matrices whose upper entries are drawn uniformly from the 17
@@ -85,5 +93,67 @@ vector effective_weights(const hierarchy& h, const Eigen::Ref<const vector>& w);
 // hierarchy_node::children); e.g. an AHP result per node gives weights at every level.
 vector with_children_weights(const hierarchy& h, const Eigen::Ref<const vector>& w, std::ptrdiff_t node,
                              const Eigen::Ref<const vector>& children_weights);
+
+// ---- weight optimisation (COINr get_opt_weights) -------------------------------------------------
+// Nelder–Mead as R's stats::optim(method = "Nelder-Mead") runs it (R's nmmin, after Nash 1990):
+// reflection alpha = 1, contraction beta = 0.5, expansion gamma = 2; the first simplex steps
+// each coordinate by 0.1 · max|x0| (0.1 if x0 = 0); it stops when f(high) ≤ f(low) + reltol ·
+// (|f(x0)| + reltol), or f(low) ≤ abstol, or after more than max_evaluations evaluations
+// (convergence 1), or when a shrink does not reduce the simplex (convergence 10). A non-finite
+// f counts as 1e35. The same arithmetic in the same order, so it retraces R's path.
+struct nelder_mead_options {
+  double abstol = -std::numeric_limits<double>::infinity();
+  double reltol = 1.490116119384765625e-08;  // sqrt(.Machine$double.eps), optim's default
+  int max_evaluations = 500;                 // optim's maxit for Nelder–Mead
+  double alpha = 1, beta = 0.5, gamma = 2;
+};
+struct nelder_mead_result {
+  vector x;
+  double value;
+  int evaluations;
+  int convergence;  // 0, 1 (max_evaluations reached), 10 (degenerate simplex)
+};
+nelder_mead_result nelder_mead(const std::function<double(const vector&)>& f, const vector& start,
+                               const nelder_mead_options& options = {});
+
+// get_opt_weights(coin, itarg, dset = "Aggregated", Level, cortype, optype, toler, maxiter):
+// the weights of the nodes at `level` that make their correlations with the index (the root)
+// agree with target importances (goal balance), or whose correlations sum to the most (infomax).
+// For level weights w (Nelder–Mead works on w unconstrained; the tree uses w / Σw at the level,
+// the other weights as given), re-aggregate `normalised` with `plan`, take c_k = corr(node k,
+// index) (pairwise complete, `correlation`), then minimise
+//   balance  log( Σ_k (t_k − c_k/Σc)² / K ),   t = targets / Σ targets (empty: equal), start t
+//   infomax  −Σ_k c_k,                          start: the level's given weights
+// with nelder_mead(reltol = tolerance, max_evaluations = max_iterations) — COINr's defaults
+// 0.1 and 500. Differences from COINr, both deliberate: `obtained` is evaluated at the returned
+// weights (COINr reports the correlations of the last evaluation, which need not be the best),
+// and targets met exactly at the start (log 0) return the start (R's optim stops with an error).
+// COINr pairs itarg with the correlations sorted by node code; chiso pairs them with the level's
+// nodes in node order (the same when the codes sort in that order).
+enum class opt_weights_goal { balance, infomax };
+const char* to_string(opt_weights_goal g);
+opt_weights_goal opt_weights_goal_from_string(const std::string& s);
+
+struct opt_weights_options {
+  opt_weights_goal goal = opt_weights_goal::balance;
+  std::vector<double> targets;  // one per node at the level, ≥ 0, not all 0; empty = equal
+  correlation_method correlation = correlation_method::pearson;
+  double tolerance = 0.1;
+  int max_iterations = 500;
+};
+struct opt_weights_result {
+  std::vector<std::ptrdiff_t> nodes;  // the level's nodes, in node order
+  vector level_weights;               // optimised, summing to 1 over the level
+  vector weights;                     // every node: the given weights with the level's replaced
+  vector desired;                     // t (NaN for infomax)
+  vector obtained;                    // c / Σc (balance) or c (infomax) at level_weights
+  double objective;
+  int evaluations, convergence;       // as nelder_mead_result
+};
+// Throws parameter_error for a level without nodes or the index's own level, targets of the
+// wrong length or not ≥ 0, a tolerance ≤ 0 or max_iterations < 1; data_error when the
+// correlations are undefined at the start (a node or the index constant).
+opt_weights_result optimise_weights(const hierarchy& h, const aggregation_plan& plan, const matrix_ref& normalised,
+                                    const Eigen::Ref<const vector>& weights, int level, const opt_weights_options& options = {});
 
 }  // namespace chiso::analysis
