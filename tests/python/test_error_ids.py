@@ -60,8 +60,8 @@ CASES = {
     "analysis.aggregate_shape": (lambda: ca.aggregate(tree(), np.ones((3, 3))), ""),
     "analysis.geometric_nonpositive": (lambda: ca.aggregate(tree(), [[0.0, 1.0]], methods=[{"method": "geometric"}]),
                                        "geometric"),
-    "analysis.harmonic_zero": (lambda: ca.aggregate(tree(), [[0.0, 1.0]], methods=[{"method": "harmonic"}]),
-                               "harmonic"),
+    "analysis.harmonic_nonpositive": (lambda: ca.aggregate(tree(), [[0.0, 1.0]], methods=[{"method": "harmonic"}]),
+                                       "harmonic"),
     # AHP.
     "analysis.ahp_shape": (lambda: ca.ahp([[1, 2, 3], [0.5, 1, 1]]), ""),
     "analysis.ahp_positive": (lambda: ca.ahp([[1, -2], [-0.5, 1]]), ""),
