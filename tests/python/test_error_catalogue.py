@@ -89,21 +89,13 @@ NOT_YET_NAMED_BY_A_TEST = {
     "analysis.weights_children",
     "analysis.weights_empty",
     "assessment.plan",
-    "data.applicable",
     "data.inputs",
     "data.unknown_input",
     "model.utf8",
     "result.node",
-    "survey.range",
     # Raised by code merged in the 0.2 work (MCDA checks, command line, reports, Dask, store)
     # whose tests check the message or the behaviour, not yet the id.
-    "io.csv",
-    "io.missing_package",
-    "io.sheet",
-    "model.open",
     "report.inputs",
-    "report.keep",
-    "store.sqlalchemy",
 }
 
 
