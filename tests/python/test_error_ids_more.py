@@ -1,6 +1,7 @@
 """More errors of the catalogue (docs/errors.md), each triggered from Python with its id and the
 place its message names (the node, the indicator, the unit, the key, the file): the pipeline's
-steps, normalisation and aggregation parameters, weights, and the JSON a pipeline is read from."""
+steps, normalisation and aggregation parameters, weights, the JSON a pipeline is read from, masks,
+surveys and reports, table files, and the optional packages and model files the CLI needs."""
 from __future__ import annotations
 
 import json
