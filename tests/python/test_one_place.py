@@ -15,25 +15,7 @@ from chiso import sensitivity as sa
 from chiso.assessment import Assessment
 from chiso.errors import ArgumentTypeError, ChisoError, DataError, ParameterError, UnknownKeyError
 
-
-def small_model() -> chiso.Model:
-    # PAR = A (sum: a1 points step 0.25 of 2, a2 yes/no of 1) + B (sum, weight 2, rounded to 1
-    # decimal, points within [0, 3]: b1 tiers of 2, b2 deduction 0.25 each, at most 0.5).
-    return chiso.Model.from_tree(
-        "small",
-        chiso.inner("PAR", "Chỉ số", [
-            chiso.inner("A", "Lĩnh vực A", [
-                chiso.leaf("a1", "Kế hoạch", 2, chiso.rules.points(step=0.25)),
-                chiso.leaf("a2", "Báo cáo", 1, chiso.rules.yes_no()),
-            ]),
-            chiso.inner("B", "Lĩnh vực B", [
-                chiso.leaf("b1", "Đúng hạn", 2, chiso.rules.tiers(
-                    [{"min": 95, "points": 2}, {"min": 80, "points": 1}], unit="percent")),
-                chiso.leaf("b2", "Sai sót", None, chiso.rules.deduction(per=0.25, cap=0.5)),
-            ]),
-        ]),
-        name="Small",
-    )
+from small_model import small_model
 
 
 INPUTS = pd.DataFrame({"a1": [2.0, 1.5], "a2": [1.0, 0.0], "b1": [96.0, 85.0], "b2": [0.0, 1.0]},
