@@ -39,20 +39,25 @@ tie_rule tie_rule_from_r_name(const std::string& name) {
 
 namespace {
 
+// 1 + the largest group code (1 without groups); a negative code is an error naming its row.
+std::int32_t count_groups(const std::int32_t* groups, std::ptrdiff_t units) {
+  std::int32_t group_count = 1;
+  if (!groups) return group_count;
+  for (std::ptrdiff_t u = 0; u < units; ++u) {
+    if (groups[u] < 0) throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
+    group_count = std::max(group_count, groups[u] + 1);
+  }
+  return group_count;
+}
+
 // Rows with a defined index, ordered by group, then index (higher first), then row.
 std::vector<std::ptrdiff_t> ranking_order(const double* index, std::ptrdiff_t units,
                                           const std::int32_t* groups, int digits) {
   std::vector<std::ptrdiff_t> rows;
   rows.reserve(static_cast<std::size_t>(units));
-  std::int32_t group_count = 1;
-  for (std::ptrdiff_t u = 0; u < units; ++u) {
-    if (groups) {
-      if (groups[u] < 0)
-        throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
-      group_count = std::max(group_count, groups[u] + 1);
-    }
+  const std::int32_t group_count = count_groups(groups, units);
+  for (std::ptrdiff_t u = 0; u < units; ++u)
     if (!std::isnan(index[u])) rows.push_back(u);
-  }
   auto group_of = [groups](std::ptrdiff_t u) { return groups ? groups[u] : 0; };
   const auto n = static_cast<std::ptrdiff_t>(rows.size());
 
@@ -106,13 +111,8 @@ bool rank_by_counts(const double* index, std::ptrdiff_t units, const std::int32_
   constexpr double largest_whole = 2251799813685248.0;  // 2^51: rounding by the magic number is exact below
   constexpr double magic = 6755399441055744.0;           // 1.5 × 2^52
   long long lowest = 0, highest = -1;
-  std::int32_t group_count = 1;
+  const std::int32_t group_count = count_groups(groups, units);
   for (std::ptrdiff_t u = 0; u < units; ++u) {
-    if (groups) {
-      if (groups[u] < 0)
-        throw data_error("data.group", "", "", "group code of row " + std::to_string(u) + " is negative");
-      group_count = std::max(group_count, groups[u] + 1);
-    }
     const double scaled = index[u] * scale;
     if (std::isnan(scaled)) continue;
     if (!(std::fabs(scaled) < largest_whole)) return false;

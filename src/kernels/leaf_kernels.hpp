@@ -14,6 +14,7 @@
 #include <cfloat>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 namespace chiso::detail::kernels {
 
@@ -302,7 +303,7 @@ inline void write_node_output(const kernels::node_output& o) {
   double* __restrict out_M = o.out_M;
   double* __restrict out_S = o.out_S;
   const std::ptrdiff_t n = o.n;
-  constexpr vec not_a_number = zeros + __builtin_nan("");
+  const vec not_a_number = zeros + std::numeric_limits<double>::quiet_NaN();  // clang: no constexpr NaN arithmetic
   std::ptrdiff_t u = 0;
   for (; u + lanes <= n; u += lanes) {
     const vec points = load(P + u), max = load(M + u);

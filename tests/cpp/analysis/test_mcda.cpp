@@ -6,31 +6,19 @@
 #include <functional>
 #include <string>
 
+#include "helpers.hpp"
+
 using namespace chiso::analysis;
+using namespace analysis_test;
 
 namespace {
 const double NA = chiso::analysis::nan;
 
-// The message of the chiso::error `f` throws ("" if none).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const chiso::error& e) {
-    return e.what();
-  }
-  return "";
-}
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 matrix tzeng_huang() {
   matrix x(4, 3);
   x << 5, 8, 4, 7, 6, 8, 8, 8, 6, 7, 4, 6;
   return x;
-}
-hierarchy_row row(const char* code, int level, const char* parent, double weight) {
-  hierarchy_row r;
-  r.code = code; r.level = level; r.parent = parent; r.weight = weight;
-  return r;
 }
 }  // namespace
 

@@ -8,23 +8,12 @@
 #include <limits>
 #include <string>
 
+#include "helpers.hpp"
+
 using namespace chiso::analysis;
+using namespace analysis_test;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const chiso::error& e) {
-    return e.what();
-  }
-  return "";
-}
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-hierarchy_row row(const char* code, int level, const char* parent, double weight) {
-  hierarchy_row r;
-  r.code = code; r.level = level; r.parent = parent; r.weight = weight;
-  return r;
-}
 vector one_criterion_flows(preference_function f, double q, double p, double s, int direction = 1) {
   matrix x(3, 1);
   x << 0, 1, 3;

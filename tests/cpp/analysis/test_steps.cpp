@@ -3,15 +3,13 @@
 
 #include <chiso/analysis.hpp>
 
+#include "helpers.hpp"
+
 using namespace chiso::analysis;
+using namespace analysis_test;
 
 namespace {
 const double NA = chiso::analysis::nan;
-hierarchy_row row(const char* code, int level, const char* parent, double weight, int direction = 1) {
-  hierarchy_row r;
-  r.code = code; r.level = level; r.parent = parent; r.weight = weight; r.direction = direction;
-  return r;
-}
 }  // namespace
 
 TEST_CASE("denominate: x / (denominator / scale), zero denominators are errors") {
