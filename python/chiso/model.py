@@ -59,7 +59,10 @@ def _json_text(document: Mapping[str, Any]) -> str:
 
 def _plain_json(value: Any, path: str) -> Any:
     where = path or "/"
-    if value is None or isinstance(value, (bool, str, np.bool_)):
+    if isinstance(value, str):
+        _check_utf8(value, where)
+        return value
+    if value is None or isinstance(value, (bool, np.bool_)):
         return bool(value) if isinstance(value, np.bool_) else value
     if isinstance(value, (int, np.integer)):
         return int(value)
@@ -74,12 +77,24 @@ def _plain_json(value: Any, path: str) -> Any:
             if not isinstance(key, str):
                 raise ModelError(f"{where}: keys of a JSON object are text, got {key!r}",
                                  id="model.type", path=where)
+            _check_utf8(key, where)
             plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"))
         return plain
     if isinstance(value, (list, tuple)):
         return [_plain_json(item, f"{path}/{i}") for i, item in enumerate(value)]
     raise ModelError(f"{where}: expected a JSON value (object, list, text, number,"
                      f" true, false or null), got {type(value).__name__} {value!r}", id="model.type", path=where)
+
+
+def _check_utf8(text: str, where: str) -> None:
+    """Text that UTF-8 cannot hold (a lone surrogate such as "\\udcff", left by decoding bytes
+    with errors="surrogateescape") is a ModelError naming the JSON path and the position."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ModelError(f"{where}: text is not valid UTF-8 (character {error.start + 1} is a lone surrogate"
+                         f" {text[error.start]!r}); decode the source with its real encoding",
+                         id="model.utf8", path=where) from None
 
 
 class Model:

@@ -94,11 +94,10 @@ NOT_YET_NAMED_BY_A_TEST = {
     # A hierarchy without level-1 rows has a childless aggregate, reported first.
     "analysis.hierarchy_no_indicators",
     # C++ only: a null plan, a multi-input formula scored from one value, an input column of no
-    # leaf, a model built in C++ with text that is not UTF-8 (a file is model.encoding first).
+    # leaf.
     "assessment.plan",
     "data.inputs",
     "data.unknown_input",
-    "model.utf8",
     # An assessment's result keeps every node, and an unknown node is data.unknown_criterion first.
     "result.node",
     # An assessment of a model with several inputs per leaf fails in the core (data.shape) before

@@ -91,3 +91,20 @@ def test_min_node_counts_a_zero_weight_child_that_applies():
     applies = pd.DataFrame({"a": [True], "b": [False]}, index=["u1"])
     # Only a applies: min over {1/2} = 0.5 → 50.00 (FORMAT.md), where the weight 0 used to drop it.
     assert list(model.evaluate(inputs, applicable=applies).scores["index"]) == [50.0]
+
+
+def test_dict_model_with_a_lone_surrogate_names_its_json_path():
+    # Text decoded with errors="surrogateescape" keeps an undecodable byte as "\udcff": not UTF-8.
+    document = {"format": "chiso-model/1", "id": "m", "name": "Chỉ số",
+                "root": {"id": "R", "aggregate": "sum", "children": [
+                    {"id": "a", "name": "Ti\udcffu chí", "max": 1, "rule": {"kind": "yes_no"}}]}}
+    with pytest.raises(chiso.ModelError) as caught:
+        chiso.load_model(document)
+    assert caught.value.id == "model.utf8"
+    assert caught.value.path == "/root/children/0/name"
+    assert "character 3" in str(caught.value)
+    document["root"]["children"][0]["name"] = "Tiêu chí"
+    document["meta"] = {"gh\udcffi chú": 1}  # in a key: the object holding it is named
+    with pytest.raises(chiso.ModelError) as caught:
+        chiso.load_model(document)
+    assert caught.value.id == "model.utf8" and caught.value.path == "/meta"
