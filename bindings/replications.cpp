@@ -5,7 +5,6 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include "chiso/error.hpp"
 #include "chiso/uncertainty.hpp"
 #include "register.hpp"
 
@@ -13,18 +12,7 @@ namespace py = pybind11;
 
 namespace chiso::bindings {
 
-namespace {
-
 namespace ua = chiso::uncertainty;
-
-ua::output_kind output_kind_of(const std::string& s) {
-  if (s == "mean_abs_rank_shift") return ua::output_kind::mean_abs_rank_shift;
-  if (s == "unit_score") return ua::output_kind::unit_score;
-  if (s == "unit_rank") return ua::output_kind::unit_rank;
-  throw parameter_error("uncertainty.output", "output '" + s + "' is not mean_abs_rank_shift, unit_score or unit_rank");
-}
-
-}  // namespace
 
 void register_replications(py::module_& root) {
   py::module_ m = root.def_submodule("replications", "Blocks of uncertainty/sensitivity replications (chiso.dask)");
@@ -35,7 +23,7 @@ void register_replications(py::module_& root) {
         ua::options o;
         o.seed = seed;  // the noisy weights' stream is keyed by the seed as well as the row
         o.target = target;
-        o.output = output_kind_of(output);
+        o.output = ua::output_kind_from_string(output);
         o.output_unit = output_unit;
         o.threads = threads;
         o.keep_replications = true;

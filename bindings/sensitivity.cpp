@@ -76,14 +76,6 @@ ua::assumption assumption_from_dict(const py::dict& a) {
                             "' is not noisy_weights, weight_sets, aggregation, data_choice or data_range");
 }
 
-ua::output_kind output_from_string(const std::string& s) {
-  if (s == "mean_abs_rank_shift") return ua::output_kind::mean_abs_rank_shift;
-  if (s == "unit_score") return ua::output_kind::unit_score;
-  if (s == "unit_rank") return ua::output_kind::unit_rank;
-  throw parameter_error("uncertainty.output",
-                        "output '" + s + "' is not mean_abs_rank_shift, unit_score or unit_rank");
-}
-
 py::dict result_to_dict(ua::result&& r) {
   py::dict d;
   d["units"] = r.units;
@@ -151,7 +143,7 @@ ua::options options_from(std::uint64_t seed, int threads, const std::string& tar
   o.target = target;
   o.keep_replications = keep;
   o.score_statistics = score_stats;
-  o.output = output_from_string(output);
+  o.output = ua::output_kind_from_string(output);
   o.output_unit = output_unit;
   o.bootstrap = bootstrap;
   o.lower_p = lower_p;

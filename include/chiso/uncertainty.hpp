@@ -89,6 +89,8 @@ enum class output_kind {
   unit_score,           // the target score of one unit
   unit_rank,            // the rank of one unit
 };
+// "mean_abs_rank_shift", "unit_score", "unit_rank"; anything else is parameter_error("uncertainty.output").
+output_kind output_kind_from_string(const std::string& s);
 
 struct options {
   std::uint64_t seed = 1;

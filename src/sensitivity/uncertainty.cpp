@@ -41,6 +41,13 @@ aggregation aggregation_from_string(const std::string& s) {
                           "' (expected arithmetic, geometric or harmonic)");
 }
 
+output_kind output_kind_from_string(const std::string& s) {
+  if (s == "mean_abs_rank_shift") return output_kind::mean_abs_rank_shift;
+  if (s == "unit_score") return output_kind::unit_score;
+  if (s == "unit_rank") return output_kind::unit_rank;
+  throw parameter_error("uncertainty.output", "output '" + s + "' is not mean_abs_rank_shift, unit_score or unit_rank");
+}
+
 // ---------------------------------------------------------------------------------------------
 // assumption
 
