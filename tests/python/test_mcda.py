@@ -14,6 +14,8 @@ import pytest
 import chiso
 from chiso import analysis as ca
 
+from mcda_problems import random_weights_and_types
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from reference import coinr_asem  # noqa: E402
@@ -252,9 +254,7 @@ def test_against_pymcdm_on_random_matrices():
     rng = np.random.default_rng(3)
     for _ in range(5):
         x = rng.uniform(1, 10, size=(9, 5))
-        w = rng.uniform(0.1, 1, size=5)
-        w /= w.sum()
-        types = rng.choice([1, -1], size=5)
+        w, types = random_weights_and_types(rng, 5)
         assert np.allclose(ca.topsis(x, w, types).closeness, methods.TOPSIS(vector_normalization)(x, w, types), atol=1e-13)
         assert np.allclose(ca.topsis(x, w, types, "min_max").closeness, methods.TOPSIS()(x, w, types), atol=1e-13)
         assert np.allclose(ca.vikor(x, w, types).Q, methods.VIKOR()(x, w, types), atol=1e-13)

@@ -14,6 +14,8 @@ from pymcdm import methods as pm
 import chiso
 from chiso import analysis as ca
 
+from mcda_problems import random_weights_and_types
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from reference import coinr_asem  # noqa: E402
@@ -97,9 +99,7 @@ def test_promethee_ii_against_pymcdm(function, params):
     for _ in range(5):
         x = rng.uniform(0, 10, size=(8, 4))
         x[rng.integers(8), 0] = x[0, 0]  # an exact tie
-        w = rng.uniform(0.1, 1, size=4)
-        w /= w.sum()
-        types = rng.choice([1, -1], size=4)
+        w, types = random_weights_and_types(rng, 4)
         q = rng.uniform(0, 2, size=4)
         p = q + rng.uniform(0.5, 4, size=4)
         kw = {k: (q if k == "q" else p) for k in params}
@@ -112,9 +112,7 @@ def test_edas_mabac_spotis_against_pymcdm():
     rng = np.random.default_rng(5)
     for _ in range(10):
         x = rng.uniform(1, 10, size=(9, 5))
-        w = rng.uniform(0.1, 1, size=5)
-        w /= w.sum()
-        types = rng.choice([1, -1], size=5)
+        w, types = random_weights_and_types(rng, 5)
         assert np.abs(ca.edas(x, w, types).AS - pm.EDAS()(x, w, types)).max() <= 1e-12
         assert np.abs(ca.mabac(x, w, types).S - pm.MABAC()(x, w, types)).max() <= 1e-12
         bounds = np.column_stack([x.min(axis=0) - rng.uniform(0, 2, 5), x.max(axis=0) + rng.uniform(0, 2, 5)])
