@@ -43,11 +43,61 @@ namespace weighted_mean_detail {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
+// out ← Σ w·x over the children (and, when Present, wsum ← Σ w) with NaN children counting as
+// absent. Eight units at a time stay in registers over all the children (GCC/Clang vectors of two
+// doubles: left to itself the compiler vectorises over children instead); each sum is built in
+// child order, as one child after another would.
+template <bool Present>
+void arithmetic_sums(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
+                     double* __restrict out, double* __restrict wsum) {
+  typedef double two __attribute__((vector_size(2 * sizeof(double))));
+  constexpr int pairs = 4;
+  std::ptrdiff_t u = 0;
+  for (; u + 2 * pairs <= n; u += 2 * pairs) {
+    two sum[pairs] = {}, weight[pairs] = {};
+    for (std::ptrdiff_t c = 0; c < children; ++c) {
+      const double* x = values[c] + u;
+      const double w = weights[c];
+#pragma GCC unroll 4
+      for (int k = 0; k < pairs; ++k) {
+        two v;
+        __builtin_memcpy(&v, x + 2 * k, sizeof v);
+        if (Present) {
+          // Selects, then unconditional arithmetic: with trapping math (the default) the compiler
+          // may not speculate a conditional multiply, and this form vectorises.
+          const auto present = v == v;
+          sum[k] += w * (present ? v : two{});
+          weight[k] += present ? two{} + w : two{};
+        } else {
+          sum[k] += w * v;
+        }
+      }
+    }
+    __builtin_memcpy(out + u, sum, sizeof sum);
+    if (Present) __builtin_memcpy(wsum + u, weight, sizeof weight);
+  }
+  for (; u < n; ++u) {
+    double sum = 0.0, weight = 0.0;
+    for (std::ptrdiff_t c = 0; c < children; ++c) {
+      const double v = values[c][u], w = weights[c];
+      const bool present = !Present || v == v;
+      sum += w * (present ? v : 0.0);
+      weight += present ? w : 0.0;
+    }
+    out[u] = sum;
+    if (Present) wsum[u] = weight;
+  }
+}
+
 // out ← Σ w·f(x) over present children, wsum ← Σ w over them; false when a present value is
 // outside the mean's domain.
 template <mean_kind M>
 bool accumulate(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
                 double power, double* __restrict out, double* __restrict wsum) {
+  if constexpr (M == mean_kind::arithmetic) {
+    arithmetic_sums<true>(values, weights, children, n, out, wsum);
+    return true;
+  }
   for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = 0.0;
   for (std::ptrdiff_t u = 0; u < n; ++u) wsum[u] = 0.0;
   bool all_in_domain = true;
@@ -55,25 +105,14 @@ bool accumulate(const double* const* values, const double* weights, std::ptrdiff
   for (std::ptrdiff_t c = 0; c < children; ++c) {
     const double* __restrict x = values[c];
     const double w = weights[c];
-    if constexpr (M == mean_kind::arithmetic) {
-      // Selects, then unconditional arithmetic: with trapping math (the default) the compiler may
-      // not speculate a conditional multiply, and this form vectorises.
-      for (std::ptrdiff_t u = 0; u < n; ++u) {
-        const double v = x[u];
-        const bool present = v == v;
-        out[u] += w * (present ? v : 0.0);
-        wsum[u] += present ? w : 0.0;
-      }
-    } else {
-      for (std::ptrdiff_t u = 0; u < n; ++u) {
-        const double v = x[u];
-        if (v == v) {
-          all_in_domain &= v > 0.0 || (zero_allowed && v == 0.0);
-          if constexpr (M == mean_kind::geometric) out[u] += w * std::log(v);
-          if constexpr (M == mean_kind::harmonic) out[u] += w / v;
-          if constexpr (M == mean_kind::power) out[u] += w * std::pow(v, power);
-          wsum[u] += w;
-        }
+    for (std::ptrdiff_t u = 0; u < n; ++u) {
+      const double v = x[u];
+      if (v == v) {
+        all_in_domain &= v > 0.0 || (zero_allowed && v == 0.0);
+        if constexpr (M == mean_kind::geometric) out[u] += w * std::log(v);
+        if constexpr (M == mean_kind::harmonic) out[u] += w / v;
+        if constexpr (M == mean_kind::power) out[u] += w * std::pow(v, power);
+        wsum[u] += w;
       }
     }
   }
@@ -123,12 +162,7 @@ bool weighted_mean(const double* const* values, const double* weights, std::ptrd
       // Every unit has every child: one weight sum for all, and a plain weighted sum.
       double total = 0.0;
       for (std::ptrdiff_t c = 0; c < children; ++c) total += weights[c];
-      for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = 0.0;
-      for (std::ptrdiff_t c = 0; c < children; ++c) {
-        const double* __restrict x = values[c];
-        const double w = weights[c];
-        for (std::ptrdiff_t u = 0; u < n; ++u) out[u] += w * x[u];
-      }
+      wm::arithmetic_sums<false>(values, weights, children, n, out, wsum);
       // Exact: x / 1 is x, so normalised weights cost no division.
       if (total != 1.0)
         for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = total > 0.0 ? out[u] / total : wm::nan;
