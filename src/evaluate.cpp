@@ -163,13 +163,6 @@ double score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
 
 }  // namespace
 
-namespace {
-const kn::leaf_kernel leaf_kernel = kn::best_leaf_kernel();
-const kn::output_kernel output_kernel = kn::best_output_kernel();
-const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
-const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
-}  // namespace
-
 struct plan::leaf_step {
   const node* source;
   std::ptrdiff_t position;  // in the plan
@@ -421,6 +414,10 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   std::vector<const double*> step_child_scores;
   for (const auto& step : inners_)
     for (std::ptrdiff_t c : step->children) step_child_scores.push_back(ws.S(c));
+  const kn::leaf_kernel leaf_kernel = kn::best_leaf_kernel();
+  const kn::output_kernel output_kernel = kn::best_output_kernel();
+  const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
+  const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
   const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
   const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
+#include "chiso/detail/instruction_set.hpp"
 #include "chiso/error.hpp"
 
 namespace chiso {
@@ -327,6 +329,59 @@ void rank_descending_competition_warm(const double* score, std::size_t n, std::i
                                                                  : static_cast<std::int32_t>(position + 1);
     ++position;
   }
+}
+
+namespace {
+// Eight units at a time (GCC/Clang vectors of `Lanes` doubles; the last units padded with NaN),
+// each compared with every score: the count of those above is a lane mask (−1 where true)
+// subtracted. NaN is above nothing.
+typedef double two_doubles __attribute__((vector_size(2 * sizeof(double))));
+typedef std::int64_t two_counts __attribute__((vector_size(2 * sizeof(double))));
+typedef double four_doubles __attribute__((vector_size(4 * sizeof(double))));
+typedef std::int64_t four_counts __attribute__((vector_size(4 * sizeof(double))));
+
+template <class Lanes, class LaneCounts>
+inline __attribute__((always_inline)) void count_scores_above(const double* score, std::size_t n, std::int32_t* rank) {
+  using lanes = Lanes;
+  using lane_counts = LaneCounts;
+  constexpr std::size_t block = 8, vectors = block * sizeof(double) / sizeof(lanes);
+  for (std::size_t u = 0; u < n; u += block) {
+    const std::size_t units = std::min(block, n - u);
+    double own_scores[block];
+    for (std::size_t k = 0; k < block; ++k) own_scores[k] = k < units ? score[u + k] : std::nan("");
+    lanes own[vectors];
+    __builtin_memcpy(own, own_scores, sizeof own);
+    lane_counts above[vectors] = {};
+    for (std::size_t v = 0; v < n; ++v) {
+      const double other = score[v];
+#pragma GCC unroll 4
+      for (std::size_t k = 0; k < vectors; ++k) above[k] -= other > own[k];
+    }
+    std::int64_t counts[block];
+    __builtin_memcpy(counts, above, sizeof counts);
+    for (std::size_t k = 0; k < units; ++k)
+      rank[u + k] = own_scores[k] == own_scores[k] ? static_cast<std::int32_t>(counts[k] + 1) : not_ranked;
+  }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CHISO_RANK_AVX2 1
+// Four lanes where the processor has AVX2 (two otherwise: wider vectors without it are split
+// badly); comparisons only, so the same ranks either way.
+__attribute__((target("avx2"))) void count_scores_above_avx2(const double* score, std::size_t n, std::int32_t* rank) {
+  count_scores_above<four_doubles, four_counts>(score, n, rank);
+}
+#endif
+}  // namespace
+
+void rank_descending_competition_counting(const double* score, std::size_t n, std::int32_t* rank) {
+#if defined(CHISO_RANK_AVX2)
+  if (detail::avx2_kernels()) {
+    count_scores_above_avx2(score, n, rank);
+    return;
+  }
+#endif
+  count_scores_above<two_doubles, two_counts>(score, n, rank);
 }
 
 void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order,

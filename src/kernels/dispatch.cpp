@@ -1,5 +1,11 @@
 #include "dispatch.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
+#include "chiso/detail/instruction_set.hpp"
+
 namespace chiso::detail {
 
 namespace kernels_generic {
@@ -17,13 +23,38 @@ void run_formula_leaf_kernel(const kernels::formula_leaf_block& b);
 }  // namespace kernels_avx2
 #endif
 
+namespace {
+bool processor_has_avx2() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  return __builtin_cpu_supports("avx2");
+#else
+  return false;
+#endif
+}
+
+bool baseline_asked_by_environment() {
+  const char* kernels = std::getenv("CHISO_KERNELS");
+  return kernels && std::string(kernels) == "baseline";
+}
+
+std::atomic<bool>& avx2_in_use() {
+  static std::atomic<bool> in_use{processor_has_avx2() && !baseline_asked_by_environment()};
+  return in_use;
+}
+}  // namespace
+
+bool avx2_kernels() { return avx2_in_use().load(std::memory_order_relaxed); }
+
+void use_baseline_kernels(bool baseline) {
+  avx2_in_use().store(!baseline && processor_has_avx2(), std::memory_order_relaxed);
+}
+
 namespace kernels {
 
 namespace {
 bool has_avx2() {
 #if defined(CHISO_HAVE_AVX2_KERNELS)
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
+  return avx2_kernels();
 #else
   return false;
 #endif

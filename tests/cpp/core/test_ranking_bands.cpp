@@ -244,6 +244,9 @@ TEST_CASE("one ranking for every engine: the five tie rules on 90, 85, NaN, 85, 
   CHECK(cold == R{1, 2, 0, 2, 4});
   CHECK(warm == cold);
   CHECK(warm_keys == cold);
+  std::vector<std::int32_t> counted(score.size());
+  chiso::rank_descending_competition_counting(score.data(), score.size(), counted.data());
+  CHECK(counted == cold);
 }
 
 TEST_CASE("R's tie names are translated at the edge; unit ranks refuse average ties") {

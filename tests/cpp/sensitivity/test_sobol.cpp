@@ -74,8 +74,18 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
   chiso::rank_descending_competition(score, 6, rank, order);
   const std::int32_t expected[] = {3, 1, 1, 0, 5, 3};
   for (int u = 0; u < 6; ++u) CHECK(rank[u] == expected[u]);
+  std::int32_t counted[6];
+  chiso::rank_descending_competition_counting(score, 6, counted);
+  for (int u = 0; u < 6; ++u) CHECK(counted[u] == expected[u]);
+  // −0 ties with +0; −inf is ranked last; eleven units: a block of eight and three more.
+  const double signed_zeros[] = {0.0, -0.0, 2, -INFINITY, NAN, 2, 0.5, -1, 0.0, NAN, 3};
+  std::int32_t zero_ranks[11];
+  chiso::rank_descending_competition_counting(signed_zeros, 11, zero_ranks);
+  const std::int32_t zero_expected[] = {5, 5, 2, 9, 0, 2, 4, 8, 5, 0, 1};
+  for (int u = 0; u < 11; ++u) CHECK(zero_ranks[u] == zero_expected[u]);
 
-  // The warm-started ranking agrees from any starting permutation, with ties and NaN.
+  // The warm-started ranking and the counting one agree from any starting permutation, with ties
+  // and NaN, whole blocks of eight units or not.
   {
     random::stream g(8, 0, 0);
     std::vector<std::uint32_t> warm(40);
@@ -92,10 +102,18 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
       chiso::rank_descending_competition_warm(sc, 40, r2, warm.data());
       std::reverse(warm.begin(), warm.end());
       chiso::rank_descending_competition_warm(sc, 40, r3, warm.data(), keys);
+      std::int32_t r4[40];
+      chiso::rank_descending_competition_counting(sc, 40, r4);
       for (int u = 0; u < 40; ++u) {
         CHECK(r1[u] == r2[u]);
         CHECK(r1[u] == r3[u]);
+        CHECK(r1[u] == r4[u]);
       }
+      const std::size_t n = 37 - static_cast<std::size_t>(rep % 8);  // the first n units only
+      std::int32_t cold[40], counted_n[40];
+      chiso::rank_descending_competition(sc, n, cold, scratch);
+      chiso::rank_descending_competition_counting(sc, n, counted_n);
+      for (std::size_t u = 0; u < n; ++u) CHECK(counted_n[u] == cold[u]);
     }
   }
 

@@ -1,0 +1,129 @@
+// The AVX2 kernels and the baseline ones give the same bits, for every rule kind (and a rule with
+// more tiers than the kernels hold, scored by the scalar path), formulas, mean-type nodes,
+// rounding, missing inputs, non-applicable criteria, and block tails (1,003 units).
+#include <doctest/doctest.h>
+
+#include <chiso/chiso.hpp>
+#include <chiso/detail/instruction_set.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "helpers.hpp"
+
+using namespace chiso_test;
+
+namespace {
+
+json every_rule_kind(const std::string& missing) {
+  json ten_tiers = json::array();
+  for (int t = 0; t < 10; ++t) ten_tiers.push_back({{"min", 0.9 - 0.1 * t}, {"points", 2.0 - 0.2 * t}});
+  json formula = leaf("formula", 2, {{"kind", "formula"}, {"expr", "2 * ratio(n, d, 0)"}});
+  formula["inputs"] = {"n", "d"};
+  json rounded = leaf("rounded", 3, {{"kind", "linear"}, {"lower", 0.1}, {"upper", 0.7}});
+  rounded["round"] = 1;
+  json means = inner("means", "mean",
+                     {leaf("proportional", 1, {{"kind", "proportional"}}),
+                      leaf("proportional_lower", 1, {{"kind", "proportional"}, {"unit", "percent"}, {"direction", "lower_is_better"}}),
+                      leaf("proportional_clamp", 2, {{"kind", "proportional"}, {"clamp", true}}),
+                      leaf("linear_lower", 1, {{"kind", "linear"}, {"lower", 10}, {"upper", 30}, {"direction", "lower_is_better"}})});
+  means["children"][2]["weight"] = 2;
+  json best = inner("best", "max", {leaf("yes_no", 1, {{"kind", "yes_no"}}), leaf("ten_tiers", 2, {{"kind", "tiers"}, {"tiers", ten_tiers}})});
+  json sums = inner(
+      "sums", "sum",
+      {leaf("step", 1, {{"kind", "points"}, {"step", 0.25}}), leaf("tenths", 2.5, {{"kind", "points"}, {"step", 0.1}}),
+       leaf("values", 1.5, {{"kind", "points"}, {"values", {0, 0.5, 1.5}}}), leaf("range", 3, points_rule()),
+       leaf("tiers", 1, {{"kind", "tiers"}, {"unit", "percent"}, {"tiers", {{{"min", 100}, {"points", 1}}, {{"min", 90}, {"points", 0.5}, {"exclusive", true}}}}}),
+       leaf("tiers_lower", 1, {{"kind", "tiers"}, {"unit", "percent"}, {"direction", "lower_is_better"}, {"tiers", {{{"max", 5}, {"points", 1}}, {{"max", 10}, {"points", 0.25}}}}}),
+       formula, rounded, adjustment("deduction", {{"kind", "deduction"}, {"per", 0.5}, {"cap", 2}}),
+       adjustment("bonus", {{"kind", "bonus"}, {"per", 0.25}, {"cap", 1}})});
+  return document(inner("R", "mean", {sums, means, best}), {{"missing", missing}});
+}
+
+// A valid input for input column `column` ("<leaf>" or "<leaf>.<input>"), from a uniform r in [0, 1).
+double input_for(const std::string& column, double r) {
+  const std::string name = column.substr(column.find('.') + 1);
+  if (name == "step") return std::floor(r * 5) * 0.25;
+  if (name == "tenths") return std::floor(r * 26) * 0.1;
+  if (name == "values") return r < 0.3 ? 0 : r < 0.6 ? 0.5 : 1.5;
+  if (name == "range") return 3 * r;
+  if (name == "tiers" || name == "proportional_lower") return 100 * r;
+  if (name == "tiers_lower") return 15 * r;
+  if (name == "n") return std::floor(10 * r);
+  if (name == "d") return r < 0.1 ? 0 : 10 + std::floor(10 * r);  // 0 now and then: ratio gives 0
+  if (name == "linear_lower") return 40 * r;
+  if (name == "proportional_clamp") return 1.5 * r - 0.2;  // outside [0, 1] at times: clamped
+  if (name == "yes_no") return r < 0.5 ? 0 : 1;
+  if (name == "deduction" || name == "bonus") return std::floor(6 * r);
+  return r;  // proportional, rounded, ten_tiers
+}
+
+bool same_bits(const double* a, const double* b, std::size_t n) { return std::memcmp(a, b, n * sizeof(double)) == 0; }
+
+void check_same_bits(const std::string& missing) {
+  CAPTURE(missing);
+  const chiso::plan p(load(every_rule_kind(missing)));
+  const auto& columns = p.input_columns();
+  const Eigen::Index units = 1003;
+  Eigen::MatrixXd x(units, static_cast<Eigen::Index>(columns.size()));
+  bool_matrix applicable(units, p.leaf_count());
+  std::mt19937_64 random(11);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (Eigen::Index c = 0; c < x.cols(); ++c)
+    for (Eigen::Index u = 0; u < units; ++u) {
+      const double r = uniform(random);
+      x(u, c) = r < 0.03 ? nan_value : input_for(columns[static_cast<std::size_t>(c)], uniform(random));
+    }
+  for (Eigen::Index j = 0; j < applicable.cols(); ++j)
+    for (Eigen::Index u = 0; u < units; ++u) applicable(u, j) = uniform(random) >= 0.05;
+  std::vector<std::int32_t> groups(static_cast<std::size_t>(units));
+  for (std::size_t u = 0; u < groups.size(); ++u) groups[u] = static_cast<std::int32_t>(u % 3);
+
+  chiso::evaluate_options options;
+  options.keep = chiso::kept_nodes::all;
+  auto evaluate = [&] { return chiso::evaluate(p, x, {}, groups, &applicable, options); };
+  const bool avx2 = chiso::detail::avx2_kernels();
+  const chiso::evaluation best = evaluate();
+  chiso::detail::use_baseline_kernels(true);
+  CHECK_FALSE(chiso::detail::avx2_kernels());
+  const chiso::evaluation baseline = evaluate();
+  chiso::detail::use_baseline_kernels(false);
+  CHECK(chiso::detail::avx2_kernels() == avx2);
+  MESSAGE(std::string(avx2 ? "compared with the AVX2 kernels" : "this processor has no AVX2: baseline against itself"));
+
+  // Every node scored something (a deduction takes points): the comparison covers values.
+  for (Eigen::Index k = 0; k < best.points.cols(); ++k) CHECK((best.points.col(k).array() != 0.0).any());
+  const auto n = static_cast<std::size_t>(best.points.size());
+  CHECK(same_bits(best.points.data(), baseline.points.data(), n));
+  CHECK(same_bits(best.max.data(), baseline.max.data(), n));
+  CHECK(same_bits(best.score.data(), baseline.score.data(), n));
+  CHECK(same_bits(best.raw_index.data(), baseline.raw_index.data(), static_cast<std::size_t>(units)));
+  CHECK(same_bits(best.index.data(), baseline.index.data(), static_cast<std::size_t>(units)));
+  CHECK(best.rank == baseline.rank);
+}
+
+}  // namespace
+
+TEST_CASE("the baseline kernels give the AVX2 kernels' bits") {
+  check_same_bits("zero");
+  check_same_bits("exclude");
+}
+
+TEST_CASE("the baseline kernels give the AVX2 kernels' counting ranks") {
+  std::mt19937_64 random(5);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<double> score(61);
+  for (double& s : score) s = std::floor(uniform(random) * 20);  // many ties
+  score[7] = nan_value;
+  score[60] = -0.0;
+  std::vector<std::int32_t> best(score.size()), baseline(score.size()), cold(score.size());
+  std::vector<std::uint32_t> order(score.size());
+  chiso::rank_descending_competition_counting(score.data(), score.size(), best.data());
+  chiso::detail::use_baseline_kernels(true);
+  chiso::rank_descending_competition_counting(score.data(), score.size(), baseline.data());
+  chiso::detail::use_baseline_kernels(false);
+  chiso::rank_descending_competition(score.data(), score.size(), cold.data(), order.data());
+  CHECK(best == cold);
+  CHECK(baseline == cold);
+}
