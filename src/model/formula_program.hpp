@@ -9,7 +9,7 @@
 
 namespace chiso::detail {
 
-inline constexpr std::ptrdiff_t formula_block_units = 256;  // units per block, as the plan's blocks
+inline constexpr std::ptrdiff_t formula_block_units = 1024;  // units per block, as the plan's blocks
 
 struct formula_program {
   std::vector<kernels::instruction> code;
