@@ -18,11 +18,15 @@ namespace chiso {
 
 namespace {
 
-// Units per block. Each leaf reads its input column a block at a time: 1,024 units (8 kB runs)
-// let the processor stream 102 columns where 256 stalled on each run's first lines (measured on
-// bench_par_batch: 256 → 1024 cut the time by a quarter; 2048 and 4096 were slower again).
+// Units per block. Each leaf reads its input column a block at a time. Inputs streamed from
+// memory go fastest in blocks of 1,024 units (8 kB runs the processor streams; 256 stalled on
+// each run's first lines: bench_par_batch a quarter slower; 2048 and 4096 slower too); inputs
+// that fit in the caches, in blocks of 256 (the blocks' points then stay in the first-level
+// cache: 5,000 PAR units 40 % faster than with 1,024; from 30,000 on, 1,024 wins).
 constexpr std::ptrdiff_t block_size = 1024;
-static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of this size");
+constexpr std::ptrdiff_t cached_block_size = 256;
+constexpr std::ptrdiff_t cached_input_bytes = std::ptrdiff_t{16} << 20;
+static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of the largest size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
 constexpr std::ptrdiff_t cache_line = 64;      // bytes
 constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best; 3 slower with blocks of 1024)
@@ -297,9 +301,9 @@ struct workspace {
   std::vector<double> slots, formula_inputs, fault, no_fault, present, finite;
   std::vector<double*> registers;
   std::vector<const double*> inputs;
-  workspace(std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers, std::ptrdiff_t formula_slots,
-            std::ptrdiff_t formula_inputs_count)
-      : stride(std::max<std::ptrdiff_t>(1, std::min(block_size, rows))),
+  workspace(std::ptrdiff_t block, std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers,
+            std::ptrdiff_t formula_slots, std::ptrdiff_t formula_inputs_count)
+      : stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
         points(static_cast<std::size_t>(nodes * stride)),
         max(static_cast<std::size_t>(nodes * stride)),
         score(static_cast<std::size_t>(nodes * stride)),
@@ -408,7 +412,10 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   const matrix_view<bool>& mask = units.applicable;
   auto name = [&units](std::ptrdiff_t row) { return default_unit_name(units, row); };
   const std::ptrdiff_t root = node_count() - 1;
-  workspace ws(node_count(), end - begin, formula_registers_, formula_slots_, formula_inputs_);
+  const std::ptrdiff_t block =
+      units.rows() * input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cached_input_bytes ? block_size
+                                                                                                       : cached_block_size;
+  workspace ws(block, node_count(), end - begin, formula_registers_, formula_slots_, formula_inputs_);
   std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
   for (const auto& leaf : leaves_)
     added_to_parent[static_cast<std::size_t>(leaf->position)] =
@@ -439,7 +446,7 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   const auto leaf_total = static_cast<std::ptrdiff_t>(leaves_.size());
   auto prefetch_leaf = [&](std::ptrdiff_t j, std::ptrdiff_t u0) {
     if (u0 >= end) return;
-    const std::ptrdiff_t n = std::min(block_size, end - u0);
+    const std::ptrdiff_t n = std::min(block, end - u0);
     const leaf_step& leaf = *leaves_[static_cast<std::size_t>(j)];
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
       if (where.stride[static_cast<std::size_t>(i)] != 1) continue;
@@ -454,8 +461,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   };
   for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_total); ++j) prefetch_leaf(j, begin);
 
-  for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block_size) {
-    const std::ptrdiff_t n = std::min(block_size, end - u0);
+  for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block) {
+    const std::ptrdiff_t n = std::min(block, end - u0);
     std::fill(ws.trouble.begin(), ws.trouble.end(), 0.0);
     double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws.trouble)
     for (const auto& step : inners_) {
@@ -471,7 +478,7 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
       if (ahead < leaf_total)
         prefetch_leaf(ahead, u0);
       else
-        prefetch_leaf(ahead % leaf_total, u0 + block_size);
+        prefetch_leaf(ahead % leaf_total, u0 + block);
       const std::uint8_t* here = ws.here.data();
       if (!mask.empty()) {
         const std::ptrdiff_t column = where.mask_column[j];
@@ -508,8 +515,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
                              ws.trouble.data(), add_to_parent});
       } else {
         const double* x = input_block(leaf.first_input, u0, n, ws.input.data());
-        const kn::leaf_block block{x, here, n, keep_max_if_missing, missing_is_trouble, P, M, add_to_parent};
-        any_trouble += leaf.vectorised ? leaf_kernel(block, leaf.params) : score_leaf_scalar(block, *leaf.source);
+        const kn::leaf_block scored{x, here, n, keep_max_if_missing, missing_is_trouble, P, M, add_to_parent};
+        any_trouble += leaf.vectorised ? leaf_kernel(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
       }
       if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
       if (leaf.needs_score) {
