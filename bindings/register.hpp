@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include <chiso/analysis/data.hpp>
 #include <chiso/reports.hpp>
 
 namespace chiso::bindings {
@@ -21,6 +20,4 @@ void register_replications(pybind11::module_& m);
 // Why-lost rows as a dict of columns: of an assessment (value, origin, reason) or of a plain
 // evaluation (score).
 pybind11::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment);
-// A hierarchy row from a dict (code, level, parent, weight, direction, target, denominator).
-analysis::hierarchy_row hierarchy_row_from(const pybind11::handle& row);
 }  // namespace chiso::bindings

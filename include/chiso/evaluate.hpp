@@ -97,7 +97,9 @@ class plan {
 
   // Scores every unit. Throws data_error naming the unit and the criterion for an input out of
   // its rule's range, a missing input under `missing: error`, or a geometric or harmonic mean
-  // meeting a score ≤ 0. Const and thread-safe; large batches use several threads.
+  // meeting a score ≤ 0; model_error model.composite for a composite index (its indicators are
+  // normalised across units by chiso::analysis::pipeline). Const and thread-safe; large batches
+  // use several threads.
   evaluation evaluate(const unit_table& units, const evaluate_options& options = {}) const;
   // The same into a result whose buffers are reused when the shape has not changed.
   void evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options = {}) const;

@@ -215,6 +215,13 @@ std::string describe_rule(const node& leaf) {
       return "+" + format_number(r.per) + " per occurrence, at most +" + format_number(r.cap);
     case rule_kind::formula:
       return "formula " + r.expr + " → 0–" + format_number(leaf.max) + (r.clamp ? " (clamped)" : "");
+    case rule_kind::indicator: {
+      std::string text = std::string("indicator, ") +
+                         (r.dir == direction::lower_is_better ? "lower is better" : "higher is better");
+      if (!std::isnan(r.target)) text += ", target " + format_number(r.target);
+      if (!r.denominator.empty()) text += ", divided by " + r.denominator;
+      return text;
+    }
   }
   return "";
 }
