@@ -5,7 +5,7 @@
 #include <vector>
 
 #include <chiso/analysis/data.hpp>
-#include <chiso/assessment/reports.hpp>
+#include <chiso/results.hpp>
 
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);
