@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include <chiso/reports.hpp>
+#include <chiso/results.hpp>
 
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);

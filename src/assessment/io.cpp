@@ -3,10 +3,10 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "chiso/assessment.hpp"
+#include "chiso/assessment/io.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
-#include "../json_text.hpp"
+#include "model/json_text.hpp"
 #include "csv.hpp"
 
 namespace chiso {

@@ -1,4 +1,4 @@
-#include "chiso/uncertainty.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,12 @@
 #include <numeric>
 
 #include "chiso/analysis/pipeline.hpp"
+#include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
+#include "chiso/ranking.hpp"
+#include "chiso/sensitivity/statistics.hpp"
 
 namespace chiso::uncertainty {
 

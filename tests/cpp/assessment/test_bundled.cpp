@@ -3,8 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chiso/model_json.hpp>
-#include <chiso/reports.hpp>
-#include <chiso/survey.hpp>
+#include <chiso/assessment/io.hpp>
+#include <chiso/assessment/reports.hpp>
+#include <chiso/assessment/survey.hpp>
 
 #include <algorithm>
 #include <cmath>
