@@ -328,8 +328,9 @@ struct composite_analysis::impl {
       case aggregate::min:
       case aggregate::max: break;
     }
-    fail("node_method", "node '" + n.code + "' aggregates with " + to_string(n.combine) +
-                            "; the uncertainty engine aggregates with arithmetic, geometric or harmonic means");
+    throw parameter_error("uncertainty.node_method",
+                          "node '" + n.code + "' aggregates with " + to_string(n.combine) +
+                              "; the uncertainty engine aggregates with arithmetic, geometric or harmonic means");
   }
 
   void decode_data_combo(std::size_t dc, std::vector<std::size_t>& choices) const {
