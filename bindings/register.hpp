@@ -4,8 +4,7 @@
 
 #include <vector>
 
-#include <chiso/analysis/data.hpp>
-#include <chiso/assessment/reports.hpp>
+#include <chiso/results.hpp>
 
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);
@@ -21,6 +20,4 @@ void register_replications(pybind11::module_& m);
 // Why-lost rows as a dict of columns: of an assessment (value, origin, reason) or of a plain
 // evaluation (score).
 pybind11::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment);
-// A hierarchy row from a dict (code, level, parent, weight, direction, target, denominator).
-analysis::hierarchy_row hierarchy_row_from(const pybind11::handle& row);
 }  // namespace chiso::bindings

@@ -7,7 +7,109 @@
 
 namespace chiso::analysis {
 
-hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
+hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) { build(rows, true); }
+
+namespace {
+// A `sum` node's max, the weight of its children in the view: Σ children's max (mean-type
+// nodes: their declared max, else the same sum).
+double max_of(const chiso::node& n) {
+  if (n.is_leaf()) return n.max;
+  if (n.combine != chiso::aggregate::sum && n.declared_max) return *n.declared_max;
+  double total = 0;
+  for (const auto& c : n.children) total += max_of(c);
+  return total;
+}
+}  // namespace
+
+hierarchy::hierarchy(const chiso::model& m) {
+  const auto& nodes = m.nodes();
+  const bool composite = m.composite();
+  // A subtree of points outside the max is one indicator of the view: its root is kept, the rest
+  // is not part of the view.
+  std::vector<bool> outside(nodes.size(), false), hidden(nodes.size(), false);
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    const auto p = static_cast<std::size_t>(m.parent_of(i));
+    hidden[i] = hidden[p] || outside[p];
+    const chiso::node& n = *nodes[i];
+    outside[i] = !composite && !hidden[i] && (n.is_leaf() ? is_adjustment(n.rule->kind) : max_of(n) == 0);
+  }
+  std::vector<int> height(nodes.size(), 1);
+  for (std::size_t i = nodes.size(); i-- > 1;) {  // pre-order reversed: children before parents
+    if (hidden[i]) continue;
+    const auto p = static_cast<std::size_t>(m.parent_of(i));
+    height[p] = std::max(height[p], height[i] + 1);
+  }
+  std::vector<hierarchy_row> leaves, aggregates;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (hidden[i]) continue;
+    const chiso::node& n = *nodes[i];
+    const chiso::node* parent = i ? nodes[static_cast<std::size_t>(m.parent_of(i))] : nullptr;
+    if (!outside[i] && (n.points_min || n.points_max))
+      throw parameter_error("analysis.model_adjustments",
+                            "hierarchy: '" + n.id + "' (" + m.paths()[i] +
+                                ") bounds its points (points_min, points_max) over criteria scored out of a max, "
+                                "which no weighted mean expresses: the composite view of model '" + m.id() +
+                                "' cannot hold it");
+    hierarchy_row row;
+    row.code = n.id;
+    row.level = height[i];
+    row.parent = parent ? parent->id : std::string();
+    row.outside_max = outside[i];
+    row.weight = outside[i] ? 0.0 : parent && parent->combine == chiso::aggregate::sum ? max_of(n) : n.weight;
+    if (n.is_leaf() && composite) {
+      row.direction = n.rule->dir == chiso::direction::lower_is_better ? -1 : 1;
+      row.target = n.rule->target;
+      row.denominator = n.rule->denominator;
+    }
+    if (!n.is_leaf() && !outside[i]) row.combine = n.combine;
+    (n.is_leaf() || outside[i] ? leaves : aggregates).push_back(std::move(row));
+  }
+  // Indicators in pre-order: the model's leaves in input-column order, an outside-the-max
+  // subtotal where its subtree starts.
+  leaves.insert(leaves.end(), aggregates.begin(), aggregates.end());
+  build(leaves, false);
+  source_ = std::make_shared<const chiso::model>(m);
+}
+
+namespace {
+chiso::node model_node(const hierarchy& h, std::ptrdiff_t i) {
+  const hierarchy_node& from = h.node(i);
+  chiso::node n;
+  if (i < h.n_indicators()) {
+    chiso::rule r;
+    r.kind = chiso::rule_kind::indicator;
+    r.dir = from.direction < 0 ? chiso::direction::lower_is_better : chiso::direction::higher_is_better;
+    r.target = from.target;
+    r.denominator = from.denominator;
+    n = chiso::node::leaf(from.code, from.code, 0.0, std::move(r));
+    n.source = chiso::leaf_source::data;
+  } else {
+    std::vector<chiso::node> children;
+    for (auto c : from.children) children.push_back(model_node(h, c));
+    n = chiso::node::inner(from.code, from.code, from.combine, std::move(children));
+  }
+  n.weight = from.weight;
+  n.weight_given = from.weight != 1.0;
+  return n;
+}
+}  // namespace
+
+chiso::model composite_model(const std::vector<hierarchy_row>& rows, const std::string& id) {
+  const hierarchy h(rows);
+  if (h.root() < 0) {
+    std::string roots;
+    for (const auto& n : h.nodes())
+      if (n.parent < 0) roots += (roots.empty() ? "'" : ", '") + n.code + "'";
+    throw parameter_error("analysis.hierarchy_roots", "hierarchy: a composite index has one root (the index), these rows have " +
+                                                          roots + " without a parent: add the index row above them");
+  }
+  chiso::model_info info;
+  info.id = id;
+  info.name = id;
+  return chiso::model(std::move(info), model_node(h, h.root()));
+}
+
+void hierarchy::build(const std::vector<hierarchy_row>& rows, bool parent_exactly_one_up) {
   if (rows.empty()) throw parameter_error("analysis.hierarchy_empty", "hierarchy: no rows");
   std::unordered_map<std::string, const hierarchy_row*> by_code;
   for (const auto& r : rows) {
@@ -27,7 +129,7 @@ hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
       if (r.level == level) {
         hierarchy_node n;
         n.code = r.code; n.level = r.level; n.weight = r.weight; n.direction = r.direction;
-        n.target = r.target; n.denominator = r.denominator;
+        n.target = r.target; n.denominator = r.denominator; n.combine = r.combine; n.outside_max = r.outside_max;
         nodes_.push_back(std::move(n));
       }
   n_indicators_ = std::count_if(rows.begin(), rows.end(), [](const hierarchy_row& r) { return r.level == 1; });
@@ -42,7 +144,7 @@ hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
     if (p == index.end())
       throw parameter_error("analysis.hierarchy_parent", "hierarchy: parent '" + r.parent + "' of '" + n.code + "' is not a code");
     auto& pn = nodes_[static_cast<std::size_t>(p->second)];
-    if (pn.level != n.level + 1)
+    if (parent_exactly_one_up ? pn.level != n.level + 1 : pn.level <= n.level)
       throw parameter_error("analysis.hierarchy_parent_level", "hierarchy: parent '" + r.parent + "' of '" + n.code +
                                                                    "' is not exactly one level up");
     n.parent = p->second;
@@ -85,6 +187,11 @@ std::vector<int> hierarchy::directions() const {
 std::vector<double> hierarchy::weights() const {
   std::vector<double> out;
   for (const auto& n : nodes_) out.push_back(n.weight);
+  return out;
+}
+std::vector<bool> hierarchy::outside_max() const {
+  std::vector<bool> out;
+  for (const auto& n : nodes_) out.push_back(n.outside_max);
   return out;
 }
 std::vector<std::ptrdiff_t> hierarchy::indicators_under(std::ptrdiff_t i) const {

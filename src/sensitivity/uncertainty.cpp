@@ -6,9 +6,12 @@
 #include <numeric>
 
 #include "chiso/analysis/pipeline.hpp"
+#include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
+#include "chiso/ranking.hpp"
+#include "chiso/sensitivity/statistics.hpp"
 
 namespace chiso::uncertainty {
 
@@ -119,7 +122,8 @@ struct composite_analysis::impl {
   Eigen::MatrixXd fixed_indicators;  // when there is no builder
 
   std::vector<int> level;                          // per node
-  std::vector<std::size_t> child_begin, children;  // CSR children of node k
+  std::vector<std::size_t> child_begin, children;  // CSR children of node k weighed by its mean
+  std::vector<std::size_t> outside_begin, outside;  // CSR children of points outside the max
   std::vector<double> nominal_weights;
   int max_level = 1;
 
@@ -127,7 +131,7 @@ struct composite_analysis::impl {
   std::vector<std::size_t> data_choice_index, data_range_index;  // positions in `assumptions`
   std::vector<std::size_t> aggregation_index;
   std::size_t data_combos = 1, agg_combos = 1;
-  // method_table[agg_combo * (max_level + 1) + level]
+  // method_table[agg_combo * K + node]
   std::vector<aggregation> method_table;
   // noisy weights: per noisy assumption, the (node, factor) list in node order
   std::vector<std::vector<std::pair<std::size_t, double>>> noise_nodes;
@@ -172,18 +176,20 @@ struct composite_analysis::impl {
     if (U == 0) fail("units", "there are no units");
     level.resize(K);
     child_begin.assign(K + 1, 0);
+    outside_begin.assign(K + 1, 0);
     nominal_weights.resize(K);
     for (std::size_t k = 0; k < K; ++k) {
       const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
       level[k] = n.level;
       max_level = std::max(max_level, n.level);
       nominal_weights[k] = n.weight;
-      child_begin[k + 1] = child_begin[k] + n.children.size();
-      for (auto c : n.children) children.push_back(static_cast<std::size_t>(c));
+      for (auto c : n.children)
+        (tree.node(c).outside_max ? outside : children).push_back(static_cast<std::size_t>(c));
+      child_begin[k + 1] = children.size();
+      outside_begin[k + 1] = outside.size();
     }
 
     // Validate the assumptions and lay out the discrete digits.
-    std::vector<aggregation> base_methods(static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
     for (std::size_t j = 0; j < assumptions.size(); ++j) {
       const assumption& a = assumptions[j];
       const std::string who = "assumption '" + a.name + "'";
@@ -245,20 +251,33 @@ struct composite_analysis::impl {
     if (!builder && (!data_choice_index.empty() || !data_range_index.empty()))
       fail("data_builder", "data assumptions need a data builder");
 
-    // Aggregation method per level for every combination of aggregation alternatives; later
-    // assumptions override earlier ones on shared levels.
-    method_table.assign(agg_combos * static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
+    // Aggregation method per node for every combination of aggregation alternatives: the node's
+    // own (its model's `aggregate`), unless an assumption covers its level; later assumptions
+    // override earlier ones on shared levels.
+    std::vector<aggregation> own_methods(K, aggregation::arithmetic);
+    for (std::size_t k = I; k < K; ++k) own_methods[k] = own_method(k);
+    method_table.resize(agg_combos * K);
     for (std::size_t c = 0; c < agg_combos; ++c) {
+      std::copy(own_methods.begin(), own_methods.end(), method_table.begin() + static_cast<std::ptrdiff_t>(c * K));
       std::size_t rest = c;
       for (std::size_t j : aggregation_index) {
         const assumption& a = assumptions[j];
         const std::size_t alt = rest % a.alternatives();
         rest /= a.alternatives();
-        for (int lev = 2; lev <= max_level; ++lev)
-          if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), lev) != a.levels.end())
-            method_table[c * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)] = a.methods[alt];
+        for (std::size_t k = I; k < K; ++k)
+          if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), level[k]) != a.levels.end())
+            method_table[c * K + k] = a.methods[alt];
       }
     }
+    for (std::size_t k = I; k < K; ++k)
+      if (outside_begin[k + 1] > outside_begin[k])
+        for (std::size_t c = 0; c < agg_combos; ++c)
+          if (method_table[c * K + k] != aggregation::arithmetic)
+            throw parameter_error("uncertainty.node_method",
+                                  "node '" + tree.node(static_cast<std::ptrdiff_t>(k)).code +
+                                      "' adds points outside the max (bonus, deduction) to its children's mean; "
+                                      "only the arithmetic mean has a place for them, not " +
+                                      to_string(method_table[c * K + k]));
 
     // Cache of fixed nodes: only when data come in finitely many variants.
     const std::size_t combos = data_combos * agg_combos;
@@ -290,7 +309,7 @@ struct composite_analysis::impl {
           // Fixed aggregates use the nominal weights (they never vary below the lowest level).
           // A fixed node that fails fails every replication of this variant.
           for (std::size_t k = I; k < first_varying_node; ++k)
-            if (!aggregate_node(k, method_of(ac, level[k]), nominal_weights.data(), slot.data(),
+            if (!aggregate_node(k, method_of(ac, k), nominal_weights.data(), slot.data(),
                                 slot.data() + k * U, w))
               cache_failed[dc * agg_combos + ac] = 1;
         }
@@ -310,8 +329,24 @@ struct composite_analysis::impl {
     }
   }
 
-  aggregation method_of(std::size_t agg_combo, int lev) const noexcept {
-    return method_table[agg_combo * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)];
+  aggregation method_of(std::size_t agg_combo, std::size_t node) const noexcept {
+    return method_table[agg_combo * K + node];
+  }
+
+  // The method the tree gives aggregate k; the engine varies arithmetic, geometric and harmonic means.
+  aggregation own_method(std::size_t k) const {
+    const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
+    switch (n.combine) {
+      case aggregate::sum:
+      case aggregate::mean: return aggregation::arithmetic;
+      case aggregate::geomean: return aggregation::geometric;
+      case aggregate::harmonic: return aggregation::harmonic;
+      case aggregate::min:
+      case aggregate::max: break;
+    }
+    throw parameter_error("uncertainty.node_method",
+                          "node '" + n.code + "' aggregates with " + to_string(n.combine) +
+                              "; the uncertainty engine aggregates with arithmetic, geometric or harmonic means");
   }
 
   void decode_data_combo(std::size_t dc, std::vector<std::size_t>& choices) const {
@@ -331,7 +366,7 @@ struct composite_analysis::impl {
     w.nodes.assign(K * U, nan_value);
     w.ptr.assign(K, nullptr);
     if (!cached) w.data.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
-    w.child_values.resize(children.size());
+    w.child_values.resize(children.size() + outside.size());
     w.child_weights.resize(children.size());
     w.wsum.resize(U);
     w.rank.resize(U);
@@ -432,6 +467,16 @@ struct composite_analysis::impl {
     double* wsum = wk.wsum.data();
     switch (m) {
       case aggregation::arithmetic:
+        if (outside_begin[k + 1] > outside_begin[k]) {
+          const auto points = static_cast<std::ptrdiff_t>(outside_begin[k + 1] - outside_begin[k]);
+          for (std::ptrdiff_t a = 0; a < points; ++a) {
+            const std::size_t child = outside[outside_begin[k] + static_cast<std::size_t>(a)];
+            wk.child_values[static_cast<std::size_t>(count + a)] = base ? base + child * U : wk.ptr[child];
+          }
+          detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
+          detail::add_points_outside_max(values, weights, count, values + count, points, n, out);
+          return true;
+        }
         return detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
       case aggregation::geometric:
         return detail::weighted_mean<detail::mean_kind::geometric>(values, weights, count, n, out, wsum);
@@ -464,7 +509,7 @@ struct composite_analysis::impl {
     bool ok = true;
     for (std::size_t k = first_computed; k < K; ++k) {
       double* out = w.nodes.data() + k * U;
-      ok &= aggregate_node(k, method_of(cfg.agg_combo, level[k]), cfg.weights.data(), nullptr, out, w);
+      ok &= aggregate_node(k, method_of(cfg.agg_combo, k), cfg.weights.data(), nullptr, out, w);
       w.ptr[k] = out;
     }
     return ok;

@@ -5,7 +5,7 @@
 //   geometric   exp(Σ w ln x / Σ w)                                               [a_gmean]
 //   harmonic    Σ w / Σ (w / x)                                                   [a_hmean]
 //   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`)                            [a_genmean]
-//   minimum     min x (weights ignored)
+//   minimum     min x, maximum max x (weights ignored)
 // These five are chiso/detail/weighted_mean.hpp, the kernel every engine shares: geometric,
 // harmonic and generalised with p < 0 need every present value > 0, generalised with p > 0
 // values ≥ 0, else a data_error naming the unit and the node (normalise to a positive range
@@ -32,7 +32,9 @@
 
 namespace chiso::analysis {
 
-enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, copeland, topsis, vikor };
+enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, maximum, copeland, topsis, vikor };
+// The method of a model's `aggregate` (sum: arithmetic, its children weighted by their max).
+aggregation aggregation_of(chiso::aggregate combine);
 const char* to_string(aggregation a);
 aggregation aggregation_from_string(const std::string& s);
 
@@ -97,6 +99,7 @@ void check_decision_matrix(const matrix_ref& x, const char* method);
 // Scratch memory for aggregate_into; one per thread. Sized by aggregation_plan::workspace().
 struct aggregation_workspace {
   std::vector<const double*> columns;  // children columns of the node being computed
+  std::vector<const double*> outside_columns;  // its children of points outside the max
   std::vector<double> weights;         // their weights
   std::vector<double> scratch;         // units × max children (TOPSIS / VIKOR; the means' weight sums)
   std::vector<double> scratch2;        // units × 4 (and max children + 1 for Copeland's sums)
@@ -106,8 +109,9 @@ struct aggregation_workspace {
 // Immutable after construction, so one plan serves any number of threads.
 class aggregation_plan {
  public:
-  // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...).
-  aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {aggregation_spec{}});
+  // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...); empty:
+  // each node's own method (hierarchy_node::combine, from the model or arithmetic).
+  aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {});
   // Set the method of one aggregate node (by node index), overriding its level's.
   void set_node(std::ptrdiff_t node, const aggregation_spec& spec);
 
@@ -128,7 +132,9 @@ class aggregation_plan {
 
  private:
   std::ptrdiff_t n_nodes_ = 0, n_indicators_ = 0, max_children_ = 0;
-  std::vector<std::vector<std::ptrdiff_t>> children_;  // per aggregate
+  std::vector<std::vector<std::ptrdiff_t>> children_;  // per aggregate: children weighed by the mean
+  std::vector<std::vector<std::ptrdiff_t>> outside_max_;  // per aggregate: children of points outside the max
+  void check_outside_max(std::size_t aggregate) const;
   std::vector<aggregation_spec> specs_;                // per aggregate
   std::vector<std::string> codes_;
 };

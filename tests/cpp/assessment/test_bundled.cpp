@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chiso/model_json.hpp>
+#include <chiso/assessment/io.hpp>
 #include <chiso/assessment/reports.hpp>
 #include <chiso/assessment/survey.hpp>
 
