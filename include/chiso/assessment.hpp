@@ -119,7 +119,6 @@ class assessment {
   const std::string& period() const noexcept { return period_; }
   const std::vector<unit_info>& units() const noexcept { return units_; }
   const assessment_policy& policy() const noexcept { return policy_; }
-  void set_policy(assessment_policy p) { policy_ = p; }
   std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
 
   const assessment_schedule& schedule() const noexcept { return schedule_; }
