@@ -365,13 +365,6 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
   }
 }
 
-void aggregation_plan::set_node(std::ptrdiff_t node, const aggregation_spec& spec) {
-  if (node < n_indicators_ || node >= n_nodes_)
-    throw parameter_error("analysis.aggregation_node", "aggregate: node " + std::to_string(node) + " is not an aggregate");
-  validate(spec);
-  specs_[static_cast<std::size_t>(node - n_indicators_)] = spec;
-}
-
 aggregation_workspace aggregation_plan::workspace(std::ptrdiff_t units) const {
   aggregation_workspace ws;
   ws.columns.resize(static_cast<std::size_t>(max_children_));

@@ -108,8 +108,6 @@ class aggregation_plan {
  public:
   // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...).
   aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {aggregation_spec{}});
-  // Set the method of one aggregate node (by node index), overriding its level's.
-  void set_node(std::ptrdiff_t node, const aggregation_spec& spec);
 
   std::ptrdiff_t n_nodes() const noexcept { return n_nodes_; }
   std::ptrdiff_t n_indicators() const noexcept { return n_indicators_; }
