@@ -285,6 +285,16 @@ void register_analysis(py::module_& root) {
         py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]", py::arg("goal") = "balance",
         py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
         py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
+  // (codes of the node's children, their correlation matrix)
+  m.def("within_node_correlations",
+        [](const hierarchy& h, const matrix& scores, const std::string& node, const std::string& method) {
+          const std::ptrdiff_t i = h.at(node, "within_correlations");
+          matrix r = within_node_correlations(h, scores, i, correlation_method_from_string(method));
+          std::vector<std::string> children;
+          for (std::ptrdiff_t c : h.node(i).children) children.push_back(h.node(c).code);
+          return py::make_tuple(children, r);
+        },
+        py::arg("hierarchy"), py::arg("scores"), py::arg("node"), py::arg("method") = "pearson");
 }
 
 }  // namespace chiso::bindings

@@ -582,3 +582,15 @@ def optimise_weights(hierarchy: "Hierarchy", normalised: Matrix, level: int,
                          index=pd.Index(level_codes, name="code"))
     return {"weights": pd.Series(r["weights"], index=codes, name="weight"), "table": table,
             "objective": r["objective"], "evaluations": r["evaluations"], "convergence": r["convergence"]}
+
+
+def within_correlations(hierarchy: "Hierarchy", scores: Matrix, node: str, method: str = "pearson") -> pd.DataFrame:
+    """Correlations between the children of aggregate `node` (COINr's correlations within an
+    aggregate), pairwise complete; `scores` as for parent_correlations. An indicator (no
+    children) is a ParameterError."""
+    s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
+    children, r = _a.within_node_correlations(hierarchy, s, node, method)
+    return pd.DataFrame(r, index=pd.Index(children, name="code"), columns=list(children))
+
+
+__all__ += ["within_correlations"]

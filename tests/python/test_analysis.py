@@ -112,6 +112,27 @@ def test_entropy_weights_by_numpy():
     assert np.allclose(ca.entropy_weights(x), (1 - e) / (1 - e).sum(), atol=1e-14)
 
 
+def test_within_correlations_against_numpy_and_pandas():
+    """Correlations between the children of one aggregate: Pearson as numpy's corrcoef,
+    Spearman as scipy's, pairwise complete with a missing value as pandas' DataFrame.corr."""
+    h = ca.Hierarchy([{"code": c, "level": 1, "parent": "P"} for c in ("a", "b", "c")] +
+                     [{"code": "d", "level": 1, "parent": "Q"}, {"code": "P", "level": 2, "parent": "I"},
+                      {"code": "Q", "level": 2, "parent": "I"}, {"code": "I", "level": 3}])
+    rng = np.random.default_rng(7)
+    scores = pd.DataFrame(rng.uniform(0, 100, size=(9, len(h.codes))), columns=list(h.codes))
+    children = scores[["a", "b", "c"]]
+    pearson = ca.within_correlations(h, scores, "P")
+    assert list(pearson.index) == ["a", "b", "c"] and list(pearson.columns) == ["a", "b", "c"]
+    assert np.allclose(pearson.to_numpy(), np.corrcoef(children.to_numpy(), rowvar=False), atol=1e-14)
+    spearman = ca.within_correlations(h, scores, "P", "spearman")
+    assert np.allclose(spearman.to_numpy(), scipy.stats.spearmanr(children.to_numpy())[0], atol=1e-14)
+    top = ca.within_correlations(h, scores, "I")
+    assert top.loc["P", "Q"] == pytest.approx(np.corrcoef(scores["P"], scores["Q"])[0, 1], abs=1e-14)
+    scores.loc[2, "b"] = np.nan
+    gappy = ca.within_correlations(h, scores, "P")
+    assert np.allclose(gappy.to_numpy(), scores[["a", "b", "c"]].corr().to_numpy(), atol=1e-14)
+
+
 def test_correlations_and_cronbach_on_asem(asem):
     _, res, pipe, _ = asem
     h = pipe.hierarchy

@@ -74,6 +74,8 @@ CASES = {
     # Correlations, weights, screening.
     "analysis.correlation_method": (lambda: ca.correlations(X, method="kendall"), "kendall"),
     "analysis.correlation_shape": (lambda: ca.parent_correlations(tree(), X), ""),
+    "analysis.aggregation_node": (lambda: ca.within_correlations(tree(), np.ones((3, 3)), "i1"), "'i1'"),
+    "analysis.unknown_code": (lambda: ca.within_correlations(tree(), np.ones((3, 3)), "Q"), "'Q'"),
     "analysis.entropy_negative": (lambda: ca.entropy_weights([[-1.0, 2.0], [3.0, 4.0]]), ""),
     "analysis.weights_missing": (lambda: ca.entropy_weights([[1.0, math.nan], [2.0, 3.0]]), ""),
     "analysis.weights_degenerate": (lambda: ca.std_weights([[1.0, 2.0], [1.0, 2.0]]), ""),
