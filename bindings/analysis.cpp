@@ -139,13 +139,15 @@ void register_analysis(py::module_& root) {
         py::arg("x"), py::arg("directions"), py::arg("spec_json"), py::arg("targets") = std::vector<double>{},
         py::arg("codes") = std::vector<std::string>{});
   m.def("aggregate",
-        [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json) {
+        [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json,
+           const std::vector<std::string>& unit_codes) {
           pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
           aggregation_plan plan(h, s.aggregation);
           py::gil_scoped_release release;
-          return plan.aggregate(normalised, weights);
+          return plan.aggregate(normalised, weights, &unit_codes);
         },
-        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]");
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]",
+        py::arg("unit_codes") = std::vector<std::string>{});
   m.def("ahp",
         [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
            double max_cr, bool raise_if_inconsistent, double reciprocal_tolerance) {

@@ -256,8 +256,11 @@ def aggregate(hierarchy: "Hierarchy", normalised: Matrix, weights: Optional[Sequ
     `normalised` has the hierarchy's indicators as columns, in its order."""
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
     x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
-    out = _a.aggregate(hierarchy, x, w, json.dumps(list(methods)))
-    return pd.DataFrame(out, index=_index(normalised, x.shape[0]), columns=list(hierarchy.codes))
+    units = _index(normalised, x.shape[0])
+    # Errors name a DataFrame's units by its index; a numpy matrix's by row.
+    names = [str(u) for u in units] if isinstance(normalised, pd.DataFrame) else []
+    out = _a.aggregate(hierarchy, x, w, json.dumps(list(methods)), names)
+    return pd.DataFrame(out, index=units, columns=list(hierarchy.codes))
 
 
 def ahp(pairwise: Matrix, method: str = "eigenvector", random_index: Optional[Sequence[float]] = None,

@@ -112,6 +112,24 @@ def test_entropy_weights_by_numpy():
     assert np.allclose(ca.entropy_weights(x), (1 - e) / (1 - e).sum(), atol=1e-14)
 
 
+def test_aggregate_errors_name_the_unit_of_the_frame_index():
+    """A geometric mean needs values > 0: the unit whose indicator is 0 is named by its index
+    label (a numpy matrix has no labels: its row)."""
+    from chiso import DataError
+    h = ca.Hierarchy([{"code": "i1", "level": 1, "parent": "P"}, {"code": "i2", "level": 1, "parent": "P"},
+                      {"code": "P", "level": 2}])
+    frame = pd.DataFrame({"i1": [4.0, 9.0], "i2": [1.0, 0.0]}, index=["hanoi", "hue"])
+    geometric = [{"method": "geometric"}]
+    with pytest.raises(DataError) as caught:
+        ca.aggregate(h, frame, methods=geometric)
+    assert caught.value.id == "analysis.geometric_nonpositive" and caught.value.unit == "hue"
+    with pytest.raises(DataError) as caught:
+        ca.aggregate(h, frame.to_numpy(), methods=geometric)
+    assert caught.value.unit == "row 1"
+    # By hand where it is defined: sqrt(4 · 1) = 2.
+    assert ca.aggregate(h, frame.iloc[:1], methods=geometric).loc["hanoi", "P"] == pytest.approx(2.0, abs=1e-15)
+
+
 def test_within_correlations_against_numpy_and_pandas():
     """Correlations between the children of one aggregate: Pearson as numpy's corrcoef,
     Spearman as scipy's, pairwise complete with a missing value as pandas' DataFrame.corr."""
