@@ -107,7 +107,8 @@ struct survey_inputs {
 
 class assessment {
  public:
-  // Throws data_error for an empty or repeated unit id, and for a bad schedule.
+  // Throws data_error for an empty or repeated unit id, for a bad schedule, and for a model with
+  // a criterion of named inputs (assessment.named_inputs: a record holds one value).
   assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
              assessment_policy policy = {}, assessment_schedule schedule = {});
   assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
