@@ -121,6 +121,25 @@ def test_progress_and_why_lost(worked):
     assert lost.loc["A1.3", "rule"] == "tiers: ≥ 100% → 2; ≥ 90% → 1; else 0"
 
 
+def test_survey_from_frame_reads_cells_as_the_csv_reader(tmp_path):
+    """Letters A–E are answers 1–5, text numbers are numbers, empty is no answer: the frame and
+    the same table as CSV give the same answers; text that is neither names its row."""
+    frame = pd.DataFrame({"respondent": ["r1", "r2", "r3", "r4"], "unit": ["u1", "u1", "u2", "u2"],
+                          "Q1": ["A", "E", "4", None], "Q2": [5, 4, np.nan, 1]})
+    expected = [[1.0, 5.0], [5.0, 4.0], [4.0, np.nan], [np.nan, 1.0]]
+    answers = Survey.from_frame(frame).answers()
+    assert np.array_equal(answers[["Q1", "Q2"]].to_numpy(), expected, equal_nan=True)
+    (tmp_path / "s.csv").write_text("respondent,unit,Q1,Q2\nr1,u1,A,5\nr2,u1,E,4\nr3,u2,4,\nr4,u2,,1\n",
+                                    encoding="utf-8")
+    from_csv = Survey.from_csv(tmp_path / "s.csv").answers()
+    assert np.array_equal(from_csv[["Q1", "Q2"]].to_numpy(), expected, equal_nan=True)
+    frame.loc[2, "Q1"] = "F"
+    with pytest.raises(chiso.DataError) as info:
+        Survey.from_frame(frame)
+    assert info.value.id == "survey.answer" and info.value.source == "row 2"
+    assert info.value.unit == "u2" and info.value.criterion == "Q1" and '"F"' in str(info.value)
+
+
 def test_survey_summary():
     s = Survey.from_frame(SURVEY)
     summary = s.summary({"Q1": "E", "Q2": "E"})
