@@ -12,39 +12,19 @@ import pytest
 
 import chiso
 from chiso.assessment import Assessment, Survey
+from mini_par import T1, UNITS, mini_par_model, not_applicable, self_and_round1
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
-MODEL = {
-    "format": "chiso-model/1", "id": "mini", "name": "Mini PAR",
-    "bands": [{"min": 90, "label": "Xuất sắc"}, {"min": 70, "label": "Tốt"}, {"min": 0, "label": "Chưa đạt"}],
-    "root": {"id": "PAR", "name": "Chỉ số", "aggregate": "sum", "children": [
-        {"id": "A1", "name": "Chỉ đạo, điều hành", "aggregate": "sum", "children": [
-            {"id": "A1.1", "name": "Kế hoạch", "max": 2, "rule": {"kind": "points", "step": 0.25}},
-            {"id": "A1.2", "name": "Báo cáo", "max": 1, "rule": {"kind": "yes_no"}},
-            {"id": "A1.3", "name": "Hoàn thành kế hoạch", "max": 2, "rule": {
-                "kind": "tiers", "unit": "percent",
-                "tiers": [{"min": 100, "points": 2}, {"min": 90, "points": 1}]}}]},
-        {"id": "A2", "name": "Thủ tục hành chính", "aggregate": "sum", "children": [
-            {"id": "A2.1", "name": "Hài lòng", "max": 2, "source": "survey",
-             "rule": {"kind": "proportional", "unit": "fraction"}, "meta": {"survey": {"questions": ["Q1", "Q2"]}}},
-            {"id": "A2.2", "name": "Hồ sơ quá hạn", "rule": {"kind": "deduction", "per": 0.5, "cap": 1}}]}]},
-}
-UNITS = pd.DataFrame({"id": ["u1", "u2", "u3"], "name": ["Quận Ba Đình", "Quận Hoàn Kiếm", "Sở Nội vụ"],
-                      "group": ["district", "district", "department"]})
-T1, T2 = "2023-10-10T09:00:00+07:00", "2023-11-25T09:00:00+07:00"
+MODEL = mini_par_model()
 
 
 def _records():
     rows = []
 
-    def add(unit, criterion, self_value, appraised, reason="", evidence="12/KH-UBND"):
-        rows.append(dict(unit=unit, criterion=criterion, stage="self", value=self_value, evidence=evidence,
-                         author="Phòng Nội vụ", timestamp=T1))
-        if appraised is not None:
-            rows.append(dict(unit=unit, criterion=criterion, stage="appraisal", value=appraised, note=reason,
-                             author="Hội đồng thẩm định", timestamp=T2))
+    def add(*args, **kwargs):
+        rows.extend(self_and_round1(*args, **kwargs))
 
     add("u1", "A1.1", 2, 1.5, "Thiếu tài liệu kiểm chứng")
     add("u1", "A1.2", 1, 1)
@@ -55,8 +35,7 @@ def _records():
     add("u2", "A1.3", 95, 95)
     add("u2", "A2.2", 1, 1)
     add("u3", "A1.1", 2, 2)
-    rows.append(dict(unit="u3", criterion="A1.2", stage="self", value=None, applicable=False,
-                     note="Không có nhiệm vụ báo cáo", author="Phòng Nội vụ", timestamp=T1))
+    rows.append(not_applicable("u3", "A1.2", "Không có nhiệm vụ báo cáo"))
     add("u3", "A1.3", 100, 100)
     add("u3", "A2.2", 0, 0)
     return pd.DataFrame(rows)
