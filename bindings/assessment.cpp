@@ -7,8 +7,8 @@
 #include <chiso/assessment.hpp>
 #include <chiso/error.hpp>
 #include <chiso/evaluate.hpp>
-#include <chiso/reports.hpp>
-#include <chiso/survey.hpp>
+#include <chiso/assessment/reports.hpp>
+#include <chiso/assessment/survey.hpp>
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include <chiso/chiso.hpp>
-#include <chiso/reports.hpp>
+#include <chiso/assessment/reports.hpp>
 #include <pybind11/stl.h>
 
 #include "register.hpp"

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include <chiso/analysis/data.hpp>
-#include <chiso/reports.hpp>
-#include <chiso/uncertainty.hpp>
+#include <chiso/assessment/reports.hpp>
+#include <chiso/sensitivity/uncertainty.hpp>
 
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);

@@ -5,7 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include "chiso/uncertainty.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;

@@ -6,8 +6,8 @@
 
 #include "chiso/error.hpp"
 #include "chiso/sensitivity.hpp"
-#include "chiso/uncertainty.hpp"
-#include "chiso/whatif.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
+#include "chiso/sensitivity/whatif.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;

@@ -6,7 +6,7 @@
 #include "chiso/assessment.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
-#include "../json_text.hpp"
+#include "model/json_text.hpp"
 #include "csv.hpp"
 
 namespace chiso {

@@ -1,4 +1,4 @@
-#include "chiso/reports.hpp"
+#include "chiso/assessment/reports.hpp"
 
 #include <algorithm>
 #include <cmath>

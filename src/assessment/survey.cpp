@@ -1,4 +1,4 @@
-#include "chiso/survey.hpp"
+#include "chiso/assessment/survey.hpp"
 
 #include <cmath>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "chiso/uncertainty.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "chiso/whatif.hpp"
+#include "chiso/sensitivity/whatif.hpp"
 
 #include <algorithm>
 #include <cmath>

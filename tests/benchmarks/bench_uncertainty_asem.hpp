@@ -15,7 +15,7 @@
 #include "chiso/analysis/normalise.hpp"
 #include "chiso/analysis/screen.hpp"
 #include "chiso/analysis/treat.hpp"
-#include "chiso/uncertainty.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
 
 namespace chiso_bench {
 

@@ -1,4 +1,4 @@
-// The formula parser and compiler (src/formula.cpp): any text as the `expr` of a leaf with four
+// The formula parser and compiler (src/model/formula.cpp): any text as the `expr` of a leaf with four
 // named inputs. What compiles is evaluated on edge-case inputs (zero, negative, huge, NaN).
 #include <limits>
 #include <optional>

@@ -2,7 +2,7 @@
 // assessment. What it reads must summarise and map onto the survey leaves of the SIPAS model.
 #include <string>
 
-#include <chiso/survey.hpp>
+#include <chiso/assessment/survey.hpp>
 
 #include "fuzz_assessment.hpp"
 

@@ -1,5 +1,5 @@
 """The JSON Schema of the model file (schema/chiso-model-1.schema.json) accepts every bundled
-model and rejects documents the reader (src/model_json.cpp) rejects for their shape."""
+model and rejects documents the reader (src/model/model_json.cpp) rejects for their shape."""
 
 import copy
 import json

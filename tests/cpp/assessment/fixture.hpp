@@ -13,7 +13,7 @@
 
 #include <chiso/assessment.hpp>
 #include <chiso/model_json.hpp>
-#include <chiso/survey.hpp>
+#include <chiso/assessment/survey.hpp>
 
 namespace fixture {
 

@@ -4,8 +4,8 @@
 
 #include <chiso/error.hpp>
 #include <chiso/model_json.hpp>
-#include <chiso/reports.hpp>
-#include <chiso/survey.hpp>
+#include <chiso/assessment/reports.hpp>
+#include <chiso/assessment/survey.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <chiso/error.hpp>
-#include <chiso/reports.hpp>
+#include <chiso/assessment/reports.hpp>
 
 #include "fixture.hpp"
 

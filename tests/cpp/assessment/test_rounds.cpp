@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chiso/error.hpp>
-#include <chiso/reports.hpp>
+#include <chiso/assessment/reports.hpp>
 
 #include <cmath>
 #include <cstdio>

@@ -5,7 +5,7 @@
 #include "helpers.hpp"
 
 #include <chiso/assessment.hpp>
-#include <chiso/survey.hpp>
+#include <chiso/assessment/survey.hpp>
 
 #include <cstdio>
 #include <fstream>

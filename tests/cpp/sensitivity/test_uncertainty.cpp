@@ -8,7 +8,7 @@
 #include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
-#include "chiso/uncertainty.hpp"
+#include "chiso/sensitivity/uncertainty.hpp"
 
 using namespace chiso;
 namespace ua = chiso::uncertainty;

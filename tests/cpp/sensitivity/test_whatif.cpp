@@ -3,7 +3,7 @@
 
 #include "chiso/error.hpp"
 #include "chiso/model_json.hpp"
-#include "chiso/whatif.hpp"
+#include "chiso/sensitivity/whatif.hpp"
 
 namespace wi = chiso::whatif;
 

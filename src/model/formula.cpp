@@ -9,7 +9,7 @@
 #include "chiso/error.hpp"
 #include "chiso/rounding.hpp"
 #include "formula_program.hpp"
-#include "kernels/dispatch.hpp"
+#include "evaluate/kernels/dispatch.hpp"
 
 namespace chiso {
 

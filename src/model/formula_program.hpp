@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "kernels/formula_kernels.hpp"
+#include "evaluate/kernels/formula_kernels.hpp"
 
 namespace chiso::detail {
 

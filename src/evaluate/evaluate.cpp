@@ -11,8 +11,8 @@
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/formula.hpp"
 #include "chiso/rounding.hpp"
-#include "formula_program.hpp"
-#include "kernels/dispatch.hpp"
+#include "model/formula_program.hpp"
+#include "evaluate/kernels/dispatch.hpp"
 
 namespace chiso {
 
