@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <chiso/analysis.hpp>
+#include <chiso/evaluate.hpp>
 
 #include "register.hpp"
 
@@ -13,6 +14,9 @@ using namespace chiso::analysis;
 
 namespace chiso::bindings {
 
+namespace {
+
+// A hierarchy row from a dict (code, level, parent, weight, direction, target, denominator).
 hierarchy_row hierarchy_row_from(const py::handle& row) {
   const auto r = py::reinterpret_borrow<py::dict>(row);
   auto given = [&r](const char* key) { return r.contains(key) && !r[key].is_none(); };
@@ -27,7 +31,11 @@ hierarchy_row hierarchy_row_from(const py::handle& row) {
   return h;
 }
 
-namespace {
+std::vector<hierarchy_row> rows_from(const std::vector<py::dict>& rows) {
+  std::vector<hierarchy_row> out;
+  for (const auto& r : rows) out.push_back(hierarchy_row_from(r));
+  return out;
+}
 
 py::dict result_dict(const pipeline_result& r) {
   py::dict d;
@@ -85,12 +93,15 @@ void register_analysis(py::module_& root) {
   auto m = root.def_submodule("analysis", "Composite-indicator toolkit (COINr scope)");
 
   py::class_<hierarchy>(m, "Hierarchy")
-      .def(py::init([](const std::vector<py::dict>& rows) {
-             std::vector<hierarchy_row> rs;
-             for (const auto& r : rows) rs.push_back(hierarchy_row_from(r));
-             return hierarchy(rs);
-           }),
+      .def(py::init([](const plan& model) { return hierarchy(model.compiled_model()); }), py::arg("model"),
+           "The composite view of a model (chiso::analysis::hierarchy(const model&)).")
+      .def(py::init([](const std::vector<py::dict>& rows) { return hierarchy(rows_from(rows)); }),
            py::arg("rows"))
+      .def_property_readonly("model", [](const hierarchy& h) -> std::shared_ptr<plan> {
+        if (!h.source_model()) return nullptr;
+        return std::make_shared<plan>(*h.source_model());
+      }, "The model this is the view of (None for a hierarchy built from rows).")
+      .def("level", [](const hierarchy& h, std::ptrdiff_t i) { return h.node(i).level; })
       .def_property_readonly("codes", &hierarchy::codes)
       .def_property_readonly("indicator_codes", &hierarchy::indicator_codes)
       .def_property_readonly("n_nodes", &hierarchy::n_nodes)
@@ -102,6 +113,10 @@ void register_analysis(py::module_& root) {
       .def("children", [](const hierarchy& h, std::ptrdiff_t i) { return h.node(i).children; })
       .def("to_json", [](const hierarchy& h) { return to_json(h).dump(); })
       .def_static("from_json", [](const std::string& s) { return hierarchy_from_json(nlohmann::json::parse(s)); });
+
+  m.def("composite_model", [](const std::vector<py::dict>& rows, const std::string& id) {
+    return std::make_shared<plan>(composite_model(rows_from(rows), id));
+  }, py::arg("rows"), py::arg("id") = "composite", "The composite-index model of iMeta rows.");
 
   py::class_<pipeline>(m, "Pipeline")
       .def(py::init([](const hierarchy& h, const std::string& spec) {
@@ -146,7 +161,7 @@ void register_analysis(py::module_& root) {
           py::gil_scoped_release release;
           return plan.aggregate(normalised, weights, &unit_codes);
         },
-        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]",
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[]",
         py::arg("unit_codes") = std::vector<std::string>{});
   m.def("ahp",
         [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
@@ -284,7 +299,7 @@ void register_analysis(py::module_& root) {
           return d;
         },
         py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("level"),
-        py::arg("methods_json") = "[{\"method\": \"arithmetic\"}]", py::arg("goal") = "balance",
+        py::arg("methods_json") = "[]", py::arg("goal") = "balance",
         py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
         py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
   // (codes of the node's children, their correlation matrix)

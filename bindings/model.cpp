@@ -3,7 +3,6 @@
 #include <memory>
 
 #include <chiso/chiso.hpp>
-#include <chiso/assessment/reports.hpp>
 #include <pybind11/stl.h>
 
 #include "register.hpp"

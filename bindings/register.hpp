@@ -4,8 +4,7 @@
 
 #include <vector>
 
-#include <chiso/analysis/data.hpp>
-#include <chiso/assessment/reports.hpp>
+#include <chiso/results.hpp>
 #include <chiso/sensitivity/uncertainty.hpp>
 
 namespace chiso::bindings {
@@ -26,6 +25,4 @@ pybind11::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessmen
 uncertainty::options options_from(std::uint64_t seed, int threads, const std::string& target, bool keep,
                                   bool score_stats, const std::string& output, const std::string& output_unit,
                                   std::size_t bootstrap, double lower_p, double upper_p);
-// A hierarchy row from a dict (code, level, parent, weight, direction, target, denominator).
-analysis::hierarchy_row hierarchy_row_from(const pybind11::handle& row);
 }  // namespace chiso::bindings

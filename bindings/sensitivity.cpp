@@ -253,13 +253,10 @@ void register_sensitivity(py::module_& m) {
       py::arg("applicable") = py::none(), py::arg("step") = py::none(), py::arg("include_adjustments") = true);
 
   py::class_<ua::composite_analysis>(s, "CompositeAnalysis")
-      .def(py::init([](const std::vector<py::dict>& rows, py::object data, std::vector<std::string> units,
+      .def(py::init([](analysis::hierarchy tree, py::object data, std::vector<std::string> units,
                        const std::vector<py::dict>& assumptions) {
-             std::vector<analysis::hierarchy_row> hr;
-             for (const auto& r : rows) hr.push_back(hierarchy_row_from(r));
              std::vector<ua::assumption> as;
              for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
-             analysis::hierarchy tree(hr);
              if (py::isinstance<py::function>(data)) {
                // A Python builder f(choices, values) -> units × indicators array. Called with the
                // GIL held (so replications with a data_range serialise on it).

@@ -14,6 +14,8 @@ also reject (area sums, tier order) and the counts the sources give.
 - service-index-766: the national service index as the portal scores it (6 groups, 17 metrics,
   formulas refitted to the portal's published scores).
 - sipas-2023: the SIPAS survey (2640/QĐ-BNV, 1001/QĐ-BNV).
+- asem-composite: COINr's ASEM example index as a composite-index model (indicator leaves), read
+  from tests/data/asem/ASEM_iMeta.csv (COINr 1.1.14, MIT licence).
 In the PAR models the wording of each criterion, its points and its scoring rule are ILLUSTRATIVE
 (modelled on published provincial guides, e.g. Cà Mau 1880/QĐ-UBND tiers "> 90% → 2, 70–90% → 1"):
 neither 4190's nor 5666's annex was available to us. Each file's description and meta say what is
@@ -21,10 +23,12 @@ sourced and what is illustrative.
 """
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ASEM_IMETA = HERE.parent.parent / "tests" / "data" / "asem" / "ASEM_iMeta.csv"
 
 
 def model_document(model_id: str, name: str, description: str, meta: dict, root: dict, *,
@@ -798,6 +802,37 @@ HISTORICAL = ("HISTORICAL: Vietnam has had two levels of local government since 
               "(hanoi-par-commune-2025.json, hanoi-par-department-2025.json). ")
 
 
+def asem_composite() -> dict:
+    """COINr's ASEM index: each iMeta row a node (indicators, pillars, sub-indices, the index),
+    children in row order, every aggregate the weighted arithmetic mean COINr's example uses."""
+    rows = [r for r in csv.DictReader(ASEM_IMETA.open(encoding="utf-8")) if r["Type"] in ("Indicator", "Aggregate")]
+
+    def node(row: dict) -> dict:
+        out = {"id": row["iCode"], "name": row["iName"]}
+        if float(row["Weight"]) != 1:
+            out["weight"] = float(row["Weight"])
+        if row["Type"] == "Indicator":
+            rule = {"kind": "indicator",
+                    "direction": "lower_is_better" if row["Direction"] == "-1" else "higher_is_better"}
+            if row["Target"] != "NA":
+                rule["target"] = float(row["Target"])
+            if row["Denominator"] != "NA":
+                rule["denominator"] = row["Denominator"]
+            out.update({"source": "data", "meta": {"unit": row["Unit"]}, "rule": rule})
+            return out
+        out.update({"aggregate": "mean", "children": [node(r) for r in rows if r["Parent"] == row["iCode"]]})
+        return out
+
+    (root,) = [r for r in rows if r["Parent"] == "NA"]
+    return {"format": "chiso-model/1", "id": "asem-composite", "name": "ASEM Sustainable Connectivity Index",
+            "description": "COINr's example composite index (COINr 1.1.14, ASEM_iMeta; MIT licence): 51 "
+                           "ASEM countries, 49 indicators in 8 pillars, 2 sub-indices (Connectivity, "
+                           "Sustainability) and the index, weighted arithmetic means. A composite index: its "
+                           "indicators are normalised across units by chiso.analysis.Pipeline.",
+            "meta": {"source": "COINr 1.1.14 ASEM example (tests/data/asem)", "licence": "MIT"},
+            "root": node(root)}
+
+
 def main() -> None:
     district = build(
         "d", "hanoi-par-district-2023", "Chỉ số CCHC của UBND các quận, huyện, thị xã — Hà Nội 2023",
@@ -845,7 +880,8 @@ def main() -> None:
         (54, 18))
     for name, document in [("hanoi-par-district-2023", district), ("hanoi-par-department-2023", department),
                            ("hanoi-par-commune-2025", commune), ("hanoi-par-department-2025", department_2025),
-                           ("service-index-766", service_index()), ("sipas-2023", sipas())]:
+                           ("service-index-766", service_index()), ("sipas-2023", sipas()),
+                           ("asem-composite", asem_composite())]:
         (HERE / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
 

@@ -111,6 +111,9 @@ class model {
   // Leaves in the order of the input columns (the order they appear in the file).
   const std::vector<const node*>& leaves() const noexcept { return leaves_; }
   std::vector<std::string> leaf_ids() const;
+  // A composite index: its leaves are raw `indicator`s, for the composite pipeline
+  // (chiso/analysis/pipeline.hpp), not scored by a plan.
+  bool composite() const noexcept { return leaves_.front()->rule->kind == rule_kind::indicator; }
   // Input columns in order: each leaf's, leaf after leaf ("<id>" or "<id>.<input>").
   const std::vector<std::string>& input_columns() const noexcept { return input_columns_; }
   // The input columns of leaf j are first_input(j) … first_input(j + 1) − 1.

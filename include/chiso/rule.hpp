@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +14,9 @@ namespace chiso {
 
 class formula;
 
-enum class rule_kind { points, yes_no, tiers, linear, proportional, deduction, bonus, formula };
+// `indicator`: a composite index's raw indicator (docs/format.md, "Composite indices"). It has no
+// points of its own: the composite pipeline normalises it across units, so a plan refuses it.
+enum class rule_kind { points, yes_no, tiers, linear, proportional, deduction, bonus, formula, indicator };
 enum class rate_unit { fraction, percent };
 enum class direction { higher_is_better, lower_is_better };
 
@@ -48,6 +51,10 @@ struct rule {
   // formula: the expression as written, and its program (compiled when the model is built).
   std::string expr;
   std::shared_ptr<const chiso::formula> compiled;
+  // indicator: the goal of distance-to-target normalisation (NaN: none) and the column of the
+  // denominators table it is divided by (empty: none); its direction is `dir`.
+  double target = std::numeric_limits<double>::quiet_NaN();
+  std::string denominator;
 };
 
 const char* to_string(rule_kind kind) noexcept;
@@ -58,6 +65,9 @@ const char* to_string(direction dir) noexcept;
 inline bool is_adjustment(rule_kind kind) noexcept {
   return kind == rule_kind::deduction || kind == rule_kind::bonus;
 }
+
+// Leaves scored out of a max; deductions, bonuses and raw indicators have none.
+inline bool takes_max(rule_kind kind) noexcept { return !is_adjustment(kind) && kind != rule_kind::indicator; }
 
 inline double rate_scale(rate_unit unit) noexcept { return unit == rate_unit::percent ? 100.0 : 1.0; }
 
@@ -105,6 +115,8 @@ inline double leaf_points(const rule& r, double max, double x) {
       return std::fmin(r.per * x, r.cap);
     case rule_kind::formula:
       return formula_points(r, max, x);
+    case rule_kind::indicator:
+      break;  // no points: a plan refuses indicator leaves
   }
   return 0.0;
 }

@@ -1,9 +1,12 @@
 """Composite-indicator toolkit (the COINr scope), pandas in and out.
 
 Data frames are units × indicators, indexed by unit code, columns by indicator code; NaN is
-missing. The hierarchy comes from an iMeta-like frame (COINr's columns: iCode, Level, Parent,
-Weight, Direction, Target, Denominator). Computation is in chiso's C++ core; see
-docs/analysis.md for every formula and default.
+missing. The tree is a chiso model: a composite-index model file (``indicator`` leaves,
+docs/format.md), or one made from an iMeta-like frame (COINr's columns: iCode, Level, Parent,
+Weight, Direction, Target, Denominator) by ``model_from_imeta``, or a scored (PAR-type) model,
+whose criteria's scores are then the indicators. Every function taking a ``hierarchy`` takes any
+of these (or a ``Hierarchy``, the composite view of a model). Computation is in chiso's C++ core;
+see docs/analysis.md for every formula and default.
 
     import pandas as pd
     from chiso import analysis as ca
@@ -24,13 +27,14 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import ParameterError, UnknownKeyError
+from .errors import ArgumentTypeError, ParameterError, UnknownKeyError
+from .model import Model
 
 _a = _core.analysis
 Hierarchy = _a.Hierarchy
 
 __all__ = [
-    "Hierarchy", "Pipeline", "PipelineResult", "hierarchy_from_imeta", "ahp", "entropy_weights",
+    "Hierarchy", "Pipeline", "PipelineResult", "hierarchy_from_imeta", "model_from_imeta", "hierarchy_of", "ahp", "entropy_weights",
     "critic_weights", "pca_weights", "effective_weights", "topsis", "vikor", "copeland",
     "normalise", "aggregate", "correlations", "parent_correlations", "cronbach_alpha",
     "skewness", "kurtosis", "saaty_random_index", "screen", "TopsisResult", "VikorResult", "CopelandResult",
@@ -140,9 +144,32 @@ def imeta_rows(meta: pd.DataFrame) -> List[Dict[str, Any]]:
     return rows
 
 
+def model_from_imeta(meta: pd.DataFrame, id: str = "composite") -> Model:
+    """The composite-index model (``indicator`` leaves with each row's direction, target and
+    denominator) of COINr-style iMeta rows; rows with Level NA (groups, denominators) are skipped.
+    Save it with ``model.save(path)`` to keep the index as a model file."""
+    return Model(_a.composite_model(imeta_rows(meta), id))
+
+
 def hierarchy_from_imeta(meta: pd.DataFrame) -> "Hierarchy":
-    """Hierarchy from COINr-style iMeta rows (rows with Level NA, groups and denominators, are skipped)."""
-    return Hierarchy(imeta_rows(meta))
+    """The composite view of ``model_from_imeta(meta)``."""
+    return Hierarchy(model_from_imeta(meta)._core)
+
+
+def hierarchy_of(tree: Any) -> "Hierarchy":
+    """The composite view of ``tree``: a ``Hierarchy`` as it is; a ``Model`` (composite index or
+    scored model); an iMeta-like DataFrame; or a list of hierarchy rows (dicts with code, level,
+    parent, weight, direction, target, denominator)."""
+    if isinstance(tree, Hierarchy):
+        return tree
+    if isinstance(tree, Model):
+        return Hierarchy(tree._core)
+    if isinstance(tree, pd.DataFrame):
+        return hierarchy_from_imeta(tree)
+    if isinstance(tree, (list, tuple)):
+        return Hierarchy([dict(r) for r in tree])
+    raise ArgumentTypeError(f"expected a Model, a Hierarchy, an iMeta DataFrame or a list of rows, not "
+                            f"{type(tree).__name__}", id="analysis.hierarchy_type")
 
 
 @dataclass
@@ -162,14 +189,14 @@ class PipelineResult:
 class Pipeline:
     """The recorded pipeline: `spec` is a dict (the JSON the C++ pipeline saves)."""
 
-    def __init__(self, hierarchy: "Hierarchy", spec: Optional[Mapping[str, Any]] = None):
-        self.hierarchy = hierarchy
+    def __init__(self, hierarchy: Any, spec: Optional[Mapping[str, Any]] = None):
+        self.hierarchy = hierarchy_of(hierarchy)
         spec = dict(spec) if spec is not None else {}
-        self._core = _a.Pipeline(hierarchy, json.dumps(spec))
+        self._core = _a.Pipeline(self.hierarchy, json.dumps(spec))
         self.spec: Dict[str, Any] = json.loads(self._core.spec_json)
 
     @classmethod
-    def coinr_example(cls, hierarchy: "Hierarchy", group: str = "EurAsia_group") -> "Pipeline":
+    def coinr_example(cls, hierarchy: Any, group: str = "EurAsia_group") -> "Pipeline":
         """COINr 1.1.14's build_example_coin() steps."""
         return cls(hierarchy, json.loads(_a.Pipeline.coinr_example_spec(group)))
 
@@ -249,11 +276,13 @@ def normalise(data: Matrix, directions: Sequence[Any], method: str = "min_max", 
     return pd.DataFrame(out, index=_index(data, x.shape[0]), columns=columns)
 
 
-def aggregate(hierarchy: "Hierarchy", normalised: Matrix, weights: Optional[Sequence[float]] = None,
-              methods: Sequence[Mapping[str, Any]] = ({"method": "arithmetic"},)) -> pd.DataFrame:
-    """Scores of every node; `methods` one for all aggregate levels or one per level (keys:
+def aggregate(hierarchy: Any, normalised: Matrix, weights: Optional[Sequence[float]] = None,
+              methods: Sequence[Mapping[str, Any]] = ()) -> pd.DataFrame:
+    """Scores of every node; `methods` empty for each node's own (its model's ``aggregate``:
+    arithmetic for iMeta rows), or one for all aggregate levels, or one per level (keys:
     method, topsis_normalisation, vikor_v, power; an unknown key is a ParameterError). A numpy
     `normalised` has the hierarchy's indicators as columns, in its order."""
+    hierarchy = hierarchy_of(hierarchy)
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
     x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
     units = _index(normalised, x.shape[0])
@@ -294,7 +323,8 @@ def pca_weights(data: Matrix) -> pd.Series:
     return s
 
 
-def effective_weights(hierarchy: "Hierarchy", weights: Optional[Sequence[float]] = None) -> pd.Series:
+def effective_weights(hierarchy: Any, weights: Optional[Sequence[float]] = None) -> pd.Series:
+    hierarchy = hierarchy_of(hierarchy)
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
     return pd.Series(_a.effective_weights(hierarchy, w), index=list(hierarchy.codes), name="effective_weight")
 
@@ -426,14 +456,16 @@ def correlations(data: Matrix, method: str = "pearson") -> pd.DataFrame:
     return pd.DataFrame(_a.correlation_matrix(x, method), index=cols, columns=cols)
 
 
-def parent_correlations(hierarchy: "Hierarchy", scores: Matrix, method: str = "pearson") -> pd.Series:
+def parent_correlations(hierarchy: Any, scores: Matrix, method: str = "pearson") -> pd.Series:
+    hierarchy = hierarchy_of(hierarchy)
     s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
     return pd.Series(_a.parent_correlations(hierarchy, s, method), index=list(hierarchy.codes), name=f"{method}_with_parent")
 
 
-def cronbach_alpha(hierarchy: "Hierarchy", scores: Matrix) -> pd.Series:
+def cronbach_alpha(hierarchy: Any, scores: Matrix) -> pd.Series:
     """Cronbach's alpha of each aggregate's children (COINr get_cronbach: pairwise-complete
     covariances). A numpy `scores` has one column per node, in the hierarchy's order."""
+    hierarchy = hierarchy_of(hierarchy)
     s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
     out = pd.Series(_a.cronbach_alphas(hierarchy, s), index=list(hierarchy.codes), name="cronbach_alpha")
     return out.iloc[hierarchy.n_indicators:]
@@ -556,10 +588,10 @@ def spotis(data: Matrix, weights: Sequence[float], directions: Optional[Sequence
     return pd.DataFrame({"D": score, "rank": rank.astype(int)}, index=data.index)
 
 
-def optimise_weights(hierarchy: "Hierarchy", normalised: Matrix, level: int,
+def optimise_weights(hierarchy: Any, normalised: Matrix, level: int,
                      targets: Union[str, Sequence[float], None] = "equal", goal: str = "balance",
                      weights: Optional[Sequence[float]] = None,
-                     methods: Sequence[Mapping[str, Any]] = ({"method": "arithmetic"},),
+                     methods: Sequence[Mapping[str, Any]] = (),
                      correlation: str = "pearson", tolerance: float = 0.1,
                      max_iterations: int = 500) -> Dict[str, Any]:
     """COINr get_opt_weights(itarg = targets, Level = level, optype = goal, toler = tolerance,
@@ -569,6 +601,7 @@ def optimise_weights(hierarchy: "Hierarchy", normalised: Matrix, level: int,
     Nelder–Mead. `normalised` as for aggregate(); `methods` the aggregation. Returns weights (a
     Series over every node), table (per node at the level: desired, obtained, weight),
     objective, evaluations and convergence (0 converged, 1 iteration limit, 10 degenerate)."""
+    hierarchy = hierarchy_of(hierarchy)
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
     x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
     if isinstance(targets, str):

@@ -15,7 +15,7 @@ else the survey rate (survey criteria), else the self-score. Reports come back a
     a.why_lost("hai-ba-trung")
     a.year_over_year(previous)   # the same or a revised model
 
-Every rule lives in the C++ core (include/chiso/assessment.hpp, assessment/survey.hpp, assessment/reports.hpp); this
+Every rule lives in the C++ core (include/chiso/assessment.hpp and include/chiso/assessment/); this
 module converts. File formats and the workflow: docs/assessment.md.
 """
 from __future__ import annotations

@@ -170,18 +170,13 @@ def _indices_frame(ind: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame
 # The analysis
 
 
-def _hierarchy_rows(hierarchy: Any) -> List[Dict[str, Any]]:
-    if isinstance(hierarchy, pd.DataFrame):
-        from .analysis import imeta_rows
-        return imeta_rows(hierarchy)
-    return [dict(r) for r in hierarchy]
-
-
 class CompositeAnalysis:
     """Uncertainty/sensitivity analysis of a composite indicator.
 
-    hierarchy: iMeta-like DataFrame (iCode, Level, Parent, Weight) or a list of dicts
-        (code, level, parent, weight). Level 1 rows are the indicators.
+    hierarchy: the tree — a ``Model`` (a composite index, or a scored model whose criteria's
+        scores are the indicators), a ``Hierarchy``, an iMeta-like DataFrame (iCode, Level,
+        Parent, Weight) or a list of dicts (code, level, parent, weight); see
+        ``chiso.analysis.hierarchy_of``.
     data: the normalised units × indicators table (DataFrame with units as index and indicator
         codes as columns, or an array in indicator order), or — with ``data_choice`` assumptions —
         a list of such tables, one per combination of choices, the first choice varying fastest,
@@ -193,8 +188,9 @@ class CompositeAnalysis:
 
     def __init__(self, hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, Any]],
                  units: Optional[Sequence[str]] = None) -> None:
-        rows = _hierarchy_rows(hierarchy)
-        indicators = [r["code"] for r in rows if r["level"] == 1]
+        from .analysis import hierarchy_of
+        tree = hierarchy_of(hierarchy)
+        indicators = list(tree.indicator_codes)
         self.units: List[str]
         if callable(data):
             # A builder: f(choices, values) -> table. Called once here at the nominal choices to
@@ -215,7 +211,7 @@ class CompositeAnalysis:
 
             self.units = list(units)
             self.assumptions = list(assumptions)
-            self._core = _s.CompositeAnalysis(rows, as_matrix, self.units, [dict(a) for a in assumptions])
+            self._core = _s.CompositeAnalysis(tree, as_matrix, self.units, [dict(a) for a in assumptions])
             self.codes = list(self._core.codes)
             return
         variants = data if isinstance(data, (list, tuple)) else [data]
@@ -231,7 +227,7 @@ class CompositeAnalysis:
         self.units = list(units)
         self.assumptions = list(assumptions)
         payload: Any = mats if isinstance(data, (list, tuple)) else mats[0]
-        self._core = _s.CompositeAnalysis(rows, payload, self.units, [dict(a) for a in assumptions])
+        self._core = _s.CompositeAnalysis(tree, payload, self.units, [dict(a) for a in assumptions])
         self.codes = list(self._core.codes)
 
     def nominal_scores(self) -> pd.DataFrame:

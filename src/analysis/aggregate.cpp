@@ -16,6 +16,7 @@ const char* to_string(aggregation a) {
     case aggregation::harmonic: return "harmonic";
     case aggregation::generalised: return "generalised";
     case aggregation::minimum: return "minimum";
+    case aggregation::maximum: return "maximum";
     case aggregation::copeland: return "copeland";
     case aggregation::topsis: return "topsis";
     case aggregation::vikor: return "vikor";
@@ -24,10 +25,12 @@ const char* to_string(aggregation a) {
 }
 aggregation aggregation_from_string(const std::string& s) {
   for (auto a : {aggregation::arithmetic, aggregation::geometric, aggregation::harmonic, aggregation::generalised,
-                 aggregation::minimum, aggregation::copeland, aggregation::topsis, aggregation::vikor})
+                 aggregation::minimum, aggregation::maximum, aggregation::copeland, aggregation::topsis,
+                 aggregation::vikor})
     if (s == to_string(a)) return a;
   throw parameter_error("analysis.aggregation", "aggregate: unknown method '" + s +
-                                                    "' (arithmetic, geometric, harmonic, generalised, minimum, copeland, topsis, vikor)");
+                                                    "' (arithmetic, geometric, harmonic, generalised, minimum, maximum, "
+                                                    "copeland, topsis, vikor)");
 }
 
 void validate(const aggregation_spec& spec) {
@@ -51,6 +54,18 @@ topsis_normalisation topsis_normalisation_from_string(const std::string& s) {
   throw parameter_error("analysis.topsis_normalisation", "topsis: unknown normalisation '" + s + "' (vector, min_max, none)");
 }
 
+aggregation aggregation_of(chiso::aggregate combine) {
+  switch (combine) {
+    case chiso::aggregate::geomean: return aggregation::geometric;
+    case chiso::aggregate::harmonic: return aggregation::harmonic;
+    case chiso::aggregate::min: return aggregation::minimum;
+    case chiso::aggregate::max: return aggregation::maximum;
+    case chiso::aggregate::sum:
+    case chiso::aggregate::mean: break;
+  }
+  return aggregation::arithmetic;
+}
+
 namespace {
 chiso::detail::mean_kind mean_kind_of(aggregation a) {
   switch (a) {
@@ -58,6 +73,7 @@ chiso::detail::mean_kind mean_kind_of(aggregation a) {
     case aggregation::harmonic: return chiso::detail::mean_kind::harmonic;
     case aggregation::generalised: return chiso::detail::mean_kind::power;
     case aggregation::minimum: return chiso::detail::mean_kind::minimum;
+    case aggregation::maximum: return chiso::detail::mean_kind::maximum;
     default: return chiso::detail::mean_kind::arithmetic;
   }
 }
@@ -125,7 +141,8 @@ void aggregate_columns(const aggregation_spec& spec, const double* const* cols, 
     case aggregation::geometric:
     case aggregation::harmonic:
     case aggregation::generalised:
-    case aggregation::minimum: {
+    case aggregation::minimum:
+    case aggregation::maximum: {
       // The shared kernel (chiso/detail/weighted_mean.hpp); `scratch` holds the weight sums.
       const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
       if (chiso::detail::weighted_mean(kind, cols, w, k, n, out, scratch, false, spec.power)) return;
@@ -353,13 +370,19 @@ copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, cons
 aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level)
     : n_nodes_(h.n_nodes()), n_indicators_(h.n_indicators()), codes_(h.codes()) {
   const int agg_levels = h.n_levels() - 1;
-  if (per_level.size() != 1 && static_cast<int>(per_level.size()) != agg_levels)
+  if (per_level.size() > 1 && static_cast<int>(per_level.size()) != agg_levels)
     throw parameter_error("analysis.aggregation_levels", "aggregate: give one method, or one per aggregate level (" +
                                                              std::to_string(agg_levels) + "), not " + std::to_string(per_level.size()));
   for (std::ptrdiff_t a = n_indicators_; a < n_nodes_; ++a) {
     const auto& node = h.node(a);
     children_.push_back(node.children);
-    specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
+    if (per_level.empty()) {
+      aggregation_spec own;
+      own.method = aggregation_of(node.combine);
+      specs_.push_back(own);
+    } else {
+      specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
+    }
     validate(specs_.back());
     max_children_ = std::max<std::ptrdiff_t>(max_children_, static_cast<std::ptrdiff_t>(node.children.size()));
   }

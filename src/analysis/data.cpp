@@ -7,7 +7,98 @@
 
 namespace chiso::analysis {
 
-hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
+hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) { build(rows, true); }
+
+namespace {
+// A `sum` node's max, the weight of its children in the view: Σ children's max (mean-type
+// nodes: their declared max, else the same sum).
+double max_of(const chiso::node& n) {
+  if (n.is_leaf()) return n.max;
+  if (n.combine != chiso::aggregate::sum && n.declared_max) return *n.declared_max;
+  double total = 0;
+  for (const auto& c : n.children) total += max_of(c);
+  return total;
+}
+}  // namespace
+
+hierarchy::hierarchy(const chiso::model& m) {
+  const auto& nodes = m.nodes();
+  std::vector<int> height(nodes.size(), 1);
+  for (std::size_t i = nodes.size(); i-- > 1;) {  // pre-order reversed: children before parents
+    const auto p = static_cast<std::size_t>(m.parent_of(i));
+    height[p] = std::max(height[p], height[i] + 1);
+  }
+  const bool composite = m.composite();
+  std::vector<hierarchy_row> leaves, aggregates;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const chiso::node& n = *nodes[i];
+    const chiso::node* parent = i ? nodes[static_cast<std::size_t>(m.parent_of(i))] : nullptr;
+    const bool adjustment = !composite && (n.is_leaf() ? is_adjustment(n.rule->kind) : max_of(n) == 0);
+    if (adjustment || n.points_min || n.points_max)
+      throw parameter_error("analysis.model_adjustments",
+                            "hierarchy: '" + n.id + "' (" + m.paths()[i] + ") " +
+                                (adjustment ? "adds points outside the max (a deduction or bonus)"
+                                            : "bounds its points (points_min, points_max)") +
+                                ", which no weighted mean expresses: the composite view of model '" + m.id() +
+                                "' cannot hold it");
+    hierarchy_row row;
+    row.code = n.id;
+    row.level = height[i];
+    row.parent = parent ? parent->id : std::string();
+    row.weight = parent && parent->combine == chiso::aggregate::sum ? max_of(n) : n.weight;
+    if (n.is_leaf() && composite) {
+      row.direction = n.rule->dir == chiso::direction::lower_is_better ? -1 : 1;
+      row.target = n.rule->target;
+      row.denominator = n.rule->denominator;
+    }
+    if (!n.is_leaf()) row.combine = n.combine;
+    (n.is_leaf() ? leaves : aggregates).push_back(std::move(row));
+  }
+  // Leaves in the order of the model's input columns (its leaves()), which pre-order gives.
+  leaves.insert(leaves.end(), aggregates.begin(), aggregates.end());
+  build(leaves, false);
+  source_ = std::make_shared<const chiso::model>(m);
+}
+
+namespace {
+chiso::node model_node(const hierarchy& h, std::ptrdiff_t i) {
+  const hierarchy_node& from = h.node(i);
+  chiso::node n;
+  if (i < h.n_indicators()) {
+    chiso::rule r;
+    r.kind = chiso::rule_kind::indicator;
+    r.dir = from.direction < 0 ? chiso::direction::lower_is_better : chiso::direction::higher_is_better;
+    r.target = from.target;
+    r.denominator = from.denominator;
+    n = chiso::node::leaf(from.code, from.code, 0.0, std::move(r));
+    n.source = chiso::leaf_source::data;
+  } else {
+    std::vector<chiso::node> children;
+    for (auto c : from.children) children.push_back(model_node(h, c));
+    n = chiso::node::inner(from.code, from.code, from.combine, std::move(children));
+  }
+  n.weight = from.weight;
+  n.weight_given = from.weight != 1.0;
+  return n;
+}
+}  // namespace
+
+chiso::model composite_model(const std::vector<hierarchy_row>& rows, const std::string& id) {
+  const hierarchy h(rows);
+  if (h.root() < 0) {
+    std::string roots;
+    for (const auto& n : h.nodes())
+      if (n.parent < 0) roots += (roots.empty() ? "'" : ", '") + n.code + "'";
+    throw parameter_error("analysis.hierarchy_roots", "hierarchy: a composite index has one root (the index), these rows have " +
+                                                          roots + " without a parent: add the index row above them");
+  }
+  chiso::model_info info;
+  info.id = id;
+  info.name = id;
+  return chiso::model(std::move(info), model_node(h, h.root()));
+}
+
+void hierarchy::build(const std::vector<hierarchy_row>& rows, bool parent_exactly_one_up) {
   if (rows.empty()) throw parameter_error("analysis.hierarchy_empty", "hierarchy: no rows");
   std::unordered_map<std::string, const hierarchy_row*> by_code;
   for (const auto& r : rows) {
@@ -27,7 +118,7 @@ hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
       if (r.level == level) {
         hierarchy_node n;
         n.code = r.code; n.level = r.level; n.weight = r.weight; n.direction = r.direction;
-        n.target = r.target; n.denominator = r.denominator;
+        n.target = r.target; n.denominator = r.denominator; n.combine = r.combine;
         nodes_.push_back(std::move(n));
       }
   n_indicators_ = std::count_if(rows.begin(), rows.end(), [](const hierarchy_row& r) { return r.level == 1; });
@@ -42,7 +133,7 @@ hierarchy::hierarchy(const std::vector<hierarchy_row>& rows) {
     if (p == index.end())
       throw parameter_error("analysis.hierarchy_parent", "hierarchy: parent '" + r.parent + "' of '" + n.code + "' is not a code");
     auto& pn = nodes_[static_cast<std::size_t>(p->second)];
-    if (pn.level != n.level + 1)
+    if (parent_exactly_one_up ? pn.level != n.level + 1 : pn.level <= n.level)
       throw parameter_error("analysis.hierarchy_parent_level", "hierarchy: parent '" + r.parent + "' of '" + n.code +
                                                                    "' is not exactly one level up");
     n.parent = p->second;

@@ -2,11 +2,20 @@
 
 #include <cmath>
 
+#include "chiso/model_json.hpp"
+
 namespace chiso::analysis {
 
 using nlohmann::json;
 
 namespace {
+chiso::aggregate aggregate_named(const std::string& name) {
+  using chiso::aggregate;
+  for (auto a : {aggregate::sum, aggregate::mean, aggregate::geomean, aggregate::harmonic, aggregate::min, aggregate::max})
+    if (name == chiso::to_string(a)) return a;
+  throw parameter_error("analysis.hierarchy_json",
+                        "hierarchy JSON: unknown aggregate '" + name + "' (sum, mean, geomean, harmonic, min, max)");
+}
 json num(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 double num_of(const json& j, const char* key, double def) {
   if (!j.contains(key) || j.at(key).is_null()) return def;
@@ -139,14 +148,18 @@ pipeline_spec pipeline_spec::coinr_example(const std::string& group) {
 }
 
 json to_json(const hierarchy& h) {
+  if (h.source_model()) return {{"model", chiso::to_json(*h.source_model())}};
   json rows = json::array();
   for (const auto& n : h.nodes())
     rows.push_back({{"code", n.code}, {"level", n.level}, {"parent", n.parent >= 0 ? h.node(n.parent).code : std::string()},
                     {"weight", n.weight}, {"direction", n.direction}, {"target", num(n.target)}, {"denominator", n.denominator}});
+  for (std::size_t i = static_cast<std::size_t>(h.n_indicators()); i < rows.size(); ++i)
+    if (h.nodes()[i].combine != chiso::aggregate::mean) rows[i]["aggregate"] = chiso::to_string(h.nodes()[i].combine);
   return rows;
 }
 
 hierarchy hierarchy_from_json(const json& j) {
+  if (j.is_object() && j.contains("model")) return hierarchy(chiso::model_from_json(j["model"]));
   try {
     std::vector<hierarchy_row> rows;
     for (const auto& r : j) {
@@ -158,6 +171,7 @@ hierarchy hierarchy_from_json(const json& j) {
       row.direction = r.value("direction", 1);
       row.target = num_of(r, "target", nan);
       row.denominator = r.value("denominator", std::string());
+      if (r.contains("aggregate")) row.combine = aggregate_named(r["aggregate"].get<std::string>());
       rows.push_back(row);
     }
     return hierarchy(rows);

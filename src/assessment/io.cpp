@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "chiso/assessment.hpp"
+#include "chiso/assessment/io.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
 #include "model/json_text.hpp"

@@ -2,33 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
-#include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
 #include "chiso/rule.hpp"
 
 namespace chiso {
 
-using detail::format_number;
-
 namespace {
 
 constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
-
-// The area (child of the root) that holds node position i of m.nodes().
-std::string area_of(const model& m, std::size_t i) {
-  std::ptrdiff_t at = static_cast<std::ptrdiff_t>(i);
-  while (at >= 0) {
-    const std::ptrdiff_t parent = m.parent_of(static_cast<std::size_t>(at));
-    if (parent >= 0 && m.parent_of(static_cast<std::size_t>(parent)) < 0) return m.nodes()[static_cast<std::size_t>(at)]->id;
-    if (parent < 0) return m.nodes()[static_cast<std::size_t>(at)]->id;  // the root itself
-    at = parent;
-  }
-  return {};
-}
-
-std::string area_of(const model& m, const std::string& id) { return area_of(m, m.index_of(id)); }
 
 double points_of(const node& leaf, const record& r) {
   if (!r.applicable) return 0.0;
@@ -180,63 +164,6 @@ std::vector<progress_row> progress(const assessment& a, const std::string& as_of
   return rows;
 }
 
-std::string describe_rule(const node& leaf) {
-  if (!leaf.rule) return "";
-  const rule& r = *leaf.rule;
-  const std::string unit = r.unit == rate_unit::percent ? "%" : "";
-  switch (r.kind) {
-    case rule_kind::points: {
-      std::string text = "points 0–" + format_number(leaf.max);
-      if (r.step) text += ", step " + format_number(*r.step);
-      if (!r.values.empty()) {
-        text += ", one of ";
-        for (std::size_t k = 0; k < r.values.size(); ++k) text += (k ? ", " : "") + format_number(r.values[k]);
-      }
-      return text;
-    }
-    case rule_kind::yes_no: return "yes → " + format_number(leaf.max) + ", no → 0";
-    case rule_kind::tiers: {
-      const bool higher = r.dir == direction::higher_is_better;
-      std::string text = "tiers: ";
-      for (const tier& t : r.tiers)
-        text += std::string(higher ? (t.exclusive ? "> " : "≥ ") : (t.exclusive ? "< " : "≤ ")) +
-                format_number(t.bound) + unit + " → " + format_number(t.points) + "; ";
-      return text + "else 0";
-    }
-    case rule_kind::linear:
-      return "linear " + format_number(r.lower) + "–" + format_number(r.upper) + " → 0–" + format_number(leaf.max) +
-             (r.dir == direction::lower_is_better ? " (lower is better)" : "");
-    case rule_kind::proportional:
-      return format_number(leaf.max) + " × rate" + (r.unit == rate_unit::percent ? " (percent)" : "") +
-             (r.dir == direction::lower_is_better ? " (lower is better)" : "");
-    case rule_kind::deduction:
-      return "−" + format_number(r.per) + " per occurrence, at most −" + format_number(r.cap);
-    case rule_kind::bonus:
-      return "+" + format_number(r.per) + " per occurrence, at most +" + format_number(r.cap);
-    case rule_kind::formula:
-      return "formula " + r.expr + " → 0–" + format_number(leaf.max) + (r.clamp ? " (clamped)" : "");
-  }
-  return "";
-}
-
-std::string describe_node(const node& n) {
-  std::vector<std::string> parts;
-  if (n.is_leaf()) {
-    parts.push_back(describe_rule(n));
-    if (n.source != leaf_source::appraisal) parts.push_back(to_string(n.source));
-  } else {
-    parts.push_back(std::string(to_string(n.combine)) + (n.declared_max ? ", max " + format_number(*n.declared_max) : ""));
-    if (n.points_min || n.points_max)
-      parts.push_back("points within [" + (n.points_min ? format_number(*n.points_min) : "") + ", " +
-                      (n.points_max ? format_number(*n.points_max) : "") + "]");
-  }
-  if (n.round_digits) parts.push_back("rounded to " + std::to_string(*n.round_digits) + " decimals");
-  if (n.weight != 1) parts.push_back("weight " + format_number(n.weight));
-  std::string text;
-  for (std::size_t k = 0; k < parts.size(); ++k) text += (k ? ", " : "") + parts[k];
-  return text;
-}
-
 std::vector<scoring_row> scoring_table(const assessment& a, const assessment_result& r, const std::string& unit) {
   const std::ptrdiff_t u = a.unit_row(unit);
   if (u < 0) throw data_error("assessment.unknown_unit", unit, "", "unknown unit");
@@ -307,42 +234,6 @@ std::vector<evidence_flag> missing_evidence(const assessment& a) {
       if (a.current(unit.id, leaf->id, stage::explanation)) continue;
       rows.push_back({unit.id, unit.name, unit.group, leaf->id, leaf->name, self->value, self->timestamp, self->source});
     }
-  return rows;
-}
-
-std::vector<loss_row> criterion_losses(const plan& p, const evaluation& e, std::ptrdiff_t unit) {
-  if (unit < 0 || unit >= e.points.rows())
-    throw parameter_error("result.unit", "unit row " + std::to_string(unit) + " is outside the " +
-                                             std::to_string(e.points.rows()) + " units of the result");
-  // Column of each kept node, by plan position.
-  std::vector<std::ptrdiff_t> column_of(static_cast<std::size_t>(p.node_count()), -1);
-  for (std::size_t c = 0; c < e.nodes.size(); ++c) column_of[static_cast<std::size_t>(e.nodes[c])] = static_cast<std::ptrdiff_t>(c);
-  const model& m = p.compiled_model();
-  std::vector<loss_row> rows;
-  bool kept_a_leaf = false;
-  for (std::size_t j = 0; j < m.leaves().size(); ++j) {
-    const node& leaf = *m.leaves()[j];
-    const std::ptrdiff_t c = column_of[static_cast<std::size_t>(p.plan_position(leaf.id))];
-    if (c < 0) continue;
-    kept_a_leaf = true;
-    const double max = e.max(unit, c), points = e.points(unit, c);
-    if (max == 0 && points == 0) continue;  // not applicable, or an adjustment that did not apply
-    loss_row row;
-    row.criterion = leaf.id;
-    row.name = leaf.name;
-    row.area = area_of(m, leaf.id);
-    row.rule = describe_rule(leaf);
-    row.value = nan_value;
-    row.points = points;
-    row.max = max;
-    row.score = e.score(unit, c);
-    row.lost = max - points;
-    row.leaf = j;
-    rows.push_back(std::move(row));
-  }
-  if (!kept_a_leaf)
-    throw parameter_error("result.no_criteria", "this result keeps no criteria: evaluate with keep='all'");
-  std::stable_sort(rows.begin(), rows.end(), [](const loss_row& x, const loss_row& y) { return x.lost > y.lost; });
   return rows;
 }
 

@@ -13,6 +13,7 @@
 #include "chiso/rounding.hpp"
 #include "model/formula_program.hpp"
 #include "evaluate/kernels/dispatch.hpp"
+#include "plan/steps.hpp"
 
 namespace chiso {
 
@@ -36,37 +37,6 @@ inline double round_whole(double x) {
 // nearest the exact decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
 inline double snap_hundredths(double x) { return round_whole(x * 100.0) / 100.0; }
 
-bool whole_hundredths(double v) {
-  const double scaled = v * 100.0;
-  return std::fabs(scaled - std::nearbyint(scaled)) <= 1e-9 * std::fmax(1.0, std::fabs(scaled));
-}
-
-// Points rounded to at most two decimals are exact hundredths.
-bool rounded_to_hundredths(const node& n) { return n.round_digits && *n.round_digits <= 2; }
-
-bool leaf_points_are_hundredths(const node& leaf) {
-  if (rounded_to_hundredths(leaf)) return true;
-  const rule& r = *leaf.rule;
-  if (!whole_hundredths(leaf.max)) return false;
-  switch (r.kind) {
-    case rule_kind::points:
-      if (r.step) return whole_hundredths(*r.step);
-      if (r.values.empty()) return false;
-      return std::all_of(r.values.begin(), r.values.end(), whole_hundredths);
-    case rule_kind::yes_no:
-      return true;
-    case rule_kind::tiers:
-      return std::all_of(r.tiers.begin(), r.tiers.end(), [](const tier& t) { return whole_hundredths(t.points); });
-    case rule_kind::deduction:
-    case rule_kind::bonus:
-      return whole_hundredths(r.per) && whole_hundredths(r.cap);
-    default:
-      return false;
-  }
-}
-
-bool is_mean_type(const node& n) { return !n.is_leaf() && n.combine != aggregate::sum; }
-
 detail::mean_kind mean_kind_of(aggregate combine) {
   switch (combine) {
     case aggregate::geomean: return detail::mean_kind::geometric;
@@ -82,67 +52,6 @@ detail::mean_kind mean_kind_of(aggregate combine) {
 std::string default_unit_name(std::ptrdiff_t row) { return "row " + std::to_string(row); }
 
 namespace kn = detail::kernels;
-
-// The kernel parameters of a leaf; false when its rule has more tiers or values than a kernel
-// holds inline (then the scalar path scores it).
-bool make_params(const node& leaf, kn::leaf_params& q) {
-  const rule& r = *leaf.rule;
-  q.max = leaf.max;
-  q.top = rate_scale(r.unit);
-  const bool higher = r.dir == direction::higher_is_better;
-  switch (r.kind) {
-    case rule_kind::points:
-      if (r.step) {
-        q.rule = kn::kind::points_step;
-        q.step = *r.step;
-        // v / step is v × (1 / step), rounded alike, when 1 / step is an exact power of two.
-        int exponent = 0;
-        if (std::frexp(q.step, &exponent) == 0.5 && std::isnormal(1.0 / q.step)) q.step_inverse = 1.0 / q.step;
-      } else if (!r.values.empty()) {
-        q.rule = kn::kind::points_values;
-        if (r.values.size() > static_cast<std::size_t>(kn::max_small)) return false;
-        q.count = static_cast<int>(r.values.size());
-        std::copy(r.values.begin(), r.values.end(), q.bound);
-      } else {
-        q.rule = kn::kind::points_range;
-      }
-      return true;
-    case rule_kind::yes_no:
-      q.rule = kn::kind::yes_no;
-      return true;
-    case rule_kind::tiers:
-      q.rule = higher ? kn::kind::tiers_higher : kn::kind::tiers_lower;
-      if (r.tiers.size() > static_cast<std::size_t>(kn::max_small)) return false;
-      q.count = static_cast<int>(r.tiers.size());
-      for (std::size_t t = 0; t < r.tiers.size(); ++t) {
-        // An exclusive bound becomes the next double inwards: v > 0.9 is v ≥ nextafter(0.9, +∞).
-        const tier& level = r.tiers[t];
-        q.bound[t] = level.exclusive ? std::nextafter(level.bound, higher ? INFINITY : -INFINITY) : level.bound;
-        q.points[t] = level.points;
-      }
-      return true;
-    case rule_kind::linear:
-      q.rule = higher ? kn::kind::linear_higher : kn::kind::linear_lower;
-      q.lower = r.lower;
-      q.upper = r.upper;
-      q.width = r.upper - r.lower;
-      return true;
-    case rule_kind::proportional:
-      q.rule = higher ? kn::kind::proportional_higher : kn::kind::proportional_lower;
-      q.accept_any = r.clamp ? 1.0 : 0.0;
-      return true;
-    case rule_kind::deduction:
-    case rule_kind::bonus:
-      q.rule = kn::kind::adjustment;
-      q.sign = r.kind == rule_kind::bonus ? 1.0 : -1.0;
-      q.per = r.per;
-      q.cap = r.cap;
-      return true;
-    case rule_kind::formula:
-      return false;  // a program of its own (formula kernels)
-  }
-  return false;
-}
 
 // Rules too large for the kernels, one unit at a time with the scalar definitions of rule.hpp.
 // Returns the number of units in trouble, as the kernels do.
@@ -170,121 +79,12 @@ const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
 const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
 }  // namespace
 
-struct plan::leaf_step {
-  const node* source;
-  std::ptrdiff_t position;  // in the plan
-  bool snap;
-  bool needs_score;  // its parent is a mean-type node, which combines scores
-  // Plan position of its parent when that is a `sum` node and the leaf's points go to it as they
-  // are (not rounded first), else -1.
-  std::ptrdiff_t sum_parent;
-  kn::leaf_params params;
-  bool vectorised;  // params hold the rule; else the scalar path or a formula program scores it
-  std::ptrdiff_t first_input;  // its input columns: first_input … first_input + input_count − 1
-  std::ptrdiff_t input_count;
-  const detail::formula_program* program;  // formula rules; else null
-};
-
 // Where the input columns and the leaves' applicability are, for one evaluation.
 struct plan::layout {
   std::vector<const double*> input;      // per input column: its value for unit 0
   std::vector<std::ptrdiff_t> stride;    // per input column: elements from one unit to the next
   std::vector<std::ptrdiff_t> mask_column;  // per leaf: its column in the mask (none without a mask)
 };
-
-struct plan::inner_step {
-  const node* source;
-  std::ptrdiff_t position;
-  std::vector<std::ptrdiff_t> children;  // plan positions
-  std::vector<double> weights;
-  bool snap;
-  bool needs_score;
-  std::ptrdiff_t first_child_score;  // where its children's score blocks start in evaluate_rows
-};
-
-plan::plan(chiso::model m) : model_(std::move(m)) {
-  // Post-order: leaves and inner nodes numbered so that every child comes before its parent.
-  const auto& nodes = model_.nodes();
-  std::vector<std::ptrdiff_t> position(nodes.size(), -1);
-  std::vector<std::vector<std::size_t>> children(nodes.size());
-  for (std::size_t i = 1; i < nodes.size(); ++i) children[static_cast<std::size_t>(model_.parent_of(i))].push_back(i);
-  std::vector<std::pair<std::size_t, bool>> stack{{0, false}};
-  while (!stack.empty()) {
-    auto [i, expanded] = stack.back();
-    stack.pop_back();
-    if (expanded || nodes[i]->is_leaf()) {
-      position[i] = static_cast<std::ptrdiff_t>(node_model_index_.size());
-      node_model_index_.push_back(i);
-      continue;
-    }
-    stack.push_back({i, true});
-    for (std::size_t k = children[i].size(); k-- > 0;) stack.push_back({children[i][k], false});
-  }
-  std::vector<bool> snap(nodes.size(), false);
-  auto parent_is_mean = [&](std::size_t i) {
-    return model_.parent_of(i) >= 0 && is_mean_type(*nodes[static_cast<std::size_t>(model_.parent_of(i))]);
-  };
-  std::ptrdiff_t child_scores = 0;
-  for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
-    const std::size_t i = node_model_index_[k];
-    const node& n = *nodes[i];
-    if (n.is_leaf()) {
-      snap[i] = leaf_points_are_hundredths(n);
-      const std::ptrdiff_t parent = model_.parent_of(i);
-      const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]) && !n.round_digits;
-      const std::size_t j = leaves_.size();
-      leaf_step step{&n, static_cast<std::ptrdiff_t>(k), snap[i], parent_is_mean(i),
-                     sum_parent ? position[static_cast<std::size_t>(parent)] : -1, {}, false,
-                     static_cast<std::ptrdiff_t>(model_.first_input(j)),
-                     static_cast<std::ptrdiff_t>(model_.first_input(j + 1) - model_.first_input(j)), nullptr};
-      step.vectorised = make_params(n, step.params);
-      if (n.rule->kind == rule_kind::formula) {
-        step.program = &n.rule->compiled->program();
-        formula_registers_ = std::max<std::ptrdiff_t>(formula_registers_, step.program->register_count());
-        formula_slots_ = std::max<std::ptrdiff_t>(formula_slots_, step.program->stack_size);
-        formula_inputs_ = std::max<std::ptrdiff_t>(formula_inputs_, step.input_count);
-      }
-      leaves_.push_back(std::make_shared<const leaf_step>(step));
-      continue;
-    }
-    inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i),
-                    child_scores};
-    child_scores += static_cast<std::ptrdiff_t>(children[i].size());
-    for (std::size_t c : children[i]) {
-      step.children.push_back(position[c]);
-      step.weights.push_back(nodes[c]->weight);
-      step.snap = step.snap && snap[c];
-    }
-    // What its parent sees: exact hundredths when snapped (and bounded by hundredths), or rounded.
-    const bool bounds_in_hundredths = (!n.points_min || whole_hundredths(*n.points_min)) &&
-                                      (!n.points_max || whole_hundredths(*n.points_max));
-    snap[i] = (step.snap && bounds_in_hundredths) || rounded_to_hundredths(n);
-    inners_.push_back(std::make_shared<const inner_step>(std::move(step)));
-  }
-  // Leaves in input-column order (the order of the file), which post-order keeps.
-}
-
-std::ptrdiff_t plan::plan_position(std::string_view id) const {
-  const std::size_t i = model_.index_of(id);
-  for (std::size_t k = 0; k < node_model_index_.size(); ++k)
-    if (node_model_index_[k] == i) return static_cast<std::ptrdiff_t>(k);
-  return -1;
-}
-
-std::ptrdiff_t plan::leaf_column(std::string_view id) const {
-  for (std::size_t j = 0; j < leaves_.size(); ++j)
-    if (leaves_[j]->source->id == id) return static_cast<std::ptrdiff_t>(j);
-  if (model_.find(id))
-    throw data_error("data.not_a_leaf", "", std::string(id), "is not a leaf: it takes no input");
-  throw data_error("data.unknown_criterion", "", std::string(id), "no such criterion in model '" + model_.id() + "'");
-}
-
-std::ptrdiff_t plan::input_column(std::string_view name) const {
-  const auto& columns = input_columns();
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i] == name) return static_cast<std::ptrdiff_t>(i);
-  throw data_error("data.unknown_input", "", std::string(name), "no such input column in model '" + model_.id() + "'");
-}
 
 namespace {
 
@@ -608,6 +408,11 @@ std::string count_of(std::ptrdiff_t n, const char* what) { return std::to_string
 }  // namespace
 
 void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
+  if (model_.composite())
+    throw model_error("model.composite", model_.paths()[model_.index_of(model_.leaves().front()->id)],
+                      "model '" + model_.id() + "' is a composite index: its `indicator` leaves are normalised "
+                      "across units by the composite pipeline (chiso::analysis::pipeline, chiso.analysis.Pipeline), "
+                      "not scored by rules");
   // Where each input column and each leaf's applicability are.
   layout where;
   const std::ptrdiff_t inputs = input_count();

@@ -22,6 +22,7 @@ const char* to_string(rule_kind kind) noexcept {
     case rule_kind::deduction: return "deduction";
     case rule_kind::bonus: return "bonus";
     case rule_kind::formula: return "formula";
+    case rule_kind::indicator: return "indicator";
   }
   return "?";
 }
@@ -112,6 +113,8 @@ std::optional<std::string> check_leaf_input(const rule& r, double max, double x)
       if (!r.compiled || r.compiled->inputs().size() != 1)
         return std::string("the formula takes several inputs, not one value");
       return check_formula_result(r, max, r.compiled->evaluate(&x));
+    case rule_kind::indicator:
+      return std::nullopt;  // any value: a plan refuses a composite index before its inputs
   }
   return std::nullopt;
 }
@@ -138,7 +141,7 @@ node node::leaf(std::string id, std::string name, double max, chiso::rule r) {
   node n;
   n.id = std::move(id);
   n.name = std::move(name);
-  n.max = is_adjustment(r.kind) ? 0.0 : max;
+  n.max = takes_max(r.kind) ? max : 0.0;
   n.rule = std::move(r);
   return n;
 }
@@ -313,6 +316,14 @@ class validator {
       if (r.cap <= 0) fail("model.rule", rule_path + "/cap", "expected a cap > 0");
       return;
     }
+    if (r.kind == rule_kind::indicator) {
+      if (n.max != 0.0)
+        fail("model.max", path + "/max",
+             "an `indicator` leaf holds a raw value, normalised across units, not points out of a max: omit `max`");
+      if (!std::isnan(r.target)) finite(r.target, rule_path + "/target", "target");
+      if (!valid_utf8(r.denominator)) fail("model.utf8", rule_path + "/denominator", "text is not valid UTF-8");
+      return;
+    }
     if (!std::isfinite(n.max) || n.max <= 0)
       fail("model.max", path + "/max", "expected a finite max > 0, got " + format_number(n.max));
     switch (r.kind) {
@@ -374,6 +385,38 @@ class validator {
     }
   }
 
+
+ public:
+  // A composite index (its leaves are `indicator`s) is all indicators, combined by means or
+  // min/max: a sum of raw values, or a criterion scored by a rule beside them, has no meaning.
+  static void composite(const node& root) {
+    std::string first_indicator, first_scored, first_sum;
+    find_composite_parts(root, "/root", first_indicator, first_scored, first_sum);
+    if (first_indicator.empty()) return;
+    if (!first_scored.empty())
+      fail("model.indicator", first_scored + "/rule",
+           "a composite index has only `indicator` leaves (the first is at " + first_indicator +
+               "); a criterion scored by a rule cannot stand beside raw indicators");
+    if (!first_sum.empty())
+      fail("model.indicator", first_sum + "/aggregate",
+           "a composite index combines indicators with mean, geomean, harmonic, min or max, not `sum` "
+           "(write \"aggregate\": \"mean\")");
+  }
+  static void find_composite_parts(const node& n, const std::string& path, std::string& first_indicator,
+                                   std::string& first_scored, std::string& first_sum) {
+    if (n.is_leaf()) {
+      std::string& first = n.rule->kind == rule_kind::indicator ? first_indicator : first_scored;
+      if (first.empty()) first = path;
+      return;
+    }
+    if (n.combine == aggregate::sum && first_sum.empty()) first_sum = path;
+    for (std::size_t i = 0; i < n.children.size(); ++i)
+      find_composite_parts(n.children[i], path + "/children/" + std::to_string(i), first_indicator, first_scored,
+                           first_sum);
+  }
+
+ private:
+
   const model_limits& limits_;
   std::size_t count_ = 0;
   std::unordered_map<std::string, std::string> ids_;  // id → path of its first use
@@ -386,6 +429,7 @@ model::model(model_info info, node root, const model_limits& limits) : info_(std
   check.info(info_);
   if (root.is_leaf()) throw model_error("model.root", "/root", "the root must be an inner node");
   check.tree(root, "/root", 0, nullptr);  // also compiles the formulas
+  validator::composite(root);
   root_ = std::make_shared<const node>(std::move(root));
 
   struct frame {
@@ -449,7 +493,9 @@ bool operator==(const tier& a, const tier& b) {
 bool operator==(const rule& a, const rule& b) {
   return a.kind == b.kind && a.step == b.step && a.values == b.values && a.unit == b.unit &&
          a.tiers == b.tiers && a.lower == b.lower && a.upper == b.upper && a.dir == b.dir &&
-         a.clamp == b.clamp && a.per == b.per && a.cap == b.cap && a.expr == b.expr;
+         a.clamp == b.clamp && a.per == b.per && a.cap == b.cap && a.expr == b.expr &&
+         (a.target == b.target || (std::isnan(a.target) && std::isnan(b.target))) &&
+         a.denominator == b.denominator;
 }
 bool operator==(const node& a, const node& b) {
   return a.id == b.id && a.name == b.name && a.description == b.description && a.meta == b.meta &&

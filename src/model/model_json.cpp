@@ -118,7 +118,8 @@ constexpr std::pair<const char*, aggregate> aggregate_names[] = {
 constexpr std::pair<const char*, rule_kind> rule_names[] = {
     {"points", rule_kind::points}, {"yes_no", rule_kind::yes_no}, {"tiers", rule_kind::tiers},
     {"linear", rule_kind::linear}, {"proportional", rule_kind::proportional},
-    {"deduction", rule_kind::deduction}, {"bonus", rule_kind::bonus}, {"formula", rule_kind::formula}};
+    {"deduction", rule_kind::deduction}, {"bonus", rule_kind::bonus}, {"formula", rule_kind::formula},
+    {"indicator", rule_kind::indicator}};
 constexpr std::pair<const char*, leaf_source> source_names[] = {
     {"appraisal", leaf_source::appraisal}, {"survey", leaf_source::survey},
     {"data", leaf_source::data}, {"self", leaf_source::self}};
@@ -191,6 +192,12 @@ rule read_rule(const object_reader& in) {
       r.expr = in.string("expr");
       r.clamp = in.boolean("clamp", false);
       break;
+    case rule_kind::indicator:
+      in.allow({"kind", "direction", "target", "denominator"});
+      r.dir = in.choice("direction", direction_names, std::optional(direction::higher_is_better));
+      if (in.has("target")) r.target = in.number("target");
+      if (in.has("denominator")) r.denominator = in.string("denominator");
+      break;
   }
   return r;
 }
@@ -253,7 +260,7 @@ node read_node(const json& value, const std::string& path, std::size_t depth, co
   in.allow({"id", "name", "description", "meta", "weight", "round", "max", "source", "inputs", "rule"});
   n.inputs = read_inputs(in);
   n.rule = read_rule(object_reader(in.raw("rule"), in.at("rule")));
-  n.max = is_adjustment(n.rule->kind) ? in.number("max", 0.0) : in.number("max");
+  n.max = takes_max(n.rule->kind) ? in.number("max") : in.number("max", 0.0);
   n.source = in.choice("source", source_names, std::optional(leaf_source::appraisal));
   return n;
 }
@@ -328,6 +335,11 @@ json rule_json(const rule& r) {
       out["expr"] = r.expr;
       if (r.clamp) out["clamp"] = true;
       break;
+    case rule_kind::indicator:
+      out["direction"] = to_string(r.dir);
+      if (!std::isnan(r.target)) out["target"] = r.target;
+      if (!r.denominator.empty()) out["denominator"] = r.denominator;
+      break;
   }
   return out;
 }
@@ -339,7 +351,7 @@ json node_json(const node& n) {
   if (n.weight_given || n.weight != 1.0) out["weight"] = n.weight;
   if (n.round_digits) out["round"] = *n.round_digits;
   if (n.is_leaf()) {
-    if (!is_adjustment(n.rule->kind)) out["max"] = n.max;
+    if (takes_max(n.rule->kind)) out["max"] = n.max;
     out["source"] = to_string(n.source);
     if (!n.inputs.empty()) out["inputs"] = n.inputs;
     out["rule"] = rule_json(*n.rule);

@@ -6,9 +6,12 @@
 #include <numeric>
 
 #include "chiso/analysis/pipeline.hpp"
+#include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
+#include "chiso/ranking.hpp"
+#include "chiso/sensitivity/statistics.hpp"
 
 namespace chiso::uncertainty {
 
@@ -124,7 +127,7 @@ struct composite_analysis::impl {
   std::vector<std::size_t> data_choice_index, data_range_index;  // positions in `assumptions`
   std::vector<std::size_t> aggregation_index;
   std::size_t data_combos = 1, agg_combos = 1;
-  // method_table[agg_combo * (max_level + 1) + level]
+  // method_table[agg_combo * K + node]
   std::vector<aggregation> method_table;
   // noisy weights: per noisy assumption, the (node, factor) list in node order
   std::vector<std::vector<std::pair<std::size_t, double>>> noise_nodes;
@@ -180,7 +183,6 @@ struct composite_analysis::impl {
     }
 
     // Validate the assumptions and lay out the discrete digits.
-    std::vector<aggregation> base_methods(static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
     for (std::size_t j = 0; j < assumptions.size(); ++j) {
       const assumption& a = assumptions[j];
       const std::string who = "assumption '" + a.name + "'";
@@ -242,18 +244,22 @@ struct composite_analysis::impl {
     if (!builder && (!data_choice_index.empty() || !data_range_index.empty()))
       fail("data_builder", "data assumptions need a data builder");
 
-    // Aggregation method per level for every combination of aggregation alternatives; later
-    // assumptions override earlier ones on shared levels.
-    method_table.assign(agg_combos * static_cast<std::size_t>(max_level + 1), aggregation::arithmetic);
+    // Aggregation method per node for every combination of aggregation alternatives: the node's
+    // own (its model's `aggregate`), unless an assumption covers its level; later assumptions
+    // override earlier ones on shared levels.
+    std::vector<aggregation> own_methods(K, aggregation::arithmetic);
+    for (std::size_t k = I; k < K; ++k) own_methods[k] = own_method(k);
+    method_table.resize(agg_combos * K);
     for (std::size_t c = 0; c < agg_combos; ++c) {
+      std::copy(own_methods.begin(), own_methods.end(), method_table.begin() + static_cast<std::ptrdiff_t>(c * K));
       std::size_t rest = c;
       for (std::size_t j : aggregation_index) {
         const assumption& a = assumptions[j];
         const std::size_t alt = rest % a.alternatives();
         rest /= a.alternatives();
-        for (int lev = 2; lev <= max_level; ++lev)
-          if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), lev) != a.levels.end())
-            method_table[c * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)] = a.methods[alt];
+        for (std::size_t k = I; k < K; ++k)
+          if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), level[k]) != a.levels.end())
+            method_table[c * K + k] = a.methods[alt];
       }
     }
 
@@ -287,7 +293,7 @@ struct composite_analysis::impl {
           // Fixed aggregates use the nominal weights (they never vary below the lowest level).
           // A fixed node that fails fails every replication of this variant.
           for (std::size_t k = I; k < first_varying_node; ++k)
-            if (!aggregate_node(k, method_of(ac, level[k]), nominal_weights.data(), slot.data(),
+            if (!aggregate_node(k, method_of(ac, k), nominal_weights.data(), slot.data(),
                                 slot.data() + k * U, w))
               cache_failed[dc * agg_combos + ac] = 1;
         }
@@ -307,8 +313,24 @@ struct composite_analysis::impl {
     }
   }
 
-  aggregation method_of(std::size_t agg_combo, int lev) const noexcept {
-    return method_table[agg_combo * static_cast<std::size_t>(max_level + 1) + static_cast<std::size_t>(lev)];
+  aggregation method_of(std::size_t agg_combo, std::size_t node) const noexcept {
+    return method_table[agg_combo * K + node];
+  }
+
+  // The method the tree gives aggregate k; the engine varies arithmetic, geometric and harmonic means.
+  aggregation own_method(std::size_t k) const {
+    const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
+    switch (n.combine) {
+      case aggregate::sum:
+      case aggregate::mean: return aggregation::arithmetic;
+      case aggregate::geomean: return aggregation::geometric;
+      case aggregate::harmonic: return aggregation::harmonic;
+      case aggregate::min:
+      case aggregate::max: break;
+    }
+    throw parameter_error("uncertainty.node_method",
+                          "node '" + n.code + "' aggregates with " + to_string(n.combine) +
+                              "; the uncertainty engine aggregates with arithmetic, geometric or harmonic means");
   }
 
   void decode_data_combo(std::size_t dc, std::vector<std::size_t>& choices) const {
@@ -461,7 +483,7 @@ struct composite_analysis::impl {
     bool ok = true;
     for (std::size_t k = first_computed; k < K; ++k) {
       double* out = w.nodes.data() + k * U;
-      ok &= aggregate_node(k, method_of(cfg.agg_combo, level[k]), cfg.weights.data(), nullptr, out, w);
+      ok &= aggregate_node(k, method_of(cfg.agg_combo, k), cfg.weights.data(), nullptr, out, w);
       w.ptr[k] = out;
     }
     return ok;

@@ -46,6 +46,7 @@ std::optional<double> full_input(const rule& r, double max) {
       if (r.per <= 0) return std::nullopt;
       return r.cap / r.per;
     case rule_kind::formula: return std::nullopt;  // a formula is not inverted
+    case rule_kind::indicator: return std::nullopt;  // no points (a plan refuses it)
   }
   return std::nullopt;
 }
@@ -92,7 +93,8 @@ std::optional<double> raised_input(const rule& r, double max, double x, std::opt
       return std::max(0.0, (std::isfinite(x) ? x : 0.0) - *step / r.per);
     case rule_kind::bonus:
       return std::min(r.cap / r.per, (std::isfinite(x) ? x : 0.0) + *step / r.per);
-    case rule_kind::formula: return std::nullopt;
+    case rule_kind::formula:
+    case rule_kind::indicator: return std::nullopt;
   }
   return std::nullopt;
 }

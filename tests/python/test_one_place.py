@@ -158,15 +158,14 @@ IMETA = pd.DataFrame({
 })
 
 
-def test_direction_target_and_denominator_survive_both_imeta_paths():
+def test_direction_target_and_denominator_survive_the_one_imeta_path():
     expected_i2 = {"code": "i2", "level": 1, "parent": "P", "weight": 2.0, "direction": -1, "target": None,
                    "denominator": "Population"}
     from_analysis = ca.imeta_rows(IMETA)
-    from_sensitivity = sa._hierarchy_rows(IMETA)
-    assert from_analysis == from_sensitivity
     assert [r["code"] for r in from_analysis] == ["i1", "i2", "P", "Index"]  # the group row is skipped
     assert from_analysis[1] == expected_i2 and from_analysis[0]["target"] == 50.0
-    # Both bindings read a row with one helper: the tree keeps direction, target and denominator.
+    # The toolkit and the uncertainty engine take the same tree (hierarchy_of): it keeps
+    # direction, target and denominator, and saves them in its model.
     tree = ca.hierarchy_from_imeta(IMETA)
     assert list(tree.directions) == [1, -1]
     saved = ca.Hierarchy.from_json(tree.to_json())

@@ -5,7 +5,7 @@
 //   geometric   exp(Σ w ln x / Σ w)                                               [a_gmean]
 //   harmonic    Σ w / Σ (w / x)                                                   [a_hmean]
 //   generalised (Σ w x^p / Σ w)^(1/p), p ≠ 0 (`power`)                            [a_genmean]
-//   minimum     min x (weights ignored)
+//   minimum     min x, maximum max x (weights ignored)
 // These five are chiso/detail/weighted_mean.hpp, the kernel every engine shares: geometric,
 // harmonic and generalised with p < 0 need every present value > 0, generalised with p > 0
 // values ≥ 0, else a data_error naming the unit and the node (normalise to a positive range
@@ -32,7 +32,9 @@
 
 namespace chiso::analysis {
 
-enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, copeland, topsis, vikor };
+enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, maximum, copeland, topsis, vikor };
+// The method of a model's `aggregate` (sum: arithmetic, its children weighted by their max).
+aggregation aggregation_of(chiso::aggregate combine);
 const char* to_string(aggregation a);
 aggregation aggregation_from_string(const std::string& s);
 
@@ -106,8 +108,9 @@ struct aggregation_workspace {
 // Immutable after construction, so one plan serves any number of threads.
 class aggregation_plan {
  public:
-  // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...).
-  aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {aggregation_spec{}});
+  // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...); empty:
+  // each node's own method (hierarchy_node::combine, from the model or arithmetic).
+  aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {});
 
   std::ptrdiff_t n_nodes() const noexcept { return n_nodes_; }
   std::ptrdiff_t n_indicators() const noexcept { return n_indicators_; }

@@ -8,10 +8,12 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "chiso/error.hpp"
+#include "chiso/model.hpp"
 #include "chiso/ranking.hpp"
 
 namespace chiso::analysis {
@@ -23,6 +25,7 @@ using vector = Eigen::VectorXd;
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // One row of indicator metadata (COINr's iMeta): level 1 = indicator, higher = aggregate.
+// `combine` is the aggregate's own method (a model's `aggregate`; iMeta rows: mean).
 // `weight` is relative to the node's siblings (rescaled within each parent); `direction` is
 // +1 (higher is better) or -1. `parent` is empty for the root(s).
 struct hierarchy_row {
@@ -33,6 +36,7 @@ struct hierarchy_row {
   int direction = 1;
   double target = nan;      // for distance-to-target / goalposts normalisation; NaN = none
   std::string denominator;  // column of the denominators table to divide by; empty = none
+  chiso::aggregate combine = chiso::aggregate::mean;
 };
 
 struct hierarchy_node {
@@ -43,6 +47,7 @@ struct hierarchy_node {
   int direction = 1;
   double target = nan;
   std::string denominator;
+  chiso::aggregate combine = chiso::aggregate::mean;
   std::vector<std::ptrdiff_t> children;  // node indices, in the order of the rows
 };
 
@@ -52,6 +57,17 @@ class hierarchy {
   // Validates: unique codes, parents exist and are exactly one level up, indicators have no
   // children, aggregates have at least one, directions are ±1, weights finite and ≥ 0.
   explicit hierarchy(const std::vector<hierarchy_row>& rows);
+  // The composite view of a model, which is the one description of a tree (model.hpp): its
+  // leaves are the indicators (in the order of the model's input columns), its inner nodes the
+  // aggregates, with their methods; a node's level is its height (leaves 1, a parent one above
+  // its highest child). A composite index (`indicator` leaves) gives each indicator its
+  // direction, target and denominator. A scored model (PAR-type) has its criteria's scores
+  // (points / max, oriented) as indicators, and a `sum` node becomes the arithmetic mean of
+  // its children weighted by their max — the same number, since Σ points / Σ max =
+  // Σ max·score / Σ max over the applicable children. Rounding of points on the way up is not
+  // part of the view. Points outside the max (`deduction`, `bonus`) and bounds on a node's
+  // points have no weighted form: parameter_error analysis.model_adjustments.
+  explicit hierarchy(const chiso::model& m);
 
   std::ptrdiff_t n_nodes() const noexcept { return static_cast<std::ptrdiff_t>(nodes_.size()); }
   std::ptrdiff_t n_indicators() const noexcept { return n_indicators_; }
@@ -70,13 +86,25 @@ class hierarchy {
   std::ptrdiff_t first_aggregate() const noexcept { return n_indicators_; }
   // Root of the tree (the index); -1 if there are several roots.
   std::ptrdiff_t root() const noexcept { return root_; }
+  // The model this is the view of; nullptr for a hierarchy built from rows.
+  const chiso::model* source_model() const noexcept { return source_.get(); }
 
  private:
+  std::shared_ptr<const chiso::model> source_;
+  // iMeta rows need each parent exactly one level up (COINr); a model's view only higher.
+  void build(const std::vector<hierarchy_row>& rows, bool parent_exactly_one_up);
   std::vector<hierarchy_node> nodes_;
   std::ptrdiff_t n_indicators_ = 0;
   std::ptrdiff_t root_ = -1;
   int n_levels_ = 0;
 };
+
+// The model of a composite index described by iMeta rows (validated as the hierarchy of the rows
+// is): leaves `indicator` rules with each row's direction, target and denominator, aggregates
+// with their `combine`, weights as given. Rows need one root (the index): parameter_error
+// analysis.hierarchy_roots otherwise. The model lists each aggregate's children in row order, so
+// its indicators come parent by parent.
+chiso::model composite_model(const std::vector<hierarchy_row>& rows, const std::string& id = "composite");
 
 // Real-valued ranks (chiso/ranking.hpp): ascending = true gives the smallest value rank 1; NaN
 // values are not ranked (NaN).

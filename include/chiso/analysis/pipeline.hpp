@@ -47,7 +47,7 @@ struct pipeline_spec {
   double screen_nonzero_threshold = 0.05;  // COINr nonzero_thresh (byzeros, byNAandzeros)
   std::optional<treat_options> treat;
   normalise_spec normalise;                // targets from the hierarchy when spec.target is NaN
-  std::vector<aggregation_spec> aggregation{aggregation_spec{}};  // one, or one per aggregate level
+  std::vector<aggregation_spec> aggregation;  // empty: each node's own; one; or one per aggregate level
   std::vector<double> weights;             // one per node; empty = the hierarchy's
   tie_rule rank_ties = tie_rule::competition;  // ranks of the index (COINr: rank(-x, ties = "min"))
 
@@ -131,7 +131,9 @@ class prepared_pipeline {
   vector weights_;
 };
 
-// hierarchy rows ↔ JSON (array of {code, level, parent, weight, direction, target, denominator}).
+// hierarchy ↔ JSON: the view of a model as {"model": <the model document>}; one built from rows as
+// an array of {code, level, parent, weight, direction, target, denominator, and `aggregate` when
+// it is not mean}.
 nlohmann::json to_json(const hierarchy& h);
 hierarchy hierarchy_from_json(const nlohmann::json& j);
 

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "chiso/assessment.hpp"
+#include "chiso/assessment/assessment.hpp"
+#include "chiso/results.hpp"
 
 namespace chiso {
 
@@ -63,20 +64,7 @@ struct progress_row {
 };
 std::vector<progress_row> progress(const assessment& a, const std::string& as_of = {});
 
-// Why a unit lost points, from any evaluation `e` of plan `p` (row `unit` of it): the criteria
-// (leaves kept in `e`) that apply to the unit or scored (a deduction), in model order, then sorted
-// by points lost (max − points), largest first, with the rule in words. `value`, `origin` and
-// `reason` are left empty (NaN, "") here: they are the assessment's (why_lost below). One table
-// for Result.explain and Assessment.why_lost. Throws parameter_error result.no_criteria when `e`
-// keeps no leaf.
-struct loss_row {
-  std::string criterion, name, area, rule;
-  double value = 0, points = 0, max = 0, score = 0, lost = 0;
-  std::string origin, reason;
-  std::size_t leaf = 0;  // position among the model's leaves
-};
-std::vector<loss_row> criterion_losses(const plan& p, const evaluation& e, std::ptrdiff_t unit);
-// The same for a unit of an assessment, with the input, where it came from (appraisal_2,
+// Why a unit of an assessment lost points (criterion_losses, results.hpp) with the input, where it came from (appraisal_2,
 // appraisal, survey, self) and the council's reason.
 std::vector<loss_row> why_lost(const assessment& a, const assessment_result& r, const std::string& unit);
 
@@ -112,13 +100,6 @@ struct evidence_flag {
   std::string timestamp, source;
 };
 std::vector<evidence_flag> missing_evidence(const assessment& a);
-
-// A readable form of a leaf's rule: "tiers (percent): ≥ 100 → 1; ≥ 90 → 0.5; else 0".
-std::string describe_rule(const node& leaf);
-// A node in words, as the model's repr shows it: a leaf's rule (and its source when it is not an
-// appraisal), an inner node's aggregation and max, its points window, rounding and weight:
-// "sum, max 100, points within [0, 20], rounded to 2 decimals, weight 2".
-std::string describe_node(const node& n);
 
 // Year over year: two periods of the same or a revised model (districts in 2023, communes since
 // the 2025 reform), criteria and areas matched by id. Units of one period only are kept, with NaN

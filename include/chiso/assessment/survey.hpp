@@ -10,7 +10,7 @@
 
 #include <Eigen/Core>
 
-#include "chiso/assessment.hpp"
+#include "chiso/assessment/assessment.hpp"
 #include "chiso/model.hpp"
 
 namespace chiso {

@@ -36,7 +36,8 @@
 #include <Eigen/Core>
 
 #include "chiso/analysis/data.hpp"
-#include "chiso/sensitivity.hpp"
+#include "chiso/sensitivity/designs.hpp"
+#include "chiso/sensitivity/sobol.hpp"
 
 namespace chiso::analysis {
 class prepared_pipeline;

@@ -3,15 +3,25 @@ Composite-indicator toolkit (COINr scope)
 """
 from __future__ import annotations
 import collections.abc
+import chiso._core
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'vikor', 'waspas', 'weighted_spearman', 'within_node_correlations', 'ws_similarity']
+__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'composite_model', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'vikor', 'waspas', 'weighted_spearman', 'within_node_correlations', 'ws_similarity']
 class Hierarchy:
     @staticmethod
     def from_json(arg0: str) -> Hierarchy:
         ...
+    @typing.overload
+    def __init__(self, model: chiso._core.Model) -> None:
+        ...
+    @typing.overload
     def __init__(self, rows: collections.abc.Sequence[dict]) -> None:
+        ...
+    def level(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> int:
+        ...
+    @property
+    def model(self) -> chiso._core.Model | None:
         ...
     def children(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> list[int]:
         ...
@@ -59,7 +69,9 @@ class Pipeline:
     @property
     def spec_json(self) -> str:
         ...
-def aggregate(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], methods_json: str = '[{"method": "arithmetic"}]', unit_codes: collections.abc.Sequence[str] = []) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+def aggregate(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], methods_json: str = '[]', unit_codes: collections.abc.Sequence[str] = []) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+    ...
+def composite_model(rows: collections.abc.Sequence[dict], id: str = 'composite') -> chiso._core.Model:
     ...
 def correlation_matrix(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], method: str = 'pearson') -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     ...
@@ -115,7 +127,7 @@ def edas(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], w
     ...
 def mabac(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], directions: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
     ...
-def optimise_weights(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], level: typing.SupportsInt | typing.SupportsIndex, methods_json: str = '[{"method": "arithmetic"}]', goal: str = 'balance', targets: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], correlation: str = 'pearson', tolerance: typing.SupportsFloat | typing.SupportsIndex = 0.1, max_iterations: typing.SupportsInt | typing.SupportsIndex = 500) -> dict:
+def optimise_weights(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], level: typing.SupportsInt | typing.SupportsIndex, methods_json: str = '[]', goal: str = 'balance', targets: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], correlation: str = 'pearson', tolerance: typing.SupportsFloat | typing.SupportsIndex = 0.1, max_iterations: typing.SupportsInt | typing.SupportsIndex = 500) -> dict:
     ...
 def promethee_ii(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], directions: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], functions: collections.abc.Sequence[str] = [], q: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], p: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], s: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]]:
     ...

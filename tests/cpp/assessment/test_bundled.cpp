@@ -4,6 +4,7 @@
 
 #include <chiso/error.hpp>
 #include <chiso/model_json.hpp>
+#include <chiso/assessment/io.hpp>
 #include <chiso/assessment/reports.hpp>
 #include <chiso/assessment/survey.hpp>
 

@@ -2,8 +2,6 @@
 // with expectations worked out by hand from the rules of docs/format.md.
 #include "helpers.hpp"
 
-#include <chiso/assessment/reports.hpp>
-
 using namespace chiso_test;
 
 namespace {

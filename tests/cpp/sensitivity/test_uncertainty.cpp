@@ -8,6 +8,7 @@
 #include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
+#include "chiso/sensitivity/statistics.hpp"
 #include "chiso/sensitivity/uncertainty.hpp"
 
 using namespace chiso;

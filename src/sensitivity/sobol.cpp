@@ -1,50 +1,23 @@
-#include "chiso/sensitivity.hpp"
+#include "chiso/sensitivity/sobol.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
+#include "chiso/detail/parallel.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
+#include "chiso/sensitivity/statistics.hpp"
 
 namespace chiso::sensitivity {
 
 namespace {
 constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
-// Stream ids of the designs, so that a UA and an SA with the same seed do not share numbers
-// with each other or with the bootstrap.
-constexpr std::uint32_t stream_random_design = 0;
-constexpr std::uint32_t stream_saltelli_design = 1;
+// Stream ids of the bootstrap (designs.cpp uses 0 and 1), so that an analysis and its bootstrap
+// do not share numbers.
 constexpr std::uint32_t stream_bootstrap_base = 0x10000u;  // + input index
 }  // namespace
-
-row_matrix random_sample(std::size_t N, std::size_t d, std::uint64_t seed) {
-  row_matrix x(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(d));
-  for (std::size_t r = 0; r < N; ++r) {
-    random::stream s(seed, r, stream_random_design);
-    for (std::size_t i = 0; i < d; ++i) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(i)) = s.uniform();
-  }
-  return x;
-}
-
-row_matrix saltelli_sample(std::size_t N, std::size_t d, std::uint64_t seed) {
-  if (N < 2) throw parameter_error("sensitivity.N", "N (sample points per input) must be at least 2");
-  if (d < 1) throw parameter_error("sensitivity.d", "the number of uncertain inputs d must be at least 1");
-  const auto n = static_cast<Eigen::Index>(N), dd = static_cast<Eigen::Index>(d);
-  row_matrix x(n * (dd + 2), dd);
-  for (Eigen::Index r = 0; r < n; ++r) {
-    random::stream s(seed, static_cast<std::uint64_t>(r), stream_saltelli_design);
-    for (Eigen::Index i = 0; i < dd; ++i) x(r, i) = s.uniform();      // A
-    for (Eigen::Index i = 0; i < dd; ++i) x(n + r, i) = s.uniform();  // B
-  }
-  for (Eigen::Index i = 0; i < dd; ++i) {
-    auto block = x.middleRows((2 + i) * n, n);
-    block = x.topRows(n);                          // A …
-    block.col(i) = x.middleRows(n, n).col(i);      // … with column i from B
-  }
-  return x;
-}
 
 sobol_indices estimate_sobol(const double* y, std::size_t N, std::size_t d,
                              const sobol_options& options) {
@@ -100,7 +73,7 @@ sobol_indices estimate_sobol(const double* y, std::size_t N, std::size_t d,
   const std::size_t n_boot = options.bootstrap;
   // boot[i * n_boot + b]; each bootstrap sample b writes only its own slots.
   std::vector<double> first_boot(d * n_boot), total_boot(d * n_boot);
-  parallel_blocks(n_boot, options.threads, [&](std::size_t begin, std::size_t end, int) {
+  detail::parallel_blocks(n_boot, options.threads, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t b = begin; b < end; ++b) {
       for (std::size_t i = 0; i < d; ++i) {
         random::stream s(options.seed, b, stream_bootstrap_base + static_cast<std::uint32_t>(i));
@@ -139,7 +112,7 @@ function_sensitivity analyse_function(const std::function<double(const double* u
   out.design = saltelli_sample(N, d, seed);
   const std::size_t rows = static_cast<std::size_t>(out.design.rows());
   out.y.resize(rows);
-  parallel_blocks(rows, options.threads, [&](std::size_t begin, std::size_t end, int) {
+  detail::parallel_blocks(rows, options.threads, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t r = begin; r < end; ++r)
       out.y[r] = f(out.design.data() + r * d);
   });

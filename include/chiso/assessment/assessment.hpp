@@ -1,0 +1,179 @@
+// Assessment of a period (kỳ đánh giá): units self-assess each criterion with evidence, the
+// appraisal council confirms or adjusts; nothing is overwritten. See docs/assessment.md.
+//
+// Records form a long table (unit, criterion, stage, value, evidence, explanation, note, author,
+// timestamp). The stages are those provinces run: self-scoring, appraisal round 1 (`appraisal`),
+// the unit's explanation with added evidence, appraisal round 2 (`appraisal_2`, final). For one
+// unit, criterion and stage the record with the latest timestamp is in force; older ones stay in
+// the history. The final input of a criterion is, in this order: the round-2 appraisal in force;
+// the round-1 appraisal in force; the survey input (survey leaves fed from microdata); the self
+// record in force. Each stage may close at a deadline, after which its records are refused
+// unless the period is reopened for it (a recorded act).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "chiso/assessment/records.hpp"
+#include "chiso/evaluate.hpp"
+#include "chiso/model.hpp"
+
+namespace chiso {
+
+struct assessment_policy {
+  // The index is final only when every applicable appraisal criterion has an appraisal record.
+  bool require_appraisal = false;
+};
+
+enum class input_origin : std::uint8_t { none, self, appraisal, survey, appraisal_2 };
+const char* to_string(input_origin o) noexcept;
+
+// The value that goes into the evaluation for one unit and criterion.
+struct final_input {
+  double value = std::numeric_limits<double>::quiet_NaN();
+  bool applicable = true;
+  input_origin origin = input_origin::none;
+  std::ptrdiff_t record = -1;  // position in assessment::records() of the record used; -1: none
+};
+
+// Inputs of survey leaves for some units, in each leaf's rule unit (fraction or percent).
+struct survey_inputs {
+  std::vector<std::string> units;
+  std::vector<std::string> leaves;
+  Eigen::MatrixXd values;  // units × leaves; NaN: no valid answer
+};
+
+class assessment {
+ public:
+  // Throws data_error for an empty or repeated unit id, for a bad schedule, and for a model with
+  // a criterion of named inputs (assessment.named_inputs: a record holds one value).
+  assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
+             assessment_policy policy = {}, assessment_schedule schedule = {});
+  assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
+             assessment_schedule schedule = {});
+
+  const chiso::plan& plan() const noexcept { return *plan_; }
+  const std::shared_ptr<const chiso::plan>& shared_plan() const noexcept { return plan_; }
+  const chiso::model& model() const noexcept { return plan_->compiled_model(); }
+  const std::string& period() const noexcept { return period_; }
+  const std::vector<unit_info>& units() const noexcept { return units_; }
+  const assessment_policy& policy() const noexcept { return policy_; }
+  std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
+
+  const assessment_schedule& schedule() const noexcept { return schedule_; }
+  // Sets (or, with an empty text, removes) a stage's deadline. A record already in that is dated
+  // after the new deadline (and not covered by a reopening) makes it an error naming the record.
+  void set_deadline(chiso::stage s, const std::string& deadline);
+  // Records a reopening of a closed stage: `until` and `timestamp` must be ISO 8601 and `note`
+  // must say why (data_error "assessment.reopen" otherwise).
+  void reopen(reopening r);
+  // The instant up to which records of the stage are taken (deadline or the latest reopening);
+  // nullopt when the stage has no deadline.
+  std::optional<std::int64_t> closes_at(chiso::stage s) const;
+
+  // Adds records. Each is checked: known unit and criterion (a leaf), ISO timestamp, a value in
+  // its rule's range (steps, allowed values, rates, counts), a reason for "not applicable", no
+  // empty evidence reference, an explanation text on an `explanation` record, a date before its
+  // stage's deadline (or a reopening), no second record of the same unit, criterion and stage
+  // with the same timestamp. Then every appraisal of the cells the batch touches is checked
+  // again: one that changes the score in force at its time (round 1: the self record; round 2:
+  // the round-1 appraisal, else the self record) needs a reason. A record that would leave an
+  // existing appraisal without one (a self record dated before it) is refused, naming both. So
+  // whatever is accepted reloads from its JSON or CSV. The first failure throws data_error naming
+  // the record (its `source`, unit and criterion), and nothing of the batch is kept.
+  void add(record r);
+  void add(std::vector<record> batch);
+
+  // Every record, in the order added (the history). Pointers and references into it (also those
+  // from current() and history()) stay valid until the next add().
+  const std::vector<record>& records() const noexcept { return records_; }
+  // The record in force for a unit, criterion and stage (latest timestamp), or nullptr. With
+  // `as_of`, only records up to that time count.
+  const record* current(const std::string& unit, const std::string& criterion, chiso::stage s,
+                        std::optional<std::int64_t> as_of = std::nullopt) const;
+  // Every record of a unit and criterion, every stage, oldest first.
+  std::vector<const record*> history(const std::string& unit, const std::string& criterion) const;
+
+  // Survey inputs (from survey.hpp's survey_leaf_inputs). Units and leaves must be known, leaves
+  // must be survey leaves; replaces earlier survey inputs of the same cells.
+  void set_survey_inputs(const survey_inputs& inputs);
+  double survey_input(std::ptrdiff_t unit_row, std::ptrdiff_t leaf) const {
+    return survey_[static_cast<std::size_t>(unit_row * leaf_count() + leaf)];
+  }
+
+  // The input of unit row u and leaf column j (leaf order of the model).
+  final_input resolve(std::ptrdiff_t u, std::ptrdiff_t j) const;
+  std::ptrdiff_t leaf_count() const noexcept { return plan_->leaf_count(); }
+
+ private:
+  std::size_t key(std::ptrdiff_t u, std::ptrdiff_t j, chiso::stage s) const noexcept {
+    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) *
+               stage_count +
+           static_cast<std::size_t>(s);
+  }
+  void check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const;
+  void check_deadline(const record& r, std::int64_t t) const;
+  void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j);
+  void index_erase(std::size_t i);
+  // The reason an appraisal `i` lacks, or nullopt when it needs none.
+  std::optional<std::string> missing_reason(std::size_t i) const;
+  void check_reasons_affected_by(std::size_t i, std::size_t batch_start) const;
+  std::ptrdiff_t in_force(std::size_t key, std::optional<std::int64_t> as_of) const;
+
+  std::shared_ptr<const chiso::plan> plan_;
+  std::string period_;
+  std::vector<unit_info> units_;
+  assessment_policy policy_;
+  assessment_schedule schedule_;
+  std::array<std::optional<std::int64_t>, stage_count> closes_;      // parsed deadlines with reopenings
+  std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
+  std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
+  std::vector<record> records_;
+  std::vector<std::int64_t> times_;                                  // parsed timestamps
+  std::vector<std::size_t> keys_;                                    // key of each record
+  std::unordered_map<std::size_t, std::vector<std::size_t>> index_;  // key → records, oldest first
+  std::vector<double> survey_;                                       // units × leaves; NaN = none
+};
+
+// The evaluation of an assessment: inputs as resolved, and the core's results.
+struct assessment_result {
+  std::shared_ptr<const chiso::plan> plan;
+  std::vector<unit_info> units;
+  std::vector<std::string> group_labels;  // sorted; group code g is group_labels[g]
+  std::vector<std::int32_t> groups;       // per unit
+  Eigen::MatrixXd inputs;                 // units × leaves (NaN: missing or not applicable)
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;
+  std::vector<final_input> resolved;      // row-major, units × leaves
+  std::vector<bool> final;                // per unit: every applicable appraisal criterion appraised
+  chiso::evaluation eval;
+
+  const final_input& at(std::ptrdiff_t u, std::ptrdiff_t j) const {
+    return resolved[static_cast<std::size_t>(u * inputs.cols() + j)];
+  }
+  // Column of node `id` in eval (every node is kept); throws data_error when unknown.
+  std::ptrdiff_t column(const std::string& id) const;
+};
+
+struct assessment_options {
+  // Under require_appraisal, evaluate anyway and mark units not final (else: an error).
+  bool provisional = false;
+  // Which stage's values to use: final inputs (round 2 over round 1 over self), or the
+  // self-scores (the final input where a criterion has no self record), for the
+  // self-vs-appraised report.
+  bool self_view = false;
+};
+
+// Resolves every input and scores the units with the model's plan. A missing input follows the
+// model's `missing` policy (an error names the unit and criterion).
+assessment_result evaluate(const assessment& a, const assessment_options& options = {});
+
+}  // namespace chiso
