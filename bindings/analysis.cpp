@@ -102,6 +102,8 @@ void register_analysis(py::module_& root) {
         return std::make_shared<plan>(*h.source_model());
       }, "The model this is the view of (None for a hierarchy built from rows).")
       .def("level", [](const hierarchy& h, std::ptrdiff_t i) { return h.node(i).level; })
+      .def_property_readonly("outside_max", &hierarchy::outside_max,
+                             "Per node: holds points outside the max (a scored model's bonus or deduction).")
       .def_property_readonly("codes", &hierarchy::codes)
       .def_property_readonly("indicator_codes", &hierarchy::indicator_codes)
       .def_property_readonly("n_nodes", &hierarchy::n_nodes)

@@ -34,7 +34,8 @@ _a = _core.analysis
 Hierarchy = _a.Hierarchy
 
 __all__ = [
-    "Hierarchy", "Pipeline", "PipelineResult", "hierarchy_from_imeta", "model_from_imeta", "hierarchy_of", "ahp", "entropy_weights",
+    "Hierarchy", "Pipeline", "PipelineResult", "hierarchy_from_imeta", "model_from_imeta", "hierarchy_of",
+    "indicators_of", "ahp", "entropy_weights",
     "critic_weights", "pca_weights", "effective_weights", "topsis", "vikor", "copeland",
     "normalise", "aggregate", "correlations", "parent_correlations", "cronbach_alpha",
     "skewness", "kurtosis", "saaty_random_index", "screen", "TopsisResult", "VikorResult", "CopelandResult",
@@ -170,6 +171,19 @@ def hierarchy_of(tree: Any) -> "Hierarchy":
         return Hierarchy([dict(r) for r in tree])
     raise ArgumentTypeError(f"expected a Model, a Hierarchy, an iMeta DataFrame or a list of rows, not "
                             f"{type(tree).__name__}", id="analysis.hierarchy_type")
+
+
+def indicators_of(result: Any, tree: Any = None) -> pd.DataFrame:
+    """The indicators of a scored model's composite view from its evaluation (a ``Result``):
+    each criterion's score and, for points outside the max (bonus, deduction, or a subtotal of
+    them), its points — units × the view's indicators, the table ``aggregate`` and
+    ``chiso.sensitivity.CompositeAnalysis`` take. ``tree``: the model's view (default: of
+    ``result.model``)."""
+    tree = hierarchy_of(result.model if tree is None else tree)
+    codes = list(tree.indicator_codes)
+    outside = list(tree.outside_max)[:len(codes)]
+    score, points = result.score, result.points
+    return pd.DataFrame({c: (points if o else score)[c] for c, o in zip(codes, outside)}, index=score.index)
 
 
 @dataclass

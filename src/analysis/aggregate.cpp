@@ -375,7 +375,9 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
                                                              std::to_string(agg_levels) + "), not " + std::to_string(per_level.size()));
   for (std::ptrdiff_t a = n_indicators_; a < n_nodes_; ++a) {
     const auto& node = h.node(a);
-    children_.push_back(node.children);
+    children_.emplace_back();
+    outside_max_.emplace_back();
+    for (auto c : node.children) (h.node(c).outside_max ? outside_max_ : children_).back().push_back(c);
     if (per_level.empty()) {
       aggregation_spec own;
       own.method = aggregation_of(node.combine);
@@ -384,14 +386,24 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
       specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
     }
     validate(specs_.back());
+    check_outside_max(specs_.size() - 1);
     max_children_ = std::max<std::ptrdiff_t>(max_children_, static_cast<std::ptrdiff_t>(node.children.size()));
   }
+}
+
+void aggregation_plan::check_outside_max(std::size_t a) const {
+  if (!outside_max_[a].empty() && specs_[a].method != aggregation::arithmetic)
+    throw parameter_error("analysis.model_adjustments",
+                          "aggregate: '" + codes_[static_cast<std::size_t>(n_indicators_) + a] +
+                              "' adds points outside the max (bonus, deduction) to its children's mean; only the "
+                              "arithmetic mean has a place for them, not " + to_string(specs_[a].method));
 }
 
 aggregation_workspace aggregation_plan::workspace(std::ptrdiff_t units) const {
   aggregation_workspace ws;
   ws.columns.resize(static_cast<std::size_t>(max_children_));
   ws.weights.resize(static_cast<std::size_t>(max_children_));
+  ws.outside_columns.reserve(static_cast<std::size_t>(max_children_));
   ws.scratch.resize(static_cast<std::size_t>(units * max_children_));
   ws.scratch2.resize(static_cast<std::size_t>(4 * units));
   return ws;
@@ -418,6 +430,13 @@ void aggregation_plan::aggregate_into(const matrix_ref& x, const Eigen::Ref<cons
     const auto node = n_indicators_ + static_cast<std::ptrdiff_t>(a);
     aggregate_columns(specs_[a], ws.columns.data(), ws.weights.data(), k, nullptr, n, out.col(node).data(), ws.scratch.data(),
                       ws.scratch2.data(), unit_codes, codes_[static_cast<std::size_t>(node)]);
+    const auto& outside = outside_max_[a];
+    if (outside.empty()) continue;
+    std::vector<const double*>& points = ws.outside_columns;
+    points.clear();
+    for (auto c : outside) points.push_back(out.col(c).data());
+    chiso::detail::add_points_outside_max(ws.columns.data(), ws.weights.data(), k, points.data(),
+                                          static_cast<std::ptrdiff_t>(points.size()), n, out.col(node).data());
   }
 }
 

@@ -23,38 +23,49 @@ double max_of(const chiso::node& n) {
 
 hierarchy::hierarchy(const chiso::model& m) {
   const auto& nodes = m.nodes();
+  const bool composite = m.composite();
+  // A subtree of points outside the max is one indicator of the view: its root is kept, the rest
+  // is not part of the view.
+  std::vector<bool> outside(nodes.size(), false), hidden(nodes.size(), false);
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    const auto p = static_cast<std::size_t>(m.parent_of(i));
+    hidden[i] = hidden[p] || outside[p];
+    const chiso::node& n = *nodes[i];
+    outside[i] = !composite && !hidden[i] && (n.is_leaf() ? is_adjustment(n.rule->kind) : max_of(n) == 0);
+  }
   std::vector<int> height(nodes.size(), 1);
   for (std::size_t i = nodes.size(); i-- > 1;) {  // pre-order reversed: children before parents
+    if (hidden[i]) continue;
     const auto p = static_cast<std::size_t>(m.parent_of(i));
     height[p] = std::max(height[p], height[i] + 1);
   }
-  const bool composite = m.composite();
   std::vector<hierarchy_row> leaves, aggregates;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (hidden[i]) continue;
     const chiso::node& n = *nodes[i];
     const chiso::node* parent = i ? nodes[static_cast<std::size_t>(m.parent_of(i))] : nullptr;
-    const bool adjustment = !composite && (n.is_leaf() ? is_adjustment(n.rule->kind) : max_of(n) == 0);
-    if (adjustment || n.points_min || n.points_max)
+    if (!outside[i] && (n.points_min || n.points_max))
       throw parameter_error("analysis.model_adjustments",
-                            "hierarchy: '" + n.id + "' (" + m.paths()[i] + ") " +
-                                (adjustment ? "adds points outside the max (a deduction or bonus)"
-                                            : "bounds its points (points_min, points_max)") +
-                                ", which no weighted mean expresses: the composite view of model '" + m.id() +
+                            "hierarchy: '" + n.id + "' (" + m.paths()[i] +
+                                ") bounds its points (points_min, points_max) over criteria scored out of a max, "
+                                "which no weighted mean expresses: the composite view of model '" + m.id() +
                                 "' cannot hold it");
     hierarchy_row row;
     row.code = n.id;
     row.level = height[i];
     row.parent = parent ? parent->id : std::string();
-    row.weight = parent && parent->combine == chiso::aggregate::sum ? max_of(n) : n.weight;
+    row.outside_max = outside[i];
+    row.weight = outside[i] ? 0.0 : parent && parent->combine == chiso::aggregate::sum ? max_of(n) : n.weight;
     if (n.is_leaf() && composite) {
       row.direction = n.rule->dir == chiso::direction::lower_is_better ? -1 : 1;
       row.target = n.rule->target;
       row.denominator = n.rule->denominator;
     }
-    if (!n.is_leaf()) row.combine = n.combine;
-    (n.is_leaf() ? leaves : aggregates).push_back(std::move(row));
+    if (!n.is_leaf() && !outside[i]) row.combine = n.combine;
+    (n.is_leaf() || outside[i] ? leaves : aggregates).push_back(std::move(row));
   }
-  // Leaves in the order of the model's input columns (its leaves()), which pre-order gives.
+  // Indicators in pre-order: the model's leaves in input-column order, an outside-the-max
+  // subtotal where its subtree starts.
   leaves.insert(leaves.end(), aggregates.begin(), aggregates.end());
   build(leaves, false);
   source_ = std::make_shared<const chiso::model>(m);
@@ -118,7 +129,7 @@ void hierarchy::build(const std::vector<hierarchy_row>& rows, bool parent_exactl
       if (r.level == level) {
         hierarchy_node n;
         n.code = r.code; n.level = r.level; n.weight = r.weight; n.direction = r.direction;
-        n.target = r.target; n.denominator = r.denominator; n.combine = r.combine;
+        n.target = r.target; n.denominator = r.denominator; n.combine = r.combine; n.outside_max = r.outside_max;
         nodes_.push_back(std::move(n));
       }
   n_indicators_ = std::count_if(rows.begin(), rows.end(), [](const hierarchy_row& r) { return r.level == 1; });
@@ -176,6 +187,11 @@ std::vector<int> hierarchy::directions() const {
 std::vector<double> hierarchy::weights() const {
   std::vector<double> out;
   for (const auto& n : nodes_) out.push_back(n.weight);
+  return out;
+}
+std::vector<bool> hierarchy::outside_max() const {
+  std::vector<bool> out;
+  for (const auto& n : nodes_) out.push_back(n.outside_max);
   return out;
 }
 

@@ -119,7 +119,8 @@ struct composite_analysis::impl {
   Eigen::MatrixXd fixed_indicators;  // when there is no builder
 
   std::vector<int> level;                          // per node
-  std::vector<std::size_t> child_begin, children;  // CSR children of node k
+  std::vector<std::size_t> child_begin, children;  // CSR children of node k weighed by its mean
+  std::vector<std::size_t> outside_begin, outside;  // CSR children of points outside the max
   std::vector<double> nominal_weights;
   int max_level = 1;
 
@@ -172,14 +173,17 @@ struct composite_analysis::impl {
     if (U == 0) fail("units", "there are no units");
     level.resize(K);
     child_begin.assign(K + 1, 0);
+    outside_begin.assign(K + 1, 0);
     nominal_weights.resize(K);
     for (std::size_t k = 0; k < K; ++k) {
       const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
       level[k] = n.level;
       max_level = std::max(max_level, n.level);
       nominal_weights[k] = n.weight;
-      child_begin[k + 1] = child_begin[k] + n.children.size();
-      for (auto c : n.children) children.push_back(static_cast<std::size_t>(c));
+      for (auto c : n.children)
+        (tree.node(c).outside_max ? outside : children).push_back(static_cast<std::size_t>(c));
+      child_begin[k + 1] = children.size();
+      outside_begin[k + 1] = outside.size();
     }
 
     // Validate the assumptions and lay out the discrete digits.
@@ -262,6 +266,15 @@ struct composite_analysis::impl {
             method_table[c * K + k] = a.methods[alt];
       }
     }
+    for (std::size_t k = I; k < K; ++k)
+      if (outside_begin[k + 1] > outside_begin[k])
+        for (std::size_t c = 0; c < agg_combos; ++c)
+          if (method_table[c * K + k] != aggregation::arithmetic)
+            throw parameter_error("uncertainty.node_method",
+                                  "node '" + tree.node(static_cast<std::ptrdiff_t>(k)).code +
+                                      "' adds points outside the max (bonus, deduction) to its children's mean; "
+                                      "only the arithmetic mean has a place for them, not " +
+                                      to_string(method_table[c * K + k]));
 
     // Cache of fixed nodes: only when data come in finitely many variants.
     const std::size_t combos = data_combos * agg_combos;
@@ -350,7 +363,7 @@ struct composite_analysis::impl {
     w.nodes.assign(K * U, nan_value);
     w.ptr.assign(K, nullptr);
     if (!cached) w.data.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
-    w.child_values.resize(children.size());
+    w.child_values.resize(children.size() + outside.size());
     w.child_weights.resize(children.size());
     w.wsum.resize(U);
     w.rank.resize(U);
@@ -451,6 +464,16 @@ struct composite_analysis::impl {
     double* wsum = wk.wsum.data();
     switch (m) {
       case aggregation::arithmetic:
+        if (outside_begin[k + 1] > outside_begin[k]) {
+          const auto points = static_cast<std::ptrdiff_t>(outside_begin[k + 1] - outside_begin[k]);
+          for (std::ptrdiff_t a = 0; a < points; ++a) {
+            const std::size_t child = outside[outside_begin[k] + static_cast<std::size_t>(a)];
+            wk.child_values[static_cast<std::size_t>(count + a)] = base ? base + child * U : wk.ptr[child];
+          }
+          detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
+          detail::add_points_outside_max(values, weights, count, values + count, points, n, out);
+          return true;
+        }
         return detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
       case aggregation::geometric:
         return detail::weighted_mean<detail::mean_kind::geometric>(values, weights, count, n, out, wsum);

@@ -86,7 +86,8 @@ def test_a_par_model_goes_through_the_uncertainty_engine():
     assert result.scores["index"].tolist() == [67.5, 85.0, 25.0]
     tree = ca.hierarchy_of(model)
     assert list(tree.weights) == [4, 1, 3, 6, 1]
-    scores = result.score[list(tree.indicator_codes)]
+    scores = ca.indicators_of(result)
+    assert scores.to_dict("list") == {"C1": [0.75, 1.0, 0.25], "a": [1.0, 0.0, 1.0], "b": [0.5, 1.0, 0.0]}
     analysis = sa.CompositeAnalysis(model, scores, [sa.noisy_weights("criteria", {1: 0.25})])
     nominal = analysis.nominal_scores()
     assert nominal["R"].tolist() == pytest.approx([0.675, 0.85, 0.25], abs=1e-15)
@@ -135,8 +136,38 @@ def test_errors_of_the_tree():
                  {"id": "i1", "name": "i1", "rule": {"kind": "indicator"}},
                  {"id": "c1", "name": "c1", "max": 1, "rule": {"kind": "yes_no"}}]}}
     check_error("model.indicator", lambda: chiso.load_model(mixed), "/root/children/1/rule")
-    with_bonus = {"format": "chiso-model/1", "id": "bonus", "name": "Bonus",
-                  "root": {"id": "R", "name": "R", "aggregate": "sum", "children": [
-                      {"id": "c1", "name": "c1", "max": 1, "rule": {"kind": "yes_no"}},
-                      {"id": "b1", "name": "b1", "rule": {"kind": "bonus", "per": 1, "cap": 2}}]}}
-    check_error("analysis.model_adjustments", lambda: ca.hierarchy_of(chiso.load_model(with_bonus)), "'b1'")
+    bounded = {"format": "chiso-model/1", "id": "bounded", "name": "Bounded",
+               "root": {"id": "R", "name": "R", "aggregate": "sum", "points_max": 1, "children": [
+                   {"id": "c1", "name": "c1", "max": 1, "rule": {"kind": "yes_no"}}]}}
+    check_error("analysis.model_adjustments", lambda: ca.hierarchy_of(chiso.load_model(bounded)), "'R' (/root)")
+
+
+def test_bonus_and_penalty_points_go_through_the_uncertainty_engine_as_points():
+    # Root (sum) = C1 (points, max 4) + C2 (points, max 6) + B (bonus 1 per occurrence, cap 2).
+    model = chiso.load_model({
+        "format": "chiso-model/1", "id": "toy-bonus", "name": "Toy",
+        "root": {"id": "R", "name": "R", "aggregate": "sum", "children": [
+            {"id": "C1", "name": "C1", "max": 4, "rule": {"kind": "points"}},
+            {"id": "C2", "name": "C2", "max": 6, "rule": {"kind": "points"}},
+            {"id": "B", "name": "Bonus", "rule": {"kind": "bonus", "per": 1, "cap": 2}}]}})
+    inputs = pd.DataFrame({"C1": [4.0, 2.0], "C2": [3.0, 6.0], "B": [0.0, 3.0]}, index=["u", "v"])
+    result = model.evaluate(inputs)
+    # u = (4 + 3 + 0)/10 = 70; v = (2 + 6 + 2 (capped))/10 = 100.
+    assert result.scores["index"].tolist() == [70.0, 100.0]
+    data = ca.indicators_of(result)
+    assert data.to_dict("list") == {"C1": [1.0, 0.5], "C2": [0.5, 1.0], "B": [0.0, 2.0]}
+    analysis = sa.CompositeAnalysis(model, data, [sa.noisy_weights("criteria", {1: 0.5})])
+    assert analysis.nominal_scores()["R"].tolist() == pytest.approx([0.7, 1.0], abs=1e-15)
+    # With C1's weight 2 and C2's 9 (noise ±50%): u = (2 + 4.5)/11 = 0.591, v = (1 + 9 + 2)/11 = 1.09;
+    # with 6 and 3: u = (6 + 1.5)/9 = 0.833, v = (3 + 3 + 2)/9 = 0.889 — v stays first.
+    ranks = analysis.uncertainty(500, seed=5).rank_stats
+    assert ranks.loc["v", "Q95"] == 1 and ranks.loc["u", "Q5"] == 2
+
+def test_the_command_line_validates_a_composite_index_and_refuses_to_score_it(tmp_path):
+    from test_cli import assert_clean_error, call, out
+    done = call("validate", ASEM_MODEL, cwd=tmp_path)
+    assert done.returncode == 0 and "valid (asem-composite, 49 criteria)" in out(done)
+    (tmp_path / "inputs.csv").write_text("unit,LPI\nu1,3\n", encoding="utf-8")
+    assert_clean_error(call("score", ASEM_MODEL, "inputs.csv", cwd=tmp_path), 1, "composite index",
+                       "[chiso.model.composite]")
+    assert chiso.load_model(ASEM_MODEL).composite and not chiso.load_model(TOY_PAR).composite

@@ -99,6 +99,7 @@ void check_decision_matrix(const matrix_ref& x, const char* method);
 // Scratch memory for aggregate_into; one per thread. Sized by aggregation_plan::workspace().
 struct aggregation_workspace {
   std::vector<const double*> columns;  // children columns of the node being computed
+  std::vector<const double*> outside_columns;  // its children of points outside the max
   std::vector<double> weights;         // their weights
   std::vector<double> scratch;         // units × max children (TOPSIS / VIKOR; the means' weight sums)
   std::vector<double> scratch2;        // units × 4 (and max children + 1 for Copeland's sums)
@@ -129,7 +130,9 @@ class aggregation_plan {
 
  private:
   std::ptrdiff_t n_nodes_ = 0, n_indicators_ = 0, max_children_ = 0;
-  std::vector<std::vector<std::ptrdiff_t>> children_;  // per aggregate
+  std::vector<std::vector<std::ptrdiff_t>> children_;  // per aggregate: children weighed by the mean
+  std::vector<std::vector<std::ptrdiff_t>> outside_max_;  // per aggregate: children of points outside the max
+  void check_outside_max(std::size_t aggregate) const;
   std::vector<aggregation_spec> specs_;                // per aggregate
   std::vector<std::string> codes_;
 };

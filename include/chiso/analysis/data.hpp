@@ -37,6 +37,7 @@ struct hierarchy_row {
   double target = nan;      // for distance-to-target / goalposts normalisation; NaN = none
   std::string denominator;  // column of the denominators table to divide by; empty = none
   chiso::aggregate combine = chiso::aggregate::mean;
+  bool outside_max = false;  // see hierarchy_node
 };
 
 struct hierarchy_node {
@@ -48,6 +49,10 @@ struct hierarchy_node {
   double target = nan;
   std::string denominator;
   chiso::aggregate combine = chiso::aggregate::mean;
+  // An indicator that holds points outside the max (a scored model's bonus or deduction, or a
+  // subtotal of them): added to its `sum` parent, not weighted (chiso/detail/weighted_mean.hpp,
+  // add_points_outside_max). Its value is points, not a score.
+  bool outside_max = false;
   std::vector<std::ptrdiff_t> children;  // node indices, in the order of the rows
 };
 
@@ -64,9 +69,11 @@ class hierarchy {
   // direction, target and denominator. A scored model (PAR-type) has its criteria's scores
   // (points / max, oriented) as indicators, and a `sum` node becomes the arithmetic mean of
   // its children weighted by their max — the same number, since Σ points / Σ max =
-  // Σ max·score / Σ max over the applicable children. Rounding of points on the way up is not
-  // part of the view. Points outside the max (`deduction`, `bonus`) and bounds on a node's
-  // points have no weighted form: parameter_error analysis.model_adjustments.
+  // Σ max·score / Σ max over the applicable children. Points outside the max (a `deduction` or
+  // `bonus` leaf, or a subtotal of only such, bounded or not) are one indicator each whose value
+  // is those points (`outside_max`, weight 0), added to the parent's weighted sum. Rounding of
+  // points on the way up is not part of the view. Bounds on the points of a node with criteria
+  // under it have no weighted form: parameter_error analysis.model_adjustments.
   explicit hierarchy(const chiso::model& m);
 
   std::ptrdiff_t n_nodes() const noexcept { return static_cast<std::ptrdiff_t>(nodes_.size()); }
@@ -82,6 +89,8 @@ class hierarchy {
   std::vector<std::string> indicator_codes() const;
   std::vector<int> directions() const;  // of the indicators
   std::vector<double> weights() const;  // of every node, as given
+  // Per node: holds points outside the max (hierarchy_node::outside_max).
+  std::vector<bool> outside_max() const;
   // Aggregates (node indices ≥ n_indicators) in evaluation order (bottom-up).
   std::ptrdiff_t first_aggregate() const noexcept { return n_indicators_; }
   // Root of the tree (the index); -1 if there are several roots.

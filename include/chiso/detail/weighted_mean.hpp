@@ -163,6 +163,23 @@ inline bool weighted_mean(mean_kind kind, const double* const* values, const dou
   return false;
 }
 
+// Points outside the max (bonus, deduction) under a `sum` node, in the node's score terms: the
+// node's score is (Σ max_c score_c + Σ points) / Σ max_c over the applicable children, that is
+// its arithmetic mean (weights = max) plus Σ points / Σ present weights. out[u] gets
+// Σ_a outside[a][u] / Σ_c weights[c] [values[c][u] present]; a missing (NaN) point count adds 0.
+inline void add_points_outside_max(const double* const* values, const double* weights, std::ptrdiff_t children,
+                                   const double* const* outside, std::ptrdiff_t outside_count, std::ptrdiff_t n,
+                                   double* out) {
+  for (std::ptrdiff_t u = 0; u < n; ++u) {
+    double present_weight = 0.0, points = 0.0;
+    for (std::ptrdiff_t c = 0; c < children; ++c)
+      if (values[c][u] == values[c][u]) present_weight += weights[c];
+    for (std::ptrdiff_t a = 0; a < outside_count; ++a)
+      if (outside[a][u] == outside[a][u]) points += outside[a][u];
+    out[u] += points / present_weight;
+  }
+}
+
 // After weighted_mean returned false: the first unit (then child) whose present value is outside
 // the mean's domain, as positions; false when there is none.
 inline bool first_outside_domain(mean_kind kind, const double* const* values, std::ptrdiff_t children,

@@ -23,6 +23,9 @@ class Hierarchy:
     @property
     def model(self) -> chiso._core.Model | None:
         ...
+    @property
+    def outside_max(self) -> list[bool]:
+        ...
     def children(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> list[int]:
         ...
     def parent(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> int:

@@ -127,14 +127,42 @@ TEST_CASE("the composite view of a scored model gives the plan's scores") {
   CHECK(scores(0, 4) * 100 == doctest::Approx(e.raw_index(0)).epsilon(1e-15));
 }
 
-TEST_CASE("points outside the max have no place in the composite view") {
+TEST_CASE("points outside the max enter the composite view as points added to their sum") {
+  // Root (sum) = C1 (points, max 4) + B (bonus 1 per occurrence, cap 2) + C9 (sum, points at most
+  // 1) of d1 (deduction 1 per occurrence, cap 3) and b2 (bonus 0.5 per occurrence, cap 2).
+  // Inputs C1 = 3, B = 1, d1 = 0, b2 = 4: C9 = min(0.5·4, 2) = 2, bounded to 1; root points
+  // 3 + 1 + 1 = 5 out of 4: score 1.25. In the view: 0.75 + (1 + 1)/4 = 1.25.
   const model m = parse_model(R"({"format": "chiso-model/1", "id": "toy-bonus", "name": "Toy",
     "root": {"id": "R", "name": "Root", "aggregate": "sum", "children": [
       {"id": "C1", "name": "C1", "max": 4, "rule": {"kind": "points"}},
-      {"id": "B", "name": "Bonus", "rule": {"kind": "bonus", "per": 1, "cap": 2}}]}})");
-  const std::string message = error_of([&] { analysis::hierarchy h(m); });
+      {"id": "B", "name": "Bonus", "rule": {"kind": "bonus", "per": 1, "cap": 2}},
+      {"id": "C9", "name": "Bonus and penalty", "aggregate": "sum", "points_max": 1, "children": [
+        {"id": "d1", "name": "d1", "rule": {"kind": "deduction", "per": 1, "cap": 3}},
+        {"id": "b2", "name": "b2", "rule": {"kind": "bonus", "per": 0.5, "cap": 2}}]}]}})");
+  const analysis::hierarchy h(m);
+  CHECK(h.indicator_codes() == std::vector<std::string>{"C1", "B", "C9"});  // C9's leaves are not in the view
+  CHECK(h.outside_max() == std::vector<bool>{false, true, true, false});
+  CHECK(h.weights() == std::vector<double>{4, 0, 0, 1});
+  Eigen::MatrixXd inputs(1, 4);
+  inputs << 3, 1, 0, 4;
+  const evaluation e = evaluate(plan(m), inputs);
+  CHECK(e.raw_index(0) == doctest::Approx(125).epsilon(1e-15));
+  analysis::matrix x(1, 3);
+  x << 0.75, 1, 1;  // C1's score; B's and C9's points
+  const analysis::matrix scores =
+      analysis::aggregation_plan(h).aggregate(x, Eigen::Map<const analysis::vector>(h.weights().data(), 4));
+  CHECK(scores(0, 3) == doctest::Approx(1.25).epsilon(1e-15));
+
+  // Only an arithmetic mean has a place for them; bounds over scored criteria have none.
+  analysis::aggregation_spec geometric;
+  geometric.method = analysis::aggregation::geometric;
+  CHECK(contains(error_of([&] { analysis::aggregation_plan(h, {geometric}); }), "[chiso.analysis.model_adjustments]"));
+  const model bounded = parse_model(R"({"format": "chiso-model/1", "id": "toy-bounded", "name": "Toy",
+    "root": {"id": "R", "name": "Root", "aggregate": "sum", "points_max": 3, "children": [
+      {"id": "C1", "name": "C1", "max": 4, "rule": {"kind": "points"}}]}})");
+  const std::string message = error_of([&] { analysis::hierarchy view(bounded); });
   CHECK(contains(message, "[chiso.analysis.model_adjustments]"));
-  CHECK(contains(message, "'B' (/root/children/1)"));
+  CHECK(contains(message, "'R' (/root)"));
 }
 
 TEST_CASE("iMeta rows become a composite-index model") {
