@@ -156,13 +156,15 @@ void register_analysis(py::module_& root) {
         py::arg("x"), py::arg("directions"), py::arg("spec_json"), py::arg("targets") = std::vector<double>{},
         py::arg("codes") = std::vector<std::string>{});
   m.def("aggregate",
-        [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json) {
+        [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json,
+           const std::vector<std::string>& unit_codes) {
           pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
           aggregation_plan plan(h, s.aggregation);
           py::gil_scoped_release release;
-          return plan.aggregate(normalised, weights);
+          return plan.aggregate(normalised, weights, &unit_codes);
         },
-        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[]");
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[]",
+        py::arg("unit_codes") = std::vector<std::string>{});
   m.def("ahp",
         [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
            double max_cr, bool raise_if_inconsistent, double reciprocal_tolerance) {
@@ -302,6 +304,16 @@ void register_analysis(py::module_& root) {
         py::arg("methods_json") = "[]", py::arg("goal") = "balance",
         py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
         py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
+  // (codes of the node's children, their correlation matrix)
+  m.def("within_node_correlations",
+        [](const hierarchy& h, const matrix& scores, const std::string& node, const std::string& method) {
+          const std::ptrdiff_t i = h.at(node, "within_correlations");
+          matrix r = within_node_correlations(h, scores, i, correlation_method_from_string(method));
+          std::vector<std::string> children;
+          for (std::ptrdiff_t c : h.node(i).children) children.push_back(h.node(c).code);
+          return py::make_tuple(children, r);
+        },
+        py::arg("hierarchy"), py::arg("scores"), py::arg("node"), py::arg("method") = "pearson");
 }
 
 }  // namespace chiso::bindings

@@ -506,6 +506,17 @@ void register_assessment(py::module_& root) {
       }, py::arg("model"), py::arg("mapping") = std::map<std::string, std::vector<std::string>>{});
 
   m.def("question_elements", [](std::shared_ptr<plan> p) { return question_elements(p->compiled_model()); });
+  m.def("survey_answers",
+        [](const std::vector<std::string>& cells, const std::string& question, const std::vector<std::string>& units,
+           const std::vector<std::string>& sources) {
+          if (units.size() != cells.size() || sources.size() != cells.size())
+            throw data_error("survey.shape", "", question, "survey answers: one unit and one source per answer cell");
+          std::vector<double> out(cells.size());
+          for (std::size_t r = 0; r < cells.size(); ++r) out[r] = survey_answer(cells[r], units[r], question, sources[r]);
+          return out;
+        },
+        py::arg("cells"), py::arg("question"), py::arg("units"), py::arg("sources"),
+        "Answers of one question's text cells, read as the survey CSV reader reads them.");
 }
 
 }  // namespace chiso::bindings

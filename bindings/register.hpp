@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <chiso/results.hpp>
+#include <chiso/sensitivity/uncertainty.hpp>
 
 namespace chiso::bindings {
 void register_errors(pybind11::module_& m);
@@ -20,4 +21,8 @@ void register_replications(pybind11::module_& m);
 // Why-lost rows as a dict of columns: of an assessment (value, origin, reason) or of a plain
 // evaluation (score).
 pybind11::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment);
+// The options of an uncertainty or sensitivity run from the bindings' arguments.
+uncertainty::options options_from(std::uint64_t seed, int threads, const std::string& target, bool keep,
+                                  bool score_stats, const std::string& output, const std::string& output_unit,
+                                  std::size_t bootstrap, double lower_p, double upper_p);
 }  // namespace chiso::bindings

@@ -20,14 +20,10 @@ void register_replications(py::module_& root) {
       "run_rows",
       [](const ua::composite_analysis& c, const chiso::sensitivity::row_matrix& rows, std::uint64_t seed,
          const std::string& target, const std::string& output, const std::string& output_unit, int threads) {
-        ua::options o;
-        o.seed = seed;  // the noisy weights' stream is keyed by the seed as well as the row
-        o.target = target;
-        o.output = ua::output_kind_from_string(output);
-        o.output_unit = output_unit;
-        o.threads = threads;
-        o.keep_replications = true;
-        o.score_statistics = false;
+        // The noisy weights' stream is keyed by the seed as well as the row.
+        const ua::options defaults;
+        const ua::options o = options_from(seed, threads, target, /*keep=*/true, /*score_stats=*/false, output,
+                                           output_unit, defaults.bootstrap, defaults.lower_p, defaults.upper_p);
         ua::result r;
         {
           py::gil_scoped_release release;

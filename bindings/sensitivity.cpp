@@ -134,6 +134,8 @@ py::dict gain_to_dict(const whatif::criterion_gain& g) {
   return d;
 }
 
+}  // namespace
+
 ua::options options_from(std::uint64_t seed, int threads, const std::string& target, bool keep, bool score_stats,
                          const std::string& output, const std::string& output_unit, std::size_t bootstrap,
                          double lower_p, double upper_p) {
@@ -150,8 +152,6 @@ ua::options options_from(std::uint64_t seed, int threads, const std::string& tar
   o.upper_p = upper_p;
   return o;
 }
-
-}  // namespace
 
 void register_sensitivity(py::module_& m) {
   py::module_ s = m.def_submodule("sensitivity", "Uncertainty and sensitivity analysis (issue 6)");

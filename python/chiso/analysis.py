@@ -299,8 +299,11 @@ def aggregate(hierarchy: Any, normalised: Matrix, weights: Optional[Sequence[flo
     hierarchy = hierarchy_of(hierarchy)
     w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
     x = _values(normalised[list(hierarchy.indicator_codes)] if isinstance(normalised, pd.DataFrame) else normalised)
-    out = _a.aggregate(hierarchy, x, w, json.dumps(list(methods)))
-    return pd.DataFrame(out, index=_index(normalised, x.shape[0]), columns=list(hierarchy.codes))
+    units = _index(normalised, x.shape[0])
+    # Errors name a DataFrame's units by its index; a numpy matrix's by row.
+    names = [str(u) for u in units] if isinstance(normalised, pd.DataFrame) else []
+    out = _a.aggregate(hierarchy, x, w, json.dumps(list(methods)), names)
+    return pd.DataFrame(out, index=units, columns=list(hierarchy.codes))
 
 
 def ahp(pairwise: Matrix, method: str = "eigenvector", random_index: Optional[Sequence[float]] = None,
@@ -629,3 +632,15 @@ def optimise_weights(hierarchy: Any, normalised: Matrix, level: int,
                          index=pd.Index(level_codes, name="code"))
     return {"weights": pd.Series(r["weights"], index=codes, name="weight"), "table": table,
             "objective": r["objective"], "evaluations": r["evaluations"], "convergence": r["convergence"]}
+
+
+def within_correlations(hierarchy: "Hierarchy", scores: Matrix, node: str, method: str = "pearson") -> pd.DataFrame:
+    """Correlations between the children of aggregate `node` (COINr's correlations within an
+    aggregate), pairwise complete; `scores` as for parent_correlations. An indicator (no
+    children) is a ParameterError."""
+    s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
+    children, r = _a.within_node_correlations(hierarchy, s, node, method)
+    return pd.DataFrame(r, index=pd.Index(children, name="code"), columns=list(children))
+
+
+__all__ += ["within_correlations"]

@@ -97,22 +97,21 @@ class Survey:
         """One row per respondent; ``questions`` default to every other column."""
         fixed = {unit, respondent, service, weight}
         questions = list(questions) if questions is not None else [c for c in frame.columns if c not in fixed]
-        # Option letters A–E are answers 1–5, as in the CSV reader.
-        options = {letter: code for code, letter in enumerate("ABCDE", start=1)}
-        answers = frame[questions].apply(lambda column: pd.to_numeric(
-            column.map(lambda v: options.get(v, v) if isinstance(v, str) else v), errors="coerce"))
-        bad = frame[questions].notna() & answers.isna()
-        if bad.to_numpy().any():
-            row, col = np.argwhere(bad.to_numpy())[0]
-            raise DataError(f"row {row}, question {questions[col]!r}: answer "
-                            f"{frame[questions].iat[row, col]!r} is not a number 1–5", id="survey.answer",
-                            unit=str(frame[unit].iat[row]), criterion=questions[col], source=f"row {row}")
+        unit_ids = frame[unit].astype(str).tolist()
+        sources = [f"row {i}" for i in range(len(frame))]
+        answers = np.empty((len(frame), len(questions)))
+        for k, question in enumerate(questions):
+            column = frame[question]
+            if pd.api.types.is_numeric_dtype(column):
+                answers[:, k] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+            else:  # text cells (option letters, numbers as text) are read by the CSV reader's rule
+                cells = ["" if pd.isna(v) else str(v) for v in column]
+                answers[:, k] = _core_a.survey_answers(cells, str(question), unit_ids, sources)
         ids = frame[respondent].astype(str).tolist() if respondent in frame.columns else \
             [str(i) for i in frame.index]
         services = frame[service].astype(str).tolist() if service in frame.columns else [""] * len(frame)
         weights = frame[weight].astype(float).tolist() if weight in frame.columns else []
-        core = _core_a.Survey(ids, frame[unit].astype(str).tolist(), services, weights, [str(q) for q in questions],
-                              answers.to_numpy(dtype=np.float64), [f"row {i}" for i in range(len(frame))],
+        core = _core_a.Survey(ids, unit_ids, services, weights, [str(q) for q in questions], answers, sources,
                               list(units or []))
         return cls(core)
 

@@ -391,14 +391,6 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
   }
 }
 
-void aggregation_plan::set_node(std::ptrdiff_t node, const aggregation_spec& spec) {
-  if (node < n_indicators_ || node >= n_nodes_)
-    throw parameter_error("analysis.aggregation_node", "aggregate: node " + std::to_string(node) + " is not an aggregate");
-  validate(spec);
-  specs_[static_cast<std::size_t>(node - n_indicators_)] = spec;
-  check_outside_max(static_cast<std::size_t>(node - n_indicators_));
-}
-
 void aggregation_plan::check_outside_max(std::size_t a) const {
   if (!outside_max_[a].empty() && specs_[a].method != aggregation::arithmetic)
     throw parameter_error("analysis.model_adjustments",

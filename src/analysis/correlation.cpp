@@ -62,6 +62,11 @@ vector parent_correlations(const hierarchy& h, const matrix_ref& s, correlation_
 
 matrix within_node_correlations(const hierarchy& h, const matrix_ref& s, std::ptrdiff_t node, correlation_method m) {
   check_scores(h, s);
+  if (node < h.first_aggregate() || node >= h.n_nodes())
+    throw parameter_error("analysis.aggregation_node", "within-node correlations: node " +
+                                                           (node >= 0 && node < h.n_nodes() ? "'" + h.node(node).code + "'"
+                                                                                             : std::to_string(node)) +
+                                                           " is not an aggregate (an indicator has no children)");
   return correlation_matrix(children_of(h, s, node), m);
 }
 

@@ -194,17 +194,6 @@ std::vector<bool> hierarchy::outside_max() const {
   for (const auto& n : nodes_) out.push_back(n.outside_max);
   return out;
 }
-std::vector<std::ptrdiff_t> hierarchy::indicators_under(std::ptrdiff_t i) const {
-  std::vector<std::ptrdiff_t> out, stack{i};
-  while (!stack.empty()) {
-    auto k = stack.back();
-    stack.pop_back();
-    if (k < n_indicators_) out.push_back(k);
-    for (auto c : node(k).children) stack.push_back(c);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 namespace detail {
 long double r_sum(const double* x, std::ptrdiff_t n) {

@@ -11,11 +11,6 @@
 
 namespace chiso::analysis {
 
-vector equal_weights(std::ptrdiff_t n) {
-  if (n <= 0) throw parameter_error("analysis.weights_empty", "equal weights: need at least one criterion");
-  return vector::Constant(n, 1.0 / static_cast<double>(n));
-}
-
 const char* to_string(ahp_method m) {
   switch (m) {
     case ahp_method::eigenvector: return "eigenvector";

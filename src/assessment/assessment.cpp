@@ -58,6 +58,16 @@ assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string peri
                        "the unit has no group while others have one (give every unit its group, or none)");
   }
   const auto& leaves = model().leaves();
+  // A record is one value of one criterion, and every report scores a criterion from one record.
+  for (const node* leaf : leaves)
+    if (!leaf->inputs.empty()) {
+      std::string names;
+      for (const auto& input : leaf->inputs) names += (names.empty() ? "" : ", ") + input;
+      throw data_error("assessment.named_inputs", "", leaf->id,
+                       "the criterion takes named inputs (" + names + ") and an assessment records one value per "
+                       "criterion: it supports models whose criteria each take one input; score this model from "
+                       "a table of its input columns (\"" + leaf->id + "." + leaf->inputs.front() + "\", …) with evaluate");
+    }
   for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
   survey_.assign(units_.size() * leaves.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t k = 0; k < stage_count; ++k)

@@ -57,6 +57,15 @@ void check_survey(const survey_data& s, const std::vector<std::string>& units) {
   }
 }
 
+double survey_answer(const std::string& cell, const std::string& unit, const std::string& question,
+                     const std::string& where) {
+  if (cell.empty()) return std::nan("");
+  if (const int option = option_code(cell)) return option;
+  if (const std::optional<double> read = detail::parse_decimal(cell)) return *read;
+  throw data_error("survey.answer", unit, question,
+                   "answer \"" + cell + "\" is not a number 1–5 or an option A–E (empty = no answer)", where);
+}
+
 survey_data parse_survey_csv(const std::string& text, const std::string& source_name,
                              const std::vector<std::string>& units) {
   const auto rows = detail::parse_csv(text, source_name);
@@ -89,20 +98,9 @@ survey_data parse_survey_csv(const std::string& text, const std::string& source_
         throw data_error("survey.weight", s.units.back(), "", "weight \"" + w + "\" is not a number", where);
     }
     s.weights.push_back(weight);
-    for (std::size_t q = 0; q < s.questions.size(); ++q) {
-      const std::string cell = get(header.extra_position[q]);
-      double a = std::nan("");
-      if (!cell.empty()) {
-        const int option = option_code(cell);
-        const std::optional<double> read =
-            option > 0 ? std::optional<double>(option) : detail::parse_decimal(cell);
-        a = read.value_or(a);
-        if (!read)
-          throw data_error("survey.answer", s.units.back(), s.questions[q],
-                           "answer \"" + cell + "\" is not a number 1–5 or an option A–E (empty = no answer)", where);
-      }
-      s.answers(static_cast<Eigen::Index>(i - 1), static_cast<Eigen::Index>(q)) = a;
-    }
+    for (std::size_t q = 0; q < s.questions.size(); ++q)
+      s.answers(static_cast<Eigen::Index>(i - 1), static_cast<Eigen::Index>(q)) =
+          survey_answer(get(header.extra_position[q]), s.units.back(), s.questions[q], where);
   }
   check_survey(s, units);
   return s;

@@ -112,6 +112,45 @@ def test_entropy_weights_by_numpy():
     assert np.allclose(ca.entropy_weights(x), (1 - e) / (1 - e).sum(), atol=1e-14)
 
 
+def test_aggregate_errors_name_the_unit_of_the_frame_index():
+    """A geometric mean needs values > 0: the unit whose indicator is 0 is named by its index
+    label (a numpy matrix has no labels: its row)."""
+    from chiso import DataError
+    h = ca.Hierarchy([{"code": "i1", "level": 1, "parent": "P"}, {"code": "i2", "level": 1, "parent": "P"},
+                      {"code": "P", "level": 2}])
+    frame = pd.DataFrame({"i1": [4.0, 9.0], "i2": [1.0, 0.0]}, index=["hanoi", "hue"])
+    geometric = [{"method": "geometric"}]
+    with pytest.raises(DataError) as caught:
+        ca.aggregate(h, frame, methods=geometric)
+    assert caught.value.id == "analysis.geometric_nonpositive" and caught.value.unit == "hue"
+    with pytest.raises(DataError) as caught:
+        ca.aggregate(h, frame.to_numpy(), methods=geometric)
+    assert caught.value.unit == "row 1"
+    # By hand where it is defined: sqrt(4 · 1) = 2.
+    assert ca.aggregate(h, frame.iloc[:1], methods=geometric).loc["hanoi", "P"] == pytest.approx(2.0, abs=1e-15)
+
+
+def test_within_correlations_against_numpy_and_pandas():
+    """Correlations between the children of one aggregate: Pearson as numpy's corrcoef,
+    Spearman as scipy's, pairwise complete with a missing value as pandas' DataFrame.corr."""
+    h = ca.Hierarchy([{"code": c, "level": 1, "parent": "P"} for c in ("a", "b", "c")] +
+                     [{"code": "d", "level": 1, "parent": "Q"}, {"code": "P", "level": 2, "parent": "I"},
+                      {"code": "Q", "level": 2, "parent": "I"}, {"code": "I", "level": 3}])
+    rng = np.random.default_rng(7)
+    scores = pd.DataFrame(rng.uniform(0, 100, size=(9, len(h.codes))), columns=list(h.codes))
+    children = scores[["a", "b", "c"]]
+    pearson = ca.within_correlations(h, scores, "P")
+    assert list(pearson.index) == ["a", "b", "c"] and list(pearson.columns) == ["a", "b", "c"]
+    assert np.allclose(pearson.to_numpy(), np.corrcoef(children.to_numpy(), rowvar=False), atol=1e-14)
+    spearman = ca.within_correlations(h, scores, "P", "spearman")
+    assert np.allclose(spearman.to_numpy(), scipy.stats.spearmanr(children.to_numpy())[0], atol=1e-14)
+    top = ca.within_correlations(h, scores, "I")
+    assert top.loc["P", "Q"] == pytest.approx(np.corrcoef(scores["P"], scores["Q"])[0, 1], abs=1e-14)
+    scores.loc[2, "b"] = np.nan
+    gappy = ca.within_correlations(h, scores, "P")
+    assert np.allclose(gappy.to_numpy(), scores[["a", "b", "c"]].corr().to_numpy(), atol=1e-14)
+
+
 def test_correlations_and_cronbach_on_asem(asem):
     _, res, pipe, _ = asem
     h = pipe.hierarchy

@@ -12,39 +12,19 @@ import pytest
 
 import chiso
 from chiso.assessment import Assessment, Survey
+from mini_par import T1, UNITS, mini_par_model, not_applicable, self_and_round1
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
-MODEL = {
-    "format": "chiso-model/1", "id": "mini", "name": "Mini PAR",
-    "bands": [{"min": 90, "label": "Xuất sắc"}, {"min": 70, "label": "Tốt"}, {"min": 0, "label": "Chưa đạt"}],
-    "root": {"id": "PAR", "name": "Chỉ số", "aggregate": "sum", "children": [
-        {"id": "A1", "name": "Chỉ đạo, điều hành", "aggregate": "sum", "children": [
-            {"id": "A1.1", "name": "Kế hoạch", "max": 2, "rule": {"kind": "points", "step": 0.25}},
-            {"id": "A1.2", "name": "Báo cáo", "max": 1, "rule": {"kind": "yes_no"}},
-            {"id": "A1.3", "name": "Hoàn thành kế hoạch", "max": 2, "rule": {
-                "kind": "tiers", "unit": "percent",
-                "tiers": [{"min": 100, "points": 2}, {"min": 90, "points": 1}]}}]},
-        {"id": "A2", "name": "Thủ tục hành chính", "aggregate": "sum", "children": [
-            {"id": "A2.1", "name": "Hài lòng", "max": 2, "source": "survey",
-             "rule": {"kind": "proportional", "unit": "fraction"}, "meta": {"survey": {"questions": ["Q1", "Q2"]}}},
-            {"id": "A2.2", "name": "Hồ sơ quá hạn", "rule": {"kind": "deduction", "per": 0.5, "cap": 1}}]}]},
-}
-UNITS = pd.DataFrame({"id": ["u1", "u2", "u3"], "name": ["Quận Ba Đình", "Quận Hoàn Kiếm", "Sở Nội vụ"],
-                      "group": ["district", "district", "department"]})
-T1, T2 = "2023-10-10T09:00:00+07:00", "2023-11-25T09:00:00+07:00"
+MODEL = mini_par_model()
 
 
 def _records():
     rows = []
 
-    def add(unit, criterion, self_value, appraised, reason="", evidence="12/KH-UBND"):
-        rows.append(dict(unit=unit, criterion=criterion, stage="self", value=self_value, evidence=evidence,
-                         author="Phòng Nội vụ", timestamp=T1))
-        if appraised is not None:
-            rows.append(dict(unit=unit, criterion=criterion, stage="appraisal", value=appraised, note=reason,
-                             author="Hội đồng thẩm định", timestamp=T2))
+    def add(*args, **kwargs):
+        rows.extend(self_and_round1(*args, **kwargs))
 
     add("u1", "A1.1", 2, 1.5, "Thiếu tài liệu kiểm chứng")
     add("u1", "A1.2", 1, 1)
@@ -55,8 +35,7 @@ def _records():
     add("u2", "A1.3", 95, 95)
     add("u2", "A2.2", 1, 1)
     add("u3", "A1.1", 2, 2)
-    rows.append(dict(unit="u3", criterion="A1.2", stage="self", value=None, applicable=False,
-                     note="Không có nhiệm vụ báo cáo", author="Phòng Nội vụ", timestamp=T1))
+    rows.append(not_applicable("u3", "A1.2", "Không có nhiệm vụ báo cáo"))
     add("u3", "A1.3", 100, 100)
     add("u3", "A2.2", 0, 0)
     return pd.DataFrame(rows)
@@ -119,6 +98,25 @@ def test_progress_and_why_lost(worked):
     assert lost.loc["A1.3", "lost"] == 1 and lost.loc["A1.3", "origin"] == "appraisal"
     assert lost.loc["A2.1", "origin"] == "survey"
     assert lost.loc["A1.3", "rule"] == "tiers: ≥ 100% → 2; ≥ 90% → 1; else 0"
+
+
+def test_survey_from_frame_reads_cells_as_the_csv_reader(tmp_path):
+    """Letters A–E are answers 1–5, text numbers are numbers, empty is no answer: the frame and
+    the same table as CSV give the same answers; text that is neither names its row."""
+    frame = pd.DataFrame({"respondent": ["r1", "r2", "r3", "r4"], "unit": ["u1", "u1", "u2", "u2"],
+                          "Q1": ["A", "E", "4", None], "Q2": [5, 4, np.nan, 1]})
+    expected = [[1.0, 5.0], [5.0, 4.0], [4.0, np.nan], [np.nan, 1.0]]
+    answers = Survey.from_frame(frame).answers()
+    assert np.array_equal(answers[["Q1", "Q2"]].to_numpy(), expected, equal_nan=True)
+    (tmp_path / "s.csv").write_text("respondent,unit,Q1,Q2\nr1,u1,A,5\nr2,u1,E,4\nr3,u2,4,\nr4,u2,,1\n",
+                                    encoding="utf-8")
+    from_csv = Survey.from_csv(tmp_path / "s.csv").answers()
+    assert np.array_equal(from_csv[["Q1", "Q2"]].to_numpy(), expected, equal_nan=True)
+    frame.loc[2, "Q1"] = "F"
+    with pytest.raises(chiso.DataError) as info:
+        Survey.from_frame(frame)
+    assert info.value.id == "survey.answer" and info.value.source == "row 2"
+    assert info.value.unit == "u2" and info.value.criterion == "Q1" and '"F"' in str(info.value)
 
 
 def test_survey_summary():
@@ -236,7 +234,8 @@ def test_bundled_sample_evaluates_and_seed_progress():
                             EXAMPLES / "data" / "par-district-2023.csv")
     a.set_survey(Survey.from_csv(EXAMPLES / "data" / "survey-par-2023.csv"), strict=False)
     r = a.final_results()
-    assert len(r) == 30 and r["index"].between(0, 100).all() and (r["rank"] >= 1).all()
+    # Every unit ranked (an unranked one is NA, which a comparison with .all() would skip).
+    assert len(r) == 30 and r["index"].between(0, 100).all() and r["rank"].notna().all()
     p = a.progress(as_of="2023-10-31T23:59:59+07:00")
     assert p.loc["hai-ba-trung", ["done", "total"]].tolist() == [63, 80]
     with pytest.raises(chiso.DataError):  # the survey also covers departments

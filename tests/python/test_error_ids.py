@@ -74,6 +74,8 @@ CASES = {
     # Correlations, weights, screening.
     "analysis.correlation_method": (lambda: ca.correlations(X, method="kendall"), "kendall"),
     "analysis.correlation_shape": (lambda: ca.parent_correlations(tree(), X), ""),
+    "analysis.aggregation_node": (lambda: ca.within_correlations(tree(), np.ones((3, 3)), "i1"), "'i1'"),
+    "analysis.unknown_code": (lambda: ca.within_correlations(tree(), np.ones((3, 3)), "Q"), "'Q'"),
     "analysis.entropy_negative": (lambda: ca.entropy_weights([[-1.0, 2.0], [3.0, 4.0]]), ""),
     "analysis.weights_missing": (lambda: ca.entropy_weights([[1.0, math.nan], [2.0, 3.0]]), ""),
     "analysis.weights_degenerate": (lambda: ca.std_weights([[1.0, 2.0], [1.0, 2.0]]), ""),
@@ -234,6 +236,8 @@ MORE_CASES = {
                                                                np.array([1], dtype=np.int64)), "differ in length"),
     "ranking.values": (lambda: _core.ranking.rank_value_counts(chiso.load_model(MODEL)._core, np.array([1.0, 1.0]),
                                                                np.array([1, 1], dtype=np.int64)), "listed twice"),
+    "assessment.named_inputs": (lambda: Assessment(ROOT / "examples" / "models" / "service-index-766.json", "2023",
+                                                   ["hanoi"]), "'PUBLISH_ON_TIME'"),
     "assessment.reopen": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"]).reopen(
         "self", "2023-12-31", "", timestamp="2023-11-01T00:00:00Z"), "needs a reason"),
     "survey.not_survey": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"])._core.set_survey_inputs(

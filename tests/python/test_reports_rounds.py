@@ -25,6 +25,7 @@ import pytest
 import chiso
 from chiso import reports
 from chiso.reports.data import build
+from mini_par import self_and_round1
 
 MODEL = Path(__file__).resolve().parents[2] / "examples" / "models" / "tutorial-par.json"
 T_SELF, T_ROUND1 = "2025-10-01T09:00:00+07:00", "2025-11-01T09:00:00+07:00"
@@ -40,19 +41,15 @@ A13_ROUND1, A13_ROUND2 = "Tỷ lệ thực tế 92%", "Bổ sung báo cáo hoàn
 def _records() -> pd.DataFrame:
     rows = []
 
-    def self_and_round1(unit, criterion, value, appraised, note="", evidence="12/KH-UBND"):
-        rows.append(dict(unit=unit, criterion=criterion, stage="self", value=value, evidence=evidence,
-                         author="Phòng Nội vụ", timestamp=T_SELF))
-        if appraised is not None:
-            rows.append(dict(unit=unit, criterion=criterion, stage="appraisal", value=appraised, note=note,
-                             author="Hội đồng", timestamp=T_ROUND1))
+    def add(*args, **kwargs):
+        rows.extend(self_and_round1(*args, self_time=T_SELF, round1_time=T_ROUND1, council="Hội đồng", **kwargs))
 
-    self_and_round1("u1", "A1.1", 2, 1.5, ROUND1_REASON)
-    self_and_round1("u1", "A1.2", 1, 1)
-    self_and_round1("u1", "A1.3", 100, 92, A13_ROUND1)
-    self_and_round1("u1", "A3.1", 100, 100, evidence="")
-    self_and_round1("u1", "A7.1", 1.5, None)
-    self_and_round1("u1", "A7.2", 2, 2)
+    add("u1", "A1.1", 2, 1.5, ROUND1_REASON)
+    add("u1", "A1.2", 1, 1)
+    add("u1", "A1.3", 100, 92, A13_ROUND1)
+    add("u1", "A3.1", 100, 100, evidence="")
+    add("u1", "A7.1", 1.5, None)
+    add("u1", "A7.2", 2, 2)
     rows.append(dict(unit="u1", criterion="A1.1", stage="explanation", value=2, evidence="98/QĐ-UBND",
                      explanation=EXPLANATION, author="Phòng Nội vụ", timestamp=T_EXPLAIN))
     rows.append(dict(unit="u1", criterion="A1.1", stage="appraisal_2", value=1.75, note=ROUND2_REASON,
@@ -60,7 +57,7 @@ def _records() -> pd.DataFrame:
     rows.append(dict(unit="u1", criterion="A1.3", stage="appraisal_2", value=100, note=A13_ROUND2,
                      author="Hội đồng", timestamp=T_ROUND2))
     for criterion, value in (("A1.1", 2), ("A1.2", 1), ("A1.3", 100), ("A3.1", 100), ("A7.1", 2), ("A7.2", 0)):
-        self_and_round1("u2", criterion, value, value)
+        add("u2", criterion, value, value)
     return pd.DataFrame(rows)
 
 

@@ -23,39 +23,18 @@ import sqlalchemy as sa
 import chiso
 from chiso import store
 from chiso.assessment import Assessment
+from mini_par import T1, T2, UNITS, mini_par_model, not_applicable, self_and_round1
 
 HERE = Path(__file__).resolve().parent
 
-MODEL = {
-    "format": "chiso-model/1", "id": "mini", "name": "Mini PAR", "missing": "zero",
-    "bands": [{"min": 90, "label": "Xuất sắc"}, {"min": 70, "label": "Tốt"}, {"min": 0, "label": "Chưa đạt"}],
-    "root": {"id": "PAR", "name": "Chỉ số", "aggregate": "sum", "children": [
-        {"id": "A1", "name": "Chỉ đạo, điều hành", "aggregate": "sum", "children": [
-            {"id": "A1.1", "name": "Kế hoạch", "max": 2, "rule": {"kind": "points", "step": 0.25}},
-            {"id": "A1.2", "name": "Báo cáo", "max": 1, "rule": {"kind": "yes_no"}},
-            {"id": "A1.3", "name": "Hoàn thành kế hoạch", "max": 2, "rule": {
-                "kind": "tiers", "unit": "percent",
-                "tiers": [{"min": 100, "points": 2}, {"min": 90, "points": 1}]}}]},
-        {"id": "A2", "name": "Thủ tục hành chính", "aggregate": "sum", "children": [
-            {"id": "A2.2", "name": "Hồ sơ quá hạn", "rule": {"kind": "deduction", "per": 0.5, "cap": 1}}]}]},
-}
-UNITS = pd.DataFrame({"id": ["u1", "u2", "u3"], "name": ["Quận Ba Đình", "Quận Hoàn Kiếm", "Sở Nội vụ"],
-                      "group": ["district", "district", "department"]})
-T1, T2 = "2023-10-10T09:00:00+07:00", "2023-11-25T09:00:00+07:00"
+MODEL = mini_par_model(survey=False, missing="zero")
 
 
 def worked_records():
-    return [
-        dict(unit="u1", criterion="A1.1", stage="self", value=2, evidence="12/KH-UBND", author="Phòng Nội vụ",
-             timestamp=T1),
-        dict(unit="u1", criterion="A1.1", stage="appraisal", value=1.5, note="Thiếu tài liệu kiểm chứng",
-             author="Hội đồng thẩm định", timestamp=T2),
-        dict(unit="u1", criterion="A1.3", stage="self", value=100, evidence="45/BC-UBND|46/BC-UBND",
-             author="Phòng Nội vụ", timestamp=T1),
-        dict(unit="u2", criterion="A1.1", stage="self", value=1.75, author="Phòng Nội vụ", timestamp=T1),
-        dict(unit="u3", criterion="A1.2", stage="self", value=None, applicable=False,
-             note="Không có nhiệm vụ báo cáo", author="Phòng Nội vụ", timestamp=T1),
-    ]
+    return (self_and_round1("u1", "A1.1", 2, 1.5, "Thiếu tài liệu kiểm chứng") +
+            self_and_round1("u1", "A1.3", 100, evidence="45/BC-UBND|46/BC-UBND") +
+            self_and_round1("u2", "A1.1", 1.75, evidence="") +
+            [not_applicable("u3", "A1.2", "Không có nhiệm vụ báo cáo")])
 
 
 def batch_records(writer: int, batch: int, size: int):

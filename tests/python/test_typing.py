@@ -45,8 +45,7 @@ def test_version_comes_from_pyproject():
 
 
 def test_mypy_accepts_the_core_python_modules():
-    if importlib.util.find_spec("mypy") is None:
-        pytest.skip("mypy is not installed")
+    assert importlib.util.find_spec("mypy") is not None, "mypy (a test dependency) is not installed"
     # Checked as installed modules (mypy finds them through py.typed); a source tree on
     # PYTHONPATH is given to mypy through MYPYPATH instead.
     modules = [arg for name in ("model", "result", "errors", "plotting") for arg in ("-m", f"chiso.{name}")]

@@ -112,8 +112,6 @@ class aggregation_plan {
   // `per_level`: one spec for every level, or one per aggregate level (level 2, 3, ...); empty:
   // each node's own method (hierarchy_node::combine, from the model or arithmetic).
   aggregation_plan(const hierarchy& h, std::vector<aggregation_spec> per_level = {});
-  // Set the method of one aggregate node (by node index), overriding its level's.
-  void set_node(std::ptrdiff_t node, const aggregation_spec& spec);
 
   std::ptrdiff_t n_nodes() const noexcept { return n_nodes_; }
   std::ptrdiff_t n_indicators() const noexcept { return n_indicators_; }

@@ -20,7 +20,9 @@ matrix correlation_matrix(const matrix_ref& x, correlation_method m);
 // scores: units × nodes (pipeline_result::scores). Entry (i) = corr(child node i, its parent);
 // NaN for the root.
 vector parent_correlations(const hierarchy& h, const matrix_ref& scores, correlation_method m);
-// Correlation matrix between the children of `node`.
+// Correlation matrix between the children of aggregate `node` (COINr get_corr(withparent =
+// FALSE) within one aggregate), in the order of the children; parameter_error
+// analysis.aggregation_node for an indicator.
 matrix within_node_correlations(const hierarchy& h, const matrix_ref& scores, std::ptrdiff_t node, correlation_method m);
 // Cronbach's alpha of node's children as COINr get_cronbach: C = cov(x, use =
 // "pairwise.complete.obs") (sample covariances, each over the rows where both are present),

@@ -95,8 +95,6 @@ class hierarchy {
   std::ptrdiff_t first_aggregate() const noexcept { return n_indicators_; }
   // Root of the tree (the index); -1 if there are several roots.
   std::ptrdiff_t root() const noexcept { return root_; }
-  // Indicator columns under node `i` (all levels down), in column order.
-  std::vector<std::ptrdiff_t> indicators_under(std::ptrdiff_t i) const;
   // The model this is the view of; nullptr for a hierarchy built from rows.
   const chiso::model* source_model() const noexcept { return source_.get(); }
 

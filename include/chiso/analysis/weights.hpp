@@ -15,8 +15,6 @@
 
 namespace chiso::analysis {
 
-vector equal_weights(std::ptrdiff_t n);
-
 // ---- AHP ---------------------------------------------------------------------------------------
 // Priority vector of a positive reciprocal matrix A (a_ji = 1 / a_ij):
 //   eigenvector      principal right eigenvector (Eigen's EigenSolver), λmax its eigenvalue

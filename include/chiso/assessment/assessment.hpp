@@ -54,7 +54,8 @@ struct survey_inputs {
 
 class assessment {
  public:
-  // Throws data_error for an empty or repeated unit id, and for a bad schedule.
+  // Throws data_error for an empty or repeated unit id, for a bad schedule, and for a model with
+  // a criterion of named inputs (assessment.named_inputs: a record holds one value).
   assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
              assessment_policy policy = {}, assessment_schedule schedule = {});
   assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
@@ -66,7 +67,6 @@ class assessment {
   const std::string& period() const noexcept { return period_; }
   const std::vector<unit_info>& units() const noexcept { return units_; }
   const assessment_policy& policy() const noexcept { return policy_; }
-  void set_policy(assessment_policy p) { policy_ = p; }
   std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
 
   const assessment_schedule& schedule() const noexcept { return schedule_; }

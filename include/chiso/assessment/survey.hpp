@@ -32,6 +32,11 @@ void check_survey(const survey_data& s, const std::vector<std::string>& units = 
 // answer). An answer is a number, or an option letter A–E read as 1–5 (A = 1). Checked as above.
 // 1–5 for a one-letter answer "A"–"E", else 0.
 int option_code(const std::string& answer) noexcept;
+// One answer cell, as the CSV reader reads it (and Survey.from_frame a text cell): empty is no
+// answer (NaN), a letter A–E is 1–5, else a decimal number (its range is check_survey's). Any
+// other text is data_error "survey.answer" naming `where`, the unit and the question.
+double survey_answer(const std::string& cell, const std::string& unit, const std::string& question,
+                     const std::string& where);
 
 survey_data parse_survey_csv(const std::string& text, const std::string& source_name,
                              const std::vector<std::string>& units = {});

@@ -7,7 +7,7 @@ import chiso._core
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'composite_model', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'vikor', 'waspas', 'weighted_spearman', 'ws_similarity']
+__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'composite_model', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'vikor', 'waspas', 'weighted_spearman', 'within_node_correlations', 'ws_similarity']
 class Hierarchy:
     @staticmethod
     def from_json(arg0: str) -> Hierarchy:
@@ -72,7 +72,7 @@ class Pipeline:
     @property
     def spec_json(self) -> str:
         ...
-def aggregate(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], methods_json: str = '[]') -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+def aggregate(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], methods_json: str = '[]', unit_codes: collections.abc.Sequence[str] = []) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     ...
 def composite_model(rows: collections.abc.Sequence[dict], id: str = 'composite') -> chiso._core.Model:
     ...
@@ -135,4 +135,6 @@ def optimise_weights(hierarchy: Hierarchy, normalised: typing.Annotated[numpy.ty
 def promethee_ii(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], directions: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], functions: collections.abc.Sequence[str] = [], q: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], p: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], s: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]]:
     ...
 def spotis(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], weights: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], directions: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lower: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], upper: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+    ...
+def within_node_correlations(hierarchy: Hierarchy, scores: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], node: str, method: str = 'pearson') -> tuple:
     ...

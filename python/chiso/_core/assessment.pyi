@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'parse_timestamp', 'question_elements']
+__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'parse_timestamp', 'question_elements', 'survey_answers']
 class Assessment:
     @staticmethod
     def load_csv(model: chiso._core.Model, period: str, units_path: str, records_path: str, require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}) -> Assessment:
@@ -136,3 +136,7 @@ def parse_timestamp(arg0: str) -> int:
     ...
 def question_elements(arg0: chiso._core.Model) -> dict[str, str]:
     ...
+def survey_answers(cells: collections.abc.Sequence[str], question: str, units: collections.abc.Sequence[str], sources: collections.abc.Sequence[str]) -> list[float]:
+    """
+    Answers of one question's text cells, read as the survey CSV reader reads them.
+    """

@@ -1,9 +1,12 @@
-// A small PAR model worked by hand (docs/assessment.md walks through the same numbers).
+// A small PAR model worked by hand (docs/assessment.md walks through the same numbers),
+// tests/data/mini-par.json:
 //   A1 (sum): A1.1 points 0–2 step 0.25; A1.2 yes/no 1; A1.3 tiers % ≥100 → 2, ≥90 → 1
 //   A2 (sum): A2.1 survey, 2 × rate (questions Q1, Q2); A2.2 deduction 0.5 per case, cap 1
 // Units: u1 Ba Đình, u2 Hoàn Kiếm (district), u3 Sở Nội vụ (department).
 #pragma once
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,20 +17,11 @@
 
 namespace fixture {
 
-inline const char* model_text = R"({
-  "format": "chiso-model/1", "id": "mini", "name": "Mini PAR",
-  "bands": [{"min": 90, "label": "Xuất sắc"}, {"min": 70, "label": "Tốt"}, {"min": 0, "label": "Chưa đạt"}],
-  "root": {"id": "PAR", "name": "Chỉ số", "aggregate": "sum", "children": [
-    {"id": "A1", "name": "Chỉ đạo, điều hành", "aggregate": "sum", "children": [
-      {"id": "A1.1", "name": "Kế hoạch", "max": 2, "rule": {"kind": "points", "step": 0.25}},
-      {"id": "A1.2", "name": "Báo cáo", "max": 1, "rule": {"kind": "yes_no"}},
-      {"id": "A1.3", "name": "Hoàn thành kế hoạch", "max": 2,
-       "rule": {"kind": "tiers", "unit": "percent", "tiers": [{"min": 100, "points": 2}, {"min": 90, "points": 1}]}}]},
-    {"id": "A2", "name": "Thủ tục hành chính", "aggregate": "sum", "children": [
-      {"id": "A2.1", "name": "Hài lòng", "max": 2, "source": "survey",
-       "rule": {"kind": "proportional", "unit": "fraction"}, "meta": {"survey": {"questions": ["Q1", "Q2"]}}},
-      {"id": "A2.2", "name": "Hồ sơ quá hạn", "rule": {"kind": "deduction", "per": 0.5, "cap": 1}}]}]}
-})";
+// The model's text, tests/data/mini-par.json (the Python assessment tests load it too).
+inline const std::string model_text = [] {
+  std::ifstream file(CHISO_TEST_DATA_DIR "/mini-par.json", std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}();
 
 inline std::shared_ptr<const chiso::plan> plan() {
   return std::make_shared<const chiso::plan>(chiso::parse_model(model_text));

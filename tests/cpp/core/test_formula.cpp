@@ -401,3 +401,24 @@ TEST_CASE("tiers beyond what a kernel holds inline use the scalar path") {
   CHECK(e.id() == "data.range");
   CHECK(e.node() == "a");
 }
+
+TEST_CASE("more than 8 tiers, lower is better, with exclusive bounds, on the scalar path") {
+  // An overdue rate in percent, 9 tiers: < 1 → 9, ≤ 2 → 8, < 3 → 7, ≤ 4 → 6, ≤ 5 → 5, ≤ 6 → 4,
+  // ≤ 7 → 3, ≤ 8 → 2, ≤ 9 → 1; above 9 %: 0.
+  json tiers = json::array();
+  for (int t = 1; t <= 9; ++t) {
+    json level = {{"max", t}, {"points", 10 - t}};
+    if (t == 1 || t == 3) level["exclusive"] = true;
+    tiers.push_back(level);
+  }
+  const json rule = {{"kind", "tiers"}, {"unit", "percent"}, {"direction", "lower_is_better"}, {"tiers", tiers}};
+  run r(document(inner("R", "sum", {leaf("a", 9, rule)})), {{0}, {1}, {2}, {2.999}, {3}, {9}, {9.5}, {100}});
+  CHECK(r.points("a", 0) == 9);  // 0 < 1
+  CHECK(r.points("a", 1) == 8);  // 1 is not < 1; ≤ 2
+  CHECK(r.points("a", 2) == 8);  // ≤ 2
+  CHECK(r.points("a", 3) == 7);  // < 3
+  CHECK(r.points("a", 4) == 6);  // 3 is not < 3; ≤ 4
+  CHECK(r.points("a", 5) == 1);  // ≤ 9
+  CHECK(r.points("a", 6) == 0);  // no tier
+  CHECK(r.points("a", 7) == 0);
+}

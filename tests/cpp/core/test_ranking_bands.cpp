@@ -89,6 +89,29 @@ TEST_CASE("ranks use the rounded index") {
   CHECK(none.e.rank(2) == 1);
 }
 
+TEST_CASE("digits 0: unrounded indices are ranked by their own values, rounded ones tie") {
+  // rank_units ranks the values it is given; `digits` only tells it the index may be rounded.
+  // 51.4 and 51.6 would round to 51 and 52; 51.5 and 51.6 to the same 52, 51.4 twice is a tie.
+  // By hand, highest first: 52.4 (1), 51.6 (2), 51.5 (3), 51.4 and 51.4 (4), 50.5 (6).
+  const std::vector<double> unrounded = {51.4, 51.6, 52.4, 51.4, 50.5, 51.5};
+  for (int digits : {0, -1}) {
+    CAPTURE(digits);
+    CHECK(ranks(unrounded, tie_rule::competition, {}, digits) == R{4, 2, 1, 4, 6, 3});
+    CHECK(ranks(unrounded, tie_rule::dense, {}, digits) == R{4, 2, 1, 4, 5, 3});
+  }
+  // The model rounds them half up to 0 digits first: 51, 52, 52, 51, 51, 52 → three tie first.
+  json root = inner("R", "sum", {leaf("a", 1000, points_rule())});
+  run r(document(root, {{"rounding", {{"digits", 0}}}}), {{514}, {516}, {524}, {514}, {505}, {515}});
+  CHECK(r.index(0) == 51);
+  CHECK(r.index(1) == 52);
+  CHECK(r.index(4) == 51);  // 50.5 half up
+  CHECK(r.index(5) == 52);  // 51.5 half up
+  CHECK(r.e.rank == (Eigen::Matrix<std::int32_t, 6, 1>() << 4, 1, 1, 4, 4, 1).finished());
+  run dense(document(root, {{"rounding", {{"digits", 0}}}, {"ranking", {{"ties", "dense"}}}}),
+            {{514}, {516}, {524}, {514}, {505}, {515}});
+  CHECK(dense.e.rank == (Eigen::Matrix<std::int32_t, 6, 1>() << 2, 1, 1, 2, 2, 1).finished());
+}
+
 TEST_CASE("ranking settings of the model: by group and by all, dense") {
   json root = inner("R", "sum", {leaf("a", 100, points_rule())});
   const std::vector<std::vector<double>> inputs = {{70}, {60}, {80}, {60}};

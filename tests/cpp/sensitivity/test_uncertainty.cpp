@@ -192,9 +192,11 @@ TEST_CASE("data choices are built once per combination; ranges once per replicat
     opt.threads = 2;
     const ua::result r = an.uncertainty(64, opt);
     CHECK(calls.load() - before == 64);
+    // Replication k takes row k of the random design (seed 1): choice floor(2u), scale 0.5 + u.
+    const sa::row_matrix u = sa::random_sample(64, 2, opt.seed);
     for (Eigen::Index k = 0; k < 64; ++k) {
-      CHECK(r.parameters(k, 1) >= 0.5);
-      CHECK(r.parameters(k, 1) < 1.5);
+      CHECK(r.parameters(k, 0) == std::floor(2 * u(k, 0)));
+      CHECK(r.parameters(k, 1) == 0.5 + u(k, 1));
     }
   }
   CHECK_THROWS_AS(ua::composite_analysis(small_tree(), x, {}, {ua::assumption::data_choice("c", {"a", "b"})}),
