@@ -6,14 +6,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-phase_names=() phase_seconds=()
+phase_names=() phase_seconds=() phase_cpu_seconds=()
+children_cpu_seconds() {  # user + system time of the commands this script ran and waited for
+  local stat
+  read -ra stat </proc/$$/stat
+  echo $(((stat[15] + stat[16]) / $(getconf CLK_TCK)))
+}
 phase() {  # ends the running phase (if any), starts the next one
-  local now=$SECONDS
+  local now=$SECONDS cpu
+  cpu=$(children_cpu_seconds)
   if [ -n "${current_phase:-}" ]; then
     phase_names+=("$current_phase") phase_seconds+=($((now - phase_start)))
-    echo "== $current_phase: $((now - phase_start)) s"
+    phase_cpu_seconds+=($((cpu - phase_cpu_start)))
+    echo "== $current_phase: $((now - phase_start)) s (CPU $((cpu - phase_cpu_start)) s)"
   fi
-  current_phase=${1:-} phase_start=$now
+  current_phase=${1:-} phase_start=$now phase_cpu_start=$cpu
   [ -n "$current_phase" ] && echo "== $current_phase ($(date -u +%H:%M:%S) UTC)"
   return 0
 }
@@ -58,11 +65,11 @@ phase "Python tests"
 (cd build && ../.venv/bin/python -m pytest ../tests/python -q -p no:cacheprovider)
 phase
 
-echo "== time of each phase"
+echo "== time of each phase (wall, CPU)"
 for i in "${!phase_names[@]}"; do
-  printf '%6d s  %s\n' "${phase_seconds[$i]}" "${phase_names[$i]}"
+  printf '%6d s %6d s  %s\n' "${phase_seconds[$i]}" "${phase_cpu_seconds[$i]}" "${phase_names[$i]}"
 done
-printf '%6d s  total\n' "$SECONDS"
+printf '%6d s %6d s  total\n' "$SECONDS" "$(children_cpu_seconds)"
 if command -v ccache >/dev/null 2>&1; then ccache --show-stats | sed -n '1,8p'; fi
 if [ "$fuzz_status" -ne 0 ]; then
   echo "== FAILED: the fuzz smoke found inputs that break chiso (see above, build/fuzz/artifacts/)" >&2
