@@ -25,15 +25,25 @@ phase() {  # ends the running phase (if any), starts the next one
   return 0
 }
 
-phase "set-up (Debian packages, Python package with its C++ extension)"
-CHISO_SETUP_TEST_TOOLS=1 scripts/setup.sh
+phase "set-up: Debian packages (the C++ libraries, clang, chromium, PostgreSQL)"
+CHISO_SETUP_TEST_TOOLS=1 scripts/setup.sh packages
 source scripts/ccache-env.sh
 source scripts/sanitize-build.sh
 jobs=${CHISO_JOBS:-2}
 
-phase "sanitizer build: library, every C++ test program, the fuzzers"
-configure_sanitize_build
-cmake --build build/sanitize --parallel "$jobs"
+phase "Python package (its C++ extension) and sanitizer build (library, C++ tests, fuzzers), side by side"
+# Two builds at once keep both cores busy while pip downloads and installs; set-up's report
+# follows the sanitizer build's. A failure of either fails the command once both have ended.
+mkdir -p build
+scripts/setup.sh python >build/setup-python.log 2>&1 &
+python_setup=$!
+sanitize_status=0
+{ configure_sanitize_build && cmake --build build/sanitize --parallel "$jobs"; } || sanitize_status=$?
+python_status=0
+wait "$python_setup" || python_status=$?
+cat build/setup-python.log
+if [ "$python_status" -ne 0 ]; then echo "== FAILED: the Python package's set-up (log above)" >&2; exit 1; fi
+if [ "$sanitize_status" -ne 0 ]; then echo "== FAILED: the sanitizer build (above)" >&2; exit 1; fi
 
 phase "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 ctest --test-dir build/sanitize --output-on-failure --parallel "$jobs"
@@ -61,8 +71,9 @@ for bench in tests/benchmarks/bench_*.py; do
 done
 
 phase "Python tests"
-# From a directory without python/ on the path, so that the installed package is what is tested.
-(cd build && ../.venv/bin/python -m pytest ../tests/python -q -p no:cacheprovider)
+# From a directory without python/ on the path, so that the installed package is what is tested;
+# in $jobs worker processes (pytest-xdist), each test file whole in one of them.
+(cd build && ../.venv/bin/python -m pytest ../tests/python -q -p no:cacheprovider -n "$jobs" --dist loadfile)
 phase
 
 echo "== time of each phase (wall, CPU)"
