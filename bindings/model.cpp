@@ -59,6 +59,10 @@ void register_model(py::module_& m) {
       .def_static(
           "load", [](const std::string& path) { return std::make_shared<plan>(load_model(path)); },
           py::arg("path"), "Read and validate a model file.")
+      .def("require_scorable", &plan::require_scorable,
+           "Raises ModelError model.composite for a composite index (its indicators are normalised by the pipeline).")
+      .def_property_readonly("composite", [](const plan& p) { return p.compiled_model().composite(); },
+                             "True for a composite index (its leaves are `indicator`s).")
       .def("to_json", [](const plan& p) { return dump_model(p.compiled_model()); },
            "The model as JSON text (lossless).")
       .def("__eq__", [](const plan& a, const plan& b) { return a.compiled_model() == b.compiled_model(); })

@@ -44,6 +44,8 @@ class plan {
   // normalised across units by chiso::analysis::pipeline). Const and thread-safe; large batches
   // use several threads.
   evaluation evaluate(const unit_table& units, const evaluate_options& options = {}) const;
+  // Throws model_error model.composite for a composite index, which a plan does not score.
+  void require_scorable() const;
   // The same into a result whose buffers are reused when the shape has not changed.
   void evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options = {}) const;
 

@@ -212,6 +212,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     started = time.monotonic()
     model = _load(args.model)
+    model.require_scorable()
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
     out_kind = chiso_io.format_of(args.output, args.output_format) if args.output else (args.output_format or "csv")
@@ -332,6 +333,7 @@ def _score_arrow(result: Any, args: argparse.Namespace, units: Any = None) -> An
 def _assessment(args: argparse.Namespace) -> Any:
     from .assessment import Assessment, Survey
     model = _load(args.model)
+    model.require_scorable()
     period = args.period if args.period is not None else str(model.to_dict().get("meta", {}).get("year", ""))
     plain_csv = (args.encoding is None and args.delimiter is None and args.decimal == "." and args.format is None)
     files_are_csv = all(p != chiso_io.STDIO and chiso_io.format_of(p) == "csv" for p in (args.units, args.records))

@@ -203,6 +203,16 @@ class Model:
         return model_html(self)
 
     # Evaluation -------------------------------------------------------------------------------
+    @property
+    def composite(self) -> bool:
+        """True for a composite index (its leaves are ``indicator``\ s): the composite toolkit
+        (``chiso.analysis``) normalises and aggregates it; :meth:`evaluate` refuses it."""
+        return bool(self._core.composite)
+
+    def require_scorable(self) -> None:
+        """Raise :class:`ModelError` ``model.composite`` if this model is a composite index."""
+        self._core.require_scorable()
+
     def evaluate(
         self,
         data: Union[pd.DataFrame, np.ndarray, Mapping[str, Any]],
@@ -233,6 +243,7 @@ class Model:
         all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`: percentages typed as
         fractions would score as under 1 %.
         """
+        self._core.require_scorable()
         values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)

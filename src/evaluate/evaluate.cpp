@@ -407,12 +407,16 @@ std::string count_of(std::ptrdiff_t n, const char* what) { return std::to_string
 
 }  // namespace
 
-void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
+void plan::require_scorable() const {
   if (model_.composite())
     throw model_error("model.composite", model_.paths()[model_.index_of(model_.leaves().front()->id)],
                       "model '" + model_.id() + "' is a composite index: its `indicator` leaves are normalised "
                       "across units by the composite pipeline (chiso::analysis::pipeline, chiso.analysis.Pipeline), "
                       "not scored by rules");
+}
+
+void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
+  require_scorable();
   // Where each input column and each leaf's applicability are.
   layout where;
   const std::ptrdiff_t inputs = input_count();

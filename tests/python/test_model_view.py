@@ -140,3 +140,13 @@ def test_errors_of_the_tree():
                       {"id": "c1", "name": "c1", "max": 1, "rule": {"kind": "yes_no"}},
                       {"id": "b1", "name": "b1", "rule": {"kind": "bonus", "per": 1, "cap": 2}}]}}
     check_error("analysis.model_adjustments", lambda: ca.hierarchy_of(chiso.load_model(with_bonus)), "'b1'")
+
+
+def test_the_command_line_validates_a_composite_index_and_refuses_to_score_it(tmp_path):
+    from test_cli import assert_clean_error, call, out
+    done = call("validate", ASEM_MODEL, cwd=tmp_path)
+    assert done.returncode == 0 and "valid (asem-composite, 49 criteria)" in out(done)
+    (tmp_path / "inputs.csv").write_text("unit,LPI\nu1,3\n", encoding="utf-8")
+    assert_clean_error(call("score", ASEM_MODEL, "inputs.csv", cwd=tmp_path), 1, "composite index",
+                       "[chiso.model.composite]")
+    assert chiso.load_model(ASEM_MODEL).composite and not chiso.load_model(TOY_PAR).composite

@@ -21,6 +21,15 @@ class Model:
         """
         Parse and validate a model from JSON text.
         """
+    def require_scorable(self) -> None:
+        """
+        Raises ModelError model.composite for a composite index (its indicators are normalised by the pipeline).
+        """
+    @property
+    def composite(self) -> bool:
+        """
+        True for a composite index (its leaves are `indicator`s).
+        """
     @staticmethod
     def load(path: str) -> Model:
         """
