@@ -54,6 +54,10 @@ fuzz_status=0
 scripts/fuzz.sh "${CHISO_FUZZ_SECONDS:-5}" || fuzz_status=$?
 
 phase "release build: benchmarks, and the CMake package consumer"
+# With the wheel's compiler (scikit-build-core finds g++ where CMake alone finds c++): ccache,
+# which hashes the compiler's name, then serves the library's objects from the wheel build.
+wheel_cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:FILEPATH=//p' build/wheel/CMakeCache.txt 2>/dev/null || true)
+export CXX=${wheel_cxx:-c++}
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCHISO_BUILD_TESTS=OFF -DCHISO_BUILD_BENCHMARKS=ON \
   -DCHISO_INSTALL=ON >/dev/null
 cmake --build build/release --parallel "$jobs"
