@@ -102,6 +102,10 @@ int main(int argc, char** argv) {
   const bool smoke = argc > 1 && std::string(argv[1]) == "--smoke";
   const long units = smoke ? 20000 : argc > 1 ? std::atol(argv[1]) : 1000000;
   const int repeats = smoke ? 3 : argc > 2 ? std::atoi(argv[2]) : 5;
+  if (units <= 0 || repeats <= 0) {
+    std::fprintf(stderr, "usage: bench_par_batch [--smoke | UNITS [REPEATS]]\n");
+    return 2;
+  }
   par_batch(units, repeats);  // its inputs are freed before the next comparison allocates its own
   compare_formula_with_tiers(units, repeats);
   return 0;

@@ -7,6 +7,7 @@
 //    without building the cached data variants.
 // Prints the median of K runs. The numpy reference runs in bench_uncertainty.py.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -38,8 +39,11 @@ int main(int argc, char** argv) {
       threads = std::atoi(argv[++k]);
     } else if (!std::strcmp(argv[k], "--repeat") && k + 1 < argc) {
       repeat = std::atoi(argv[++k]);
-    } else {
+    } else if (std::isdigit(static_cast<unsigned char>(argv[k][0])) && std::atoll(argv[k]) > 0) {
       S = static_cast<std::size_t>(std::atoll(argv[k]));
+    } else {
+      std::fprintf(stderr, "usage: bench_uncertainty [--smoke] [--threads N] [--repeat N] [REPLICATIONS]\n");
+      return 2;
     }
   }
   const chiso_bench::asem a = chiso_bench::load_asem(CHISO_TEST_DATA_DIR "/asem");
