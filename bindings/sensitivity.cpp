@@ -61,7 +61,7 @@ ua::assumption assumption_from_dict(const py::dict& a) {
     return ua::assumption::alternative_weights(name, py::cast<std::vector<std::vector<double>>>(a["sets"]), nominal);
   if (type == "aggregation") {
     std::vector<ua::aggregation> methods;
-    for (auto m : py::cast<std::vector<std::string>>(a["methods"])) methods.push_back(ua::aggregation_from_string(m));
+    for (auto m : py::cast<std::vector<std::string>>(a["methods"])) methods.push_back(analysis::aggregation_from_string(m));
     std::vector<int> levels;
     if (a.contains("levels") && !a["levels"].is_none()) levels = py::cast<std::vector<int>>(a["levels"]);
     return ua::assumption::aggregation_methods(name, methods, levels, nominal);

@@ -28,6 +28,11 @@ aggregation aggregation_from_string(const std::string& s) {
                  aggregation::minimum, aggregation::maximum, aggregation::copeland, aggregation::topsis,
                  aggregation::vikor})
     if (s == to_string(a)) return a;
+  // COINr's names (a_amean, a_gmean, a_hmean, a_genmean) and their short forms.
+  if (s == "a_amean" || s == "amean" || s == "mean") return aggregation::arithmetic;
+  if (s == "a_gmean" || s == "gmean") return aggregation::geometric;
+  if (s == "a_hmean" || s == "hmean") return aggregation::harmonic;
+  if (s == "a_genmean") return aggregation::generalised;
   throw parameter_error("analysis.aggregation", "aggregate: unknown method '" + s +
                                                     "' (arithmetic, geometric, harmonic, generalised, minimum, maximum, "
                                                     "copeland, topsis, vikor)");

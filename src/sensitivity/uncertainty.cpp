@@ -30,23 +30,6 @@ constexpr std::size_t max_units_ranked_by_counting = 64;
 }
 }  // namespace
 
-const char* to_string(aggregation a) {
-  switch (a) {
-    case aggregation::arithmetic: return "arithmetic";
-    case aggregation::geometric: return "geometric";
-    case aggregation::harmonic: return "harmonic";
-  }
-  return "?";
-}
-
-aggregation aggregation_from_string(const std::string& s) {
-  if (s == "arithmetic" || s == "a_amean" || s == "amean" || s == "mean") return aggregation::arithmetic;
-  if (s == "geometric" || s == "a_gmean" || s == "gmean") return aggregation::geometric;
-  if (s == "harmonic" || s == "a_hmean" || s == "hmean") return aggregation::harmonic;
-  fail("aggregation", "unknown aggregation method '" + s +
-                          "' (expected arithmetic, geometric or harmonic)");
-}
-
 output_kind output_kind_from_string(const std::string& s) {
   if (s == "mean_abs_rank_shift") return output_kind::mean_abs_rank_shift;
   if (s == "unit_score") return output_kind::unit_score;
@@ -231,6 +214,10 @@ struct composite_analysis::impl {
           nominal_weights = a.weight_sets[a.nominal];
           break;
         case assumption::kind::aggregation:
+          for (aggregation m : a.methods)
+            if (m != aggregation::arithmetic && m != aggregation::geometric && m != aggregation::harmonic)
+              fail("aggregation", who + ": the engine varies the arithmetic, geometric and harmonic means, not " +
+                                      std::string(to_string(m)));
           for (int lev : a.levels)
             if (lev < 2 || lev > max_level)
               fail("levels", who + ": aggregation level " + std::to_string(lev) +
@@ -482,6 +469,8 @@ struct composite_analysis::impl {
         return detail::weighted_mean<detail::mean_kind::geometric>(values, weights, count, n, out, wsum);
       case aggregation::harmonic:
         return detail::weighted_mean<detail::mean_kind::harmonic>(values, weights, count, n, out, wsum);
+      default:
+        break;  // refused when the assumptions are read
     }
     return false;
   }

@@ -35,6 +35,7 @@
 
 #include <Eigen/Core>
 
+#include "chiso/analysis/aggregate.hpp"
 #include "chiso/analysis/data.hpp"
 #include "chiso/sensitivity/designs.hpp"
 #include "chiso/sensitivity/sobol.hpp"
@@ -45,9 +46,9 @@ class prepared_pipeline;
 
 namespace chiso::uncertainty {
 
-enum class aggregation { arithmetic, geometric, harmonic };
-const char* to_string(aggregation a);
-aggregation aggregation_from_string(const std::string& s);  // "arithmetic"/"a_amean", …
+// The toolkit's methods (chiso/analysis/aggregate.hpp, names from analysis::aggregation_from_string);
+// the engine varies the arithmetic, geometric and harmonic means.
+using aggregation = analysis::aggregation;
 
 struct assumption {
   enum class kind { noisy_weights, weight_sets, aggregation, data_choice, data_range };
