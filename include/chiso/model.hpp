@@ -60,6 +60,9 @@ struct node {
                     std::vector<node> children);
 };
 
+// A `deduction`/`bonus` leaf, or a `sum` of only such: max 0, points outside any max.
+bool adjustments_only(const node& n);
+
 struct band {
   double min = 0;
   std::string label;

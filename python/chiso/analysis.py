@@ -148,7 +148,7 @@ def imeta_rows(meta: pd.DataFrame) -> List[Dict[str, Any]]:
 def model_from_imeta(meta: pd.DataFrame, id: str = "composite") -> Model:
     """The composite-index model (``indicator`` leaves with each row's direction, target and
     denominator) of COINr-style iMeta rows; rows with Level NA (groups, denominators) are skipped.
-    Save it with ``model.save(path)`` to keep the index as a model file."""
+    Save it with ``model.to_json(path)`` to keep the index as a model file."""
     return Model(_a.composite_model(imeta_rows(meta), id))
 
 
@@ -634,10 +634,11 @@ def optimise_weights(hierarchy: Any, normalised: Matrix, level: int,
             "objective": r["objective"], "evaluations": r["evaluations"], "convergence": r["convergence"]}
 
 
-def within_correlations(hierarchy: "Hierarchy", scores: Matrix, node: str, method: str = "pearson") -> pd.DataFrame:
+def within_correlations(hierarchy: Any, scores: Matrix, node: str, method: str = "pearson") -> pd.DataFrame:
     """Correlations between the children of aggregate `node` (COINr's correlations within an
     aggregate), pairwise complete; `scores` as for parent_correlations. An indicator (no
     children) is a ParameterError."""
+    hierarchy = hierarchy_of(hierarchy)
     s = _values(scores[list(hierarchy.codes)] if isinstance(scores, pd.DataFrame) else scores)
     children, r = _a.within_node_correlations(hierarchy, s, node, method)
     return pd.DataFrame(r, index=pd.Index(children, name="code"), columns=list(children))

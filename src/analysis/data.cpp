@@ -30,8 +30,7 @@ hierarchy::hierarchy(const chiso::model& m) {
   for (std::size_t i = 1; i < nodes.size(); ++i) {
     const auto p = static_cast<std::size_t>(m.parent_of(i));
     hidden[i] = hidden[p] || outside[p];
-    const chiso::node& n = *nodes[i];
-    outside[i] = !composite && !hidden[i] && (n.is_leaf() ? is_adjustment(n.rule->kind) : max_of(n) == 0);
+    outside[i] = !hidden[i] && chiso::adjustments_only(*nodes[i]);
   }
   std::vector<int> height(nodes.size(), 1);
   for (std::size_t i = nodes.size(); i-- > 1;) {  // pre-order reversed: children before parents

@@ -155,18 +155,18 @@ node node::inner(std::string id, std::string name, aggregate combine, std::vecto
   return n;
 }
 
+bool adjustments_only(const node& n) {
+  if (n.is_leaf()) return is_adjustment(n.rule->kind);
+  return n.combine == aggregate::sum &&
+         std::all_of(n.children.begin(), n.children.end(), [](const node& c) { return adjustments_only(c); });
+}
+
 namespace {
 
 bool is_mean_type(aggregate a) { return a != aggregate::sum; }
 
 using detail::valid_utf8;  // names come from files and from code; a model is saved as UTF-8 JSON
 
-// A `deduction`/`bonus` leaf, or a `sum` of only such: max 0, points outside any max.
-bool adjustments_only(const node& n) {
-  if (n.is_leaf()) return is_adjustment(n.rule->kind);
-  return n.combine == aggregate::sum &&
-         std::all_of(n.children.begin(), n.children.end(), [](const node& c) { return adjustments_only(c); });
-}
 
 class validator {
  public:

@@ -28,6 +28,11 @@ constexpr std::size_t max_units_ranked_by_counting = 64;
 [[noreturn]] void fail(const std::string& id, const std::string& message) {
   throw parameter_error("uncertainty." + id, message);
 }
+
+// The means the engine aggregates with (aggregate_node).
+bool varied_by_the_engine(aggregation m) {
+  return m == aggregation::arithmetic || m == aggregation::geometric || m == aggregation::harmonic;
+}
 }  // namespace
 
 output_kind output_kind_from_string(const std::string& s) {
@@ -215,7 +220,7 @@ struct composite_analysis::impl {
           break;
         case assumption::kind::aggregation:
           for (aggregation m : a.methods)
-            if (m != aggregation::arithmetic && m != aggregation::geometric && m != aggregation::harmonic)
+            if (!varied_by_the_engine(m))
               fail("aggregation", who + ": the engine varies the arithmetic, geometric and harmonic means, not " +
                                       std::string(to_string(m)));
           for (int lev : a.levels)
@@ -320,17 +325,11 @@ struct composite_analysis::impl {
     return method_table[agg_combo * K + node];
   }
 
-  // The method the tree gives aggregate k; the engine varies arithmetic, geometric and harmonic means.
+  // The method the tree gives aggregate k (analysis::aggregation_of).
   aggregation own_method(std::size_t k) const {
     const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
-    switch (n.combine) {
-      case aggregate::sum:
-      case aggregate::mean: return aggregation::arithmetic;
-      case aggregate::geomean: return aggregation::geometric;
-      case aggregate::harmonic: return aggregation::harmonic;
-      case aggregate::min:
-      case aggregate::max: break;
-    }
+    const aggregation own = analysis::aggregation_of(n.combine);
+    if (varied_by_the_engine(own)) return own;
     throw parameter_error("uncertainty.node_method",
                           "node '" + n.code + "' aggregates with " + to_string(n.combine) +
                               "; the uncertainty engine aggregates with arithmetic, geometric or harmonic means");
