@@ -4,6 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
@@ -216,6 +219,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   const std::ptrdiff_t block =
       units.rows() * input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cached_input_bytes ? block_size
                                                                                                        : cached_block_size;
+  const bool stream_outputs = units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
+                              cached_input_bytes;
   workspace ws(block, node_count(), end - begin, formula_registers_, formula_slots_, formula_inputs_);
   std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
   for (const auto& leaf : leaves_)
@@ -225,10 +230,7 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
   std::vector<const double*> step_child_scores;
   for (const auto& step : inners_)
     for (std::ptrdiff_t c : step->children) step_child_scores.push_back(ws.S(c));
-  const kn::leaf_kernel leaf_kernel = kn::best_leaf_kernel();
-  const kn::output_kernel output_kernel = kn::best_output_kernel();
-  const kn::formula_kernel formula_kernel = kn::best_formula_kernel();
-  const kn::formula_leaf_kernel formula_leaf_kernel = kn::best_formula_leaf_kernel();
+  const kn::kernel_set& kernels = kn::kernels_in_use();
   const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
   const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
 
@@ -306,10 +308,10 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
           ws.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws.slots.data() + slot * ws.stride;
         double* fault = program.divides ? ws.fault.data() : ws.no_fault.data();
         if (program.divides) std::fill(fault, fault + n, 0.0);
-        formula_kernel({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n, fault,
+        kernels.formula({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n, fault,
                         detail::round_block});
         for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = here[u];
-        formula_leaf_kernel({ws.inputs.data(), static_cast<int>(leaf.input_count),
+        kernels.formula_leaf({ws.inputs.data(), static_cast<int>(leaf.input_count),
                              ws.registers[static_cast<std::size_t>(program.result)], fault, ws.input.data(), n,
                              keep_max_if_missing, missing_is_trouble, leaf.source->max,
                              leaf.source->rule->clamp ? 1.0 : 0.0, ws.present.data(), ws.finite.data(), P, M,
@@ -317,7 +319,7 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
       } else {
         const double* x = input_block(leaf.first_input, u0, n, ws.input.data());
         const kn::leaf_block scored{x, here, n, keep_max_if_missing, missing_is_trouble, P, M, add_to_parent};
-        any_trouble += leaf.vectorised ? leaf_kernel(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
+        any_trouble += leaf.vectorised ? kernels.leaf(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
       }
       if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
       if (leaf.needs_score) {
@@ -391,8 +393,8 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
     for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
       const std::ptrdiff_t column = out_column[static_cast<std::size_t>(k)];
       if (column < 0) continue;
-      output_kernel({ws.P(k), ws.M(k), is_mean_type(node_at(k)) ? ws.S(k) : nullptr, n, &out.points(u0, column),
-                     &out.max(u0, column), &out.score(u0, column)});
+      kernels.output({ws.P(k), ws.M(k), is_mean_type(node_at(k)) ? ws.S(k) : nullptr, n, &out.points(u0, column),
+                     &out.max(u0, column), &out.score(u0, column), stream_outputs});
     }
     const double* root_points = ws.P(root);
     const double* root_max = ws.M(root);
@@ -407,6 +409,9 @@ void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrd
       out.index[u0 + u] = round_decimal(index, info.rounding_digits, info.rounding);
     }
   }
+#if defined(__SSE2__)
+  if (stream_outputs) _mm_sfence();  // the streamed results are seen by the thread that reads them
+#endif
 }
 
 namespace {

@@ -538,7 +538,7 @@ formula::outcome formula::evaluate(const double* inputs) const {
   // Every register holds one value here: a block of one unit.
   const detail::kernels::formula_block block{p.code.data(), static_cast<int>(p.code.size()), regs.data(), 1, &fault,
                                              detail::round_block};
-  detail::kernels::best_formula_kernel()(block);
+  detail::kernels::kernels_in_use().formula(block);
   return {*regs[static_cast<std::size_t>(p.result)], static_cast<int>(fault)};
 }
 

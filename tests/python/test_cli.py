@@ -35,8 +35,10 @@ INPUTS_CSV = ("unit,A1.1,A1.2,A1.3,A3.1,A3.2,A7.1,A7.2\n"
 NOISE = re.compile(r"\d\.\d*(?:0{6,}[1-9]|9{6,})")  # 5.959999999999994, 0.30000000000000004
 
 
-def run(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONIOENCODING")}
+def run(*args: str, cwd: Path, stdin: bytes = b"", kernels: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONIOENCODING", "CHISO_KERNELS")}
+    if kernels is not None:
+        env["CHISO_KERNELS"] = kernels
     return subprocess.run([sys.executable, "-m", "chiso", *map(str, args)], input=stdin, capture_output=True,
                           cwd=cwd, env=env, timeout=120)
 
@@ -217,6 +219,18 @@ def test_score_csv_to_stdout_hand_figures(tmp_path, inputs):
     assert done.returncode == 0, err(done)
     assert err(done) == ""  # no progress bar when stderr is not a terminal
     assert out(done) == "unit,index,rank,band\nBa Đình,98.33,1,Xuất sắc\nHoàn Kiếm,71.25,2,Chưa đạt\n"
+
+
+def test_kernels_chosen_by_the_environment_give_the_same_scores(tmp_path, inputs):
+    """CHISO_KERNELS caps the instruction set of the kernels (docs/testing.md); every set gives the
+    hand figures, and an unknown set is a clear error, not a silent choice."""
+    for kernels in ("baseline", "avx2", "avx512"):
+        done = run("score", TUTORIAL, inputs, cwd=tmp_path, kernels=kernels)
+        assert done.returncode == 0, err(done)
+        rows = pd.read_csv(io.StringIO(out(done)))
+        assert rows["index"].tolist() == [98.33, 71.25], kernels
+    done = run("score", TUTORIAL, inputs, cwd=tmp_path, kernels="avx9")
+    assert_clean_error(done, 1, "CHISO_KERNELS", "'avx9'", "baseline, avx2 or avx512", "[chiso.kernels.environment]")
 
 
 def test_score_applicable_and_groups_files(tmp_path, inputs):

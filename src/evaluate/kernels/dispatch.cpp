@@ -1,92 +1,90 @@
 #include "dispatch.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string>
 
 #include "chiso/detail/instruction_set.hpp"
+#include "chiso/error.hpp"
 
 namespace chiso::detail {
 
 namespace kernels_generic {
-double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
-void run_output_kernel(const kernels::node_output& o);
-void run_formula_kernel(const kernels::formula_block& f);
-void run_formula_leaf_kernel(const kernels::formula_leaf_block& b);
-}  // namespace kernels_generic
+extern const kernels::kernel_set entry_points;
+}
 #if defined(CHISO_HAVE_AVX2_KERNELS)
 namespace kernels_avx2 {
-double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q);
-void run_output_kernel(const kernels::node_output& o);
-void run_formula_kernel(const kernels::formula_block& f);
-void run_formula_leaf_kernel(const kernels::formula_leaf_block& b);
-}  // namespace kernels_avx2
+extern const kernels::kernel_set entry_points;
+}
 #endif
+#if defined(CHISO_HAVE_AVX512_KERNELS)
+namespace kernels_avx512 {
+extern const kernels::kernel_set entry_points;
+}
+#endif
+
+const char* to_string(instruction_set set) noexcept {
+  switch (set) {
+    case instruction_set::avx2: return "avx2";
+    case instruction_set::avx512: return "avx512";
+    case instruction_set::baseline: break;
+  }
+  return "baseline";
+}
 
 namespace {
-bool processor_has_avx2() {
+
+// The widest set this build has kernels for and this processor (and its system) runs.
+instruction_set best_on_this_processor() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  return __builtin_cpu_supports("avx2");
-#else
-  return false;
+#if defined(CHISO_HAVE_AVX512_KERNELS)
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
+    return instruction_set::avx512;
 #endif
+#if defined(CHISO_HAVE_AVX2_KERNELS)
+  if (__builtin_cpu_supports("avx2")) return instruction_set::avx2;
+#endif
+#endif
+  return instruction_set::baseline;
 }
 
-bool baseline_asked_by_environment() {
-  const char* kernels = std::getenv("CHISO_KERNELS");
-  return kernels && std::string(kernels) == "baseline";
+instruction_set asked_by_environment() {
+  const char* asked = std::getenv("CHISO_KERNELS");
+  if (!asked || !*asked) return instruction_set::avx512;
+  for (instruction_set set : {instruction_set::baseline, instruction_set::avx2, instruction_set::avx512})
+    if (std::string(asked) == to_string(set)) return set;
+  throw parameter_error("kernels.environment", "the environment variable CHISO_KERNELS is '" + std::string(asked) +
+                                                   "': give baseline, avx2 or avx512 (or leave it unset)");
 }
 
-std::atomic<bool>& avx2_in_use() {
-  static std::atomic<bool> in_use{processor_has_avx2() && !baseline_asked_by_environment()};
-  return in_use;
+std::atomic<instruction_set>& in_use() {
+  static std::atomic<instruction_set> set{std::min(best_on_this_processor(), asked_by_environment())};
+  return set;
 }
+
 }  // namespace
 
-bool avx2_kernels() { return avx2_in_use().load(std::memory_order_relaxed); }
+instruction_set kernels_instruction_set() { return in_use().load(std::memory_order_relaxed); }
 
-void use_baseline_kernels(bool baseline) {
-  avx2_in_use().store(!baseline && processor_has_avx2(), std::memory_order_relaxed);
+void limit_kernels(instruction_set most) {
+  in_use().store(std::min(best_on_this_processor(), most), std::memory_order_relaxed);
 }
 
 namespace kernels {
 
-namespace {
-bool has_avx2() {
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-  return avx2_kernels();
-#else
-  return false;
+const kernel_set& kernels_in_use() {
+  switch (kernels_instruction_set()) {
+#if defined(CHISO_HAVE_AVX512_KERNELS)
+    case instruction_set::avx512: return kernels_avx512::entry_points;
 #endif
-}
-}  // namespace
-
-leaf_kernel best_leaf_kernel() {
 #if defined(CHISO_HAVE_AVX2_KERNELS)
-  if (has_avx2()) return kernels_avx2::run_leaf_kernel;
+    case instruction_set::avx2: return kernels_avx2::entry_points;
 #endif
-  return kernels_generic::run_leaf_kernel;
-}
-
-output_kernel best_output_kernel() {
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-  if (has_avx2()) return kernels_avx2::run_output_kernel;
-#endif
-  return kernels_generic::run_output_kernel;
-}
-
-formula_kernel best_formula_kernel() {
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-  if (has_avx2()) return kernels_avx2::run_formula_kernel;
-#endif
-  return kernels_generic::run_formula_kernel;
-}
-
-formula_leaf_kernel best_formula_leaf_kernel() {
-#if defined(CHISO_HAVE_AVX2_KERNELS)
-  if (has_avx2()) return kernels_avx2::run_formula_leaf_kernel;
-#endif
-  return kernels_generic::run_formula_leaf_kernel;
+    default: break;
+  }
+  return kernels_generic::entry_points;
 }
 
 }  // namespace kernels

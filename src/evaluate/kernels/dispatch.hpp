@@ -1,5 +1,5 @@
-// The kernels this processor runs best (AVX2 when it has it, else the baseline ones); results are
-// the same with either.
+// The kernels of the instruction set in use (chiso/detail/instruction_set.hpp); results are the
+// same with every set.
 #pragma once
 
 #include "formula_kernels.hpp"
@@ -7,9 +7,13 @@
 
 namespace chiso::detail::kernels {
 
-leaf_kernel best_leaf_kernel();
-output_kernel best_output_kernel();
-formula_kernel best_formula_kernel();
-formula_leaf_kernel best_formula_leaf_kernel();
+struct kernel_set {
+  leaf_kernel leaf;
+  output_kernel output;
+  formula_kernel formula;
+  formula_leaf_kernel formula_leaf;
+};
+
+const kernel_set& kernels_in_use();
 
 }  // namespace chiso::detail::kernels

@@ -1,7 +1,7 @@
 // Formula kernels: a `formula` rule compiled into a register program (src/formula.cpp), run over
 // a block of units one instruction at a time, each instruction a loop over the whole block.
 // Compiled once per instruction set like the leaf kernels (same constraints: nothing inline from
-// other headers is called here).
+// other headers is called here), after them: the last step uses their vector types.
 //
 // Registers are arrays of one block: the leaf's inputs, constants (filled once, when the program
 // is compiled) and stack slots. A division records, per unit, the column of the `/` that divided
@@ -147,60 +147,65 @@ inline void run_formula_block(const formula_block& f) {
   }
 }
 
-// Points and max from the program's result, and trouble where it or the inputs are not valid.
-// `present` and `finite` say whether all the unit's inputs are there and finite.
-template <class Inputs>
-void finish_formula_leaf(const formula_leaf_block& b, Inputs inputs) {
-  const std::ptrdiff_t n = b.n;
-  const double max = b.max, clamp = b.clamp, keep = b.keep_max_if_missing, missing_is_trouble = b.missing_is_trouble;
-  for (std::ptrdiff_t u = 0; u < n; ++u) {
-    double present = 1.0, finite = 1.0;
-    inputs(u, present, finite);
-    const double r = b.result[u];
-    const double here = b.here[u];
-    const double number = finite * fl(b.fault[u] == 0.0) * fl(__builtin_fabs(r) <= DBL_MAX);
-    const double in_range = fl(r >= 0.0) * fl(r <= max);
-    const double valid = number * (in_range + clamp - in_range * clamp);
-    const double low = r < 0.0 ? 0.0 : r;
-    const double bounded = low > max ? max : low;
-    const double points = clamp != 0.0 ? bounded : r;
-    const double scored = here * present;
-    b.trouble[u] += scored * (1.0 - valid) + here * (1.0 - present) * missing_is_trouble;
-    const double achieved = scored != 0.0 ? points : 0.0;
-    const double possible = here * (present + keep - present * keep) * max;
-    if (b.add_to) {
-      b.P[u] += achieved;
-      b.M[u] += possible;
-    } else {
-      b.P[u] = achieved;
-      b.M[u] = possible;
-    }
-  }
+// One vector of units of a formula leaf: points and max from the program's result, and trouble
+// where it or the inputs are not valid. `present` and `finite` (1.0 or 0.0) say whether all the
+// unit's inputs are there and finite; `here` whether the criterion applies.
+template <bool Add>
+inline void finish_formula_lanes(const double* present_flags, const double* finite_flags, const double* result,
+                                 const double* fault, const double* here_flags, double* P, double* M,
+                                 double* trouble, const vec& max, const lanes_mask& clamp, const lanes_mask& keep,
+                                 const lanes_mask& missing_is_trouble) {
+  const lanes_mask present = load(present_flags) != 0.0, here = load(here_flags) != 0.0;
+  const vec r = load(result);
+  const lanes_mask number = (load(finite_flags) != 0.0) & (load(fault) == 0.0) & (absolute(r) <= DBL_MAX);
+  const lanes_mask valid = number & (((r >= 0.0) & (r <= max)) | clamp);
+  const vec low = r < 0.0 ? zeros : r;
+  const vec bounded = low > max ? max : low;
+  const vec points = clamp != 0 ? bounded : r;
+  const lanes_mask scored = here & present;
+  const lanes_mask bad = (scored & ~valid) | (here & ~present & missing_is_trouble);
+  store(trouble, load(trouble) + masked(zeros + 1.0, bad));
+  const vec achieved = masked(points, scored);
+  const vec possible = masked(max, here & (present | keep));
+  store(P, Add ? load(P) + achieved : achieved);
+  store(M, Add ? load(M) + possible : possible);
 }
 
-// Leaves with up to 4 inputs check them in the same pass; more inputs are checked first.
-template <int N>
-void finish_small_formula_leaf(const formula_leaf_block& b) {
-  const double* x[N];
-  for (int i = 0; i < N; ++i) x[i] = b.inputs[i];
-  finish_formula_leaf(b, [&x](std::ptrdiff_t u, double& present, double& finite) {
-#pragma GCC unroll 4
-    for (int i = 0; i < N; ++i) {
-      const double v = x[i][u];
-      present *= fl(v == v);
-      finite *= fl(__builtin_fabs(v) <= DBL_MAX);
-    }
-  });
+template <bool Add>
+void finish_formula_leaf(const formula_leaf_block& b) {
+  const std::ptrdiff_t n = b.n;
+  const vec max = zeros + b.max;
+  const lanes_mask clamp = b.clamp != 0.0 ? all_lanes : lanes_mask{};
+  const lanes_mask keep = b.keep_max_if_missing != 0.0 ? all_lanes : lanes_mask{};
+  const lanes_mask missing_is_trouble = b.missing_is_trouble != 0.0 ? all_lanes : lanes_mask{};
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= n; u += lanes)
+    finish_formula_lanes<Add>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u, b.M + u,
+                              b.trouble + u, max, clamp, keep, missing_is_trouble);
+  if (u == n) return;
+  // The last units, in lanes padded with units that do not apply.
+  double present[lanes] = {}, finite[lanes] = {}, result[lanes] = {}, fault[lanes] = {}, here[lanes] = {},
+         P[lanes] = {}, M[lanes] = {}, trouble[lanes] = {};
+  const std::ptrdiff_t rest = n - u;
+  for (std::ptrdiff_t k = 0; k < rest; ++k) {
+    present[k] = b.present[u + k];
+    finite[k] = b.finite[u + k];
+    result[k] = b.result[u + k];
+    fault[k] = b.fault[u + k];
+    here[k] = b.here[u + k];
+    P[k] = b.P[u + k];
+    M[k] = b.M[u + k];
+    trouble[k] = b.trouble[u + k];
+  }
+  finish_formula_lanes<Add>(present, finite, result, fault, here, P, M, trouble, max, clamp, keep, missing_is_trouble);
+  for (std::ptrdiff_t k = 0; k < rest; ++k) {
+    b.P[u + k] = P[k];
+    b.M[u + k] = M[k];
+    b.trouble[u + k] = trouble[k];
+  }
 }
 
 inline void finish_formula_leaf_block(const formula_leaf_block& b) {
-  switch (b.input_count) {
-    case 1: finish_small_formula_leaf<1>(b); return;
-    case 2: finish_small_formula_leaf<2>(b); return;
-    case 3: finish_small_formula_leaf<3>(b); return;
-    case 4: finish_small_formula_leaf<4>(b); return;
-    default: break;
-  }
   const std::ptrdiff_t n = b.n;
   for (std::ptrdiff_t u = 0; u < n; ++u) {
     b.present[u] = 1.0;
@@ -214,10 +219,10 @@ inline void finish_formula_leaf_block(const formula_leaf_block& b) {
       b.finite[u] *= fl(__builtin_fabs(v) <= DBL_MAX);
     }
   }
-  finish_formula_leaf(b, [&b](std::ptrdiff_t u, double& present, double& finite) {
-    present = b.present[u];
-    finite = b.finite[u];
-  });
+  if (b.add_to)
+    finish_formula_leaf<true>(b);
+  else
+    finish_formula_leaf<false>(b);
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

@@ -1,11 +1,5 @@
-// The leaf and formula kernels for the baseline instruction set of the target.
+// The kernels for the baseline instruction set of the target.
 #define CHISO_KERNEL_NAMESPACE kernels_generic
 #include "leaf_kernels.hpp"
 #include "formula_kernels.hpp"
-
-namespace chiso::detail::kernels_generic {
-double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q) { return score_leaf_block(b, q); }
-void run_output_kernel(const kernels::node_output& o) { write_node_output(o); }
-void run_formula_kernel(const kernels::formula_block& f) { run_formula_block(f); }
-void run_formula_leaf_kernel(const kernels::formula_leaf_block& b) { finish_formula_leaf_block(b); }
-}  // namespace chiso::detail::kernels_generic
+#include "kernel_set.hpp"

@@ -1,12 +1,14 @@
-// Leaf kernels, compiled once per instruction set (kernels_generic.cpp, kernels_avx2.cpp) and
-// chosen at run time. Private to src/. The code here calls nothing inline from other headers, so
-// that no function compiled for AVX2 can be picked by the linker for a machine without it.
+// Leaf kernels, compiled once per instruction set (kernels_generic.cpp, kernels_avx2.cpp,
+// kernels_avx512.cpp) and chosen at run time (dispatch.cpp). Private to src/. The code here calls
+// nothing inline from other headers but the compiler's always-inlined intrinsics, so that no
+// function compiled for AVX2 or AVX-512 can be picked by the linker for a machine without it.
 //
 // One loop per leaf and block computes the points, the max and whether an input is out of range,
-// a vector of units at a time in GCC/Clang vector types (an AVX2 or SSE2 register), with
+// a vector of units at a time in GCC/Clang vector types (an AVX-512, AVX2 or SSE2 register), with
 // conditions held as lane masks. Written as vectors rather than left to the auto-vectoriser: the
-// bytes of the applicability mask would make it take 32 units at a time and spill. `here` holds 1 where the criterion applies; the kernel returns the number of units whose
-// input broke its rule, or is missing where that is an error. Results do not depend on the
+// bytes of the applicability mask would make it take 32 units at a time and spill. `here` holds
+// 1 where the criterion applies; the kernel returns the number of units whose input broke its
+// rule, or is missing where that is an error. Results do not depend on the
 // instruction set: only IEEE additions, multiplications, divisions and comparisons, never
 // contracted, the same in every lane.
 #pragma once
@@ -15,6 +17,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#if defined(__SSE2__)
+#include <immintrin.h>  // streaming stores (always inlined: nothing the linker could pick for another machine)
+#endif
 
 namespace chiso::detail::kernels {
 
@@ -62,6 +67,7 @@ struct node_output {
   double* out_P;
   double* out_M;
   double* out_S;
+  bool streaming;  // a result larger than the caches: write around them
 };
 
 using output_kernel = void (*)(const node_output&);
@@ -75,8 +81,10 @@ using kernels::kind;
 using kernels::leaf_block;
 using kernels::leaf_params;
 
-// Four lanes with AVX2; two (one SSE2 or NEON register) otherwise.
-#if defined(__AVX2__)
+// Eight lanes with AVX-512, four with AVX2; two (one SSE2 or NEON register) otherwise.
+#if defined(__AVX512F__)
+constexpr std::ptrdiff_t lanes = 8;
+#elif defined(__AVX2__)
 constexpr std::ptrdiff_t lanes = 4;
 #else
 constexpr std::ptrdiff_t lanes = 2;
@@ -98,8 +106,8 @@ inline lanes_mask load_flags(const std::uint8_t* p) {
   lanes_mask word = {};
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   lanes_mask byte_of_lane = {};
-  for (std::ptrdiff_t k = 0; k < lanes; ++k) byte_of_lane[k] = std::int64_t{0xff} << (8 * k);
-  std::uint32_t bytes = 0;
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) byte_of_lane[k] = static_cast<std::int64_t>(std::uint64_t{0xff} << (8 * k));
+  std::uint64_t bytes = 0;
   __builtin_memcpy(&bytes, p, lanes);
   word += static_cast<std::int64_t>(bytes);
   return (word & byte_of_lane) != 0;
@@ -113,6 +121,7 @@ inline lanes_mask bits(const vec& v) { return reinterpret_cast<lanes_mask>(v); }
 // v where m is true, else +0.0.
 inline vec masked(const vec& v, const lanes_mask& m) { return reinterpret_cast<vec>(bits(v) & m); }
 inline vec absolute(const vec& v) { return reinterpret_cast<vec>(bits(v) & static_cast<std::int64_t>(0x7fffffffffffffff)); }
+inline lanes_mask finite(const vec& v) { return absolute(v) <= DBL_MAX; }
 inline vec clamp01(const vec& v) { return v < 0.0 ? zeros : (v > 1.0 ? zeros + 1.0 : v); }
 // Rounds to the nearest whole number without a library call; exact for |x| < 2^51.
 inline vec round_whole(const vec& x) {
@@ -122,19 +131,19 @@ inline vec round_whole(const vec& x) {
 constexpr double step_tolerance = 1e-9;  // as chiso::step_tolerance
 
 // One vector of units: points and max into P and M; `bad` counts down (−1 a lane) the units in trouble.
-// `score(v, points, valid)` gives the rule's points for v and, in `valid`, where v is a valid input.
+// `score(v, points, valid)` gives the rule's points for v and, in `valid`, where v is a valid
+// input: a finite number the rule accepts (false for NaN and infinities). Points of an invalid
+// input are not kept: its unit is in trouble, and the evaluation throws.
 template <bool Add, class Score>
 inline void score_lanes(const vec& v, const lanes_mask& here, double* __restrict P, double* __restrict M,
                         const vec& max, const lanes_mask& keep, const lanes_mask& missing_is_trouble,
                         const Score& score, lanes_mask& bad) {
   const lanes_mask present = v == v;
-  const lanes_mask finite = absolute(v) <= DBL_MAX;
   vec points;
   lanes_mask valid;
   score(v, points, valid);
-  const lanes_mask scored = here & present;
-  bad += (scored & ~(valid & finite)) | (here & ~present & missing_is_trouble);
-  const vec achieved = masked(points, scored);
+  bad += here & ~valid & (present | missing_is_trouble);
+  const vec achieved = masked(points, here & valid);
   const vec possible = masked(max, here & (present | keep));
   store(P, Add ? load(P) + achieved : achieved);
   store(M, Add ? load(M) + possible : possible);
@@ -257,14 +266,14 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const double lower = q.lower, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01((v - lower) / width);
-        valid = all_lanes;
+        valid = finite(v);
       });
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01((upper - v) / width);
-        valid = all_lanes;
+        valid = finite(v);
       });
     }
     case kind::proportional_higher: {
@@ -272,7 +281,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * clamp01(v / top);
-        valid = ((v >= 0.0) & (v <= top)) | accept_any;
+        valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
       });
     }
     case kind::proportional_lower: {
@@ -280,7 +289,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
         p = max * (1.0 - clamp01(v / top));
-        valid = ((v >= 0.0) & (v <= top)) | accept_any;
+        valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
       });
     }
     case kind::adjustment: {
@@ -289,33 +298,57 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
         const vec total = per * v;
         p = sign * (total < cap ? total : zeros + cap) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
-        valid = (v >= 0.0) & ((v >= 4503599627370496.0) | (v == round_whole(v)));
+        valid = (v >= 0.0) & (v <= DBL_MAX) & ((v >= 4503599627370496.0) | (v == round_whole(v)));
       });
     }
   }
   return 0.0;
 }
 
+// Writes n values into `out`, value(u) giving the vector of units u … u + lanes − 1 and
+// value_at(u) one unit. With `streaming`, the aligned part goes around the caches (a result
+// larger than they are is not read back before the caller reads it, and the processor then
+// need not read each line before writing it).
+template <class Vector, class Scalar>
+inline void write_out(double* __restrict out, std::ptrdiff_t n, bool streaming, const Vector& value,
+                      const Scalar& value_at) {
+  std::ptrdiff_t u = 0;
+#if defined(__SSE2__)
+  if (streaming) {
+    for (; u < n && reinterpret_cast<std::uintptr_t>(out + u) % sizeof(vec) != 0; ++u) out[u] = value_at(u);
+    for (; u + lanes <= n; u += lanes)
+#if defined(__AVX512F__)
+      _mm512_stream_pd(out + u, value(u));
+#elif defined(__AVX__)
+      _mm256_stream_pd(out + u, value(u));
+#else
+      _mm_stream_pd(out + u, value(u));
+#endif
+  }
+#endif
+  for (; u + lanes <= n; u += lanes) store(out + u, value(u));
+  for (; u < n; ++u) out[u] = value_at(u);
+}
+
 inline void write_node_output(const kernels::node_output& o) {
   const double* __restrict P = o.P;
   const double* __restrict M = o.M;
-  double* __restrict out_P = o.out_P;
-  double* __restrict out_M = o.out_M;
-  double* __restrict out_S = o.out_S;
+  const double* __restrict S = o.S;
   const std::ptrdiff_t n = o.n;
   const vec not_a_number = zeros + std::numeric_limits<double>::quiet_NaN();  // clang: no constexpr NaN arithmetic
-  std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes) {
-    const vec points = load(P + u), max = load(M + u);
-    store(out_P + u, points);
-    store(out_M + u, max);
-    store(out_S + u, o.S ? load(o.S + u) : (max > 0.0 ? points / max : not_a_number));
+  write_out(o.out_P, n, o.streaming, [P](std::ptrdiff_t u) { return load(P + u); }, [P](std::ptrdiff_t u) { return P[u]; });
+  write_out(o.out_M, n, o.streaming, [M](std::ptrdiff_t u) { return load(M + u); }, [M](std::ptrdiff_t u) { return M[u]; });
+  if (S) {
+    write_out(o.out_S, n, o.streaming, [S](std::ptrdiff_t u) { return load(S + u); }, [S](std::ptrdiff_t u) { return S[u]; });
+    return;
   }
-  for (; u < n; ++u) {
-    out_P[u] = P[u];
-    out_M[u] = M[u];
-    out_S[u] = o.S ? o.S[u] : (M[u] > 0.0 ? P[u] / M[u] : __builtin_nan(""));
-  }
+  write_out(
+      o.out_S, n, o.streaming,
+      [=](std::ptrdiff_t u) {
+        const vec points = load(P + u), max = load(M + u);
+        return max > 0.0 ? points / max : not_a_number;
+      },
+      [=](std::ptrdiff_t u) { return M[u] > 0.0 ? P[u] / M[u] : __builtin_nan(""); });
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

@@ -1,6 +1,6 @@
-// The AVX2 kernels and the baseline ones give the same bits, for every rule kind (and a rule with
+// The AVX-512, AVX2 and baseline kernels give the same bits, for every rule kind (and a rule with
 // more tiers than the kernels hold, scored by the scalar path), formulas, mean-type nodes,
-// rounding, missing inputs, non-applicable criteria, and block tails (1,003 units).
+// rounding, missing inputs, non-applicable criteria, and block tails (1,003 and 150,001 units).
 #include <doctest/doctest.h>
 
 #include <chiso/chiso.hpp>
@@ -61,53 +61,87 @@ double input_for(const std::string& column, double r) {
 
 bool same_bits(const double* a, const double* b, std::size_t n) { return std::memcmp(a, b, n * sizeof(double)) == 0; }
 
-void check_same_bits(const std::string& missing) {
+// Evaluates `units` random units with every kernel set this processor runs; returns the baseline
+// kernels' result, checked bit for bit against the others.
+chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units) {
   CAPTURE(missing);
+  CAPTURE(units);
   const chiso::plan p(load(every_rule_kind(missing)));
   const auto& columns = p.input_columns();
-  const Eigen::Index units = 1003;
   Eigen::MatrixXd x(units, static_cast<Eigen::Index>(columns.size()));
   bool_matrix applicable(units, p.leaf_count());
   std::mt19937_64 random(11);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  for (Eigen::Index c = 0; c < x.cols(); ++c)
-    for (Eigen::Index u = 0; u < units; ++u) {
+  for (Eigen::Index u = 0; u < units; ++u) {  // unit by unit: the first units are the same in every batch size
+    for (Eigen::Index c = 0; c < x.cols(); ++c) {
       const double r = uniform(random);
       x(u, c) = r < 0.03 ? nan_value : input_for(columns[static_cast<std::size_t>(c)], uniform(random));
     }
-  for (Eigen::Index j = 0; j < applicable.cols(); ++j)
-    for (Eigen::Index u = 0; u < units; ++u) applicable(u, j) = uniform(random) >= 0.05;
+    for (Eigen::Index j = 0; j < applicable.cols(); ++j) applicable(u, j) = uniform(random) >= 0.05;
+  }
   std::vector<std::int32_t> groups(static_cast<std::size_t>(units));
   for (std::size_t u = 0; u < groups.size(); ++u) groups[u] = static_cast<std::int32_t>(u % 3);
 
   chiso::evaluate_options options;
   options.keep = chiso::kept_nodes::all;
   auto evaluate = [&] { return chiso::evaluate(p, x, {}, groups, &applicable, options); };
-  const bool avx2 = chiso::detail::avx2_kernels();
-  const chiso::evaluation best = evaluate();
-  chiso::detail::use_baseline_kernels(true);
-  CHECK_FALSE(chiso::detail::avx2_kernels());
+  using chiso::detail::instruction_set;
+  const instruction_set best = chiso::detail::kernels_instruction_set();
+  chiso::detail::limit_kernels(instruction_set::baseline);
+  CHECK(chiso::detail::kernels_instruction_set() == instruction_set::baseline);
   const chiso::evaluation baseline = evaluate();
-  chiso::detail::use_baseline_kernels(false);
-  CHECK(chiso::detail::avx2_kernels() == avx2);
-  MESSAGE(std::string(avx2 ? "compared with the AVX2 kernels" : "this processor has no AVX2: baseline against itself"));
-
   // Every node scored something (a deduction takes points): the comparison covers values.
-  for (Eigen::Index k = 0; k < best.points.cols(); ++k) CHECK((best.points.col(k).array() != 0.0).any());
-  const auto n = static_cast<std::size_t>(best.points.size());
-  CHECK(same_bits(best.points.data(), baseline.points.data(), n));
-  CHECK(same_bits(best.max.data(), baseline.max.data(), n));
-  CHECK(same_bits(best.score.data(), baseline.score.data(), n));
-  CHECK(same_bits(best.raw_index.data(), baseline.raw_index.data(), static_cast<std::size_t>(units)));
-  CHECK(same_bits(best.index.data(), baseline.index.data(), static_cast<std::size_t>(units)));
-  CHECK(best.rank == baseline.rank);
+  for (Eigen::Index k = 0; k < baseline.points.cols(); ++k) CHECK((baseline.points.col(k).array() != 0.0).any());
+
+  for (instruction_set wider : {instruction_set::avx2, instruction_set::avx512}) {
+    chiso::detail::limit_kernels(wider);
+    const instruction_set running = chiso::detail::kernels_instruction_set();
+    CHECK(running <= wider);
+    if (running != wider) {
+      MESSAGE("this processor has no " << chiso::detail::to_string(wider) << ": not compared");
+      continue;
+    }
+    CAPTURE(chiso::detail::to_string(running));
+    const chiso::evaluation result = evaluate();
+    const auto n = static_cast<std::size_t>(result.points.size());
+    CHECK(same_bits(result.points.data(), baseline.points.data(), n));
+    CHECK(same_bits(result.max.data(), baseline.max.data(), n));
+    CHECK(same_bits(result.score.data(), baseline.score.data(), n));
+    CHECK(same_bits(result.raw_index.data(), baseline.raw_index.data(), static_cast<std::size_t>(units)));
+    CHECK(same_bits(result.index.data(), baseline.index.data(), static_cast<std::size_t>(units)));
+    CHECK(result.rank == baseline.rank);
+  }
+  chiso::detail::limit_kernels(instruction_set::avx512);
+  CHECK(chiso::detail::kernels_instruction_set() == best);
+  return baseline;
+}
+
+// The rows first … first + count − 1 of a result, and of the same units' evaluation alone.
+void check_same_rows(const chiso::evaluation& whole, const chiso::evaluation& part, Eigen::Index first) {
+  const Eigen::Index count = part.points.rows();
+  CAPTURE(first);
+  for (Eigen::Index k = 0; k < whole.points.cols(); ++k) {
+    CHECK(same_bits(whole.points.col(k).data() + first, part.points.col(k).data(), static_cast<std::size_t>(count)));
+    CHECK(same_bits(whole.max.col(k).data() + first, part.max.col(k).data(), static_cast<std::size_t>(count)));
+    CHECK(same_bits(whole.score.col(k).data() + first, part.score.col(k).data(), static_cast<std::size_t>(count)));
+  }
+  CHECK(same_bits(whole.raw_index.data() + first, part.raw_index.data(), static_cast<std::size_t>(count)));
 }
 
 }  // namespace
 
-TEST_CASE("the baseline kernels give the AVX2 kernels' bits") {
-  check_same_bits("zero");
-  check_same_bits("exclude");
+TEST_CASE("the baseline kernels give the wider kernels' bits") {
+  check_same_bits("zero", 1003);
+  check_same_bits("exclude", 1003);
+}
+
+// Inputs over 16 MB go in blocks of 1,024 units (not 256), and results over 16 MB are written
+// around the caches (streaming stores after a scalar run up to 64-byte alignment).
+TEST_CASE("the baseline kernels give the wider kernels' bits on a batch larger than the caches") {
+  const chiso::evaluation whole = check_same_bits("exclude", 150001);
+  // The same units scored in small batches, in blocks of 256 with ordinary stores.
+  const chiso::evaluation head = check_same_bits("exclude", 1003);
+  check_same_rows(whole, head, 0);
 }
 
 TEST_CASE("the baseline kernels give the AVX2 kernels' counting ranks") {
@@ -120,9 +154,10 @@ TEST_CASE("the baseline kernels give the AVX2 kernels' counting ranks") {
   std::vector<std::int32_t> best(score.size()), baseline(score.size()), cold(score.size());
   std::vector<std::uint32_t> order(score.size());
   chiso::rank_descending_competition_counting(score.data(), score.size(), best.data());
-  chiso::detail::use_baseline_kernels(true);
+  const chiso::detail::instruction_set running = chiso::detail::kernels_instruction_set();
+  chiso::detail::limit_kernels(chiso::detail::instruction_set::baseline);
   chiso::rank_descending_competition_counting(score.data(), score.size(), baseline.data());
-  chiso::detail::use_baseline_kernels(false);
+  chiso::detail::limit_kernels(running);
   chiso::rank_descending_competition(score.data(), score.size(), cold.data(), order.data());
   CHECK(best == cold);
   CHECK(baseline == cold);
