@@ -33,6 +33,73 @@ constexpr std::size_t max_units_ranked_by_counting = 64;
 bool varied_by_the_engine(aggregation m) {
   return m == aggregation::arithmetic || m == aggregation::geometric || m == aggregation::harmonic;
 }
+
+// COINr's mean absolute rank shift: mean(abs(rank − nominal), na.rm = TRUE) over the units
+// (rank 0: not ranked).
+double mean_absolute_rank_shift(const std::int32_t* rank, const std::int32_t* nominal_rank,
+                                std::size_t unit_count) {
+  std::int64_t sum = 0;
+  std::size_t ranked = 0;
+  for (std::size_t u = 0; u < unit_count; ++u)
+    if (rank[u] > 0 && nominal_rank[u] > 0) {
+      sum += std::abs(rank[u] - nominal_rank[u]);
+      ++ranked;
+    }
+  return ranked ? static_cast<double>(sum) / static_cast<double>(ranked) : nan_value;
+}
+
+// One thread's scores and ranks of its replications, staged for `block` replications and then
+// written unit by unit in runs of contiguous slots of the units × replications matrices: writing
+// every replication straight into 51 rows 800 kB apart would touch 51 pages per replication.
+class replication_staging {
+ public:
+  // `scores` / `ranks` null: not kept.
+  replication_staging(std::size_t unit_count, std::size_t replications, std::size_t first,
+                      double* scores, std::int32_t* ranks)
+      : unit_count_(unit_count), replications_(replications), block_start_(first), scores_(scores),
+        ranks_(ranks), score_block_(scores ? block * unit_count : 0),
+        rank_block_(ranks ? block * unit_count : 0) {}
+
+  void stage(std::size_t r, const double* scores, const std::int32_t* ranks) {
+    const std::size_t slot = slot_of(r);
+    if (scores_) std::copy_n(scores, unit_count_, score_block_.data() + slot);
+    if (ranks_) std::copy_n(ranks, unit_count_, rank_block_.data() + slot);
+  }
+  // A failed replication: NaN scores, rank 0 (not ranked).
+  void stage_failed(std::size_t r) {
+    const std::size_t slot = slot_of(r);
+    if (scores_) std::fill_n(score_block_.data() + slot, unit_count_, nan_value);
+    if (ranks_) std::fill_n(rank_block_.data() + slot, unit_count_, 0);
+  }
+  // Writes the staged replications before `stop`.
+  void flush(std::size_t stop) {
+    if (scores_) write_block(score_block_, scores_, stop);
+    if (ranks_) write_block(rank_block_, ranks_, stop);
+    block_start_ = stop;
+  }
+
+ private:
+  static constexpr std::size_t block = 32;
+
+  // Where replication r goes in the blocks, once a full block is written.
+  std::size_t slot_of(std::size_t r) {
+    if (r - block_start_ == block) flush(r);
+    return (r - block_start_) * unit_count_;
+  }
+  template <class T>
+  void write_block(const std::vector<T>& staged, T* matrix, std::size_t stop) const {
+    const std::size_t count = stop - block_start_;
+    for (std::size_t u = 0; u < unit_count_; ++u)
+      for (std::size_t i = 0; i < count; ++i)
+        matrix[u * replications_ + block_start_ + i] = staged[i * unit_count_ + u];
+  }
+
+  std::size_t unit_count_, replications_, block_start_;
+  double* scores_;
+  std::int32_t* ranks_;
+  std::vector<double> score_block_;
+  std::vector<std::int32_t> rank_block_;
+};
 }  // namespace
 
 output_kind output_kind_from_string(const std::string& s) {
@@ -103,7 +170,7 @@ std::size_t assumption::alternatives() const noexcept {
 
 struct composite_analysis::impl {
   analysis::hierarchy tree;
-  std::size_t U = 0, K = 0, I = 0;  // units, nodes, indicators
+  std::size_t unit_count = 0, node_count = 0, indicator_count = 0;
   std::vector<std::string> unit_ids;
   std::vector<assumption> assumptions;
   data_builder builder;
@@ -119,18 +186,18 @@ struct composite_analysis::impl {
   std::vector<std::size_t> data_choice_index, data_range_index;  // positions in `assumptions`
   std::vector<std::size_t> aggregation_index;
   std::size_t data_combos = 1, agg_combos = 1;
-  // method_table[agg_combo * K + node]
+  // method_table[agg_combo * node_count + node]
   std::vector<aggregation> method_table;
   // noisy weights: per noisy assumption, the (node, factor) list in node order
   std::vector<std::vector<std::pair<std::size_t, double>>> noise_nodes;
   int lowest_varying_level = std::numeric_limits<int>::max();
   bool cached = false;
-  // cache[(data_combo * agg_combos + agg_combo)]: node-major K × U scores of fixed nodes
+  // cache[(data_combo * agg_combos + agg_combo)]: the fixed nodes' scores, nodes × units node-major
   std::vector<std::vector<double>> cache;
   std::vector<unsigned char> cache_failed;  // a fixed aggregate of this variant failed
   std::vector<unsigned char> cache_missing; // the variant's indicators have missing values
   std::size_t first_varying_node = 0;       // aggregates from here on are recomputed
-  std::vector<double> nominal_node_scores;  // K × U node-major
+  std::vector<double> nominal_node_scores;  // nodes × units, node-major
 
   struct config {
     std::vector<double> weights;
@@ -141,9 +208,9 @@ struct composite_analysis::impl {
 
   struct worker {
     config cfg;
-    std::vector<double> nodes;           // K × U node-major, computed nodes
+    std::vector<double> nodes;           // nodes × units, node-major, computed nodes
     std::vector<const double*> ptr;      // where node k's scores are
-    Eigen::MatrixXd data;                // U × I when data is built per replication
+    Eigen::MatrixXd data;                // units × indicators when data is built per replication
     std::vector<const double*> child_values;  // the node being aggregated: its children's scores
     std::vector<double> child_weights, wsum;    // their weights, and the kernel's weight sums
     bool missing = true;                 // the current data may have missing values
@@ -153,31 +220,57 @@ struct composite_analysis::impl {
     sensitivity::rank_histogram histogram;
   };
 
+  // What the replications of one run share.
+  struct run_plan {
+    const sensitivity::row_matrix& sample;
+    const options& opt;
+    std::size_t stats_rows;   // the first rows, counted in the statistics
+    std::size_t target;       // the node whose scores are ranked
+    std::size_t output_unit;  // for unit_score and unit_rank
+    bool keep_scores;         // the score statistics or the kept replications need every score
+    std::vector<std::uint32_t> nominal_order;  // units by nominal rank: where the ranking starts
+  };
+
   void setup() {
-    K = static_cast<std::size_t>(tree.n_nodes());
-    I = static_cast<std::size_t>(tree.n_indicators());
+    node_count = static_cast<std::size_t>(tree.n_nodes());
+    indicator_count = static_cast<std::size_t>(tree.n_indicators());
+    check_units();
+    read_tree();
+    read_assumptions();
+    build_method_table();
+    build_cache();
+    compute_nominal_scores();
+  }
+
+  void check_units() {
     if (unit_ids.empty())
-      for (std::size_t u = 0; u < U; ++u) unit_ids.push_back(std::to_string(u + 1));
-    if (unit_ids.size() != U)
+      for (std::size_t u = 0; u < unit_count; ++u) unit_ids.push_back(std::to_string(u + 1));
+    if (unit_ids.size() != unit_count)
       fail("unit_ids", "unit_ids has " + std::to_string(unit_ids.size()) + " entries for " +
-                           std::to_string(U) + " units");
-    if (U == 0) fail("units", "there are no units");
-    level.resize(K);
-    child_begin.assign(K + 1, 0);
-    outside_begin.assign(K + 1, 0);
-    nominal_weights.resize(K);
-    for (std::size_t k = 0; k < K; ++k) {
-      const auto& n = tree.node(static_cast<std::ptrdiff_t>(k));
-      level[k] = n.level;
-      max_level = std::max(max_level, n.level);
-      nominal_weights[k] = n.weight;
-      for (auto c : n.children)
+                           std::to_string(unit_count) + " units");
+    if (unit_count == 0) fail("units", "there are no units");
+  }
+
+  // Levels, nominal weights and children of every node.
+  void read_tree() {
+    level.resize(node_count);
+    child_begin.assign(node_count + 1, 0);
+    outside_begin.assign(node_count + 1, 0);
+    nominal_weights.resize(node_count);
+    for (std::size_t k = 0; k < node_count; ++k) {
+      const auto& node = tree.node(static_cast<std::ptrdiff_t>(k));
+      level[k] = node.level;
+      max_level = std::max(max_level, node.level);
+      nominal_weights[k] = node.weight;
+      for (auto c : node.children)
         (tree.node(c).outside_max ? outside : children).push_back(static_cast<std::size_t>(c));
       child_begin[k + 1] = children.size();
       outside_begin[k + 1] = outside.size();
     }
+  }
 
-    // Validate the assumptions and lay out the discrete digits.
+  // Validates the assumptions and lays out the discrete digits.
+  void read_assumptions() {
     for (std::size_t j = 0; j < assumptions.size(); ++j) {
       const assumption& a = assumptions[j];
       const std::string who = "assumption '" + a.name + "'";
@@ -188,45 +281,10 @@ struct composite_analysis::impl {
                               " is out of range (" + std::to_string(a.alternatives()) + " alternatives)");
       }
       switch (a.type) {
-        case assumption::kind::noisy_weights: {
-          if (a.noise.empty()) fail("noise", who + ": noise lists no level");
-          std::vector<std::pair<std::size_t, double>> nodes;
-          for (const auto& [lev, f] : a.noise) {
-            if (lev < 1 || lev > max_level)
-              fail("noise", who + ": level " + std::to_string(lev) + " is not a level of the tree (1.." +
-                                std::to_string(max_level) + ")");
-            if (!(f >= 0 && f <= 1)) fail("noise", who + ": noise factor must be in [0, 1]");
-            lowest_varying_level = std::min(lowest_varying_level, lev);
-          }
-          for (std::size_t k = 0; k < K; ++k)
-            for (const auto& [lev, f] : a.noise)
-              if (level[k] == lev) nodes.emplace_back(k, f);
-          noise_nodes.push_back(std::move(nodes));
-          break;
-        }
-        case assumption::kind::weight_sets:
-          for (const auto& set : a.weight_sets) {
-            if (set.size() != K)
-              fail("weight_sets", who + ": a weight set has " + std::to_string(set.size()) +
-                                      " weights for " + std::to_string(K) + " nodes");
-            for (std::size_t k = 0; k < K; ++k) {
-              if (!(std::isfinite(set[k]) && set[k] >= 0))
-                fail("weight_sets", who + ": weights must be finite and >= 0");
-              if (set[k] != a.weight_sets[a.nominal][k])
-                lowest_varying_level = std::min(lowest_varying_level, level[k]);
-            }
-          }
-          nominal_weights = a.weight_sets[a.nominal];
-          break;
+        case assumption::kind::noisy_weights: read_noisy_weights(a, who); break;
+        case assumption::kind::weight_sets: read_weight_sets(a, who); break;
         case assumption::kind::aggregation:
-          for (aggregation m : a.methods)
-            if (!varied_by_the_engine(m))
-              fail("aggregation", who + ": the engine varies the arithmetic, geometric and harmonic means, not " +
-                                      std::string(to_string(m)));
-          for (int lev : a.levels)
-            if (lev < 2 || lev > max_level)
-              fail("levels", who + ": aggregation level " + std::to_string(lev) +
-                                 " is not an aggregate level (2.." + std::to_string(max_level) + ")");
+          check_aggregation_methods(a, who);
           aggregation_index.push_back(j);
           agg_combos *= a.alternatives();
           break;
@@ -242,87 +300,139 @@ struct composite_analysis::impl {
     }
     if (!builder && (!data_choice_index.empty() || !data_range_index.empty()))
       fail("data_builder", "data assumptions need a data builder");
+  }
 
-    // Aggregation method per node for every combination of aggregation alternatives: the node's
-    // own (its model's `aggregate`), unless an assumption covers its level; later assumptions
-    // override earlier ones on shared levels.
-    std::vector<aggregation> own_methods(K, aggregation::arithmetic);
-    for (std::size_t k = I; k < K; ++k) own_methods[k] = own_method(k);
-    method_table.resize(agg_combos * K);
-    for (std::size_t c = 0; c < agg_combos; ++c) {
-      std::copy(own_methods.begin(), own_methods.end(), method_table.begin() + static_cast<std::ptrdiff_t>(c * K));
-      std::size_t rest = c;
+  void read_noisy_weights(const assumption& a, const std::string& who) {
+    if (a.noise.empty()) fail("noise", who + ": noise lists no level");
+    for (const auto& [noisy_level, factor] : a.noise) {
+      if (noisy_level < 1 || noisy_level > max_level)
+        fail("noise", who + ": level " + std::to_string(noisy_level) + " is not a level of the tree (1.." +
+                          std::to_string(max_level) + ")");
+      if (!(factor >= 0 && factor <= 1)) fail("noise", who + ": noise factor must be in [0, 1]");
+      lowest_varying_level = std::min(lowest_varying_level, noisy_level);
+    }
+    std::vector<std::pair<std::size_t, double>> nodes;
+    for (std::size_t k = 0; k < node_count; ++k)
+      for (const auto& [noisy_level, factor] : a.noise)
+        if (level[k] == noisy_level) nodes.emplace_back(k, factor);
+    noise_nodes.push_back(std::move(nodes));
+  }
+
+  void read_weight_sets(const assumption& a, const std::string& who) {
+    for (const auto& set : a.weight_sets) {
+      if (set.size() != node_count)
+        fail("weight_sets", who + ": a weight set has " + std::to_string(set.size()) + " weights for " +
+                                std::to_string(node_count) + " nodes");
+      for (std::size_t k = 0; k < node_count; ++k) {
+        if (!(std::isfinite(set[k]) && set[k] >= 0)) fail("weight_sets", who + ": weights must be finite and >= 0");
+        if (set[k] != a.weight_sets[a.nominal][k]) lowest_varying_level = std::min(lowest_varying_level, level[k]);
+      }
+    }
+    nominal_weights = a.weight_sets[a.nominal];
+  }
+
+  void check_aggregation_methods(const assumption& a, const std::string& who) const {
+    for (aggregation m : a.methods)
+      if (!varied_by_the_engine(m))
+        fail("aggregation", who + ": the engine varies the arithmetic, geometric and harmonic means, not " +
+                                std::string(to_string(m)));
+    for (int aggregated_level : a.levels)
+      if (aggregated_level < 2 || aggregated_level > max_level)
+        fail("levels", who + ": aggregation level " + std::to_string(aggregated_level) +
+                           " is not an aggregate level (2.." + std::to_string(max_level) + ")");
+  }
+
+  // Aggregation method per node for every combination of aggregation alternatives: the node's
+  // own (its model's `aggregate`), unless an assumption covers its level; later assumptions
+  // override earlier ones on shared levels.
+  void build_method_table() {
+    std::vector<aggregation> own_methods(node_count, aggregation::arithmetic);
+    for (std::size_t k = indicator_count; k < node_count; ++k) own_methods[k] = own_method(k);
+    method_table.resize(agg_combos * node_count);
+    for (std::size_t combo = 0; combo < agg_combos; ++combo) {
+      std::copy(own_methods.begin(), own_methods.end(),
+                method_table.begin() + static_cast<std::ptrdiff_t>(combo * node_count));
+      std::size_t rest = combo;
       for (std::size_t j : aggregation_index) {
         const assumption& a = assumptions[j];
         const std::size_t alt = rest % a.alternatives();
         rest /= a.alternatives();
-        for (std::size_t k = I; k < K; ++k)
+        for (std::size_t k = indicator_count; k < node_count; ++k)
           if (a.levels.empty() || std::find(a.levels.begin(), a.levels.end(), level[k]) != a.levels.end())
-            method_table[c * K + k] = a.methods[alt];
+            method_table[combo * node_count + k] = a.methods[alt];
       }
     }
-    for (std::size_t k = I; k < K; ++k)
+    check_points_outside_max();
+  }
+
+  void check_points_outside_max() const {
+    for (std::size_t k = indicator_count; k < node_count; ++k)
       if (outside_begin[k + 1] > outside_begin[k])
-        for (std::size_t c = 0; c < agg_combos; ++c)
-          if (method_table[c * K + k] != aggregation::arithmetic)
+        for (std::size_t combo = 0; combo < agg_combos; ++combo)
+          if (method_of(combo, k) != aggregation::arithmetic)
             throw parameter_error("uncertainty.node_method",
                                   "node '" + tree.node(static_cast<std::ptrdiff_t>(k)).code +
                                       "' adds points outside the max (bonus, deduction) to its children's mean; "
                                       "only the arithmetic mean has a place for them, not " +
-                                      to_string(method_table[c * K + k]));
+                                      to_string(method_of(combo, k)));
+  }
 
-    // Cache of fixed nodes: only when data come in finitely many variants.
+  // Cache of fixed nodes: only when data come in finitely many variants.
+  void build_cache() {
     const std::size_t combos = data_combos * agg_combos;
-    cached = data_range_index.empty() && combos <= max_cached_values / (K * U);
-    first_varying_node = I;
-    if (cached)
-      while (first_varying_node < K && level[first_varying_node] <= lowest_varying_level) ++first_varying_node;
-    if (cached) {
-      cache.resize(combos);
-      cache_failed.assign(combos, 0);
-      cache_missing.assign(combos, 1);
-      worker w = make_worker();
-      config cfg = nominal_config();
-      Eigen::MatrixXd data(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
-      for (std::size_t dc = 0; dc < data_combos; ++dc) {
-        decode_data_combo(dc, cfg.choices);
-        const Eigen::MatrixXd* x = &fixed_indicators;
-        if (builder) {
-          builder(cfg.choices.data(), nullptr, data);
-          x = &data;
-        }
-        for (std::size_t ac = 0; ac < agg_combos; ++ac) {
-          std::vector<double>& slot = cache[dc * agg_combos + ac];
-          slot.assign(K * U, nan_value);
-          for (std::size_t i = 0; i < I; ++i)
-            std::copy_n(x->col(static_cast<Eigen::Index>(i)).data(), U, slot.data() + i * U);
-          cache_missing[dc * agg_combos + ac] = x->hasNaN() ? 1 : 0;
-          w.missing = cache_missing[dc * agg_combos + ac] != 0;
-          // Fixed aggregates use the nominal weights (they never vary below the lowest level).
-          // A fixed node that fails fails every replication of this variant.
-          for (std::size_t k = I; k < first_varying_node; ++k)
-            if (!aggregate_node(k, method_of(ac, k), nominal_weights.data(), slot.data(),
-                                slot.data() + k * U, w))
-              cache_failed[dc * agg_combos + ac] = 1;
-        }
+    cached = data_range_index.empty() && combos <= max_cached_values / (node_count * unit_count);
+    first_varying_node = indicator_count;
+    if (!cached) return;
+    while (first_varying_node < node_count && level[first_varying_node] <= lowest_varying_level) ++first_varying_node;
+    cache.resize(combos);
+    cache_failed.assign(combos, 0);
+    cache_missing.assign(combos, 1);
+    worker scratch = make_worker();
+    config cfg = nominal_config();
+    Eigen::MatrixXd data(static_cast<Eigen::Index>(unit_count), static_cast<Eigen::Index>(indicator_count));
+    for (std::size_t data_combo = 0; data_combo < data_combos; ++data_combo) {
+      decode_data_combo(data_combo, cfg.choices);
+      const Eigen::MatrixXd* indicators = &fixed_indicators;
+      if (builder) {
+        builder(cfg.choices.data(), nullptr, data);
+        indicators = &data;
       }
-    }
-
-    // Nominal scores of every node.
-    {
-      worker w = make_worker();
-      w.cfg = nominal_config();
-      bool ok = evaluate_config(w);
-      nominal_node_scores.assign(K * U, nan_value);
-      if (ok)
-        for (std::size_t k = 0; k < K; ++k) std::copy_n(w.ptr[k], U, nominal_node_scores.data() + k * U);
-      // A nominal configuration that fails (z-scores under a geometric mean) leaves NaN
-      // nominal scores, reported as not ranked.
+      for (std::size_t agg_combo = 0; agg_combo < agg_combos; ++agg_combo)
+        cache_variant(data_combo * agg_combos + agg_combo, agg_combo, *indicators, scratch);
     }
   }
 
+  // Fills cache slot `variant` with the indicators and the fixed aggregates under `agg_combo`.
+  void cache_variant(std::size_t variant, std::size_t agg_combo, const Eigen::MatrixXd& indicators,
+                     worker& scratch) {
+    std::vector<double>& slot = cache[variant];
+    slot.assign(node_count * unit_count, nan_value);
+    for (std::size_t i = 0; i < indicator_count; ++i)
+      std::copy_n(indicators.col(static_cast<Eigen::Index>(i)).data(), unit_count, slot.data() + i * unit_count);
+    cache_missing[variant] = indicators.hasNaN() ? 1 : 0;
+    scratch.missing = cache_missing[variant] != 0;
+    // Fixed aggregates use the nominal weights (they never vary below the lowest level).
+    // A fixed node that fails fails every replication of this variant.
+    for (std::size_t k = indicator_count; k < first_varying_node; ++k)
+      if (!aggregate_node(k, method_of(agg_combo, k), nominal_weights.data(), slot.data(),
+                          slot.data() + k * unit_count, scratch))
+        cache_failed[variant] = 1;
+  }
+
+  void compute_nominal_scores() {
+    worker scratch = make_worker();
+    scratch.cfg = nominal_config();
+    const bool ok = evaluate_config(scratch);
+    nominal_node_scores.assign(node_count * unit_count, nan_value);
+    if (ok)
+      for (std::size_t k = 0; k < node_count; ++k)
+        std::copy_n(scratch.ptr[k], unit_count, nominal_node_scores.data() + k * unit_count);
+    // A nominal configuration that fails (z-scores under a geometric mean) leaves NaN
+    // nominal scores, reported as not ranked.
+  }
+
   aggregation method_of(std::size_t agg_combo, std::size_t node) const noexcept {
-    return method_table[agg_combo * K + node];
+    return method_table[agg_combo * node_count + node];
   }
 
   // The method the tree gives aggregate k (analysis::aggregation_of).
@@ -349,17 +459,17 @@ struct composite_analysis::impl {
     w.cfg.weights = nominal_weights;
     w.cfg.choices.resize(data_choice_index.size());
     w.cfg.values.resize(data_range_index.size());
-    w.nodes.assign(K * U, nan_value);
-    w.ptr.assign(K, nullptr);
-    if (!cached) w.data.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(I));
+    w.nodes.assign(node_count * unit_count, nan_value);
+    w.ptr.assign(node_count, nullptr);
+    if (!cached) w.data.resize(static_cast<Eigen::Index>(unit_count), static_cast<Eigen::Index>(indicator_count));
     w.child_values.resize(children.size() + outside.size());
     w.child_weights.resize(children.size());
-    w.wsum.resize(U);
-    w.rank.resize(U);
-    w.keys.resize(U);
-    w.order.resize(U);
+    w.wsum.resize(unit_count);
+    w.rank.resize(unit_count);
+    w.keys.resize(unit_count);
+    w.order.resize(unit_count);
     std::iota(w.order.begin(), w.order.end(), 0u);  // a permutation, for the warm-started ranking
-    w.histogram = sensitivity::rank_histogram(U);
+    w.histogram = sensitivity::rank_histogram(unit_count);
     return w;
   }
 
@@ -438,26 +548,26 @@ struct composite_analysis::impl {
   // `base` is given) into `out` with the shared kernel (chiso/detail/weighted_mean.hpp): missing
   // (NaN) children dropped and the weights of the others renormalised, as COINr's a_amean.
   // Returns false when a geometric or harmonic mean meets a value ≤ 0 (a failed replication).
-  bool aggregate_node(std::size_t k, aggregation m, const double* w, const double* base, double* out,
-                      worker& wk) const {
+  bool aggregate_node(std::size_t k, aggregation method, const double* node_weights, const double* base,
+                      double* out, worker& wk) const {
     const std::size_t first = child_begin[k];
     const auto count = static_cast<std::ptrdiff_t>(child_begin[k + 1] - first);
     for (std::ptrdiff_t c = 0; c < count; ++c) {
       const std::size_t child = children[first + static_cast<std::size_t>(c)];
-      wk.child_values[static_cast<std::size_t>(c)] = base ? base + child * U : wk.ptr[child];
-      wk.child_weights[static_cast<std::size_t>(c)] = w[child];
+      wk.child_values[static_cast<std::size_t>(c)] = base ? base + child * unit_count : wk.ptr[child];
+      wk.child_weights[static_cast<std::size_t>(c)] = node_weights[child];
     }
-    const auto n = static_cast<std::ptrdiff_t>(U);
+    const auto n = static_cast<std::ptrdiff_t>(unit_count);
     const double* const* values = wk.child_values.data();
     const double* weights = wk.child_weights.data();
     double* wsum = wk.wsum.data();
-    switch (m) {
+    switch (method) {
       case aggregation::arithmetic:
         if (outside_begin[k + 1] > outside_begin[k]) {
           const auto points = static_cast<std::ptrdiff_t>(outside_begin[k + 1] - outside_begin[k]);
           for (std::ptrdiff_t a = 0; a < points; ++a) {
             const std::size_t child = outside[outside_begin[k] + static_cast<std::size_t>(a)];
-            wk.child_values[static_cast<std::size_t>(count + a)] = base ? base + child * U : wk.ptr[child];
+            wk.child_values[static_cast<std::size_t>(count + a)] = base ? base + child * unit_count : wk.ptr[child];
           }
           detail::weighted_mean<detail::mean_kind::arithmetic>(values, weights, count, n, out, wsum, !wk.missing);
           detail::add_points_outside_max(values, weights, count, values + count, points, n, out);
@@ -477,26 +587,26 @@ struct composite_analysis::impl {
   // Computes every node for w.cfg; w.ptr[k] then points at node k's scores. False on failure.
   bool evaluate_config(worker& w) const {
     const config& cfg = w.cfg;
-    std::size_t first_computed = I;
+    std::size_t first_computed = indicator_count;
     if (cached) {
       const std::size_t slot = cfg.data_combo * agg_combos + cfg.agg_combo;
       const double* base = cache[slot].data();
-      for (std::size_t k = 0; k < first_varying_node; ++k) w.ptr[k] = base + k * U;
+      for (std::size_t k = 0; k < first_varying_node; ++k) w.ptr[k] = base + k * unit_count;
       if (cache_failed[slot]) return false;
       w.missing = cache_missing[slot] != 0;
       first_computed = first_varying_node;
     } else {
-      const Eigen::MatrixXd* x = &fixed_indicators;
+      const Eigen::MatrixXd* indicators = &fixed_indicators;
       if (builder) {
         builder(cfg.choices.data(), cfg.values.data(), w.data);
-        x = &w.data;
+        indicators = &w.data;
       }
-      for (std::size_t i = 0; i < I; ++i) w.ptr[i] = x->col(static_cast<Eigen::Index>(i)).data();
-      w.missing = x->hasNaN();
+      for (std::size_t i = 0; i < indicator_count; ++i) w.ptr[i] = indicators->col(static_cast<Eigen::Index>(i)).data();
+      w.missing = indicators->hasNaN();
     }
     bool ok = true;
-    for (std::size_t k = first_computed; k < K; ++k) {
-      double* out = w.nodes.data() + k * U;
+    for (std::size_t k = first_computed; k < node_count; ++k) {
+      double* out = w.nodes.data() + k * unit_count;
       ok &= aggregate_node(k, method_of(cfg.agg_combo, k), cfg.weights.data(), nullptr, out, w);
       w.ptr[k] = out;
     }
@@ -513,162 +623,178 @@ struct composite_analysis::impl {
 
   std::size_t output_unit(const options& opt) const {
     if (opt.output == output_kind::mean_abs_rank_shift) return 0;
-    for (std::size_t u = 0; u < U; ++u)
+    for (std::size_t u = 0; u < unit_count; ++u)
       if (unit_ids[u] == opt.output_unit) return u;
     fail("output_unit", "output_unit '" + opt.output_unit + "' is not a unit id");
   }
 
+  // Runs the sample's rows, in the steps below.
   result run(const sensitivity::row_matrix& sample, const options& opt, std::size_t stats_rows) const;
+
+  // A column per assumption; quantile probabilities in order.
+  void check_run(const sensitivity::row_matrix& sample, const options& opt) const {
+    if (static_cast<std::size_t>(sample.cols()) != assumptions.size())
+      fail("sample", "the sample has " + std::to_string(sample.cols()) + " columns for " +
+                         std::to_string(assumptions.size()) + " assumptions");
+    if (!(opt.lower_p >= 0 && opt.upper_p <= 1 && opt.lower_p <= opt.upper_p))
+      fail("quantiles", "lower_p and upper_p must satisfy 0 <= lower_p <= upper_p <= 1");
+  }
+
+  // The result before the replications: what the run is, the replications' slots to fill.
+  result empty_result(const run_plan& plan) const {
+    const auto replications = static_cast<std::size_t>(plan.sample.rows());
+    result res;
+    res.units = unit_ids;
+    for (const auto& a : assumptions) res.assumptions.push_back(a.name);
+    res.replications = replications;
+    res.statistics_replications = plan.stats_rows;
+    res.lower_p = plan.opt.lower_p;
+    res.upper_p = plan.opt.upper_p;
+    res.sample = plan.sample;
+    res.parameters.resize(plan.sample.rows(), static_cast<Eigen::Index>(assumptions.size()));
+    res.output.assign(replications, nan_value);
+    if (plan.opt.keep_replications) res.ranks.resize(static_cast<Eigen::Index>(unit_count), plan.sample.rows());
+    return res;
+  }
+
+  // The target's nominal scores and ranks into `stats`; returns the units in nominal order.
+  std::vector<std::uint32_t> rank_nominal(std::size_t target, unit_statistics& stats) const {
+    stats.nominal_score.assign(nominal_node_scores.begin() + static_cast<std::ptrdiff_t>(target * unit_count),
+                               nominal_node_scores.begin() + static_cast<std::ptrdiff_t>((target + 1) * unit_count));
+    stats.nominal_rank.resize(unit_count);
+    {
+      std::vector<std::uint32_t> scratch_order(unit_count);
+      rank_descending_competition(stats.nominal_score.data(), unit_count, stats.nominal_rank.data(),
+                                  scratch_order.data());
+    }
+    std::vector<std::uint32_t> nominal_order(unit_count);
+    std::iota(nominal_order.begin(), nominal_order.end(), 0u);
+    std::vector<std::int32_t> scratch_rank(unit_count);
+    rank_descending_competition_warm(stats.nominal_score.data(), unit_count, scratch_rank.data(), nominal_order.data());
+    return nominal_order;
+  }
+
+  // Runs every replication on the threads into `res` (and `scores` when they are kept); returns
+  // each thread's rank histogram of the statistics rows.
+  std::vector<sensitivity::rank_histogram> run_replications(const run_plan& plan, sensitivity::row_matrix& scores,
+                                                            result& res) const {
+    const auto replications = static_cast<std::size_t>(plan.sample.rows());
+    std::vector<unsigned char> failed(replications, 0);
+    const int threads = detail::resolve_threads(plan.opt.threads, replications);
+    std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
+    detail::parallel_blocks(replications, threads, [&](std::size_t begin, std::size_t end, int t) {
+      replication_staging staging(unit_count, replications, begin, plan.keep_scores ? scores.data() : nullptr,
+                                  plan.opt.keep_replications ? res.ranks.data() : nullptr);
+      histograms[static_cast<std::size_t>(t)] = run_replication_block(plan, begin, end, staging, failed.data(), res);
+    });
+    for (std::size_t r = 0; r < replications; ++r)
+      if (failed[r]) res.failed.push_back(r);
+    return histograms;
+  }
+
+  // Replications [begin, end) on one thread; returns their rank histogram.
+  sensitivity::rank_histogram run_replication_block(const run_plan& plan, std::size_t begin, std::size_t end,
+                                                    replication_staging& staging, unsigned char* failed,
+                                                    result& res) const {
+    worker w = make_worker();
+    const std::size_t assumption_count = assumptions.size();
+    const std::int32_t* nominal_rank = res.stats.nominal_rank.data();
+    for (std::size_t r = begin; r < end; ++r) {
+      decode(plan.sample.data() + r * assumption_count, plan.opt.seed, w.cfg,
+             res.parameters.data() + r * assumption_count);
+      if (!evaluate_config(w)) {
+        failed[r] = 1;
+        staging.stage_failed(r);
+        continue;
+      }
+      const double* scores = w.ptr[plan.target];
+      rank_replication(scores, plan.nominal_order, w);
+      if (r < plan.stats_rows) w.histogram.add(w.rank.data());
+      staging.stage(r, scores, w.rank.data());
+      res.output[r] = replication_output(plan, scores, w.rank.data(), nominal_rank);
+    }
+    staging.flush(end);
+    return std::move(w.histogram);
+  }
+
+  // Competition ranks of a replication's target scores into w.rank.
+  void rank_replication(const double* scores, const std::vector<std::uint32_t>& nominal_order, worker& w) const {
+    if (unit_count <= max_units_ranked_by_counting) {
+      rank_descending_competition_counting(scores, unit_count, w.rank.data());
+    } else {
+      // Start from the nominal order: replications perturb it, so few units move.
+      std::copy(nominal_order.begin(), nominal_order.end(), w.order.begin());
+      rank_descending_competition_warm(scores, unit_count, w.rank.data(), w.order.data(), w.keys.data());
+    }
+  }
+
+  // The replication's output (options::output).
+  double replication_output(const run_plan& plan, const double* scores, const std::int32_t* rank,
+                            const std::int32_t* nominal_rank) const {
+    switch (plan.opt.output) {
+      case output_kind::mean_abs_rank_shift: return mean_absolute_rank_shift(rank, nominal_rank, unit_count);
+      case output_kind::unit_score: return scores[plan.output_unit];
+      case output_kind::unit_rank: return rank[plan.output_unit] > 0 ? rank[plan.output_unit] : nan_value;
+    }
+    return nan_value;
+  }
+
+  // Rank mean, median and quantiles per unit from the threads' histograms.
+  void rank_statistics(const std::vector<sensitivity::rank_histogram>& histograms, const options& opt,
+                       unit_statistics& stats) const {
+    sensitivity::rank_histogram total(unit_count);
+    for (const auto& h : histograms)
+      if (h.units() == unit_count) total.merge(h);
+    stats.rank_mean.resize(unit_count);
+    stats.rank_median.resize(unit_count);
+    stats.rank_lower.resize(unit_count);
+    stats.rank_upper.resize(unit_count);
+    for (std::size_t u = 0; u < unit_count; ++u) {
+      stats.rank_mean[u] = total.mean(u);
+      stats.rank_median[u] = total.quantile(u, 0.5);
+      stats.rank_lower[u] = total.quantile(u, opt.lower_p);
+      stats.rank_upper[u] = total.quantile(u, opt.upper_p);
+    }
+  }
+
+  // Score mean, sd, median and quantiles per unit over the first `stats_rows` replications of
+  // `scores` (units × replications).
+  void score_statistics(const sensitivity::row_matrix& scores, std::size_t stats_rows, const options& opt,
+                        unit_statistics& stats) const {
+    stats.score_mean.assign(unit_count, nan_value);
+    stats.score_sd.assign(unit_count, nan_value);
+    stats.score_lower.assign(unit_count, nan_value);
+    stats.score_median.assign(unit_count, nan_value);
+    stats.score_upper.assign(unit_count, nan_value);
+    const auto replications = static_cast<std::size_t>(scores.cols());
+    detail::parallel_blocks(unit_count, opt.threads, [&](std::size_t begin, std::size_t end, int) {
+      std::vector<double> scratch;
+      for (std::size_t u = begin; u < end; ++u) {
+        const auto summary =
+            sensitivity::summarise(scores.data() + u * replications, stats_rows, opt.lower_p, opt.upper_p, scratch);
+        stats.score_mean[u] = summary.mean;
+        stats.score_sd[u] = summary.sd;
+        stats.score_lower[u] = summary.lower;
+        stats.score_median[u] = summary.median;
+        stats.score_upper[u] = summary.upper;
+      }
+    });
+  }
 };
 
 result composite_analysis::impl::run(const sensitivity::row_matrix& sample, const options& opt,
                                      std::size_t stats_rows) const {
-  const std::size_t R = static_cast<std::size_t>(sample.rows());
-  const std::size_t d = assumptions.size();
-  if (static_cast<std::size_t>(sample.cols()) != d)
-    fail("sample", "the sample has " + std::to_string(sample.cols()) + " columns for " +
-                       std::to_string(d) + " assumptions");
-  if (!(opt.lower_p >= 0 && opt.upper_p <= 1 && opt.lower_p <= opt.upper_p))
-    fail("quantiles", "lower_p and upper_p must satisfy 0 <= lower_p <= upper_p <= 1");
-  const std::size_t target = target_node(opt);
-  const std::size_t out_unit = output_unit(opt);
-
-  result res;
-  res.units = unit_ids;
-  for (const auto& a : assumptions) res.assumptions.push_back(a.name);
-  res.replications = R;
-  res.statistics_replications = stats_rows;
-  res.lower_p = opt.lower_p;
-  res.upper_p = opt.upper_p;
-  res.sample = sample;
-  res.parameters.resize(static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(d));
-  res.output.assign(R, nan_value);
-
-  // Nominal scores and ranks of the target.
-  auto& st = res.stats;
-  st.nominal_score.assign(nominal_node_scores.begin() + static_cast<std::ptrdiff_t>(target * U),
-                          nominal_node_scores.begin() + static_cast<std::ptrdiff_t>((target + 1) * U));
-  st.nominal_rank.resize(U);
-  {
-    std::vector<std::uint32_t> order(U);
-    rank_descending_competition(st.nominal_score.data(), U, st.nominal_rank.data(), order.data());
-  }
-  const std::int32_t* nominal_rank = st.nominal_rank.data();
-  std::vector<std::uint32_t> nominal_order(U);
-  std::iota(nominal_order.begin(), nominal_order.end(), 0u);
-  {
-    std::vector<std::int32_t> scratch_rank(U);
-    rank_descending_competition_warm(st.nominal_score.data(), U, scratch_rank.data(), nominal_order.data());
-  }
-
-  const bool keep_scores = opt.keep_replications || opt.score_statistics;
+  check_run(sample, opt);
+  run_plan plan{sample, opt, stats_rows, target_node(opt), output_unit(opt),
+               opt.keep_replications || opt.score_statistics, {}};
+  result res = empty_result(plan);
+  plan.nominal_order = rank_nominal(plan.target, res.stats);
   // units × replications, row-major: one unit's scores are contiguous (quantiles per unit), and
   // consecutive replications of a thread write neighbouring slots of a few cache lines.
   sensitivity::row_matrix scores;
-  if (keep_scores) scores.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(R));
-  if (opt.keep_replications) res.ranks.resize(static_cast<Eigen::Index>(U), static_cast<Eigen::Index>(R));
-  std::vector<unsigned char> failed(R, 0);
-
-  const int threads = detail::resolve_threads(opt.threads, R);
-  std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
-  detail::parallel_blocks(R, threads, [&](std::size_t begin, std::size_t end, int t) {
-    worker w = make_worker();
-    // Scores and ranks are staged for `block` replications, then written unit by unit in runs
-    // of contiguous slots: writing every replication straight into 51 rows 800 kB apart would
-    // touch 51 pages per replication.
-    constexpr std::size_t block = 32;
-    std::vector<double> score_block(keep_scores ? block * U : 0);
-    std::vector<std::int32_t> rank_block(opt.keep_replications ? block * U : 0);
-    std::size_t block_start = begin;
-    auto flush = [&](std::size_t stop) {
-      const std::size_t count = stop - block_start;
-      if (keep_scores)
-        for (std::size_t u = 0; u < U; ++u)
-          for (std::size_t i = 0; i < count; ++i) scores.data()[u * R + block_start + i] = score_block[i * U + u];
-      if (opt.keep_replications)
-        for (std::size_t u = 0; u < U; ++u)
-          for (std::size_t i = 0; i < count; ++i) res.ranks.data()[u * R + block_start + i] = rank_block[i * U + u];
-      block_start = stop;
-    };
-    for (std::size_t r = begin; r < end; ++r) {
-      if (r - block_start == block) flush(r);
-      const std::size_t slot = (r - block_start) * U;
-      decode(sample.data() + r * d, opt.seed, w.cfg, res.parameters.data() + r * d);
-      const bool ok = evaluate_config(w);
-      const double* y = w.ptr[target];
-      if (!ok) {
-        failed[r] = 1;
-        if (keep_scores) std::fill_n(score_block.data() + slot, U, nan_value);
-        if (opt.keep_replications) std::fill_n(rank_block.data() + slot, U, 0);
-        continue;
-      }
-      if (U <= max_units_ranked_by_counting) {
-        rank_descending_competition_counting(y, U, w.rank.data());
-      } else {
-        // Start from the nominal order: replications perturb it, so few units move.
-        std::copy(nominal_order.begin(), nominal_order.end(), w.order.begin());
-        rank_descending_competition_warm(y, U, w.rank.data(), w.order.data(), w.keys.data());
-      }
-      if (r < stats_rows) w.histogram.add(w.rank.data());
-      if (keep_scores) std::copy_n(y, U, score_block.data() + slot);
-      if (opt.keep_replications) std::copy_n(w.rank.data(), U, rank_block.data() + slot);
-      switch (opt.output) {
-        case output_kind::mean_abs_rank_shift: {
-          // COINr: mean(abs(rank − nominal), na.rm = TRUE) over units.
-          std::int64_t sum = 0;
-          std::size_t n = 0;
-          for (std::size_t u = 0; u < U; ++u)
-            if (w.rank[u] > 0 && nominal_rank[u] > 0) {
-              sum += std::abs(w.rank[u] - nominal_rank[u]);
-              ++n;
-            }
-          res.output[r] = n ? static_cast<double>(sum) / static_cast<double>(n) : nan_value;
-          break;
-        }
-        case output_kind::unit_score: res.output[r] = y[out_unit]; break;
-        case output_kind::unit_rank:
-          res.output[r] = w.rank[out_unit] > 0 ? w.rank[out_unit] : nan_value;
-          break;
-      }
-    }
-    flush(end);
-    histograms[static_cast<std::size_t>(t)] = std::move(w.histogram);
-  });
-  for (std::size_t r = 0; r < R; ++r)
-    if (failed[r]) res.failed.push_back(r);
-
-  sensitivity::rank_histogram total(U);
-  for (const auto& h : histograms)
-    if (h.units() == U) total.merge(h);
-  st.rank_mean.resize(U);
-  st.rank_median.resize(U);
-  st.rank_lower.resize(U);
-  st.rank_upper.resize(U);
-  for (std::size_t u = 0; u < U; ++u) {
-    st.rank_mean[u] = total.mean(u);
-    st.rank_median[u] = total.quantile(u, 0.5);
-    st.rank_lower[u] = total.quantile(u, opt.lower_p);
-    st.rank_upper[u] = total.quantile(u, opt.upper_p);
-  }
-
-  if (opt.score_statistics) {
-    st.score_mean.assign(U, nan_value);
-    st.score_sd.assign(U, nan_value);
-    st.score_lower.assign(U, nan_value);
-    st.score_median.assign(U, nan_value);
-    st.score_upper.assign(U, nan_value);
-    detail::parallel_blocks(U, opt.threads, [&](std::size_t begin, std::size_t end, int) {
-      std::vector<double> scratch;
-      for (std::size_t u = begin; u < end; ++u) {
-        const auto d = sensitivity::summarise(scores.data() + u * R, stats_rows, opt.lower_p, opt.upper_p, scratch);
-        st.score_mean[u] = d.mean;
-        st.score_sd[u] = d.sd;
-        st.score_lower[u] = d.lower;
-        st.score_median[u] = d.median;
-        st.score_upper[u] = d.upper;
-      }
-    });
-  }
+  if (plan.keep_scores) scores.resize(static_cast<Eigen::Index>(unit_count), sample.rows());
+  rank_statistics(run_replications(plan, scores, res), opt, res.stats);
+  if (opt.score_statistics) score_statistics(scores, stats_rows, opt, res.stats);
   if (opt.keep_replications) res.scores = std::move(scores);
   return res;
 }
@@ -681,7 +807,7 @@ composite_analysis::composite_analysis(analysis::hierarchy h, Eigen::MatrixXd in
                                        std::vector<assumption> assumptions)
     : impl_(std::make_unique<impl>()) {
   impl_->tree = std::move(h);
-  impl_->U = static_cast<std::size_t>(indicators.rows());
+  impl_->unit_count = static_cast<std::size_t>(indicators.rows());
   if (indicators.cols() != impl_->tree.n_indicators())
     fail("indicators", "the indicator matrix has " + std::to_string(indicators.cols()) +
                            " columns for " + std::to_string(impl_->tree.n_indicators()) + " indicators");
@@ -697,7 +823,7 @@ composite_analysis::composite_analysis(analysis::hierarchy h, data_builder build
     : impl_(std::make_unique<impl>()) {
   if (!builder) fail("data_builder", "the data builder is empty");
   impl_->tree = std::move(h);
-  impl_->U = units;
+  impl_->unit_count = units;
   impl_->builder = std::move(builder);
   impl_->unit_ids = std::move(unit_ids);
   impl_->assumptions = std::move(assumptions);
@@ -708,15 +834,16 @@ composite_analysis::~composite_analysis() = default;
 composite_analysis::composite_analysis(composite_analysis&&) noexcept = default;
 composite_analysis& composite_analysis::operator=(composite_analysis&&) noexcept = default;
 
-std::size_t composite_analysis::units() const noexcept { return impl_->U; }
+std::size_t composite_analysis::units() const noexcept { return impl_->unit_count; }
 std::size_t composite_analysis::dimensions() const noexcept { return impl_->assumptions.size(); }
 const analysis::hierarchy& composite_analysis::tree() const noexcept { return impl_->tree; }
 
 Eigen::MatrixXd composite_analysis::nominal_scores() const {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(impl_->U), static_cast<Eigen::Index>(impl_->K));
-  for (std::size_t k = 0; k < impl_->K; ++k)
-    for (std::size_t u = 0; u < impl_->U; ++u)
-      out(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) = impl_->nominal_node_scores[k * impl_->U + u];
+  const std::size_t unit_count = impl_->unit_count, node_count = impl_->node_count;
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(unit_count), static_cast<Eigen::Index>(node_count));
+  for (std::size_t k = 0; k < node_count; ++k)
+    for (std::size_t u = 0; u < unit_count; ++u)
+      out(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(k)) = impl_->nominal_node_scores[k * unit_count + u];
   return out;
 }
 
@@ -757,9 +884,9 @@ data_builder prepared_pipeline_builder(std::shared_ptr<const analysis::prepared_
   const bool vary_norm = prepared->normalisations().size() > 1;
   return [prepared, vary_winmax, vary_norm](const std::size_t* choices, const double*, Eigen::Ref<Eigen::MatrixXd> out) {
     std::size_t next = 0;
-    const std::size_t w = vary_winmax ? choices[next++] : 0;
-    const std::size_t k = vary_norm ? choices[next++] : 0;
-    out = prepared->normalised(w, k);
+    const std::size_t winmax = vary_winmax ? choices[next++] : 0;
+    const std::size_t normalisation = vary_norm ? choices[next++] : 0;
+    out = prepared->normalised(winmax, normalisation);
   };
 }
 
