@@ -52,13 +52,17 @@ class plan {
   struct leaf_step;
   struct inner_step;
   struct layout;
+  class block_evaluator;
 
  private:
   // Throws the error of the first unit (then leaf) in these rows whose input is out of range.
   void report_first_input_error(const unit_table& units, const layout& where, std::ptrdiff_t first_row,
                                 std::ptrdiff_t rows) const;
-  void evaluate_rows(const unit_table& units, const layout& where, std::ptrdiff_t begin, std::ptrdiff_t end,
-                     evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const;
+  // Where each input column and each leaf's applicability are; throws data_error data.shape.
+  layout locate_inputs(const unit_table& units) const;
+  std::vector<std::ptrdiff_t> locate_mask_columns(const unit_table& units) const;
+  // Sizes the result for the kept nodes; returns each plan node's column in it (−1: not kept).
+  std::vector<std::ptrdiff_t> prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const;
 
   chiso::model model_;
   std::vector<std::size_t> node_model_index_;  // plan position → position in model.nodes()

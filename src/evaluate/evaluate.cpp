@@ -200,6 +200,11 @@ void round_points(double* P, std::ptrdiff_t n, int digits) {
   for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
 }
 
+// A node's score: its points over its max where the max is > 0, else NaN (nothing applies).
+void score_of(double* S, const double* P, const double* M, std::ptrdiff_t n) {
+  for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
+}
+
 // A `sum` node's points within its bounds.
 void bound_points(double* P, std::ptrdiff_t n, const std::optional<double>& low, const std::optional<double>& high) {
   if (low)
@@ -210,209 +215,267 @@ void bound_points(double* P, std::ptrdiff_t n, const std::optional<double>& low,
 
 }  // namespace
 
-void plan::evaluate_rows(const unit_table& units, const layout& where, std::ptrdiff_t begin, std::ptrdiff_t end,
-                         evaluation& out, const std::vector<std::ptrdiff_t>& out_column) const {
-  const model_info& info = model_.info();
-  const matrix_view<bool>& mask = units.applicable;
-  auto name = [&units](std::ptrdiff_t row) { return default_unit_name(units, row); };
-  const std::ptrdiff_t root = node_count() - 1;
-  const std::ptrdiff_t block =
-      units.rows() * input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cached_input_bytes ? block_size
-                                                                                                       : cached_block_size;
-  const bool stream_outputs = units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
-                              cached_input_bytes;
-  workspace ws(block, node_count(), end - begin, formula_registers_, formula_slots_, formula_inputs_);
-  std::vector<char> added_to_parent(static_cast<std::size_t>(node_count()), 0);
-  for (const auto& leaf : leaves_)
-    added_to_parent[static_cast<std::size_t>(leaf->position)] =
-        leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
-  // The children's score blocks of every mean-type node, for the weighted-mean kernel.
-  std::vector<const double*> step_child_scores;
-  for (const auto& step : inners_)
-    for (std::ptrdiff_t c : step->children) step_child_scores.push_back(ws.S(c));
-  const kn::kernel_set& kernels = kn::kernels_in_use();
-  const double keep_max_if_missing = info.missing == missing_policy::zero ? 1.0 : 0.0;
-  const double missing_is_trouble = info.missing == missing_policy::error ? 1.0 : 0.0;
+// One thread's evaluation of a range of rows, block by block: the leaves, then the inner nodes
+// children first, then the kept nodes and the index into the result.
+class plan::block_evaluator {
+ public:
+  block_evaluator(const plan& p, const unit_table& units, const layout& where, std::ptrdiff_t begin,
+                  std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column)
+      : plan_(p), units_(units), where_(where), end_(end), out_(out), out_column_(out_column),
+        info_(p.model_.info()), mask_(units.applicable),
+        block_(units.rows() * p.input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cached_input_bytes
+                   ? block_size
+                   : cached_block_size),
+        stream_outputs_(units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
+                        cached_input_bytes),
+        ws_(block_, p.node_count(), end - begin, p.formula_registers_, p.formula_slots_, p.formula_inputs_),
+        added_to_parent_(static_cast<std::size_t>(p.node_count()), 0),
+        kernels_(kn::kernels_in_use()),
+        keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
+        missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
+    for (const auto& leaf : p.leaves_)
+      added_to_parent_[static_cast<std::size_t>(leaf->position)] =
+          leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
+    for (const auto& step : p.inners_)
+      for (std::ptrdiff_t c : step->children) child_scores_.push_back(ws_.S(c));
+  }
+
+  void evaluate(std::ptrdiff_t begin) {
+    for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin);
+    for (std::ptrdiff_t u0 = begin; u0 < end_; u0 += block_) {
+      const std::ptrdiff_t n = std::min(block_, end_ - u0);
+      score_leaves(u0, n);
+      for (const auto& step : plan_.inners_) {
+        if (step->source->combine == aggregate::sum)
+          sum_node(*step, n);
+        else
+          mean_node(*step, u0, n);
+      }
+      write_kept_nodes(u0, n);
+      write_index(u0, n);
+    }
+#if defined(__SSE2__)
+    if (stream_outputs_) _mm_sfence();  // the streamed results are seen by the thread that reads them
+#endif
+  }
+
+ private:
+  std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
 
   // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided.
-  auto input_block = [&](std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) {
-    const double* first = where.input[static_cast<std::size_t>(i)];
-    const std::ptrdiff_t stride = where.stride[static_cast<std::size_t>(i)];
+  const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
+    const double* first = where_.input[static_cast<std::size_t>(i)];
+    const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
     if (stride == 1) return first + u0;
     for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = first[(u0 + u) * stride];
-    return static_cast<const double*>(scratch);
-  };
+    return scratch;
+  }
+
+  // Where leaf j applies in this block: 1 or 0 per unit.
+  const std::uint8_t* applicability(std::size_t j, std::ptrdiff_t u0, std::ptrdiff_t n) {
+    if (mask_.empty()) return ws_.here.data();
+    const std::ptrdiff_t column = where_.mask_column[j];
+    if (mask_.row_stride == 1) return reinterpret_cast<const std::uint8_t*>(&mask_(u0, column));
+    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.here[static_cast<std::size_t>(u)] = mask_(u0 + u, column) ? 1 : 0;
+    return ws_.here.data();
+  }
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
   // processor's prefetcher to follow, so the inputs and mask of the leaf `prefetch_ahead` places on
   // (in this block or the next) are asked for while this one is scored.
-  const auto leaf_total = static_cast<std::ptrdiff_t>(leaves_.size());
-  auto prefetch_leaf = [&](std::ptrdiff_t j, std::ptrdiff_t u0) {
-    if (u0 >= end) return;
-    const std::ptrdiff_t n = std::min(block, end - u0);
-    const leaf_step& leaf = *leaves_[static_cast<std::size_t>(j)];
+  void prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0) const {
+    if (u0 >= end_) return;
+    const std::ptrdiff_t n = std::min(block_, end_ - u0);
+    const leaf_step& leaf = *plan_.leaves_[static_cast<std::size_t>(j)];
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
-      if (where.stride[static_cast<std::size_t>(i)] != 1) continue;
-      const char* first = reinterpret_cast<const char*>(where.input[static_cast<std::size_t>(i)] + u0);
+      if (where_.stride[static_cast<std::size_t>(i)] != 1) continue;
+      const char* first = reinterpret_cast<const char*>(where_.input[static_cast<std::size_t>(i)] + u0);
       for (std::ptrdiff_t byte = 0; byte < n * static_cast<std::ptrdiff_t>(sizeof(double)); byte += cache_line)
         __builtin_prefetch(first + byte);
     }
-    if (!mask.empty() && mask.row_stride == 1) {
-      const char* first = reinterpret_cast<const char*>(&mask(u0, where.mask_column[static_cast<std::size_t>(j)]));
+    if (!mask_.empty() && mask_.row_stride == 1) {
+      const char* first = reinterpret_cast<const char*>(&mask_(u0, where_.mask_column[static_cast<std::size_t>(j)]));
       for (std::ptrdiff_t byte = 0; byte < n; byte += cache_line) __builtin_prefetch(first + byte);
     }
-  };
-  for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_total); ++j) prefetch_leaf(j, begin);
+  }
 
-  for (std::ptrdiff_t u0 = begin; u0 < end; u0 += block) {
-    const std::ptrdiff_t n = std::min(block, end - u0);
-    std::fill(ws.trouble.begin(), ws.trouble.end(), 0.0);
-    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws.trouble)
-    for (const auto& step : inners_) {
-      std::fill(ws.P(step->position), ws.P(step->position) + n, 0.0);
-      std::fill(ws.M(step->position), ws.M(step->position) + n, 0.0);
+  // Every leaf's points and max (straight into the parent's arrays for a leaf that is not kept
+  // and has a `sum` parent), then the first input error, if any, thrown.
+  void score_leaves(std::ptrdiff_t u0, std::ptrdiff_t n) {
+    std::fill(ws_.trouble.begin(), ws_.trouble.end(), 0.0);
+    for (const auto& step : plan_.inners_) {
+      std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
+      std::fill(ws_.M(step->position), ws_.M(step->position) + n, 0.0);
     }
-
-    // Step 1: leaves — applicability, then the rule's points and max (straight into the parent's
-    // arrays for a leaf that is not kept and has a `sum` parent).
-    for (std::size_t j = 0; j < leaves_.size(); ++j) {
-      const leaf_step& leaf = *leaves_[j];
+    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
+    for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
-      if (ahead < leaf_total)
+      if (ahead < leaf_count())
         prefetch_leaf(ahead, u0);
       else
-        prefetch_leaf(ahead % leaf_total, u0 + block);
-      const std::uint8_t* here = ws.here.data();
-      if (!mask.empty()) {
-        const std::ptrdiff_t column = where.mask_column[j];
-        if (mask.row_stride == 1) {
-          here = reinterpret_cast<const std::uint8_t*>(&mask(u0, column));
-        } else {
-          for (std::ptrdiff_t u = 0; u < n; ++u) ws.here[static_cast<std::size_t>(u)] = mask(u0 + u, column) ? 1 : 0;
-        }
-      }
-      const bool add_to_parent = added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
-      const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
-      double* P = ws.P(target);
-      double* M = ws.M(target);
-      if (leaf.program) {
-        const detail::formula_program& program = *leaf.program;
-        for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
-          const double* x = input_block(leaf.first_input + i, u0, n, ws.formula_inputs.data() + i * ws.stride);
-          ws.inputs[static_cast<std::size_t>(i)] = x;
-          ws.registers[static_cast<std::size_t>(i)] = const_cast<double*>(x);  // read only
-        }
-        for (std::size_t k = 0; k < program.constants.size(); ++k)
-          ws.registers[static_cast<std::size_t>(program.first_constant()) + k] = const_cast<double*>(program.constant_block(k));
-        for (int slot = 0; slot < program.stack_size; ++slot)
-          ws.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws.slots.data() + slot * ws.stride;
-        double* fault = program.divides ? ws.fault.data() : ws.no_fault.data();
-        if (program.divides) std::fill(fault, fault + n, 0.0);
-        kernels.formula({program.code.data(), static_cast<int>(program.code.size()), ws.registers.data(), n, fault,
-                        detail::round_block});
-        for (std::ptrdiff_t u = 0; u < n; ++u) ws.input[static_cast<std::size_t>(u)] = here[u];
-        kernels.formula_leaf({ws.inputs.data(), static_cast<int>(leaf.input_count),
-                             ws.registers[static_cast<std::size_t>(program.result)], fault, ws.input.data(), n,
-                             keep_max_if_missing, missing_is_trouble, leaf.source->max,
-                             leaf.source->rule->clamp ? 1.0 : 0.0, ws.present.data(), ws.finite.data(), P, M,
-                             ws.trouble.data(), add_to_parent});
-      } else {
-        const double* x = input_block(leaf.first_input, u0, n, ws.input.data());
-        const kn::leaf_block scored{x, here, n, keep_max_if_missing, missing_is_trouble, P, M, add_to_parent};
-        any_trouble += leaf.vectorised ? kernels.leaf(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
-      }
-      if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
-      if (leaf.needs_score) {
-        double* S = ws.S(leaf.position);
-        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
-      }
+        prefetch_leaf(ahead % leaf_count(), u0 + block_);
+      any_trouble += score_leaf(*plan_.leaves_[j], applicability(j, u0, n), u0, n);
     }
-    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws.trouble[static_cast<std::size_t>(u)];
+    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[static_cast<std::size_t>(u)];
     if (any_trouble != 0.0) {
-      report_first_input_error(units, where, u0, n);
+      plan_.report_first_input_error(units_, where_, u0, n);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
+  }
 
-    // Step 2: inner nodes, children before parents.
-    for (const auto& step_pointer : inners_) {
-      const inner_step& step = *step_pointer;
-      const node& source = *step.source;
-      double* P = ws.P(step.position);
-      double* M = ws.M(step.position);
-      double* S = ws.S(step.position);
-      for (std::ptrdiff_t c : step.children) {
-        if (added_to_parent[static_cast<std::size_t>(c)]) continue;
-        const double* Pc = ws.P(c);
-        const double* Mc = ws.M(c);
-        for (std::ptrdiff_t u = 0; u < n; ++u) {
-          P[u] += Pc[u];
-          M[u] += Mc[u];
-        }
-      }
-      const aggregate combine = source.combine;
-      if (combine == aggregate::sum) {
-        if (step.snap)
-          for (std::ptrdiff_t u = 0; u < n; ++u) {
-            P[u] = snap_hundredths(P[u]);
-            M[u] = snap_hundredths(M[u]);
-          }
-        bound_points(P, n, source.points_min, source.points_max);
-        if (source.round_digits) round_points(P, n, *source.round_digits);
-        if (step.needs_score)
-          for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
-        continue;
-      }
-      // Mean-type: over the children that apply (their score is NaN where they do not), with
-      // their weights; S accumulates, W holds the weight sums.
-      double* W = ws.input.data();
-      const double* const* child_scores = step_child_scores.data() + step.first_child_score;
-      const detail::mean_kind kind = mean_kind_of(combine);
-      const auto children = static_cast<std::ptrdiff_t>(step.children.size());
-      if (!detail::weighted_mean(kind, child_scores, step.weights.data(), children, n, S, W)) {
-        std::ptrdiff_t u = 0, c = 0;
-        detail::first_outside_domain(kind, child_scores, children, n, u, c);
-        throw data_error("data.nonpositive_score", name(u0 + u), step.source->id,
-                         std::string("a ") + (combine == aggregate::geomean ? "geometric" : "harmonic") +
-                             " mean needs scores > 0, but child '" +
-                             node_at(step.children[static_cast<std::size_t>(c)]).id + "' scores " +
-                             detail::format_number(child_scores[c][u]));
-      }
-      const std::optional<double>& declared = source.declared_max;
+  // One leaf's points and max for the block; returns the units in trouble the kernel counted.
+  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n) {
+    const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
+    const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
+    double* P = ws_.P(target);
+    double* M = ws_.M(target);
+    double trouble = 0.0;
+    if (leaf.program) {
+      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
+    } else {
+      const double* x = input_block(leaf.first_input, u0, n, ws_.input.data());
+      const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent};
+      trouble = leaf.vectorised ? kernels_.leaf(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
+    }
+    if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
+    if (leaf.needs_score) score_of(ws_.S(leaf.position), P, M, n);
+    return trouble;
+  }
+
+  // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
+  void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+                          double* P, double* M, bool add_to_parent) {
+    const detail::formula_program& program = *leaf.program;
+    for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
+      const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs.data() + i * ws_.stride);
+      ws_.inputs[static_cast<std::size_t>(i)] = x;
+      ws_.registers[static_cast<std::size_t>(i)] = const_cast<double*>(x);  // read only
+    }
+    for (std::size_t k = 0; k < program.constants.size(); ++k)
+      ws_.registers[static_cast<std::size_t>(program.first_constant()) + k] = const_cast<double*>(program.constant_block(k));
+    for (int slot = 0; slot < program.stack_size; ++slot)
+      ws_.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws_.slots.data() + slot * ws_.stride;
+    double* fault = program.divides ? ws_.fault.data() : ws_.no_fault.data();
+    if (program.divides) std::fill(fault, fault + n, 0.0);
+    kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
+                      detail::round_block});
+    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[static_cast<std::size_t>(u)] = here[u];
+    kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
+                           ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input.data(), n,
+                           keep_max_if_missing_, missing_is_trouble_, leaf.source->max,
+                           leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present.data(), ws_.finite.data(), P, M,
+                           ws_.trouble.data(), add_to_parent});
+  }
+
+  // The points and max its children did not add themselves.
+  void add_children(const inner_step& step, double* P, double* M, std::ptrdiff_t n) {
+    for (std::ptrdiff_t c : step.children) {
+      if (added_to_parent_[static_cast<std::size_t>(c)]) continue;
+      const double* Pc = ws_.P(c);
+      const double* Mc = ws_.M(c);
       for (std::ptrdiff_t u = 0; u < n; ++u) {
-        const bool defined = S[u] == S[u];
-        M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
-        P[u] = defined ? S[u] * M[u] : 0.0;
+        P[u] += Pc[u];
+        M[u] += Mc[u];
       }
-      if (source.round_digits) {
-        round_points(P, n, *source.round_digits);
-        for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
-      }
-    }
-
-    // Write out the kept nodes and the index.
-    for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
-      const std::ptrdiff_t column = out_column[static_cast<std::size_t>(k)];
-      if (column < 0) continue;
-      kernels.output({ws.P(k), ws.M(k), is_mean_type(node_at(k)) ? ws.S(k) : nullptr, n, &out.points(u0, column),
-                     &out.max(u0, column), &out.score(u0, column), stream_outputs});
-    }
-    const double* root_points = ws.P(root);
-    const double* root_max = ws.M(root);
-    const double* root_score = ws.S(root);
-    const bool root_is_mean = is_mean_type(node_at(root));
-    for (std::ptrdiff_t u = 0; u < n; ++u) {
-      const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
-      double index = score * info.scale;
-      // A NaN index (nothing applies) stays NaN: it is not clamped to 0.
-      if (info.clamp && !std::isnan(index)) index = std::fmin(std::fmax(index, 0.0), info.scale);
-      out.raw_index[u0 + u] = index;
-      out.index[u0 + u] = round_decimal(index, info.rounding_digits, info.rounding);
     }
   }
-#if defined(__SSE2__)
-  if (stream_outputs) _mm_sfence();  // the streamed results are seen by the thread that reads them
-#endif
-}
+
+  // A `sum` node: its children's points and max, snapped to hundredths, bounded and rounded.
+  void sum_node(const inner_step& step, std::ptrdiff_t n) {
+    const node& source = *step.source;
+    double* P = ws_.P(step.position);
+    double* M = ws_.M(step.position);
+    add_children(step, P, M, n);
+    if (step.snap)
+      for (std::ptrdiff_t u = 0; u < n; ++u) {
+        P[u] = snap_hundredths(P[u]);
+        M[u] = snap_hundredths(M[u]);
+      }
+    bound_points(P, n, source.points_min, source.points_max);
+    if (source.round_digits) round_points(P, n, *source.round_digits);
+    if (step.needs_score) score_of(ws_.S(step.position), P, M, n);
+  }
+
+  // A mean-type node: over the children that apply (their score is NaN where they do not), with
+  // their weights; its max is the declared one, or its children's.
+  void mean_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
+    const node& source = *step.source;
+    double* P = ws_.P(step.position);
+    double* M = ws_.M(step.position);
+    double* S = ws_.S(step.position);
+    add_children(step, P, M, n);
+    double* weight_sums = ws_.input.data();
+    const double* const* child_scores = child_scores_.data() + step.first_child_score;
+    const detail::mean_kind kind = mean_kind_of(source.combine);
+    const auto children = static_cast<std::ptrdiff_t>(step.children.size());
+    if (!detail::weighted_mean(kind, child_scores, step.weights.data(), children, n, S, weight_sums))
+      throw_outside_domain(step, kind, child_scores, u0, n);
+    const std::optional<double>& declared = source.declared_max;
+    for (std::ptrdiff_t u = 0; u < n; ++u) {
+      const bool defined = S[u] == S[u];
+      M[u] = defined ? (declared ? *declared : M[u]) : 0.0;
+      P[u] = defined ? S[u] * M[u] : 0.0;
+    }
+    if (source.round_digits) {
+      round_points(P, n, *source.round_digits);
+      score_of(S, P, M, n);
+    }
+  }
+
+  [[noreturn]] void throw_outside_domain(const inner_step& step, detail::mean_kind kind,
+                                         const double* const* child_scores, std::ptrdiff_t u0, std::ptrdiff_t n) const {
+    std::ptrdiff_t u = 0, c = 0;
+    detail::first_outside_domain(kind, child_scores, static_cast<std::ptrdiff_t>(step.children.size()), n, u, c);
+    throw data_error("data.nonpositive_score", default_unit_name(units_, u0 + u), step.source->id,
+                     std::string("a ") + (step.source->combine == aggregate::geomean ? "geometric" : "harmonic") +
+                         " mean needs scores > 0, but child '" +
+                         plan_.node_at(step.children[static_cast<std::size_t>(c)]).id + "' scores " +
+                         detail::format_number(child_scores[c][u]));
+  }
+
+  void write_kept_nodes(std::ptrdiff_t u0, std::ptrdiff_t n) {
+    for (std::ptrdiff_t k = 0; k < plan_.node_count(); ++k) {
+      const std::ptrdiff_t column = out_column_[static_cast<std::size_t>(k)];
+      if (column < 0) continue;
+      kernels_.output({ws_.P(k), ws_.M(k), is_mean_type(plan_.node_at(k)) ? ws_.S(k) : nullptr, n,
+                       &out_.points(u0, column), &out_.max(u0, column), &out_.score(u0, column), stream_outputs_});
+    }
+  }
+
+  // The root's score on the model's scale, bounded when the model says so, and rounded.
+  void write_index(std::ptrdiff_t u0, std::ptrdiff_t n) {
+    const std::ptrdiff_t root = plan_.node_count() - 1;
+    const double* root_points = ws_.P(root);
+    const double* root_max = ws_.M(root);
+    const double* root_score = ws_.S(root);
+    const bool root_is_mean = is_mean_type(plan_.node_at(root));
+    for (std::ptrdiff_t u = 0; u < n; ++u) {
+      const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
+      double index = score * info_.scale;
+      // A NaN index (nothing applies) stays NaN: it is not clamped to 0.
+      if (info_.clamp && !std::isnan(index)) index = std::fmin(std::fmax(index, 0.0), info_.scale);
+      out_.raw_index[u0 + u] = index;
+      out_.index[u0 + u] = round_decimal(index, info_.rounding_digits, info_.rounding);
+    }
+  }
+
+  const plan& plan_;
+  const unit_table& units_;
+  const layout& where_;
+  const std::ptrdiff_t end_;
+  evaluation& out_;
+  const std::vector<std::ptrdiff_t>& out_column_;
+  const model_info& info_;
+  const matrix_view<bool>& mask_;
+  const std::ptrdiff_t block_;
+  const bool stream_outputs_;
+  workspace ws_;
+  std::vector<char> added_to_parent_;
+  std::vector<const double*> child_scores_;  // the children's score blocks of every mean-type node, in step order
+  const kn::kernel_set& kernels_;
+  const double keep_max_if_missing_;
+  const double missing_is_trouble_;
+};
 
 namespace {
 
@@ -428,9 +491,7 @@ void plan::require_scorable() const {
                       "not scored by rules");
 }
 
-void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
-  require_scorable();
-  // Where each input column and each leaf's applicability are.
+plan::layout plan::locate_inputs(const unit_table& units) const {
   layout where;
   const std::ptrdiff_t inputs = input_count();
   const std::ptrdiff_t rows = units.rows();
@@ -466,47 +527,61 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
       where.stride[k] = values.row_stride;
     }
   }
-  if (!units.applicable.empty()) {
-    const matrix_view<bool>& mask = units.applicable;
-    const bool laid_out_like_inputs = units.columns && !units.input_arrays && inputs == leaf_count();
-    if (mask.rows != rows)
-      throw data_error("data.shape", "", "",
-                       "the applicability mask has " + count_of(mask.rows, "rows") + ", the inputs " +
-                           count_of(rows, "rows"));
-    if (!units.applicable_columns && !laid_out_like_inputs && mask.cols != leaf_count())
-      throw data_error("data.shape", "", "",
-                       "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
-                           count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
-    for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
-      const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j]
-                                    : laid_out_like_inputs   ? units.columns[j]
-                                                             : j;
-      if (column < 0 || column >= mask.cols)
-        throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
-                         "its column " + std::to_string(column) + " in the applicability mask is outside its " +
-                             count_of(mask.cols, "columns"));
-      where.mask_column.push_back(column);
-    }
-  }
+  if (!units.applicable.empty()) where.mask_column = locate_mask_columns(units);
+  return where;
+}
 
-  // Which nodes the result keeps, as columns.
+std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) const {
+  const matrix_view<bool>& mask = units.applicable;
+  const bool laid_out_like_inputs = units.columns && !units.input_arrays && input_count() == leaf_count();
+  if (mask.rows != units.rows())
+    throw data_error("data.shape", "", "",
+                     "the applicability mask has " + count_of(mask.rows, "rows") + ", the inputs " +
+                         count_of(units.rows(), "rows"));
+  if (!units.applicable_columns && !laid_out_like_inputs && mask.cols != leaf_count())
+    throw data_error("data.shape", "", "",
+                     "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
+                         count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
+  std::vector<std::ptrdiff_t> mask_column;
+  for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
+    const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j]
+                                  : laid_out_like_inputs   ? units.columns[j]
+                                                           : j;
+    if (column < 0 || column >= mask.cols)
+      throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
+                       "its column " + std::to_string(column) + " in the applicability mask is outside its " +
+                           count_of(mask.cols, "columns"));
+    mask_column.push_back(column);
+  }
+  return mask_column;
+}
+
+std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const {
   std::vector<std::ptrdiff_t> out_column(static_cast<std::size_t>(node_count()), -1);
   out.nodes.clear();
   for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
-    const bool keep = options.keep == kept_nodes::all ||
-                      (options.keep == kept_nodes::inner && !node_at(k).is_leaf()) || k == node_count() - 1;
-    if (!keep) continue;
+    const bool kept = keep == kept_nodes::all || (keep == kept_nodes::inner && !node_at(k).is_leaf()) ||
+                      k == node_count() - 1;
+    if (!kept) continue;
     out_column[static_cast<std::size_t>(k)] = static_cast<std::ptrdiff_t>(out.nodes.size());
     out.nodes.push_back(k);
   }
-  const auto kept = static_cast<Eigen::Index>(out.nodes.size());
-  out.points.resize(rows, kept);
-  out.max.resize(rows, kept);
-  out.score.resize(rows, kept);
+  const auto columns = static_cast<Eigen::Index>(out.nodes.size());
+  out.points.resize(rows, columns);
+  out.max.resize(rows, columns);
+  out.score.resize(rows, columns);
   out.raw_index.resize(rows);
   out.index.resize(rows);
   out.rank.resize(rows);
   out.band.resize(rows);
+  return out_column;
+}
+
+void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
+  require_scorable();
+  const layout where = locate_inputs(units);
+  const std::ptrdiff_t rows = units.rows();
+  const std::vector<std::ptrdiff_t> out_column = prepare_result(rows, options.keep, out);
 
   // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
   const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
@@ -515,7 +590,7 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
     const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
     const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
-    evaluate_rows(units, where, begin, end, out, out_column);
+    block_evaluator(*this, units, where, begin, end, out, out_column).evaluate(begin);
   });
 
   const model_info& info = model_.info();

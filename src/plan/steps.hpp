@@ -35,7 +35,7 @@ struct plan::inner_step {
   std::vector<double> weights;
   bool snap;
   bool needs_score;
-  std::ptrdiff_t first_child_score;  // where its children's score blocks start in evaluate_rows
+  std::ptrdiff_t first_child_score;  // where its children's score blocks start in the block evaluator's table
 };
 
 }  // namespace chiso
