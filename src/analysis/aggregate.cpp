@@ -391,17 +391,18 @@ aggregation_plan::aggregation_plan(const hierarchy& h, std::vector<aggregation_s
       specs_.push_back(per_level.size() == 1 ? per_level[0] : per_level[static_cast<std::size_t>(node.level - 2)]);
     }
     validate(specs_.back());
-    check_outside_max(specs_.size() - 1);
+    require_place_for_points_outside_max(h, a, specs_.back().method);
     max_children_ = std::max<std::ptrdiff_t>(max_children_, static_cast<std::ptrdiff_t>(node.children.size()));
   }
 }
 
-void aggregation_plan::check_outside_max(std::size_t a) const {
-  if (!outside_max_[a].empty() && specs_[a].method != aggregation::arithmetic)
+void require_place_for_points_outside_max(const hierarchy& h, std::ptrdiff_t node, aggregation method) {
+  const auto& children = h.node(node).children;
+  const bool holds_points = std::any_of(children.begin(), children.end(), [&h](std::ptrdiff_t c) { return h.node(c).outside_max; });
+  if (holds_points && method != aggregation::arithmetic)
     throw parameter_error("analysis.model_adjustments",
-                          "aggregate: '" + codes_[static_cast<std::size_t>(n_indicators_) + a] +
-                              "' adds points outside the max (bonus, deduction) to its children's mean; only the "
-                              "arithmetic mean has a place for them, not " + to_string(specs_[a].method));
+                          "'" + h.node(node).code + "' adds points outside the max (bonus, deduction) to its "
+                          "children's mean; only the arithmetic mean has a place for them, not " + to_string(method));
 }
 
 aggregation_workspace aggregation_plan::workspace(std::ptrdiff_t units) const {

@@ -367,14 +367,8 @@ struct composite_analysis::impl {
 
   void check_points_outside_max() const {
     for (std::size_t k = indicator_count; k < node_count; ++k)
-      if (outside_begin[k + 1] > outside_begin[k])
-        for (std::size_t combo = 0; combo < agg_combos; ++combo)
-          if (method_of(combo, k) != aggregation::arithmetic)
-            throw parameter_error("uncertainty.node_method",
-                                  "node '" + tree.node(static_cast<std::ptrdiff_t>(k)).code +
-                                      "' adds points outside the max (bonus, deduction) to its children's mean; "
-                                      "only the arithmetic mean has a place for them, not " +
-                                      to_string(method_of(combo, k)));
+      for (std::size_t combo = 0; combo < agg_combos; ++combo)
+        analysis::require_place_for_points_outside_max(tree, static_cast<std::ptrdiff_t>(k), method_of(combo, k));
   }
 
   // Cache of fixed nodes: only when data come in finitely many variants.

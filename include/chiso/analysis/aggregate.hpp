@@ -37,6 +37,11 @@ enum class aggregation { arithmetic, geometric, harmonic, generalised, minimum, 
 aggregation aggregation_of(chiso::aggregate combine);
 const char* to_string(aggregation a);
 aggregation aggregation_from_string(const std::string& s);
+// A node with children holding points outside the max (a scored model's bonus, deduction) adds
+// them to its children's arithmetic mean: with another method, parameter_error
+// analysis.model_adjustments naming the node. The toolkit's aggregation and the uncertainty
+// engine both ask.
+void require_place_for_points_outside_max(const hierarchy& h, std::ptrdiff_t node, aggregation method);
 
 // TOPSIS' own normalisation of the decision matrix: vector r = x / sqrt(Σ x²) (Hwang & Yoon),
 // min-max r = (x − min)/(max − min) (cost: (max − x)/(max − min)), or none (x as given).
@@ -132,7 +137,6 @@ class aggregation_plan {
   std::ptrdiff_t n_nodes_ = 0, n_indicators_ = 0, max_children_ = 0;
   std::vector<std::vector<std::ptrdiff_t>> children_;  // per aggregate: children weighed by the mean
   std::vector<std::vector<std::ptrdiff_t>> outside_max_;  // per aggregate: children of points outside the max
-  void check_outside_max(std::size_t aggregate) const;
   std::vector<aggregation_spec> specs_;                // per aggregate
   std::vector<std::string> codes_;
 };

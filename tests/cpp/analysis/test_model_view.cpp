@@ -7,6 +7,7 @@
 #include <chiso/analysis/pipeline.hpp>
 #include <chiso/evaluate.hpp>
 #include <chiso/model_json.hpp>
+#include <chiso/sensitivity/uncertainty.hpp>
 
 #include <cmath>
 
@@ -157,6 +158,15 @@ TEST_CASE("points outside the max enter the composite view as points added to th
   analysis::aggregation_spec geometric;
   geometric.method = analysis::aggregation::geometric;
   CHECK(contains(error_of([&] { analysis::aggregation_plan(h, {geometric}); }), "[chiso.analysis.model_adjustments]"));
+  // The uncertainty engine asks the same: a geometric mean among the methods it would try at R.
+  const std::string varied = error_of([&] {
+    uncertainty::composite_analysis(h, x, {"u"},
+                                    {uncertainty::assumption::aggregation_methods(
+                                        "mean", {analysis::aggregation::arithmetic, analysis::aggregation::geometric})});
+  });
+  CHECK(contains(varied, "[chiso.analysis.model_adjustments]"));
+  CHECK(contains(varied, "'R' adds points outside the max"));
+  CHECK(contains(varied, "not geometric"));
   const model bounded = parse_model(R"({"format": "chiso-model/1", "id": "toy-bounded", "name": "Toy",
     "root": {"id": "R", "name": "Root", "aggregate": "sum", "points_max": 3, "children": [
       {"id": "C1", "name": "C1", "max": 4, "rule": {"kind": "points"}}]}})");
