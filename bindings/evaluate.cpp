@@ -29,11 +29,12 @@ struct python_evaluation {
 // under 1 % without any error. A column is usually cleared by its first value above 1.
 std::vector<std::string> percent_columns_in_fractions(const plan& p, const unit_table& table) {
   std::vector<std::string> suspects;
-  for (const node* n : p.compiled_model().nodes()) {
-    if (!n->is_leaf() || n->rule->unit != rate_unit::percent ||
-        (n->rule->kind != rule_kind::tiers && n->rule->kind != rule_kind::proportional))
+  const chiso::model& m = p.compiled_model();
+  for (std::size_t leaf = 0; leaf < m.leaves().size(); ++leaf) {
+    const node* n = m.leaves()[leaf];
+    if (n->rule->unit != rate_unit::percent || (n->rule->kind != rule_kind::tiers && n->rule->kind != rule_kind::proportional))
       continue;
-    const std::ptrdiff_t i = p.input_column(n->id);
+    const auto i = static_cast<std::ptrdiff_t>(m.first_input(leaf));  // its one input column
     const std::ptrdiff_t column = table.columns ? table.columns[i] : i;
     const std::ptrdiff_t stride = table.input_strides ? table.input_strides[i] : 1;
     bool cleared = false, fractional = false;
