@@ -84,6 +84,11 @@ class Report:
     as_of: Optional[datetime.date] = None  # the date of the latest record
 
     @property
+    def has_change(self) -> bool:
+        """Whether any unit has a change from the previous period (the ranking's change columns)."""
+        return any(u.index_change is not None for u in self.units)
+
+    @property
     def ranking(self) -> pd.DataFrame:
         """One row per unit, by group then rank: name, group, index, rank, band and the change."""
         frame = pd.DataFrame([{
