@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, TextIO
 
@@ -216,76 +217,96 @@ def cmd_score(args: argparse.Namespace) -> int:
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
     out_kind = chiso_io.format_of(args.output, args.output_format) if args.output else (args.output_format or "csv")
+    read = _parquet_inputs(args, name) if kind == "parquet" else _table_inputs(args, model, name, kind)
+    unit_index = pd.Index(read.units.to_numpy(), name=args.unit_column)
     progress: Optional[Progress] = None
-    inputs: Any
-    if kind == "parquet":
-        table = chiso_io.read_parquet_path(args.inputs)
-        if args.unit_column not in table.column_names:
-            raise DataError(f"{name}: no column {args.unit_column!r}; name it with --unit-column",
-                            id="data.columns", source=name)
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        units_column = table.column(args.unit_column)
-        if units_column.null_count:
-            raise DataError(f"{name}: {units_column.null_count} rows without a {args.unit_column!r}",
-                            id="data.unit", source=name)
-        if not pa.types.is_string(units_column.type):
-            units_column = pc.cast(units_column, pa.string())
-        units_arrow = units_column
-        if pc.count_distinct(units_column).as_py() != len(units_column):
-            _unique_units(pd.Series(units_column.to_numpy(zero_copy_only=False)), name, kind)
-        units = pd.Series(units_column.to_numpy(zero_copy_only=False), copy=False)
-        drop = [args.unit_column]
-        groups: Any = None
-        if args.group_column:
-            if args.group_column not in table.column_names:
-                raise DataError(f"{name}: no group column {args.group_column!r}",
-                                id="data.columns", source=name)
-            groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
-            drop.append(args.group_column)
-        inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
-    else:
-        frame = _read(args.inputs, args, text_columns=[c for c in (args.unit_column, args.group_column) if c])
-        units = _column(frame, args.unit_column, name, "--unit-column")
-        groups = None
-        drop = [args.unit_column]
-        if args.group_column:
-            groups = _column(frame, args.group_column, name, "--group-column").to_numpy()
-            drop.append(args.group_column)
-        frame = frame.drop(columns=drop)
-        known = set(model.input_columns)
-        numeric = [c for c in frame.columns if c in known]
-        converted = chiso_io.numeric_columns(frame, numeric, kind=kind, name=name, decimal=args.decimal,
-                                             units=units.to_numpy())
-        inputs = pd.concat([converted, frame[[c for c in frame.columns if c not in known]]], axis=1)
-        inputs.index = pd.Index(units.to_numpy(), name=args.unit_column)
-        _unique_units(units, name, kind)
-        units_arrow = None
-    unit_index = pd.Index(units.to_numpy(), name=args.unit_column)
     if len(unit_index) >= LARGE:
         progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)
         progress.step("read")
-    if args.groups:
-        groups = _groups_file(args.groups, args)
+    groups = _groups_file(args.groups, args) if args.groups else read.groups
     applicable = _applicable(args.applicable, args, model, unit_index) if args.applicable else None
     try:
-        if kind == "parquet":
-            result = model.evaluate(inputs, applicable=applicable, groups=groups, units=unit_index, keep=args.keep)
-        else:
-            result = model.evaluate(inputs, applicable=applicable, groups=groups, keep=args.keep)
+        # An Arrow table has no index: its units go beside it; a DataFrame's index holds them.
+        result = model.evaluate(read.inputs, applicable=applicable, groups=groups,
+                                units=unit_index if kind == "parquet" else None, keep=args.keep)
     except DataError as error:
-        raise _with_row(error, units, kind, name) from None
+        raise _with_row(error, read.units, kind, name) from None
     if progress:
         progress.step("scored")
+    _write_scores(result, args, out_kind, read.units_arrow)
+    if progress:
+        progress.step("written")
+        progress.close()
+    return EXIT_OK
+
+
+@dataclass
+class _ScoreInputs:
+    """The inputs of ``chiso score``, one row per unit."""
+    inputs: Any              # a DataFrame indexed by unit, or an Arrow table (Parquet, not copied)
+    units: pd.Series         # the unit of each row, in order
+    groups: Any              # the group of each row (--group-column), or None
+    units_arrow: Any = None  # the unit column as Arrow, when the inputs are
+
+
+def _parquet_inputs(args: argparse.Namespace, name: str) -> _ScoreInputs:
+    """A Parquet file read as Arrow, its unit column checked (present, no nulls, unique) and taken
+    out with the group column."""
+    table = chiso_io.read_parquet_path(args.inputs)
+    if args.unit_column not in table.column_names:
+        raise DataError(f"{name}: no column {args.unit_column!r}; name it with --unit-column",
+                        id="data.columns", source=name)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    units_column = table.column(args.unit_column)
+    if units_column.null_count:
+        raise DataError(f"{name}: {units_column.null_count} rows without a {args.unit_column!r}",
+                        id="data.unit", source=name)
+    if not pa.types.is_string(units_column.type):
+        units_column = pc.cast(units_column, pa.string())
+    if pc.count_distinct(units_column).as_py() != len(units_column):
+        _unique_units(pd.Series(units_column.to_numpy(zero_copy_only=False)), name, "parquet")
+    units = pd.Series(units_column.to_numpy(zero_copy_only=False), copy=False)
+    drop = [args.unit_column]
+    groups: Any = None
+    if args.group_column:
+        if args.group_column not in table.column_names:
+            raise DataError(f"{name}: no group column {args.group_column!r}",
+                            id="data.columns", source=name)
+        groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
+        drop.append(args.group_column)
+    inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
+    return _ScoreInputs(inputs=inputs, units=units, groups=groups, units_arrow=units_column)
+
+
+def _table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> _ScoreInputs:
+    """A CSV, Excel or JSON table read as a DataFrame: the model's input columns converted to
+    numbers (naming the line of a bad cell), then the units checked unique."""
+    frame = _read(args.inputs, args, text_columns=[c for c in (args.unit_column, args.group_column) if c])
+    units = _column(frame, args.unit_column, name, "--unit-column")
+    groups = None
+    drop = [args.unit_column]
+    if args.group_column:
+        groups = _column(frame, args.group_column, name, "--group-column").to_numpy()
+        drop.append(args.group_column)
+    frame = frame.drop(columns=drop)
+    known = set(model.input_columns)
+    numeric = [c for c in frame.columns if c in known]
+    converted = chiso_io.numeric_columns(frame, numeric, kind=kind, name=name, decimal=args.decimal,
+                                         units=units.to_numpy())
+    inputs = pd.concat([converted, frame[[c for c in frame.columns if c not in known]]], axis=1)
+    inputs.index = pd.Index(units.to_numpy(), name=args.unit_column)
+    _unique_units(units, name, kind)
+    return _ScoreInputs(inputs=inputs, units=units, groups=groups)
+
+
+def _write_scores(result: Any, args: argparse.Namespace, out_kind: str, units_arrow: Any) -> None:
+    """The scores to --output (Parquet written from Arrow) or to stdout."""
     if out_kind == "parquet" and args.output:
         chiso_io.require_pyarrow()
         chiso_io.write_arrow(_score_arrow(result, args, units_arrow), args.output)
     else:
         chiso_io.write_table(_score_frame(result, args), args.output or chiso_io.STDIO, _options(args, output=True))
-    if progress:
-        progress.step("written")
-        progress.close()
-    return EXIT_OK
 
 
 def _with_row(error: DataError, units: pd.Series, kind: str, name: str) -> DataError:

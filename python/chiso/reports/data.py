@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import numpy as np
 import pandas as pd
@@ -82,6 +82,11 @@ class Report:
     areas: List[Tuple[str, str]]     # (id, name) of the root's children, in table order
     previous_period: str = ""            # the period compared with, when given
     as_of: Optional[datetime.date] = None  # the date of the latest record
+
+    @property
+    def has_change(self) -> bool:
+        """Whether any unit has a change from the previous period (the ranking's change columns)."""
+        return any(u.index_change is not None for u in self.units)
 
     @property
     def ranking(self) -> pd.DataFrame:
@@ -189,34 +194,70 @@ def _value(table: Optional[Table], unit: Any, node: str) -> Optional[float]:
 def build(source: Any, previous: Any = None) -> Report:
     """The report of ``source`` (an Assessment or a Result), compared with ``previous`` (the same
     kind, an earlier period) when given."""
-    from ..assessment import Assessment
-    if isinstance(source, Assessment):
-        views = assessment_views(source)
-        model, result, self_result = source.model, views["final"], views["self"]
-        round_count: int = views["round_count"]
-        units = views["units"]
-        names = units["name"].to_dict()
-        groups = units["group"].to_dict()
-        details = {unit: _details(table) for unit, table in views["tables"].items()}
-        period = source.period
-        as_of = views["as_of"]
-    elif isinstance(source, Result):
-        model, result, self_result, round_count = source.model, source, None, 0
-        scores = source.scores
-        names = {u: str(u) for u in source.units}
-        groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}
-        details, period, as_of = {}, "", None
-    else:
-        raise ParameterError(f"a report is made of a chiso.Assessment or a chiso.Result, "
-                             f"got {type(source).__name__}", id="report.source")
+    read = _read_source(source)
+    model, result = read.model, read.result
     if "is_leaf" in model.nodes().columns and not set(model.node_ids) <= set(result.node_ids):
         raise ParameterError("the result must keep every node: evaluate with keep='all'",
                              id="report.keep")
-    digits = model_digits(model)
+    layout = _table_layout(model)
+    values = _values(read, source)
+    change = _changes(source, previous, values.scores)
+    units = [_unit_report(unit, read, layout, values, change.get(unit, (None, None, None))) for unit in result.units]
+    return Report(model=model, title=model.name or model.id, period=read.period, digits=model_digits(model),
+                  round_count=read.round_count, has_self=read.self_result is not None, units=units,
+                  areas=layout.area_names,
+                  previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=read.as_of)
+
+
+@dataclass
+class _Source:
+    """What a report reads of an Assessment or a Result."""
+    model: Model
+    result: Result
+    self_result: Optional[Result]    # the self-assessed points (an Assessment only)
+    round_count: int
+    names: Dict[Any, str]            # unit → name
+    groups: Dict[Any, str]           # unit → group
+    details: Dict[Any, Dict[str, Dict[str, Any]]]  # unit → criterion → what its row shows (_details)
+    period: str
+    as_of: Optional[datetime.date]
+
+
+def _read_source(source: Any) -> _Source:
+    from ..assessment import Assessment
+    if isinstance(source, Assessment):
+        views = assessment_views(source)
+        units = views["units"]
+        return _Source(model=source.model, result=views["final"], self_result=views["self"],
+                       round_count=views["round_count"], names=units["name"].to_dict(), groups=units["group"].to_dict(),
+                       details={unit: _details(table) for unit, table in views["tables"].items()},
+                       period=source.period, as_of=views["as_of"])
+    if isinstance(source, Result):
+        scores = source.scores
+        groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}
+        return _Source(model=source.model, result=source, self_result=None, round_count=0,
+                       names={u: str(u) for u in source.units}, groups=groups, details={}, period="", as_of=None)
+    raise ParameterError(f"a report is made of a chiso.Assessment or a chiso.Result, "
+                         f"got {type(source).__name__}", id="report.source")
+
+
+@dataclass
+class _Layout:
+    """The scoring table's lines, the same for every unit: the areas in the tree's order with the
+    bonus and deduction areas last, each followed by its subtree."""
+    root: str
+    nodes: Dict[str, Dict[str, Any]]  # node → its row of Model.nodes()
+    numbers: Dict[str, str]           # node → "1.2.3"
+    areas: Set[str]
+    area_names: List[Tuple[str, str]]  # (id, name) in table order
+    table_order: List[str]
+    bonus_nodes: Set[str]
+
+
+def _table_layout(model: Model) -> _Layout:
     info = model.nodes()
     order = model.node_ids
     root = order[0]
-    numbers = _numbering(info, order)
     areas = [n for n in order if info.at[n, "parent"] == root]
     bonus_areas = [a for a in areas if _is_bonus_penalty(info, a)]
     area_order = [a for a in areas if a not in bonus_areas] + bonus_areas
@@ -225,54 +266,74 @@ def build(source: Any, previous: Any = None) -> Report:
         prefix = str(info.at[area, "path"])
         return [n for n in order if n == area or str(info.at[n, "path"]).startswith(prefix + "/")]
 
-    table_order = [n for a in area_order for n in subtree(a)]
-    bonus_nodes = {n for a in bonus_areas for n in subtree(a)}
-    points, maxima, score = _table(result.points), _table(result.max), _table(result.score)
-    self_points = _table(self_result.points) if self_result is not None else None
-    node_info = info.to_dict("index")
-    scores = result.scores
-    self_scores = self_result.scores if self_result is not None else None
-    applicable = _applicable(source)
-    change = _changes(source, previous, scores)
-    unit_reports = []
-    for unit in result.units:
-        rows = []
-        unit_details = details.get(unit, {})
-        for node in table_order:
-            is_leaf = bool(node_info[node]["is_leaf"])
-            node_max = _value(maxima, unit, node)
-            applies = applicable(unit, node) if is_leaf else (node_max or 0) > 0 or node in bonus_nodes
-            bonus = node in bonus_nodes
-            node_points = _value(points, unit, node) if applies else None
-            detail = unit_details.get(node, {}) if is_leaf else {}
-            node_self = _value(self_points, unit, node) if applies else None
-            rows.append(Row(
-                number=numbers[node], node=node, name=str(node_info[node]["name"]), depth=int(node_info[node]["depth"]),
-                is_leaf=is_leaf, is_area=node in areas, bonus_penalty=bonus,
-                max=None if bonus else node_max,
-                self_points=node_self,
-                rounds=_round_points(round_count, detail, node_self, node_points) if applies else [None] * round_count,
-                points=node_points,
-                score=(None if bonus or not applies or not node_max else 100.0 * (_value(score, unit, node) or 0.0)),
-                applicable=applies,
-                evidence=detail.get("evidence", ""), reason=detail.get("reason", ""),
-                unit_note=detail.get("unit_note", ""), round_reasons=detail.get("round_reasons", [])[:round_count],
-                explanation=detail.get("explanation", ""), missing_evidence=detail.get("missing_evidence", False),
-            ))
-        rank = scores.at[unit, "rank"]
-        previous_index, index_change, rank_change = change.get(unit, (None, None, None))
-        unit_reports.append(UnitReport(
-            unit=str(unit), name=names.get(unit, str(unit)) or str(unit), group=str(groups.get(unit, "")),
-            index=_float(scores.at[unit, "index"]), rank=None if pd.isna(rank) else int(rank),
-            band="" if pd.isna(scores.at[unit, "band"]) else str(scores.at[unit, "band"]), rows=rows,
-            self_index=None if self_scores is None else _float(self_scores.at[unit, "index"]),
-            previous_index=previous_index, index_change=index_change, rank_change=rank_change,
-            total_max=_value(maxima, unit, root), total_points=_value(points, unit, root),
-            total_self=_value(self_points, unit, root)))
-    area_names = [(a, str(info.at[a, "name"])) for a in area_order]
-    return Report(model=model, title=model.name or model.id, period=period, digits=digits,
-                  round_count=round_count, has_self=self_result is not None, units=unit_reports, areas=area_names,
-                  previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=as_of)
+    return _Layout(root=root, nodes=info.to_dict("index"), numbers=_numbering(info, order), areas=set(areas),
+                   area_names=[(a, str(info.at[a, "name"])) for a in area_order],
+                   table_order=[n for a in area_order for n in subtree(a)],
+                   bonus_nodes={n for a in bonus_areas for n in subtree(a)})
+
+
+@dataclass
+class _Values:
+    """The result's numbers, looked up per unit and node."""
+    points: Optional[Table]
+    maxima: Optional[Table]
+    score: Optional[Table]
+    self_points: Optional[Table]
+    scores: pd.DataFrame              # unit → index, rank, band
+    self_scores: Optional[pd.DataFrame]
+    applicable: Callable[[Any, str], bool]
+
+
+def _values(read: _Source, source: Any) -> _Values:
+    result, self_result = read.result, read.self_result
+    return _Values(points=_table(result.points), maxima=_table(result.max), score=_table(result.score),
+                   self_points=_table(self_result.points) if self_result is not None else None,
+                   scores=result.scores, self_scores=self_result.scores if self_result is not None else None,
+                   applicable=_applicable(source))
+
+
+def _unit_report(unit: Any, read: _Source, layout: _Layout, values: _Values,
+                 change: Tuple[Optional[float], Optional[float], Optional[int]]) -> UnitReport:
+    scores, root = values.scores, layout.root
+    rank = scores.at[unit, "rank"]
+    previous_index, index_change, rank_change = change
+    details = read.details.get(unit, {})
+    return UnitReport(
+        unit=str(unit), name=read.names.get(unit, str(unit)) or str(unit), group=str(read.groups.get(unit, "")),
+        index=_float(scores.at[unit, "index"]), rank=None if pd.isna(rank) else int(rank),
+        band="" if pd.isna(scores.at[unit, "band"]) else str(scores.at[unit, "band"]),
+        rows=[_row(unit, node, layout, values, details, read.round_count) for node in layout.table_order],
+        self_index=None if values.self_scores is None else _float(values.self_scores.at[unit, "index"]),
+        previous_index=previous_index, index_change=index_change, rank_change=rank_change,
+        total_max=_value(values.maxima, unit, root), total_points=_value(values.points, unit, root),
+        total_self=_value(values.self_points, unit, root))
+
+
+def _row(unit: Any, node: str, layout: _Layout, values: _Values, details: Dict[str, Dict[str, Any]],
+         round_count: int) -> Row:
+    """The line of ``node`` in the unit's scoring table. An inner node applies when it has points
+    to give (or is a bonus/deduction content); a bonus/deduction node shows no max and no score."""
+    info = layout.nodes[node]
+    is_leaf = bool(info["is_leaf"])
+    bonus = node in layout.bonus_nodes
+    node_max = _value(values.maxima, unit, node)
+    applies = values.applicable(unit, node) if is_leaf else (node_max or 0) > 0 or bonus
+    points = _value(values.points, unit, node) if applies else None
+    self_points = _value(values.self_points, unit, node) if applies else None
+    detail = details.get(node, {}) if is_leaf else {}
+    return Row(
+        number=layout.numbers[node], node=node, name=str(info["name"]), depth=int(info["depth"]),
+        is_leaf=is_leaf, is_area=node in layout.areas, bonus_penalty=bonus,
+        max=None if bonus else node_max,
+        self_points=self_points,
+        rounds=_round_points(round_count, detail, self_points, points) if applies else [None] * round_count,
+        points=points,
+        score=(None if bonus or not applies or not node_max else 100.0 * (_value(values.score, unit, node) or 0.0)),
+        applicable=applies,
+        evidence=detail.get("evidence", ""), reason=detail.get("reason", ""),
+        unit_note=detail.get("unit_note", ""), round_reasons=detail.get("round_reasons", [])[:round_count],
+        explanation=detail.get("explanation", ""), missing_evidence=detail.get("missing_evidence", False),
+    )
 
 
 def _text(value: Any) -> str:

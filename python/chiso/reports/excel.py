@@ -2,13 +2,16 @@
 sheet per unit, ready to print (A4 landscape, header rows repeated on every page)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pandas as pd
 
-from .data import Report, UnitReport, evidence_text, reason_text
-from .i18n import INPUT_COLUMNS, excel_number_format, format_number, label, rounded
+from .data import Report, UnitReport
+from .i18n import INPUT_COLUMNS, excel_number_format, label, rounded
+from .layout import (change_heads, number_column_count, ranking_heads, scoring_cells, scoring_heads, total_cells,
+                     unit_facts, whole)
 
 
 def _openpyxl() -> Any:
@@ -19,18 +22,27 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def _columns(report: Report, language: str) -> List[str]:
-    heads = [label("number", language), label("content", language), label("max", language)]
-    if report.has_self:
-        heads.append(label("self", language))
-    if report.round_count == 1:
-        heads.append(label("appraisal", language))
-    else:
-        heads += [label("round", language, n=k + 1) for k in range(report.round_count)]
-    heads += [label("points", language), label("score", language)]
-    if report.has_self:
-        heads += [label("evidence", language), label("reason", language)]
-    return heads
+@dataclass(frozen=True)
+class _Styles:
+    """The workbook's fonts, fills, borders and number format, made once."""
+    bold: Any
+    title: Any
+    header_fill: Any
+    area_fill: Any
+    border: Any
+    header_alignment: Any
+    wrap: Any
+    number_format: str
+
+
+def _styles(digits: int) -> _Styles:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    thin = Side(style="thin", color="999999")
+    return _Styles(bold=Font(bold=True), title=Font(bold=True, size=13),
+                   header_fill=PatternFill("solid", fgColor="DDE4EE"), area_fill=PatternFill("solid", fgColor="F2F2F2"),
+                   border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                   header_alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+                   wrap=Alignment(wrap_text=True, vertical="top"), number_format=excel_number_format(digits))
 
 
 def _sheet_title(unit: UnitReport, used: set) -> str:
@@ -46,155 +58,150 @@ def _sheet_title(unit: UnitReport, used: set) -> str:
 
 def write_excel(report: Report, path: Path, language: str = "vi") -> Path:
     openpyxl = _openpyxl()
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    digits = report.digits
-    number_format = excel_number_format(digits)
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDE4EE")
-    area_fill = PatternFill("solid", fgColor="F2F2F2")
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def num(value: Optional[float]) -> Optional[float]:
-        return rounded(value, digits)
-
-    def print_setup(sheet: Any, header_rows: str) -> None:
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = header_rows
-
-    def header(sheet: Any, row: int, heads: List[str]) -> None:
-        for col, text in enumerate(heads, start=1):
-            cell = sheet.cell(row=row, column=col, value=text)
-            cell.font, cell.fill, cell.border = bold, header_fill, border
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
+    styles = _styles(report.digits)
     workbook = openpyxl.Workbook()
     summary = workbook.active
+    _write_summary(summary, report, language, styles)
+    used = {summary.title.lower()}
+    for unit in report.units:
+        _write_unit_sheet(workbook.create_sheet(_sheet_title(unit, used)), report, unit, language, styles)
+    workbook.save(path)
+    return path
+
+
+def _print_setup(sheet: Any, header_rows: str) -> None:
+    """A4 landscape, one page wide, the header rows repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = header_rows
+
+
+def _write_header(sheet: Any, row: int, heads: List[str], styles: _Styles) -> None:
+    for col, text in enumerate(heads, start=1):
+        cell = sheet.cell(row=row, column=col, value=text)
+        cell.font, cell.fill, cell.border = styles.bold, styles.header_fill, styles.border
+        cell.alignment = styles.header_alignment
+
+
+def _write_summary(summary: Any, report: Report, language: str, styles: _Styles) -> None:
+    """The first sheet: the title, the ranking of every unit, then how many units fall in each band."""
     summary.title = label("summary", language)[:31]
     summary["A1"] = report.title
-    summary["A1"].font = Font(bold=True, size=13)
+    summary["A1"].font = styles.title
     if report.period:
         summary["A2"] = f"{label('period', language)}: {report.period}"
     if report.as_of is not None:
         summary["A3"] = label("as_of", language)
         summary["B3"] = report.as_of
         summary["B3"].number_format = "dd/mm/yyyy"
-    heads = [label("group", language), label("rank", language), label("unit", language), label("index", language),
-             label("band", language)]
-    has_change = any(u.index_change is not None for u in report.units)
-    if has_change:
-        heads += [label("previous", language) + (f" ({report.previous_period})" if report.previous_period else ""),
-                      label("change", language), label("rank_change", language)]
-    header(summary, 4, heads)
+    last = _write_ranking(summary, report, language, styles)
+    if report.model.bands:
+        _write_band_counts(summary, report, language, styles, top=last + 2)
+    _print_setup(summary, "4:4")
+
+
+def _write_ranking(summary: Any, report: Report, language: str, styles: _Styles) -> int:
+    """The ranking from row 4 (its header) on, by group then rank; returns its last row."""
+    from openpyxl.utils import get_column_letter
+    heads = ranking_heads(language)
+    if report.has_change:
+        heads += change_heads(report, language)
+    _write_header(summary, 4, heads, styles)
     ranking = report.ranking
-    for r, (unit, row) in enumerate(ranking.iterrows(), start=5):
-        values = [row["group"], None if row["rank"] is None or row["rank"] != row["rank"] else int(row["rank"]),
-                  row["name"], num(row["index"]), row["band"]]
-        if has_change:
-            values += [num(row["previous_index"]), num(row["index_change"]),
-                       None if row["rank_change"] != row["rank_change"] or row["rank_change"] is None
-                       else int(row["rank_change"])]
+    for r, (_, row) in enumerate(ranking.iterrows(), start=5):
+        values = [row["group"], whole(row["rank"]), row["name"], _number(row["index"], report), row["band"]]
+        if report.has_change:
+            values += [_number(row["previous_index"], report), _number(row["index_change"], report),
+                       whole(row["rank_change"])]
         for c, value in enumerate(values, start=1):
             cell = summary.cell(row=r, column=c, value=value)
-            cell.border = border
+            cell.border = styles.border
             if c in (4, 6, 7):
-                cell.number_format = number_format
+                cell.number_format = styles.number_format
     last = 4 + len(ranking)
     summary.auto_filter.ref = f"A4:{get_column_letter(len(heads))}{last}"
     summary.freeze_panes = "A5"
     for col, width in zip("ABCDEFGH", (14, 8, 40, 10, 14, 10, 10, 10)):
         summary.column_dimensions[col].width = width
-    # Bands: how many units of each group fall in each.
-    bands = report.model.bands
-    if bands:
-        top = last + 2
-        summary.cell(row=top, column=1, value=label("bands", language)).font = bold
-        groups = sorted({u.group for u in report.units})
-        header(summary, top + 1, [label("band", language), "≥"] + [g or label("units_in_band", language) for g in groups])
-        for k, (minimum, name) in enumerate(bands, start=top + 2):
-            summary.cell(row=k, column=1, value=name).border = border
-            cell = summary.cell(row=k, column=2, value=num(minimum))
-            cell.number_format, cell.border = number_format, border
-            for g, group in enumerate(groups, start=3):
-                count = sum(1 for u in report.units if u.group == group and u.band == name)
-                summary.cell(row=k, column=g, value=count).border = border
-    print_setup(summary, "4:4")
+    return last
 
-    heads = _columns(report, language)
-    used = {summary.title.lower()}
+
+def _write_band_counts(summary: Any, report: Report, language: str, styles: _Styles, top: int) -> None:
+    """From row ``top``: each band's threshold and how many units of each group fall in it."""
+    summary.cell(row=top, column=1, value=label("bands", language)).font = styles.bold
+    groups = sorted({u.group for u in report.units})
+    heads = [label("band", language), "≥"] + [g or label("units_in_band", language) for g in groups]
+    _write_header(summary, top + 1, heads, styles)
+    for k, (minimum, name) in enumerate(report.model.bands, start=top + 2):
+        summary.cell(row=k, column=1, value=name).border = styles.border
+        cell = summary.cell(row=k, column=2, value=_number(minimum, report))
+        cell.number_format, cell.border = styles.number_format, styles.border
+        for g, group in enumerate(groups, start=3):
+            count = sum(1 for u in report.units if u.group == group and u.band == name)
+            summary.cell(row=k, column=g, value=count).border = styles.border
+
+
+def _write_unit_sheet(sheet: Any, report: Report, unit: UnitReport, language: str, styles: _Styles) -> None:
+    """A unit's sheet: its title and facts, the scoring table from row 5, the total and the index."""
+    from openpyxl.utils import get_column_letter
+    sheet["A1"] = f"{label('scoring_table', language)}: {unit.name}"
+    sheet["A1"].font = styles.title
+    sheet["A2"] = f"{report.title}" + (f" — {report.period}" if report.period else "")
+    sheet["A3"] = unit_facts(report, unit, language)
+    heads = scoring_heads(report, language)
+    _write_header(sheet, 5, heads, styles)
+    _write_scoring_rows(sheet, report, unit, language, styles, heads)
+    _write_total_and_index(sheet, report, unit, language, styles, row=6 + len(unit.rows))
+    sheet.freeze_panes = "C6"
+    sheet.auto_filter.ref = f"A5:{get_column_letter(len(heads))}{5 + len(unit.rows)}"
     widths = {label("number", language): 8, label("content", language): 60, label("evidence", language): 30,
               label("reason", language): 40}
-    numeric = {label("max", language), label("self", language), label("appraisal", language),
-               label("points", language), label("score", language)} | \
-        {label("round", language, n=k + 1) for k in range(report.round_count)}
-    for unit in report.units:
-        sheet = workbook.create_sheet(_sheet_title(unit, used))
-        sheet["A1"] = f"{label('scoring_table', language)}: {unit.name}"
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"] = f"{report.title}" + (f" — {report.period}" if report.period else "")
-        facts = [f"{label('index', language)}: {format_number(unit.index, digits, language)}"]
-        if unit.rank is not None:
-            facts.append(f"{label('rank', language)}: {unit.rank}")
-        if unit.band:
-            facts.append(f"{label('band', language)}: {unit.band}")
-        sheet["A3"] = " — ".join(facts)
-        header(sheet, 5, heads)
-        r = 6
-        for row in unit.rows:
-            values = [row.number, ("    " * (row.depth - 1)) + row.name, num(row.max)]
-            if report.has_self:
-                values.append(num(row.self_points))
-            values += [num(p) for p in row.rounds]
-            values += [num(row.points), num(row.score)]
-            if report.has_self:
-                values += [evidence_text(row, language), reason_text(row, language, report.round_count)]
-            if not row.applicable:
-                values[2] = label("na_short", language)
-                for k in range(3, 3 + (1 if report.has_self else 0) + len(row.rounds) + 2):
-                    values[k] = None
-                if report.has_self and not values[-1]:
-                    values[-1] = label("not_applicable", language)
-            for c, value in enumerate(values, start=1):
-                cell = sheet.cell(row=r, column=c, value=value)
-                cell.border = border
-                if heads[c - 1] in numeric and isinstance(value, float):
-                    cell.number_format = number_format
-                if heads[c - 1] in (label("content", language), label("evidence", language), label("reason", language)):
-                    cell.alignment = wrap
-                if row.is_area:
-                    cell.font, cell.fill = bold, area_fill
-            r += 1
-        total = [label("total", language), "", num(unit.total_max)]
-        if report.has_self:
-            total.append(num(unit.total_self))
-        total += [None] * (report.round_count - 1) + [num(unit.total_points)] * min(1, report.round_count)
-        total += [num(unit.total_points), None]
-        for c, value in enumerate(total, start=1):
+    for c, head in enumerate(heads, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = widths.get(head, 12)
+    _print_setup(sheet, "5:5")
+
+
+def _write_scoring_rows(sheet: Any, report: Report, unit: UnitReport, language: str, styles: _Styles,
+                        heads: List[str]) -> None:
+    """The scoring table's lines from row 6: numbers in the model's format, texts wrapped, areas
+    bold on grey."""
+    numeric = set(heads[2:2 + number_column_count(report)])
+    wrapped = {label("content", language), label("evidence", language), label("reason", language)}
+    for r, row in enumerate(unit.rows, start=6):
+        values = scoring_cells(report, row, language, lambda value: _number(value, report), indent="    ")
+        for c, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=c, value=value)
-            cell.font, cell.border = bold, border
-            if isinstance(value, float):
-                cell.number_format = number_format
-        r += 1
-        sheet.cell(row=r, column=1, value=label("index", language)).font = bold
-        cell = sheet.cell(row=r, column=3, value=num(unit.index))
-        cell.font, cell.number_format = bold, number_format
-        if unit.self_index is not None:
-            cell = sheet.cell(row=r, column=4, value=num(unit.self_index))
-            cell.number_format = number_format
-        sheet.freeze_panes = "C6"
-        sheet.auto_filter.ref = f"A5:{get_column_letter(len(heads))}{5 + len(unit.rows)}"
-        for c, head in enumerate(heads, start=1):
-            sheet.column_dimensions[get_column_letter(c)].width = widths.get(head, 12)
-        print_setup(sheet, "5:5")
-    workbook.save(path)
-    return path
+            cell.border = styles.border
+            if heads[c - 1] in numeric and isinstance(value, float):
+                cell.number_format = styles.number_format
+            if heads[c - 1] in wrapped:
+                cell.alignment = styles.wrap
+            if row.is_area:
+                cell.font, cell.fill = styles.bold, styles.area_fill
+
+
+def _write_total_and_index(sheet: Any, report: Report, unit: UnitReport, language: str, styles: _Styles,
+                           row: int) -> None:
+    """The total line at ``row``, then the index (and the self-assessed index) under it."""
+    for c, value in enumerate(total_cells(report, unit, language, lambda v: _number(v, report)), start=1):
+        cell = sheet.cell(row=row, column=c, value=value)
+        cell.font, cell.border = styles.bold, styles.border
+        if isinstance(value, float):
+            cell.number_format = styles.number_format
+    sheet.cell(row=row + 1, column=1, value=label("index", language)).font = styles.bold
+    cell = sheet.cell(row=row + 1, column=3, value=_number(unit.index, report))
+    cell.font, cell.number_format = styles.bold, styles.number_format
+    if unit.self_index is not None:
+        cell = sheet.cell(row=row + 1, column=4, value=_number(unit.self_index, report))
+        cell.number_format = styles.number_format
+
+
+def _number(value: Optional[float], report: Report) -> Optional[float]:
+    """A number as the workbook stores it: rounded half up to the model's decimals."""
+    return rounded(value, report.digits)
 
 
 def write_tables(tables: Dict[str, Any], path: Path, digits: int = 2) -> Path:

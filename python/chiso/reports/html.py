@@ -7,8 +7,10 @@ import html as _html
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .data import Report, UnitReport, evidence_text, reason_text
+from .data import Report, UnitReport, reason_text
 from .i18n import format_number, label
+from .layout import (Format, change_heads, number_column_count, number_text, scoring_cells, scoring_heads, total_cells,
+                     whole)
 
 _CSS = """
 *{box-sizing:border-box}
@@ -140,19 +142,33 @@ def _group_averages(report: Report) -> Dict[str, Dict[str, Optional[float]]]:
 
 
 def write_html(report: Report, path: Path, language: str = "vi") -> Path:
-    digits = report.digits
+    fmt = number_text(report, language)
+    out = _page_start(report, language)
+    out += _ranking_section(report, language, fmt)
+    averages = _group_averages(report)
+    for unit in sorted(report.units, key=lambda u: (u.group, u.rank or 10 ** 9, u.name)):
+        out += _unit_section(report, unit, averages.get(unit.group, {}), language, fmt)
+    out.append(f"<p class='meta'>{_e(label('generated', language))}</p></main></body></html>")
+    Path(path).write_text("".join(out), encoding="utf-8")
+    return Path(path)
 
-    def fmt(value: Any, sign: bool = False) -> str:
-        return format_number(value, digits, language, sign=sign)
 
-    def cell(text: Any, numeric: bool = False) -> str:
-        if numeric:
-            return f"<td class='n'>{_e(text)}</td>"
-        text = "" if text is None else str(text)
-        if len(text) > 120:
-            return f"<td><span class='trunc' title='{_e(text)}'>{_e(text)}</span></td>"
-        return f"<td>{_e(text)}</td>"
+def _cell(text: Any, numeric: bool = False) -> str:
+    """A table cell: numbers right-aligned; a long text cut to a few lines, the whole on hover."""
+    if numeric:
+        return f"<td class='n'>{_e(text)}</td>"
+    text = "" if text is None else str(text)
+    if len(text) > 120:
+        return f"<td><span class='trunc' title='{_e(text)}'>{_e(text)}</span></td>"
+    return f"<td>{_e(text)}</td>"
 
+
+def _head_row(heads: List[str]) -> str:
+    return "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead>"
+
+
+def _page_start(report: Report, language: str) -> List[str]:
+    """The document's head with its stylesheet, the title and period, and the contents."""
     out = [f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
            f"<title>{_e(report.title)}</title><style>{_CSS}</style></head><body><main>"]
@@ -164,117 +180,126 @@ def write_html(report: Report, path: Path, language: str = "vi") -> Path:
     for unit in sorted(report.units, key=lambda u: u.name):
         out.append(f"<a href='#u-{_e(unit.unit)}'>{_e(unit.name)}</a>")
     out.append("</nav>")
+    return out
 
-    # Ranking by group, with its chart and the bands.
-    has_change = any(u.index_change is not None for u in report.units)
-    out.append(f"<section id='ranking'><h2>{_e(label('ranking', language))}</h2>")
+
+def _ranking_section(report: Report, language: str, fmt: Format) -> List[str]:
+    """The ranking by group: for each group its chart, its table and how many units are in each band."""
+    out = [f"<section id='ranking'><h2>{_e(label('ranking', language))}</h2>"]
     ranking = report.ranking
     for group in sorted({u.group for u in report.units}):
         members = [u for u in report.units if u.group == group]
         if group:
             out.append(f"<h3>{_e(label('group', language))}: {_e(group)}</h3>")
-        out.append(_ranking_svg(members, report.model.bands, digits, language, report.model.scale))
-        heads = [label("rank", language), label("unit", language), label("index", language), label("band", language)]
-        if report.has_self:
-            heads.append(label("self", language))
-        if has_change:
-            heads += [label("previous", language) + (f" ({report.previous_period})" if report.previous_period else ""),
-                      label("change", language), label("rank_change", language)]
-        out.append("<table class='ranking-table'><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) +
-                   "</tr></thead><tbody>")
-        for unit_id, r in ranking[ranking["group"] == group].iterrows():
-            rank = "" if r["rank"] is None or r["rank"] != r["rank"] else str(int(r["rank"]))
-            cells = [cell(rank, True), f"<td><a href='#u-{_e(unit_id)}'>{_e(r['name'])}</a></td>",
-                     cell(fmt(r["index"]), True), cell(r["band"])]
-            if report.has_self:
-                cells.append(cell(fmt(r["self_index"]), True))
-            if has_change:
-                rc = r["rank_change"]
-                cells += [cell(fmt(r["previous_index"]), True), cell(fmt(r["index_change"], sign=True), True),
-                          cell("" if rc is None or rc != rc else f"{int(rc):+d}", True)]
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append("</tbody></table>")
-        bands = report.model.bands
-        if bands:
-            out.append(f"<table class='bands'><thead><tr><th>{_e(label('band', language))}</th><th>≥</th>"
-                       f"<th>{_e(label('units_in_band', language))}</th></tr></thead><tbody>")
-            for minimum, name in bands:
-                count = sum(1 for u in members if u.band == name)
-                out.append(f"<tr><td>{_e(name)}</td>{cell(format_number(minimum, digits, language), True)}"
-                           f"{cell(count, True)}</tr>")
-            out.append("</tbody></table>")
+        out.append(_ranking_svg(members, report.model.bands, report.digits, language, report.model.scale))
+        out.append(_ranking_table(report, ranking[ranking["group"] == group], language, fmt))
+        if report.model.bands:
+            out.append(_band_table(report, members, language, fmt))
     out.append("</section>")
-
-    averages = _group_averages(report)
-    for unit in sorted(report.units, key=lambda u: (u.group, u.rank or 10 ** 9, u.name)):
-        out.append(f"<section class='unit' id='u-{_e(unit.unit)}'><h2>{_e(unit.name)}</h2>")
-        facts = [f"{label('index', language)}: <b>{_e(fmt(unit.index))}</b>"]
-        if unit.rank is not None:
-            facts.append(f"{label('rank', language)}: <b>{unit.rank}</b>")
-        if unit.band:
-            facts.append(f"{label('band', language)}: <span class='band'>{_e(unit.band)}</span>")
-        if unit.self_index is not None:
-            facts.append(f"{label('self', language)}: {_e(fmt(unit.self_index))}")
-        if unit.index_change is not None:
-            css = "up" if unit.index_change > 0 else "down" if unit.index_change < 0 else ""
-            facts.append(f"{label('year_over_year', language)}: {_e(fmt(unit.previous_index))} → {_e(fmt(unit.index))} "
-                         f"(<span class='{css}'>{_e(fmt(unit.index_change, sign=True))}</span>)")
-        out.append("<p class='meta'>" + " · ".join(facts) + "</p>")
-        out.append(f"<h3>{_e(label('areas', language))}</h3>")
-        out.append(_profile_svg(report, unit, averages.get(unit.group, {}), language))
-        losses = sorted((r for r in unit.rows if r.is_leaf and r.lost), key=lambda r: (-(r.lost or 0.0), r.number))[:10]
-        if losses:
-            heads = [label("number", language), label("content", language), label("max", language),
-                     label("points", language), label("lost", language)]
-            if report.has_self:
-                heads += [label("self", language), label("reason", language)]
-            out.append(f"<h3>{_e(label('top_losses', language))}</h3><table class='losses'><colgroup>"
-                       "<col style='width:7%'><col style='width:40%'></colgroup><thead><tr>" +
-                       "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>")
-            for r in losses:
-                cells = [cell(r.number), cell(r.name), cell(fmt(r.max), True), cell(fmt(r.points), True),
-                         cell(fmt(r.lost), True)]
-                if report.has_self:
-                    cells += [cell(fmt(r.self_points), True), cell(reason_text(r, language, report.round_count))]
-                out.append("<tr>" + "".join(cells) + "</tr>")
-            out.append("</tbody></table>")
-        out.append(f"<h3>{_e(label('scoring_table', language))}</h3>")
-        out.append(_scoring_table(report, unit, language, fmt, cell))
-        out.append("</section>")
-    out.append(f"<p class='meta'>{_e(label('generated', language))}</p></main></body></html>")
-    Path(path).write_text("".join(out), encoding="utf-8")
-    return Path(path)
+    return out
 
 
-def _scoring_table(report: Report, unit: UnitReport, language: str, fmt: Any, cell: Any) -> str:
-    from .excel import _columns
-    heads = _columns(report, language)
+def _ranking_table(report: Report, ranking: Any, language: str, fmt: Format) -> str:
+    """The rows of ``ranking`` (:attr:`Report.ranking` of one group): rank, unit, index, band, the
+    self-assessed index and the change from the previous period."""
+    heads = [label("rank", language), label("unit", language), label("index", language), label("band", language)]
+    if report.has_self:
+        heads.append(label("self", language))
+    if report.has_change:
+        heads += change_heads(report, language)
+    out = ["<table class='ranking-table'>" + _head_row(heads) + "<tbody>"]
+    for unit_id, r in ranking.iterrows():
+        rank = whole(r["rank"])
+        cells = [_cell("" if rank is None else str(rank), True),
+                 f"<td><a href='#u-{_e(unit_id)}'>{_e(r['name'])}</a></td>", _cell(fmt(r["index"]), True),
+                 _cell(r["band"])]
+        if report.has_self:
+            cells.append(_cell(fmt(r["self_index"]), True))
+        if report.has_change:
+            rank_change = whole(r["rank_change"])
+            cells += [_cell(fmt(r["previous_index"]), True), _cell(fmt(r["index_change"], sign=True), True),
+                      _cell("" if rank_change is None else f"{rank_change:+d}", True)]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _band_table(report: Report, members: List[UnitReport], language: str, fmt: Format) -> str:
+    """Each band's threshold and how many of ``members`` fall in it."""
+    out = [f"<table class='bands'><thead><tr><th>{_e(label('band', language))}</th><th>≥</th>"
+           f"<th>{_e(label('units_in_band', language))}</th></tr></thead><tbody>"]
+    for minimum, name in report.model.bands:
+        count = sum(1 for u in members if u.band == name)
+        out.append(f"<tr><td>{_e(name)}</td>{_cell(fmt(minimum), True)}{_cell(count, True)}</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _unit_section(report: Report, unit: UnitReport, averages: Dict[str, Optional[float]], language: str,
+                  fmt: Format) -> List[str]:
+    """A unit's page: its facts, the profile of its areas, the criteria that lost the most points
+    and its scoring table."""
+    return [f"<section class='unit' id='u-{_e(unit.unit)}'><h2>{_e(unit.name)}</h2>",
+            "<p class='meta'>" + " · ".join(_unit_facts(unit, language, fmt)) + "</p>",
+            f"<h3>{_e(label('areas', language))}</h3>", _profile_svg(report, unit, averages, language),
+            _losses_table(report, unit, language, fmt),
+            f"<h3>{_e(label('scoring_table', language))}</h3>", _scoring_table(report, unit, language, fmt),
+            "</section>"]
+
+
+def _unit_facts(unit: UnitReport, language: str, fmt: Format) -> List[str]:
+    """Index, rank, band, self-assessed index and the change from the previous period, as markup."""
+    facts = [f"{label('index', language)}: <b>{_e(fmt(unit.index))}</b>"]
+    if unit.rank is not None:
+        facts.append(f"{label('rank', language)}: <b>{unit.rank}</b>")
+    if unit.band:
+        facts.append(f"{label('band', language)}: <span class='band'>{_e(unit.band)}</span>")
+    if unit.self_index is not None:
+        facts.append(f"{label('self', language)}: {_e(fmt(unit.self_index))}")
+    if unit.index_change is not None:
+        css = "up" if unit.index_change > 0 else "down" if unit.index_change < 0 else ""
+        facts.append(f"{label('year_over_year', language)}: {_e(fmt(unit.previous_index))} → {_e(fmt(unit.index))} "
+                     f"(<span class='{css}'>{_e(fmt(unit.index_change, sign=True))}</span>)")
+    return facts
+
+
+def _losses_table(report: Report, unit: UnitReport, language: str, fmt: Format) -> str:
+    """The ten criteria that lost the most points (nothing when none lost any)."""
+    losses = sorted((r for r in unit.rows if r.is_leaf and r.lost), key=lambda r: (-(r.lost or 0.0), r.number))[:10]
+    if not losses:
+        return ""
+    heads = [label("number", language), label("content", language), label("max", language),
+             label("points", language), label("lost", language)]
+    if report.has_self:
+        heads += [label("self", language), label("reason", language)]
+    out = [f"<h3>{_e(label('top_losses', language))}</h3><table class='losses'><colgroup>"
+           "<col style='width:7%'><col style='width:40%'></colgroup>" + _head_row(heads) + "<tbody>"]
+    for r in losses:
+        cells = [_cell(r.number), _cell(r.name), _cell(fmt(r.max), True), _cell(fmt(r.points), True),
+                 _cell(fmt(r.lost), True)]
+        if report.has_self:
+            cells += [_cell(fmt(r.self_points), True), _cell(reason_text(r, language, report.round_count))]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _scoring_table(report: Report, unit: UnitReport, language: str, fmt: Format) -> str:
+    """The unit's scoring table with its total line (the index under the score)."""
+    heads = scoring_heads(report, language)
     widths = {label("number", language): "6%", label("content", language): "30%",
               label("evidence", language): "14%", label("reason", language): "16%"}
     cols = "".join(f"<col style='width:{widths[h]}'>" if h in widths else "<col>" for h in heads)
-    out = [f"<table class='scoring'><colgroup>{cols}</colgroup><thead><tr>" +
-           "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>"]
+    numbers = range(2, 2 + number_column_count(report))
+
+    def cells(values: List[Any]) -> str:  # the number columns right-aligned; a blank an empty text cell
+        return "".join(_cell("" if v is None else v, k in numbers and v is not None) for k, v in enumerate(values))
+
+    out = [f"<table class='scoring'><colgroup>{cols}</colgroup>" + _head_row(heads) + "<tbody>"]
     for r in unit.rows:
         css = "area" if r.is_area else "na" if not r.applicable else ""
-        name = ("\u2003" * (r.depth - 1)) + r.name
-        cells = [cell(r.number), cell(name)]
-        if r.applicable:
-            cells.append(cell(fmt(r.max), True))
-            if report.has_self:
-                cells.append(cell(fmt(r.self_points), True))
-            cells += [cell(fmt(p), True) for p in r.rounds] + [cell(fmt(r.points), True), cell(fmt(r.score), True)]
-        else:
-            cells.append(cell(label("na_short", language), True))
-            cells += [cell("")] * ((1 if report.has_self else 0) + len(r.rounds) + 2)
-        if report.has_self:
-            cells += [cell(evidence_text(r, language)), cell(reason_text(r, language, report.round_count)
-                                                            or ("" if r.applicable else label("not_applicable", language)))]
-        out.append(f"<tr class='{css}'>" + "".join(cells) + "</tr>")
-    total = [cell(label("total", language)), cell(""), cell(fmt(unit.total_max), True)]
-    if report.has_self:
-        total.append(cell(fmt(unit.total_self), True))
-    total += [cell("")] * (report.round_count - 1) + [cell(fmt(unit.total_points), True)] * min(1, report.round_count)
-    total += [cell(fmt(unit.total_points), True), cell(fmt(unit.index), True)]
-    total += [cell("")] * (len(heads) - len(total))
-    out.append("<tr class='total'>" + "".join(total) + "</tr></tbody></table>")
+        out.append(f"<tr class='{css}'>" + cells(scoring_cells(report, r, language, fmt, indent="\u2003")) + "</tr>")
+    total = total_cells(report, unit, language, fmt, score=fmt(unit.index))
+    total += [None] * (len(heads) - len(total))
+    out.append("<tr class='total'>" + cells(total) + "</tr></tbody></table>")
     return "".join(out)
