@@ -205,7 +205,7 @@ class Model:
     # Evaluation -------------------------------------------------------------------------------
     @property
     def composite(self) -> bool:
-        """True for a composite index (its leaves are ``indicator``\ s): the composite toolkit
+        """True for a composite index (its leaves are ``indicator`` rules): the composite toolkit
         (``chiso.analysis``) normalises and aggregates it; :meth:`evaluate` refuses it."""
         return bool(self._core.composite)
 
@@ -270,57 +270,64 @@ class Model:
 def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]]):
     """(values, columns, unit index) for the core: values is a 2-D array whose column for input
     ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order."""
-    columns = None
-    values: Any
+    if isinstance(data, np.ndarray):  # first: the common case of a single unit scored in a loop
+        return _array_inputs(data, inputs, units)
     if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
         data = _arrow.input_columns(data)
     if isinstance(data, pd.DataFrame):
-        columns = _input_positions(data.columns, inputs, "data")
-        unit_index = data.index
-        nullable = False
-        for position in columns:
-            dtype = data.dtypes.iloc[position]
-            if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
-                continue
-            name = str(data.columns[position])
-            if isinstance(dtype, np.dtype) and dtype.kind == "O":
-                _check_real_objects(data.iloc[:, position].to_numpy(), name, unit_index)
-                nullable = True  # may hold <NA>
-            elif _is_nullable_real(dtype):
-                nullable = True
-            else:
-                _refuse_dtype(dtype, name, data.iloc[:, position].to_numpy(), unit_index)
-        if not len(data.columns):
-            values = np.empty((len(data), 0))
-        elif nullable:  # column by column: <NA> becomes NaN (a missing input)
-            values = np.empty(data.shape, order="F")
-            for j in range(data.shape[1]):
-                values[:, j] = data.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
-        else:
-            values = data.to_numpy(dtype=np.float64, copy=False)
-    elif isinstance(data, Mapping):
+        return _frame_inputs(data, inputs)
+    if isinstance(data, Mapping):
         positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
         arrays = list(data.values())
         values = [_real_column(arrays[i], inputs[k], units) for k, i in enumerate(positions)]
         rows = len(values[0]) if values else 0
-        unit_index = _unit_index(units, rows)
+        return values, None, _unit_index(units, rows)
+    return _array_inputs(np.asarray(data), inputs, units)
+
+
+def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
+    columns = _input_positions(data.columns, inputs, "data")
+    unit_index = data.index
+    nullable = False
+    for position in columns:
+        dtype = data.dtypes.iloc[position]
+        if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
+            continue
+        name = str(data.columns[position])
+        if isinstance(dtype, np.dtype) and dtype.kind == "O":
+            _check_real_objects(data.iloc[:, position].to_numpy(), name, unit_index)
+            nullable = True  # may hold <NA>
+        elif _is_nullable_real(dtype):
+            nullable = True
+        else:
+            _refuse_dtype(dtype, name, data.iloc[:, position].to_numpy(), unit_index)
+    if not len(data.columns):
+        values = np.empty((len(data), 0))
+    elif nullable:  # column by column: <NA> becomes NaN (a missing input)
+        values = np.empty(data.shape, order="F")
+        for j in range(data.shape[1]):
+            values[:, j] = data.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        values = np.asarray(data)
-        if values.ndim != 2 or values.shape[1] != len(inputs):
-            raise DataError(
-                f"inputs must be a 2-D array of units × {len(inputs)} input columns"
-                f" (in the model's input-column order), got shape {values.shape}",
-                id="data.shape",
-            )
-        unit_index = _unit_index(units, values.shape[0])
-        if values.dtype.kind not in _REAL_KINDS:
-            for j, name in enumerate(inputs):
-                if values.dtype.kind == "O":
-                    _check_real_objects(values[:, j], name, unit_index)
-                else:
-                    _refuse_dtype(values.dtype, name, values[:, j], unit_index)
-            values = values.astype(np.float64)
+        values = data.to_numpy(dtype=np.float64, copy=False)
     return values, columns, unit_index
+
+
+def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Sequence[Any]]):
+    if values.ndim != 2 or values.shape[1] != len(inputs):
+        raise DataError(
+            f"inputs must be a 2-D array of units × {len(inputs)} input columns"
+            f" (in the model's input-column order), got shape {values.shape}",
+            id="data.shape",
+        )
+    unit_index = _unit_index(units, values.shape[0])
+    if values.dtype.kind not in _REAL_KINDS:
+        for j, name in enumerate(inputs):
+            if values.dtype.kind == "O":
+                _check_real_objects(values[:, j], name, unit_index)
+            else:
+                _refuse_dtype(values.dtype, name, values[:, j], unit_index)
+        values = values.astype(np.float64)
+    return values, None, unit_index
 
 
 _REAL_KINDS = "biuf"  # numpy kinds taken as numbers: bool, signed and unsigned integers, floats

@@ -264,3 +264,17 @@ def test_plots_draw():
     radar = result.plot_profile("u2", kind="radar")
     assert radar.name == "polar"
     plt.close("all")
+
+
+def test_the_package_compiles_with_warnings_as_errors():
+    """Every module of the package compiles under ``python -W error``: an invalid escape in a
+    docstring (``\\ s``) is a SyntaxWarning at compile time, and an error for a user who runs
+    with warnings as errors once the cached bytecode is gone."""
+    import warnings
+
+    sources = sorted(Path(chiso.__file__).parent.rglob("*.py"))
+    assert len(sources) > 10
+    for source in sources:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(source.read_text(encoding="utf-8"), str(source), "exec")
