@@ -259,14 +259,14 @@ class nelder_mead_search {
       const vertex_order v = order_vertices();
       if (v.f_high <= v.f_low + convtol_ || v.f_low <= o_.abstol) break;
       centroid_without(v.high);
-      for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1.0 + o_.alpha) * p_(i, centre_) - o_.alpha * p_(i, v.high);
+      reflect_through_centroid(v.high);
       const double vr = eval(b_);
       if (vr < v.f_low) {
         extend(v.high, vr);
         continue;
       }
       if (vr < v.f_high) replace(v.high, b_, vr);
-      for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1 - o_.beta) * p_(i, v.high) + o_.beta * p_(i, centre_);
+      contract_towards_centroid(v.high);
       const double f = eval(b_);
       if (f < p_(n_, v.high)) {
         replace(v.high, b_, f);
@@ -324,7 +324,7 @@ class nelder_mead_search {
       }
   }
 
-  // Moves `low` to the lowest vertex (the first one met on ties, from the previous low on).
+  // Finds the highest vertex and moves `low` to the lowest (on a tie the one found first stays).
   vertex_order order_vertices() {
     vertex_order v{low_, p_(n_, low_), p_(n_, low_)};
     for (std::ptrdiff_t j = 0; j < n_ + 1; ++j)
@@ -348,6 +348,16 @@ class nelder_mead_search {
       for (std::ptrdiff_t j = 0; j < n_ + 1; ++j) temp += p_(i, j);
       p_(i, centre_) = temp / static_cast<double>(n_);
     }
+  }
+
+  // b = the highest vertex mirrored through the centroid of the others.
+  void reflect_through_centroid(std::ptrdiff_t high) {
+    for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1.0 + o_.alpha) * p_(i, centre_) - o_.alpha * p_(i, high);
+  }
+
+  // b = a point between the highest vertex and the centroid.
+  void contract_towards_centroid(std::ptrdiff_t high) {
+    for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1 - o_.beta) * p_(i, high) + o_.beta * p_(i, centre_);
   }
 
   void replace(std::ptrdiff_t vertex, const Eigen::Ref<const vector>& x, double f) {
