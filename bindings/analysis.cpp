@@ -87,11 +87,29 @@ pipeline_input make_input(const matrix& data, std::vector<std::string> units, co
   return in;
 }
 
-}  // namespace
+// The aggregation a toolkit call names (the pipeline spec's "aggregate" entry, as JSON).
+aggregation_plan aggregation_plan_from(const hierarchy& h, const std::string& methods_json) {
+  const pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
+  return aggregation_plan(h, s.aggregation);
+}
 
-void register_analysis(py::module_& root) {
-  auto m = root.def_submodule("analysis", "Composite-indicator toolkit (COINr scope)");
+py::dict ahp_result_to(const ahp_result& r) {
+  py::dict d;
+  d["weights"] = r.weights; d["lambda_max"] = r.lambda_max; d["ci"] = r.ci; d["ri"] = r.ri; d["cr"] = r.cr;
+  d["consistent"] = r.consistent; d["warning"] = r.warning; d["method"] = to_string(r.method);
+  d["random_index"] = r.random_index_name;
+  return d;
+}
 
+py::dict opt_weights_result_to(const opt_weights_result& r) {
+  py::dict d;
+  d["nodes"] = r.nodes; d["level_weights"] = r.level_weights; d["weights"] = r.weights; d["desired"] = r.desired;
+  d["obtained"] = r.obtained; d["objective"] = r.objective; d["evaluations"] = r.evaluations;
+  d["convergence"] = r.convergence;
+  return d;
+}
+
+void register_hierarchy(py::module_& m) {
   py::class_<hierarchy>(m, "Hierarchy")
       .def(py::init([](const plan& model) { return hierarchy(model.compiled_model()); }), py::arg("model"),
            "The composite view of a model (chiso::analysis::hierarchy(const model&)).")
@@ -119,7 +137,9 @@ void register_analysis(py::module_& root) {
   m.def("composite_model", [](const std::vector<py::dict>& rows, const std::string& id) {
     return std::make_shared<plan>(composite_model(rows_from(rows), id));
   }, py::arg("rows"), py::arg("id") = "composite", "The composite-index model of iMeta rows.");
+}
 
+void register_pipeline(py::module_& m) {
   py::class_<pipeline>(m, "Pipeline")
       .def(py::init([](const hierarchy& h, const std::string& spec) {
              return pipeline(h, pipeline_spec::from_json(nlohmann::json::parse(spec)));
@@ -143,9 +163,10 @@ void register_analysis(py::module_& root) {
              return result_dict(r);
            },
            py::arg("data"), py::arg("units"), py::arg("denominators"), py::arg("denominator_codes"), py::arg("groups"));
+}
 
-  m.def("skewness", [](const vector& x) { return skewness(x.data(), x.size()); });
-  m.def("kurtosis", [](const vector& x) { return kurtosis(x.data(), x.size()); });
+// The pipeline's steps called alone: normalise and aggregate.
+void register_pipeline_steps(py::module_& m) {
   m.def("normalise",
         [](const matrix& x, const std::vector<int>& directions, const std::string& spec, const std::vector<double>& targets,
            const std::vector<std::string>& codes) {
@@ -158,13 +179,17 @@ void register_analysis(py::module_& root) {
   m.def("aggregate",
         [](const hierarchy& h, const matrix& normalised, const vector& weights, const std::string& methods_json,
            const std::vector<std::string>& unit_codes) {
-          pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
-          aggregation_plan plan(h, s.aggregation);
+          const aggregation_plan plan = aggregation_plan_from(h, methods_json);
           py::gil_scoped_release release;
           return plan.aggregate(normalised, weights, &unit_codes);
         },
         py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("methods_json") = "[]",
         py::arg("unit_codes") = std::vector<std::string>{});
+}
+
+// Weights: AHP, the objective methods, a tree's effective and local weights, and the optimised
+// weights of one level.
+void register_weights(py::module_& m) {
   m.def("ahp",
         [](const matrix& a, const std::string& method, const std::vector<double>& random_index, const std::string& ri_name,
            double max_cr, bool raise_if_inconsistent, double reciprocal_tolerance) {
@@ -175,17 +200,14 @@ void register_analysis(py::module_& root) {
           o.random_index_name = ri_name;
           o.max_cr = max_cr;
           o.on_inconsistent = raise_if_inconsistent ? inconsistency_policy::error : inconsistency_policy::warn;
-          const auto r = ahp(a, o);
-          py::dict d;
-          d["weights"] = r.weights; d["lambda_max"] = r.lambda_max; d["ci"] = r.ci; d["ri"] = r.ri; d["cr"] = r.cr;
-          d["consistent"] = r.consistent; d["warning"] = r.warning; d["method"] = to_string(r.method);
-          d["random_index"] = r.random_index_name;
-          return d;
+          return ahp_result_to(ahp(a, o));
         },
         py::arg("pairwise"), py::arg("method") = "eigenvector", py::arg("random_index") = std::vector<double>{},
         py::arg("random_index_name") = "custom", py::arg("max_cr") = 0.1, py::arg("raise_if_inconsistent") = false,
         py::arg("reciprocal_tolerance") = ahp_options{}.reciprocal_tolerance);
   m.def("saaty_random_index", &saaty_random_index);
+  m.def("simulated_random_index", &simulated_random_index, py::arg("n"), py::arg("samples") = 10000,
+        py::arg("seed") = std::uint64_t{20061});
   m.def("entropy_weights", [](const matrix& x) { return entropy_weights(x); });
   m.def("critic_weights", [](const matrix& x, const std::vector<int>& d) { return critic_weights(x, d); }, py::arg("x"),
         py::arg("directions") = std::vector<int>{});
@@ -193,10 +215,39 @@ void register_analysis(py::module_& root) {
     const auto r = pca_weights(x);
     return py::make_tuple(r.loadings, r.variance_share, r.rows_used);
   });
+  m.def("merec_weights", [](const matrix& x, const std::vector<int>& d) { return merec_weights(x, d); }, py::arg("x"),
+        py::arg("directions") = std::vector<int>{});
+  m.def("std_weights", [](const matrix& x) { return std_weights(x); });
+  m.def("gini_weights", [](const matrix& x) { return gini_weights(x); });
   m.def("effective_weights", [](const hierarchy& h, const vector& w) { return effective_weights(h, w); });
   m.def("local_weights", [](const hierarchy& h, const vector& w) { return local_weights(h, w); });
-  // Decision-matrix methods: tuples of numpy arrays (the Python layer wraps them), so that a
-  // small call stays cheap.
+  m.def("optimise_weights",
+        [](const hierarchy& h, const matrix& normalised, const vector& weights, int level, const std::string& methods_json,
+           const std::string& goal, const std::vector<double>& targets, const std::string& correlation, double tolerance,
+           int max_iterations) {
+          const aggregation_plan plan = aggregation_plan_from(h, methods_json);
+          opt_weights_options o;
+          o.goal = opt_weights_goal_from_string(goal);
+          o.targets = targets;
+          o.correlation = correlation_method_from_string(correlation);
+          o.tolerance = tolerance;
+          o.max_iterations = max_iterations;
+          opt_weights_result r;
+          {
+            py::gil_scoped_release release;
+            r = optimise_weights(h, plan, normalised, weights, level, o);
+          }
+          return opt_weights_result_to(r);
+        },
+        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("level"),
+        py::arg("methods_json") = "[]", py::arg("goal") = "balance",
+        py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
+        py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
+}
+
+// Decision-matrix methods: tuples of numpy arrays (the Python layer wraps them), so that a
+// small call stays cheap.
+void register_decision_methods(py::module_& m) {
   m.def("topsis",
         [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::string& norm) {
           const auto r = topsis(x, w, d, topsis_normalisation_from_string(norm));
@@ -221,31 +272,6 @@ void register_analysis(py::module_& root) {
           return py::make_tuple(r.q, r.wsm, r.wpm, r.ranks);
         },
         py::arg("x"), py::arg("weights"), py::arg("directions") = std::vector<int>{}, py::arg("lambda_") = 0.5);
-  m.def("merec_weights", [](const matrix& x, const std::vector<int>& d) { return merec_weights(x, d); }, py::arg("x"),
-        py::arg("directions") = std::vector<int>{});
-  m.def("std_weights", [](const matrix& x) { return std_weights(x); });
-  m.def("gini_weights", [](const matrix& x) { return gini_weights(x); });
-  m.def("weighted_spearman", [](const vector& x, const vector& y) { return weighted_spearman(x, y); });
-  m.def("ws_similarity", [](const vector& x, const vector& y) { return ws_similarity(x, y); });
-  m.def("simulated_random_index", &simulated_random_index, py::arg("n"), py::arg("samples") = 10000,
-        py::arg("seed") = std::uint64_t{20061});
-  m.def("screen_units",
-        [](const matrix& x, const std::string& rule, double threshold, double nonzero_threshold) {
-          const auto r = screen_units(x, screen_options{screen_rule_from_string(rule), threshold, nonzero_threshold});
-          return py::make_tuple(r.kept, r.availability, r.nonzero);
-        },
-        py::arg("x"), py::arg("rule") = "byNA", py::arg("threshold") = screen_options{}.threshold,
-        py::arg("nonzero_threshold") = screen_options{}.nonzero_threshold);
-  m.def("correlation_matrix", [](const matrix& x, const std::string& method) {
-    return correlation_matrix(x, correlation_method_from_string(method));
-  }, py::arg("x"), py::arg("method") = "pearson");
-  m.def("parent_correlations", [](const hierarchy& h, const matrix& s, const std::string& method) {
-    return parent_correlations(h, s, correlation_method_from_string(method));
-  }, py::arg("hierarchy"), py::arg("scores"), py::arg("method") = "pearson");
-  m.def("cronbach_alphas", [](const hierarchy& h, const matrix& s) { return cronbach_alphas(h, s); });
-  m.def("cronbach_alpha", [](const matrix& x) { return cronbach_alpha(x); });
-
-  // ---- PROMETHEE II, EDAS, MABAC, SPOTIS and weight optimisation ----
   m.def("promethee_ii",
         [](const matrix& x, const std::vector<double>& w, const std::vector<int>& d, const std::vector<std::string>& functions,
            const std::vector<double>& q, const std::vector<double>& p, const std::vector<double>& s) {
@@ -277,33 +303,27 @@ void register_analysis(py::module_& root) {
           return py::make_tuple(r.score, r.ranks);
         },
         py::arg("x"), py::arg("weights"), py::arg("directions"), py::arg("lower"), py::arg("upper"));
-  m.def("optimise_weights",
-        [](const hierarchy& h, const matrix& normalised, const vector& weights, int level, const std::string& methods_json,
-           const std::string& goal, const std::vector<double>& targets, const std::string& correlation, double tolerance,
-           int max_iterations) {
-          pipeline_spec s = pipeline_spec::from_json({{"aggregate", nlohmann::json::parse(methods_json)}});
-          aggregation_plan plan(h, s.aggregation);
-          opt_weights_options o;
-          o.goal = opt_weights_goal_from_string(goal);
-          o.targets = targets;
-          o.correlation = correlation_method_from_string(correlation);
-          o.tolerance = tolerance;
-          o.max_iterations = max_iterations;
-          opt_weights_result r;
-          {
-            py::gil_scoped_release release;
-            r = optimise_weights(h, plan, normalised, weights, level, o);
-          }
-          py::dict d;
-          d["nodes"] = r.nodes; d["level_weights"] = r.level_weights; d["weights"] = r.weights; d["desired"] = r.desired;
-          d["obtained"] = r.obtained; d["objective"] = r.objective; d["evaluations"] = r.evaluations;
-          d["convergence"] = r.convergence;
-          return d;
+  m.def("weighted_spearman", [](const vector& x, const vector& y) { return weighted_spearman(x, y); });
+  m.def("ws_similarity", [](const vector& x, const vector& y) { return ws_similarity(x, y); });
+}
+
+// Statistics of the data and of the scores: shape, screening, correlations, reliability.
+void register_statistics(py::module_& m) {
+  m.def("skewness", [](const vector& x) { return skewness(x.data(), x.size()); });
+  m.def("kurtosis", [](const vector& x) { return kurtosis(x.data(), x.size()); });
+  m.def("screen_units",
+        [](const matrix& x, const std::string& rule, double threshold, double nonzero_threshold) {
+          const auto r = screen_units(x, screen_options{screen_rule_from_string(rule), threshold, nonzero_threshold});
+          return py::make_tuple(r.kept, r.availability, r.nonzero);
         },
-        py::arg("hierarchy"), py::arg("normalised"), py::arg("weights"), py::arg("level"),
-        py::arg("methods_json") = "[]", py::arg("goal") = "balance",
-        py::arg("targets") = std::vector<double>{}, py::arg("correlation") = "pearson",
-        py::arg("tolerance") = opt_weights_options{}.tolerance, py::arg("max_iterations") = opt_weights_options{}.max_iterations);
+        py::arg("x"), py::arg("rule") = "byNA", py::arg("threshold") = screen_options{}.threshold,
+        py::arg("nonzero_threshold") = screen_options{}.nonzero_threshold);
+  m.def("correlation_matrix", [](const matrix& x, const std::string& method) {
+    return correlation_matrix(x, correlation_method_from_string(method));
+  }, py::arg("x"), py::arg("method") = "pearson");
+  m.def("parent_correlations", [](const hierarchy& h, const matrix& s, const std::string& method) {
+    return parent_correlations(h, s, correlation_method_from_string(method));
+  }, py::arg("hierarchy"), py::arg("scores"), py::arg("method") = "pearson");
   // (codes of the node's children, their correlation matrix)
   m.def("within_node_correlations",
         [](const hierarchy& h, const matrix& scores, const std::string& node, const std::string& method) {
@@ -314,6 +334,20 @@ void register_analysis(py::module_& root) {
           return py::make_tuple(children, r);
         },
         py::arg("hierarchy"), py::arg("scores"), py::arg("node"), py::arg("method") = "pearson");
+  m.def("cronbach_alphas", [](const hierarchy& h, const matrix& s) { return cronbach_alphas(h, s); });
+  m.def("cronbach_alpha", [](const matrix& x) { return cronbach_alpha(x); });
+}
+
+}  // namespace
+
+void register_analysis(py::module_& root) {
+  auto m = root.def_submodule("analysis", "Composite-indicator toolkit (COINr scope)");
+  register_hierarchy(m);
+  register_pipeline(m);
+  register_pipeline_steps(m);
+  register_weights(m);
+  register_decision_methods(m);
+  register_statistics(m);
 }
 
 }  // namespace chiso::bindings

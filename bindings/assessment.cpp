@@ -50,10 +50,12 @@ bool is_missing(py::handle v) {
 
 std::string cell_text(py::handle v) { return is_missing(v) ? std::string() : py::str(v).cast<std::string>(); }
 
-// A records table (column → list of cells, from a DataFrame or dicts) → records, each cell read as
-// the records CSV reader reads its text (record_from_cells); rows are named "<source> row N".
-std::vector<record> records_from(const py::dict& table, const std::string& source) {
-  std::map<std::string, py::list> columns;
+using record_columns = std::map<std::string, py::list>;
+
+// The columns of a records table, each a known record column, the required ones there, all of
+// one length.
+record_columns record_columns_from(const py::dict& table, const std::string& source) {
+  record_columns columns;
   for (auto item : table) {
     const std::string name = py::str(item.first).cast<std::string>();
     if (std::find(record_column_names.begin(), record_column_names.end(), name) == record_column_names.end()) {
@@ -73,46 +75,59 @@ std::vector<record> records_from(const py::dict& table, const std::string& sourc
       throw parameter_error("assessment.columns", source + ": record column '" + name + "' has " +
                                                       std::to_string(py::len(cells)) + " cells where 'unit' has " +
                                                       std::to_string(n));
+  return columns;
+}
+
+py::object cell_of(const record_columns& columns, const char* name, std::size_t row) {
+  auto at = columns.find(name);
+  return at == columns.end() ? py::object(py::none()) : py::object(at->second[row]);
+}
+
+// One row read as the records CSV reader reads its text (record_from_cells), except a number
+// as value, a boolean as applicable and a list as evidence, which are taken as they are.
+record record_of_row(const record_columns& columns, std::size_t i, const std::string& where, const py::object& numpy_bool) {
+  auto cell = [&columns, i](const char* name) { return cell_of(columns, name, i); };
+  record_cells text;
+  text.unit = cell_text(cell("unit"));
+  text.criterion = cell_text(cell("criterion"));
+  text.stage = cell_text(cell("stage"));
+  text.note = cell_text(cell("note"));
+  text.author = cell_text(cell("author"));
+  text.timestamp = cell_text(cell("timestamp"));
+  text.explanation = cell_text(cell("explanation"));
+  const py::object value = cell("value"), applicable = cell("applicable"), evidence = cell("evidence");
+  const bool numeric_value = !is_missing(value) && !py::isinstance<py::str>(value);
+  if (!numeric_value) text.value = cell_text(value);
+  if (py::isinstance<py::bool_>(applicable) || py::isinstance(applicable, numpy_bool))
+    text.applicable = applicable.cast<bool>() ? "yes" : "no";
+  else
+    text.applicable = cell_text(applicable);
+  const bool listed_evidence = !is_missing(evidence) && !py::isinstance<py::str>(evidence);
+  if (!listed_evidence) text.evidence = cell_text(evidence);
+  record r = record_from_cells(text, where);
+  if (numeric_value) {
+    PyObject* number = PyNumber_Float(value.ptr());
+    if (!number) {
+      PyErr_Clear();
+      throw data_error("assessment.value", r.unit, r.criterion,
+                       "value " + py::repr(value).cast<std::string>() + " is not a number", where);
+    }
+    r.value = py::reinterpret_steal<py::float_>(number).cast<double>();
+  }
+  if (listed_evidence)
+    for (auto item : evidence) r.evidence.push_back(py::str(item).cast<std::string>());
+  return r;
+}
+
+// A records table (column → list of cells, from a DataFrame or dicts) → records; rows are named
+// "<source> row N".
+std::vector<record> records_from(const py::dict& table, const std::string& source) {
+  const record_columns columns = record_columns_from(table, source);
+  const std::size_t n = py::len(columns.at("unit"));
   const py::object numpy_bool = py::module_::import("numpy").attr("bool_");
-  auto cell = [&](const char* name, std::size_t i) -> py::object {
-    auto at = columns.find(name);
-    return at == columns.end() ? py::object(py::none()) : py::object(at->second[i]);
-  };
   std::vector<record> out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string where = source + " row " + std::to_string(i);
-    record_cells text;
-    text.unit = cell_text(cell("unit", i));
-    text.criterion = cell_text(cell("criterion", i));
-    text.stage = cell_text(cell("stage", i));
-    text.note = cell_text(cell("note", i));
-    text.author = cell_text(cell("author", i));
-    text.timestamp = cell_text(cell("timestamp", i));
-    text.explanation = cell_text(cell("explanation", i));
-    const py::object value = cell("value", i), applicable = cell("applicable", i), evidence = cell("evidence", i);
-    const bool numeric_value = !is_missing(value) && !py::isinstance<py::str>(value);
-    if (!numeric_value) text.value = cell_text(value);
-    if (py::isinstance<py::bool_>(applicable) || py::isinstance(applicable, numpy_bool))
-      text.applicable = applicable.cast<bool>() ? "yes" : "no";
-    else
-      text.applicable = cell_text(applicable);
-    const bool listed_evidence = !is_missing(evidence) && !py::isinstance<py::str>(evidence);
-    if (!listed_evidence) text.evidence = cell_text(evidence);
-    record r = record_from_cells(text, where);
-    if (numeric_value) {
-      PyObject* number = PyNumber_Float(value.ptr());
-      if (!number) {
-        PyErr_Clear();
-        throw data_error("assessment.value", r.unit, r.criterion,
-                         "value " + py::repr(value).cast<std::string>() + " is not a number", where);
-      }
-      r.value = py::reinterpret_steal<py::float_>(number).cast<double>();
-    }
-    if (listed_evidence)
-      for (auto item : evidence) r.evidence.push_back(py::str(item).cast<std::string>());
-    out.push_back(std::move(r));
-  }
+  for (std::size_t i = 0; i < n; ++i) out.push_back(record_of_row(columns, i, source + " row " + std::to_string(i), numpy_bool));
   return out;
 }
 
@@ -245,19 +260,152 @@ py::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment) {
   return d;
 }
 
-void register_assessment(py::module_& root) {
-  py::module_ m = root.def_submodule("assessment", "Assessments, surveys and reports");
+namespace {
 
-  py::class_<assessment, std::shared_ptr<assessment>>(m, "Assessment")
-      .def(py::init([](std::shared_ptr<plan> p, std::string period,
-                       const std::vector<std::tuple<std::string, std::string, std::string>>& units,
-                       bool require_appraisal, const std::map<std::string, std::string>& deadlines) {
-             return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
-                                                 units_from(units), assessment_policy{require_appraisal},
-                                                 schedule_from(deadlines));
-           }),
-           py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false,
-           py::arg("deadlines") = std::map<std::string, std::string>{})
+using assessment_class = py::class_<assessment, std::shared_ptr<assessment>>;
+
+py::dict cut_rows_to(const std::vector<cut_row>& rows) {
+  return columns(rows,
+                 {"unit", "name", "group", "criterion", "criterion_name", "area", "self_value", "appraised_value",
+                  "self_points", "appraised_points", "difference", "reason", "author", "timestamp",
+                  "round1_value", "round1_points", "round1_reason", "explanation", "explanation_evidence",
+                  "round2_value", "round2_points", "round2_reason"},
+                 [](const cut_row& r) { return r.unit; }, [](const cut_row& r) { return r.name; },
+                 [](const cut_row& r) { return r.group; }, [](const cut_row& r) { return r.criterion; },
+                 [](const cut_row& r) { return r.criterion_name; }, [](const cut_row& r) { return r.area; },
+                 [](const cut_row& r) { return r.self_value; }, [](const cut_row& r) { return r.appraised_value; },
+                 [](const cut_row& r) { return r.self_points; },
+                 [](const cut_row& r) { return r.appraised_points; },
+                 [](const cut_row& r) { return r.difference; }, [](const cut_row& r) { return r.reason; },
+                 [](const cut_row& r) { return r.author; }, [](const cut_row& r) { return r.timestamp; },
+                 [](const cut_row& r) { return r.round1_value; }, [](const cut_row& r) { return r.round1_points; },
+                 [](const cut_row& r) { return r.round1_reason; }, [](const cut_row& r) { return r.explanation; },
+                 [](const cut_row& r) { return r.explanation_evidence; },
+                 [](const cut_row& r) { return r.round2_value; }, [](const cut_row& r) { return r.round2_points; },
+                 [](const cut_row& r) { return r.round2_reason; });
+}
+
+py::dict scoring_rows_to(const std::vector<scoring_row>& rows) {
+  return columns(rows,
+                 {"criterion", "name", "area", "source", "max", "applicable", "self_value", "self_points",
+                  "self_evidence", "self_explanation", "self_note", "self_timestamp", "round1_value",
+                  "round1_points", "round1_reason", "round1_timestamp", "explanation_value",
+                  "explanation_evidence", "explanation", "explanation_timestamp", "round2_value", "round2_points",
+                  "round2_reason", "round2_timestamp", "final_value", "final_points", "origin",
+                  "missing_evidence"},
+                 [](const scoring_row& x) { return x.criterion; }, [](const scoring_row& x) { return x.name; },
+                 [](const scoring_row& x) { return x.area; }, [](const scoring_row& x) { return x.source; },
+                 [](const scoring_row& x) { return x.max; }, [](const scoring_row& x) { return x.applicable; },
+                 [](const scoring_row& x) { return x.self_value; }, [](const scoring_row& x) { return x.self_points; },
+                 [](const scoring_row& x) { return x.self_evidence; },
+                 [](const scoring_row& x) { return x.self_explanation; },
+                 [](const scoring_row& x) { return x.self_note; },
+                 [](const scoring_row& x) { return x.self_timestamp; },
+                 [](const scoring_row& x) { return x.round1_value; },
+                 [](const scoring_row& x) { return x.round1_points; },
+                 [](const scoring_row& x) { return x.round1_reason; },
+                 [](const scoring_row& x) { return x.round1_timestamp; },
+                 [](const scoring_row& x) { return x.explanation_value; },
+                 [](const scoring_row& x) { return x.explanation_evidence; },
+                 [](const scoring_row& x) { return x.explanation; },
+                 [](const scoring_row& x) { return x.explanation_timestamp; },
+                 [](const scoring_row& x) { return x.round2_value; },
+                 [](const scoring_row& x) { return x.round2_points; },
+                 [](const scoring_row& x) { return x.round2_reason; },
+                 [](const scoring_row& x) { return x.round2_timestamp; },
+                 [](const scoring_row& x) { return x.final_value; },
+                 [](const scoring_row& x) { return x.final_points; },
+                 [](const scoring_row& x) { return x.origin; },
+                 [](const scoring_row& x) { return x.missing_evidence; });
+}
+
+py::dict evidence_flags_to(const std::vector<evidence_flag>& rows) {
+  return columns(rows, {"unit", "name", "group", "criterion", "criterion_name", "value", "timestamp", "source"},
+                 [](const evidence_flag& x) { return x.unit; }, [](const evidence_flag& x) { return x.name; },
+                 [](const evidence_flag& x) { return x.group; }, [](const evidence_flag& x) { return x.criterion; },
+                 [](const evidence_flag& x) { return x.criterion_name; },
+                 [](const evidence_flag& x) { return x.value; }, [](const evidence_flag& x) { return x.timestamp; },
+                 [](const evidence_flag& x) { return x.source; });
+}
+
+py::dict area_cut_rows_to(const std::vector<area_cut_row>& rows) {
+  return columns(rows, {"unit", "name", "group", "area", "area_name", "self_points", "appraised_points", "difference"},
+                 [](const area_cut_row& r) { return r.unit; }, [](const area_cut_row& r) { return r.name; },
+                 [](const area_cut_row& r) { return r.group; }, [](const area_cut_row& r) { return r.area; },
+                 [](const area_cut_row& r) { return r.area_name; },
+                 [](const area_cut_row& r) { return r.self_points; },
+                 [](const area_cut_row& r) { return r.appraised_points; },
+                 [](const area_cut_row& r) { return r.difference; });
+}
+
+py::dict progress_rows_to(const std::vector<progress_row>& rows) {
+  return columns(rows,
+                 {"unit", "name", "group", "done", "total", "share_done", "self_scored", "appraised",
+                  "not_applicable"},
+                 [](const progress_row& r) { return r.unit; }, [](const progress_row& r) { return r.name; },
+                 [](const progress_row& r) { return r.group; }, [](const progress_row& r) { return r.done; },
+                 [](const progress_row& r) { return r.total; }, [](const progress_row& r) { return r.share_done; },
+                 [](const progress_row& r) { return r.self_scored; },
+                 [](const progress_row& r) { return r.appraised; },
+                 [](const progress_row& r) { return r.not_applicable; });
+}
+
+py::dict final_results_to(const final_results& report) {
+  py::dict d = columns(report.rows, {"unit", "name", "group", "index", "rank", "band", "final"},
+                       [](const final_row& x) { return x.unit; }, [](const final_row& x) { return x.name; },
+                       [](const final_row& x) { return x.group; }, [](const final_row& x) { return x.index; },
+                       [](const final_row& x) { return x.rank; }, [](const final_row& x) { return x.band; },
+                       [](const final_row& x) { return x.final; });
+  py::list points, maxima;
+  for (const auto& row : report.rows) {
+    points.append(py::cast(row.area_points));
+    maxima.append(py::cast(row.area_max));
+  }
+  d["area_points"] = points;
+  d["area_max"] = maxima;
+  d["area_ids"] = py::cast(report.area_ids);
+  d["area_names"] = py::cast(report.area_names);
+  return d;
+}
+
+py::dict year_over_year_to(const year_over_year& y) {
+  py::dict d;
+  d["period_before"] = y.period_before;
+  d["period_after"] = y.period_after;
+  d["added"] = y.added;
+  d["removed"] = y.removed;
+  d["matched"] = y.matched;
+  d["units_gone"] = y.units_gone;
+  d["units_new"] = y.units_new;
+  d["units"] = columns(y.units, {"unit", "name", "group", "index_before", "index_after", "index_change",
+                                 "rank_before", "rank_after", "rank_change"},
+                       [](const yoy_unit_row& x) { return x.unit; }, [](const yoy_unit_row& x) { return x.name; },
+                       [](const yoy_unit_row& x) { return x.group; },
+                       [](const yoy_unit_row& x) { return x.index_before; },
+                       [](const yoy_unit_row& x) { return x.index_after; },
+                       [](const yoy_unit_row& x) { return x.index_change; },
+                       [](const yoy_unit_row& x) { return x.rank_before; },
+                       [](const yoy_unit_row& x) { return x.rank_after; },
+                       [](const yoy_unit_row& x) { return x.rank_change; });
+  d["areas"] = columns(y.areas, {"unit", "area", "points_before", "points_after", "change"},
+                       [](const yoy_area_row& x) { return x.unit; }, [](const yoy_area_row& x) { return x.area; },
+                       [](const yoy_area_row& x) { return x.points_before; },
+                       [](const yoy_area_row& x) { return x.points_after; },
+                       [](const yoy_area_row& x) { return x.change; });
+  return d;
+}
+
+// An assessment made, loaded or read, and its files.
+void define_assessment_files(assessment_class& c) {
+  c.def(py::init([](std::shared_ptr<plan> p, std::string period,
+                    const std::vector<std::tuple<std::string, std::string, std::string>>& units,
+                    bool require_appraisal, const std::map<std::string, std::string>& deadlines) {
+          return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
+                                              units_from(units), assessment_policy{require_appraisal},
+                                              schedule_from(deadlines));
+        }),
+        py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false,
+        py::arg("deadlines") = std::map<std::string, std::string>{})
       .def_static("load_json", [](const std::string& path, std::shared_ptr<plan> p) {
         return std::make_shared<assessment>(load_assessment_json(path, std::move(p)));
       })
@@ -272,20 +420,6 @@ void register_assessment(py::module_& root) {
                                                                 schedule_from(deadlines)));
       }, py::arg("model"), py::arg("period"), py::arg("units_path"), py::arg("records_path"),
          py::arg("require_appraisal") = false, py::arg("deadlines") = std::map<std::string, std::string>{})
-      .def("schedule", [](const assessment& a) { return schedule_to(a.schedule()); })
-      .def("set_deadline", [](assessment& a, const std::string& s, const std::string& when) {
-        a.set_deadline(stage_from(s), when);
-      }, py::arg("stage"), py::arg("deadline"))
-      .def("reopen", [](assessment& a, const std::string& s, std::string until, std::string note, std::string author,
-                        std::string timestamp) {
-        a.reopen({stage_from(s), std::move(until), std::move(note), std::move(author), std::move(timestamp)});
-      }, py::arg("stage"), py::arg("until"), py::arg("note"), py::arg("author"), py::arg("timestamp"))
-      .def("survey_matrix", [](const assessment& a) {
-        Eigen::MatrixXd out(static_cast<Eigen::Index>(a.units().size()), a.leaf_count());
-        for (Eigen::Index u = 0; u < out.rows(); ++u)
-          for (Eigen::Index j = 0; j < out.cols(); ++j) out(u, j) = a.survey_input(u, j);
-        return out;
-      }, "Survey inputs, units × leaves (NaN: none).")
       .def("to_json", [](const assessment& a) { return dump_assessment(a); })
       .def("save_json", [](const assessment& a, const std::string& path) { save_assessment_json(a, path); })
       .def("records_csv", [](const assessment& a) { return records_csv(a); })
@@ -294,9 +428,25 @@ void register_assessment(py::module_& root) {
       .def_property_readonly("period", &assessment::period)
       .def_property_readonly("model", [](const assessment& a) { return std::const_pointer_cast<plan>(a.shared_plan()); })
       .def_property_readonly("require_appraisal", [](const assessment& a) { return a.policy().require_appraisal; })
-      .def("units", [](const assessment& a) { return units_to(a.units()); })
-      .def("records", [](const assessment& a) { return records_to(a.records()); })
-      .def("add", [](assessment& a, const py::dict& c, const std::string& source) { a.add(records_from(c, source)); },
+      .def("units", [](const assessment& a) { return units_to(a.units()); });
+}
+
+// The deadlines of the stages and their reopenings.
+void define_assessment_schedule(assessment_class& c) {
+  c.def("schedule", [](const assessment& a) { return schedule_to(a.schedule()); })
+      .def("set_deadline", [](assessment& a, const std::string& s, const std::string& when) {
+        a.set_deadline(stage_from(s), when);
+      }, py::arg("stage"), py::arg("deadline"))
+      .def("reopen", [](assessment& a, const std::string& s, std::string until, std::string note, std::string author,
+                        std::string timestamp) {
+        a.reopen({stage_from(s), std::move(until), std::move(note), std::move(author), std::move(timestamp)});
+      }, py::arg("stage"), py::arg("until"), py::arg("note"), py::arg("author"), py::arg("timestamp"));
+}
+
+// What goes in (records, survey inputs) and the evaluation.
+void define_assessment_inputs(assessment_class& c) {
+  c.def("records", [](const assessment& a) { return records_to(a.records()); })
+      .def("add", [](assessment& a, const py::dict& cells, const std::string& source) { a.add(records_from(cells, source)); },
            py::arg("records"), py::arg("source") = "records",
            "Add records (a dict of columns, each a list of cells); all or nothing.")
       .def("history", [](const assessment& a, const std::string& unit, const std::string& criterion) {
@@ -304,6 +454,12 @@ void register_assessment(py::module_& root) {
         for (const record* r : a.history(unit, criterion)) records.push_back(*r);
         return records_to(records);
       }, py::arg("unit"), py::arg("criterion"), "The records of a unit and criterion, oldest first.")
+      .def("survey_matrix", [](const assessment& a) {
+        Eigen::MatrixXd out(static_cast<Eigen::Index>(a.units().size()), a.leaf_count());
+        for (Eigen::Index u = 0; u < out.rows(); ++u)
+          for (Eigen::Index j = 0; j < out.cols(); ++j) out(u, j) = a.survey_input(u, j);
+        return out;
+      }, "Survey inputs, units × leaves (NaN: none).")
       .def("set_survey_inputs",
            [](assessment& a, std::vector<std::string> units, std::vector<std::string> leaves, Eigen::MatrixXd values) {
              a.set_survey_inputs({std::move(units), std::move(leaves), std::move(values)});
@@ -315,113 +471,27 @@ void register_assessment(py::module_& root) {
              o.self_view = self_view;
              return std::make_shared<assessment_result>(evaluate(a, o));
            },
-           py::arg("provisional") = false, py::arg("self_view") = false)
-      .def("self_vs_appraised", [](const assessment& a) {
-        return columns(self_vs_appraised(a),
-                       {"unit", "name", "group", "criterion", "criterion_name", "area", "self_value", "appraised_value",
-                        "self_points", "appraised_points", "difference", "reason", "author", "timestamp",
-                        "round1_value", "round1_points", "round1_reason", "explanation", "explanation_evidence",
-                        "round2_value", "round2_points", "round2_reason"},
-                       [](const cut_row& r) { return r.unit; }, [](const cut_row& r) { return r.name; },
-                       [](const cut_row& r) { return r.group; }, [](const cut_row& r) { return r.criterion; },
-                       [](const cut_row& r) { return r.criterion_name; }, [](const cut_row& r) { return r.area; },
-                       [](const cut_row& r) { return r.self_value; }, [](const cut_row& r) { return r.appraised_value; },
-                       [](const cut_row& r) { return r.self_points; },
-                       [](const cut_row& r) { return r.appraised_points; },
-                       [](const cut_row& r) { return r.difference; }, [](const cut_row& r) { return r.reason; },
-                       [](const cut_row& r) { return r.author; }, [](const cut_row& r) { return r.timestamp; },
-                       [](const cut_row& r) { return r.round1_value; }, [](const cut_row& r) { return r.round1_points; },
-                       [](const cut_row& r) { return r.round1_reason; }, [](const cut_row& r) { return r.explanation; },
-                       [](const cut_row& r) { return r.explanation_evidence; },
-                       [](const cut_row& r) { return r.round2_value; }, [](const cut_row& r) { return r.round2_points; },
-                       [](const cut_row& r) { return r.round2_reason; });
-      })
+           py::arg("provisional") = false, py::arg("self_view") = false);
+}
+
+// The reports on one assessment, as dicts of columns.
+void define_assessment_reports(assessment_class& c) {
+  c.def("self_vs_appraised", [](const assessment& a) { return cut_rows_to(self_vs_appraised(a)); })
       .def("scoring_table", [](const assessment& a, const assessment_result& r, const std::string& unit) {
-        return columns(scoring_table(a, r, unit),
-                       {"criterion", "name", "area", "source", "max", "applicable", "self_value", "self_points",
-                        "self_evidence", "self_explanation", "self_note", "self_timestamp", "round1_value",
-                        "round1_points", "round1_reason", "round1_timestamp", "explanation_value",
-                        "explanation_evidence", "explanation", "explanation_timestamp", "round2_value", "round2_points",
-                        "round2_reason", "round2_timestamp", "final_value", "final_points", "origin",
-                        "missing_evidence"},
-                       [](const scoring_row& x) { return x.criterion; }, [](const scoring_row& x) { return x.name; },
-                       [](const scoring_row& x) { return x.area; }, [](const scoring_row& x) { return x.source; },
-                       [](const scoring_row& x) { return x.max; }, [](const scoring_row& x) { return x.applicable; },
-                       [](const scoring_row& x) { return x.self_value; }, [](const scoring_row& x) { return x.self_points; },
-                       [](const scoring_row& x) { return x.self_evidence; },
-                       [](const scoring_row& x) { return x.self_explanation; },
-                       [](const scoring_row& x) { return x.self_note; },
-                       [](const scoring_row& x) { return x.self_timestamp; },
-                       [](const scoring_row& x) { return x.round1_value; },
-                       [](const scoring_row& x) { return x.round1_points; },
-                       [](const scoring_row& x) { return x.round1_reason; },
-                       [](const scoring_row& x) { return x.round1_timestamp; },
-                       [](const scoring_row& x) { return x.explanation_value; },
-                       [](const scoring_row& x) { return x.explanation_evidence; },
-                       [](const scoring_row& x) { return x.explanation; },
-                       [](const scoring_row& x) { return x.explanation_timestamp; },
-                       [](const scoring_row& x) { return x.round2_value; },
-                       [](const scoring_row& x) { return x.round2_points; },
-                       [](const scoring_row& x) { return x.round2_reason; },
-                       [](const scoring_row& x) { return x.round2_timestamp; },
-                       [](const scoring_row& x) { return x.final_value; },
-                       [](const scoring_row& x) { return x.final_points; },
-                       [](const scoring_row& x) { return x.origin; },
-                       [](const scoring_row& x) { return x.missing_evidence; });
+        return scoring_rows_to(scoring_table(a, r, unit));
       })
-      .def("missing_evidence", [](const assessment& a) {
-        return columns(missing_evidence(a),
-                       {"unit", "name", "group", "criterion", "criterion_name", "value", "timestamp", "source"},
-                       [](const evidence_flag& x) { return x.unit; }, [](const evidence_flag& x) { return x.name; },
-                       [](const evidence_flag& x) { return x.group; }, [](const evidence_flag& x) { return x.criterion; },
-                       [](const evidence_flag& x) { return x.criterion_name; },
-                       [](const evidence_flag& x) { return x.value; }, [](const evidence_flag& x) { return x.timestamp; },
-                       [](const evidence_flag& x) { return x.source; });
-      })
-      .def("self_vs_appraised_areas", [](const assessment& a) {
-        return columns(self_vs_appraised_areas(a),
-                       {"unit", "name", "group", "area", "area_name", "self_points", "appraised_points", "difference"},
-                       [](const area_cut_row& r) { return r.unit; }, [](const area_cut_row& r) { return r.name; },
-                       [](const area_cut_row& r) { return r.group; }, [](const area_cut_row& r) { return r.area; },
-                       [](const area_cut_row& r) { return r.area_name; },
-                       [](const area_cut_row& r) { return r.self_points; },
-                       [](const area_cut_row& r) { return r.appraised_points; },
-                       [](const area_cut_row& r) { return r.difference; });
-      })
-      .def("progress", [](const assessment& a, const std::string& as_of) {
-        return columns(progress(a, as_of),
-                       {"unit", "name", "group", "done", "total", "share_done", "self_scored", "appraised",
-                        "not_applicable"},
-                       [](const progress_row& r) { return r.unit; }, [](const progress_row& r) { return r.name; },
-                       [](const progress_row& r) { return r.group; }, [](const progress_row& r) { return r.done; },
-                       [](const progress_row& r) { return r.total; }, [](const progress_row& r) { return r.share_done; },
-                       [](const progress_row& r) { return r.self_scored; },
-                       [](const progress_row& r) { return r.appraised; },
-                       [](const progress_row& r) { return r.not_applicable; });
-      }, py::arg("as_of") = "")
+      .def("missing_evidence", [](const assessment& a) { return evidence_flags_to(missing_evidence(a)); })
+      .def("self_vs_appraised_areas", [](const assessment& a) { return area_cut_rows_to(self_vs_appraised_areas(a)); })
+      .def("progress", [](const assessment& a, const std::string& as_of) { return progress_rows_to(progress(a, as_of)); },
+           py::arg("as_of") = "")
       .def("why_lost", [](const assessment& a, const assessment_result& r, const std::string& unit) {
         return loss_columns(why_lost(a, r, unit), true);
       });
+}
 
+void register_assessment_result(py::module_& m) {
   py::class_<assessment_result, std::shared_ptr<assessment_result>>(m, "AssessmentResult")
-      .def("final_results", [](const assessment_result& r) {
-        const auto report = final_results_report(r);
-        py::dict d = columns(report.rows, {"unit", "name", "group", "index", "rank", "band", "final"},
-                             [](const final_row& x) { return x.unit; }, [](const final_row& x) { return x.name; },
-                             [](const final_row& x) { return x.group; }, [](const final_row& x) { return x.index; },
-                             [](const final_row& x) { return x.rank; }, [](const final_row& x) { return x.band; },
-                             [](const final_row& x) { return x.final; });
-        py::list points, maxima;
-        for (const auto& row : report.rows) {
-          points.append(py::cast(row.area_points));
-          maxima.append(py::cast(row.area_max));
-        }
-        d["area_points"] = points;
-        d["area_max"] = maxima;
-        d["area_ids"] = py::cast(report.area_ids);
-        d["area_names"] = py::cast(report.area_names);
-        return d;
-      })
+      .def("final_results", [](const assessment_result& r) { return final_results_to(final_results_report(r)); })
       .def_property_readonly("index", [](const assessment_result& r) { return Eigen::VectorXd(r.eval.index); })
       .def_property_readonly("rank", [](const assessment_result& r) {
         return Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>(r.eval.rank);
@@ -439,39 +509,19 @@ void register_assessment(py::module_& root) {
       .def("node_points", [](const assessment_result& r, const std::string& id) {
         return Eigen::VectorXd(r.eval.points.col(r.column(id)));
       });
+}
 
+// Two periods compared, and the units file and timestamps read alone.
+void register_periods_and_units(py::module_& m) {
   m.def("compare_periods", [](const assessment& before, const assessment_result& rb, const assessment& after,
                               const assessment_result& ra) {
-    const auto y = compare_periods(before, rb, after, ra);
-    py::dict d;
-    d["period_before"] = y.period_before;
-    d["period_after"] = y.period_after;
-    d["added"] = y.added;
-    d["removed"] = y.removed;
-    d["matched"] = y.matched;
-    d["units_gone"] = y.units_gone;
-    d["units_new"] = y.units_new;
-    d["units"] = columns(y.units, {"unit", "name", "group", "index_before", "index_after", "index_change",
-                                   "rank_before", "rank_after", "rank_change"},
-                         [](const yoy_unit_row& x) { return x.unit; }, [](const yoy_unit_row& x) { return x.name; },
-                         [](const yoy_unit_row& x) { return x.group; },
-                         [](const yoy_unit_row& x) { return x.index_before; },
-                         [](const yoy_unit_row& x) { return x.index_after; },
-                         [](const yoy_unit_row& x) { return x.index_change; },
-                         [](const yoy_unit_row& x) { return x.rank_before; },
-                         [](const yoy_unit_row& x) { return x.rank_after; },
-                         [](const yoy_unit_row& x) { return x.rank_change; });
-    d["areas"] = columns(y.areas, {"unit", "area", "points_before", "points_after", "change"},
-                         [](const yoy_area_row& x) { return x.unit; }, [](const yoy_area_row& x) { return x.area; },
-                         [](const yoy_area_row& x) { return x.points_before; },
-                         [](const yoy_area_row& x) { return x.points_after; },
-                         [](const yoy_area_row& x) { return x.change; });
-    return d;
+    return year_over_year_to(compare_periods(before, rb, after, ra));
   });
-
   m.def("load_units_csv", [](const std::string& path) { return units_to(load_units_csv(path)); });
   m.def("parse_timestamp", [](const std::string& t) { return parse_timestamp(t, "timestamp"); });
+}
 
+void register_survey(py::module_& m) {
   py::class_<survey_data, std::shared_ptr<survey_data>>(m, "Survey")
       .def(py::init([](std::vector<std::string> respondents, std::vector<std::string> units,
                        std::vector<std::string> services, std::vector<double> weights,
@@ -517,6 +567,20 @@ void register_assessment(py::module_& root) {
         },
         py::arg("cells"), py::arg("question"), py::arg("units"), py::arg("sources"),
         "Answers of one question's text cells, read as the survey CSV reader reads them.");
+}
+
+}  // namespace
+
+void register_assessment(py::module_& root) {
+  py::module_ m = root.def_submodule("assessment", "Assessments, surveys and reports");
+  assessment_class assessment_type(m, "Assessment");
+  define_assessment_files(assessment_type);
+  define_assessment_schedule(assessment_type);
+  define_assessment_inputs(assessment_type);
+  define_assessment_reports(assessment_type);
+  register_assessment_result(m);
+  register_periods_and_units(m);
+  register_survey(m);
 }
 
 }  // namespace chiso::bindings

@@ -78,9 +78,157 @@ kept_nodes parse_keep(const std::string& keep) {
   throw parameter_error("parameter.keep", "keep must be \"all\", \"inner\" or \"root\", got \"" + keep + "\"");
 }
 
-}  // namespace
+using group_array = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+using position_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
-void register_evaluate(py::module_& m) {
+// The unit_table of one call and what it points into, kept alive until the evaluation ends:
+// converted copies and the per-column pointers. Filled in place (the table points into it).
+struct python_inputs {
+  unit_table table;
+  py::array matrix;
+  std::vector<py::array> arrays;
+  std::vector<const double*> array_data;
+  std::vector<std::ptrdiff_t> array_strides;
+  std::vector<std::ptrdiff_t> column_of_input, mask_column_of_leaf;
+
+  std::uintptr_t address() const {
+    return reinterpret_cast<std::uintptr_t>(table.input_arrays ? (array_data.empty() ? nullptr : array_data[0])
+                                                               : table.values.data);
+  }
+};
+
+// One 1-D array per input column: float64 ones are read where they are.
+void read_input_columns(const plan& p, const py::sequence& list, python_inputs& in) {
+  if (static_cast<std::ptrdiff_t>(list.size()) != p.input_count())
+    throw data_error("data.shape", "", "",
+                     std::to_string(list.size()) + " input arrays for " + std::to_string(p.input_count()) + " input columns");
+  std::ptrdiff_t rows = -1;
+  const auto& names = p.input_columns();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    py::array a = py::array::ensure(list[i]);
+    if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' is not an array");
+    if (!a.dtype().is(py::dtype::of<double>())) a = py::array_t<double, py::array::forcecast>::ensure(a);
+    if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' must hold numbers");
+    if (a.ndim() != 1)
+      throw data_error("data.shape", "", names[i],
+                       "input column '" + names[i] + "' must be 1-D, got " + std::to_string(a.ndim()) + "-D");
+    if (rows >= 0 && a.shape(0) != rows)
+      throw data_error("data.shape", "", names[i],
+                       "input column '" + names[i] + "' has " + std::to_string(a.shape(0)) + " values, '" + names[0] +
+                           "' has " + std::to_string(rows));
+    if (a.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0)
+      throw data_error("data.shape", "", names[i], "array strides are not whole elements");
+    rows = a.shape(0);
+    in.array_data.push_back(static_cast<const double*>(a.data()));
+    in.array_strides.push_back(a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+    in.arrays.push_back(std::move(a));
+  }
+  in.table.input_arrays = in.array_data.data();
+  in.table.input_strides = in.array_strides.data();
+  in.table.unit_count = std::max<std::ptrdiff_t>(rows, 0);
+}
+
+// float64 in any layout is read in place; anything else is converted once.
+void read_input_matrix(const py::object& values, python_inputs& in) {
+  in.matrix = py::array::ensure(values);
+  if (in.matrix && !in.matrix.dtype().is(py::dtype::of<double>()))
+    in.matrix = py::array_t<double, py::array::forcecast>::ensure(in.matrix);
+  if (!in.matrix) throw data_error("data.type", "", "", "inputs must be numbers");
+  in.table.values = view_of_array<double>(in.matrix);
+}
+
+std::vector<std::ptrdiff_t> positions(const position_array& given, std::ptrdiff_t count, const char* what) {
+  if (given.ndim() != 1 || given.shape(0) != count)
+    throw data_error("data.shape", "", "", std::string(what) + " must give " + std::to_string(count) + " positions");
+  std::vector<std::ptrdiff_t> out;
+  for (py::ssize_t j = 0; j < given.shape(0); ++j) out.push_back(static_cast<std::ptrdiff_t>(given.at(j)));
+  return out;
+}
+
+// The applicability mask, the groups and where each input and each leaf's mask column are.
+void read_layout(const plan& p, const std::optional<py::array>& applicable, const std::optional<group_array>& groups,
+                 const std::optional<position_array>& columns, const std::optional<position_array>& applicable_columns,
+                 python_inputs& in) {
+  if (applicable) {
+    if (!applicable->dtype().is(py::dtype::of<bool>()))
+      throw data_error("data.type", "", "", "the applicability mask must be an array of booleans");
+    in.table.applicable = view_of_array<bool>(*applicable);
+  }
+  if (groups) {
+    if (groups->ndim() != 1 || groups->shape(0) != in.table.rows())
+      throw data_error("data.shape", "", "", "groups must give one code per unit");
+    in.table.groups = groups->data();
+  }
+  if (columns) {
+    in.column_of_input = positions(*columns, p.input_count(), "columns");
+    in.table.columns = in.column_of_input.data();
+  }
+  if (applicable_columns) {
+    in.mask_column_of_leaf = positions(*applicable_columns, p.leaf_count(), "applicable_columns");
+    in.table.applicable_columns = in.mask_column_of_leaf.data();
+  }
+}
+
+// Called only for messages and ordinal ties, from threads without the GIL. A borrowed handle:
+// the argument outlives the call, and copying the function without the GIL must not touch
+// reference counts.
+unit_namer unit_names_of(py::handle names) {
+  return [names](std::ptrdiff_t row) {
+    py::gil_scoped_acquire gil;
+    return py::str(names[py::int_(row)]).cast<std::string>();
+  };
+}
+
+std::shared_ptr<python_evaluation> evaluate_arrays(const plan& p, py::object values, std::optional<py::array> applicable,
+                                                   std::optional<group_array> groups, std::optional<position_array> columns,
+                                                   py::object unit_names, const std::string& keep, int threads,
+                                                   std::optional<position_array> applicable_columns) {
+  python_inputs in;
+  if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values))
+    read_input_columns(p, py::reinterpret_borrow<py::sequence>(values), in);
+  else
+    read_input_matrix(values, in);
+  read_layout(p, applicable, groups, columns, applicable_columns, in);
+  if (!unit_names.is_none()) in.table.unit_name = unit_names_of(unit_names);
+  evaluate_options options;
+  options.keep = parse_keep(keep);
+  options.threads = threads;
+  auto out = std::make_shared<python_evaluation>();
+  out->input_address = in.address();
+  {
+    py::gil_scoped_release release;
+    p.evaluate_into(in.table, out->result, options);
+    out->percent_typed_as_fraction = percent_columns_in_fractions(p, in.table);
+  }
+  for (std::ptrdiff_t k : out->result.nodes) out->node_ids.push_back(p.node_at(k).id);
+  return out;
+}
+
+// Pickled by value (results cross processes with multiprocessing); input_address, which only
+// tells where one evaluation read its inputs, is not kept.
+auto evaluation_state(const python_evaluation& e) {
+  const evaluation& r = e.result;
+  return py::make_tuple(r.nodes, r.points, r.max, r.score, r.raw_index, r.index, r.rank, r.band, e.node_ids);
+}
+
+std::shared_ptr<python_evaluation> evaluation_from_state(const py::tuple& state) {
+  if (state.size() != 9)
+    throw parameter_error("parameter.pickle", "an Evaluation is unpickled from 9 fields, got " + std::to_string(state.size()));
+  auto e = std::make_shared<python_evaluation>();
+  evaluation& r = e->result;
+  r.nodes = state[0].cast<std::vector<std::ptrdiff_t>>();
+  r.points = state[1].cast<Eigen::MatrixXd>();
+  r.max = state[2].cast<Eigen::MatrixXd>();
+  r.score = state[3].cast<Eigen::MatrixXd>();
+  r.raw_index = state[4].cast<Eigen::VectorXd>();
+  r.index = state[5].cast<Eigen::VectorXd>();
+  r.rank = state[6].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+  r.band = state[7].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
+  e->node_ids = state[8].cast<std::vector<std::string>>();
+  return e;
+}
+
+void register_evaluation_class(py::module_& m) {
   py::class_<python_evaluation, std::shared_ptr<python_evaluation>> evaluation_class(m, "Evaluation");
   for (auto [name, field] : {std::pair{"points", &evaluation::points}, std::pair{"max", &evaluation::max},
                              std::pair{"score", &evaluation::score}})
@@ -107,144 +255,21 @@ void register_evaluate(py::module_& m) {
       .def_property_readonly("band", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.band, self);
       })
-      // Pickled by value (results cross processes with multiprocessing); input_address, which
-      // only tells where one evaluation read its inputs, is not kept.
-      .def(py::pickle(
-          [](const python_evaluation& e) {
-            const evaluation& r = e.result;
-            return py::make_tuple(r.nodes, r.points, r.max, r.score, r.raw_index, r.index, r.rank, r.band,
-                                  e.node_ids);
-          },
-          [](const py::tuple& state) {
-            if (state.size() != 9)
-              throw parameter_error("parameter.pickle",
-                                    "an Evaluation is unpickled from 9 fields, got " + std::to_string(state.size()));
-            auto e = std::make_shared<python_evaluation>();
-            evaluation& r = e->result;
-            r.nodes = state[0].cast<std::vector<std::ptrdiff_t>>();
-            r.points = state[1].cast<Eigen::MatrixXd>();
-            r.max = state[2].cast<Eigen::MatrixXd>();
-            r.score = state[3].cast<Eigen::MatrixXd>();
-            r.raw_index = state[4].cast<Eigen::VectorXd>();
-            r.index = state[5].cast<Eigen::VectorXd>();
-            r.rank = state[6].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
-            r.band = state[7].cast<Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>>();
-            e->node_ids = state[8].cast<std::vector<std::string>>();
-            return e;
-          }));
+      .def(py::pickle(&evaluation_state, &evaluation_from_state));
+}
 
-  m.def(
-      "evaluate",
-      [](const plan& p, py::object values, std::optional<py::array> applicable,
-         std::optional<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>> groups,
-         std::optional<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>> columns,
-         py::object unit_names, const std::string& keep, int threads,
-         std::optional<py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>> applicable_columns) {
-        unit_table table;
-        // Kept alive until the evaluation ends: converted copies, and the per-column pointers.
-        py::array matrix;
-        std::vector<py::array> arrays;
-        std::vector<const double*> array_data;
-        std::vector<std::ptrdiff_t> array_strides;
-        if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values)) {
-          // One 1-D array per input column: float64 ones are read where they are.
-          const auto list = py::reinterpret_borrow<py::sequence>(values);
-          if (static_cast<std::ptrdiff_t>(list.size()) != p.input_count())
-            throw data_error("data.shape", "", "",
-                             std::to_string(list.size()) + " input arrays for " + std::to_string(p.input_count()) +
-                                 " input columns");
-          std::ptrdiff_t rows = -1;
-          const auto& names = p.input_columns();
-          for (std::size_t i = 0; i < list.size(); ++i) {
-            py::array a = py::array::ensure(list[i]);
-            if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' is not an array");
-            if (!a.dtype().is(py::dtype::of<double>())) a = py::array_t<double, py::array::forcecast>::ensure(a);
-            if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' must hold numbers");
-            if (a.ndim() != 1)
-              throw data_error("data.shape", "", names[i],
-                               "input column '" + names[i] + "' must be 1-D, got " + std::to_string(a.ndim()) + "-D");
-            if (rows >= 0 && a.shape(0) != rows)
-              throw data_error("data.shape", "", names[i],
-                               "input column '" + names[i] + "' has " + std::to_string(a.shape(0)) + " values, '" +
-                                   names[0] + "' has " + std::to_string(rows));
-            if (a.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0)
-              throw data_error("data.shape", "", names[i], "array strides are not whole elements");
-            rows = a.shape(0);
-            array_data.push_back(static_cast<const double*>(a.data()));
-            array_strides.push_back(a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
-            arrays.push_back(std::move(a));
-          }
-          table.input_arrays = array_data.data();
-          table.input_strides = array_strides.data();
-          table.unit_count = std::max<std::ptrdiff_t>(rows, 0);
-        } else {
-          // float64 in any layout is read in place; anything else is converted once.
-          matrix = py::array::ensure(values);
-          if (matrix && !matrix.dtype().is(py::dtype::of<double>()))
-            matrix = py::array_t<double, py::array::forcecast>::ensure(matrix);
-          if (!matrix) throw data_error("data.type", "", "", "inputs must be numbers");
-          table.values = view_of_array<double>(matrix);
-        }
-        if (applicable) {
-          if (!applicable->dtype().is(py::dtype::of<bool>()))
-            throw data_error("data.type", "", "", "the applicability mask must be an array of booleans");
-          table.applicable = view_of_array<bool>(*applicable);
-        }
-        const auto rows = table.rows();
-        if (groups) {
-          if (groups->ndim() != 1 || groups->shape(0) != rows)
-            throw data_error("data.shape", "", "", "groups must give one code per unit");
-          table.groups = groups->data();
-        }
-        auto positions = [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& given,
-                            std::ptrdiff_t count, const char* what) {
-          if (given.ndim() != 1 || given.shape(0) != count)
-            throw data_error("data.shape", "", "", std::string(what) + " must give " + std::to_string(count) + " positions");
-          std::vector<std::ptrdiff_t> out;
-          for (py::ssize_t j = 0; j < given.shape(0); ++j) out.push_back(static_cast<std::ptrdiff_t>(given.at(j)));
-          return out;
-        };
-        std::vector<std::ptrdiff_t> column_of_input, mask_column_of_leaf;
-        if (columns) {
-          column_of_input = positions(*columns, p.input_count(), "columns");
-          table.columns = column_of_input.data();
-        }
-        if (applicable_columns) {
-          mask_column_of_leaf = positions(*applicable_columns, p.leaf_count(), "applicable_columns");
-          table.applicable_columns = mask_column_of_leaf.data();
-        }
-        if (!unit_names.is_none()) {
-          // Called only for messages and ordinal ties, from threads without the GIL.
-          // A borrowed handle: the argument outlives the call, and copying the function without
-          // the GIL must not touch reference counts.
-          py::handle names = unit_names;
-          table.unit_name = [names](std::ptrdiff_t row) {
-            py::gil_scoped_acquire gil;
-            return py::str(names[py::int_(row)]).cast<std::string>();
-          };
-        }
-        evaluate_options options;
-        options.keep = parse_keep(keep);
-        options.threads = threads;
-        auto out = std::make_shared<python_evaluation>();
-        out->input_address = reinterpret_cast<std::uintptr_t>(
-            table.input_arrays ? (array_data.empty() ? nullptr : array_data[0]) : table.values.data);
-        {
-          py::gil_scoped_release release;
-          p.evaluate_into(table, out->result, options);
-          out->percent_typed_as_fraction = percent_columns_in_fractions(p, table);
-        }
-        for (std::ptrdiff_t k : out->result.nodes) out->node_ids.push_back(p.node_at(k).id);
-        return out;
-      },
-      py::arg("model"), py::arg("values"), py::arg("applicable") = py::none(), py::arg("groups") = py::none(),
-      py::arg("columns") = py::none(), py::arg("unit_names") = py::none(), py::arg("keep") = "all",
-      py::arg("threads") = 0, py::arg("applicable_columns") = py::none(),
-      "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
-      "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
-      "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
-      "(leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf\n"
-      "takes one input, else j).");
+}  // namespace
+
+void register_evaluate(py::module_& m) {
+  register_evaluation_class(m);
+  m.def("evaluate", &evaluate_arrays, py::arg("model"), py::arg("values"), py::arg("applicable") = py::none(),
+        py::arg("groups") = py::none(), py::arg("columns") = py::none(), py::arg("unit_names") = py::none(),
+        py::arg("keep") = "all", py::arg("threads") = 0, py::arg("applicable_columns") = py::none(),
+        "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
+        "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
+        "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
+        "(leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf\n"
+        "takes one input, else j).");
 }
 
 }  // namespace chiso::bindings

@@ -153,9 +153,96 @@ ua::options options_from(std::uint64_t seed, int threads, const std::string& tar
   return o;
 }
 
-void register_sensitivity(py::module_& m) {
-  py::module_ s = m.def_submodule("sensitivity", "Uncertainty and sensitivity analysis (issue 6)");
+namespace {
 
+using bool_matrix = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
+
+whatif::raise_options raise_options_from(std::optional<double> step, bool include_adjustments) {
+  whatif::raise_options o;
+  o.step = step;
+  o.include_adjustments = include_adjustments;
+  return o;
+}
+
+py::dict lift_to_dict(const whatif::lift_result& r) {
+  py::dict d;
+  d["reachable"] = r.reachable;
+  d["already"] = r.already;
+  d["criteria"] = r.criteria;
+  d["index_after"] = r.index_after;
+  d["rank_after"] = r.rank_after;
+  d["band_after"] = r.band_after;
+  return d;
+}
+
+// A Python builder f(choices, values) -> units × indicators array, called with the GIL held (so
+// replications with a data_range serialise on it).
+ua::data_builder builder_calling(py::function fn, const std::vector<ua::assumption>& as) {
+  std::size_t n_choice = 0, n_range = 0;
+  for (const auto& a : as) {
+    n_choice += a.type == ua::assumption::kind::data_choice;
+    n_range += a.type == ua::assumption::kind::data_range;
+  }
+  return [fn, n_choice, n_range](const std::size_t* choices, const double* values, Eigen::Ref<Eigen::MatrixXd> out) {
+    py::gil_scoped_acquire gil;
+    py::list c, v;
+    for (std::size_t k = 0; k < n_choice; ++k) c.append(choices[k]);
+    for (std::size_t k = 0; k < n_range; ++k) v.append(values ? values[k] : std::nan(""));
+    const auto m = py::cast<Eigen::MatrixXd>(fn(c, v));
+    if (m.rows() != out.rows() || m.cols() != out.cols())
+      throw parameter_error("uncertainty.data_builder",
+                            "the data builder returned " + std::to_string(m.rows()) + " × " + std::to_string(m.cols()) +
+                                "; expected " + std::to_string(out.rows()) + " × " + std::to_string(out.cols()));
+    out = m;
+  };
+}
+
+// Data variants for the data_choice assumptions, in mixed-radix order (the first data_choice
+// varies fastest).
+ua::composite_analysis analysis_of_variants(analysis::hierarchy tree, const py::object& data, std::vector<std::string> units,
+                                            std::vector<ua::assumption> as) {
+  auto variants = std::make_shared<std::vector<Eigen::MatrixXd>>(py::cast<std::vector<Eigen::MatrixXd>>(data));
+  std::vector<std::size_t> radix;
+  for (const auto& a : as)
+    if (a.type == ua::assumption::kind::data_choice) radix.push_back(a.alternatives());
+  std::size_t combos = 1;
+  for (auto r : radix) combos *= r;
+  if (variants->size() != combos)
+    throw parameter_error("uncertainty.data_variants", "data has " + std::to_string(variants->size()) +
+                                                           " variants; the data_choice assumptions make " + std::to_string(combos));
+  if (variants->empty()) throw parameter_error("uncertainty.data_variants", "no data");
+  const auto rows_n = static_cast<std::size_t>((*variants)[0].rows());
+  ua::data_builder b = [variants, radix](const std::size_t* choices, const double*, Eigen::Ref<Eigen::MatrixXd> out) {
+    std::size_t combo = 0, scale = 1;
+    for (std::size_t k = 0; k < radix.size(); ++k) {
+      combo += choices[k] * scale;
+      scale *= radix[k];
+    }
+    const Eigen::MatrixXd& v = (*variants)[combo];
+    if (v.rows() != out.rows() || v.cols() != out.cols())
+      throw parameter_error("uncertainty.data_variants", "data variants differ in shape");
+    out = v;
+  };
+  return ua::composite_analysis(std::move(tree), std::move(b), rows_n, std::move(units), std::move(as));
+}
+
+// `data` is one units × indicators array, a list of variants or a builder function.
+ua::composite_analysis composite_analysis_from(analysis::hierarchy tree, const py::object& data, std::vector<std::string> units,
+                                               const std::vector<py::dict>& assumptions) {
+  std::vector<ua::assumption> as;
+  for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
+  if (py::isinstance<py::function>(data)) {
+    ua::data_builder b = builder_calling(py::cast<py::function>(data), as);
+    const std::size_t n_units = units.size();
+    return ua::composite_analysis(std::move(tree), std::move(b), n_units, std::move(units), std::move(as));
+  }
+  if (py::isinstance<py::list>(data) || py::isinstance<py::tuple>(data))
+    return analysis_of_variants(std::move(tree), data, std::move(units), std::move(as));
+  return ua::composite_analysis(std::move(tree), py::cast<Eigen::MatrixXd>(data), std::move(units), std::move(as));
+}
+
+// Samples, Sobol estimators, R's rank and quantile: the building blocks, called alone.
+void register_sampling(py::module_& s) {
   s.def("random_sample", &sa::random_sample, py::arg("N"), py::arg("d"), py::arg("seed"),
         "N × d uniforms in [0,1); row r from the counter-based stream (seed, r).");
   s.def("saltelli_sample", &sa::saltelli_sample, py::arg("N"), py::arg("d"), py::arg("seed"),
@@ -197,17 +284,17 @@ void register_sensitivity(py::module_& m) {
   s.def(
       "quantile", [](std::vector<double> v, double p) { return sa::quantile(std::move(v), p); }, py::arg("values"),
       py::arg("p"), "R's type-7 quantile, NaN dropped.");
+}
 
+// What a unit gains by raising one criterion, and the smallest raise that reaches a rank or band.
+void register_whatif(py::module_& s) {
   s.def(
       "whatif_rank_gains",
       [](const plan& p, Eigen::MatrixXd values, std::ptrdiff_t unit, std::vector<std::string> unit_ids,
-         std::optional<std::vector<std::int32_t>> groups,
-         std::optional<Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>> applicable, std::optional<double> step,
-         bool include_adjustments) {
+         std::optional<std::vector<std::int32_t>> groups, std::optional<bool_matrix> applicable,
+         std::optional<double> step, bool include_adjustments) {
         const auto in = whatif_inputs(std::move(values), std::move(unit_ids), std::move(groups), std::move(applicable));
-        whatif::raise_options o;
-        o.step = step;
-        o.include_adjustments = include_adjustments;
+        const whatif::raise_options o = raise_options_from(step, include_adjustments);
         std::vector<whatif::criterion_gain> gains;
         {
           py::gil_scoped_release release;
@@ -224,13 +311,10 @@ void register_sensitivity(py::module_& m) {
       "whatif_smallest_lift",
       [](const plan& p, Eigen::MatrixXd values, std::ptrdiff_t unit, std::optional<std::int32_t> rank,
          std::optional<std::string> band, std::vector<std::string> unit_ids,
-         std::optional<std::vector<std::int32_t>> groups,
-         std::optional<Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>> applicable, std::optional<double> step,
-         bool include_adjustments) {
+         std::optional<std::vector<std::int32_t>> groups, std::optional<bool_matrix> applicable,
+         std::optional<double> step, bool include_adjustments) {
         const auto in = whatif_inputs(std::move(values), std::move(unit_ids), std::move(groups), std::move(applicable));
-        whatif::raise_options o;
-        o.step = step;
-        o.include_adjustments = include_adjustments;
+        const whatif::raise_options o = raise_options_from(step, include_adjustments);
         whatif::lift_target t;
         t.rank = rank;
         t.band = band;
@@ -239,84 +323,17 @@ void register_sensitivity(py::module_& m) {
           py::gil_scoped_release release;
           r = whatif::smallest_lift(p, in, unit, t, o);
         }
-        py::dict d;
-        d["reachable"] = r.reachable;
-        d["already"] = r.already;
-        d["criteria"] = r.criteria;
-        d["index_after"] = r.index_after;
-        d["rank_after"] = r.rank_after;
-        d["band_after"] = r.band_after;
-        return d;
+        return lift_to_dict(r);
       },
       py::arg("model"), py::arg("values"), py::arg("unit"), py::arg("rank") = py::none(), py::arg("band") = py::none(),
       py::arg("unit_ids") = std::vector<std::string>{}, py::arg("groups") = py::none(),
       py::arg("applicable") = py::none(), py::arg("step") = py::none(), py::arg("include_adjustments") = true);
+}
 
+void register_composite_analysis(py::module_& s) {
   py::class_<ua::composite_analysis>(s, "CompositeAnalysis")
-      .def(py::init([](analysis::hierarchy tree, py::object data, std::vector<std::string> units,
-                       const std::vector<py::dict>& assumptions) {
-             std::vector<ua::assumption> as;
-             for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
-             if (py::isinstance<py::function>(data)) {
-               // A Python builder f(choices, values) -> units × indicators array. Called with the
-               // GIL held (so replications with a data_range serialise on it).
-               auto fn = py::cast<py::function>(data);
-               std::size_t n_choice = 0, n_range = 0;
-               for (const auto& a : as) {
-                 n_choice += a.type == ua::assumption::kind::data_choice;
-                 n_range += a.type == ua::assumption::kind::data_range;
-               }
-               ua::data_builder b = [fn, n_choice, n_range](const std::size_t* choices, const double* values,
-                                                            Eigen::Ref<Eigen::MatrixXd> out) {
-                 py::gil_scoped_acquire gil;
-                 py::list c, v;
-                 for (std::size_t k = 0; k < n_choice; ++k) c.append(choices[k]);
-                 for (std::size_t k = 0; k < n_range; ++k) v.append(values ? values[k] : std::nan(""));
-                 const auto m = py::cast<Eigen::MatrixXd>(fn(c, v));
-                 if (m.rows() != out.rows() || m.cols() != out.cols())
-                   throw parameter_error("uncertainty.data_builder",
-                                         "the data builder returned " + std::to_string(m.rows()) + " × " +
-                                             std::to_string(m.cols()) + "; expected " + std::to_string(out.rows()) +
-                                             " × " + std::to_string(out.cols()));
-                 out = m;
-               };
-               const std::size_t n_units = units.size();
-               return ua::composite_analysis(std::move(tree), std::move(b), n_units, std::move(units), std::move(as));
-             }
-             if (py::isinstance<py::list>(data) || py::isinstance<py::tuple>(data)) {
-               // Data variants for the data_choice assumptions, in mixed-radix order (the first
-               // data_choice varies fastest).
-               auto variants = std::make_shared<std::vector<Eigen::MatrixXd>>(
-                   py::cast<std::vector<Eigen::MatrixXd>>(data));
-               std::vector<std::size_t> radix;
-               for (const auto& a : as)
-                 if (a.type == ua::assumption::kind::data_choice) radix.push_back(a.alternatives());
-               std::size_t combos = 1;
-               for (auto r : radix) combos *= r;
-               if (variants->size() != combos)
-                 throw parameter_error("uncertainty.data_variants",
-                                       "data has " + std::to_string(variants->size()) +
-                                           " variants; the data_choice assumptions make " + std::to_string(combos));
-               if (variants->empty()) throw parameter_error("uncertainty.data_variants", "no data");
-               const auto rows_n = static_cast<std::size_t>((*variants)[0].rows());
-               ua::data_builder b = [variants, radix](const std::size_t* choices, const double*,
-                                                      Eigen::Ref<Eigen::MatrixXd> out) {
-                 std::size_t combo = 0, scale = 1;
-                 for (std::size_t k = 0; k < radix.size(); ++k) {
-                   combo += choices[k] * scale;
-                   scale *= radix[k];
-                 }
-                 const Eigen::MatrixXd& v = (*variants)[combo];
-                 if (v.rows() != out.rows() || v.cols() != out.cols())
-                   throw parameter_error("uncertainty.data_variants", "data variants differ in shape");
-                 out = v;
-               };
-               return ua::composite_analysis(std::move(tree), std::move(b), rows_n, std::move(units), std::move(as));
-             }
-             return ua::composite_analysis(std::move(tree), py::cast<Eigen::MatrixXd>(data), std::move(units),
-                                           std::move(as));
-           }),
-           py::arg("hierarchy"), py::arg("data"), py::arg("units"), py::arg("assumptions"))
+      .def(py::init(&composite_analysis_from), py::arg("hierarchy"), py::arg("data"), py::arg("units"),
+           py::arg("assumptions"))
       .def_property_readonly("units", &ua::composite_analysis::units)
       .def_property_readonly("dimensions", &ua::composite_analysis::dimensions)
       .def_property_readonly("codes", [](const ua::composite_analysis& c) { return c.tree().codes(); })
@@ -357,6 +374,15 @@ void register_sensitivity(py::module_& m) {
           py::arg("keep_replications") = false, py::arg("score_statistics") = true,
           py::arg("output") = "mean_abs_rank_shift", py::arg("output_unit") = "", py::arg("bootstrap") = 0,
           py::arg("lower_p") = 0.05, py::arg("upper_p") = 0.95);
+}
+
+}  // namespace
+
+void register_sensitivity(py::module_& m) {
+  py::module_ s = m.def_submodule("sensitivity", "Uncertainty and sensitivity analysis (issue 6)");
+  register_sampling(s);
+  register_whatif(s);
+  register_composite_analysis(s);
 }
 
 }  // namespace chiso::bindings

@@ -136,120 +136,178 @@ int copeland_sign(const double* const* cols, const double* w, const int* dirs, s
 // Contribution of a criterion with range `range`: 0 when it is constant (it cannot discriminate);
 // a missing value stays missing.
 double share(double num, double range) { return range > 0 || std::isnan(num) ? num / range : 0.0; }
+
+// The children (criteria) of one aggregation, n units each, as aggregate_columns receives them.
+struct criteria {
+  const double* const* cols;
+  const double* w;
+  const int* dirs;  // nullptr: every criterion is a benefit
+  std::ptrdiff_t k, n;
+};
+
+double weight_sum(const double* w, std::ptrdiff_t k) {
+  double sum = 0;
+  for (std::ptrdiff_t c = 0; c < k; ++c) sum += w[c];
+  return sum;
+}
+
+struct value_range {
+  double min = INFINITY, max = -INFINITY;
+};
+value_range range_of_present(const double* x, std::ptrdiff_t n) {
+  value_range r;
+  for (std::ptrdiff_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) {
+      r.min = std::min(r.min, x[i]);
+      r.max = std::max(r.max, x[i]);
+    }
+  return r;
+}
+
+[[noreturn]] void throw_outside_domain(const aggregation_spec& spec, const std::string& unit, const std::string& node,
+                                       const std::string& value) {
+  if (spec.method == aggregation::geometric)
+    throw data_error("analysis.geometric_nonpositive", unit, node,
+                     "aggregate: the geometric mean needs values > 0 (a child is " + value + ")");
+  if (spec.method == aggregation::harmonic)
+    throw data_error("analysis.harmonic_nonpositive", unit, node,
+                     "aggregate: the harmonic mean needs values > 0 (a child is " + value + ")");
+  throw data_error("analysis.genmean_nonpositive", unit, node,
+                   std::string("aggregate: the generalised mean with p ") + (spec.power < 0 ? "< 0 needs values > 0" : "> 0 needs values ≥ 0") +
+                       " (a child is " + value + ")");
+}
+
+// The shared kernel (chiso/detail/weighted_mean.hpp); `scratch` holds the weight sums.
+void weighted_means(const aggregation_spec& spec, const criteria& x, double* out, double* scratch,
+                    const std::vector<std::string>* unit_codes, const std::string& node) {
+  const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
+  if (chiso::detail::weighted_mean(kind, x.cols, x.w, x.k, x.n, out, scratch, false, spec.power)) return;
+  std::ptrdiff_t unit = 0, child = 0;
+  chiso::detail::first_outside_domain(kind, x.cols, x.k, x.n, unit, child, spec.power);
+  throw_outside_domain(spec, unit_name(unit_codes, unit), node, chiso::detail::format_number(x.cols[child][unit]));
+}
+
+// Wins minus losses over every other unit; `expansion` holds k doubles (see copeland_sign).
+void copeland_scores(const criteria& x, double* out, double* expansion) {
+  for (std::ptrdiff_t i = 0; i < x.n; ++i) out[i] = 0;
+  for (std::ptrdiff_t i = 0; i < x.n; ++i)
+    for (std::ptrdiff_t j = i + 1; j < x.n; ++j) {
+      const int s = copeland_sign(x.cols, x.w, x.dirs, x.k, i, j, expansion);
+      out[i] += s;
+      out[j] -= s;
+    }
+}
+
+// weighted(i, c) = TOPSIS' normalised value times w_c / Σw (column-major n × k).
+void topsis_weighted_matrix(const criteria& x, topsis_normalisation norm, double* weighted) {
+  const double wsum = weight_sum(x.w, x.k);
+  for (std::ptrdiff_t c = 0; c < x.k; ++c) {
+    const double* col = x.cols[c];
+    const int d = direction_of(x.dirs, c);
+    const auto [mn, mx] = range_of_present(col, x.n);
+    double ss = 0;
+    for (std::ptrdiff_t i = 0; i < x.n; ++i)
+      if (!std::isnan(col[i])) ss += col[i] * col[i];
+    double* r = weighted + c * x.n;
+    for (std::ptrdiff_t i = 0; i < x.n; ++i) {
+      double v = col[i];
+      if (!(mx > mn)) v = std::isnan(col[i]) ? col[i] : 0;  // constant: no distance to the ideal or the anti-ideal
+      else if (norm == topsis_normalisation::vector) v = col[i] / std::sqrt(ss);
+      else if (norm == topsis_normalisation::min_max) v = d == 1 ? (col[i] - mn) / (mx - mn) : (mx - col[i]) / (mx - mn);
+      r[i] = v * x.w[c] / wsum;
+    }
+  }
+}
+
+// D⁺ and D⁻ (the distances to the ideal and the anti-ideal, in `distances`: 2n) and the
+// closeness D⁻ / (D⁺ + D⁻) in `out`.
+void topsis_closeness(const criteria& x, topsis_normalisation norm, const double* weighted, double* distances, double* out) {
+  const std::ptrdiff_t n = x.n;
+  double* dp = distances;
+  double* dm = distances + n;
+  for (std::ptrdiff_t i = 0; i < n; ++i) dp[i] = dm[i] = 0;
+  for (std::ptrdiff_t c = 0; c < x.k; ++c) {
+    const double* r = weighted + c * n;
+    // After min-max the cost criteria are already turned; otherwise the cost ideal is the min.
+    const bool benefit = direction_of(x.dirs, c) == 1 || norm == topsis_normalisation::min_max;
+    const auto [mn, mx] = range_of_present(r, n);
+    const double ideal = benefit ? mx : mn, anti = benefit ? mn : mx;
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      dp[i] += (r[i] - ideal) * (r[i] - ideal);
+      dm[i] += (r[i] - anti) * (r[i] - anti);
+    }
+  }
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    dp[i] = std::sqrt(dp[i]);
+    dm[i] = std::sqrt(dm[i]);
+    // D⁺ = D⁻ = 0 only when every criterion is constant: every alternative ties.
+    out[i] = dp[i] + dm[i] > 0 ? dm[i] / (dp[i] + dm[i]) : (std::isnan(dp[i]) ? nan : 0.5);
+  }
+}
+
+// regrets(i, c) = w_c / Σw · (f*_c − x_ic)/(f*_c − f⁻_c), f* the best value, f⁻ the worst
+// (column-major n × k).
+void vikor_regrets(const criteria& x, double* regrets) {
+  const double wsum = weight_sum(x.w, x.k);
+  for (std::ptrdiff_t c = 0; c < x.k; ++c) {
+    const double* col = x.cols[c];
+    const auto [mn, mx] = range_of_present(col, x.n);
+    const double best = direction_of(x.dirs, c) == 1 ? mx : mn;
+    double* r = regrets + c * x.n;
+    for (std::ptrdiff_t i = 0; i < x.n; ++i) r[i] = x.w[c] / wsum * share(std::abs(best - col[i]), mx - mn);
+  }
+}
+
+// S (group utility: the sum of the regrets), R (the largest regret) and Q = v·S' + (1 − v)·R'
+// (S, R rescaled over the units) in `srq` (3n); the score 1 − Q in `out`.
+void vikor_scores(const double* regrets, std::ptrdiff_t n, std::ptrdiff_t k, double v, double* srq, double* out) {
+  double* S = srq;
+  double* R = srq + n;
+  double* Q = srq + 2 * n;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    S[i] = 0; R[i] = -INFINITY;
+    for (std::ptrdiff_t c = 0; c < k; ++c) {
+      const double regret = regrets[c * n + i];
+      S[i] += regret;
+      R[i] = std::isnan(regret) || std::isnan(R[i]) ? nan : std::max(R[i], regret);
+    }
+  }
+  double s0 = INFINITY, s1 = -INFINITY, r0 = INFINITY, r1 = -INFINITY;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    if (std::isnan(S[i])) continue;
+    s0 = std::min(s0, S[i]); s1 = std::max(s1, S[i]); r0 = std::min(r0, R[i]); r1 = std::max(r1, R[i]);
+  }
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    Q[i] = std::isnan(S[i]) ? nan : v * share(S[i] - s0, s1 - s0) + (1 - v) * share(R[i] - r0, r1 - r0);
+    out[i] = 1 - Q[i];
+  }
+}
 }  // namespace
 
 void aggregate_columns(const aggregation_spec& spec, const double* const* cols, const double* w, std::ptrdiff_t k,
                        const int* dirs, std::ptrdiff_t n, double* out, double* scratch, double* scratch2,
                        const std::vector<std::string>* unit_codes, const std::string& node) {
+  const criteria x{cols, w, dirs, k, n};
   switch (spec.method) {
     case aggregation::arithmetic:
     case aggregation::geometric:
     case aggregation::harmonic:
     case aggregation::generalised:
     case aggregation::minimum:
-    case aggregation::maximum: {
-      // The shared kernel (chiso/detail/weighted_mean.hpp); `scratch` holds the weight sums.
-      const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
-      if (chiso::detail::weighted_mean(kind, cols, w, k, n, out, scratch, false, spec.power)) return;
-      std::ptrdiff_t unit = 0, child = 0;
-      chiso::detail::first_outside_domain(kind, cols, k, n, unit, child, spec.power);
-      const std::string value = chiso::detail::format_number(cols[child][unit]);
-      if (spec.method == aggregation::geometric)
-        throw data_error("analysis.geometric_nonpositive", unit_name(unit_codes, unit), node,
-                         "aggregate: the geometric mean needs values > 0 (a child is " + value + ")");
-      if (spec.method == aggregation::harmonic)
-        throw data_error("analysis.harmonic_nonpositive", unit_name(unit_codes, unit), node,
-                         "aggregate: the harmonic mean needs values > 0 (a child is " + value + ")");
-      throw data_error("analysis.genmean_nonpositive", unit_name(unit_codes, unit), node,
-                       std::string("aggregate: the generalised mean with p ") + (spec.power < 0 ? "< 0 needs values > 0" : "> 0 needs values ≥ 0") +
-                           " (a child is " + value + ")");
-    }
+    case aggregation::maximum:
+      weighted_means(spec, x, out, scratch, unit_codes, node);
+      return;
     case aggregation::copeland:
-      for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = 0;
-      for (std::ptrdiff_t i = 0; i < n; ++i)
-        for (std::ptrdiff_t j = i + 1; j < n; ++j) {
-          const int s = copeland_sign(cols, w, dirs, k, i, j, scratch);
-          out[i] += s;
-          out[j] -= s;
-        }
+      copeland_scores(x, out, scratch);
       return;
     case aggregation::topsis:
-    case aggregation::vikor: {
-      double wsum = 0;
-      for (std::ptrdiff_t c = 0; c < k; ++c) wsum += w[c];
-      // scratch(i, c) = normalised, direction-adjusted value (column-major n × k)
-      for (std::ptrdiff_t c = 0; c < k; ++c) {
-        const int d = dirs ? dirs[c] : 1;
-        double mn = INFINITY, mx = -INFINITY, ss = 0;
-        for (std::ptrdiff_t i = 0; i < n; ++i) {
-          const double x = cols[c][i];
-          if (std::isnan(x)) continue;
-          mn = std::min(mn, x); mx = std::max(mx, x); ss += x * x;
-        }
-        double* r = scratch + c * n;
-        if (spec.method == aggregation::vikor) {
-          // d_ic = (f* − x)/(f* − f⁻), f* the best value, f⁻ the worst.
-          const double best = d == 1 ? mx : mn;
-          for (std::ptrdiff_t i = 0; i < n; ++i) r[i] = w[c] / wsum * share(std::abs(best - cols[c][i]), mx - mn);
-          continue;
-        }
-        for (std::ptrdiff_t i = 0; i < n; ++i) {
-          const double x = cols[c][i];
-          double v = x;
-          if (!(mx > mn)) v = std::isnan(x) ? x : 0;  // constant: no distance to the ideal or the anti-ideal
-          else if (spec.topsis_norm == topsis_normalisation::vector) v = x / std::sqrt(ss);
-          else if (spec.topsis_norm == topsis_normalisation::min_max) v = d == 1 ? (x - mn) / (mx - mn) : (mx - x) / (mx - mn);
-          r[i] = v * w[c] / wsum;
-        }
-      }
-      if (spec.method == aggregation::topsis) {
-        double* dp = scratch2;
-        double* dm = scratch2 + n;
-        for (std::ptrdiff_t i = 0; i < n; ++i) dp[i] = dm[i] = 0;
-        for (std::ptrdiff_t c = 0; c < k; ++c) {
-          const double* r = scratch + c * n;
-          // After min-max the cost criteria are already turned; otherwise the cost ideal is the min.
-          const bool benefit = (dirs ? dirs[c] : 1) == 1 || spec.topsis_norm == topsis_normalisation::min_max;
-          double mn = INFINITY, mx = -INFINITY;
-          for (std::ptrdiff_t i = 0; i < n; ++i)
-            if (!std::isnan(r[i])) { mn = std::min(mn, r[i]); mx = std::max(mx, r[i]); }
-          const double ideal = benefit ? mx : mn, anti = benefit ? mn : mx;
-          for (std::ptrdiff_t i = 0; i < n; ++i) {
-            dp[i] += (r[i] - ideal) * (r[i] - ideal);
-            dm[i] += (r[i] - anti) * (r[i] - anti);
-          }
-        }
-        for (std::ptrdiff_t i = 0; i < n; ++i) {
-          dp[i] = std::sqrt(dp[i]);
-          dm[i] = std::sqrt(dm[i]);
-          // D⁺ = D⁻ = 0 only when every criterion is constant: every alternative ties.
-          out[i] = dp[i] + dm[i] > 0 ? dm[i] / (dp[i] + dm[i]) : (std::isnan(dp[i]) ? nan : 0.5);
-        }
-        return;
-      }
-      double* S = scratch2;
-      double* R = scratch2 + n;
-      double* Q = scratch2 + 2 * n;
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        S[i] = 0; R[i] = -INFINITY;
-        for (std::ptrdiff_t c = 0; c < k; ++c) {
-          const double v = scratch[c * n + i];
-          S[i] += v;
-          R[i] = std::isnan(v) || std::isnan(R[i]) ? nan : std::max(R[i], v);
-        }
-      }
-      double s0 = INFINITY, s1 = -INFINITY, r0 = INFINITY, r1 = -INFINITY;
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        if (std::isnan(S[i])) continue;
-        s0 = std::min(s0, S[i]); s1 = std::max(s1, S[i]); r0 = std::min(r0, R[i]); r1 = std::max(r1, R[i]);
-      }
-      const double v = spec.vikor_v;
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        Q[i] = std::isnan(S[i]) ? nan : v * share(S[i] - s0, s1 - s0) + (1 - v) * share(R[i] - r0, r1 - r0);
-        out[i] = 1 - Q[i];
-      }
+      topsis_weighted_matrix(x, spec.topsis_norm, scratch);
+      topsis_closeness(x, spec.topsis_norm, scratch, scratch2, out);
       return;
-    }
+    case aggregation::vikor:
+      vikor_regrets(x, scratch);
+      vikor_scores(scratch, n, k, spec.vikor_v, scratch2, out);
+      return;
   }
 }
 
@@ -291,6 +349,12 @@ void check_decision_matrix(const matrix_ref& x, const char* method) {
                              ", criterion " + std::to_string(c) + " is " + std::to_string(x(i, c)) + ")");
 }
 
+void check_decision_problem(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, const char* method) {
+  check_decision_matrix(x, method);
+  check_decision_weights(w, x.cols(), method);
+  check_directions(dirs, x.cols(), method);
+}
+
 namespace {
 std::vector<const double*> columns_of(const matrix_ref& x) {
   std::vector<const double*> cols;
@@ -301,9 +365,7 @@ const int* directions_ptr(const std::vector<int>& d) { return d.empty() ? nullpt
 }  // namespace
 
 topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, topsis_normalisation norm) {
-  check_decision_matrix(x, "topsis");
-  check_decision_weights(w, x.cols(), "topsis");
-  check_directions(dirs, x.cols(), "topsis");
+  check_decision_problem(x, w, dirs, "topsis");
   const auto n = x.rows();
   std::vector<double> scratch(static_cast<std::size_t>(n * x.cols())), s2(static_cast<std::size_t>(4 * n));
   topsis_result r{vector(n), vector(n), vector(n), vector(n), norm};
@@ -317,9 +379,7 @@ topsis_result topsis(const matrix_ref& x, const std::vector<double>& w, const st
 }
 
 vikor_result vikor(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, double v) {
-  check_decision_matrix(x, "vikor");
-  check_decision_weights(w, x.cols(), "vikor");
-  check_directions(dirs, x.cols(), "vikor");
+  check_decision_problem(x, w, dirs, "vikor");
   aggregation_spec spec{aggregation::vikor, topsis_normalisation::none, v};
   validate(spec);
   const auto n = x.rows();
@@ -363,8 +423,7 @@ copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, cons
   copeland_result r{vector(n), vector(n), matrix::Zero(n, n)};
   aggregate_columns({aggregation::copeland}, cols.data(), w.data(), x.cols(), directions_ptr(dirs), n, r.scores.data(),
                     expansion.data(), nullptr);
-  double wsum = 0;
-  for (double wi : w) wsum += wi;
+  const double wsum = weight_sum(w.data(), x.cols());
   for (std::ptrdiff_t i = 0; i < n; ++i)
     for (std::ptrdiff_t j = 0; j < n; ++j)
       if (i != j) r.outranking(i, j) = outrank(cols.data(), w.data(), directions_ptr(dirs), x.cols(), wsum, i, j);

@@ -39,9 +39,7 @@ void check_ranks(const Eigen::Ref<const vector>& x, const Eigen::Ref<const vecto
 }  // namespace
 
 waspas_result waspas(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, double lambda) {
-  check_decision_matrix(x, "waspas");
-  check_decision_weights(w, x.cols(), "waspas");
-  check_directions(dirs, x.cols(), "waspas");
+  check_decision_problem(x, w, dirs, "waspas");
   if (!(lambda >= 0 && lambda <= 1)) throw parameter_error("analysis.waspas_lambda", "waspas: lambda must be in [0, 1]");
   require_positive(x, "waspas");
   const auto n = x.rows();
@@ -128,12 +126,6 @@ std::vector<double> relative(const std::vector<double>& w) {
   return out;
 }
 
-void check_common(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs, const char* method) {
-  check_decision_matrix(x, method);
-  check_decision_weights(w, x.cols(), method);
-  check_directions(dirs, x.cols(), method);
-}
-
 // One criterion's preference function with its parameters checked.
 struct preference {
   preference_function f;
@@ -216,7 +208,7 @@ preference_function preference_function_from_string(const std::string& s) {
 
 promethee_result promethee_ii(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs,
                               const promethee_options& o) {
-  check_common(x, w, dirs, "promethee_ii");
+  check_decision_problem(x, w, dirs, "promethee_ii");
   const auto prefs = preferences_of(o, x.cols());
   const auto wr = relative(w);
   const auto n = x.rows();
@@ -239,7 +231,7 @@ promethee_result promethee_ii(const matrix_ref& x, const std::vector<double>& w,
 }
 
 edas_result edas(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs) {
-  check_common(x, w, dirs, "edas");
+  check_decision_problem(x, w, dirs, "edas");
   const auto wr = relative(w);
   const auto n = x.rows();
   edas_result r{vector(n), vector::Zero(n), vector::Zero(n), vector(n), vector(n), vector()};
@@ -267,7 +259,7 @@ edas_result edas(const matrix_ref& x, const std::vector<double>& w, const std::v
 }
 
 mabac_result mabac(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs) {
-  check_common(x, w, dirs, "mabac");
+  check_decision_problem(x, w, dirs, "mabac");
   const auto wr = relative(w);
   const auto n = x.rows();
   mabac_result r{vector::Zero(n), vector::Zero(x.cols()), vector()};
@@ -290,7 +282,7 @@ mabac_result mabac(const matrix_ref& x, const std::vector<double>& w, const std:
 
 spotis_result spotis(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& dirs,
                      const std::vector<double>& lower, const std::vector<double>& upper) {
-  check_common(x, w, dirs, "spotis");
+  check_decision_problem(x, w, dirs, "spotis");
   const auto k = x.cols();
   if (static_cast<std::ptrdiff_t>(lower.size()) != k || static_cast<std::ptrdiff_t>(upper.size()) != k)
     throw parameter_error("analysis.spotis_bounds", "spotis: bounds have " + std::to_string(lower.size()) + " lower and " +

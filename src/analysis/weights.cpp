@@ -233,125 +233,191 @@ vector with_children_weights(const hierarchy& h, const Eigen::Ref<const vector>&
 
 namespace chiso::analysis {
 
-// A port of R's nmmin (src/appl/optim.c): P holds the simplex in columns 0..n (coordinates in
-// rows 0..n−1, f in row n) and the centroid in column n + 1. L and H index the lowest and the
-// highest vertex; the comparisons, the order of the updates and the stopping rules are R's.
-nelder_mead_result nelder_mead(const std::function<double(const vector&)>& fn, const vector& start, const nelder_mead_options& o) {
-  constexpr double big = 1.0e+35;
-  const auto n = start.size();
-  if (n < 1) throw parameter_error("analysis.nelder_mead", "nelder_mead: needs at least one parameter");
-  vector b = start;
-  nelder_mead_result r{start, 0, 0, 0};
-  if (o.max_evaluations <= 0) {
-    r.value = fn(b);
-    return r;
+namespace {
+
+// A port of R's nmmin (src/appl/optim.c): p holds the simplex in columns 0..n (coordinates in
+// rows 0..n−1, f in row n) and the centroid in column n + 1. `low` and `high` index the lowest
+// and the highest vertex; the comparisons, the order of the updates and the stopping rules are
+// R's, so every step below does R's arithmetic in R's order.
+class nelder_mead_search {
+ public:
+  nelder_mead_search(const std::function<double(const vector&)>& fn, const nelder_mead_options& o, nelder_mead_result& r,
+                     const vector& start, double f_start)
+      : fn_(fn), o_(o), r_(r), n_(start.size()), centre_(n_ + 1), convtol_(o.reltol * (std::abs(f_start) + o.reltol)),
+        p_(n_ + 1, n_ + 2), b_(start) {
+    oldsize_ = build_first_simplex(f_start);
   }
-  const auto eval = [&](const vector& v) {
-    const double f = fn(v);
-    ++r.evaluations;
-    return std::isfinite(f) ? f : big;
-  };
-  double f = fn(b);
-  if (!std::isfinite(f)) throw data_error("analysis.nelder_mead", "", "", "nelder_mead: the function cannot be evaluated at the start");
-  r.evaluations = 1;
-  const double convtol = o.reltol * (std::abs(f) + o.reltol);
-  const std::ptrdiff_t n1 = n + 1, centre = n + 1;
-  matrix p(n + 1, n + 2);
-  p(n, 0) = f;
-  p.col(0).head(n) = b;
-  std::ptrdiff_t low = 0;
-  double step = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) step = std::max(step, 0.1 * std::abs(b[i]));
-  if (step == 0) step = 0.1;
-  double size = 0;
-  for (std::ptrdiff_t j = 1; j < n1; ++j) {
-    p.col(j).head(n) = b;
-    double trystep = step;
-    while (p(j - 1, j) == b[j - 1]) {
-      p(j - 1, j) = b[j - 1] + trystep;
-      trystep *= 10;
-    }
-    size += trystep;
-  }
-  double oldsize = size;
-  bool calcvert = true;
-  do {
-    if (calcvert) {
-      for (std::ptrdiff_t j = 0; j < n1; ++j)
-        if (j != low) {
-          b = p.col(j).head(n);
-          p(n, j) = eval(b);
-        }
-      calcvert = false;
-    }
-    double vl = p(n, low), vh = vl;
-    std::ptrdiff_t high = low;
-    for (std::ptrdiff_t j = 0; j < n1; ++j)
-      if (j != low) {
-        const double fj = p(n, j);
-        if (fj < vl) {
-          low = j;
-          vl = fj;
-        }
-        if (fj > vh) {
-          high = j;
-          vh = fj;
-        }
+
+  // Moves the simplex until a stopping rule holds and leaves its lowest vertex in the result.
+  void run() {
+    bool calcvert = true;
+    do {
+      if (calcvert) {
+        evaluate_vertices_but_low();
+        calcvert = false;
       }
-    if (vh <= vl + convtol || vl <= o.abstol) break;
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      double temp = -p(i, high);
-      for (std::ptrdiff_t j = 0; j < n1; ++j) temp += p(i, j);
-      p(i, centre) = temp / static_cast<double>(n);
-    }
-    for (std::ptrdiff_t i = 0; i < n; ++i) b[i] = (1.0 + o.alpha) * p(i, centre) - o.alpha * p(i, high);
-    f = eval(b);
-    const double vr = f;
-    if (vr < vl) {  // reflection beat the best: try the extension
-      p(n, centre) = f;
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        f = o.gamma * b[i] + (1 - o.gamma) * p(i, centre);
-        p(i, centre) = b[i];
-        b[i] = f;
+      const vertex_order v = order_vertices();
+      if (v.f_high <= v.f_low + convtol_ || v.f_low <= o_.abstol) break;
+      centroid_without(v.high);
+      reflect_through_centroid(v.high);
+      const double vr = eval(b_);
+      if (vr < v.f_low) {
+        extend(v.high, vr);
+        continue;
       }
-      f = eval(b);
-      if (f < vr) {
-        p.col(high).head(n) = b;
-        p(n, high) = f;
-      } else {
-        p.col(high).head(n) = p.col(centre).head(n);
-        p(n, high) = vr;
-      }
-    } else {
-      if (vr < vh) {
-        p.col(high).head(n) = b;
-        p(n, high) = vr;
-      }
-      for (std::ptrdiff_t i = 0; i < n; ++i) b[i] = (1 - o.beta) * p(i, high) + o.beta * p(i, centre);
-      f = eval(b);
-      if (f < p(n, high)) {
-        p.col(high).head(n) = b;
-        p(n, high) = f;
-      } else if (vr >= vh) {  // shrink towards the best vertex
-        calcvert = true;
-        size = 0;
-        for (std::ptrdiff_t j = 0; j < n1; ++j)
-          if (j != low)
-            for (std::ptrdiff_t i = 0; i < n; ++i) {
-              p(i, j) = o.beta * (p(i, j) - p(i, low)) + p(i, low);
-              size += std::abs(p(i, j) - p(i, low));
-            }
-        if (size < oldsize) {
-          oldsize = size;
-        } else {
-          r.convergence = 10;
+      if (vr < v.f_high) replace(v.high, b_, vr);
+      contract_towards_centroid(v.high);
+      const double f = eval(b_);
+      if (f < p_(n_, v.high)) {
+        replace(v.high, b_, f);
+      } else if (vr >= v.f_high) {
+        if (!shrink_towards_low()) {
+          r_.convergence = 10;
           break;
         }
+        calcvert = true;
       }
+    } while (r_.evaluations <= o_.max_evaluations);
+    r_.value = p_(n_, low_);
+    r_.x = p_.col(low_).head(n_);
+  }
+
+ private:
+  struct vertex_order {
+    std::ptrdiff_t high;
+    double f_low, f_high;
+  };
+
+  // A non-finite value counts as 1e35 (R's `big`), so the search moves away from it.
+  double eval(const vector& x) {
+    const double f = fn_(x);
+    ++r_.evaluations;
+    return std::isfinite(f) ? f : 1.0e+35;
+  }
+
+  // Vertex 0 is the start; vertex j steps coordinate j − 1 by 0.1 · max|start| (0.1 if the start
+  // is 0), ten times more until the step shows in floating point. Returns the simplex's size.
+  double build_first_simplex(double f_start) {
+    p_(n_, 0) = f_start;
+    p_.col(0).head(n_) = b_;
+    double step = 0;
+    for (std::ptrdiff_t i = 0; i < n_; ++i) step = std::max(step, 0.1 * std::abs(b_[i]));
+    if (step == 0) step = 0.1;
+    double size = 0;
+    for (std::ptrdiff_t j = 1; j < n_ + 1; ++j) {
+      p_.col(j).head(n_) = b_;
+      double trystep = step;
+      while (p_(j - 1, j) == b_[j - 1]) {
+        p_(j - 1, j) = b_[j - 1] + trystep;
+        trystep *= 10;
+      }
+      size += trystep;
     }
-  } while (r.evaluations <= o.max_evaluations);
-  r.value = p(n, low);
-  r.x = p.col(low).head(n);
+    return size;
+  }
+
+  void evaluate_vertices_but_low() {
+    for (std::ptrdiff_t j = 0; j < n_ + 1; ++j)
+      if (j != low_) {
+        b_ = p_.col(j).head(n_);
+        p_(n_, j) = eval(b_);
+      }
+  }
+
+  // Finds the highest vertex and moves `low` to the lowest (on a tie the one found first stays).
+  vertex_order order_vertices() {
+    vertex_order v{low_, p_(n_, low_), p_(n_, low_)};
+    for (std::ptrdiff_t j = 0; j < n_ + 1; ++j)
+      if (j != low_) {
+        const double fj = p_(n_, j);
+        if (fj < v.f_low) {
+          low_ = j;
+          v.f_low = fj;
+        }
+        if (fj > v.f_high) {
+          v.high = j;
+          v.f_high = fj;
+        }
+      }
+    return v;
+  }
+
+  void centroid_without(std::ptrdiff_t high) {
+    for (std::ptrdiff_t i = 0; i < n_; ++i) {
+      double temp = -p_(i, high);
+      for (std::ptrdiff_t j = 0; j < n_ + 1; ++j) temp += p_(i, j);
+      p_(i, centre_) = temp / static_cast<double>(n_);
+    }
+  }
+
+  // b = the highest vertex mirrored through the centroid of the others.
+  void reflect_through_centroid(std::ptrdiff_t high) {
+    for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1.0 + o_.alpha) * p_(i, centre_) - o_.alpha * p_(i, high);
+  }
+
+  // b = a point between the highest vertex and the centroid.
+  void contract_towards_centroid(std::ptrdiff_t high) {
+    for (std::ptrdiff_t i = 0; i < n_; ++i) b_[i] = (1 - o_.beta) * p_(i, high) + o_.beta * p_(i, centre_);
+  }
+
+  void replace(std::ptrdiff_t vertex, const Eigen::Ref<const vector>& x, double f) {
+    p_.col(vertex).head(n_) = x;
+    p_(n_, vertex) = f;
+  }
+
+  // The reflection (in b, value vr) beat the lowest vertex: try going twice as far. The centroid
+  // column keeps the reflection meanwhile, as in R.
+  void extend(std::ptrdiff_t high, double vr) {
+    p_(n_, centre_) = vr;
+    for (std::ptrdiff_t i = 0; i < n_; ++i) {
+      const double f = o_.gamma * b_[i] + (1 - o_.gamma) * p_(i, centre_);
+      p_(i, centre_) = b_[i];
+      b_[i] = f;
+    }
+    const double f = eval(b_);
+    if (f < vr) replace(high, b_, f);
+    else replace(high, p_.col(centre_).head(n_), vr);
+  }
+
+  // Halves every vertex's distance to the lowest; false when that did not make the simplex smaller
+  // (R's convergence 10: the simplex is degenerate).
+  bool shrink_towards_low() {
+    double size = 0;
+    for (std::ptrdiff_t j = 0; j < n_ + 1; ++j)
+      if (j != low_)
+        for (std::ptrdiff_t i = 0; i < n_; ++i) {
+          p_(i, j) = o_.beta * (p_(i, j) - p_(i, low_)) + p_(i, low_);
+          size += std::abs(p_(i, j) - p_(i, low_));
+        }
+    if (!(size < oldsize_)) return false;
+    oldsize_ = size;
+    return true;
+  }
+
+  const std::function<double(const vector&)>& fn_;
+  const nelder_mead_options& o_;
+  nelder_mead_result& r_;
+  const std::ptrdiff_t n_, centre_;
+  const double convtol_;
+  matrix p_;
+  vector b_;  // the point being tried
+  std::ptrdiff_t low_ = 0;
+  double oldsize_ = 0;
+};
+
+}  // namespace
+
+nelder_mead_result nelder_mead(const std::function<double(const vector&)>& fn, const vector& start, const nelder_mead_options& o) {
+  if (start.size() < 1) throw parameter_error("analysis.nelder_mead", "nelder_mead: needs at least one parameter");
+  nelder_mead_result r{start, 0, 0, 0};
+  if (o.max_evaluations <= 0) {
+    r.value = fn(start);
+    return r;
+  }
+  const double f = fn(start);
+  if (!std::isfinite(f)) throw data_error("analysis.nelder_mead", "", "", "nelder_mead: the function cannot be evaluated at the start");
+  r.evaluations = 1;
+  nelder_mead_search(fn, o, r, start, f).run();
   if (r.evaluations > o.max_evaluations) r.convergence = 1;
   return r;
 }

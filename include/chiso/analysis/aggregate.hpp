@@ -99,6 +99,9 @@ copeland_result copeland(const matrix_ref& x, const std::vector<double>& w, cons
 void check_decision_weights(const std::vector<double>& w, std::ptrdiff_t criteria, const char* method);
 void check_directions(const std::vector<int>& directions, std::ptrdiff_t criteria, const char* method);
 void check_decision_matrix(const matrix_ref& x, const char* method);
+// The three above, in that order (a method taking a matrix, weights and directions).
+void check_decision_problem(const matrix_ref& x, const std::vector<double>& w, const std::vector<int>& directions,
+                            const char* method);
 
 // ---- the tree ---------------------------------------------------------------------------------
 // Scratch memory for aggregate_into; one per thread. Sized by aggregation_plan::workspace().
