@@ -29,7 +29,8 @@ namespace {
 // cache: 5,000 PAR units 40 % faster than with 1,024; from 30,000 on, 1,024 wins).
 constexpr std::ptrdiff_t block_size = 1024;
 constexpr std::ptrdiff_t cached_block_size = 256;
-constexpr std::ptrdiff_t cached_input_bytes = std::ptrdiff_t{16} << 20;
+// Inputs or results larger than this are taken as streamed from memory, not held in the caches.
+constexpr std::ptrdiff_t cache_bytes = std::ptrdiff_t{16} << 20;
 static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of the largest size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
 constexpr std::ptrdiff_t cache_line = 64;      // bytes
@@ -221,13 +222,13 @@ class plan::block_evaluator {
  public:
   block_evaluator(const plan& p, const unit_table& units, const layout& where, std::ptrdiff_t begin,
                   std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column)
-      : plan_(p), units_(units), where_(where), end_(end), out_(out), out_column_(out_column),
+      : plan_(p), units_(units), where_(where), begin_(begin), end_(end), out_(out), out_column_(out_column),
         info_(p.model_.info()), mask_(units.applicable),
-        block_(units.rows() * p.input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cached_input_bytes
+        block_(units.rows() * p.input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cache_bytes
                    ? block_size
                    : cached_block_size),
         stream_outputs_(units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
-                        cached_input_bytes),
+                        cache_bytes),
         ws_(block_, p.node_count(), end - begin, p.formula_registers_, p.formula_slots_, p.formula_inputs_),
         added_to_parent_(static_cast<std::size_t>(p.node_count()), 0),
         kernels_(kn::kernels_in_use()),
@@ -240,9 +241,9 @@ class plan::block_evaluator {
       for (std::ptrdiff_t c : step->children) child_scores_.push_back(ws_.S(c));
   }
 
-  void evaluate(std::ptrdiff_t begin) {
-    for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin);
-    for (std::ptrdiff_t u0 = begin; u0 < end_; u0 += block_) {
+  void evaluate() {
+    for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_);
+    for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) {
       const std::ptrdiff_t n = std::min(block_, end_ - u0);
       score_leaves(u0, n);
       for (const auto& step : plan_.inners_) {
@@ -462,7 +463,7 @@ class plan::block_evaluator {
   const plan& plan_;
   const unit_table& units_;
   const layout& where_;
-  const std::ptrdiff_t end_;
+  const std::ptrdiff_t begin_, end_;
   evaluation& out_;
   const std::vector<std::ptrdiff_t>& out_column_;
   const model_info& info_;
@@ -590,7 +591,7 @@ void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluat
   detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
     const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
     const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
-    block_evaluator(*this, units, where, begin, end, out, out_column).evaluate(begin);
+    block_evaluator(*this, units, where, begin, end, out, out_column).evaluate();
   });
 
   const model_info& info = model_.info();

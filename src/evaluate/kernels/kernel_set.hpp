@@ -6,12 +6,8 @@
 
 namespace chiso::detail::CHISO_KERNEL_NAMESPACE {
 
-inline double run_leaf_kernel(const kernels::leaf_block& b, const kernels::leaf_params& q) {
-  return score_leaf_block(b, q);
-}
-
 extern const kernels::kernel_set entry_points;
-const kernels::kernel_set entry_points = {run_leaf_kernel, write_node_output, run_formula_block,
+const kernels::kernel_set entry_points = {score_leaf_block, write_node_output, run_formula_block,
                                           finish_formula_leaf_block};
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE
