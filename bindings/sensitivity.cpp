@@ -76,7 +76,31 @@ ua::assumption assumption_from_dict(const py::dict& a) {
                             "' is not noisy_weights, weight_sets, aggregation, data_choice or data_range");
 }
 
-py::dict result_to_dict(ua::result&& r) {
+// Why each replication failed, as columns: replication, node (code), method, unit (id), child
+// (code) and its value.
+py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) {
+  std::vector<std::size_t> replication;
+  std::vector<std::string> node, method, unit, child;
+  std::vector<double> value;
+  for (const auto& f : r.failures) {
+    replication.push_back(f.replication);
+    node.push_back(tree.node(static_cast<std::ptrdiff_t>(f.node)).code);
+    method.push_back(analysis::to_string(f.method));
+    unit.push_back(r.units[f.unit]);
+    child.push_back(tree.node(static_cast<std::ptrdiff_t>(f.child)).code);
+    value.push_back(f.value);
+  }
+  py::dict d;
+  d["replication"] = replication;
+  d["node"] = node;
+  d["method"] = method;
+  d["unit"] = unit;
+  d["child"] = child;
+  d["value"] = value;
+  return d;
+}
+
+py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   py::dict d;
   d["units"] = r.units;
   d["assumptions"] = r.assumptions;
@@ -99,6 +123,17 @@ py::dict result_to_dict(ua::result&& r) {
   d["parameters"] = std::move(r.parameters);
   d["output"] = to_array(std::move(r.output));
   d["failed"] = to_array(std::move(r.failed));
+  d["failures"] = failures_to_dict(r, tree);
+  py::list counts;
+  for (const auto& c : r.failure_counts) {
+    py::dict row;
+    row["assumption"] = c.assumption;
+    row["alternative"] = c.alternative;
+    row["replications"] = c.replications;
+    row["failed"] = c.failed;
+    counts.append(row);
+  }
+  d["failure_counts"] = counts;
   if (r.scores.size() > 0) {
     d["scores"] = std::move(r.scores);
     d["ranks"] = std::move(r.ranks);
@@ -227,8 +262,8 @@ ua::composite_analysis analysis_of_variants(analysis::hierarchy tree, const py::
 }
 
 // `data` is one units × indicators array, a list of variants or a builder function.
-ua::composite_analysis composite_analysis_from(analysis::hierarchy tree, const py::object& data, std::vector<std::string> units,
-                                               const std::vector<py::dict>& assumptions) {
+ua::composite_analysis composite_analysis_of(analysis::hierarchy tree, const py::object& data, std::vector<std::string> units,
+                                             const std::vector<py::dict>& assumptions) {
   std::vector<ua::assumption> as;
   for (const auto& a : assumptions) as.push_back(assumption_from_dict(a));
   if (py::isinstance<py::function>(data)) {
@@ -239,6 +274,14 @@ ua::composite_analysis composite_analysis_from(analysis::hierarchy tree, const p
   if (py::isinstance<py::list>(data) || py::isinstance<py::tuple>(data))
     return analysis_of_variants(std::move(tree), data, std::move(units), std::move(as));
   return ua::composite_analysis(std::move(tree), py::cast<Eigen::MatrixXd>(data), std::move(units), std::move(as));
+}
+
+// The analysis, its units in `groups` (codes ≥ 0; empty: one group) for a scored model that ranks by group.
+ua::composite_analysis composite_analysis_from(analysis::hierarchy tree, const py::object& data, std::vector<std::string> units,
+                                               const std::vector<py::dict>& assumptions, std::vector<std::int32_t> groups) {
+  ua::composite_analysis c = composite_analysis_of(std::move(tree), data, std::move(units), assumptions);
+  c.set_groups(std::move(groups));
+  return c;
 }
 
 // Samples, Sobol estimators, R's rank and quantile: the building blocks, called alone.
@@ -333,7 +376,7 @@ void register_whatif(py::module_& s) {
 void register_composite_analysis(py::module_& s) {
   py::class_<ua::composite_analysis>(s, "CompositeAnalysis")
       .def(py::init(&composite_analysis_from), py::arg("hierarchy"), py::arg("data"), py::arg("units"),
-           py::arg("assumptions"))
+           py::arg("assumptions"), py::arg("groups") = std::vector<std::int32_t>{})
       .def_property_readonly("units", &ua::composite_analysis::units)
       .def_property_readonly("dimensions", &ua::composite_analysis::dimensions)
       .def_property_readonly("codes", [](const ua::composite_analysis& c) { return c.tree().codes(); })
@@ -350,7 +393,7 @@ void register_composite_analysis(py::module_& s) {
               py::gil_scoped_release release;
               r = c.uncertainty(replications, o);
             }
-            return result_to_dict(std::move(r));
+            return result_to_dict(std::move(r), c.tree());
           },
           py::arg("replications"), py::arg("seed") = 1, py::arg("threads") = 0, py::arg("target") = "",
           py::arg("keep_replications") = false, py::arg("score_statistics") = true,
@@ -368,7 +411,7 @@ void register_composite_analysis(py::module_& s) {
               py::gil_scoped_release release;
               r = c.sensitivity(N, o);
             }
-            return result_to_dict(std::move(r));
+            return result_to_dict(std::move(r), c.tree());
           },
           py::arg("N"), py::arg("seed") = 1, py::arg("threads") = 0, py::arg("target") = "",
           py::arg("keep_replications") = false, py::arg("score_statistics") = true,

@@ -178,12 +178,17 @@ def indicators_of(result: Any, tree: Any = None) -> pd.DataFrame:
     each criterion's score and, for points outside the max (bonus, deduction, or a subtotal of
     them), its points — units × the view's indicators, the table ``aggregate`` and
     ``chiso.sensitivity.CompositeAnalysis`` take. ``tree``: the model's view (default: of
-    ``result.model``)."""
+    ``result.model``). The units' groups, when the result has them, come along in
+    ``attrs["groups"]`` (unit → group): the analysis ranks within them as the model does."""
     tree = hierarchy_of(result.model if tree is None else tree)
     codes = list(tree.indicator_codes)
     outside = list(tree.outside_max)[:len(codes)]
     score, points = result.score, result.points
-    return pd.DataFrame({c: (points if o else score)[c] for c, o in zip(codes, outside)}, index=score.index)
+    table = pd.DataFrame({c: (points if o else score)[c] for c, o in zip(codes, outside)}, index=score.index)
+    groups = result.scores.get("group")
+    if groups is not None:  # a plain dict: pandas compares attrs when it concatenates
+        table.attrs["groups"] = {str(u): g for u, g in zip(groups.index, groups.astype(object))}
+    return table
 
 
 @dataclass

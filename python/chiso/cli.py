@@ -527,6 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
             _add_read_options(p, output=False)
             p.set_defaults(run=run)
 
+    from . import cli_analysis  # chiso uncertainty, chiso sensitivity
+    cli_analysis.add_commands(commands, model_help)
+
     p = commands.add_parser("models", help="list the bundled models", description="List the models bundled with "
                             "chiso: id, number of criteria, name. The ids can stand for MODEL in every command.")
     p.add_argument("--json", action="store_true", help="as JSON, with each model's file")

@@ -15,19 +15,21 @@ Methods and references: docs/sensitivity.md (Saltelli et al. 2010; Jansen 1999).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import warnings
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from .errors import ParameterError, UnknownKeyError
+from .errors import DataError, InputWarning, ParameterError, UnknownKeyError
 
 _s = _core.sensitivity
 
 __all__ = [
     "CompositeAnalysis",
     "AnalysisResult",
+    "FailedReplicationsWarning",
     "noisy_weights",
     "weight_sets",
     "aggregation",
@@ -85,6 +87,12 @@ def data_range(name: str, lower: float, upper: float, nominal: float) -> Dict[st
 
 # ------------------------------------------------------------------------------------------------
 # Results
+
+
+class FailedReplicationsWarning(InputWarning):
+    """Some replications of an analysis failed (a geometric or harmonic mean met a score ≤ 0) and
+    are left out of its statistics; the message says how many, under which alternatives, and why.
+    ``AnalysisResult.failures`` and ``failure_counts`` hold the details."""
 
 
 @dataclass
@@ -150,6 +158,20 @@ class AnalysisResult:
         return [int(k) for k in self.raw["failed"]]
 
     @property
+    def failures(self) -> pd.DataFrame:
+        """Why each failed replication failed: replication, node, method, and the first unit and
+        child whose score was outside the mean's domain (``value`` ≤ 0)."""
+        columns = ["replication", "node", "method", "unit", "child", "value"]
+        return pd.DataFrame(self.raw.get("failures", {c: [] for c in columns}), columns=columns)
+
+    @property
+    def failure_counts(self) -> pd.DataFrame:
+        """Failed replications per assumption: per alternative of a discrete one (its method,
+        weight set or data label), over all replications for a continuous one (alternative "")."""
+        return pd.DataFrame(self.raw.get("failure_counts", []),
+                            columns=["assumption", "alternative", "replications", "failed"])
+
+    @property
     def sensitivity(self) -> pd.DataFrame:
         """Si, STi and their bootstrap quantiles per assumption (COINr's Sensitivity table)."""
         if "indices" not in self.raw:
@@ -187,9 +209,11 @@ class CompositeAnalysis:
     """
 
     def __init__(self, hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, Any]],
-                 units: Optional[Sequence[str]] = None) -> None:
+                 units: Optional[Sequence[str]] = None, groups: Any = None) -> None:
         from .analysis import hierarchy_of
         tree = hierarchy_of(hierarchy)
+        if groups is None and isinstance(data, pd.DataFrame):
+            groups = data.attrs.get("groups")  # set by chiso.analysis.indicators_of
         indicators = list(tree.indicator_codes)
         self.units: List[str]
         if callable(data):
@@ -211,7 +235,8 @@ class CompositeAnalysis:
 
             self.units = list(units)
             self.assumptions = list(assumptions)
-            self._core = _s.CompositeAnalysis(tree, as_matrix, self.units, [dict(a) for a in assumptions])
+            self._core = _s.CompositeAnalysis(tree, as_matrix, self.units, [dict(a) for a in assumptions],
+                                              groups=_group_codes(groups, self.units))
             self.codes = list(self._core.codes)
             return
         variants = data if isinstance(data, (list, tuple)) else [data]
@@ -227,7 +252,8 @@ class CompositeAnalysis:
         self.units = list(units)
         self.assumptions = list(assumptions)
         payload: Any = mats if isinstance(data, (list, tuple)) else mats[0]
-        self._core = _s.CompositeAnalysis(tree, payload, self.units, [dict(a) for a in assumptions])
+        self._core = _s.CompositeAnalysis(tree, payload, self.units, [dict(a) for a in assumptions],
+                                          groups=_group_codes(groups, self.units))
         self.codes = list(self._core.codes)
 
     def nominal_scores(self) -> pd.DataFrame:
@@ -238,9 +264,9 @@ class CompositeAnalysis:
                     keep_replications: bool = False, score_statistics: bool = True,
                     lower_p: float = 0.05, upper_p: float = 0.95) -> AnalysisResult:
         """Monte Carlo UA with ``replications`` random draws of every assumption."""
-        return AnalysisResult(self._core.uncertainty(
+        return _warn_of_failures(AnalysisResult(self._core.uncertainty(
             replications, seed=seed, threads=threads, target=target, keep_replications=keep_replications,
-            score_statistics=score_statistics, lower_p=lower_p, upper_p=upper_p))
+            score_statistics=score_statistics, lower_p=lower_p, upper_p=upper_p)))
 
     def sensitivity(self, N: int, seed: int = 1, threads: int = 0, target: str = "",
                     output: str = "mean_abs_rank_shift", unit: str = "", bootstrap: int = 1000,
@@ -248,9 +274,56 @@ class CompositeAnalysis:
                     upper_p: float = 0.95) -> AnalysisResult:
         """Variance-based SA with the N(d+2) design. ``output``: ``mean_abs_rank_shift`` (COINr's),
         ``unit_score`` or ``unit_rank`` (of ``unit``)."""
-        return AnalysisResult(self._core.sensitivity(
+        return _warn_of_failures(AnalysisResult(self._core.sensitivity(
             N, seed=seed, threads=threads, target=target, keep_replications=keep_replications,
-            output=output, output_unit=unit, bootstrap=bootstrap, lower_p=lower_p, upper_p=upper_p))
+            output=output, output_unit=unit, bootstrap=bootstrap, lower_p=lower_p, upper_p=upper_p)))
+
+
+def _group_codes(groups: Any, units: Sequence[str]) -> List[int]:
+    """Group codes of the units (matched by name when ``groups`` is a Series, else in row order);
+    empty without groups."""
+    if groups is None:
+        return []
+    if isinstance(groups, Mapping):
+        groups = pd.Series(list(groups.values()), index=[str(u) for u in groups], dtype=object)
+    if isinstance(groups, pd.DataFrame):
+        if groups.shape[1] != 1:
+            raise DataError(f"groups: expected one column of group labels, got {groups.shape[1]}", id="data.groups")
+        groups = groups.iloc[:, 0]
+    if isinstance(groups, pd.Series):
+        index = groups.index.astype(str)
+        missing = [u for u in units if u not in set(index)]
+        if missing:
+            raise DataError(f"groups: unit {missing[0]!r} has no group", id="data.groups", unit=str(missing[0]))
+        groups = pd.Series(groups.to_numpy(), index=index).loc[list(units)]
+    labels = list(groups)
+    if len(labels) != len(units):
+        raise DataError(f"groups: {len(labels)} groups for {len(units)} units", id="data.groups")
+    absent = [u for u, g in zip(units, labels) if g is None or (isinstance(g, float) and np.isnan(g))]
+    if absent:
+        raise DataError(f"groups: unit {absent[0]!r} has no group", id="data.groups", unit=str(absent[0]))
+    codes, _ = pd.factorize(pd.Series(labels, dtype=object))
+    return [int(c) for c in codes]
+
+
+def _warn_of_failures(result: AnalysisResult) -> AnalysisResult:
+    """A FailedReplicationsWarning when replications failed: how many, under which alternatives,
+    and the first reason."""
+    failed = len(result.raw["failed"])
+    if failed == 0:
+        return result
+    total = int(result.raw["replications"])
+    counts = result.failure_counts
+    where = "; ".join(f"{r.assumption} = {r.alternative}: {r.failed} of {r.replications}"
+                      for r in counts.itertuples() if r.alternative and r.failed)
+    first = result.failures.iloc[0]
+    reason = (f"the {first['method']} mean of '{first['node']}' met a score ≤ 0 (unit '{first['unit']}', "
+              f"'{first['child']}' = {first['value']:g})")
+    warnings.warn(FailedReplicationsWarning(
+        f"{failed} of {total} replications failed and are left out of the statistics"
+        f"{' (' + where + ')' if where else ''}: {reason}; see the result's failures and failure_counts"),
+        stacklevel=3)
+    return result
 
 
 # ------------------------------------------------------------------------------------------------

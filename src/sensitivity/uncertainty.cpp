@@ -9,8 +9,10 @@
 #include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
+#include "chiso/model.hpp"
 #include "chiso/random.hpp"
 #include "chiso/ranking.hpp"
+#include "chiso/rounding.hpp"
 #include "chiso/sensitivity/statistics.hpp"
 
 namespace chiso::uncertainty {
@@ -195,9 +197,23 @@ struct composite_analysis::impl {
   // cache[(data_combo * agg_combos + agg_combo)]: the fixed nodes' scores, nodes × units node-major
   std::vector<std::vector<double>> cache;
   std::vector<unsigned char> cache_failed;  // a fixed aggregate of this variant failed
+  std::vector<failure> cache_failure;       // where, then
   std::vector<unsigned char> cache_missing; // the variant's indicators have missing values
   std::size_t first_varying_node = 0;       // aggregates from here on are recomputed
   std::vector<double> nominal_node_scores;  // nodes × units, node-major
+
+  // A scored model's ranking of its index (set_groups): its scale, bounds, rounding, tie rule
+  // and groups. Inactive for a composite index or a tree without a model (COINr's ranks).
+  struct index_ranking {
+    bool active = false;
+    double scale = 1.0;
+    bool clamp = false;
+    int digits = -1;  // -1: not rounded
+    rounding_mode rounding = rounding_mode::none;
+    tie_rule ties = tie_rule::competition;
+    bool by_group = false;
+  } model_ranking;
+  std::vector<std::int32_t> groups;  // per unit; empty: one group
 
   struct config {
     std::vector<double> weights;
@@ -215,9 +231,12 @@ struct composite_analysis::impl {
     std::vector<double> child_weights, wsum;    // their weights, and the kernel's weight sums
     bool missing = true;                 // the current data may have missing values
     std::vector<std::int32_t> rank;
+    std::vector<double> index;           // a scored model's index, rounded (model_ranking)
     std::vector<double> keys;
     std::vector<std::uint32_t> order;
     sensitivity::rank_histogram histogram;
+    failure failed;                      // the first failing mean of the last evaluation
+    std::vector<failure> failures;       // this thread's failed replications, in order
   };
 
   // What the replications of one run share.
@@ -227,6 +246,7 @@ struct composite_analysis::impl {
     std::size_t stats_rows;   // the first rows, counted in the statistics
     std::size_t target;       // the node whose scores are ranked
     std::size_t output_unit;  // for unit_score and unit_rank
+    bool model_ranks;         // the target is a scored model's index: ranked as the model ranks
     bool keep_scores;         // the score statistics or the kept replications need every score
     std::vector<std::uint32_t> nominal_order;  // units by nominal rank: where the ranking starts
   };
@@ -236,6 +256,7 @@ struct composite_analysis::impl {
     indicator_count = static_cast<std::size_t>(tree.n_indicators());
     check_units();
     read_tree();
+    read_model_ranking();
     read_assumptions();
     build_method_table();
     build_cache();
@@ -267,6 +288,20 @@ struct composite_analysis::impl {
       child_begin[k + 1] = children.size();
       outside_begin[k + 1] = outside.size();
     }
+  }
+
+  // A scored model ranks its index as Model evaluation does (rank_units on the rounded index).
+  void read_model_ranking() {
+    const chiso::model* m = tree.source_model();
+    if (!m || m->composite()) return;
+    const model_info& info = m->info();
+    model_ranking.active = true;
+    model_ranking.scale = info.scale;
+    model_ranking.clamp = info.clamp;
+    model_ranking.rounding = info.rounding;
+    model_ranking.digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;
+    model_ranking.ties = info.ties;
+    model_ranking.by_group = info.rank_by == rank_scope::group;
   }
 
   // Validates the assumptions and lays out the discrete digits.
@@ -380,6 +415,7 @@ struct composite_analysis::impl {
     while (first_varying_node < node_count && level[first_varying_node] <= lowest_varying_level) ++first_varying_node;
     cache.resize(combos);
     cache_failed.assign(combos, 0);
+    cache_failure.assign(combos, failure{});
     cache_missing.assign(combos, 1);
     worker scratch = make_worker();
     config cfg = nominal_config();
@@ -409,8 +445,11 @@ struct composite_analysis::impl {
     // A fixed node that fails fails every replication of this variant.
     for (std::size_t k = indicator_count; k < first_varying_node; ++k)
       if (!aggregate_node(k, method_of(agg_combo, k), nominal_weights.data(), slot.data(),
-                          slot.data() + k * unit_count, scratch))
+                          slot.data() + k * unit_count, scratch) &&
+          !cache_failed[variant]) {
         cache_failed[variant] = 1;
+        cache_failure[variant] = where_it_failed(k, method_of(agg_combo, k), scratch);
+      }
   }
 
   void compute_nominal_scores() {
@@ -460,6 +499,7 @@ struct composite_analysis::impl {
     w.child_weights.resize(children.size());
     w.wsum.resize(unit_count);
     w.rank.resize(unit_count);
+    if (model_ranking.active) w.index.resize(unit_count);
     w.keys.resize(unit_count);
     w.order.resize(unit_count);
     std::iota(w.order.begin(), w.order.end(), 0u);  // a permutation, for the warm-started ranking
@@ -586,7 +626,10 @@ struct composite_analysis::impl {
       const std::size_t slot = cfg.data_combo * agg_combos + cfg.agg_combo;
       const double* base = cache[slot].data();
       for (std::size_t k = 0; k < first_varying_node; ++k) w.ptr[k] = base + k * unit_count;
-      if (cache_failed[slot]) return false;
+      if (cache_failed[slot]) {
+        w.failed = cache_failure[slot];
+        return false;
+      }
       w.missing = cache_missing[slot] != 0;
       first_computed = first_varying_node;
     } else {
@@ -598,13 +641,33 @@ struct composite_analysis::impl {
       for (std::size_t i = 0; i < indicator_count; ++i) w.ptr[i] = indicators->col(static_cast<Eigen::Index>(i)).data();
       w.missing = indicators->hasNaN();
     }
-    bool ok = true;
     for (std::size_t k = first_computed; k < node_count; ++k) {
       double* out = w.nodes.data() + k * unit_count;
-      ok &= aggregate_node(k, method_of(cfg.agg_combo, k), cfg.weights.data(), nullptr, out, w);
       w.ptr[k] = out;
+      if (!aggregate_node(k, method_of(cfg.agg_combo, k), cfg.weights.data(), nullptr, out, w)) {
+        w.failed = where_it_failed(k, method_of(cfg.agg_combo, k), w);
+        return false;  // the nodes above need not be computed: the replication is left out
+      }
     }
-    return ok;
+    return true;
+  }
+
+  // After aggregate_node(k) failed: the first unit and child outside the mean's domain (the
+  // children's scores are still in wk.child_values).
+  failure where_it_failed(std::size_t k, aggregation method, const worker& wk) const {
+    failure f;
+    f.node = k;
+    f.method = method;
+    std::ptrdiff_t unit = 0, child = 0;
+    const auto kind = method == aggregation::harmonic ? detail::mean_kind::harmonic : detail::mean_kind::geometric;
+    const auto count = static_cast<std::ptrdiff_t>(child_begin[k + 1] - child_begin[k]);
+    if (detail::first_outside_domain(kind, wk.child_values.data(), count, static_cast<std::ptrdiff_t>(unit_count),
+                                     unit, child)) {
+      f.unit = static_cast<std::size_t>(unit);
+      f.child = children[child_begin[k] + static_cast<std::size_t>(child)];
+      f.value = wk.child_values[static_cast<std::size_t>(child)][unit];
+    }
+    return f;
   }
 
   std::size_t target_node(const options& opt) const {
@@ -652,11 +715,15 @@ struct composite_analysis::impl {
   }
 
   // The target's nominal scores and ranks into `stats`; returns the units in nominal order.
-  std::vector<std::uint32_t> rank_nominal(std::size_t target, unit_statistics& stats) const {
+  std::vector<std::uint32_t> rank_nominal(const run_plan& plan, unit_statistics& stats) const {
+    const std::size_t target = plan.target;
     stats.nominal_score.assign(nominal_node_scores.begin() + static_cast<std::ptrdiff_t>(target * unit_count),
                                nominal_node_scores.begin() + static_cast<std::ptrdiff_t>((target + 1) * unit_count));
     stats.nominal_rank.resize(unit_count);
-    {
+    if (plan.model_ranks) {
+      std::vector<double> index(unit_count);
+      rank_as_the_model(stats.nominal_score.data(), index.data(), stats.nominal_rank.data());
+    } else {
       std::vector<std::uint32_t> scratch_order(unit_count);
       rank_descending_competition(stats.nominal_score.data(), unit_count, stats.nominal_rank.data(),
                                   scratch_order.data());
@@ -673,47 +740,101 @@ struct composite_analysis::impl {
   std::vector<sensitivity::rank_histogram> run_replications(const run_plan& plan, sensitivity::row_matrix& scores,
                                                             result& res) const {
     const auto replications = static_cast<std::size_t>(plan.sample.rows());
-    std::vector<unsigned char> failed(replications, 0);
     const int threads = detail::resolve_threads(plan.opt.threads, replications);
     std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
+    std::vector<std::vector<failure>> failures(static_cast<std::size_t>(threads));
     detail::parallel_blocks(replications, threads, [&](std::size_t begin, std::size_t end, int t) {
       replication_staging staging(unit_count, replications, begin, plan.keep_scores ? scores.data() : nullptr,
                                   plan.opt.keep_replications ? res.ranks.data() : nullptr);
-      histograms[static_cast<std::size_t>(t)] = run_replication_block(plan, begin, end, staging, failed.data(), res);
+      worker w = make_worker();
+      run_replication_block(plan, begin, end, staging, w, res);
+      histograms[static_cast<std::size_t>(t)] = std::move(w.histogram);
+      failures[static_cast<std::size_t>(t)] = std::move(w.failures);
     });
-    for (std::size_t r = 0; r < replications; ++r)
-      if (failed[r]) res.failed.push_back(r);
+    // Thread t ran the t-th block of replications: in thread order, the failures are in order.
+    for (const auto& block : failures)
+      for (const failure& f : block) {
+        res.failed.push_back(f.replication);
+        res.failures.push_back(f);
+      }
     return histograms;
   }
 
-  // Replications [begin, end) on one thread; returns their rank histogram.
-  sensitivity::rank_histogram run_replication_block(const run_plan& plan, std::size_t begin, std::size_t end,
-                                                    replication_staging& staging, unsigned char* failed,
-                                                    result& res) const {
-    worker w = make_worker();
+  // Failed replications per alternative of each discrete assumption, over all of them for a
+  // continuous one (the parameters hold each replication's alternative).
+  std::vector<failure_count> count_failures(const result& res) const {
+    std::vector<failure_count> counts;
+    const auto replications = static_cast<std::size_t>(res.parameters.rows());
+    for (std::size_t j = 0; j < assumptions.size(); ++j) {
+      const assumption& a = assumptions[j];
+      const std::size_t first = counts.size();
+      const std::size_t alternatives = a.discrete() ? a.alternatives() : 1;
+      for (std::size_t alt = 0; alt < alternatives; ++alt)
+        counts.push_back({a.name, a.discrete() ? alternative_label(a, alt) : std::string(), 0, 0});
+      auto alternative_of = [&](std::size_t r) {
+        return a.discrete() ? static_cast<std::size_t>(res.parameters(static_cast<Eigen::Index>(r),
+                                                                      static_cast<Eigen::Index>(j)))
+                            : std::size_t{0};
+      };
+      for (std::size_t r = 0; r < replications; ++r) ++counts[first + alternative_of(r)].replications;
+      for (std::size_t r : res.failed) ++counts[first + alternative_of(r)].failed;
+    }
+    return counts;
+  }
+
+  static std::string alternative_label(const assumption& a, std::size_t alt) {
+    switch (a.type) {
+      case assumption::kind::aggregation: return to_string(a.methods[alt]);
+      case assumption::kind::data_choice: return a.labels[alt];
+      case assumption::kind::weight_sets: return "set " + std::to_string(alt);
+      default: return std::string();
+    }
+  }
+
+  // Replications [begin, end) on one thread, counted in w.histogram; failures in w.failures.
+  void run_replication_block(const run_plan& plan, std::size_t begin, std::size_t end, replication_staging& staging,
+                             worker& w, result& res) const {
     const std::size_t assumption_count = assumptions.size();
     const std::int32_t* nominal_rank = res.stats.nominal_rank.data();
     for (std::size_t r = begin; r < end; ++r) {
       decode(plan.sample.data() + r * assumption_count, plan.opt.seed, w.cfg,
              res.parameters.data() + r * assumption_count);
       if (!evaluate_config(w)) {
-        failed[r] = 1;
+        w.failed.replication = r;
+        w.failures.push_back(w.failed);
         staging.stage_failed(r);
         continue;
       }
       const double* scores = w.ptr[plan.target];
-      rank_replication(scores, plan.nominal_order, w);
+      rank_replication(plan, scores, w);
       if (r < plan.stats_rows) w.histogram.add(w.rank.data());
       staging.stage(r, scores, w.rank.data());
       res.output[r] = replication_output(plan, scores, w.rank.data(), nominal_rank);
     }
     staging.flush(end);
-    return std::move(w.histogram);
   }
 
-  // Competition ranks of a replication's target scores into w.rank.
-  void rank_replication(const double* scores, const std::vector<std::uint32_t>& nominal_order, worker& w) const {
-    if (unit_count <= max_units_ranked_by_counting) {
+  // A scored model's ranks of its root scores: the index on the model's scale, clamped and
+  // rounded as the model says (as Model evaluation writes it), ranked by rank_units.
+  void rank_as_the_model(const double* scores, double* index, std::int32_t* rank) const {
+    const index_ranking& m = model_ranking;
+    for (std::size_t u = 0; u < unit_count; ++u) {
+      double value = scores[u] * m.scale;
+      if (m.clamp && !std::isnan(value)) value = std::fmin(std::fmax(value, 0.0), m.scale);
+      index[u] = round_decimal(value, m.digits < 0 ? 0 : m.digits, m.rounding);
+    }
+    const std::int32_t* unit_groups = m.by_group && !groups.empty() ? groups.data() : nullptr;
+    rank_units(index, static_cast<std::ptrdiff_t>(unit_count), unit_groups, m.ties, m.digits,
+               [this](std::ptrdiff_t row) { return unit_ids[static_cast<std::size_t>(row)]; }, rank);
+  }
+
+  // Ranks of a replication's target scores into w.rank: the model's (plan.model_ranks), or
+  // competition ranks over all units.
+  void rank_replication(const run_plan& plan, const double* scores, worker& w) const {
+    const std::vector<std::uint32_t>& nominal_order = plan.nominal_order;
+    if (plan.model_ranks) {
+      rank_as_the_model(scores, w.index.data(), w.rank.data());
+    } else if (unit_count <= max_units_ranked_by_counting) {
       rank_descending_competition_counting(scores, unit_count, w.rank.data());
     } else {
       // Start from the nominal order: replications perturb it, so few units move.
@@ -779,15 +900,18 @@ struct composite_analysis::impl {
 result composite_analysis::impl::run(const sensitivity::row_matrix& sample, const options& opt,
                                      std::size_t stats_rows) const {
   check_run(sample, opt);
-  run_plan plan{sample, opt, stats_rows, target_node(opt), output_unit(opt),
+  const std::size_t target = target_node(opt);
+  const bool model_ranks = model_ranking.active && static_cast<std::ptrdiff_t>(target) == tree.root();
+  run_plan plan{sample, opt, stats_rows, target, output_unit(opt), model_ranks,
                opt.keep_replications || opt.score_statistics, {}};
   result res = empty_result(plan);
-  plan.nominal_order = rank_nominal(plan.target, res.stats);
+  plan.nominal_order = rank_nominal(plan, res.stats);
   // units × replications, row-major: one unit's scores are contiguous (quantiles per unit), and
   // consecutive replications of a thread write neighbouring slots of a few cache lines.
   sensitivity::row_matrix scores;
   if (plan.keep_scores) scores.resize(static_cast<Eigen::Index>(unit_count), sample.rows());
   rank_statistics(run_replications(plan, scores, res), opt, res.stats);
+  res.failure_counts = count_failures(res);
   if (opt.score_statistics) score_statistics(scores, stats_rows, opt, res.stats);
   if (opt.keep_replications) res.scores = std::move(scores);
   return res;
@@ -827,6 +951,15 @@ composite_analysis::composite_analysis(analysis::hierarchy h, data_builder build
 composite_analysis::~composite_analysis() = default;
 composite_analysis::composite_analysis(composite_analysis&&) noexcept = default;
 composite_analysis& composite_analysis::operator=(composite_analysis&&) noexcept = default;
+
+void composite_analysis::set_groups(std::vector<std::int32_t> groups) {
+  if (!groups.empty() && groups.size() != impl_->unit_count)
+    throw data_error("data.groups", "", "",
+                     std::to_string(groups.size()) + " groups for " + std::to_string(impl_->unit_count) + " units");
+  for (std::size_t u = 0; u < groups.size(); ++u)
+    if (groups[u] < 0) throw data_error("data.group", impl_->unit_ids[u], "", "the unit's group code is negative");
+  impl_->groups = std::move(groups);
+}
 
 std::size_t composite_analysis::units() const noexcept { return impl_->unit_count; }
 std::size_t composite_analysis::dimensions() const noexcept { return impl_->assumptions.size(); }

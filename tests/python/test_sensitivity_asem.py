@@ -47,9 +47,13 @@ def test_sa_weights_and_aggregation(asem) -> None:
     assert s.failed == []
     assert (df["STi"] > 0).all()
     assert (df["STi_q5"] <= df["STi_q95"]).all()
-    # Without zeros lifted, geometric replications fail and are reported, not dropped.
-    bad = sa.CompositeAnalysis(imeta, res.normalised, [
-        sa.noisy_weights("Weights", {2: 0.25}),
-        sa.aggregation("Aggregation", ["arithmetic", "geometric"]),
-    ]).uncertainty(200, seed=1)
+    # Without zeros lifted, geometric replications fail and are reported, not dropped: every
+    # geometric one (min-max [0, 100] gives each indicator's worst unit a 0), none other.
+    with pytest.warns(sa.FailedReplicationsWarning, match=r"Aggregation = geometric: (\d+) of \1\)"):
+        bad = sa.CompositeAnalysis(imeta, res.normalised, [
+            sa.noisy_weights("Weights", {2: 0.25}),
+            sa.aggregation("Aggregation", ["arithmetic", "geometric"]),
+        ]).uncertainty(200, seed=1)
     assert 0 < len(bad.failed) < 200
+    counts = bad.failure_counts.set_index(["assumption", "alternative"])["failed"]
+    assert counts[("Aggregation", "arithmetic")] == 0 and counts[("Aggregation", "geometric")] == len(bad.failed)

@@ -107,6 +107,25 @@ struct options {
   double lower_p = 0.05, upper_p = 0.95;
 };
 
+// A failed replication: where a geometric or harmonic mean first met a value ≤ 0 (COINr #50:
+// z-scores under a geometric mean). Positions in the analysis' order (tree nodes, units).
+struct failure {
+  std::size_t replication = 0;
+  std::size_t node = 0;             // the aggregate whose mean failed
+  aggregation method = aggregation::geometric;
+  std::size_t unit = 0, child = 0;  // the first unit and child (node) outside the mean's domain
+  double value = std::numeric_limits<double>::quiet_NaN();  // that child's score
+};
+
+// Failed replications per alternative of a discrete assumption (its method, weight set or data
+// label), or over all replications for a continuous one (alternative empty).
+struct failure_count {
+  std::string assumption;
+  std::string alternative;
+  std::size_t replications = 0;  // replications that used this alternative
+  std::size_t failed = 0;        // of which failed
+};
+
 struct unit_statistics {  // one entry per unit
   std::vector<double> nominal_score;
   std::vector<std::int32_t> nominal_rank;  // 0 = not ranked
@@ -128,6 +147,8 @@ struct result {
   std::vector<double> output;             // per replication: the SA output (mean |Δrank| in a UA)
   std::vector<std::size_t> failed;        // replications that failed (a geometric or harmonic
                                           // mean met a value ≤ 0); their scores are NaN
+  std::vector<failure> failures;          // why, one per failed replication (same order)
+  std::vector<failure_count> failure_counts;  // per assumption (and alternative)
   // Only with keep_replications: units × replications (COINr's Scores and Ranks), row-major.
   sensitivity::row_matrix scores;
   Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> ranks;
@@ -147,6 +168,13 @@ class composite_analysis {
   ~composite_analysis();
   composite_analysis(composite_analysis&&) noexcept;
   composite_analysis& operator=(composite_analysis&&) noexcept;
+
+  // The group of each unit (codes ≥ 0), for a scored model that ranks by group. A scored model's
+  // index (its tree's root) is ranked as the model ranks it: the root score × the model's scale,
+  // clamped and rounded as the model says, within the groups when its ranking is `by: group`,
+  // with its tie rule (chiso::rank_units, as Model evaluation). Other trees and targets are
+  // ranked as COINr ranks: rank(−score, ties = "min") over all units.
+  void set_groups(std::vector<std::int32_t> groups);
 
   std::size_t units() const noexcept;
   std::size_t dimensions() const noexcept;  // number of assumptions
