@@ -9,7 +9,7 @@ import numpy.typing
 import typing
 __all__: list[str] = ['CompositeAnalysis', 'estimate_sobol', 'quantile', 'random_sample', 'rank_descending_min', 'saltelli_sample', 'whatif_rank_gains', 'whatif_smallest_lift']
 class CompositeAnalysis:
-    def __init__(self, hierarchy: collections.abc.Sequence[dict], data: typing.Any, units: collections.abc.Sequence[str], assumptions: collections.abc.Sequence[dict]) -> None:
+    def __init__(self, hierarchy: collections.abc.Sequence[dict], data: typing.Any, units: collections.abc.Sequence[str], assumptions: collections.abc.Sequence[dict], groups: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
         ...
     def nominal_scores(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
         ...
