@@ -1,11 +1,11 @@
 // Uncertainty and sensitivity analysis speed on the ASEM example (issue 6).
 //   bench_uncertainty [S] [--smoke] [--threads T] [--repeat K]
 // 1. Weights-only UA: noise 0.25 at levels 2 and 3, S replications (default 10^5): µs per
-//    replication, rank and score statistics included.
+//    replication, rank and score statistics included (the issue's goal: ≤ 0.5 µs on one thread).
 // 2. SA with four assumptions (winmax 1–5, min-max vs z-score, noisy weights, arithmetic vs
 //    geometric), N = 100, bootstrap 1000: µs per replication (N(d+2) = 600 of them), with and
 //    without building the cached data variants.
-// Prints the median of K runs. The numpy reference runs in bench_uncertainty.py.
+// Prints the median and the best of K runs. The numpy reference runs in bench_uncertainty.py.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -26,6 +26,7 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+double best(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,8 +89,9 @@ int main(int argc, char** argv) {
     checksum += r.indices.total[0];
   }
 
-  std::printf("ua_weights_only replications=%zu units=%zu us_per_replication=%.3f goal_us=3 coinr_us=146000\n", S,
-              a.units.size(), median(ua_us));
+  std::printf("ua_weights_only replications=%zu units=%zu threads=%d us_per_replication=%.3f best_us=%.3f goal_us=0.5 "
+              "coinr_us=146000\n",
+              S, a.units.size(), threads, median(ua_us), best(ua_us));
   std::printf("sa_four_assumptions N=%zu runs=%zu us_per_run=%.3f us_per_run_after_setup=%.3f goal_us=150 "
               "coinr_us=152000\n",
               N, N * 6, median(sa_us), median(sa_run_us));

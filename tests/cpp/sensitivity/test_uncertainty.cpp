@@ -7,6 +7,7 @@
 
 #include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
+#include "chiso/model_json.hpp"
 #include "chiso/random.hpp"
 #include "chiso/sensitivity/statistics.hpp"
 #include "chiso/sensitivity/uncertainty.hpp"
@@ -264,6 +265,63 @@ TEST_CASE("SA: an assumption without effect has zero indices; failures are repor
     CHECK(std::isnan(rb.output[k]));
   }
   CHECK(rb.failed.size() < 100);
+  // Why: p1's geometric mean met unit 0's i1 = 0 (the first failing node of the tree).
+  REQUIRE(rb.failures.size() == rb.failed.size());
+  for (const ua::failure& f : rb.failures) {
+    CHECK(bad.tree().node(static_cast<std::ptrdiff_t>(f.node)).code == "p1");
+    CHECK(f.method == ua::aggregation::geometric);
+    CHECK(f.unit == 0);
+    CHECK(bad.tree().node(static_cast<std::ptrdiff_t>(f.child)).code == "i1");
+    CHECK(f.value == 0.0);
+  }
+  // Per alternative: every geometric replication failed, no arithmetic one.
+  REQUIRE(rb.failure_counts.size() == 3);
+  std::size_t geometric = 0;
+  for (Eigen::Index k = 0; k < rb.parameters.rows(); ++k) geometric += rb.parameters(k, 0) == 1;
+  CHECK(rb.failure_counts[0].assumption == "agg");
+  CHECK(rb.failure_counts[0].alternative == "arithmetic");
+  CHECK(rb.failure_counts[0].replications == 100 - geometric);
+  CHECK(rb.failure_counts[0].failed == 0);
+  CHECK(rb.failure_counts[1].alternative == "geometric");
+  CHECK(rb.failure_counts[1].replications == geometric);
+  CHECK(rb.failure_counts[1].failed == geometric);
+  CHECK(rb.failure_counts[2].assumption == "w");
+  CHECK(rb.failure_counts[2].alternative.empty());
+  CHECK(rb.failure_counts[2].replications == 100);
+  CHECK(rb.failure_counts[2].failed == geometric);
+}
+
+TEST_CASE("a scored model's index is ranked as the model ranks it: groups, rounding, tie rule") {
+  // Root (sum, max 12) = a (points, max 4) + b (points, max 8); ranking by group, 2 digits.
+  const std::string spec = R"({"format": "chiso-model/1", "id": "t", "name": "t",
+    "rounding": {"digits": 2, "mode": "half_up"}, "ranking": {"ties": "competition", "by": "group"},
+    "root": {"id": "R", "name": "R", "aggregate": "sum", "children": [
+      {"id": "a", "name": "a", "max": 4, "rule": {"kind": "points"}},
+      {"id": "b", "name": "b", "max": 8, "rule": {"kind": "points"}}]}})";
+  const analysis::hierarchy tree(parse_model(spec));
+  // Scores (points / max). Index = (4a + 8b)/12 × 100: u0 100; u1 (4 + 8·0.75)/12 = 83.33;
+  // u2 (3 + 8·0.75)/12 = 75; u3 (3 + 8·0.750003)/12 = 75.0002 → 75.00 (tied with u2 once rounded).
+  Eigen::MatrixXd x(4, 2);
+  x << 1.0, 1.0, 1.0, 0.75, 0.75, 0.75, 0.75, 0.750003;
+  ua::composite_analysis an(tree, x, {"u0", "u1", "u2", "u3"}, {ua::assumption::noisy_weights("w", {{1, 0.0}})});
+  ua::options o;
+  o.keep_replications = true;
+  // One group: 1, 2, 3, 3 (u2 and u3 tie on the rounded index; unrounded they would be 4, 3).
+  ua::result one = an.uncertainty(10, o);
+  CHECK(one.stats.nominal_rank == std::vector<std::int32_t>{1, 2, 3, 3});
+  for (Eigen::Index r = 0; r < 10; ++r) CHECK(one.ranks(3, r) == 3);
+  // Groups {u0, u2} and {u1, u3}: 1, 1, 2, 2.
+  an.set_groups({0, 1, 0, 1});
+  ua::result grouped = an.uncertainty(10, o);
+  CHECK(grouped.stats.nominal_rank == std::vector<std::int32_t>{1, 1, 2, 2});
+  for (Eigen::Index r = 0; r < 10; ++r) CHECK(grouped.ranks(1, r) == 1);
+  CHECK_THROWS_AS(an.set_groups({0, 1}), data_error);
+  CHECK_THROWS_AS(an.set_groups({0, 1, -1, 0}), data_error);
+  // Rows of a hierarchy (no model): COINr's ranks, unrounded, all units.
+  std::vector<analysis::hierarchy_row> rows = {row("a", 1, "R", 4.0), row("b", 1, "R", 8.0), row("R", 2, "", 1.0)};
+  ua::composite_analysis plain(analysis::hierarchy(rows), x, {"u0", "u1", "u2", "u3"},
+                               {ua::assumption::noisy_weights("w", {{1, 0.0}})});
+  CHECK(plain.uncertainty(10).stats.nominal_rank == std::vector<std::int32_t>{1, 2, 4, 3});
 }
 
 TEST_CASE("parameter errors name the parameter") {
