@@ -375,6 +375,48 @@ inline __attribute__((always_inline)) void count_scores_above(const double* scor
   }
 }
 
+// The same count on the scores rounded to float: twice the units per vector. Rounding to float
+// is monotone, so a unit above another in floats is above it in doubles, and the two orders can
+// differ only between units equal in floats — which then share a rank. So when the ranked units'
+// ranks are all distinct, they are the ranks of the doubles; otherwise (a float tie, or a true
+// tie) this returns false and the caller counts in doubles.
+typedef float four_floats __attribute__((vector_size(4 * sizeof(float))));
+typedef std::int32_t four_counts32 __attribute__((vector_size(4 * sizeof(float))));
+typedef float eight_floats __attribute__((vector_size(8 * sizeof(float))));
+typedef std::int32_t eight_counts32 __attribute__((vector_size(8 * sizeof(float))));
+constexpr std::size_t max_units_counted_in_floats = 256;
+
+template <class Lanes, class LaneCounts>
+inline __attribute__((always_inline)) bool count_floats_above(const double* score, std::size_t n, std::int32_t* rank) {
+  constexpr std::size_t block = 16, vectors = block * sizeof(float) / sizeof(Lanes);
+  float value[max_units_counted_in_floats + block];
+  for (std::size_t u = 0; u < n; ++u) value[u] = static_cast<float>(score[u]);
+  for (std::size_t u = n; u < n + block; ++u) value[u] = std::nanf("");
+  for (std::size_t u = 0; u < n; u += block) {
+    Lanes own[vectors];
+    __builtin_memcpy(own, value + u, sizeof own);
+    LaneCounts above[vectors] = {};
+    for (std::size_t v = 0; v < n; ++v) {
+      const float other = value[v];
+#pragma GCC unroll 4
+      for (std::size_t k = 0; k < vectors; ++k) above[k] -= other > own[k];
+    }
+    std::int32_t counts[block];
+    __builtin_memcpy(counts, above, sizeof counts);
+    const std::size_t units = std::min(block, n - u);
+    for (std::size_t k = 0; k < units; ++k) rank[u + k] = score[u + k] == score[u + k] ? counts[k] + 1 : not_ranked;
+  }
+  std::uint64_t taken[(max_units_counted_in_floats + 1 + 63) / 64] = {};  // a bit per rank
+  bool distinct = true;
+  for (std::size_t u = 0; u < n; ++u) {
+    const auto r = static_cast<std::size_t>(rank[u]);
+    const std::uint64_t bit = std::uint64_t{1} << (r % 64);
+    distinct &= r == 0 || !(taken[r / 64] & bit);
+    taken[r / 64] |= bit;
+  }
+  return distinct;
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CHISO_RANK_AVX2 1
 // Four lanes where the processor has AVX2 (two otherwise: wider vectors without it are split
@@ -382,17 +424,21 @@ inline __attribute__((always_inline)) void count_scores_above(const double* scor
 __attribute__((target("avx2"))) void count_scores_above_avx2(const double* score, std::size_t n, std::int32_t* rank) {
   count_scores_above<four_doubles, four_counts>(score, n, rank);
 }
+__attribute__((target("avx2"))) bool count_floats_above_avx2(const double* score, std::size_t n, std::int32_t* rank) {
+  return count_floats_above<eight_floats, eight_counts32>(score, n, rank);
+}
 #endif
 }  // namespace
 
 void rank_descending_competition_counting(const double* score, std::size_t n, std::int32_t* rank) {
 #if defined(CHISO_RANK_AVX2)
   if (detail::avx2_kernels()) {
-    count_scores_above_avx2(score, n, rank);
+    if (n > max_units_counted_in_floats || !count_floats_above_avx2(score, n, rank)) count_scores_above_avx2(score, n, rank);
     return;
   }
 #endif
-  count_scores_above<two_doubles, two_counts>(score, n, rank);
+  if (n > max_units_counted_in_floats || !count_floats_above<four_floats, four_counts32>(score, n, rank))
+    count_scores_above<two_doubles, two_counts>(score, n, rank);
 }
 
 void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order,
