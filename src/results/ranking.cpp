@@ -379,7 +379,9 @@ inline __attribute__((always_inline)) void count_scores_above(const double* scor
 // is monotone, so a unit above another in floats is above it in doubles, and the two orders can
 // differ only between units equal in floats — which then share a rank. So when the ranked units'
 // ranks are all distinct, they are the ranks of the doubles; otherwise (a float tie, or a true
-// tie) this returns false and the caller counts in doubles.
+// tie) this returns false and the caller counts in doubles. Competition ranks are distinct
+// exactly when they sum to 1 + 2 + … + m over the m ranked units (a tie gives its units the
+// lowest rank of their run, so the sum falls short), which costs no branch.
 typedef float four_floats __attribute__((vector_size(4 * sizeof(float))));
 typedef std::int32_t four_counts32 __attribute__((vector_size(4 * sizeof(float))));
 typedef float eight_floats __attribute__((vector_size(8 * sizeof(float))));
@@ -388,7 +390,7 @@ constexpr std::size_t max_units_counted_in_floats = 256;
 
 template <class Lanes, class LaneCounts>
 inline __attribute__((always_inline)) bool count_floats_above(const double* score, std::size_t n, std::int32_t* rank) {
-  constexpr std::size_t block = 16, vectors = block * sizeof(float) / sizeof(Lanes);
+  constexpr std::size_t vectors = 4, block = vectors * sizeof(Lanes) / sizeof(float);
   float value[max_units_counted_in_floats + block];
   for (std::size_t u = 0; u < n; ++u) value[u] = static_cast<float>(score[u]);
   for (std::size_t u = n; u < n + block; ++u) value[u] = std::nanf("");
@@ -406,15 +408,12 @@ inline __attribute__((always_inline)) bool count_floats_above(const double* scor
     const std::size_t units = std::min(block, n - u);
     for (std::size_t k = 0; k < units; ++k) rank[u + k] = score[u + k] == score[u + k] ? counts[k] + 1 : not_ranked;
   }
-  std::uint64_t taken[(max_units_counted_in_floats + 1 + 63) / 64] = {};  // a bit per rank
-  bool distinct = true;
+  std::int64_t sum = 0, ranked = 0;
   for (std::size_t u = 0; u < n; ++u) {
-    const auto r = static_cast<std::size_t>(rank[u]);
-    const std::uint64_t bit = std::uint64_t{1} << (r % 64);
-    distinct &= r == 0 || !(taken[r / 64] & bit);
-    taken[r / 64] |= bit;
+    sum += rank[u];
+    ranked += rank[u] != not_ranked;
   }
-  return distinct;
+  return sum == ranked * (ranked + 1) / 2;
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

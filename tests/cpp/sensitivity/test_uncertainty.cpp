@@ -8,6 +8,7 @@
 #include "chiso/analysis/aggregate.hpp"
 #include "chiso/error.hpp"
 #include "chiso/model_json.hpp"
+#include "chiso/ranking.hpp"
 #include "chiso/random.hpp"
 #include "chiso/sensitivity/statistics.hpp"
 #include "chiso/sensitivity/uncertainty.hpp"
@@ -386,4 +387,21 @@ TEST_CASE("one kernel: the pipeline and the uncertainty engine agree on a harmon
     CHECK(r.failed.size() == 20);  // every replication takes the harmonic mean
     for (std::size_t k : r.failed) CHECK(std::isnan(r.output[k]));
   }
+}
+
+TEST_CASE("counted ranks are those of the doubles when floats tie") {
+  // 1 + 1e-12 and 1 are one float: counted in floats they would tie; the doubles part them.
+  const double score[] = {1.0, 1.0 + 1e-12, 0.5, std::nan(""), 1.0, 2.0};
+  std::int32_t rank[6];
+  rank_descending_competition_counting(score, 6, rank);
+  CHECK(std::vector<std::int32_t>(rank, rank + 6) == std::vector<std::int32_t>{3, 2, 5, 0, 3, 1});
+  // Distinct floats: the float count alone; 70 units (beyond one block of lanes), by hand:
+  // unit u scores 70 − u, except unit 69 first (100) → ranks 2…70 then 1.
+  std::vector<double> many(70);
+  for (std::size_t u = 0; u < many.size(); ++u) many[u] = 70.0 - static_cast<double>(u);
+  many[69] = 100.0;
+  std::vector<std::int32_t> ranks(many.size());
+  rank_descending_competition_counting(many.data(), many.size(), ranks.data());
+  for (std::size_t u = 0; u < 69; ++u) CHECK(ranks[u] == static_cast<std::int32_t>(u + 2));
+  CHECK(ranks[69] == 1);
 }
