@@ -175,7 +175,6 @@ def _data(args: argparse.Namespace) -> Tuple[Any, pd.DataFrame, Optional[pd.Seri
     model = _cli._load(args.model)
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
-    args.keep = "all"
     read = _cli._table_inputs(args, model, name, kind) if kind != "parquet" else _cli._parquet_inputs(args, name)
     inputs = read.inputs
     if kind == "parquet":
