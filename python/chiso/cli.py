@@ -383,7 +383,7 @@ class _ScoreInputs:
 def _parquet_inputs(args: argparse.Namespace, name: str) -> _ScoreInputs:
     """A Parquet file read as Arrow, its unit column checked (present, no nulls, unique) and taken
     out with the group column."""
-    table = chiso_io.read_parquet_path(args.inputs)
+    table = chiso_io.read_parquet_path(args.inputs, _options(args, path=args.inputs))
     if args.unit_column not in table.column_names:
         raise DataError(f"{name}: no column {args.unit_column!r}; name it with --unit-column",
                         id="data.columns", source=name)
@@ -502,7 +502,8 @@ def _deadlines(args: argparse.Namespace) -> Dict[str, str]:
 
 
 def _assessment_inputs(args: argparse.Namespace) -> List[Any]:
-    return [getattr(args, role, None) for role in ("units", "records", "survey", "assessment", "previous")]
+    return [getattr(args, role, None) for role in ("units", "records", "survey", "assessment", "previous",
+                                                   "previous_survey")]
 
 
 class _UsageError(Exception):
@@ -536,7 +537,10 @@ def _assessment(args: argparse.Namespace, model: Any = None) -> Any:
                      and args.units_encoding is None and args.records_encoding is None)
         files_are_csv = all(p != chiso_io.STDIO and chiso_io.format_of(p) == "csv" for p in (args.units, args.records))
         if plain_csv and files_are_csv:  # the core reads them and names file:line
-            assessment = Assessment.from_csv(model, period, args.units, args.records, deadlines=deadlines)
+            try:
+                assessment = Assessment.from_csv(model, period, args.units, args.records, deadlines=deadlines)
+            except DataError as error:
+                raise _encoding_hint(error, args) from None
         else:
             units = _read(args.units, args, text_columns=["id", "name", "group"])
             records = _read(args.records, args, text_columns=_RECORD_TEXT)
@@ -549,6 +553,18 @@ def _assessment(args: argparse.Namespace, model: Any = None) -> Any:
                 raise _at_line(error, records_name, chiso_io.format_of(args.records, args.format)) from None
     _add_survey(assessment, model, args)
     return assessment
+
+
+def _encoding_hint(error: DataError, args: argparse.Namespace) -> DataError:
+    """A file that is not UTF-8, read by the core: name the option that gives its encoding."""
+    if not error.id.endswith("encoding"):
+        return error
+    text = _message(error)
+    role = next((r for r in ("records", "units") if text.startswith(f"{chiso_io._name(getattr(args, r))}:")), None)
+    if role is None:
+        return error
+    return DataError(text.rsplit(" [", 1)[0] + f"; or give its encoding: --{role}-encoding cp1258 (or utf-16: "
+                     "Vietnamese Excel exports are often one of these)", id=error.id, source=getattr(error, "source", None))
 
 
 def _from_json(path: str, model: Any) -> Any:
@@ -588,37 +604,47 @@ def _at_line(error: DataError, name: str, kind: str) -> DataError:
                      criterion=getattr(error, "criterion", None), source=line)
 
 
-def _add_survey(assessment: Any, model: Any, args: argparse.Namespace) -> None:
+def _add_survey(assessment: Any, model: Any, args: argparse.Namespace, survey_path: Optional[str] = None,
+                skip_other_units: Optional[bool] = None, option: str = "--survey") -> None:
     from .assessment import Survey
-    if not args.survey:
-        surveyed = [n for n, source in model.nodes()["source"].items() if source == "survey"]
-        if surveyed and args.assessment is None:
-            missing = [c for c in surveyed if c in set(model.leaf_ids)]
-            inputs = assessment.inputs(provisional=True)
-            without = [c for c in missing if inputs[c].isna().all()]
-            if without:
-                raise DataError(f"the model's survey criteria ({', '.join(without[:5])}{', …' if len(without) > 5 else ''})"
-                                " have no inputs: give the survey microdata with --survey FILE", id="cli.survey_missing",
-                                criterion=without[0])
+    survey_path = args.survey if survey_path is None else survey_path
+    skip = args.skip_other_units if skip_other_units is None else skip_other_units
+    if not survey_path:
+        _require_survey(assessment, model, option)
         return
     plain = (args.encoding is None and args.survey_encoding is None and args.delimiter is None and args.decimal == "."
              and args.format is None)
-    name = chiso_io._name(args.survey)
+    name = chiso_io._name(survey_path)
     try:
-        if plain and args.survey != chiso_io.STDIO and chiso_io.format_of(args.survey) == "csv":
-            survey = Survey.from_csv(args.survey)
+        if plain and survey_path != chiso_io.STDIO and chiso_io.format_of(survey_path) == "csv":
+            survey = Survey.from_csv(survey_path)
         else:
-            survey = Survey.from_frame(_read(args.survey, args, text_columns=["respondent", "unit", "service"]))
+            survey = Survey.from_frame(_read(survey_path, args, text_columns=["respondent", "unit", "service"]))
     except DataError as error:
-        raise _at_line(_named(error, name), name, chiso_io.format_of(args.survey, args.format)) from None
+        raise _at_line(_named(error, name), name, chiso_io.format_of(survey_path, args.format)) from None
     try:
-        assessment.set_survey(survey, strict=not args.skip_other_units)
+        assessment.set_survey(survey, strict=not skip)
     except DataError as error:
         if error.id == "survey.unknown_unit":
             raise DataError(f"{name}: {_message(error).rsplit(' [', 1)[0]}; add --skip-other-units to leave out "
                             "the respondents of units not in the assessment", id=error.id,
                             unit=getattr(error, "unit", None), source=name) from None
         raise
+
+
+def _require_survey(assessment: Any, model: Any, option: str) -> None:
+    """Survey criteria with no record at all come from survey microdata: without them the scoring
+    would fail on the first unit's missing input; say which option gives them."""
+    surveyed = [n for n, source in model.nodes()["source"].items() if source == "survey" and n in set(model.leaf_ids)]
+    if not surveyed:
+        return
+    records = assessment.records
+    recorded = set(records["criterion"]) if "criterion" in records.columns else set()
+    without = [c for c in surveyed if c not in recorded]
+    if without:
+        raise DataError(f"the model's survey criteria ({', '.join(without[:5])}{', …' if len(without) > 5 else ''}) "
+                        f"have no inputs: give the survey microdata with {option} FILE", id="cli.survey_missing",
+                        criterion=without[0])
 
 
 def _named(error: DataError, name: str) -> DataError:
@@ -684,7 +710,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     model = _load(args.model)
     previous = None
     if args.previous is not None:  # an earlier period, for the year-over-year columns
-        previous = _from_json(args.previous, _load(args.previous_model) if args.previous_model else model)
+        previous_model = _load(args.previous_model) if args.previous_model else model
+        previous = _from_json(args.previous, previous_model)
+        _add_survey(previous, previous_model, args, args.previous_survey or "", True, "--previous-survey")
     assessment = _assessment(args, model)
     with chiso_io.atomic_path(args.output) as temporary:
         reports.write(assessment, temporary, language=args.lang, previous=previous)
@@ -808,7 +836,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--records", metavar="FILE",
                        help="the records: unit, criterion, stage, value, applicable, evidence, note, author, timestamp")
         p.add_argument("--assessment", metavar="FILE.json", help="a saved assessment (chiso-assessment/1 JSON, "
-                       "Assessment.to_json), instead of --units and --records")
+                       "Assessment.to_json), instead of --units and --records; its survey still comes with --survey")
         p.add_argument("--survey", metavar="FILE", help="survey microdata: respondent, unit[, service][, weight], "
                        "one column per question")
         p.add_argument("--skip-other-units", action="store_true",
@@ -834,6 +862,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "JSON), for the year-over-year columns")
             p.add_argument("--previous-model", metavar="MODEL", help="the model of --previous when it is not MODEL "
                            "(criteria are matched by id)")
+            p.add_argument("--previous-survey", metavar="FILE", help="the survey microdata of --previous (a saved "
+                           "assessment holds its records, not its survey); respondents of other units are left out")
             _add_read_options(p, output=False, files=("units", "records", "survey"))
             p.set_defaults(run=run)
 

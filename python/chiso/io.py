@@ -276,7 +276,7 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
         if sheet not in sheets.sheet_names:
             raise DataError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(sheets.sheet_names)})",
                             id="io.sheet", source=name)
-        return sheets.parse(sheet, dtype=text_dtypes or None)
+        return pd.read_excel(sheets, sheet_name=sheet, dtype=text_dtypes or None)
     if kind == "parquet":
         return read_arrow(data, name, options).to_pandas()
     return _read_json(data, options, name, text_columns)

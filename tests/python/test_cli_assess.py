@@ -37,10 +37,7 @@ def final_index(folder: Path, sep: str = ",", decimal: str = ".") -> list:
 def test_the_readmes_assess_line_runs_on_the_bundled_data(tmp_path, api):
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme[readme.index("## Command line"):]
-    block = block[block.index("chiso assess"):]
-    line = block[:block.index("\n\n") if "\n\n" in block else None]
-    line = line.split("\n```")[0].replace("\\\n", " ")
-    line = line.split("#")[0]
+    line = block[block.index("chiso assess"):].splitlines()[0].split("#")[0]  # the first `chiso assess` line
     words = shlex.split(line)
     assert words[:2] == ["chiso", "assess"]
     output = words.index("-o") + 1
@@ -72,6 +69,9 @@ def test_units_and_records_or_a_saved_assessment(tmp_path):
 def test_assess_a_saved_assessment(tmp_path, api):
     api.to_json(tmp_path / "saved.json")
     done = call("assess", MODEL, "--assessment", "saved.json", "-o", "out", cwd=tmp_path)
+    assert_clean_error(done, 1, "--survey FILE", "[chiso.cli.survey_missing]")  # the JSON holds no survey
+    done = call("assess", MODEL, "--assessment", "saved.json", "--survey", SURVEY, "--skip-other-units", "-o", "out",
+                cwd=tmp_path)
     assert done.returncode == 0, err(done)
     assert final_index(tmp_path / "out") == api.final_results()["index"].tolist()
 
@@ -119,7 +119,8 @@ def test_a_bad_record_names_the_line_not_a_row_number(tmp_path):
     records = pd.read_csv(RECORDS, dtype=str, keep_default_na=False)
     records.loc[3, "value"] = "nhiều"
     records.to_csv(tmp_path / "records.csv", sep=";", index=False)
-    done = call("assess", MODEL, "--units", UNITS, "--records", "records.csv", "--delimiter", ";",
+    pd.read_csv(UNITS, dtype=str).to_csv(tmp_path / "units.csv", sep=";", index=False)
+    done = call("assess", MODEL, "--units", "units.csv", "--records", "records.csv", "--delimiter", ";",
                 "--survey", SURVEY, "--skip-other-units", "--period", "2023", "-o", "out", cwd=tmp_path)
     text = assert_clean_error(done, 1, "records.csv:5")  # the header is line 1, record 3 (0-based) line 5
     assert "row 3" not in text and "row 0" not in text
@@ -129,8 +130,8 @@ def test_each_file_its_own_encoding(tmp_path, api):
     (tmp_path / "records.csv").write_bytes(cp1258(RECORDS.read_text("utf-8")))
     base = ("assess", MODEL, "--units", UNITS, "--records", "records.csv", "--survey", SURVEY,
             "--skip-other-units", "--period", "2023", "-o", "out")
-    text = assert_clean_error(call(*base, cwd=tmp_path), 1, "records.csv:", "--records-encoding cp1258",
-                              "[chiso.io.encoding]")
+    text = assert_clean_error(call(*base, cwd=tmp_path), 1, "records.csv:2", "--records-encoding cp1258")
+    assert "encoding]" in text
     assert "units-district.csv" not in text
     done = call(*base, "--records-encoding", "cp1258", cwd=tmp_path)
     assert done.returncode == 0, err(done)
@@ -154,7 +155,8 @@ def test_report_with_the_previous_period(tmp_path, api):
     api.to_json(tmp_path / "2023.json")
     done = call("report", MODEL, "--units", UNITS, "--records", SAMPLE / "par-district-2024.csv",
                 "--survey", SAMPLE / "survey-par-2024.csv", "--skip-other-units", "--period", "2024",
-                "--previous", "2023.json", "--lang", "en", "-o", "report.html", cwd=tmp_path)
+                "--previous", "2023.json", "--previous-survey", SURVEY, "--lang", "en", "-o", "report.html",
+                cwd=tmp_path)
     assert done.returncode == 0, err(done)
     page = (tmp_path / "report.html").read_text("utf-8")
     before = api.final_results()
