@@ -224,7 +224,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 continue
             for problem in r["problems"]:  # the file once, then the JSON path (but for the whole document)
                 path = "" if problem["path"] == "/" else f"{problem['path']}: "
-                print(f"{r['file']}: {path}{problem['message']} [{problem['id']}]", file=sys.stderr)
+                print(f"{r['file']}: {path}{_said_once(problem, r['file'])} [{problem['id']}]", file=sys.stderr)
     return EXIT_OK if all(r["valid"] for r in reports) else EXIT_INVALID
 
 
@@ -233,13 +233,19 @@ def _problem(error: ChisoError, prefix: str = "/root", at: str = "/root") -> Dic
     core checked a part of the model on its own), id and message without the path or the id."""
     path = getattr(error, "path", "/") or "/"
     text = _message(error).rsplit(" [", 1)[0]
-    for said in (getattr(error, "file", None), path):  # each said once, by validate
-        if said and text.startswith(f"{said}: "):
-            text = text[len(said) + 2:]
-    text = re.sub(r" \(in [^()]*\)$", "", text)  # the core's "(in FILE)": validate names the file first
     if path == prefix or path.startswith(prefix + "/"):
+        text = text.replace(path, at + path[len(prefix):], 1)
         path = at + path[len(prefix):]
     return {"path": path, "id": f"chiso.{error.id}", "message": text}
+
+
+def _said_once(problem: Dict[str, str], file: str) -> str:
+    """A problem's message without the file and the JSON path, which validate's line starts with."""
+    text = problem["message"]
+    for said in (file, problem["path"]):
+        if said and text.startswith(f"{said}: "):
+            text = text[len(said) + 2:]
+    return re.sub(r" \(in [^()]*\)$", "", text)  # the core's "(in FILE)"
 
 
 def _problems(argument: str) -> "tuple[List[Dict[str, str]], Any]":

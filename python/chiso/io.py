@@ -299,7 +299,7 @@ def _csv_error(error: Exception, name: str, separator: str, decimal: str) -> Dat
     hint = (f"; a decimal comma in a file separated by commas must be quoted (\"1,75\"), or use another "
             f"delimiter (--delimiter ';') with --decimal ," if separator == "," else
             f"; is the delimiter {_separator_name(separator)} right? --delimiter sets it")
-    return DataError(f"{name}:{line}: {saw} fields where the header has {expected}{hint}", id="io.csv",
+    return DataError(f"{name}:{line}: {saw} fields on line {line} where the header has {expected}{hint}", id="io.csv",
                      source=f"{name}:{line}")
 
 

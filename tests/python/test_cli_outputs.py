@@ -260,7 +260,7 @@ def test_wrong_delimiter_says_which(workdir):
 def test_decimal_commas_in_a_comma_separated_file(workdir):
     (workdir / "commas.csv").write_text(INPUTS_CSV.replace("1.75,0", "1,75,0"), encoding="utf-8")
     text = assert_clean_error(call("score", TUTORIAL, "commas.csv", cwd=workdir), 1, "commas.csv:3",
-                              "9 fields where the header has 8", "--decimal ,", "[chiso.io.csv]")
+                              "9 fields on line 3 where the header has 8", "--decimal ,", "[chiso.io.csv]")
     assert "tokenizing" not in text
 
 
