@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import io as chiso_io
 from . import models as bundled
-from .errors import ChisoError, DataError, ModelError
+from .errors import ChisoError, DataError, InputWarning, ModelError
 
 __all__ = ["main", "Progress"]
 
@@ -927,6 +927,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("always", InputWarning)  # each said, once per criterion, even under -W error
             warnings.showwarning = _warning_printer(args.command)
             return int(args.run(args))
     except _UsageError as error:

@@ -267,7 +267,7 @@ def test_decimal_commas_in_a_comma_separated_file(workdir):
 def test_fractions_warning_is_one_line(workdir):
     (workdir / "fractions.csv").write_text(INPUTS_CSV.replace(",100,100,", ",1,1,").replace(",96,96,", ",0.96,0.96,"),
                                            encoding="utf-8")
-    done = run("score", TUTORIAL, "fractions.csv", cwd=workdir)
+    done = call("score", TUTORIAL, "fractions.csv", cwd=workdir)
     assert done.returncode == 0, err(done)
     lines = err(done).splitlines()
     assert len(lines) == 2, lines  # A1.3 and A3.1
