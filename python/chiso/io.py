@@ -445,10 +445,11 @@ def clean_floats(values: np.ndarray) -> np.ndarray:
 # Written numbers ----------------------------------------------------------------------------------
 #: How a float column is written: an int is that many decimals, always ("68.00" at 2);
 #: ``"common"`` the fewest decimals that write every value of the column exactly (points: 2.00,
-#: 1.75); ``"shortest"`` each value at its shortest (a ratio such as 0.333333333333). Every form
-#: writes the value cleaned of binary noise (:func:`clean_floats`).
+#: 1.75), when at most 6 do, else each value at its shortest; ``"shortest"`` each value at its
+#: shortest (a ratio such as 0.333333333333). Every form writes the value cleaned of binary noise
+#: (:func:`clean_floats`).
 Decimals = Union[int, str]
-_MAX_COMMON = 15
+_MAX_COMMON = 6  # beyond, a column of computed values (linear points) would pad every figure to 12 places
 
 
 def _common_decimals(values: np.ndarray) -> Optional[int]:
