@@ -452,10 +452,15 @@ def _write_scores(result: Any, args: argparse.Namespace, out_kind: str, units_ar
 
 
 def _with_row(error: DataError, units: pd.Series, kind: str, name: str) -> DataError:
-    """A scoring error with the file and line of its unit added."""
+    """A scoring error with the file and line of its unit added (the file alone for an error of
+    the whole table, such as its columns)."""
     unit = getattr(error, "unit", None)
-    if unit is None or getattr(error, "source", None):
+    if getattr(error, "source", None):
         return error
+    if unit is None:
+        text = _message(error)
+        text = text[len("data: "):] if text.startswith("data: ") else text
+        return DataError(f"{name}: {text}", id=error.id, criterion=getattr(error, "criterion", None), source=name)
     rows = np.flatnonzero((units == unit).to_numpy())
     if not len(rows):
         return error

@@ -255,7 +255,8 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
         separator = options.delimiter or ","
         try:
             frame = pd.read_csv(_io.StringIO(text), sep=separator, decimal=options.decimal,
-                                dtype=text_dtypes or None, keep_default_na=False, na_values=[""])
+                                dtype=text_dtypes or None, keep_default_na=False, na_values=[""],
+                                engine="c" if len(separator) == 1 else "python")  # a longer one: no warning
         except pd.errors.EmptyDataError:
             raise DataError(f"{name}: the file is empty (expected a header line)", id="io.empty",
                             source=name) from None
@@ -276,7 +277,9 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
         if sheet not in sheets.sheet_names:
             raise DataError(f"{name}: no sheet {sheet!r} (sheets: {', '.join(sheets.sheet_names)})",
                             id="io.sheet", source=name)
-        return pd.read_excel(sheets, sheet_name=sheet, dtype=text_dtypes or None)
+        frame = pd.read_excel(sheets, sheet_name=sheet, dtype=text_dtypes or None)
+        _check_column_count(len(frame.columns), f"{name} sheet {sheet!r}", options)
+        return frame
     if kind == "parquet":
         return read_arrow(data, name, options).to_pandas()
     return _read_json(data, options, name, text_columns)
@@ -683,9 +686,10 @@ def _encode(text: str, encoding: str, path: Union[str, "os.PathLike[str]"]) -> b
     except LookupError:
         raise DataError(f"unknown encoding {encoding!r} (--output-encoding)", id="io.encoding") from None
     except UnicodeEncodeError as error:
-        raise DataError(f"{_name(path)}: {text[error.start]!r} cannot be written in {encoding} "
+        where = "<stdout>" if os.fspath(path) == STDIO else os.fspath(path)
+        raise DataError(f"{where}: {text[error.start]!r} cannot be written in {encoding} "
                         "(--output-encoding); UTF-8 writes every character", id="io.encoding",
-                        source=_name(path)) from None
+                        source=where) from None
 
 
 def write_arrow(table: Any, path: Union[str, "os.PathLike[str]"]) -> None:

@@ -119,6 +119,9 @@ def test_the_column_limit_holds_for_every_format(tmp_path, monkeypatch):
     for name in ("in.csv", "in.parquet", "in.json"):
         assert_clean_error(call("score", TUTORIAL, name, "--max-columns", "5", cwd=tmp_path), 1,
                            f"{name}: the header has", "limit of 5", "[chiso.io.limit]")
+    frame.to_excel(tmp_path / "in.xlsx", index=False)
+    assert_clean_error(call("score", TUTORIAL, "in.xlsx", "--max-columns", "5", cwd=tmp_path), 1,
+                       "in.xlsx sheet 'Sheet1': the header has 8 columns", "limit of 5", "[chiso.io.limit]")
     monkeypatch.setenv("CHISO_MAX_COLUMNS", "8")  # exactly the 8 columns: allowed
     assert out(call("score", TUTORIAL, "in.csv", cwd=tmp_path)) == EXPECTED
 

@@ -303,3 +303,19 @@ def test_validate_lists_every_problem_naming_the_file_once(tmp_path):
 def test_validate_a_file_that_does_not_exist(tmp_path):
     text = assert_clean_error(call("validate", "no-such.json", cwd=tmp_path), 1, "no-such.json: no such file")
     assert text.count("no-such.json") == 1 and "/:" not in text
+
+
+@pytest.mark.parametrize("args, parts", [
+    (["--unit-column", "A1.1"], ["in.csv: missing columns for criteria 'A1.1'", "[chiso.data.columns]"]),
+    (["--delimiter", "ab"], ["in.csv:1: the header is one column", "pass --delimiter ','", "[chiso.io.delimiter]"]),
+    (["--output-encoding", "latin-1"], ["<stdout>: 'Đ' cannot be written in latin-1", "[chiso.io.encoding]"]),
+    (["--output-encoding", "nope"], ["unknown encoding 'nope' (--output-encoding)", "[chiso.io.encoding]"]),
+])
+def test_more_one_line_errors(workdir, args, parts):
+    text = assert_clean_error(call("score", TUTORIAL, "in.csv", *args, cwd=workdir), 1, *parts)
+    assert "data: " not in text and "warning" not in text
+
+
+def test_schema_output_checked(tmp_path):
+    assert_clean_error(call("schema", "-o", "nowhere/s.json", cwd=tmp_path), 1, "no folder 'nowhere'",
+                       "[chiso.io.write]")
