@@ -365,7 +365,8 @@ def score_decimals(model: Any, columns: Sequence[str]) -> Dict[str, chiso_io.Dec
     decimals: Dict[str, chiso_io.Decimals] = {}
     if rounding.get("mode", "half_up") != "none":
         decimals["index"] = int(rounding.get("digits", 2))
-    rounds = model.nodes()["round"] if "round" in model.nodes().columns else pd.Series(dtype=float)
+    nodes = model.nodes()
+    rounds = nodes["round"] if "round" in nodes.columns else pd.Series(dtype=float)
     wanted = set(columns)
     for node in model.node_ids:
         k = rounds.get(node)

@@ -18,7 +18,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, BinaryIO, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -261,7 +261,7 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
             raise DataError(f"{name}: the file is empty (expected a header line)", id="io.empty",
                             source=name) from None
         except pd.errors.ParserError as error:
-            raise _csv_error(error, name, separator, options.decimal) from None
+            raise _csv_error(error, name, separator) from None
         _check_delimiter(frame, name, separator)
         return frame
     data = read_bytes(path)
@@ -293,14 +293,14 @@ def _separator_name(separator: str) -> str:
     return {"\t": "a tab ($'\\t')"}.get(separator, repr(separator))
 
 
-def _csv_error(error: Exception, name: str, separator: str, decimal: str) -> DataError:
+def _csv_error(error: Exception, name: str, separator: str) -> DataError:
     """pandas' tokenizer message, said in the user's terms: the line, and what to check."""
     found = _FIELDS.search(str(error))
     if not found:
         return DataError(f"{name}: cannot read the CSV file ({' '.join(str(error).split())})", id="io.csv", source=name)
     expected, line, saw = found.groups()
-    hint = (f"; a decimal comma in a file separated by commas must be quoted (\"1,75\"), or use another "
-            f"delimiter (--delimiter ';') with --decimal ," if separator == "," else
+    hint = ("; a decimal comma in a file separated by commas must be quoted (\"1,75\"), or use another "
+            "delimiter (--delimiter ';') with --decimal ," if separator == "," else
             f"; is the delimiter {_separator_name(separator)} right? --delimiter sets it")
     return DataError(f"{name}:{line}: {saw} fields on line {line} where the header has {expected}{hint}", id="io.csv",
                      source=f"{name}:{line}")
