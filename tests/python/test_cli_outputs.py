@@ -218,7 +218,7 @@ def test_a_failed_write_leaves_the_old_file(workdir, suffix, monkeypatch):
 def test_a_killed_write_leaves_the_old_file_or_the_new_one(tmp_path):
     """`chiso score` killed (SIGKILL) at moments spread over its run: the output is always either
     the previous file or a complete new one, never a partial file."""
-    rows = ["unit,A1.1,A1.2,A1.3,A3.1,A3.2,A7.1,A7.2"] + [f"u{k},2,1,100,100,0.9,2,0" for k in range(60_000)]
+    rows = ["unit,A1.1,A1.2,A1.3,A3.1,A3.2,A7.1,A7.2"] + [f"u{k},2,1,100,100,0.9,2,0" for k in range(40_000)]
     (tmp_path / "in.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     target = tmp_path / "out.csv"
     previous = "unit,index\nold,1\n"
@@ -229,8 +229,8 @@ def test_a_killed_write_leaves_the_old_file_or_the_new_one(tmp_path):
     assert full.returncode == 0, full.stderr
     duration = time.monotonic() - start
     complete = target.read_text("utf-8-sig")
-    assert complete.count("\n") == 60_001
-    for fraction in (0.5, 0.7, 0.8, 0.9, 0.95):
+    assert complete.count("\n") == 40_001
+    for fraction in (0.5, 0.8, 0.95):
         target.write_text(previous, encoding="utf-8")
         process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(duration * fraction)
