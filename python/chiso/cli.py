@@ -281,19 +281,21 @@ def _problems(argument: str) -> "tuple[List[Dict[str, str]], Any]":
     placeholder_leaf = {"max": 1, "rule": {"kind": "points"}}
     settings_ok = check({**document, "root": {"id": "_", "aggregate": "sum", "children": [{"id": "_l", **placeholder_leaf}]}},
                         "/root", "/root")
-    base = document if settings_ok else {"format": document.get("format"), "id": "_"}
+    base = document if settings_ok else {"format": "chiso-model/1", "id": "_"}  # settings said once
 
-    def skeleton(node: Dict[str, Any], path: str, parent: str) -> Any:
+    def skeleton(node: Dict[str, Any], path: str, parent: Optional[str]) -> Any:
         children = node.get("children")
         if not isinstance(children, list) or not children:
+            kind = node.get("rule", {}).get("kind") if isinstance(node.get("rule"), dict) else None
+            if parent is None:  # under a parent whose aggregate is itself wrong: the usual one for the rule
+                parent = "sum" if kind in ("bonus", "deduction") else "mean"
             wrapper = {"id": "_chiso_parent", "aggregate": parent, "children": [node]}
             if check({**base, "root": wrapper}, "/root/children/0", path):
                 return node
-            kind = node.get("rule", {}).get("kind") if isinstance(node.get("rule"), dict) else None
             stand_in: Dict[str, Any] = ({"rule": {"kind": kind, "per": 1, "cap": 1}} if kind in ("bonus", "deduction")
                                         else dict(placeholder_leaf))
             return {"id": node.get("id"), **({"weight": node["weight"]} if "weight" in node else {}), **stand_in}
-        aggregate = node.get("aggregate") if isinstance(node.get("aggregate"), str) else "sum"
+        aggregate = node.get("aggregate") if node.get("aggregate") in _AGGREGATES else None  # bad: said once
         return {**node, "children": [skeleton(child, f"{path}/children/{k}", aggregate) if isinstance(child, dict)
                                      else child for k, child in enumerate(children)]}
 
@@ -306,6 +308,9 @@ def _problems(argument: str) -> "tuple[List[Dict[str, str]], Any]":
         if problem not in unique and not any(p["path"] == problem["path"] and p["id"] == problem["id"] for p in unique):
             unique.append(problem)
     return sorted(unique, key=_document_order), None
+
+
+_AGGREGATES = ("sum", "mean", "geomean", "harmonic", "min", "max")
 
 
 def _document_order(problem: Dict[str, str]) -> List[Any]:

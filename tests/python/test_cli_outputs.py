@@ -316,3 +316,15 @@ def test_more_one_line_errors(workdir, args, parts):
 def test_schema_output_checked(tmp_path):
     assert_clean_error(call("schema", "-o", "nowhere/s.json", cwd=tmp_path), 1, "no folder 'nowhere'",
                        "[chiso.io.write]")
+
+
+def test_validate_sees_past_wrong_settings_and_a_wrong_aggregate(tmp_path):
+    (tmp_path / "m.json").write_text(json.dumps({
+        "format": "chiso-model/1", "id": "x", "scale": -1,
+        "root": {"id": "r", "aggregate": "nope", "children": [
+            {"id": "a", "max": 1, "rule": {"kind": "points", "step": 0}},
+            {"id": "b", "max": 1, "rule": {"kind": "yes_no"}}]}}), encoding="utf-8")
+    done = call("validate", "m.json", cwd=tmp_path)
+    lines = err(done).splitlines()
+    assert done.returncode == 1 and [line.split(": ")[1] for line in lines] == [
+        "/root/aggregate", "/root/children/0/rule/step", "/scale"], lines
