@@ -43,9 +43,7 @@ def input_columns(data: Any) -> Dict[str, np.ndarray]:
             out[name] = column.chunk(0).to_numpy(zero_copy_only=True)
             continue
         as_float = pc.cast(column, pa.float64()) if not pa.types.is_float64(kind) else column
-        out[name] = as_float.to_numpy(zero_copy_only=False)  # nulls → NaN
-        if not out[name].flags.writeable:
-            out[name] = out[name].copy()
+        out[name] = as_float.to_numpy(zero_copy_only=False)  # nulls → NaN; chunks joined (one copy, read-only)
     return out
 
 

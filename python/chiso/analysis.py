@@ -53,7 +53,13 @@ def _f(x) -> np.ndarray:
 
 
 def _values(data: Matrix) -> np.ndarray:
-    """The float64 values of a DataFrame or array-like (2-D), for the C++ core."""
+    """The float64 values of a DataFrame or array-like (2-D), for the C++ core. Text (even "5"),
+    dates and categories are refused naming the cell, as ``Model.evaluate`` refuses them."""
+    from .model import _real_column
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(np.asarray(data)) if np.ndim(data) == 2 else None
+    if frame is not None:
+        for position in range(frame.shape[1]):
+            _real_column(frame.iloc[:, position].to_numpy(), str(frame.columns[position]), frame.index)
     x = data.to_numpy(dtype=np.float64) if isinstance(data, pd.DataFrame) else np.asarray(data, dtype=np.float64)
     if x.ndim != 2:
         raise ParameterError(f"expected a 2-D matrix (units × criteria), got {x.ndim} dimension(s)",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, List, Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import ParameterError, UnknownKeyError
 from .reports.i18n import format_number, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,6 +144,9 @@ def plot_profile(result: "Result", unit: Any, ax: Any = None, kind: str = "bar",
     score = result.score.loc[:, area_ids] * 100.0
     maxima = result.max.loc[:, area_ids]
     score = score.where(maxima > 0)                       # not applicable: no share, not 0
+    if unit not in score.index:
+        raise UnknownKeyError(f"plot_profile: unit {unit!r} is not in this result", id="data.unknown_unit",
+                              unit=str(unit))
     values = score.loc[unit].to_numpy(dtype=float)
     scores = result.scores
     if "group" in scores.columns:

@@ -124,7 +124,18 @@ pipeline_spec pipeline_spec::from_json(const json& j) {
       s.aggregation.clear();
       for (const auto& a : j.at("aggregate")) s.aggregation.push_back(aggregation_from_json(a, s.aggregation.size()));
     }
-    if (j.contains("weights")) s.weights = j.at("weights").get<std::vector<double>>();
+    if (j.contains("weights")) {  // named element by element: the JSON library's own message names no place
+      const json& weights = j.at("weights");
+      if (!weights.is_array())
+        throw parameter_error("analysis.pipeline_json", std::string("pipeline spec /weights: expected a list of numbers "
+                                                                    "(one per node), got ") + weights.type_name());
+      for (std::size_t k = 0; k < weights.size(); ++k) {
+        if (!weights[k].is_number())
+          throw parameter_error("analysis.pipeline_json", "pipeline spec /weights/" + std::to_string(k) +
+                                                              ": expected a number, got " + weights[k].dump());
+        s.weights.push_back(weights[k].get<double>());
+      }
+    }
     s.rank_ties = tie_rule_from_r_name(j.value("rank_ties", std::string("min")));
     return s;
   } catch (const json::exception& e) {

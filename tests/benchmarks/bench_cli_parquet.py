@@ -7,10 +7,16 @@ first-touch memory, which the command pays too). Prints the medians and both rat
 
     python tests/benchmarks/bench_cli_parquet.py [--units 1000000] [--repeats 5]
     python tests/benchmarks/bench_cli_parquet.py --smoke
+    python tests/benchmarks/bench_cli_parquet.py --before DIR   # also times the chiso package in DIR
+
+``--before DIR`` times a second version of the command in the same interleaved runs: the chiso
+package found in DIR (a copy of another build's site-packages/chiso, put first on PYTHONPATH),
+for before/after figures measured under the same load.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -47,6 +53,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="a tiny run, for CI")
+    parser.add_argument("--before", metavar="DIR", help="also time the chiso package in DIR (its parent on PYTHONPATH)")
     args = parser.parse_args()
     units, repeats = (2_000, 1) if args.smoke else (args.units, args.repeats)
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,8 +84,16 @@ def main() -> None:
             subprocess.run([sys.executable, "-c", script, str(inputs), str(output), str(folder / "fresh.parquet")],
                            check=True)
 
-        cli_times, reference_times, fresh_times = [], [], []
+        def before() -> None:
+            env = {**os.environ, "PYTHONPATH": args.before}
+            done = subprocess.run(command, capture_output=True, env=env)
+            if done.returncode != 0:
+                raise SystemExit(f"chiso score (before) failed: {done.stderr.decode('utf-8', 'replace')}")
+
+        cli_times, reference_times, fresh_times, before_times = [], [], [], []
         for _ in range(repeats):  # interleaved, so all see the same load on a shared machine
+            if args.before:
+                before_times.append(timed(before))
             cli_times.append(timed(cli))
             reference_times.append(timed(reference))
             fresh_times.append(timed(fresh_reference))
@@ -93,8 +108,13 @@ def main() -> None:
               f"(runs: {', '.join(f'{t:.3f}' for t in reference_times)})")
         print(f"  pyarrow.parquet read + write, fresh process: {fresh_median:.3f} s "
               f"(runs: {', '.join(f'{t:.3f}' for t in fresh_times)})")
-        print(f"  ratio_to_pyarrow = {cli_median / reference_median:.2f} (warm process; goal ≤ 2)")
-        print(f"  ratio_to_pyarrow_fresh_process = {cli_median / fresh_median:.2f} (goal ≤ 2)")
+        if before_times:
+            before_median = statistics.median(before_times)
+            print(f"  chiso score before ({args.before}): {before_median:.3f} s "
+                  f"(runs: {', '.join(f'{t:.3f}' for t in before_times)}); "
+                  f"ratio_to_pyarrow_fresh_process = {before_median / fresh_median:.2f}")
+        print(f"  ratio_to_pyarrow = {cli_median / reference_median:.2f} (warm process)")
+        print(f"  ratio_to_pyarrow_fresh_process = {cli_median / fresh_median:.2f} (goal ≤ 1.5)")
 
 
 if __name__ == "__main__":

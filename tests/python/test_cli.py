@@ -119,7 +119,7 @@ def test_top_level_help_lists_the_subcommands(tmp_path):
     (["frobnicate"], "invalid choice: 'frobnicate'"),
     (["score"], "the following arguments are required: MODEL, INPUTS"),
     (["score", "tutorial-par", "x.csv", "--keep", "leaves"], "invalid choice: 'leaves'"),
-    (["assess", "tutorial-par", "--units", "u.csv"], "--records"),
+    (["assess", "tutorial-par", "--units", "u.csv", "-o", "out"], "--records"),
     (["score", "m.json", "x.csv", "--groups", "g.csv", "--group-column", "g"], "not allowed with argument"),
 ])
 def test_usage_errors_exit_2(tmp_path, args, part):
@@ -239,7 +239,7 @@ def test_score_applicable_and_groups_files(tmp_path, inputs):
     done = run("score", TUTORIAL, inputs, "--applicable", "applies.csv", "--groups", "groups.csv", cwd=tmp_path)
     assert done.returncode == 0, err(done)
     # Ranked within each group: each unit is first of its own.
-    assert out(done) == "unit,index,rank,band,group\nBa Đình,98.33,1,Xuất sắc,quận\nHoàn Kiếm,68.0,1,Chưa đạt,huyện\n"
+    assert out(done) == "unit,index,rank,band,group\nBa Đình,98.33,1,Xuất sắc,quận\nHoàn Kiếm,68.00,1,Chưa đạt,huyện\n"
 
 
 def test_score_group_and_unit_columns(tmp_path):

@@ -159,3 +159,56 @@ def test_dict_values_that_are_not_json_are_named():
         chiso.load_model(model_dict(meta={"x"}))
     # numpy numbers are numbers.
     assert chiso.load_model(model_dict(max=np.int64(2))) == chiso.load_model(model_dict(max=2))
+
+
+# The analysis toolkit and the plots (issue 24, item 5) ------------------------------------------
+def decision_matrix(**columns) -> pd.DataFrame:
+    base = {"cost": [250.0, 200.0, 300.0], "quality": [16.0, 16.0, 32.0]}
+    base.update(columns)
+    return pd.DataFrame(base, index=["a", "b", "c"])
+
+
+def test_text_in_an_mcda_matrix_names_the_cell():
+    from chiso import analysis as ca
+    with pytest.raises(chiso.DataError, match=r"unit 'b', criterion 'quality': expected a number, got the text 'high'") \
+            as raised:
+        ca.topsis(decision_matrix(quality=[16.0, "high", 32.0]), [0.5, 0.5], ["min", "max"])
+    assert raised.value.id == "data.type"
+
+
+def test_numbers_as_text_in_an_mcda_matrix_are_refused_as_evaluate_refuses_them():
+    from chiso import analysis as ca
+    text = decision_matrix(quality=["16", "16", "32"])
+    with pytest.raises(chiso.DataError, match=r"criterion 'quality'.*the text '16'.*pd.to_numeric"):
+        ca.topsis(text, [0.5, 0.5], ["min", "max"])
+    with pytest.raises(chiso.DataError, match=r"unit '0', criterion '0'.*the text '250'"):  # a list of lists: all text
+        ca.entropy_weights([[250, "16"], [200, "16"]])
+    # The same numbers as numbers are taken (and give what they gave before).
+    ca.topsis(decision_matrix(), [0.5, 0.5], ["min", "max"])
+
+
+def test_a_pipeline_weight_that_is_not_a_number_is_named_by_its_path():
+    from chiso import analysis as ca
+    meta = pd.DataFrame({"iCode": ["x", "y", "Index"], "Level": [1, 1, 2], "Parent": ["Index", "Index", None],
+                         "Weight": [1.0, 1.0, 1.0], "Direction": [1, 1, 1]})
+    hierarchy = ca.hierarchy_from_imeta(meta)
+    with pytest.raises(chiso.ParameterError) as raised:
+        ca.Pipeline(hierarchy, {"weights": [1, "heavy", 1]})
+    message = str(raised.value)
+    assert "/weights/1" in message and '"heavy"' in message and "json.exception" not in message
+    with pytest.raises(chiso.ParameterError, match=r"/weights: expected a list of numbers") as raised:
+        ca.Pipeline(hierarchy, {"weights": "equal"})
+    assert "json.exception" not in str(raised.value)
+
+
+def test_plot_profile_of_an_unknown_unit_is_a_chiso_error():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    from chiso import models
+    result = chiso.load_model(models.path("tutorial-par")).evaluate(
+        pd.DataFrame({"A1.1": [2.0], "A1.2": [1.0], "A1.3": [100.0], "A3.1": [100.0], "A3.2": [0.9], "A7.1": [2.0],
+                      "A7.2": [0.0]}, index=["Ba Đình"]))
+    with pytest.raises(chiso.UnknownKeyError, match=r"plot_profile: unit 'nope' is not in this result") as raised:
+        result.plot_profile("nope")
+    assert raised.value.id == "data.unknown_unit" and raised.value.unit == "nope"
