@@ -192,6 +192,48 @@ def test_every_twin_still_matches_the_docs():
             assert any(old in b.code for b in marked if b.marker == name), f"{name}: {old!r} is in no block it marks"
 
 
+# Names the docs' prose gives in inline code: `chiso.x.y`, `ca.x` (chiso.analysis), `sa.x`
+# (chiso.sensitivity), and `Class.member` for chiso's public classes.
+QUALIFIED = re.compile(r"(?<![\w.:/-])((?:chiso|ca|sa)(?:\.[A-Za-z_]\w*)+)")
+CLASSES = ("Assessment", "Survey", "Model", "Result", "Pipeline", "Hierarchy", "CompositeAnalysis")
+MEMBER = re.compile(r"(?<![\w.:])(" + "|".join(CLASSES) + r")\.([A-Za-z_]\w*)")
+
+
+def _resolve(dotted: str):
+    import importlib
+    parts = dotted.split(".")
+    parts = {"ca": ["chiso", "analysis"], "sa": ["chiso", "sensitivity"]}.get(parts[0], [parts[0]]) + parts[1:]
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for name in parts[i:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ImportError(dotted)
+
+
+@pytest.mark.parametrize("relative", DOC_FILES)
+def test_names_in_the_prose_exist(relative):
+    """Every chiso name the prose gives in inline code exists (the code blocks are run above)."""
+    import chiso.analysis
+    import chiso.sensitivity
+    classes = {"Assessment": chiso.Assessment, "Survey": chiso.Survey, "Model": chiso.Model, "Result": chiso.Result,
+               "Pipeline": chiso.analysis.Pipeline, "Hierarchy": chiso.analysis.Hierarchy,
+               "CompositeAnalysis": chiso.sensitivity.CompositeAnalysis}
+    prose = re.sub(r"^```.*?^```", "", (ROOT / relative).read_text(encoding="utf-8"), flags=re.S | re.M)
+    missing = []
+    for span in re.findall(r"`([^`\n]+)`", prose):
+        for dotted in QUALIFIED.findall(span):
+            try:
+                _resolve(dotted)
+            except (ImportError, AttributeError):
+                missing.append(dotted)
+        missing += [f"{c}.{m}" for c, m in MEMBER.findall(span) if not hasattr(classes[c], m)]
+    assert not missing, f"{relative}: names that chiso does not have: {sorted(set(missing))}"
+
+
 @pytest.fixture(scope="module")
 def local_cluster():
     """A LocalCluster of one worker process: the address a marked block's Client connects to."""
