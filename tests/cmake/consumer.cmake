@@ -1,6 +1,6 @@
 # Builds examples/cpp against chiso twice — once installed (find_package) and once as a
-# subdirectory (add_subdirectory) — and runs it on the tutorial model; builds and runs the C++
-# programs of the docs (README's tour, docs/assessment.md) against the installed package.
+# subdirectory (add_subdirectory) — and runs it on the tutorial model; builds the C++ code of the
+# docs (README's tour, docs/assessment.md, docs/analysis.md) against the installed package.
 #   cmake -DBUILD_DIR=… -DSOURCE_DIR=… -DWORK_DIR=… [-DSUBDIRECTORY_BINARY_DIR=…] -P consumer.cmake
 # SUBDIRECTORY_BINARY_DIR is where the add_subdirectory build puts chiso's objects: at the depth of
 # BUILD_DIR below the source tree, ccache (paths relative to the repository) serves them from the
@@ -43,8 +43,9 @@ if(NOT last_output MATCHES "Ba Đình +index +98\\.33 +rank 1 +Xuất sắc"
   message(FATAL_ERROR "unexpected result from the installed-package consumer:\n${last_output}")
 endif()
 
-# 2. The C++ programs of the docs as written (tests/cmake/docs extracts them from the markdown),
-#    against the installed package, run from the repository's root as the docs say.
+# 2. The C++ code of the docs as written (tests/cmake/docs extracts it from the markdown), against
+#    the installed package: the two programs run from the repository's root as the docs say, the
+#    ASEM function of docs/analysis.md compiled.
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/cmake/docs" -B "${WORK_DIR}/docs" -DCHISO_SOURCE_DIR=${SOURCE_DIR}
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/docs" --parallel 2)
