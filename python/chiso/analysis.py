@@ -252,9 +252,9 @@ class Pipeline:
         x = _f(data[codes].to_numpy(dtype=float))
         # Denominators and groups are matched to the data's units by index, whatever their order.
         if denominators is not None:
-            denominators = _by_unit(denominators, data.index, "Pipeline.run: the denominators", "analysis.pipeline_units")
+            denominators = _by_unit(denominators, data.index, "Pipeline.run: denominators", "analysis.denominate_rows")
         if groups is not None:
-            groups = _by_unit(groups, data.index, "Pipeline.run: the groups", "analysis.pipeline_units")
+            groups = _by_unit(groups, data.index, "Pipeline.run: groups", "analysis.pipeline_group")
         den = _f(denominators.to_numpy(dtype=float)) if denominators is not None else np.zeros((len(units), 0), order="F")
         den_codes = [str(c) for c in denominators.columns] if denominators is not None else []
         grp = {} if groups is None else {str(c): ["" if _isna(v) else str(v) for v in groups[c]] for c in groups.columns}
@@ -289,7 +289,7 @@ def _by_unit(table: Any, units: pd.Index, what: str, id: str) -> Any:
     name, as chiso matches every table; a unit it lacks is an error naming it."""
     absent = units.difference(table.index)
     if len(absent):
-        raise ParameterError(f"{what} has no row for the units {[str(u) for u in absent[:5]]}"
+        raise ParameterError(f"{what}: {len(table)} rows, none for the units {[str(u) for u in absent[:5]]}"
                              f"{' …' if len(absent) > 5 else ''} ({len(absent)} of {len(units)})", id=id)
     return table.reindex(units)
 
@@ -344,7 +344,7 @@ def denominate(data: pd.DataFrame, denominators: pd.DataFrame, by: Any,
         columns = list(_a.denominator_columns(tree, den_codes))
     factors = [float(scale.get(c, 1.0)) for c in codes] if isinstance(scale, Mapping) else [float(scale)] * len(codes)
     units = [str(u) for u in data.index]
-    den = _by_unit(denominators, data.index, "denominate: the denominators", "analysis.denominate_rows")
+    den = _by_unit(denominators, data.index, "denominate: denominators", "analysis.denominate_rows")
     x, divided, lost = _a.denominate(_f(data[codes].to_numpy(dtype=float)), _f(den.to_numpy(dtype=float)), columns,
                                      factors, units, codes)
     return Denominated(pd.DataFrame(x, index=data.index, columns=codes), [codes[j] for j in divided],
@@ -462,7 +462,7 @@ def _node_weights(hierarchy: "Hierarchy", weights: Any) -> np.ndarray:
     if weights is None:
         return np.asarray(hierarchy.weights, dtype=float)
     if isinstance(weights, pd.Series):
-        weights = _by_unit(weights, pd.Index(hierarchy.codes), "weights", "analysis.weights_length")
+        weights = _by_unit(weights, pd.Index(hierarchy.codes), "weights", "analysis.weights_length")  # by code
     return np.asarray(weights, dtype=float)
 
 
@@ -493,8 +493,8 @@ def with_children_weights(hierarchy: Any, weights: Any, node: str, children_weig
         position = list(hierarchy.codes).index(node) if node in codes else None
         if position is not None:  # an unknown node is the core's error
             children = [codes[c] for c in hierarchy.children(position)]
-            children_weights = _by_unit(children_weights, pd.Index(children), f"children_weights of {node!r}",
-                                        "analysis.weights_children")
+            children_weights = _by_unit(children_weights, pd.Index(children), f"with_children_weights: the weights "
+                                        f"of {node!r}'s children", "analysis.weights_children")
     return pd.Series(_a.with_children_weights(hierarchy, w, str(node), np.asarray(children_weights, dtype=float)),
                      index=list(hierarchy.codes), name="weight")
 
