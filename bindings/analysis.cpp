@@ -165,8 +165,49 @@ void register_pipeline(py::module_& m) {
            py::arg("data"), py::arg("units"), py::arg("denominators"), py::arg("denominator_codes"), py::arg("groups"));
 }
 
-// The pipeline's steps called alone: normalise and aggregate.
+// The pipeline's steps called alone: denominate, impute, treat, normalise and aggregate. Report
+// rows come back as tuples of positions (unit, indicator), which analysis.py names.
 void register_pipeline_steps(py::module_& m) {
+  m.def("denominate",
+        [](const matrix& x, const matrix& denominators, const std::vector<std::ptrdiff_t>& by,
+           const std::vector<double>& scale, const std::vector<std::string>& unit_codes,
+           const std::vector<std::string>& indicator_codes) {
+          const denominate_result r = denominate(x, denominators, by, scale, unit_codes, indicator_codes);
+          py::list lost;
+          for (const auto& c : r.lost) lost.append(py::make_tuple(c.unit, c.indicator));
+          return py::make_tuple(r.data, r.denominated, lost);
+        },
+        py::arg("x"), py::arg("denominators"), py::arg("by"), py::arg("scale") = std::vector<double>{},
+        py::arg("unit_codes") = std::vector<std::string>{}, py::arg("indicator_codes") = std::vector<std::string>{});
+  m.def("denominator_columns", &denominator_columns, py::arg("hierarchy"), py::arg("denominator_codes"),
+        "Column of each indicator's denominator among denominator_codes, -1 when it has none.");
+  m.def("impute",
+        [](const matrix& x, const std::string& method, const std::vector<int>& groups, const hierarchy* h) {
+          impute_options o;
+          o.method = impute_method_from_string(method);
+          o.groups = groups;
+          const impute_result r = impute(x, o, h);
+          py::list imputed, still_missing;
+          for (const auto& c : r.imputed) imputed.append(py::make_tuple(c.unit, c.indicator, c.value));
+          for (const auto& c : r.still_missing) still_missing.append(py::make_tuple(c.unit, c.indicator));
+          return py::make_tuple(r.data, imputed, still_missing);
+        },
+        py::arg("x"), py::arg("method") = "indicator_mean", py::arg("groups") = std::vector<int>{},
+        py::arg("hierarchy") = nullptr);
+  m.def("treat",
+        [](const matrix& x, int winmax, double skew_threshold, double kurt_threshold, bool log_fallback,
+           const std::vector<std::string>& indicator_codes) {
+          const treat_result r = treat(x, treat_options{winmax, skew_threshold, kurt_threshold, log_fallback}, indicator_codes);
+          py::list indicators, points;
+          for (const auto& t : r.indicators)
+            indicators.append(py::make_tuple(t.indicator, to_string(t.applied), t.skew_before, t.kurt_before, t.skew_after,
+                                             t.kurt_after, t.n_winsorised, t.passes_after));
+          for (const auto& p : r.points) points.append(py::make_tuple(p.unit, p.indicator, p.before, p.after, p.kind));
+          return py::make_tuple(r.data, indicators, points);
+        },
+        py::arg("x"), py::arg("winmax") = treat_options{}.winmax, py::arg("skew_threshold") = treat_options{}.skew_threshold,
+        py::arg("kurt_threshold") = treat_options{}.kurt_threshold, py::arg("log_fallback") = treat_options{}.log_fallback,
+        py::arg("indicator_codes") = std::vector<std::string>{});
   m.def("normalise",
         [](const matrix& x, const std::vector<int>& directions, const std::string& spec, const std::vector<double>& targets,
            const std::vector<std::string>& codes) {
@@ -221,6 +262,11 @@ void register_weights(py::module_& m) {
   m.def("gini_weights", [](const matrix& x) { return gini_weights(x); });
   m.def("effective_weights", [](const hierarchy& h, const vector& w) { return effective_weights(h, w); });
   m.def("local_weights", [](const hierarchy& h, const vector& w) { return local_weights(h, w); });
+  m.def("with_children_weights",
+        [](const hierarchy& h, const vector& w, const std::string& node, const vector& children_weights) {
+          return with_children_weights(h, w, h.at(node, "with_children_weights"), children_weights);
+        },
+        py::arg("hierarchy"), py::arg("weights"), py::arg("node"), py::arg("children_weights"));
   m.def("optimise_weights",
         [](const hierarchy& h, const matrix& normalised, const vector& weights, int level, const std::string& methods_json,
            const std::string& goal, const std::vector<double>& targets, const std::string& correlation, double tolerance,

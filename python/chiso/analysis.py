@@ -42,7 +42,8 @@ __all__ = [
     "WaspasResult", "waspas", "merec_weights", "std_weights", "gini_weights", "weighted_spearman", "ws_similarity",
     "simulated_random_index",
     "PrometheeResult", "promethee_ii", "EdasResult", "edas", "MabacResult", "mabac", "SpotisResult", "spotis",
-    "optimise_weights",
+    "optimise_weights", "denominate", "impute", "treat", "Denominated", "Imputed", "Treated", "local_weights",
+    "with_children_weights",
 ]
 
 Matrix = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]]]
@@ -260,6 +261,11 @@ class Pipeline:
                                   id="analysis.data_columns", criterion=str(missing[0]))
         units = [str(u) for u in data.index]
         x = _f(data[codes].to_numpy(dtype=float))
+        # Denominators and groups are matched to the data's units by index, whatever their order.
+        if denominators is not None:
+            denominators = _by_unit(denominators, data.index, "Pipeline.run: denominators", "analysis.denominate_rows")
+        if groups is not None:
+            groups = _by_unit(groups, data.index, "Pipeline.run: groups", "analysis.pipeline_group")
         den = _f(denominators.to_numpy(dtype=float)) if denominators is not None else np.zeros((len(units), 0), order="F")
         den_codes = [str(c) for c in denominators.columns] if denominators is not None else []
         grp = {} if groups is None else {str(c): ["" if _isna(v) else str(v) for v in groups[c]] for c in groups.columns}
@@ -288,6 +294,119 @@ class Pipeline:
 
 
 # ---- single steps and methods ------------------------------------------------------------------
+
+def _by_unit(table: Any, units: pd.Index, what: str, id: str) -> Any:
+    """``table`` (a DataFrame or Series indexed by unit) in the order of ``units``: matched by
+    name, as chiso matches every table; a unit it lacks is an error naming it."""
+    absent = units.difference(table.index)
+    if len(absent):
+        raise ParameterError(f"{what}: {len(table)} rows, none for the units {[str(u) for u in absent[:5]]}"
+                             f"{' …' if len(absent) > 5 else ''} ({len(absent)} of {len(units)})", id=id)
+    return table.reindex(units)
+
+
+def _cells(rows: Sequence[Sequence[Any]], units: pd.Index, codes: Sequence[str], columns: List[str]) -> pd.DataFrame:
+    """Report rows of (unit position, indicator position, …) as unit and indicator names."""
+    return pd.DataFrame([(units[r[0]], codes[r[1]], *r[2:]) for r in rows], columns=columns)
+
+
+class Denominated(NamedTuple):
+    """:func:`denominate`'s result."""
+    data: pd.DataFrame        # units × indicators, the denominated ones divided
+    denominated: List[str]    # the indicators divided
+    lost: pd.DataFrame        # unit, indicator: cells made missing (their denominator is missing)
+
+
+class Imputed(NamedTuple):
+    """:func:`impute`'s result."""
+    data: pd.DataFrame
+    imputed: pd.DataFrame        # unit, indicator, value: every cell imputed
+    still_missing: pd.DataFrame  # unit, indicator: cells left missing (no value in the group)
+
+
+class Treated(NamedTuple):
+    """:func:`treat`'s result."""
+    data: pd.DataFrame
+    indicators: pd.DataFrame  # per indicator: applied, skewness and kurtosis before and after, n_winsorised, passes_after
+    points: pd.DataFrame      # unit, indicator, before, after, treatment ("winhi", "winlo", "log_CT")
+
+
+def denominate(data: pd.DataFrame, denominators: pd.DataFrame, by: Any,
+               scale: Union[float, Mapping[str, float]] = 1.0) -> Denominated:
+    """COINr's Denominate: each indicator that has a denominator becomes x / (d / scale).
+    ``by``: ``{indicator: denominator column}``, or a tree (Model, Hierarchy, iMeta) whose
+    indicators name their denominator (the data then needs the tree's indicator columns).
+    ``denominators``: units × denominator columns, matched to ``data``'s units by index.
+    ``scale``: one factor for every indicator, or ``{indicator: factor}`` (default 1). A zero
+    denominator is a DataError naming the unit and indicator; a missing one makes the cell
+    missing, listed in ``lost``."""
+    den_codes = [str(c) for c in denominators.columns]
+    if isinstance(by, Mapping):
+        codes = [str(c) for c in data.columns]
+        unknown = [f"{i} → {d}" for i, d in by.items() if str(d) not in den_codes or str(i) not in codes]
+        if unknown:
+            raise ParameterError(f"denominate: {unknown[:5]}: the indicator is not a data column or the denominator "
+                                 f"not among the denominator columns {den_codes}", id="analysis.denominator_missing")
+        columns = [den_codes.index(str(by[c])) if c in by else -1 for c in codes]
+    else:
+        tree = hierarchy_of(by)
+        codes = list(tree.indicator_codes)
+        data = _indicator_columns(data, codes, "denominate")
+        columns = list(_a.denominator_columns(tree, den_codes))
+    factors = [float(scale.get(c, 1.0)) for c in codes] if isinstance(scale, Mapping) else [float(scale)] * len(codes)
+    units = [str(u) for u in data.index]
+    den = _by_unit(denominators, data.index, "denominate: denominators", "analysis.denominate_rows")
+    x, divided, lost = _a.denominate(_f(data[codes].to_numpy(dtype=float)), _f(den.to_numpy(dtype=float)), columns,
+                                     factors, units, codes)
+    return Denominated(pd.DataFrame(x, index=data.index, columns=codes), [codes[j] for j in divided],
+                       _cells(lost, data.index, codes, ["unit", "indicator"]))
+
+
+def impute(data: pd.DataFrame, method: str = "indicator_mean", groups: Any = None, tree: Any = None) -> Imputed:
+    """COINr's Impute: ``method`` is ``indicator_mean``, ``indicator_median``, ``group_mean``,
+    ``group_median`` (``groups``: each unit's group label, a Series matched by unit, or a
+    sequence in the data's order; a unit without a group keeps its missing cells) or
+    ``parent_mean`` (``tree``: the indicators' hierarchy, whose indicator columns the data
+    needs). Every imputed cell is in ``imputed``, every cell left missing in ``still_missing``."""
+    hierarchy = None if tree is None else hierarchy_of(tree)
+    if hierarchy is not None:
+        data = _indicator_columns(data, list(hierarchy.indicator_codes), "impute")
+    codes = [str(c) for c in data.columns]
+    group_ids: List[int] = []
+    if groups is not None:
+        if isinstance(groups, pd.DataFrame):
+            groups = groups.iloc[:, 0]
+        if isinstance(groups, pd.Series):
+            groups = groups.reindex(data.index)  # matched by unit; a unit it lacks has no group
+        group_ids = [int(g) for g in pd.factorize(pd.Series(list(groups)))[0]]  # missing → -1: no group
+    x, imputed, left = _a.impute(_f(data.to_numpy(dtype=float)), method, group_ids, hierarchy)
+    return Imputed(pd.DataFrame(x, index=data.index, columns=codes),
+                   _cells(imputed, data.index, codes, ["unit", "indicator", "value"]),
+                   _cells(left, data.index, codes, ["unit", "indicator"]))
+
+
+def treat(data: pd.DataFrame, winmax: int = 5, skew_threshold: float = 2.0, kurt_threshold: float = 3.5,
+          log_fallback: bool = True) -> Treated:
+    """COINr's Treat with its defaults: an indicator with |skewness| ≥ 2 and kurtosis ≥ 3.5 is
+    winsorised one extreme at a time, up to ``winmax`` points, else (``log_fallback``) its
+    original values are log-transformed (docs/analysis.md). Missing values stay missing."""
+    codes = [str(c) for c in data.columns]
+    x, indicators, points = _a.treat(_f(data.to_numpy(dtype=float)), int(winmax), float(skew_threshold),
+                                     float(kurt_threshold), bool(log_fallback), codes)
+    summary = pd.DataFrame([(codes[r[0]], *r[1:]) for r in indicators],
+                           columns=["indicator", "applied", "skew_before", "kurt_before", "skew_after", "kurt_after",
+                                    "n_winsorised", "passes_after"]).set_index("indicator")
+    return Treated(pd.DataFrame(x, index=data.index, columns=codes), summary,
+                   _cells(points, data.index, codes, ["unit", "indicator", "before", "after", "treatment"]))
+
+
+def _indicator_columns(data: pd.DataFrame, codes: List[str], step: str) -> pd.DataFrame:
+    missing = [c for c in codes if c not in data.columns]
+    if missing:
+        raise UnknownKeyError(f"{step}: the data has no column for the indicators {missing[:5]}",
+                              id="analysis.data_columns", criterion=str(missing[0]))
+    return data[codes]
+
 
 def normalise(data: Matrix, directions: Sequence[Any], method: str = "min_max", **params: Any) -> pd.DataFrame:
     """Per-column normalisation; params as in docs/analysis.md (lower, upper, mean, sd, goal_low,
@@ -348,10 +467,47 @@ def pca_weights(data: Matrix) -> pd.Series:
     return s
 
 
-def effective_weights(hierarchy: Any, weights: Optional[Sequence[float]] = None) -> pd.Series:
+def _node_weights(hierarchy: "Hierarchy", weights: Any) -> np.ndarray:
+    """Weights of every node, in the hierarchy's order: its own, or ``weights`` (a Series by
+    code, or a sequence in the hierarchy's order)."""
+    if weights is None:
+        return np.asarray(hierarchy.weights, dtype=float)
+    if isinstance(weights, pd.Series):
+        weights = _by_unit(weights, pd.Index(hierarchy.codes), "weights", "analysis.weights_length")  # by code
+    return np.asarray(weights, dtype=float)
+
+
+def effective_weights(hierarchy: Any, weights: Any = None) -> pd.Series:
+    """Each node's weight in the index: its local weight times its parent's effective weight
+    (the indicators' sum to 1). ``weights``: of every node (default the tree's)."""
     hierarchy = hierarchy_of(hierarchy)
-    w = np.asarray(hierarchy.weights if weights is None else weights, dtype=float)
-    return pd.Series(_a.effective_weights(hierarchy, w), index=list(hierarchy.codes), name="effective_weight")
+    return pd.Series(_a.effective_weights(hierarchy, _node_weights(hierarchy, weights)), index=list(hierarchy.codes),
+                     name="effective_weight")
+
+
+def local_weights(hierarchy: Any, weights: Any = None) -> pd.Series:
+    """Each node's weight divided by the sum of its siblings' (the root: 1)."""
+    hierarchy = hierarchy_of(hierarchy)
+    return pd.Series(_a.local_weights(hierarchy, _node_weights(hierarchy, weights)), index=list(hierarchy.codes),
+                     name="local_weight")
+
+
+def with_children_weights(hierarchy: Any, weights: Any, node: str, children_weights: Any) -> pd.Series:
+    """The weights of every node (``weights``, None for the tree's) with ``node``'s children's
+    replaced by ``children_weights``: a Series by child code (as ``ahp(...)["weights"]`` of a
+    matrix labelled by the children), or a sequence in the children's order. Call it for each
+    aggregate to weight every level."""
+    hierarchy = hierarchy_of(hierarchy)
+    w = _node_weights(hierarchy, weights)
+    if isinstance(children_weights, pd.Series):
+        codes = list(hierarchy.codes)
+        position = list(hierarchy.codes).index(node) if node in codes else None
+        if position is not None:  # an unknown node is the core's error
+            children = [codes[c] for c in hierarchy.children(position)]
+            children_weights = _by_unit(children_weights, pd.Index(children), f"with_children_weights: the weights "
+                                        f"of {node!r}'s children", "analysis.weights_children")
+    return pd.Series(_a.with_children_weights(hierarchy, w, str(node), np.asarray(children_weights, dtype=float)),
+                     index=list(hierarchy.codes), name="weight")
 
 
 class TopsisResult(NamedTuple):

@@ -65,7 +65,7 @@ def _score_partition(part: pd.DataFrame, applicable: Optional[pd.DataFrame], tex
     out = pd.DataFrame({"index": scores["index"].astype(np.float64), "rank": pd.array([pd.NA] * len(part), "Int32"),
                         "band": scores["band"].astype(_band_dtype(model))}, index=part.index)
     if groups is not None:
-        out["group"] = groups.astype(str).to_numpy(dtype=object)
+        out["group"] = groups.astype(str)  # the dtype pandas gives text (str in pandas 3), in meta and partitions alike
     if keep != "root":
         points = result.points
         for node in points.columns:

@@ -220,6 +220,8 @@ vector effective_weights(const hierarchy& h, const Eigen::Ref<const vector>& w) 
 
 vector with_children_weights(const hierarchy& h, const Eigen::Ref<const vector>& w, std::ptrdiff_t node,
                              const Eigen::Ref<const vector>& cw) {
+  if (w.size() != h.n_nodes())
+    throw parameter_error("analysis.weights_length", "weights: " + std::to_string(w.size()) + " weights for " + std::to_string(h.n_nodes()) + " nodes");
   const auto& ch = h.node(node).children;
   if (static_cast<std::ptrdiff_t>(ch.size()) != cw.size())
     throw parameter_error("analysis.weights_children", "weights: '" + h.node(node).code + "' has " + std::to_string(ch.size()) +

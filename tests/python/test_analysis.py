@@ -162,3 +162,129 @@ def test_correlations_and_cronbach_on_asem(asem):
     k = 2
     expected = k / (k - 1) * (1 - kids.var().sum() / kids.sum(axis=1).var())
     assert alpha["Index"] == pytest.approx(expected, abs=1e-12)
+
+
+# ---- the steps called alone: denominate, impute, treat; local and per-node weights ------------
+
+def test_denominate_impute_treat_alone_match_the_coinr_reference():
+    """The pipeline's first steps as functions of their own, on ASEM, against the independent
+    transcription of COINr (Denominate, Impute by EurAsia_group mean, Treat): every value, the
+    65 imputed points COINr reports, and every treated point with its label."""
+    idata, imeta = coinr_asem.load(ASEM)
+    ref = coinr_asem.build(idata, imeta)
+    data = idata.set_index("uCode")
+    asem = ca.model_from_imeta(imeta)
+    denominated = ca.denominate(data, data[["Area", "Energy", "GDP", "Population"]], asem)
+    assert (denominated.data - ref["Denominated"][denominated.data.columns]).abs().max().max() <= 1e-12
+    assert set(denominated.denominated) == set(imeta.loc[imeta["Denominator"].notna() & (imeta["Level"] == 1), "iCode"])
+    imputed = ca.impute(denominated.data, "group_mean", groups=data["EurAsia_group"])
+    assert (imputed.data - ref["Imputed"][imputed.data.columns]).abs().max().max() <= 1e-12
+    assert len(imputed.imputed) == 65 and imputed.still_missing.empty
+    screened = imputed.data.loc[ref["Screened"].index]
+    treated = ca.treat(screened)
+    assert (treated.data - ref["Treated"][treated.data.columns]).abs().max().max() <= 1e-12
+    assert {tuple(r) for r in treated.points[["unit", "indicator", "treatment"]].itertuples(index=False)} == \
+        {tuple(r) for r in ref["Treated_Points"].itertuples(index=False)}
+    # One step changed, as in the pipeline: winmax 1.
+    ref1 = coinr_asem.build(idata, imeta, winmax=1)["Treated"]
+    assert (ca.treat(screened, winmax=1).data - ref1[treated.data.columns]).abs().max().max() <= 1e-12
+
+
+def test_denominate_by_hand_units_matched_by_name():
+    """x / (d / scale), the denominators given in another unit order; a missing denominator
+    makes the cell missing (listed), a zero one is an error naming the unit and indicator."""
+    data = pd.DataFrame({"flights": [10.0, 20.0, 6.0], "score": [1.0, 2.0, 3.0]}, index=["hanoi", "hue", "vinh"])
+    population = pd.DataFrame({"pop": [4.0, np.nan, 2.0]}, index=["hue", "vinh", "hanoi"])
+    d = ca.denominate(data, population, {"flights": "pop"}, scale=1000)
+    # hanoi 10 / (2 / 1000) = 5000; hue 20 / (4 / 1000) = 5000; vinh: no population.
+    assert d.data.loc["hanoi", "flights"] == 5000 and d.data.loc["hue", "flights"] == 5000
+    assert np.isnan(d.data.loc["vinh", "flights"]) and d.data["score"].tolist() == [1.0, 2.0, 3.0]
+    assert d.denominated == ["flights"] and d.lost.to_dict("records") == [{"unit": "vinh", "indicator": "flights"}]
+    from chiso import DataError, ParameterError
+    with pytest.raises(DataError) as caught:
+        ca.denominate(data, population.assign(pop=[4.0, 0.0, 2.0]), {"flights": "pop"})
+    assert caught.value.id == "analysis.denominate_zero" and caught.value.unit == "vinh"
+    assert caught.value.criterion == "flights"
+    with pytest.raises(ParameterError) as caught:
+        ca.denominate(data, population.drop(index="hue"), {"flights": "pop"})
+    assert caught.value.id == "analysis.denominate_rows" and "hue" in str(caught.value)
+    with pytest.raises(ParameterError) as caught:
+        ca.denominate(data, population, {"flights": "area"})
+    assert caught.value.id == "analysis.denominator_missing"
+
+
+def test_impute_by_hand_groups_matched_by_name():
+    data = pd.DataFrame({"a": [1.0, np.nan, 3.0, 10.0], "b": [2.0, np.nan, np.nan, 8.0]}, index=["p", "q", "r", "s"])
+    median = ca.impute(data, "indicator_median")
+    assert median.data.loc["q", "a"] == 3.0            # median of 1, 3, 10
+    assert median.data.loc["q", "b"] == 5.0            # median of 2, 8 (R's: the mean of the middle two)
+    assert sorted(map(tuple, median.imputed.to_numpy().tolist())) == [("q", "a", 3.0), ("q", "b", 5.0), ("r", "b", 5.0)]
+    # Groups given in another order: p, q in "north"; r, s in "south".
+    groups = pd.Series({"s": "south", "q": "north", "r": "south", "p": "north"})
+    grouped = ca.impute(data, "group_mean", groups=groups)
+    assert grouped.data.loc["q", "a"] == 1.0 and grouped.data.loc["q", "b"] == 2.0 and grouped.data.loc["r", "b"] == 8.0
+    # A unit without a group keeps its missing cell, reported.
+    partial = ca.impute(data, "group_mean", groups=groups.drop("r"))
+    assert np.isnan(partial.data.loc["r", "b"])
+    assert partial.still_missing.to_dict("records") == [{"unit": "r", "indicator": "b"}]
+    from chiso import ParameterError
+    with pytest.raises(ParameterError) as caught:
+        ca.impute(data, "parent_mean")
+    assert caught.value.id == "analysis.impute_hierarchy"
+    with pytest.raises(ParameterError) as caught:
+        ca.impute(data, "group_mean", groups=["north", "north"])
+    assert caught.value.id == "analysis.impute_groups"
+
+
+def test_treat_by_hand():
+    """1…10, 30, 100: skewness ≥ 2 and kurtosis ≥ 3.5, so the maximum takes the next value in
+    (100 → 30), after which the column passes (scipy's bias-corrected skewness < 2). With
+    winmax 0 nothing may be winsorised: the original values become log(x − min + 0.01 (max − min))."""
+    x = pd.DataFrame({"v": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100.0]}, index=[f"u{i}" for i in range(12)])
+    assert abs(scipy.stats.skew(x["v"], bias=False)) >= 2 and scipy.stats.kurtosis(x["v"], bias=False) >= 3.5
+    t = ca.treat(x)
+    assert t.data["v"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 30]
+    assert abs(scipy.stats.skew(t.data["v"], bias=False)) < 2
+    assert t.points.to_dict("records") == [{"unit": "u11", "indicator": "v", "before": 100.0, "after": 30.0,
+                                            "treatment": "winhi"}]
+    assert t.indicators.loc["v", "applied"] == "winsorised" and t.indicators.loc["v", "n_winsorised"] == 1
+    logged = ca.treat(x, winmax=0)
+    assert np.allclose(logged.data["v"], np.log(x["v"] - 1 + 0.01 * 99), rtol=0, atol=1e-15)
+    assert logged.indicators.loc["v", "applied"] == "log_transformed"
+
+
+def test_local_effective_and_per_node_weights_by_hand():
+    """i1 (weight 1) and i2 (3) under P (2); i3 (1) under Q (2); P and Q under the index.
+    Local: i1 1/4, i2 3/4, i3 1, P and Q 1/2; effective: 1/8, 3/8, 1/2. AHP weights for P's
+    children, labelled by child, replace theirs whatever the label order."""
+    rows = [{"code": "i1", "level": 1, "parent": "P", "weight": 1}, {"code": "i2", "level": 1, "parent": "P", "weight": 3},
+            {"code": "i3", "level": 1, "parent": "Q", "weight": 1}, {"code": "P", "level": 2, "parent": "I", "weight": 2},
+            {"code": "Q", "level": 2, "parent": "I", "weight": 2}, {"code": "I", "level": 3}]
+    h = ca.Hierarchy(rows)
+    assert ca.local_weights(h).to_dict() == {"i1": 0.25, "i2": 0.75, "i3": 1.0, "P": 0.5, "Q": 0.5, "I": 1.0}
+    assert ca.effective_weights(h)[["i1", "i2", "i3"]].tolist() == [0.125, 0.375, 0.5]
+    # A 2 × 2 pairwise matrix with i2 twice as important as i1: weights 1/3, 2/3.
+    pairwise = pd.DataFrame([[1, 2], [0.5, 1]], index=["i2", "i1"], columns=["i2", "i1"])
+    ahp = ca.ahp(pairwise)["weights"]
+    w = ca.with_children_weights(h, None, "P", ahp)
+    assert w["i1"] == pytest.approx(1 / 3, abs=1e-15) and w["i2"] == pytest.approx(2 / 3, abs=1e-15)
+    assert w[["i3", "P", "Q"]].tolist() == [1, 2, 2]
+    assert ca.effective_weights(h, w)[["i1", "i2"]].tolist() == pytest.approx([1 / 6, 1 / 3], abs=1e-15)
+    assert ca.with_children_weights(h, None, "P", [4, 1])[["i1", "i2"]].tolist() == [4, 1]  # the children's order
+    from chiso import ParameterError
+    for call, id in [(lambda: ca.with_children_weights(h, None, "P", [1, 2, 3]), "analysis.weights_children"),
+                     (lambda: ca.with_children_weights(h, None, "nope", [1, 2]), "analysis.unknown_code"),
+                     (lambda: ca.with_children_weights(h, [1.0, 2.0], "P", [1, 2]), "analysis.weights_length"),
+                     (lambda: ca.with_children_weights(h, None, "P", pd.Series({"i1": 1.0})), "analysis.weights_children")]:
+        with pytest.raises(ParameterError) as caught:
+            call()
+        assert caught.value.id == id
+
+
+def test_pipeline_run_matches_denominators_and_groups_by_unit(asem):
+    """Denominators and groups in another row order than the data give the same scores."""
+    _, res, pipe, data = asem
+    shuffled = data.sample(frac=1, random_state=3)
+    again = pipe.run(data, denominators=shuffled[["Area", "Energy", "GDP", "Population"]],
+                     groups=shuffled[["EurAsia_group"]])
+    assert again.scores.equals(res.scores)

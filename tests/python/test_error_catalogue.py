@@ -78,16 +78,12 @@ def test_every_documented_id_is_raised_by_the_code() -> None:
 # one must leave the list.
 NOT_YET_NAMED_BY_A_TEST = {
     # Guards of the C++ API that the Python bindings never reach: they always pass a sized
-    # workspace, aggregate nodes, one denominator entry per indicator and no scale factors, the
-    # pipeline's own group labels and hierarchy; no binding calls with_children_weights or
-    # pipeline::prepare.
+    # workspace, aggregate nodes, one denominator entry and one scale factor per indicator; no
+    # binding calls pipeline::prepare.
     "analysis.aggregate_workspace",
     "analysis.denominate_scale",
     "analysis.denominate_spec",
-    "analysis.impute_groups",
-    "analysis.impute_hierarchy",
     "analysis.prepare",
-    "analysis.weights_children",
     # A hierarchy without level-1 rows has a childless aggregate, reported first.
     "analysis.hierarchy_no_indicators",
     # C++ only: a null plan, a multi-input formula scored from one value, an input column of no

@@ -7,7 +7,7 @@ import chiso._core
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'composite_model', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'vikor', 'waspas', 'weighted_spearman', 'within_node_correlations', 'ws_similarity']
+__all__: list[str] = ['Hierarchy', 'Pipeline', 'aggregate', 'ahp', 'composite_model', 'copeland', 'correlation_matrix', 'critic_weights', 'cronbach_alpha', 'cronbach_alphas', 'denominate', 'denominator_columns', 'edas', 'effective_weights', 'entropy_weights', 'gini_weights', 'impute', 'kurtosis', 'local_weights', 'mabac', 'merec_weights', 'normalise', 'optimise_weights', 'parent_correlations', 'pca_weights', 'promethee_ii', 'saaty_random_index', 'screen_units', 'simulated_random_index', 'skewness', 'spotis', 'std_weights', 'topsis', 'treat', 'vikor', 'waspas', 'weighted_spearman', 'with_children_weights', 'within_node_correlations', 'ws_similarity']
 class Hierarchy:
     @staticmethod
     def from_json(arg0: str) -> Hierarchy:
@@ -83,6 +83,18 @@ def critic_weights(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[
 def cronbach_alpha(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> float:
     ...
 def cronbach_alphas(arg0: Hierarchy, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    ...
+def denominate(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], denominators: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], by: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], scale: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], unit_codes: collections.abc.Sequence[str] = [], indicator_codes: collections.abc.Sequence[str] = []) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"], list[int], list]:
+    ...
+def denominator_columns(hierarchy: Hierarchy, denominator_codes: collections.abc.Sequence[str]) -> list[int]:
+    """
+    Column of each indicator's denominator among denominator_codes, -1 when it has none.
+    """
+def impute(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], method: str = 'indicator_mean', groups: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], hierarchy: Hierarchy | None = None) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"], list, list]:
+    ...
+def treat(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], winmax: typing.SupportsInt | typing.SupportsIndex = 5, skew_threshold: typing.SupportsFloat | typing.SupportsIndex = 2.0, kurt_threshold: typing.SupportsFloat | typing.SupportsIndex = 3.5, log_fallback: bool = True, indicator_codes: collections.abc.Sequence[str] = []) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"], list, list]:
+    ...
+def with_children_weights(hierarchy: Hierarchy, weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], node: str, children_weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
     ...
 def effective_weights(arg0: Hierarchy, arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
     ...
