@@ -190,7 +190,6 @@ void assessment::check_deadline(const record& r, std::int64_t t, bool imported) 
 void assessment::record_act(schedule_act act, const record_entry& entry) {
   const bool reopening = act.act == schedule_act::kind::reopen;
   const auto k = static_cast<std::size_t>(act.stage);
-  const char* id = reopening ? "assessment.reopen" : "assessment.deadline_change";
   const std::string what = std::string(reopening ? "the reopening of the " : "the deadline change of the ") +
                            to_string(act.stage) + " stage";
   auto fail = [&](const char* error_id, const std::string& why) -> void {
@@ -200,8 +199,9 @@ void assessment::record_act(schedule_act act, const record_entry& entry) {
                                     {reopening ? "until" : "deadline", act.when}, {"timestamp", act.timestamp},
                                     {"entered_at", act.entered_at}})
     if (auto problem = detail::text_problem(text)) fail("assessment.text", std::string("field ") + field + " " + *problem);
-  if (act.note.empty()) fail(id, "it needs a reason (note)");
-  if (act.author.empty()) fail(id, "it needs an author (who decided it)");
+  auto refuse = [&](const std::string& why) { fail(reopening ? "assessment.reopen" : "assessment.deadline_change", why); };
+  if (act.note.empty()) refuse("it needs a reason (note)");
+  if (act.author.empty()) refuse("it needs an author (who decided it)");
   const std::int64_t now = entry.now.value_or(system_now());
   std::optional<std::int64_t> entered;
   if (entry.history) {
@@ -218,10 +218,10 @@ void assessment::record_act(schedule_act act, const record_entry& entry) {
   std::optional<std::int64_t> new_deadline;
   if (reopening) {
     const std::int64_t until = deadline_instant(act.when, zone_, what + " (until)");
-    if (!deadline_[k]) fail(id, "the stage has no deadline to reopen");
+    if (!deadline_[k]) refuse("the stage has no deadline to reopen");
     if (decided < *deadline_[k])
-      fail(id, "dated " + act.timestamp + ", before the deadline it reopens (" + deadline_text_[k] + ")");
-    if (until <= *deadline_[k]) fail(id, "until " + act.when + " does not run past the deadline " + deadline_text_[k]);
+      refuse("dated " + act.timestamp + ", before the deadline it reopens (" + deadline_text_[k] + ")");
+    if (until <= *deadline_[k]) refuse("until " + act.when + " does not run past the deadline " + deadline_text_[k]);
   } else if (!act.when.empty()) {
     new_deadline = deadline_instant(act.when, zone_, what);
     const auto saved = deadline_[k];

@@ -277,7 +277,8 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
                                      plan->compiled_model().id() + "')");
   const std::string period = text_field(doc, "period", source, "");
   const std::string description = text_field(doc, "description", source, "", false);
-  const std::string zone = doc.contains("time_zone") ? text_field(doc, "time_zone", source, "") : time_zone::default_name;
+  // Files of chiso 0.3 have no zone and meant UTC by a time without offset: they keep that meaning.
+  const std::string zone = doc.contains("time_zone") ? text_field(doc, "time_zone", source, "") : std::string("UTC");
   assessment_policy policy;
   if (doc.contains("policy")) {
     const json& p = doc.at("policy");
