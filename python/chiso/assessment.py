@@ -329,14 +329,14 @@ class Assessment:
         acts = acts[acts["act"] == "reopen"].rename(columns={"when": "until"}).reset_index(drop=True)
         return acts[["stage", "until", "note", "author", "timestamp", "entered_at"]]
 
-    def set_deadline(self, stage: str, deadline: Optional[str], *, reason: str, author: str,
+    def set_deadline(self, stage: str, deadline: Optional[str], *, reason: str = "", author: str = "",
                      timestamp: Optional[str] = None) -> None:
         """Set, move or (``deadline=None``) remove the deadline of ``stage``: a recorded act with
         its ``reason``, ``author`` and date (``timestamp``, default now). A record already in that
         was entered after the new deadline is an error naming it."""
         self._core.set_deadline(stage, deadline or "", reason, author, timestamp or _now())
 
-    def reopen(self, stage: str, until: str, reason: str, *, author: str, timestamp: Optional[str] = None) -> None:
+    def reopen(self, stage: str, until: str, reason: str, *, author: str = "", timestamp: Optional[str] = None) -> None:
         """Reopen a closed stage: records of it entered from now up to ``until`` are taken. A
         recorded act (saved in the JSON and the store) with its ``reason``, ``author`` and date
         (``timestamp``, default now; not before the deadline it reopens)."""

@@ -365,6 +365,7 @@ def _tamper(url, statement):
             conn.exec_driver_sql("ALTER TABLE chiso_record ENABLE TRIGGER USER")
         else:  # whoever can write the file can drop a trigger
             conn.exec_driver_sql("DROP TRIGGER chiso_record_no_update")
+            conn.exec_driver_sql("DROP TRIGGER chiso_record_no_delete")
             conn.exec_driver_sql(statement)
 
 
@@ -427,8 +428,9 @@ def test_issue_22_2_postgresql_roles_a_writer_may_only_read_and_append(postgres_
     admin.dispose()
     owner = _role_url(postgres_url, "par_roles", "par_owner")
     writer = _role_url(postgres_url, "par_roles", "officer")
-    with pytest.raises(store.StoreError):  # no grant yet: the writer cannot even read
+    with pytest.raises(store.StoreError) as info:  # no grant yet: the writer cannot even read
         new_assessment(worked_records()).to_sql(writer)
+    assert info.value.id == "store.database" and "permission denied" in str(info.value)
     store.upgrade(owner)
     store.grant_writer(owner, "officer")
     assert new_assessment(worked_records()).to_sql(writer) == 5
@@ -499,3 +501,23 @@ def test_chiso_verify_command(url, tmp_path, capsys):
     path.write_text(path.read_text(encoding="utf-8").replace('"value":1.5', '"value":2'), encoding="utf-8")
     assert main(["verify", str(path)]) == 1
     assert "BROKEN: record 1 does not match its hash" in capsys.readouterr().out
+
+
+def test_store_errors_name_what_is_wrong(tmp_path):
+    with pytest.raises(store.StoreError) as info:
+        store.connect("nosuchdriver://user:pw@host/db")
+    assert info.value.id == "store.url" and "pw" not in str(info.value)
+    path = str(tmp_path / "records.db")
+    with pytest.raises(store.StoreError) as info:
+        store.grant_writer(path, "officer")
+    assert info.value.id == "store.roles"
+    new_assessment(worked_records()).to_sql(path)
+    revised = mini_par_model(survey=False, missing="zero")
+    revised["name"] = "Another version"
+    with pytest.raises(store.StoreError) as info:
+        Assessment.from_sql(path, revised, "2023")
+    assert info.value.id == "store.model_changed"
+    other_zone = Assessment(chiso.load_model(MODEL), "2023", UNITS, time_zone="UTC")
+    with pytest.raises(store.StoreError) as info:
+        other_zone.to_sql(path)
+    assert info.value.id == "store.period_conflict" and "time_zone 'UTC'" in str(info.value)
