@@ -21,12 +21,6 @@ namespace chiso::bindings {
 
 namespace {
 
-std::vector<unit_info> units_from(const std::vector<std::tuple<std::string, std::string, std::string>>& units) {
-  std::vector<unit_info> out;
-  for (const auto& [id, name, group] : units) out.push_back({id, name, group});
-  return out;
-}
-
 py::dict units_to(const std::vector<unit_info>& units) {
   py::list id, name, group;
   for (const auto& u : units) {
@@ -61,6 +55,16 @@ std::string utf8_of(py::handle text) {
 std::string cell_text(py::handle v) {
   if (is_missing(v)) return {};
   return utf8_of(py::isinstance<py::str>(v) ? py::reinterpret_borrow<py::object>(v) : py::str(v));
+}
+
+// Units as (id, name, group) triples of text, converted as record cells are (the core checks the text).
+std::vector<unit_info> units_from(const py::sequence& units) {
+  std::vector<unit_info> out;
+  for (auto unit : units) {
+    const auto fields = py::reinterpret_borrow<py::sequence>(unit);  // chiso.assessment makes triples
+    out.push_back({cell_text(fields[0]), cell_text(fields[1]), cell_text(fields[2])});
+  }
+  return out;
 }
 
 using record_columns = std::map<std::string, py::list>;
@@ -451,8 +455,7 @@ py::dict year_over_year_to(const year_over_year& y) {
 
 // An assessment made, loaded or read, and its files.
 void define_assessment_files(assessment_class& c) {
-  c.def(py::init([](std::shared_ptr<plan> p, std::string period,
-                    const std::vector<std::tuple<std::string, std::string, std::string>>& units,
+  c.def(py::init([](std::shared_ptr<plan> p, std::string period, const py::sequence& units,
                     bool require_appraisal, const std::map<std::string, std::string>& deadlines,
                     const std::string& zone) {
           return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
@@ -489,7 +492,7 @@ void define_assessment_files(assessment_class& c) {
       .def_property_readonly("model", [](const assessment& a) { return std::const_pointer_cast<plan>(a.shared_plan()); })
       .def_property_readonly("require_appraisal", [](const assessment& a) { return a.policy().require_appraisal; })
       .def("units", [](const assessment& a) { return units_to(a.units()); })
-      .def("add_units", [](assessment& a, const std::vector<std::tuple<std::string, std::string, std::string>>& units) {
+      .def("add_units", [](assessment& a, const py::sequence& units) {
         a.add_units(units_from(units));
       })
       .def("instant", [](const assessment& a, const std::string& text, const std::string& where) {

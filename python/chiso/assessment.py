@@ -71,9 +71,15 @@ def _units(units: Any) -> List[tuple]:
 def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]]) -> Dict[str, list]:
     """A records table (DataFrame or dicts) as column → list of cells; the core reads each cell as
     the records CSV reader reads it (errors name `<source> row N`)."""
-    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    return {str(column): [None if cell is pd.NA else cell for cell in frame[column].tolist()]
-            for column in frame.columns}
+    if isinstance(records, pd.DataFrame):
+        return {str(column): [None if cell is pd.NA else cell for cell in records[column].tolist()]
+                for column in records.columns}
+    # Dicts go to the core as they are (a DataFrame would stop at text the core refuses and names).
+    rows = list(records)
+    names: Dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(map(str, row)))
+    return {name: [row.get(name) for row in rows] for name in names}
 
 
 class Survey:
