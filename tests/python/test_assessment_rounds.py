@@ -4,6 +4,7 @@ the units CSV's empty groups, and year over year across the 2025 reform (bundled
 Expected numbers are worked by hand from the mini model of test_assessment.py."""
 from __future__ import annotations
 
+import json
 import math
 import multiprocessing
 import pickle
@@ -247,3 +248,41 @@ def test_year_over_year_across_the_2025_reform():
     gone = y.units[y.units["unit"].isin(y.units_gone)]
     assert gone["index_after"].isna().all() and gone["index_before"].notna().all()
     assert "30 units gone, 126 new" in repr(y)
+
+
+def test_acts_and_records_keep_their_chain_through_json_and_csv(tmp_path):
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records(), deadlines={"appraisal": "2023-11-30"})
+    a.set_deadline("appraisal", None, reason="Hội đồng họp lại", author="Giám đốc Sở")
+    a.add(dict(unit="u2", criterion="A1.1", stage="appraisal", value=1.5, note="Thiếu minh chứng", author="HĐ",
+               timestamp="2023-12-05"))
+    text = a.to_json()
+    # An act rewritten behind chiso's back (another author) breaks the schedule's chain.
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_json(text.replace("Giám đốc Sở", "Phó Giám đốc"), a.model)
+    assert e.value.id == "assessment.chain" and "deadline change" in str(e.value)
+    # The records CSV keeps entry times and hashes: it round-trips, chain included.
+    a.to_csv(tmp_path / "r.csv", tmp_path / "u.csv")
+    b = Assessment.from_csv(a.model, "2023", tmp_path / "u.csv", tmp_path / "r.csv")
+    pd.testing.assert_frame_equal(b.records, a.records)
+    forged = (tmp_path / "r.csv").read_text(encoding="utf-8").replace("Thiếu minh chứng", "Đủ")
+    (tmp_path / "f.csv").write_text(forged, encoding="utf-8")
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_csv(a.model, "2023", tmp_path / "u.csv", tmp_path / "f.csv")
+    assert e.value.id == "assessment.chain" and e.value.source.endswith("f.csv:" + str(len(a.records) + 1))
+
+
+def test_the_hash_is_sha256_of_the_documented_canonical_json():
+    """An independent implementation (Python's json and hashlib) of docs/assessment.md's rule."""
+    import hashlib
+
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records()[:2])
+    previous = hashlib.sha256(json.dumps({"chain": "records", "format": "chiso-assessment/1", "model": "mini",
+                                          "period": "2023", "previous": ""}, sort_keys=True, separators=(",", ":"),
+                                         ensure_ascii=False).encode()).hexdigest()
+    for record in json.loads(a.to_json())["records"]:
+        fields = {k: v for k, v in record.items() if k != "hash"}
+        fields.setdefault("explanation", "")
+        fields["previous"] = previous
+        previous = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"),
+                                             ensure_ascii=False).encode()).hexdigest()
+        assert record["hash"] == previous
