@@ -242,8 +242,14 @@ void assessment::record_act(schedule_act act, const record_entry& entry) {
   // The chain of the schedule's acts.
   const std::string previous = schedule_.acts.empty() ? genesis("schedule") : schedule_.acts.back().hash;
   const std::string hash = detail::chain_hash(detail::canonical(act), previous);
-  if (entry.history && entry.verify && !act.hash.empty() && act.hash != hash)
-    fail("assessment.chain", "it does not match its hash: it, or an act before it, was changed after it was written");
+  if (entry.history && entry.verify) {
+    if (!act.hash.empty() && act.hash != hash)
+      fail("assessment.chain", "it does not match its hash: it, or an act before it, was changed after it was written");
+    if (act.hash.empty() && chained_schedule_)
+      fail("assessment.chain", "it carries no hash after acts that carry one: acts after it were removed or added "
+                               "behind chiso's back");
+  }
+  chained_schedule_ = chained_schedule_ || (entry.history && !act.hash.empty());
   act.hash = hash;
   if (reopening) {
     windows_[k].push_back({entered.value_or(decided), deadline_instant(act.when, zone_, what)});

@@ -185,6 +185,7 @@ class assessment {
   std::array<std::string, stage_count> deadline_text_;                // in force, as given
   std::array<std::vector<window>, stage_count> windows_;             // reopenings
   bool chained_history_ = false;                                     // history so far carried hashes
+  bool chained_schedule_ = false;                                    // the schedule's acts so far did
   std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
   std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
   std::vector<record> records_;

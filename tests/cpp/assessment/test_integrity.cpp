@@ -195,6 +195,23 @@ TEST_CASE("hash chains: a record changed in the file is detected on reading, nam
   stripped.erase(last, 74);
   REQUIRE(contains(text.substr(last, 74), a.records().back().hash));
   CHECK_THROWS_AS((void)chiso::parse_assessment_json(stripped, plan(), "a.json"), chiso::data_error);
+  // An act of the schedule without its hash after one that has it: refused.
+  chiso::assessment_schedule schedule;
+  schedule.deadline[static_cast<std::size_t>(S)] = "2023-10-31";
+  chiso::assessment d(plan(), "2023", units(), {}, schedule);
+  d.reopen(S, "2023-11-10", "Gia hạn", "Sở Nội vụ", "2023-11-01", at("2023-11-01T03:00:00Z"));
+  d.reopen(S, "2023-11-20", "Gia hạn lần hai", "Sở Nội vụ", "2023-11-11", at("2023-11-11T03:00:00Z"));
+  std::string acts = chiso::dump_assessment(d);
+  const auto act_hash = acts.rfind("\"hash\": \"", acts.find("\"records\""));  // the last act's (indented)
+  REQUIRE(act_hash != std::string::npos);
+  acts.erase(act_hash, acts.find('\n', act_hash) + 1 - act_hash);
+  try {
+    (void)chiso::parse_assessment_json(acts, plan(), "a.json");
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "assessment.chain");
+    CHECK(contains(e.what(), "carries no hash after acts that carry one"));
+  }
   // A record moved to another period breaks the chain at once (the chain starts from model and period).
   std::string moved = text;
   moved.replace(moved.find("\"period\": \"2023\""), 16, "\"period\": \"2024\"");
