@@ -244,14 +244,16 @@ class Assessment:
         first record that breaks); ``verify=False`` reads a broken chain anyway, for forensics."""
         model = _model(model)
         if isinstance(source, Mapping):
-            try:
-                text = json.dumps(source, ensure_ascii=False)
+            try:  # (escaped: a lone surrogate reaches the core's reader, which names it)
+                text = json.dumps(source)
             except (RecursionError, TypeError, ValueError) as error:
                 raise DataError(f"the assessment dict cannot be read as JSON: {error}", id="assessment.json",
                                 source="<dict>") from None
             core = _core_a.Assessment.parse_json(text, model._core, "<dict>", verify)
         elif isinstance(source, str) and source.lstrip().startswith("{"):
-            core = _core_a.Assessment.parse_json(source, model._core, "<text>", verify)
+            # Bytes as they are: text that is not UTF-8 is the reader's to name.
+            core = _core_a.Assessment.parse_json(source.encode("utf-8", "surrogatepass"), model._core, "<text>",
+                                                 verify)
         else:
             core = _core_a.Assessment.load_json(os.fspath(source), model._core, verify)
         return cls._wrap(model, core)

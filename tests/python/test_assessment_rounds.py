@@ -193,6 +193,16 @@ def test_a_100_mb_nested_description_is_refused_at_once(tmp_path):
     assert e.value.id == "assessment.json" and e.value.source == "<dict>:/description"
 
 
+def test_a_lone_surrogate_in_an_assessment_document_is_a_chiso_error():
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records()[:1])
+    document = json.loads(a.to_json())
+    document["records"][0]["note"] = "x\ud800"
+    for source in (document, json.dumps(document, ensure_ascii=False)):
+        with pytest.raises(chiso.DataError) as e:
+            Assessment.from_json(source, a.model)
+        assert e.value.id in ("assessment.json", "assessment.text")
+
+
 def test_issue_10_1_a_record_that_breaks_an_appraisal_is_refused_and_what_is_kept_reloads(tmp_path):
     a = Assessment(chiso.load_model(MODEL), "2023", UNITS)
     a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, timestamp="2023-10-01"))
