@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from . import _core
-from .errors import ChisoError
+from .errors import ChisoError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection, Engine
@@ -634,7 +634,9 @@ def verify(source: Url, period: Optional[str] = None, model: Optional[str] = Non
     assessment with ``source, model, period, records, unchained, first_broken, problem, head``
     (the hash of the last record: keep it elsewhere to detect the removal of the last records)."""
     path = os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
-    if path and "://" not in path and os.path.isfile(path) and not _is_sqlite(path):
+    if path and "://" not in path and not os.path.isfile(path):  # (SQLite would create an empty file)
+        raise DataError(f"{path}: no such file", id="io.open", source=path)
+    if path and "://" not in path and not _is_sqlite(path):
         with open(path, encoding="utf-8", errors="surrogateescape") as file:
             text = file.read()
         state = dict(_core_a.check_chain(text, path))

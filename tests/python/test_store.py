@@ -501,6 +501,8 @@ def test_chiso_verify_command(url, tmp_path, capsys):
     path.write_text(path.read_text(encoding="utf-8").replace('"value":1.5', '"value":2'), encoding="utf-8")
     assert main(["verify", str(path)]) == 1
     assert "BROKEN: record 1 does not match its hash" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path / "missing.db"), "--period", "2023"]) == 1
+    assert "no such file" in capsys.readouterr().err and not (tmp_path / "missing.db").exists()
 
 
 def test_store_errors_name_what_is_wrong(tmp_path):
