@@ -116,6 +116,10 @@ def _connection(url: Url, write: bool) -> Iterator[Tuple["Engine", "Connection"]
         except sa.exc.SQLAlchemyError as error:
             raise StoreError(f"cannot reach the database {_shown(engine)}: {_reason(error)}",
                              id="store.unreachable", url=_shown(engine)) from None
+        if not write and engine.dialect.name == "postgresql":
+            # One snapshot for the whole reading: a writer committing between its statements would
+            # otherwise show records of units read before they were stored.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         try:
             with conn, conn.begin():
                 yield engine, conn
