@@ -21,12 +21,6 @@ namespace chiso::bindings {
 
 namespace {
 
-std::vector<unit_info> units_from(const std::vector<std::tuple<std::string, std::string, std::string>>& units) {
-  std::vector<unit_info> out;
-  for (const auto& [id, name, group] : units) out.push_back({id, name, group});
-  return out;
-}
-
 py::dict units_to(const std::vector<unit_info>& units) {
   py::list id, name, group;
   for (const auto& u : units) {
@@ -42,13 +36,36 @@ py::dict units_to(const std::vector<unit_info>& units) {
 }
 
 const std::vector<std::string> record_column_names = {"unit", "criterion", "stage", "value", "applicable", "evidence",
-                                                      "note", "author", "timestamp", "explanation"};
+                                                      "note", "author", "timestamp", "explanation", "entered_at",
+                                                      "hash"};
 
 bool is_missing(py::handle v) {
   return v.is_none() || (py::isinstance<py::float_>(v) && std::isnan(v.cast<double>()));
 }
 
-std::string cell_text(py::handle v) { return is_missing(v) ? std::string() : py::str(v).cast<std::string>(); }
+// A Python string's UTF-8, with a lone surrogate kept as its three bytes ("surrogatepass") so
+// that the core's text check refuses it naming the field (plain encoding would raise
+// UnicodeEncodeError, naming nothing).
+std::string utf8_of(py::handle text) {
+  py::object bytes = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogatepass"));
+  if (!bytes) throw py::error_already_set();
+  return bytes.cast<std::string>();
+}
+
+std::string cell_text(py::handle v) {
+  if (is_missing(v)) return {};
+  return utf8_of(py::isinstance<py::str>(v) ? py::reinterpret_borrow<py::object>(v) : py::str(v));
+}
+
+// Units as (id, name, group) triples of text, converted as record cells are (the core checks the text).
+std::vector<unit_info> units_from(const py::sequence& units) {
+  std::vector<unit_info> out;
+  for (auto unit : units) {
+    const auto fields = py::reinterpret_borrow<py::sequence>(unit);  // chiso.assessment makes triples
+    out.push_back({cell_text(fields[0]), cell_text(fields[1]), cell_text(fields[2])});
+  }
+  return out;
+}
 
 using record_columns = std::map<std::string, py::list>;
 
@@ -95,6 +112,8 @@ record record_of_row(const record_columns& columns, std::size_t i, const std::st
   text.author = cell_text(cell("author"));
   text.timestamp = cell_text(cell("timestamp"));
   text.explanation = cell_text(cell("explanation"));
+  text.entered_at = cell_text(cell("entered_at"));
+  text.hash = cell_text(cell("hash"));
   const py::object value = cell("value"), applicable = cell("applicable"), evidence = cell("evidence");
   const bool numeric_value = !is_missing(value) && !py::isinstance<py::str>(value);
   if (!numeric_value) text.value = cell_text(value);
@@ -115,24 +134,49 @@ record record_of_row(const record_columns& columns, std::size_t i, const std::st
     r.value = py::reinterpret_steal<py::float_>(number).cast<double>();
   }
   if (listed_evidence)
-    for (auto item : evidence) r.evidence.push_back(py::str(item).cast<std::string>());
+    for (auto item : evidence) r.evidence.push_back(cell_text(item));
   return r;
 }
 
 // A records table (column → list of cells, from a DataFrame or dicts) → records; rows are named
-// "<source> row N".
-std::vector<record> records_from(const py::dict& table, const std::string& source) {
+// "<source> row N", or by `row_names` when given. Only history carries `entered_at` and `hash`:
+// chiso sets both when it enters a record.
+std::vector<record> records_from(const py::dict& table, const std::string& source, bool history,
+                                 const std::vector<std::string>& row_names = {}) {
   const record_columns columns = record_columns_from(table, source);
   const std::size_t n = py::len(columns.at("unit"));
+  if (!history)
+    for (const char* name : {"entered_at", "hash"}) {
+      auto at = columns.find(name);
+      if (at == columns.end()) continue;
+      for (auto cell : at->second)
+        if (!is_missing(cell) && !cell_text(cell).empty())
+          throw data_error("assessment.columns", "", "",
+                           std::string("the column '") + name + "' is set by chiso when it enters a record: leave it "
+                           "out of added records (records given with the assessment, or read from a file, keep theirs)",
+                           source);
+    }
+  if (!row_names.empty() && row_names.size() != n)
+    throw parameter_error("assessment.columns", source + ": one name per record row");
   const py::object numpy_bool = py::module_::import("numpy").attr("bool_");
   std::vector<record> out;
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out.push_back(record_of_row(columns, i, source + " row " + std::to_string(i), numpy_bool));
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(record_of_row(columns, i, row_names.empty() ? source + " row " + std::to_string(i) : row_names[i],
+                                numpy_bool));
   return out;
 }
 
+record_entry entry_of(bool history, std::optional<std::int64_t> now, bool verify = true) {
+  record_entry e;
+  e.history = history;
+  e.now = now;
+  e.verify = verify;
+  return e;
+}
+
 py::dict records_to(const std::vector<record>& records) {
-  py::list unit, criterion, stage_, applicable, evidence, explanation, note, author, timestamp;
+  py::list unit, criterion, stage_, applicable, evidence, explanation, note, author, timestamp, entered_at, hash;
   py::array_t<double> value(static_cast<py::ssize_t>(records.size()));
   auto v = value.mutable_unchecked<1>();
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -147,6 +191,8 @@ py::dict records_to(const std::vector<record>& records) {
     note.append(r.note);
     author.append(r.author);
     timestamp.append(r.timestamp);
+    entered_at.append(r.entered_at.empty() ? py::object(py::none()) : py::object(py::str(r.entered_at)));
+    hash.append(r.hash);
   }
   py::dict d;
   d["unit"] = unit;
@@ -159,6 +205,8 @@ py::dict records_to(const std::vector<record>& records) {
   d["note"] = note;
   d["author"] = author;
   d["timestamp"] = timestamp;
+  d["entered_at"] = entered_at;
+  d["hash"] = hash;
   return d;
 }
 
@@ -187,16 +235,26 @@ assessment_schedule schedule_from(const std::map<std::string, std::string>& dead
   return out;
 }
 
-py::dict schedule_to(const assessment_schedule& s) {
-  py::dict deadlines;
-  for (std::size_t k = 0; k < stage_count; ++k)
-    if (!s.deadline[k].empty()) deadlines[to_string(static_cast<stage>(k))] = s.deadline[k];
+py::dict schedule_to(const assessment& a) {
+  const assessment_schedule& s = a.schedule();
+  py::dict initial, in_force;
+  for (std::size_t k = 0; k < stage_count; ++k) {
+    const auto st = static_cast<stage>(k);
+    if (!s.deadline[k].empty()) initial[to_string(st)] = s.deadline[k];
+    if (!a.deadline(st).empty()) in_force[to_string(st)] = a.deadline(st);
+  }
   py::dict d;
-  d["deadlines"] = deadlines;
-  d["reopenings"] = columns(s.reopenings, {"stage", "until", "note", "author", "timestamp"},
-                            [](const reopening& r) { return std::string(to_string(r.stage)); },
-                            [](const reopening& r) { return r.until; }, [](const reopening& r) { return r.note; },
-                            [](const reopening& r) { return r.author; }, [](const reopening& r) { return r.timestamp; });
+  d["deadlines"] = in_force;
+  d["initial"] = initial;
+  d["acts"] = columns(s.acts, {"act", "stage", "when", "note", "author", "timestamp", "entered_at", "hash"},
+                      [](const schedule_act& x) { return std::string(to_string(x.act)); },
+                      [](const schedule_act& x) { return std::string(to_string(x.stage)); },
+                      [](const schedule_act& x) { return x.when; }, [](const schedule_act& x) { return x.note; },
+                      [](const schedule_act& x) { return x.author; }, [](const schedule_act& x) { return x.timestamp; },
+                      [](const schedule_act& x) {
+                        return x.entered_at.empty() ? py::object(py::none()) : py::object(py::str(x.entered_at));
+                      },
+                      [](const schedule_act& x) { return x.hash; });
   return d;
 }
 
@@ -397,58 +455,79 @@ py::dict year_over_year_to(const year_over_year& y) {
 
 // An assessment made, loaded or read, and its files.
 void define_assessment_files(assessment_class& c) {
-  c.def(py::init([](std::shared_ptr<plan> p, std::string period,
-                    const std::vector<std::tuple<std::string, std::string, std::string>>& units,
-                    bool require_appraisal, const std::map<std::string, std::string>& deadlines) {
+  c.def(py::init([](std::shared_ptr<plan> p, std::string period, const py::sequence& units,
+                    bool require_appraisal, const std::map<std::string, std::string>& deadlines,
+                    const std::string& zone) {
           return std::make_shared<assessment>(std::shared_ptr<const plan>(std::move(p)), std::move(period),
                                               units_from(units), assessment_policy{require_appraisal},
-                                              schedule_from(deadlines));
+                                              schedule_from(deadlines), time_zone(zone));
         }),
         py::arg("model"), py::arg("period"), py::arg("units"), py::arg("require_appraisal") = false,
-        py::arg("deadlines") = std::map<std::string, std::string>{})
-      .def_static("load_json", [](const std::string& path, std::shared_ptr<plan> p) {
-        return std::make_shared<assessment>(load_assessment_json(path, std::move(p)));
-      })
-      .def_static("parse_json", [](const std::string& text, std::shared_ptr<plan> p, const std::string& name) {
-        return std::make_shared<assessment>(parse_assessment_json(text, std::move(p), name));
-      })
+        py::arg("deadlines") = std::map<std::string, std::string>{}, py::arg("time_zone") = time_zone::default_name)
+      .def_static("load_json", [](const std::string& path, std::shared_ptr<plan> p, bool verify) {
+        return std::make_shared<assessment>(load_assessment_json(path, std::move(p), verify));
+      }, py::arg("path"), py::arg("model"), py::arg("verify") = true)
+      .def_static("parse_json", [](const std::string& text, std::shared_ptr<plan> p, const std::string& name,
+                                   bool verify) {
+        return std::make_shared<assessment>(parse_assessment_json(text, std::move(p), name, verify));
+      }, py::arg("text"), py::arg("model"), py::arg("name"), py::arg("verify") = true)
       .def_static("load_csv", [](std::shared_ptr<plan> p, std::string period, const std::string& units_path,
                                  const std::string& records_path, bool require_appraisal,
-                                 const std::map<std::string, std::string>& deadlines) {
+                                 const std::map<std::string, std::string>& deadlines, const std::string& zone) {
         return std::make_shared<assessment>(load_assessment_csv(std::move(p), std::move(period), units_path,
                                                                 records_path, assessment_policy{require_appraisal},
-                                                                schedule_from(deadlines)));
+                                                                schedule_from(deadlines), time_zone(zone)));
       }, py::arg("model"), py::arg("period"), py::arg("units_path"), py::arg("records_path"),
-         py::arg("require_appraisal") = false, py::arg("deadlines") = std::map<std::string, std::string>{})
+         py::arg("require_appraisal") = false, py::arg("deadlines") = std::map<std::string, std::string>{},
+         py::arg("time_zone") = time_zone::default_name)
       .def("to_json", [](const assessment& a) { return dump_assessment(a); })
       .def("save_json", [](const assessment& a, const std::string& path) { save_assessment_json(a, path); })
       .def("records_csv", [](const assessment& a) { return records_csv(a); })
       .def("save_records_csv", [](const assessment& a, const std::string& path) { save_records_csv(a, path); })
       .def("save_units_csv", [](const assessment& a, const std::string& path) { save_units_csv(a.units(), path); })
       .def_property_readonly("period", &assessment::period)
+      .def_property_readonly("time_zone", [](const assessment& a) { return a.zone().name(); })
+      .def_property("description", &assessment::description,
+                    [](assessment& a, py::handle text) { a.set_description(utf8_of(text)); })
       .def_property_readonly("model", [](const assessment& a) { return std::const_pointer_cast<plan>(a.shared_plan()); })
       .def_property_readonly("require_appraisal", [](const assessment& a) { return a.policy().require_appraisal; })
-      .def("units", [](const assessment& a) { return units_to(a.units()); });
+      .def("units", [](const assessment& a) { return units_to(a.units()); })
+      .def("add_units", [](assessment& a, const py::sequence& units) {
+        a.add_units(units_from(units));
+      })
+      .def("instant", [](const assessment& a, const std::string& text, const std::string& where) {
+        return a.instant(text, where);
+      }, py::arg("text"), py::arg("where") = "timestamp", "An ISO 8601 time in µs since 1970 UTC, naive times in the period's zone.");
 }
 
 // The deadlines of the stages and their reopenings.
 void define_assessment_schedule(assessment_class& c) {
-  c.def("schedule", [](const assessment& a) { return schedule_to(a.schedule()); })
-      .def("set_deadline", [](assessment& a, const std::string& s, const std::string& when) {
-        a.set_deadline(stage_from(s), when);
-      }, py::arg("stage"), py::arg("deadline"))
-      .def("reopen", [](assessment& a, const std::string& s, std::string until, std::string note, std::string author,
-                        std::string timestamp) {
-        a.reopen({stage_from(s), std::move(until), std::move(note), std::move(author), std::move(timestamp)});
-      }, py::arg("stage"), py::arg("until"), py::arg("note"), py::arg("author"), py::arg("timestamp"));
+  c.def("schedule", [](const assessment& a) { return schedule_to(a); })
+      .def("set_deadline", [](assessment& a, const std::string& s, py::handle deadline, py::handle note,
+                              py::handle author, py::handle timestamp, std::optional<std::int64_t> now) {
+        a.set_deadline(stage_from(s), cell_text(deadline), cell_text(note), cell_text(author), cell_text(timestamp),
+                       entry_of(false, now));
+      }, py::arg("stage"), py::arg("deadline"), py::arg("note"), py::arg("author"), py::arg("timestamp"),
+         py::arg("now") = py::none())
+      .def("reopen", [](assessment& a, const std::string& s, py::handle until, py::handle note, py::handle author,
+                        py::handle timestamp, std::optional<std::int64_t> now) {
+        a.reopen(stage_from(s), cell_text(until), cell_text(note), cell_text(author), cell_text(timestamp),
+                 entry_of(false, now));
+      }, py::arg("stage"), py::arg("until"), py::arg("note"), py::arg("author"), py::arg("timestamp"),
+         py::arg("now") = py::none());
 }
 
 // What goes in (records, survey inputs) and the evaluation.
 void define_assessment_inputs(assessment_class& c) {
   c.def("records", [](const assessment& a) { return records_to(a.records()); })
-      .def("add", [](assessment& a, const py::dict& cells, const std::string& source) { a.add(records_from(cells, source)); },
-           py::arg("records"), py::arg("source") = "records",
-           "Add records (a dict of columns, each a list of cells); all or nothing.")
+      .def("add", [](assessment& a, const py::dict& cells, const std::string& source, bool history,
+                     std::optional<std::int64_t> now, const std::vector<std::string>& row_names) {
+        a.add(records_from(cells, source, history, row_names), entry_of(history, now));
+      },
+           py::arg("records"), py::arg("source") = "records", py::arg("history") = false, py::arg("now") = py::none(),
+           py::arg("row_names") = std::vector<std::string>{},
+           "Add records (a dict of columns, each a list of cells); all or nothing. Entered at `now` (µs since "
+           "1970 UTC; default the system clock), or, as history, keeping the entry time and hash they carry.")
       .def("history", [](const assessment& a, const std::string& unit, const std::string& criterion) {
         std::vector<record> records;
         for (const record* r : a.history(unit, criterion)) records.push_back(*r);
@@ -517,6 +596,19 @@ void register_periods_and_units(py::module_& m) {
                               const assessment_result& ra) {
     return year_over_year_to(compare_periods(before, rb, after, ra));
   });
+  m.def("check_chain", [](const std::string& text, const std::string& name) {
+    const chain_state c = check_chain(text, name);
+    py::dict d;
+    d["records"] = c.records;
+    d["acts"] = c.acts;
+    d["unchained"] = c.unchained;
+    d["first_broken"] = c.first_broken < 0 ? py::object(py::none()) : py::object(py::int_(c.first_broken));
+    d["first_broken_act"] = c.first_broken_act < 0 ? py::object(py::none()) : py::object(py::int_(c.first_broken_act));
+    d["problem"] = c.problem;
+    d["head"] = c.head;
+    d["acts_head"] = c.acts_head;
+    return d;
+  }, py::arg("text"), py::arg("name") = "<text>", "The state of a document's hash chains, read without its model.");
   m.def("load_units_csv", [](const std::string& path) { return units_to(load_units_csv(path)); });
   m.def("parse_timestamp", [](const std::string& t) { return parse_timestamp(t, "timestamp"); });
 }

@@ -26,6 +26,7 @@ from .model import Model, inner, leaf, load_model, rules
 from .result import Result
 from . import analysis, assessment, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, reports, UA/SA
 from .assessment import Assessment, Survey, YearOverYear
+from .store import StoreError  # the record store's errors (chiso.store needs the sql extra only when used)
 
 __version__: str = _core.__version__
 
@@ -38,6 +39,7 @@ __all__ = [
     "Model",
     "ModelError",
     "ParameterError",
+    "StoreError",
     "Result",
     "UnknownKeyError",
     "__version__",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
@@ -70,9 +71,15 @@ def _units(units: Any) -> List[tuple]:
 def _record_columns(records: Union[pd.DataFrame, Iterable[Mapping[str, Any]]]) -> Dict[str, list]:
     """A records table (DataFrame or dicts) as column → list of cells; the core reads each cell as
     the records CSV reader reads it (errors name `<source> row N`)."""
-    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    return {str(column): [None if cell is pd.NA else cell for cell in frame[column].tolist()]
-            for column in frame.columns}
+    if isinstance(records, pd.DataFrame):
+        return {str(column): [None if cell is pd.NA else cell for cell in records[column].tolist()]
+                for column in records.columns}
+    # Dicts go to the core as they are (a DataFrame would stop at text the core refuses and names).
+    rows = list(records)
+    names: Dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(map(str, row)))
+    return {name: [row.get(name) for row in rows] for name in names}
 
 
 class Survey:
@@ -166,6 +173,11 @@ class YearOverYear:
                 f"{len(self.units_new)} new>")
 
 
+def _now() -> str:
+    """The stated date of an act dated "now" (the entry clock is chiso's own)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def _restore(model: Model, text: str, survey: np.ndarray) -> "Assessment":
     a = Assessment.from_json(text, model)
     leaves = [k for k, leaf in enumerate(model.leaf_ids) if not np.isnan(survey[:, k]).all()]
@@ -182,15 +194,21 @@ class Assessment:
 
     def __init__(self, model: Union[Model, PathLike], period: str, units: Any,
                  records: Union[None, pd.DataFrame, Iterable[Mapping[str, Any]]] = None, *,
-                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None) -> None:
+                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None,
+                 time_zone: str = "Asia/Ho_Chi_Minh", description: str = "") -> None:
         """``deadlines``: stage → ISO 8601 instant after which records of that stage are refused
-        (stages ``self``, ``appraisal`` (round 1), ``explanation``, ``appraisal_2``)."""
+        (stages ``self``, ``appraisal`` (round 1), ``explanation``, ``appraisal_2``); a date alone
+        runs to 23:59:59 of that day in ``time_zone``, where times without an offset are read.
+        ``records`` are history: each keeps the ``entered_at`` it carries, and those without one
+        are imported (entry time unknown); records added later with :meth:`add` are entered now."""
         self.model = _model(model)
         self._core = _core_a.Assessment(self.model._core, str(period), _units(units), require_appraisal,
-                                        dict(deadlines or {}))
+                                        dict(deadlines or {}), time_zone)
         self._result = None
+        if description:
+            self._core.description = description
         if records is not None:
-            self.add(records)
+            self._core.add(_record_columns(records), "records", history=True)
 
     @classmethod
     def _wrap(cls, model: Model, core: Any) -> "Assessment":
@@ -203,13 +221,15 @@ class Assessment:
     # Files ------------------------------------------------------------------------------------
     @classmethod
     def from_csv(cls, model: Union[Model, PathLike], period: str, units: PathLike, records: PathLike, *,
-                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None) -> "Assessment":
-        """Units CSV (``id,name,group``) and records CSV; errors name ``file:line``. The schedule
-        is not in the CSV: pass ``deadlines`` (and call :meth:`reopen`) as for a new assessment."""
+                 require_appraisal: bool = False, deadlines: Optional[Mapping[str, str]] = None,
+                 time_zone: str = "Asia/Ho_Chi_Minh") -> "Assessment":
+        """Units CSV (``id,name,group``) and records CSV (history: records keep their
+        ``entered_at``); errors name ``file:line``. The schedule is not in the CSV: pass
+        ``deadlines`` (and call :meth:`reopen`) as for a new assessment."""
         model = _model(model)
         return cls._wrap(model, _core_a.Assessment.load_csv(model._core, str(period), os.fspath(units),
                                                              os.fspath(records), require_appraisal,
-                                                             dict(deadlines or {})))
+                                                             dict(deadlines or {}), time_zone))
 
     def __reduce__(self) -> Any:
         # Pickles (for multiprocessing) as its lossless JSON and its survey inputs.
@@ -217,15 +237,25 @@ class Assessment:
         return (_restore, (self.model, self._core.to_json(), survey))
 
     @classmethod
-    def from_json(cls, source: Union[PathLike, Mapping[str, Any]], model: Union[Model, PathLike]) -> "Assessment":
-        """A ``chiso-assessment/1`` document: a path, JSON text or a dict; errors name the JSON path."""
+    def from_json(cls, source: Union[PathLike, Mapping[str, Any]], model: Union[Model, PathLike], *,
+                  verify: bool = True) -> "Assessment":
+        """A ``chiso-assessment/1`` document: a path, JSON text or a dict; errors name the JSON path.
+        The hash chains of records and schedule acts are checked (``assessment.chain`` names the
+        first record that breaks); ``verify=False`` reads a broken chain anyway, for forensics."""
         model = _model(model)
         if isinstance(source, Mapping):
-            core = _core_a.Assessment.parse_json(json.dumps(source, ensure_ascii=False), model._core, "<dict>")
+            try:  # (escaped: a lone surrogate reaches the core's reader, which names it)
+                text = json.dumps(source)
+            except (RecursionError, TypeError, ValueError) as error:
+                raise DataError(f"the assessment dict cannot be read as JSON: {error}", id="assessment.json",
+                                source="<dict>") from None
+            core = _core_a.Assessment.parse_json(text, model._core, "<dict>", verify)
         elif isinstance(source, str) and source.lstrip().startswith("{"):
-            core = _core_a.Assessment.parse_json(source, model._core, "<text>")
+            # Bytes as they are: text that is not UTF-8 is the reader's to name.
+            core = _core_a.Assessment.parse_json(source.encode("utf-8", "surrogatepass"), model._core, "<text>",
+                                                 verify)
         else:
-            core = _core_a.Assessment.load_json(os.fspath(source), model._core)
+            core = _core_a.Assessment.load_json(os.fspath(source), model._core, verify)
         return cls._wrap(model, core)
 
     def to_json(self, path: Optional[PathLike] = None) -> str:
@@ -236,10 +266,11 @@ class Assessment:
         return text
 
     @classmethod
-    def from_sql(cls, url: Any, model: Union[Model, PathLike], period: str) -> "Assessment":
-        """The assessment stored in a database (chiso.store: SQLite path or SQLAlchemy URL)."""
+    def from_sql(cls, url: Any, model: Union[Model, PathLike], period: str, *, verify: bool = True) -> "Assessment":
+        """The assessment stored in a database (chiso.store: SQLite path or SQLAlchemy URL); its hash
+        chains are checked as :meth:`from_json` checks them."""
         from . import store
-        return store.read(url, _model(model), period)
+        return store.read(url, _model(model), period, verify=verify)
 
     def to_sql(self, url: Any) -> int:
         """Append the records the database does not hold yet, in one transaction (chiso.store)."""
@@ -257,43 +288,67 @@ class Assessment:
         return self._core.period
 
     @property
+    def time_zone(self) -> str:
+        """The period's time zone: naive times and date-only deadlines are read in it."""
+        return self._core.time_zone
+
+    @property
+    def description(self) -> str:
+        return self._core.description
+
+    @property
     def units(self) -> pd.DataFrame:
         return pd.DataFrame(self._core.units()).set_index("id")
 
     @property
     def records(self) -> pd.DataFrame:
-        """Every record, in the order entered (the history)."""
+        """Every record, in the order entered (the history), with ``entered_at`` (when chiso
+        accepted it, UTC; None for imported history) and its chain ``hash``."""
         return pd.DataFrame(self._core.records())
 
     def add(self, records: Union[pd.DataFrame, Mapping[str, Any], Iterable[Mapping[str, Any]]],
             source: str = "records") -> None:
-        """Add records (a DataFrame or dicts with the record columns). All or nothing: a bad record
-        raises :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
+        """Add records (a DataFrame or dicts with the record columns), entered now: chiso sets their
+        ``entered_at``, and deadlines are checked on it. All or nothing: a bad record raises
+        :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
         if isinstance(records, Mapping):
             records = [records]
         self._core.add(_record_columns(records), source)
         self._result = None
 
-    # The schedule: deadlines and reopenings -------------------------------------------------
+    # The schedule: deadlines and the acts that change them ---------------------------------------
     @property
     def deadlines(self) -> Dict[str, str]:
-        """stage → deadline (ISO 8601), for the stages that have one."""
+        """stage → the deadline in force (ISO 8601), for the stages that have one."""
         return dict(self._core.schedule()["deadlines"])
 
     @property
+    def schedule(self) -> pd.DataFrame:
+        """Every act of the schedule, in the order recorded: ``act`` (``deadline``: set, moved or
+        removed — ``when`` empty —; ``reopen``: ``when`` is the date it runs until), ``stage, when,
+        note, author, timestamp, entered_at, hash``."""
+        return pd.DataFrame(self._core.schedule()["acts"],
+                            columns=["act", "stage", "when", "note", "author", "timestamp", "entered_at", "hash"])
+
+    @property
     def reopenings(self) -> pd.DataFrame:
-        """Every reopening, in the order recorded: ``stage, until, note, author, timestamp``."""
-        return pd.DataFrame(self._core.schedule()["reopenings"],
-                            columns=["stage", "until", "note", "author", "timestamp"])
+        """Every reopening, in the order recorded: ``stage, until, note, author, timestamp, entered_at``."""
+        acts = self.schedule
+        acts = acts[acts["act"] == "reopen"].rename(columns={"when": "until"}).reset_index(drop=True)
+        return acts[["stage", "until", "note", "author", "timestamp", "entered_at"]]
 
-    def set_deadline(self, stage: str, deadline: Optional[str]) -> None:
-        """Close ``stage`` at ``deadline`` (ISO 8601; a date alone runs to the end of that day, UTC;
-        ``None`` removes it). A record already in that is dated after it is an error naming it."""
-        self._core.set_deadline(stage, deadline or "")
+    def set_deadline(self, stage: str, deadline: Optional[str], *, reason: str = "", author: str = "",
+                     timestamp: Optional[str] = None) -> None:
+        """Set, move or (``deadline=None``) remove the deadline of ``stage``: a recorded act with
+        its ``reason``, ``author`` and date (``timestamp``, default now). A record already in that
+        was entered after the new deadline is an error naming it."""
+        self._core.set_deadline(stage, deadline or "", reason, author, timestamp or _now())
 
-    def reopen(self, stage: str, until: str, reason: str, *, author: str = "", timestamp: str) -> None:
-        """Reopen a closed stage for records dated up to ``until``; recorded (saved in the JSON)."""
-        self._core.reopen(stage, until, reason, author, timestamp)
+    def reopen(self, stage: str, until: str, reason: str, *, author: str = "", timestamp: Optional[str] = None) -> None:
+        """Reopen a closed stage: records of it entered from now up to ``until`` are taken. A
+        recorded act (saved in the JSON and the store) with its ``reason``, ``author`` and date
+        (``timestamp``, default now; not before the deadline it reopens)."""
+        self._core.reopen(stage, until, reason, author, timestamp or _now())
 
     def history(self, unit: str, criterion: str) -> pd.DataFrame:
         """The records of a unit and criterion, oldest first (every stage)."""

@@ -899,6 +899,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of stdout")
     p.set_defaults(run=cmd_schema)
 
+    from .store import add_verify_command  # chiso verify FILE|URL --period P: the store's hash chains
+    add_verify_command(commands)
+
     # Listed for --help; main() hands `chiso demo …` to chiso.demo, which parses its own options.
     commands.add_parser("demo", help="run the demo on the bundled sample (SYNTHETIC data); --out DIR writes "
                         "every report")

@@ -6,8 +6,10 @@
 #include <set>
 
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/text_check.hpp"
 #include "chiso/error.hpp"
 #include "chiso/rule.hpp"
+#include "chain.hpp"
 
 namespace chiso {
 
@@ -32,31 +34,35 @@ std::string describe_record(const record& r) {
 
 bool is_appraisal(stage s) { return s == stage::appraisal || s == stage::appraisal_2; }
 
-// A deadline's instant: a date alone (2025-12-15) runs to the end of that day.
-std::int64_t deadline_instant(const std::string& text, const std::string& where) {
-  const std::int64_t t = parse_timestamp(text, where);
-  return text.size() == 10 ? t + 86400LL * 1000000 - 1 : t;
+// A field of text that chiso stores: refused when detail::text_problem finds something in it.
+void check_text(const std::string& text, const char* field, const std::string& unit, const std::string& criterion,
+                const std::string& where) {
+  if (auto problem = detail::text_problem(text))
+    throw data_error("assessment.text", unit, criterion, std::string("field ") + field + " " + *problem, where);
+}
+
+void check_record_text(const record& r) {
+  const std::string& where = r.source;
+  check_text(r.unit, "unit", "", "", where);
+  check_text(r.criterion, "criterion", r.unit, "", where);
+  for (const auto& reference : r.evidence) check_text(reference, "evidence", r.unit, r.criterion, where);
+  check_text(r.explanation, "explanation", r.unit, r.criterion, where);
+  check_text(r.note, "note", r.unit, r.criterion, where);
+  check_text(r.author, "author", r.unit, r.criterion, where);
+  check_text(r.timestamp, "timestamp", r.unit, r.criterion, where);
+  check_text(r.entered_at, "entered_at", r.unit, r.criterion, where);
 }
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
-                       assessment_policy policy, assessment_schedule schedule)
-    : plan_(std::move(plan)), period_(std::move(period)), units_(std::move(units)), policy_(policy) {
+                       assessment_policy policy, assessment_schedule schedule, time_zone zone)
+    : plan_(std::move(plan)), period_(std::move(period)), units_(std::move(units)), policy_(policy),
+      zone_(std::move(zone)) {
   if (!plan_) throw parameter_error("assessment.plan", "an assessment needs a model (the plan is null)");
-  const bool grouped = std::any_of(units_.begin(), units_.end(), [](const unit_info& u) { return !u.group.empty(); });
-  for (std::size_t u = 0; u < units_.size(); ++u) {
-    const std::string& id = units_[u].id;
-    if (id.empty())
-      throw data_error("assessment.unit_id", "", "", "unit number " + std::to_string(u + 1) + " has an empty id");
-    if (!unit_rows_.emplace(id, static_cast<std::ptrdiff_t>(u)).second)
-      throw data_error("assessment.unit_duplicate", id, "", "the unit id appears twice in the list of units");
-    // A unit without a group among grouped ones would make a group of its own and rank first in it.
-    if (grouped && units_[u].group.empty())
-      throw data_error("assessment.unit_group", id, "",
-                       "the unit has no group while others have one (give every unit its group, or none)");
-  }
+  if (auto problem = detail::text_problem(period_))
+    throw data_error("assessment.text", "", "", "the period " + *problem);
   const auto& leaves = model().leaves();
   // A record is one value of one criterion, and every report scores a criterion from one record.
   for (const node* leaf : leaves)
@@ -69,62 +75,203 @@ assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string peri
                        "a table of its input columns (\"" + leaf->id + "." + leaf->inputs.front() + "\", …) with evaluate");
     }
   for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
+  check_units(0);
   survey_.assign(units_.size() * leaves.size(), std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t k = 0; k < stage_count; ++k)
-    if (!schedule.deadline[k].empty()) set_deadline(static_cast<stage>(k), schedule.deadline[k]);
-  for (auto& r : schedule.reopenings) reopen(std::move(r));
+  for (std::size_t k = 0; k < stage_count; ++k) {
+    const std::string& text = schedule.deadline[k];
+    if (text.empty()) continue;
+    const std::string where = std::string("the deadline of the ") + to_string(static_cast<stage>(k)) + " stage";
+    if (auto problem = detail::text_problem(text)) throw data_error("assessment.text", "", "", where + " " + *problem);
+    deadline_[k] = deadline_instant(text, zone_, where);
+    deadline_text_[k] = text;
+    schedule_.deadline[k] = text;
+  }
+  record_entry history;
+  history.history = true;
+  for (auto& act : schedule.acts) record_act(std::move(act), history);
 }
 
 assessment::assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy,
-                       assessment_schedule schedule)
+                       assessment_schedule schedule, time_zone zone)
     : assessment(std::make_shared<const chiso::plan>(std::move(m)), std::move(period), std::move(units), policy,
-                 std::move(schedule)) {}
+                 std::move(schedule), std::move(zone)) {}
 
-std::optional<std::int64_t> assessment::closes_at(chiso::stage s) const { return closes_[static_cast<std::size_t>(s)]; }
-
-void assessment::set_deadline(chiso::stage s, const std::string& deadline) {
-  const auto k = static_cast<std::size_t>(s);
-  std::optional<std::int64_t> closes;
-  if (!deadline.empty()) {
-    closes = deadline_instant(deadline, std::string("the deadline of the ") + to_string(s) + " stage");
-    for (const auto& r : schedule_.reopenings)
-      if (r.stage == s) closes = std::max(*closes, deadline_instant(r.until, "reopening"));
-  }
-  const auto saved = closes_[k];
-  closes_[k] = closes;
+void assessment::check_units(std::size_t from) {
+  const bool grouped = std::any_of(units_.begin(), units_.end(), [](const unit_info& u) { return !u.group.empty(); });
   try {
-    for (std::size_t i = 0; i < records_.size(); ++i)
-      if (records_[i].stage == s) check_deadline(records_[i], times_[i]);
+    for (std::size_t u = from; u < units_.size(); ++u) {
+      const unit_info& unit = units_[u];
+      const std::string where = "unit number " + std::to_string(u + 1);
+      if (unit.id.empty()) throw data_error("assessment.unit_id", "", "", where + " has an empty id");
+      for (const auto& [field, text] : {std::pair<const char*, const std::string&>{"id", unit.id}, {"name", unit.name},
+                                        {"group", unit.group}})
+        if (auto problem = detail::text_problem(text))
+          throw data_error("assessment.text", unit.id, "", std::string("the unit's ") + field + " " + *problem, where);
+      if (!unit_rows_.emplace(unit.id, static_cast<std::ptrdiff_t>(u)).second)
+        throw data_error("assessment.unit_duplicate", unit.id, "", "the unit id appears twice in the list of units");
+      // A unit without a group among grouped ones would make a group of its own and rank first in it.
+      if (grouped && unit.group.empty())
+        throw data_error("assessment.unit_group", unit.id, "",
+                         "the unit has no group while others have one (give every unit its group, or none)");
+    }
+    // Units added later must not leave earlier ones without a group among grouped ones.
+    if (grouped)
+      for (std::size_t u = 0; u < from; ++u)
+        if (units_[u].group.empty())
+          throw data_error("assessment.unit_group", units_[u].id, "",
+                           "the unit has no group while others have one (give every unit its group, or none)");
   } catch (...) {
-    closes_[k] = saved;
+    for (std::size_t u = from; u < units_.size(); ++u) {
+      auto it = unit_rows_.find(units_[u].id);
+      if (it != unit_rows_.end() && it->second == static_cast<std::ptrdiff_t>(u)) unit_rows_.erase(it);
+    }
+    units_.resize(from);
     throw;
   }
-  schedule_.deadline[k] = deadline;
 }
 
-void assessment::reopen(reopening r) {
-  const std::string what = std::string("the reopening of the ") + to_string(r.stage) + " stage";
-  if (r.note.empty()) throw data_error("assessment.reopen", "", "", what + " needs a reason (note)");
-  const std::int64_t until = deadline_instant(r.until, what + " (until)");
-  parse_timestamp(r.timestamp, what + " (timestamp)");
-  auto& closes = closes_[static_cast<std::size_t>(r.stage)];
-  if (closes) closes = std::max(*closes, until);
-  schedule_.reopenings.push_back(std::move(r));
+void assessment::add_units(std::vector<unit_info> units) {
+  const std::size_t from = units_.size();
+  for (auto& u : units) units_.push_back(std::move(u));
+  check_units(from);
+  survey_.resize(units_.size() * static_cast<std::size_t>(leaf_count()), std::numeric_limits<double>::quiet_NaN());
 }
 
-void assessment::check_deadline(const record& r, std::int64_t t) const {
-  const auto& closes = closes_[static_cast<std::size_t>(r.stage)];
-  if (!closes || t <= *closes) return;
-  const std::string& deadline = schedule_.deadline[static_cast<std::size_t>(r.stage)];
+void assessment::set_description(std::string text) {
+  if (auto problem = detail::text_problem(text))
+    throw data_error("assessment.text", "", "", "the description " + *problem);
+  description_ = std::move(text);
+}
+
+std::string assessment::genesis(const char* chain) const { return detail::chain_genesis(model().id(), period_, chain); }
+
+std::optional<std::int64_t> assessment::entry_time(const std::string& entered_at, std::int64_t now,
+                                                   const std::string& where) const {
+  if (entered_at.empty()) return std::nullopt;
+  const std::int64_t t = parse_timestamp(entered_at, where + " (entered_at)");
+  if (t > now + clock_tolerance_us)
+    throw data_error("assessment.future", "", "",
+                     "entered_at " + entered_at + " lies in the future (the clock says " + format_instant(now) + ")",
+                     where);
+  return t;
+}
+
+std::optional<std::int64_t> assessment::closes_at(chiso::stage s) const {
+  const auto k = static_cast<std::size_t>(s);
+  auto closes = deadline_[k];
+  if (closes)
+    for (const window& w : windows_[k]) closes = std::max(*closes, w.until);
+  return closes;
+}
+
+bool assessment::in_time(chiso::stage s, std::int64_t t, bool imported, std::optional<std::int64_t> deadline) const {
+  if (!deadline || t <= *deadline) return true;
+  for (const window& w : windows_[static_cast<std::size_t>(s)])
+    if ((imported || t >= w.from) && t <= w.until) return true;
+  return false;
+}
+
+void assessment::check_deadline(const record& r, std::int64_t t, bool imported) const {
+  const auto k = static_cast<std::size_t>(r.stage);
+  if (in_time(r.stage, t, imported, deadline_[k])) return;
   std::string latest;
-  for (const auto& o : schedule_.reopenings)
-    if (o.stage == r.stage) latest = o.until;
+  for (const auto& o : schedule_.acts)
+    if (o.act == schedule_act::kind::reopen && o.stage == r.stage) latest = o.when;
+  const std::string when = imported ? "dated " + r.timestamp + " (imported: its entry time is unknown)"
+                                    : "entered at " + r.entered_at + " (dated " + r.timestamp + ")";
   throw data_error("assessment.deadline", r.unit, r.criterion,
-                   std::string("a ") + to_string(r.stage) + " record dated " + r.timestamp + " comes after the " +
-                       to_string(r.stage) + " stage closed (deadline " + deadline +
+                   std::string("a ") + to_string(r.stage) + " record " + when + " comes after the " +
+                       to_string(r.stage) + " stage closed (deadline " + deadline_text_[k] +
                        (latest.empty() ? std::string() : ", reopened until " + latest) +
                        "); reopen the period for this stage to take it",
                    describe_record(r));
+}
+
+void assessment::record_act(schedule_act act, const record_entry& entry) {
+  const bool reopening = act.act == schedule_act::kind::reopen;
+  const auto k = static_cast<std::size_t>(act.stage);
+  const std::string what = std::string(reopening ? "the reopening of the " : "the deadline change of the ") +
+                           to_string(act.stage) + " stage";
+  auto fail = [&](const char* error_id, const std::string& why) -> void {
+    throw data_error(error_id, "", "", what + ": " + why, "schedule act " + std::to_string(schedule_.acts.size()));
+  };
+  for (const auto& [field, text] : {std::pair<const char*, const std::string&>{"note", act.note}, {"author", act.author},
+                                    {reopening ? "until" : "deadline", act.when}, {"timestamp", act.timestamp},
+                                    {"entered_at", act.entered_at}})
+    if (auto problem = detail::text_problem(text)) fail("assessment.text", std::string("field ") + field + " " + *problem);
+  auto refuse = [&](const std::string& why) { fail(reopening ? "assessment.reopen" : "assessment.deadline_change", why); };
+  if (act.note.empty()) refuse("it needs a reason (note)");
+  if (act.author.empty()) refuse("it needs an author (who decided it)");
+  const std::int64_t now = entry.now.value_or(system_now());
+  std::optional<std::int64_t> entered;
+  if (entry.history) {
+    entered = entry_time(act.entered_at, now, what);
+  } else {
+    entered = now;
+    act.entered_at = format_instant(now);
+  }
+  const std::int64_t decided = instant(act.timestamp, what + " (timestamp)");
+  if (decided > entered.value_or(now) + clock_tolerance_us)
+    fail("assessment.future", "dated " + act.timestamp + ", later than " +
+                                  (entered ? "its entry at " + act.entered_at : std::string("now")) +
+                                  " (a date may run at most 5 minutes ahead of the clock)");
+  std::optional<std::int64_t> new_deadline;
+  if (reopening) {
+    const std::int64_t until = deadline_instant(act.when, zone_, what + " (until)");
+    if (!deadline_[k]) refuse("the stage has no deadline to reopen");
+    if (decided < *deadline_[k])
+      refuse("dated " + act.timestamp + ", before the deadline it reopens (" + deadline_text_[k] + ")");
+    if (until <= *deadline_[k]) refuse("until " + act.when + " does not run past the deadline " + deadline_text_[k]);
+  } else if (!act.when.empty()) {
+    new_deadline = deadline_instant(act.when, zone_, what);
+    const auto saved = deadline_[k];
+    const std::string saved_text = deadline_text_[k];
+    deadline_[k] = new_deadline;
+    deadline_text_[k] = act.when;
+    try {
+      for (std::size_t i = 0; i < records_.size(); ++i)
+        if (records_[i].stage == act.stage) check_deadline(records_[i], entries_[i].value_or(times_[i]), !entries_[i]);
+    } catch (...) {
+      deadline_[k] = saved;
+      deadline_text_[k] = saved_text;
+      throw;
+    }
+    deadline_[k] = saved;
+    deadline_text_[k] = saved_text;
+  }
+  // The chain of the schedule's acts.
+  const std::string previous = schedule_.acts.empty() ? genesis("schedule") : schedule_.acts.back().hash;
+  const std::string hash = detail::chain_hash(detail::canonical(act), previous);
+  if (entry.history && entry.verify) {
+    if (!act.hash.empty() && act.hash != hash)
+      fail("assessment.chain", "it does not match its hash: it, or an act before it, was changed after it was written");
+    if (act.hash.empty() && chained_schedule_)
+      fail("assessment.chain", "it carries no hash after acts that carry one: acts after it were removed or added "
+                               "behind chiso's back");
+  }
+  chained_schedule_ = chained_schedule_ || (entry.history && !act.hash.empty());
+  act.hash = hash;
+  if (reopening) {
+    windows_[k].push_back({entered.value_or(decided), deadline_instant(act.when, zone_, what)});
+  } else {
+    deadline_[k] = new_deadline;
+    deadline_text_[k] = act.when;
+  }
+  schedule_.acts.push_back(std::move(act));
+}
+
+void assessment::set_deadline(chiso::stage s, std::string deadline, std::string note, std::string author,
+                              std::string timestamp, const record_entry& entry) {
+  record_act({schedule_act::kind::deadline, s, std::move(deadline), std::move(note), std::move(author),
+              std::move(timestamp), {}, {}},
+             entry);
+}
+
+void assessment::reopen(chiso::stage s, std::string until, std::string note, std::string author,
+                        std::string timestamp, const record_entry& entry) {
+  record_act({schedule_act::kind::reopen, s, std::move(until), std::move(note), std::move(author),
+              std::move(timestamp), {}, {}},
+             entry);
 }
 
 std::ptrdiff_t assessment::unit_row(const std::string& id) const {
@@ -147,7 +294,6 @@ void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t
                      where);
   }
   j = leaf->second;
-  parse_timestamp(r.timestamp, where);
   for (const auto& reference : r.evidence)
     if (reference.empty() || reference.find('|') != std::string::npos)
       throw data_error("assessment.evidence", r.unit, r.criterion,
@@ -269,22 +415,56 @@ void assessment::check_reasons_affected_by(std::size_t i, std::size_t batch_star
   }
 }
 
-void assessment::add(record r) {
+void assessment::add(record r, const record_entry& entry) {
   std::vector<record> batch;
   batch.push_back(std::move(r));
-  add(std::move(batch));
+  add(std::move(batch), entry);
 }
 
-void assessment::add(std::vector<record> batch) {
+void assessment::add(std::vector<record> batch, const record_entry& entry) {
   const std::size_t before = records_.size();
+  const bool chained_before = chained_history_;
+  const std::int64_t now = entry.now.value_or(system_now());
   try {
     for (record& r : batch) {
+      check_record_text(r);
       std::ptrdiff_t u = -1, j = -1;
       check_record(r, u, j);
-      const std::int64_t t = parse_timestamp(r.timestamp, r.source);
-      check_deadline(r, t);
+      const std::int64_t t = instant(r.timestamp, r.source);
+      std::optional<std::int64_t> entered;
+      if (entry.history) {
+        entered = entry_time(r.entered_at, now, r.source);
+      } else {
+        entered = now;
+        r.entered_at = format_instant(now);
+      }
+      if (t > entered.value_or(now) + clock_tolerance_us)
+        throw data_error("assessment.future", r.unit, r.criterion,
+                         "dated " + r.timestamp + ", later than " +
+                             (entered ? "its entry at " + r.entered_at : "now (" + format_instant(now) + ")") +
+                             ": a stated date may run at most 5 minutes ahead of the clock",
+                         describe_record(r));
+      check_deadline(r, entered.value_or(t), !entered);
+      // The chain: each record's hash covers it and the hash of the record before it.
+      const std::string previous = records_.empty() ? genesis("records") : records_.back().hash;
+      const std::string hash = detail::chain_hash(detail::canonical(r), previous);
+      if (entry.history && entry.verify) {
+        if (!r.hash.empty() && r.hash != hash)
+          throw data_error("assessment.chain", r.unit, r.criterion,
+                           "the record does not match its hash: it, or a record before it, was changed after it "
+                           "was written (read with verify=False to see it anyway)",
+                           describe_record(r));
+        if (r.hash.empty() && chained_history_)
+          throw data_error("assessment.chain", r.unit, r.criterion,
+                           "the record carries no hash after records that carry one: records after it were "
+                           "removed or added behind chiso's back (read with verify=False to see it anyway)",
+                           describe_record(r));
+      }
+      chained_history_ = chained_history_ || (entry.history && !r.hash.empty());
+      r.hash = hash;
       records_.push_back(std::move(r));
       times_.push_back(t);
+      entries_.push_back(entered);
       keys_.push_back(static_cast<std::size_t>(-1));
       index_insert(records_.size() - 1, u, j);
     }
@@ -294,7 +474,9 @@ void assessment::add(std::vector<record> batch) {
       if (keys_[i] != static_cast<std::size_t>(-1)) index_erase(i);
     records_.resize(before);
     times_.resize(before);
+    entries_.resize(before);
     keys_.resize(before);
+    chained_history_ = chained_before;
     throw;
   }
 }

@@ -2,11 +2,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <string_view>
 
 #include "chiso/assessment/io.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/error.hpp"
 #include "model/json_text.hpp"
+#include "chain.hpp"
 #include "csv.hpp"
 
 namespace chiso {
@@ -52,7 +55,7 @@ void only_fields(const json& object, std::initializer_list<const char*> keys, co
 record record_from_json(const json& v, const std::string& source, const std::string& path) {
   if (!v.is_object()) json_fail(source, path, "a record must be an object");
   only_fields(v, {"unit", "criterion", "stage", "value", "applicable", "evidence", "explanation", "note", "author",
-                  "timestamp"},
+                  "timestamp", "entered_at", "hash"},
               source, path);
   record r;
   r.source = source + ":" + path;
@@ -82,13 +85,35 @@ record record_from_json(const json& v, const std::string& source, const std::str
   r.note = text_field(v, "note", source, path, false);
   r.author = text_field(v, "author", source, path, false);
   r.timestamp = text_field(v, "timestamp", source, path);
+  if (v.contains("entered_at") && !v.at("entered_at").is_null()) r.entered_at = text_field(v, "entered_at", source, path);
+  r.hash = text_field(v, "hash", source, path, false);
   return r;
+}
+
+schedule_act act_from_json(const json& o, const std::string& source, const std::string& path, bool reopening) {
+  const char* fields = reopening ? "{stage, until, note, author, timestamp, entered_at}"
+                                 : "{stage, deadline, note, author, timestamp, entered_at}";
+  if (!o.is_object()) json_fail(source, path, std::string("an act must be an object ") + fields);
+  if (reopening) only_fields(o, {"act", "stage", "until", "note", "author", "timestamp", "entered_at", "hash"}, source, path);
+  else only_fields(o, {"act", "stage", "deadline", "note", "author", "timestamp", "entered_at", "hash"}, source, path);
+  schedule_act a;
+  a.act = reopening ? schedule_act::kind::reopen : schedule_act::kind::deadline;
+  const std::string s = text_field(o, "stage", source, path);
+  if (auto parsed = parse_stage(s)) a.stage = *parsed;
+  else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"");
+  a.when = text_field(o, reopening ? "until" : "deadline", source, path, reopening);
+  a.note = text_field(o, "note", source, path, false);
+  a.author = text_field(o, "author", source, path, false);
+  a.timestamp = text_field(o, "timestamp", source, path);
+  if (o.contains("entered_at") && !o.at("entered_at").is_null()) a.entered_at = text_field(o, "entered_at", source, path);
+  a.hash = text_field(o, "hash", source, path, false);
+  return a;
 }
 
 assessment_schedule schedule_from_json(const json& v, const std::string& source) {
   assessment_schedule out;
-  if (!v.is_object()) json_fail(source, "/schedule", "expected an object {deadlines, reopenings}");
-  only_fields(v, {"deadlines", "reopenings"}, source, "/schedule");
+  if (!v.is_object()) json_fail(source, "/schedule", "expected an object {deadlines, acts}");
+  only_fields(v, {"deadlines", "acts", "reopenings"}, source, "/schedule");
   if (v.contains("deadlines")) {
     const json& d = v.at("deadlines");
     if (!d.is_object()) json_fail(source, "/schedule/deadlines", "expected an object stage → ISO 8601 timestamp");
@@ -98,29 +123,26 @@ assessment_schedule schedule_from_json(const json& v, const std::string& source)
       if (!s) json_fail(source, path, std::string("unknown stage: ") + stage_names);
       if (!it.value().is_string()) json_fail(source, path, "expected an ISO 8601 timestamp");
       out.deadline[static_cast<std::size_t>(*s)] = it.value().get<std::string>();
-      parse_timestamp(it.value().get<std::string>(), source + ":" + path);
+      parse_timestamp(it.value().get<std::string>(), source + ":" + path);  // its form; the zone comes later
     }
   }
-  if (v.contains("reopenings")) {
-    const json& list = v.at("reopenings");
-    if (!list.is_array()) json_fail(source, "/schedule/reopenings", "expected a list");
+  // "reopenings": files of chiso 0.3, whose only acts were reopenings.
+  for (const char* key : {"reopenings", "acts"}) {
+    if (!v.contains(key)) continue;
+    const json& list = v.at(key);
+    const std::string list_path = std::string("/schedule/") + key;
+    if (!list.is_array()) json_fail(source, list_path, "expected a list");
     for (std::size_t k = 0; k < list.size(); ++k) {
-      const std::string path = "/schedule/reopenings/" + std::to_string(k);
-      const json& o = list[k];
-      if (!o.is_object()) json_fail(source, path, "a reopening must be an object {stage, until, note, author, timestamp}");
-      only_fields(o, {"stage", "until", "note", "author", "timestamp"}, source, path);
-      reopening r;
-      const std::string s = text_field(o, "stage", source, path);
-      if (auto parsed = parse_stage(s)) r.stage = *parsed;
-      else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"");
-      r.until = text_field(o, "until", source, path);
-      r.note = text_field(o, "note", source, path, false);
-      r.author = text_field(o, "author", source, path, false);
-      r.timestamp = text_field(o, "timestamp", source, path);
-      parse_timestamp(r.until, source + ":" + path + "/until");
-      parse_timestamp(r.timestamp, source + ":" + path + "/timestamp");
-      if (r.note.empty()) json_fail(source, path + "/note", "a reopening needs a reason (note)");
-      out.reopenings.push_back(std::move(r));
+      const std::string path = list_path + "/" + std::to_string(k);
+      bool reopening = true;
+      if (std::string(key) == "acts") {
+        if (!list[k].is_object() || !list[k].contains("act")) json_fail(source, path, "an act needs its kind (act)");
+        const std::string kind = text_field(list[k], "act", source, path);
+        if (kind != "reopen" && kind != "deadline")
+          json_fail(source, path + "/act", "act must be \"deadline\" or \"reopen\", got \"" + kind + "\"");
+        reopening = kind == "reopen";
+      }
+      out.acts.push_back(act_from_json(list[k], source, path, reopening));
     }
   }
   return out;
@@ -138,6 +160,8 @@ json record_to_json(const record& r) {
   v["note"] = r.note;
   v["author"] = r.author;
   v["timestamp"] = r.timestamp;
+  v["entered_at"] = r.entered_at.empty() ? json(nullptr) : json(r.entered_at);
+  v["hash"] = r.hash;
   return v;
 }
 
@@ -148,17 +172,24 @@ json to_json(const assessment& a) {
   doc["format"] = assessment_format;
   doc["model"] = a.model().id();
   doc["period"] = a.period();
+  if (!a.description().empty()) doc["description"] = a.description();
+  doc["time_zone"] = a.zone().name();
   doc["policy"] = {{"require_appraisal", a.policy().require_appraisal}};
   const assessment_schedule& schedule = a.schedule();
   json deadlines = json::object();
   for (std::size_t k = 0; k < stage_count; ++k)
     if (!schedule.deadline[k].empty()) deadlines[to_string(static_cast<stage>(k))] = schedule.deadline[k];
-  if (!deadlines.empty() || !schedule.reopenings.empty()) {
-    json reopenings = json::array();
-    for (const auto& r : schedule.reopenings)
-      reopenings.push_back({{"stage", to_string(r.stage)}, {"until", r.until}, {"note", r.note}, {"author", r.author},
-                            {"timestamp", r.timestamp}});
-    doc["schedule"] = {{"deadlines", deadlines}, {"reopenings", reopenings}};
+  if (!deadlines.empty() || !schedule.acts.empty()) {
+    json acts = json::array();
+    for (const auto& act : schedule.acts) {
+      const bool reopening = act.act == schedule_act::kind::reopen;
+      acts.push_back({{"act", to_string(act.act)}, {"stage", to_string(act.stage)},
+                      {reopening ? "until" : "deadline", act.when}, {"note", act.note}, {"author", act.author},
+                      {"timestamp", act.timestamp},
+                      {"entered_at", act.entered_at.empty() ? json(nullptr) : json(act.entered_at)},
+                      {"hash", act.hash}});
+    }
+    doc["schedule"] = {{"deadlines", deadlines}, {"acts", acts}};
   }
   json units = json::array();
   for (const auto& u : a.units()) units.push_back({{"id", u.id}, {"name", u.name}, {"group", u.group}});
@@ -188,16 +219,55 @@ void save_assessment_json(const assessment& a, const std::string& path) {
   detail::write_text_file(path, dump_assessment(a));
 }
 
+namespace {
+
+// Depth of brackets outside strings, checked before parsing: a hostile file (100 MB of nested
+// lists) is refused at once, without building the document.
+void check_nesting(std::string_view text, std::size_t max_depth, const std::string& source) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth)
+        throw data_error("assessment.json", "", "", "JSON nested deeper than " + std::to_string(max_depth) +
+                                                        " levels (an assessment has at most 4)",
+                         source + ":byte " + std::to_string(i));
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
+void check_size(std::uintmax_t bytes, const std::string& source) {
+  if (bytes > assessment_limits::max_bytes)
+    throw data_error("assessment.json", "", "", "assessment text of " + std::to_string(bytes) +
+                                                    " bytes is over the limit of " +
+                                                    std::to_string(assessment_limits::max_bytes) + " bytes",
+                     source);
+}
+
+}  // namespace
+
 assessment parse_assessment_json(const std::string& text, std::shared_ptr<const chiso::plan> plan,
-                                 const std::string& source_name) {
+                                 const std::string& source_name, bool verify) {
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
+  check_size(text.size(), source);
+  check_nesting(text, assessment_limits::max_depth, source);
   const json doc = detail::parse_json_strict(text, [&source](const detail::json_problem& problem) {
     if (problem.what == detail::json_problem::kind::syntax || problem.what == detail::json_problem::kind::encoding)
       throw data_error("assessment.json", "", "", problem.message, source + ":byte " + std::to_string(problem.byte));
     json_fail(source, problem.path, problem.message);
   });
   if (!doc.is_object()) json_fail(source, "/", "an assessment must be a JSON object");
-  only_fields(doc, {"format", "model", "period", "description", "policy", "schedule", "units", "records"}, source, "");
+  only_fields(doc, {"format", "model", "period", "description", "time_zone", "policy", "schedule", "units", "records"},
+              source, "");
   const std::string format = text_field(doc, "format", source, "");
   if (format != assessment_format)
     json_fail(source, "/format", "expected \"" + std::string(assessment_format) + "\", got \"" + format + "\"");
@@ -206,6 +276,9 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
     json_fail(source, "/model", "the assessment is of model '" + model_id + "', not of the model given ('" +
                                      plan->compiled_model().id() + "')");
   const std::string period = text_field(doc, "period", source, "");
+  const std::string description = text_field(doc, "description", source, "", false);
+  // Files of chiso 0.3 have no zone and meant UTC by a time without offset: they keep that meaning.
+  const std::string zone = doc.contains("time_zone") ? text_field(doc, "time_zone", source, "") : std::string("UTC");
   assessment_policy policy;
   if (doc.contains("policy")) {
     const json& p = doc.at("policy");
@@ -235,22 +308,93 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
   }
   assessment_schedule schedule;
   if (doc.contains("schedule")) schedule = schedule_from_json(doc.at("schedule"), source);
-  assessment a(std::move(plan), period, std::move(units), policy, std::move(schedule));
-  a.add(std::move(records));
+  std::vector<schedule_act> acts = std::move(schedule.acts);
+  schedule.acts.clear();
+  time_zone period_zone = [&] {
+    try {
+      return time_zone(zone);
+    } catch (const data_error& e) {
+      json_fail(source, "/time_zone", e.what());
+    }
+  }();
+  assessment a(std::move(plan), period, std::move(units), policy, std::move(schedule), std::move(period_zone));
+  a.set_description(description);
+  record_entry history;
+  history.history = true;
+  history.verify = verify;
+  for (auto& act : acts) a.record_act(std::move(act), history);
+  a.add(std::move(records), history);
   return a;
 }
 
-assessment load_assessment_json(const std::string& path, std::shared_ptr<const chiso::plan> plan) {
-  return parse_assessment_json(detail::read_text_file(path), std::move(plan), path);
+chain_state check_chain(const std::string& text, const std::string& source_name) {
+  const std::string source = source_name.empty() ? std::string("<text>") : source_name;
+  check_size(text.size(), source);
+  check_nesting(text, assessment_limits::max_depth, source);
+  const json doc = detail::parse_json_strict(text, [&source](const detail::json_problem& problem) {
+    throw data_error("assessment.json", "", "", problem.message, source + ":" + (problem.path.empty() ? "/" : problem.path));
+  });
+  if (!doc.is_object()) json_fail(source, "/", "an assessment must be a JSON object");
+  const std::string model_id = text_field(doc, "model", source, "");
+  const std::string period = text_field(doc, "period", source, "");
+  chain_state out;
+  // One chain: each entry's hash must hold, and once one carries a hash every later one must.
+  auto walk = [&](const std::vector<std::pair<json, std::string>>& entries, const char* chain,
+                  std::ptrdiff_t& first_broken, std::string& head, std::size_t* unchained) {
+    std::string previous = detail::chain_genesis(model_id, period, chain);
+    bool chained = false;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string hash = detail::chain_hash(entries[i].first, previous);
+      const std::string& carried = entries[i].second;
+      if (first_broken < 0 && ((!carried.empty() && carried != hash) || (carried.empty() && chained))) {
+        first_broken = static_cast<std::ptrdiff_t>(i);
+        if (out.problem.empty())
+          out.problem = std::string(chain) == "records"
+                            ? "record " + std::to_string(i) +
+                                  (carried.empty() ? " carries no hash after records that do"
+                                                   : " does not match its hash (it, or a record before it, was changed)")
+                            : "act " + std::to_string(i) +
+                                  (carried.empty() ? " carries no hash after acts that do" : " does not match its hash");
+      }
+      if (!chained && carried.empty() && unchained) ++*unchained;
+      chained = chained || !carried.empty();
+      previous = hash;
+    }
+    head = previous;
+  };
+  std::vector<std::pair<json, std::string>> records;
+  if (doc.contains("records")) {
+    const json& rs = doc.at("records");
+    if (!rs.is_array()) json_fail(source, "/records", "expected a list of records");
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      const record r = record_from_json(rs[i], source, "/records/" + std::to_string(i));
+      records.emplace_back(detail::canonical(r), r.hash);
+    }
+  }
+  std::vector<std::pair<json, std::string>> acts;
+  if (doc.contains("schedule"))
+    for (const auto& a : schedule_from_json(doc.at("schedule"), source).acts) acts.emplace_back(detail::canonical(a), a.hash);
+  out.records = records.size();
+  out.acts = acts.size();
+  walk(records, "records", out.first_broken, out.head, &out.unchained);
+  walk(acts, "schedule", out.first_broken_act, out.acts_head, nullptr);
+  return out;
+}
+
+assessment load_assessment_json(const std::string& path, std::shared_ptr<const chiso::plan> plan, bool verify) {
+  std::error_code error;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, error);
+  if (!error) check_size(bytes, path);
+  return parse_assessment_json(detail::read_text_file(path), std::move(plan), path, verify);
 }
 
 // --- CSV ----------------------------------------------------------------------------------------
 namespace {
 
 // The columns written; `explanation` (optional on reading) comes after the nine columns of the
-// files written before the appraisal rounds.
+// files written before the appraisal rounds, then the entry time and the hash (chiso 0.4).
 const std::vector<std::string> record_columns = {"unit", "criterion", "stage", "value", "applicable", "evidence",
-                                                 "note", "author", "timestamp", "explanation"};
+                                                 "note", "author", "timestamp", "explanation", "entered_at", "hash"};
 
 double parse_number(const std::string& text, bool& ok) {
   const std::optional<double> v = detail::parse_decimal(text);
@@ -334,6 +478,8 @@ record record_from_cells(const record_cells& cells, const std::string& where) {
   r.author = cells.author;
   r.timestamp = cells.timestamp;
   r.explanation = cells.explanation;
+  r.entered_at = cells.entered_at;
+  r.hash = cells.hash;
   return r;
 }
 
@@ -341,12 +487,13 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
   const auto rows = detail::parse_csv(text, source_name);
   if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header)", source_name);
   const auto header = detail::map_header(rows[0], {"unit", "criterion", "stage", "value", "timestamp"},
-                                         {"applicable", "evidence", "note", "author", "explanation"}, false,
+                                         {"applicable", "evidence", "note", "author", "explanation", "entered_at", "hash"}, false,
                                          source_name);
   const std::ptrdiff_t p_unit = header.position[0], p_crit = header.position[1], p_stage = header.position[2],
                        p_value = header.position[3], p_time = header.position[4], p_app = header.position[5],
                        p_ev = header.position[6], p_note = header.position[7], p_author = header.position[8],
-                       p_explanation = header.position[9];
+                       p_explanation = header.position[9], p_entered = header.position[10],
+                       p_hash = header.position[11];
   std::vector<record> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -356,7 +503,8 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
                                                  std::to_string(rows[0].fields.size()), where);
     auto get = [&](std::ptrdiff_t p) { return p < 0 ? std::string() : row.fields[static_cast<std::size_t>(p)]; };
     out.push_back(record_from_cells({get(p_unit), get(p_crit), get(p_stage), get(p_value), get(p_app), get(p_ev),
-                                     get(p_note), get(p_author), get(p_time), get(p_explanation)},
+                                     get(p_note), get(p_author), get(p_time), get(p_explanation), get(p_entered),
+                                     get(p_hash)},
                                     where));
   }
   return out;
@@ -376,7 +524,8 @@ std::string records_csv(const assessment& a) {
     text += detail::csv_field(r.unit) + "," + detail::csv_field(r.criterion) + "," + to_string(r.stage) + "," +
             (std::isnan(r.value) ? std::string() : format_number(r.value)) + "," + (r.applicable ? "yes" : "no") +
             "," + detail::csv_field(evidence) + "," + detail::csv_field(r.note) + "," + detail::csv_field(r.author) +
-            "," + detail::csv_field(r.timestamp) + "," + detail::csv_field(r.explanation) + "\n";
+            "," + detail::csv_field(r.timestamp) + "," + detail::csv_field(r.explanation) + "," +
+            detail::csv_field(r.entered_at) + "," + r.hash + "\n";
   }
   return text;
 }
@@ -385,9 +534,12 @@ void save_records_csv(const assessment& a, const std::string& path) { detail::wr
 
 assessment load_assessment_csv(std::shared_ptr<const chiso::plan> plan, std::string period,
                                const std::string& units_path, const std::string& records_path,
-                               assessment_policy policy, assessment_schedule schedule) {
-  assessment a(std::move(plan), std::move(period), load_units_csv(units_path), policy, std::move(schedule));
-  a.add(load_records_csv(records_path));
+                               assessment_policy policy, assessment_schedule schedule, time_zone zone) {
+  assessment a(std::move(plan), std::move(period), load_units_csv(units_path), policy, std::move(schedule),
+               std::move(zone));
+  record_entry history;
+  history.history = true;
+  a.add(load_records_csv(records_path), history);
   return a;
 }
 

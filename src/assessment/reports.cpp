@@ -138,7 +138,7 @@ std::vector<area_cut_row> self_vs_appraised_areas(const assessment& a) {
 
 std::vector<progress_row> progress(const assessment& a, const std::string& as_of) {
   std::optional<std::int64_t> limit;
-  if (!as_of.empty()) limit = parse_timestamp(as_of, "as_of");
+  if (!as_of.empty()) limit = a.instant(as_of, "as_of");
   std::vector<progress_row> rows;
   for (const auto& unit : a.units()) {
     progress_row row;

@@ -7,6 +7,7 @@
 
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/text_check.hpp"
 #include "json_text.hpp"
 
 namespace chiso {
@@ -61,6 +62,7 @@ class object_reader {
     if (!has(key)) return required(key, fallback);
     const json& v = value_.at(key);
     if (!v.is_string()) fail("model.type", at(key), std::string("expected a string, got ") + type_name(v));
+    if (auto problem = detail::text_problem(v.get_ref<const std::string&>())) fail("model.text", at(key), "the text " + *problem);
     return v.get<std::string>();
   }
 

@@ -4,6 +4,7 @@ the units CSV's empty groups, and year over year across the 2025 reform (bundled
 Expected numbers are worked by hand from the mini model of test_assessment.py."""
 from __future__ import annotations
 
+import json
 import math
 import multiprocessing
 import pickle
@@ -78,7 +79,7 @@ def test_rounds_survive_json_csv_and_pickle(rounds, tmp_path):
     again = Assessment.from_csv(rounds.model, "2023", tmp_path / "u.csv", tmp_path / "r.csv")
     pd.testing.assert_frame_equal(again.records, rounds.records)
     header = (tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "unit,criterion,stage,value,applicable,evidence,note,author,timestamp,explanation"
+    assert header == "unit,criterion,stage,value,applicable,evidence,note,author,timestamp,explanation,entered_at,hash"
     clone = pickle.loads(pickle.dumps(rounds))
     assert clone.to_json() == rounds.to_json()
     pd.testing.assert_frame_equal(clone.final_results(), rounds.final_results())  # survey inputs too
@@ -93,27 +94,113 @@ def test_assessment_pickles_for_multiprocessing(rounds):
         assert pool.map(_index_of, [rounds]) == [_index_of(rounds)]
 
 
-def test_deadlines_and_reopening():
+def _in_a_day() -> str:
+    return (pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_deadlines_are_enforced_on_entry_and_reopening_is_a_recorded_act():
     a = Assessment(chiso.load_model(MODEL), "2025", UNITS,
                    deadlines={"self": "2025-12-15T23:59:59+07:00", "appraisal": "2026-01-31"})
-    a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, evidence="1/KH", timestamp="2025-12-15T20:00:00+07:00"))
-    late = dict(unit="u1", criterion="A1.2", stage="self", value=1, evidence="2/BC", timestamp="2025-12-16T08:00:00+07:00")
+    # Entered now (after the deadline), however early it is dated.
+    early = dict(unit="u1", criterion="A1.2", stage="self", value=1, evidence="2/BC", timestamp="2025-12-10T08:00:00")
     with pytest.raises(chiso.DataError) as e:
-        a.add(late, source="web form")
+        a.add(early, source="web form")
     assert e.value.id == "assessment.deadline"
     assert (e.value.unit, e.value.criterion, e.value.source) == ("u1", "A1.2", "web form row 0")
     assert "self stage closed (deadline 2025-12-15T23:59:59+07:00)" in str(e.value)
-    a.reopen("self", "2025-12-20", "Gia hạn cho đơn vị mới sáp nhập", author="Sở Nội vụ", timestamp="2025-12-16")
-    a.add(late)
-    assert a.deadlines == {"self": "2025-12-15T23:59:59+07:00", "appraisal": "2026-01-31"}
-    assert a.reopenings[["stage", "until"]].values.tolist() == [["self", "2025-12-20"]]
+    # A reopening needs a reason and an author, and is dated after the deadline it reopens.
+    with pytest.raises(chiso.DataError, match="needs a reason") as e:
+        a.reopen("self", _in_a_day(), "", author="Sở Nội vụ")
+    assert e.value.id == "assessment.reopen"
+    with pytest.raises(chiso.DataError, match="needs an author"):
+        a.reopen("self", _in_a_day(), "Gia hạn", author="")
+    with pytest.raises(chiso.DataError, match="before the deadline it reopens"):
+        a.reopen("self", _in_a_day(), "Gia hạn", author="Sở Nội vụ", timestamp="2025-12-01")
+    a.reopen("self", _in_a_day(), "Gia hạn cho đơn vị mới sáp nhập", author="Sở Nội vụ")
+    a.add(early)
+    assert a.records["entered_at"].notna().all()
+    assert a.reopenings[["stage", "note", "author"]].values.tolist() == [
+        ["self", "Gia hạn cho đơn vị mới sáp nhập", "Sở Nội vụ"]]
+    # Removing a deadline is an act too, with its reason and author.
+    with pytest.raises(chiso.DataError) as e:
+        a.set_deadline("appraisal", None, reason="", author="Sở Nội vụ")
+    assert e.value.id == "assessment.deadline_change"
+    a.set_deadline("appraisal", None, reason="Hội đồng họp lại", author="Giám đốc Sở")
+    assert a.deadlines == {"self": "2025-12-15T23:59:59+07:00"}
+    assert a.schedule[["act", "stage", "when", "author"]].values.tolist() == [
+        ["reopen", "self", a.reopenings["until"][0], "Sở Nội vụ"], ["deadline", "appraisal", "", "Giám đốc Sở"]]
     back = Assessment.from_json(a.to_json(), a.model)
     assert back.deadlines == a.deadlines
-    pd.testing.assert_frame_equal(back.reopenings, a.reopenings)
-    with pytest.raises(chiso.DataError, match="needs a reason"):
-        a.reopen("appraisal", "2026-02-15", "", timestamp="2026-02-01")
+    pd.testing.assert_frame_equal(back.schedule, a.schedule)
+    pd.testing.assert_frame_equal(back.records, a.records)
     with pytest.raises(chiso.ChisoError, match="appraisal_2"):
-        a.set_deadline("round 2", "2026-03-01")
+        a.set_deadline("round 2", "2026-03-01", reason="x", author="y")
+
+
+def test_naive_times_are_local_to_the_period_and_a_stamp_in_the_future_is_refused():
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS)
+    assert a.time_zone == "Asia/Ho_Chi_Minh"
+    for stamp in ("2099-01-01", "9999-12-31T00:00:00Z"):
+        with pytest.raises(chiso.DataError) as e:
+            a.add(dict(unit="u1", criterion="A1.1", stage="appraisal", value=0, note="x", author="anyone",
+                       timestamp=stamp))
+        assert e.value.id == "assessment.future"
+    with pytest.raises(chiso.DataError) as e:
+        Assessment(chiso.load_model(MODEL), "2023", UNITS, time_zone="Mars/Olympus")
+    assert e.value.id == "assessment.time_zone"
+    # Records given with the assessment are history: no entry time, imported.
+    b = Assessment(chiso.load_model(MODEL), "2023", UNITS,
+                   [dict(unit="u1", criterion="A1.1", stage="self", value=2, timestamp="2023-10-31T09:00:00")])
+    assert b.records["entered_at"].isna().all()
+    with pytest.raises(chiso.DataError) as e:
+        b.add(b.records)  # records with their entry time and hash are history, not new entries
+    assert e.value.id == "assessment.columns"
+
+
+@pytest.mark.parametrize("text, what", [("a\x00b", "U+0000"), ("a\x0bb", "U+000B"), ("\x1b[2J", "U+001B"),
+                                        ("x\ud800", "lone surrogate U+D800"), ("abc\u202efdp.exe", "U+202E")])
+def test_text_at_the_door_names_the_field(text, what):
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS)
+    with pytest.raises(chiso.DataError) as e:
+        a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, note=text, timestamp="2023-10-01"),
+              source="form")
+    assert e.value.id == "assessment.text" and e.value.source == "form row 0" and e.value.unit == "u1"
+    assert "field note" in str(e.value) and what in str(e.value)
+    with pytest.raises(chiso.DataError) as e:
+        Assessment(chiso.load_model(MODEL), "2023", [("u1", "Ba Đình" + text, "district")])
+    assert e.value.id == "assessment.text" and "the unit's name" in str(e.value)
+    model = chiso.load_model(MODEL).to_dict()
+    model["name"] = text
+    with pytest.raises(chiso.ModelError) as m:
+        chiso.load_model(model)
+    if "surrogate" not in what:  # (a lone surrogate does not even make JSON text)
+        assert m.value.id == "model.text" and m.value.path == "/name" and what in str(m.value)
+
+
+def test_a_100_mb_nested_description_is_refused_at_once(tmp_path):
+    path = tmp_path / "deep.json"
+    with open(path, "w", encoding="utf-8") as file:
+        file.write('{"format": "chiso-assessment/1", "model": "mini", "period": "2023", "description": ')
+        chunk = "[" * (1 << 20)
+        for _ in range(100):
+            file.write(chunk)
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_json(path, chiso.load_model(MODEL))
+    assert e.value.id == "assessment.json" and "nested deeper than 8 levels" in str(e.value)
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_json({"format": "chiso-assessment/1", "model": "mini", "period": "2023", "units": [],
+                              "description": {"any": "type"}}, chiso.load_model(MODEL))
+    assert e.value.id == "assessment.json" and e.value.source == "<dict>:/description"
+
+
+def test_a_lone_surrogate_in_an_assessment_document_is_a_chiso_error():
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records()[:1])
+    document = json.loads(a.to_json())
+    document["records"][0]["note"] = "x\ud800"
+    for source in (document, json.dumps(document, ensure_ascii=False)):
+        with pytest.raises(chiso.DataError) as e:
+            Assessment.from_json(source, a.model)
+        assert e.value.id in ("assessment.json", "assessment.text")
 
 
 def test_issue_10_1_a_record_that_breaks_an_appraisal_is_refused_and_what_is_kept_reloads(tmp_path):
@@ -171,3 +258,41 @@ def test_year_over_year_across_the_2025_reform():
     gone = y.units[y.units["unit"].isin(y.units_gone)]
     assert gone["index_after"].isna().all() and gone["index_before"].notna().all()
     assert "30 units gone, 126 new" in repr(y)
+
+
+def test_acts_and_records_keep_their_chain_through_json_and_csv(tmp_path):
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records(), deadlines={"appraisal": "2023-11-30"})
+    a.set_deadline("appraisal", None, reason="Hội đồng họp lại", author="Giám đốc Sở")
+    a.add(dict(unit="u2", criterion="A1.1", stage="appraisal", value=1.5, note="Thiếu minh chứng", author="HĐ",
+               timestamp="2023-12-05"))
+    text = a.to_json()
+    # An act rewritten behind chiso's back (another author) breaks the schedule's chain.
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_json(text.replace("Giám đốc Sở", "Phó Giám đốc"), a.model)
+    assert e.value.id == "assessment.chain" and "deadline change" in str(e.value)
+    # The records CSV keeps entry times and hashes: it round-trips, chain included.
+    a.to_csv(tmp_path / "r.csv", tmp_path / "u.csv")
+    b = Assessment.from_csv(a.model, "2023", tmp_path / "u.csv", tmp_path / "r.csv")
+    pd.testing.assert_frame_equal(b.records, a.records)
+    forged = (tmp_path / "r.csv").read_text(encoding="utf-8").replace("Thiếu minh chứng", "Đủ")
+    (tmp_path / "f.csv").write_text(forged, encoding="utf-8")
+    with pytest.raises(chiso.DataError) as e:
+        Assessment.from_csv(a.model, "2023", tmp_path / "u.csv", tmp_path / "f.csv")
+    assert e.value.id == "assessment.chain" and e.value.source.endswith("f.csv:" + str(len(a.records) + 1))
+
+
+def test_the_hash_is_sha256_of_the_documented_canonical_json():
+    """An independent implementation (Python's json and hashlib) of docs/assessment.md's rule."""
+    import hashlib
+
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, _records()[:2])
+    previous = hashlib.sha256(json.dumps({"chain": "records", "format": "chiso-assessment/1", "model": "mini",
+                                          "period": "2023", "previous": ""}, sort_keys=True, separators=(",", ":"),
+                                         ensure_ascii=False).encode()).hexdigest()
+    for record in json.loads(a.to_json())["records"]:
+        fields = {k: v for k, v in record.items() if k != "hash"}
+        fields.setdefault("explanation", "")
+        fields["previous"] = previous
+        previous = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"),
+                                             ensure_ascii=False).encode()).hexdigest()
+        assert record["hash"] == previous

@@ -142,6 +142,7 @@ def test_round_trip_keeps_every_field(url):
     # Lossless: the same document as the in-memory assessment (units, every record, in order).
     assert json.loads(b.to_json()) == json.loads(a.to_json())
     assert b.records["evidence"][2] == ["45/BC-UBND", "46/BC-UBND"]
+    assert b.records["entered_at"].isna().all()  # given with the assessment, without entry times: imported
     assert b.records["note"][4] == "Không có nhiệm vụ báo cáo"
     # u1: the appraisal 1.5 of A1.1 is in force, A1.2 missing → 0, A1.3 100 % → 2 points:
     # 3.5 of 5 points on the scale of 100.
@@ -165,7 +166,7 @@ def test_appends_only_what_is_new_and_supersedes(url):
     history = b.history("u2", "A1.1")
     assert history["value"].tolist() == [1.75, 2.0]  # the earlier record stays, superseded
     assert b.final_results().loc["u2", "index"] == 40.0  # 2 of 5 points (was 1.75: 35)
-    assert store.schema_version(url) == store.SCHEMA_VERSION == 1
+    assert store.schema_version(url) == store.SCHEMA_VERSION == 2
 
 
 def test_conflicting_record_is_refused_and_nothing_written(url):
@@ -201,12 +202,12 @@ def _refuse_changes(engine):
 def test_schema_version_guard_and_missing_period(url):
     with pytest.raises(store.StoreError, match="no chiso record store"):
         Assessment.from_sql(url, MODEL, "2023")
-    assert store.upgrade(url) == 1 and store.upgrade(url) == 1
+    assert store.upgrade(url) == 2 and store.upgrade(url) == 2
     with pytest.raises(store.StoreError, match="no assessment of model 'mini', period '2024'"):
         Assessment.from_sql(url, MODEL, "2024")
     with _engine(url) as engine, engine.begin() as conn:  # a store migrated by a newer chiso
-        conn.exec_driver_sql("INSERT INTO chiso_schema (version, applied_at) VALUES (2, 'later')")
-    with pytest.raises(store.StoreError, match="schema version 2; this chiso knows up to 1") as info:
+        conn.exec_driver_sql("INSERT INTO chiso_schema (version, applied_at) VALUES (3, 'later')")
+    with pytest.raises(store.StoreError, match="schema version 3; this chiso knows up to 2") as info:
         new_assessment(worked_records()).to_sql(url)
     assert info.value.id == "store.version"
 
@@ -219,8 +220,8 @@ def test_bad_stored_record_is_named_by_the_loader(url):
     with _engine(url) as engine, engine.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO chiso_record (model, period, unit, criterion, stage, value, applicable, author, timestamp, "
-            "time_us, record, batch, written_at) VALUES ('mini', '2023', 'u9', 'A1.1', 'self', 1, :t, '', :ts, 0, "
-            ":r, 'manual', 'now')"), {"t": True, "ts": T1, "r": json.dumps(bad)})
+            "time_us, record, batch, written_at, hash) VALUES ('mini', '2023', 'u9', 'A1.1', 'self', 1, :t, '', :ts, "
+            "0, :r, 'manual', 'now', '')"), {"t": True, "ts": T1, "r": json.dumps(bad)})
     with pytest.raises(chiso.DataError, match="u9") as info:
         Assessment.from_sql(url, MODEL, "2023")
     assert "chiso_record" in str(info.value.source) and "/records/5" in str(info.value.source)
@@ -291,3 +292,234 @@ def test_two_processes_appending_at_once_lose_nothing(url):
     expected = pd.DataFrame([r for w in (1, 2) for k in range(4) for r in batch_records(w, k, 50)])
     assert len(b.records) == 400
     assert _rows(b.records) == _rows(expected)
+
+
+# Issue 22: the record is evidence ----------------------------------------------------------------
+def test_issue_22_1_two_writers_conflicting_batches_second_refused_and_the_period_reloads(url):
+    """Writer A stores a self score 2 and an unchanged appraisal 2 (20/11); writer B, from its own
+    copy, stores a self correction 1.5 dated 15/11: B's batch is refused whole, naming its record,
+    and the stored period reloads."""
+    copy_of_b = new_assessment([dict(unit="u1", criterion="A1.1", stage="self", value=2, author="Phòng Nội vụ",
+                                     timestamp="2023-10-01")])
+    assert copy_of_b.to_sql(url) == 1
+    a = Assessment.from_sql(url, MODEL, "2023")
+    a.add(dict(unit="u1", criterion="A1.1", stage="appraisal", value=2, author="Hội đồng", timestamp="2023-11-20"))
+    assert a.to_sql(url) == 1
+    copy_of_b.add([dict(unit="u2", criterion="A1.1", stage="self", value=1, author="Phòng Nội vụ",
+                        timestamp="2023-10-02"),
+                   dict(unit="u1", criterion="A1.1", stage="self", value=1.5, author="Phòng Nội vụ",
+                        timestamp="2023-11-15")])
+    with pytest.raises(chiso.DataError) as info:
+        copy_of_b.to_sql(url)
+    assert info.value.id == "assessment.reason_missing"
+    assert (info.value.unit, info.value.criterion) == ("u1", "A1.1")
+    assert info.value.source == "to_sql batch:/records/2"  # B's third record: its first two are fine
+    b = Assessment.from_sql(url, MODEL, "2023")
+    assert b.records[["unit", "stage", "value"]].values.tolist() == [["u1", "self", 2.0], ["u1", "appraisal", 2.0]]
+
+
+def test_issue_22_3_the_store_keeps_the_schedule_and_refuses_late_records_of_other_writers(url):
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, worked_records(),
+                   deadlines={"self": "2023-10-31", "appraisal": "2023-11-30"})
+    a.reopen("self", "2099-12-31", "Gia hạn cho đơn vị mới sáp nhập", author="Sở Nội vụ")
+    a.set_deadline("explanation", "2023-12-10", reason="Lịch giải trình", author="Sở Nội vụ")
+    a.to_sql(url)
+    b = Assessment.from_sql(url, MODEL, "2023")
+    assert json.loads(b.to_json()) == json.loads(a.to_json())  # the whole assessment, schedule included
+    assert b.deadlines == {"self": "2023-10-31", "appraisal": "2023-11-30", "explanation": "2023-12-10"}
+    assert b.reopenings[["stage", "until", "author"]].values.tolist() == [
+        ["self", "2099-12-31", "Sở Nội vụ"]]
+    # Another writer, from a copy without the schedule, appends an appraisal after its deadline.
+    other = new_assessment()
+    other.add(dict(unit="u2", criterion="A1.1", stage="appraisal", value=1, note="Thiếu", author="x",
+                   timestamp="2023-11-29"))
+    with pytest.raises(chiso.DataError) as info:
+        other.to_sql(url)
+    assert info.value.id == "assessment.deadline" and "appraisal stage closed" in str(info.value)
+    # A self record is taken: the stage is reopened, and its entry (the database's clock) is set by the store.
+    other = new_assessment()
+    other.add(dict(unit="u2", criterion="A1.2", stage="self", value=1, author="x", timestamp="2023-10-20"))
+    assert other.to_sql(url) == 1
+    stored = Assessment.from_sql(url, MODEL, "2023").records.iloc[-1]
+    entered = pd.Timestamp(stored["entered_at"])
+    assert abs(entered - pd.Timestamp.now(tz="UTC")) < pd.Timedelta(minutes=5)
+
+
+def test_issue_22_4_time_zone_and_acts_are_stored(url):
+    a = Assessment(chiso.load_model(MODEL), "2023", UNITS, time_zone="UTC", description="Kỳ 2023")
+    a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, author="x", timestamp="2023-10-31T09:00:00"))
+    a.to_sql(url)
+    b = Assessment.from_sql(url, MODEL, "2023")
+    assert (b.time_zone, b.description) == ("UTC", "Kỳ 2023")
+    with _engine(url) as engine, engine.connect() as conn:
+        # 09:00 in UTC; in the default zone (Hanoi) it would be 02:00 UTC.
+        assert conn.exec_driver_sql("SELECT time_us FROM chiso_record").scalar() == \
+            int(pd.Timestamp("2023-10-31T09:00:00Z").value // 1000)
+
+
+def _tamper(url, statement):
+    with _engine(url) as engine, engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # the owner may disable the triggers
+            conn.exec_driver_sql("ALTER TABLE chiso_record DISABLE TRIGGER USER")
+            conn.exec_driver_sql(statement)
+            conn.exec_driver_sql("ALTER TABLE chiso_record ENABLE TRIGGER USER")
+        else:  # whoever can write the file can drop a trigger
+            conn.exec_driver_sql("DROP TRIGGER chiso_record_no_update")
+            conn.exec_driver_sql("DROP TRIGGER chiso_record_no_delete")
+            conn.exec_driver_sql(statement)
+
+
+def test_issue_22_2_changes_behind_chisos_back_are_detected_on_reading(url):
+    new_assessment(worked_records()).to_sql(url)
+    # The council's cut of u1 A1.1 (1.5) rewritten to 2, in the JSON and the column alike.
+    _tamper(url, "UPDATE chiso_record SET value = 2, record = REPLACE(record, '\"value\":1.5', '\"value\":2') "
+                 "WHERE unit = 'u1' AND stage = 'appraisal' AND criterion = 'A1.1'")
+    with pytest.raises(chiso.DataError) as info:
+        Assessment.from_sql(url, MODEL, "2023")
+    assert info.value.id == "assessment.chain" and info.value.source.endswith("/records/1")
+    assert (info.value.unit, info.value.criterion) == ("u1", "A1.1")
+    forensic = Assessment.from_sql(url, MODEL, "2023", verify=False)
+    assert forensic.records["value"][1] == 2
+    [state] = store.verify(url, "2023")
+    assert state["first_broken"] == 1 and "does not match its hash" in state["problem"]
+
+
+def test_issue_22_2_a_column_changed_alone_is_detected(url):
+    new_assessment(worked_records()).to_sql(url)
+    _tamper(url, "UPDATE chiso_record SET value = 2 WHERE unit = 'u1' AND stage = 'appraisal' AND criterion = 'A1.1'")
+    with pytest.raises(store.StoreError) as info:
+        Assessment.from_sql(url, MODEL, "2023")
+    assert info.value.id == "store.tampered" and "column value holds 2.0" in str(info.value)
+
+
+def test_issue_22_2_a_deleted_record_is_detected(url):
+    new_assessment(worked_records()).to_sql(url)
+    _tamper(url, "DELETE FROM chiso_record WHERE unit = 'u1' AND stage = 'appraisal' AND criterion = 'A1.1'")
+    with pytest.raises(chiso.DataError) as info:
+        Assessment.from_sql(url, MODEL, "2023")
+    assert info.value.id == "assessment.chain" and info.value.source.endswith("/records/1")
+
+
+def test_issue_22_2_sqlite_insert_or_replace_is_refused(tmp_path):
+    path = str(tmp_path / "records.db")
+    new_assessment(worked_records()).to_sql(path)
+    with _engine(path) as engine:
+        for statement in ("INSERT OR REPLACE INTO chiso_record SELECT * FROM chiso_record WHERE seq = 2",
+                          "REPLACE INTO chiso_unit SELECT * FROM chiso_unit WHERE seq = 1",
+                          "INSERT OR REPLACE INTO chiso_period SELECT * FROM chiso_period"):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
+    assert Assessment.from_sql(path, MODEL, "2023").records["value"][1] == 1.5
+
+
+def _role_url(base, database, role):
+    return base.rsplit("/", 1)[0].replace("chiso@", f"{role}@") + "/" + database
+
+
+def test_issue_22_2_postgresql_roles_a_writer_may_only_read_and_append(postgres_url):
+    """The documented roles: an owner creates the schema, writers get SELECT and INSERT only; as a
+    non-owner writer, UPDATE, DELETE, TRUNCATE, ALTER and DROP are refused."""
+    admin = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in ("CREATE ROLE par_owner LOGIN", "CREATE ROLE officer LOGIN",
+                          "CREATE DATABASE par_roles OWNER par_owner"):
+            conn.exec_driver_sql(statement)
+    admin.dispose()
+    owner = _role_url(postgres_url, "par_roles", "par_owner")
+    writer = _role_url(postgres_url, "par_roles", "officer")
+    with pytest.raises(store.StoreError) as info:  # no grant yet: the writer cannot even read
+        new_assessment(worked_records()).to_sql(writer)
+    assert info.value.id == "store.database" and "permission denied" in str(info.value)
+    store.upgrade(owner)
+    store.grant_writer(owner, "officer")
+    assert new_assessment(worked_records()).to_sql(writer) == 5
+    a = Assessment.from_sql(writer, MODEL, "2023")
+    a.add(dict(unit="u2", criterion="A1.2", stage="self", value=1, author="officer", timestamp=T2))
+    assert a.to_sql(writer) == 1
+    with _engine(writer) as engine:
+        for statement in ("UPDATE chiso_record SET value = 0", "DELETE FROM chiso_record",
+                          "TRUNCATE chiso_record", "ALTER TABLE chiso_record DISABLE TRIGGER USER",
+                          "ALTER TABLE chiso_record ADD COLUMN x TEXT", "DROP TABLE chiso_record",
+                          "DROP TRIGGER chiso_record_append_only ON chiso_record", "DELETE FROM chiso_period",
+                          "UPDATE chiso_act SET author = ''"):
+            with pytest.raises(sa.exc.DatabaseError):
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
+    assert len(Assessment.from_sql(writer, MODEL, "2023").records) == 6
+
+
+def test_issue_22_1_migration_from_version_1_tables(url):
+    """A store made by chiso 0.3 (schema version 1, its rows as it wrote them) opens with this
+    chiso after the migration: its records load as imported history, naive times in UTC as then."""
+    with _engine(url) as engine, engine.begin() as conn:
+        store.MIGRATIONS[0](conn)
+        conn.exec_driver_sql("INSERT INTO chiso_schema (version, applied_at) VALUES (1, '2025-01-01')")
+        conn.exec_driver_sql("INSERT INTO chiso_period (model, period, policy, created_at) VALUES "
+                             "('mini', '2023', '{\"require_appraisal\": false}', '2025-01-01')")
+        conn.exec_driver_sql("INSERT INTO chiso_unit (model, period, id, name, \"group\") VALUES "
+                             "('mini', '2023', 'u1', 'Quận Ba Đình', 'district')")
+        record = {"unit": "u1", "criterion": "A1.1", "stage": "self", "value": 1.75, "applicable": True,
+                  "evidence": ["12/KH"], "note": "", "author": "Phòng Nội vụ", "timestamp": "2023-10-10T09:00:00"}
+        conn.execute(sa.text(
+            "INSERT INTO chiso_record (model, period, unit, criterion, stage, value, applicable, author, timestamp, "
+            "time_us, record, batch, written_at) VALUES ('mini', '2023', 'u1', 'A1.1', 'self', 1.75, :t, "
+            "'Phòng Nội vụ', '2023-10-10T09:00:00', :us, :r, 'b1', '2025-01-01')"),
+            {"t": True, "us": int(pd.Timestamp("2023-10-10T09:00:00Z").value // 1000),
+             "r": json.dumps(record, ensure_ascii=False)})
+    with pytest.raises(store.StoreError) as info:
+        Assessment.from_sql(url, MODEL, "2023")
+    assert info.value.id == "store.old_version"
+    assert store.upgrade(url) == 2
+    b = Assessment.from_sql(url, MODEL, "2023")
+    assert b.time_zone == "UTC" and b.records["value"].tolist() == [1.75] and b.records["entered_at"].isna().all()
+    b.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, author="x", timestamp="2023-10-11T09:00:00"))
+    assert b.to_sql(url) == 1
+    c = Assessment.from_sql(url, MODEL, "2023")
+    assert c.records["value"].tolist() == [1.75, 2.0]
+    assert c.records["entered_at"].isna().tolist() == [True, False]  # imported, then entered by the store
+
+
+def test_issue_22_6_unreachable_database_is_a_store_error_without_the_password():
+    with pytest.raises(chiso.StoreError) as info:
+        Assessment.from_sql(f"postgresql://officer:s3cret@127.0.0.1:{_free_port()}/par", MODEL, "2023")
+    assert info.value.id == "store.unreachable"
+    assert "s3cret" not in str(info.value) and "officer:***@127.0.0.1" in str(info.value)
+
+
+def test_chiso_verify_command(url, tmp_path, capsys):
+    from chiso.cli import main
+    a = new_assessment(worked_records())
+    a.to_sql(url)
+    path = tmp_path / "a.json"
+    a.to_json(path)
+    assert main(["verify", str(path)]) == 0
+    assert main(["verify", url, "--period", "2023"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and all("5 records" in line and "chain intact" in line for line in out)
+    assert out[0].endswith(a.records["hash"].iloc[-1]) and out[1].endswith(a.records["hash"].iloc[-1])
+    path.write_text(path.read_text(encoding="utf-8").replace('"value":1.5', '"value":2'), encoding="utf-8")
+    assert main(["verify", str(path)]) == 1
+    assert "BROKEN: record 1 does not match its hash" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path / "missing.db"), "--period", "2023"]) == 1
+    assert "no such file" in capsys.readouterr().err and not (tmp_path / "missing.db").exists()
+
+
+def test_store_errors_name_what_is_wrong(tmp_path):
+    with pytest.raises(store.StoreError) as info:
+        store.connect("nosuchdriver://user:pw@host/db")
+    assert info.value.id == "store.url" and "pw" not in str(info.value)
+    path = str(tmp_path / "records.db")
+    with pytest.raises(store.StoreError) as info:
+        store.grant_writer(path, "officer")
+    assert info.value.id == "store.roles"
+    new_assessment(worked_records()).to_sql(path)
+    revised = mini_par_model(survey=False, missing="zero")
+    revised["name"] = "Another version"
+    with pytest.raises(store.StoreError) as info:
+        Assessment.from_sql(path, revised, "2023")
+    assert info.value.id == "store.model_changed"
+    other_zone = Assessment(chiso.load_model(MODEL), "2023", UNITS, time_zone="UTC")
+    with pytest.raises(store.StoreError) as info:
+        other_zone.to_sql(path)
+    assert info.value.id == "store.period_conflict" and "time_zone 'UTC'" in str(info.value)

@@ -52,14 +52,30 @@ struct survey_inputs {
   Eigen::MatrixXd values;  // units × leaves; NaN: no valid answer
 };
 
+// How records and schedule acts enter an assessment (docs/assessment.md, "Two clocks").
+struct record_entry {
+  // The entry clock, microseconds since 1970 UTC (a database's clock); nullopt: the system clock.
+  std::optional<std::int64_t> now;
+  // History (a file, records given with the assessment, a store): each keeps the `entered_at`
+  // it carries (none: imported, entry time unknown) and its hash is checked. Otherwise every
+  // record is entered at `now`.
+  bool history = false;
+  // History only: false reads a broken hash chain (forensics) and recomputes it.
+  bool verify = true;
+};
+
+// A stated date may run ahead of the entry clock by this much (clocks of different machines).
+constexpr std::int64_t clock_tolerance_us = 5LL * 60 * 1000000;
+
 class assessment {
  public:
-  // Throws data_error for an empty or repeated unit id, for a bad schedule, and for a model with
-  // a criterion of named inputs (assessment.named_inputs: a record holds one value).
+  // Throws data_error for an empty or repeated unit id, for text that chiso refuses in a unit
+  // (detail/text_check.hpp), for a bad schedule, and for a model with a criterion of named inputs
+  // (assessment.named_inputs: a record holds one value). The schedule's acts enter as history.
   assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
-             assessment_policy policy = {}, assessment_schedule schedule = {});
+             assessment_policy policy = {}, assessment_schedule schedule = {}, time_zone zone = {});
   assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
-             assessment_schedule schedule = {});
+             assessment_schedule schedule = {}, time_zone zone = {});
 
   const chiso::plan& plan() const noexcept { return *plan_; }
   const std::shared_ptr<const chiso::plan>& shared_plan() const noexcept { return plan_; }
@@ -67,36 +83,54 @@ class assessment {
   const std::string& period() const noexcept { return period_; }
   const std::vector<unit_info>& units() const noexcept { return units_; }
   const assessment_policy& policy() const noexcept { return policy_; }
+  const chiso::time_zone& zone() const noexcept { return zone_; }
+  const std::string& description() const noexcept { return description_; }
+  void set_description(std::string text);  // checked as every text is
   std::ptrdiff_t unit_row(const std::string& id) const;  // -1 when unknown
+  // Appends units (a store merging writers' units); checked as the constructor checks them.
+  void add_units(std::vector<unit_info> units);
+  // An ISO 8601 time read in the period's zone (naive times are local).
+  std::int64_t instant(const std::string& text, const std::string& where = {}) const {
+    return parse_timestamp(text, zone_, where);
+  }
 
   const assessment_schedule& schedule() const noexcept { return schedule_; }
-  // Sets (or, with an empty text, removes) a stage's deadline. A record already in that is dated
-  // after the new deadline (and not covered by a reopening) makes it an error naming the record.
-  void set_deadline(chiso::stage s, const std::string& deadline);
-  // Records a reopening of a closed stage: `until` and `timestamp` must be ISO 8601 and `note`
-  // must say why (data_error "assessment.reopen" otherwise).
-  void reopen(reopening r);
-  // The instant up to which records of the stage are taken (deadline or the latest reopening);
-  // nullopt when the stage has no deadline.
+  // The deadline in force for a stage (empty: none).
+  const std::string& deadline(chiso::stage s) const noexcept { return deadline_text_[static_cast<std::size_t>(s)]; }
+  // Records an act of the schedule (a deadline set, moved or removed, or a reopening). Each needs a
+  // reason (`note`) and an `author` and is dated (`timestamp`, not later than its entry + 5
+  // minutes). A reopening is dated after the deadline it reopens and runs past it; it takes
+  // records of the stage entered from its entry up to `until`. A deadline that a record already
+  // in comes after is refused, naming the record. Errors: data_error "assessment.reopen",
+  // "assessment.deadline_change", "assessment.future", "assessment.chain".
+  void record_act(schedule_act act, const record_entry& entry = {});
+  void set_deadline(chiso::stage s, std::string deadline, std::string note, std::string author,
+                    std::string timestamp, const record_entry& entry = {});
+  void reopen(chiso::stage s, std::string until, std::string note, std::string author, std::string timestamp,
+              const record_entry& entry = {});
+  // The last instant up to which records of the stage may be entered (deadline or the latest
+  // reopening); nullopt when the stage has no deadline.
   std::optional<std::int64_t> closes_at(chiso::stage s) const;
 
-  // Adds records. Each is checked: known unit and criterion (a leaf), ISO timestamp, a value in
-  // its rule's range (steps, allowed values, rates, counts), a reason for "not applicable", no
-  // empty evidence reference, an explanation text on an `explanation` record, a date before its
-  // stage's deadline (or a reopening), no second record of the same unit, criterion and stage
-  // with the same timestamp. Then every appraisal of the cells the batch touches is checked
-  // again: one that changes the score in force at its time (round 1: the self record; round 2:
-  // the round-1 appraisal, else the self record) needs a reason. A record that would leave an
-  // existing appraisal without one (a self record dated before it) is refused, naming both. So
-  // whatever is accepted reloads from its JSON or CSV. The first failure throws data_error naming
-  // the record (its `source`, unit and criterion), and nothing of the batch is kept.
-  void add(record r);
-  void add(std::vector<record> batch);
+  // Adds records. Each is checked: known unit and criterion (a leaf), text chiso accepts in every
+  // field, ISO timestamps, a value in its rule's range (steps, allowed values, rates, counts), a
+  // reason for "not applicable", no empty evidence reference, an explanation text on an
+  // `explanation` record, a stated date not later than its entry + 5 minutes, entered before its
+  // stage's deadline (or within a reopening; an imported record is checked on its stated date),
+  // no second record of the same unit, criterion and stage with the same timestamp, and (history)
+  // the hash it carries. Then every appraisal of the cells the batch touches is checked again: one
+  // that changes the score in force at its time (round 1: the self record; round 2: the round-1
+  // appraisal, else the self record) needs a reason. A record that would leave an existing
+  // appraisal without one (a self record dated before it) is refused, naming both. So whatever is
+  // accepted reloads from its JSON or CSV. The first failure throws data_error naming the record
+  // (its `source`, unit and criterion), and nothing of the batch is kept.
+  void add(record r, const record_entry& entry = {});
+  void add(std::vector<record> batch, const record_entry& entry = {});
 
   // Every record, in the order added (the history). Pointers and references into it (also those
   // from current() and history()) stay valid until the next add().
   const std::vector<record>& records() const noexcept { return records_; }
-  // The record in force for a unit, criterion and stage (latest timestamp), or nullptr. With
+  // The record in force for a unit, criterion and stage (latest stated date), or nullptr. With
   // `as_of`, only records up to that time count.
   const record* current(const std::string& unit, const std::string& criterion, chiso::stage s,
                         std::optional<std::int64_t> as_of = std::nullopt) const;
@@ -115,30 +149,48 @@ class assessment {
   std::ptrdiff_t leaf_count() const noexcept { return plan_->leaf_count(); }
 
  private:
+  // A reopening's window: records entered from `from` (its own entry) up to `until` are in time.
+  struct window {
+    std::int64_t from;
+    std::int64_t until;
+  };
   std::size_t key(std::ptrdiff_t u, std::ptrdiff_t j, chiso::stage s) const noexcept {
     return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) *
                stage_count +
            static_cast<std::size_t>(s);
   }
+  void check_units(std::size_t from) ;
   void check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const;
-  void check_deadline(const record& r, std::int64_t t) const;
+  bool in_time(chiso::stage s, std::int64_t t, bool imported, std::optional<std::int64_t> deadline) const;
+  void check_deadline(const record& r, std::int64_t t, bool imported) const;
   void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j);
   void index_erase(std::size_t i);
   // The reason an appraisal `i` lacks, or nullopt when it needs none.
   std::optional<std::string> missing_reason(std::size_t i) const;
   void check_reasons_affected_by(std::size_t i, std::size_t batch_start) const;
   std::ptrdiff_t in_force(std::size_t key, std::optional<std::int64_t> as_of) const;
+  // The entry instant of history carrying `entered_at` (nullopt: imported), checked against now.
+  std::optional<std::int64_t> entry_time(const std::string& entered_at, std::int64_t now,
+                                         const std::string& where) const;
+  std::string genesis(const char* chain) const;
 
   std::shared_ptr<const chiso::plan> plan_;
   std::string period_;
   std::vector<unit_info> units_;
   assessment_policy policy_;
+  chiso::time_zone zone_;
+  std::string description_;
   assessment_schedule schedule_;
-  std::array<std::optional<std::int64_t>, stage_count> closes_;      // parsed deadlines with reopenings
+  std::array<std::optional<std::int64_t>, stage_count> deadline_;    // in force, parsed
+  std::array<std::string, stage_count> deadline_text_;                // in force, as given
+  std::array<std::vector<window>, stage_count> windows_;             // reopenings
+  bool chained_history_ = false;                                     // history so far carried hashes
+  bool chained_schedule_ = false;                                    // the schedule's acts so far did
   std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
   std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
   std::vector<record> records_;
-  std::vector<std::int64_t> times_;                                  // parsed timestamps
+  std::vector<std::int64_t> times_;                                  // stated dates, parsed
+  std::vector<std::optional<std::int64_t>> entries_;                 // entry times (nullopt: imported)
   std::vector<std::size_t> keys_;                                    // key of each record
   std::unordered_map<std::size_t, std::vector<std::size_t>> index_;  // key → records, oldest first
   std::vector<double> survey_;                                       // units × leaves; NaN = none

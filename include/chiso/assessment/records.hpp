@@ -1,5 +1,6 @@
 // The records of an assessment (docs/assessment.md) and their time: stages, units, one record of
-// a unit, criterion and stage, timestamps, deadlines and reopenings.
+// a unit, criterion and stage, the two clocks (the date stated and the time entered), time zones,
+// deadlines and the acts that change them.
 #pragma once
 
 #include <array>
@@ -27,7 +28,9 @@ struct unit_info {
 
 struct record {
   std::string unit;
-  std::string criterion;  // a leaf id of the model
+  // A leaf id of the model. (A criterion of named inputs would take one record per input column,
+  // `<leaf>.<input>`: the field is a column name, which for a leaf of one input is its id.)
+  std::string criterion;
   chiso::stage stage = chiso::stage::self;
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN when not applicable
   bool applicable = true;
@@ -37,32 +40,68 @@ struct record {
   std::string explanation;
   std::string note;                   // the reason for a cut or for "not applicable", or a remark
   std::string author;
-  std::string timestamp;              // ISO 8601: 2023-10-31, 2023-10-31T09:00:00+07:00, …Z
+  std::string timestamp;              // the date the user states: ISO 8601, read in the period's zone
+  // When chiso first accepted the record (UTC, "2026-12-07T10:15:00.123456Z"); set by the
+  // assessment. Empty: imported history whose entry time is unknown.
+  std::string entered_at;
+  // SHA-256 (hex) of the record and the hash of the record before it in the period: set by the
+  // assessment, checked when history carrying it is loaded.
+  std::string hash;
   std::string source;                 // where it was read ("records.csv:12"); not saved, not compared
 };
-// Equal in every saved field (`source` aside); NaN values are equal to each other.
+// Equal in every saved field but the hash (`source` aside); NaN values are equal to each other.
 bool operator==(const record& a, const record& b);
 inline bool operator!=(const record& a, const record& b) { return !(a == b); }
 
-// Microseconds since 1970-01-01 UTC; a timestamp without offset is read as UTC. Throws
-// data_error("assessment.timestamp") naming `where` when the text is not ISO 8601.
-std::int64_t parse_timestamp(const std::string& text, const std::string& where = {});
+// The time zone of a period, in which times without an offset and date-only deadlines are read:
+// "Asia/Ho_Chi_Minh" (the default; +07:00 since 1975), "UTC", or a fixed offset "+07:00".
+class time_zone {
+ public:
+  time_zone() : time_zone(default_name) {}
+  explicit time_zone(std::string name);  // data_error "assessment.time_zone" for other names
+  const std::string& name() const noexcept { return name_; }
+  std::int64_t offset_minutes() const noexcept { return offset_minutes_; }
+  static constexpr const char* default_name = "Asia/Ho_Chi_Minh";
 
-// An explicit act that lets a closed stage take records again, up to `until`.
-struct reopening {
-  chiso::stage stage = chiso::stage::self;
-  std::string until;      // ISO 8601; a date alone means the end of that day (UTC)
-  std::string note;       // why (required)
-  std::string author;
-  std::string timestamp;  // when it was decided (ISO 8601)
+ private:
+  std::string name_;
+  std::int64_t offset_minutes_ = 0;
 };
-bool operator==(const reopening& a, const reopening& b);
 
-// When each stage closes. A record of a stage dated after its deadline is refused, unless a
-// reopening of that stage runs at least to the record's time.
+// Microseconds since 1970-01-01 UTC of an ISO 8601 time (2023-10-31, 2023-10-31T09:00:00+07:00,
+// …Z); one without an offset is local time of `zone`. Throws data_error("assessment.timestamp")
+// naming `where` when the text is not ISO 8601.
+std::int64_t parse_timestamp(const std::string& text, const time_zone& zone, const std::string& where = {});
+// The same in UTC (for times that carry their offset, and for tests).
+std::int64_t parse_timestamp(const std::string& text, const std::string& where = {});
+// A deadline's instant: a date alone runs to the end of that day in the zone (23:59:59.999999).
+std::int64_t deadline_instant(const std::string& text, const time_zone& zone, const std::string& where = {});
+// "2026-12-07T10:15:00.123456Z" (UTC, microseconds): how chiso writes `entered_at`.
+std::string format_instant(std::int64_t micros);
+// The system clock, microseconds since 1970 UTC.
+std::int64_t system_now();
+
+// A change of the schedule, an act with an author, a reason and a time (nothing is changed
+// without trace): a deadline set, moved or removed after the assessment was created, or a
+// reopening that takes records of a closed stage again up to `until`.
+struct schedule_act {
+  enum class kind : std::uint8_t { deadline, reopen };
+  kind act = kind::reopen;
+  chiso::stage stage = chiso::stage::self;
+  std::string when;        // deadline: the new deadline (empty: removed); reopen: until
+  std::string note;        // why (required)
+  std::string author;      // who decided (required)
+  std::string timestamp;   // when it was decided, as stated
+  std::string entered_at;  // when chiso accepted it (empty: imported history)
+  std::string hash;        // chained as the records are, in a chain of the schedule's own
+};
+bool operator==(const schedule_act& a, const schedule_act& b);
+const char* to_string(schedule_act::kind k) noexcept;
+
+// When each stage closes: the deadlines set when the assessment was created, then the acts.
 struct assessment_schedule {
   std::array<std::string, stage_count> deadline;  // per stage (index: the stage's value); empty: none
-  std::vector<reopening> reopenings;
+  std::vector<schedule_act> acts;
 };
 
 }  // namespace chiso

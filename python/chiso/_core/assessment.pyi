@@ -10,31 +10,36 @@ import typing
 __all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'parse_timestamp', 'question_elements', 'survey_answers']
 class Assessment:
     @staticmethod
-    def load_csv(model: chiso._core.Model, period: str, units_path: str, records_path: str, require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}) -> Assessment:
+    def load_csv(model: chiso._core.Model, period: str, units_path: str, records_path: str, require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}, time_zone: str = 'Asia/Ho_Chi_Minh') -> Assessment:
         ...
     @staticmethod
-    def load_json(arg0: str, arg1: chiso._core.Model) -> Assessment:
+    def load_json(path: str, model: chiso._core.Model, verify: bool = True) -> Assessment:
         ...
     @staticmethod
-    def parse_json(arg0: str, arg1: chiso._core.Model, arg2: str) -> Assessment:
+    def parse_json(text: str, model: chiso._core.Model, name: str, verify: bool = True) -> Assessment:
         ...
-    def __init__(self, model: chiso._core.Model, period: str, units: collections.abc.Sequence[tuple[str, str, str]], require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}) -> None:
+    def __init__(self, model: chiso._core.Model, period: str, units: collections.abc.Sequence[typing.Any], require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}, time_zone: str = 'Asia/Ho_Chi_Minh') -> None:
         ...
     def missing_evidence(self) -> dict:
         ...
-    def reopen(self, stage: str, until: str, note: str, author: str, timestamp: str) -> None:
+    def reopen(self, stage: str, until: typing.Any, note: typing.Any, author: typing.Any, timestamp: typing.Any, now: typing.SupportsInt | None = None) -> None:
         ...
     def schedule(self) -> dict:
         ...
     def scoring_table(self, arg0: AssessmentResult, arg1: str) -> dict:
         ...
-    def set_deadline(self, stage: str, deadline: str) -> None:
+    def set_deadline(self, stage: str, deadline: typing.Any, note: typing.Any, author: typing.Any, timestamp: typing.Any, now: typing.SupportsInt | None = None) -> None:
+        ...
+    def add_units(self, arg0: collections.abc.Sequence[typing.Any]) -> None:
+        ...
+    def instant(self, text: str, where: str = 'timestamp') -> int:
+        """An ISO 8601 time in µs since 1970 UTC, naive times in the period's zone."""
         ...
     def survey_matrix(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
         """
         Survey inputs, units × leaves (NaN: none).
         """
-    def add(self, records: dict, source: str = "records") -> None:
+    def add(self, records: dict, source: str = "records", history: bool = False, now: typing.SupportsInt | None = None, row_names: collections.abc.Sequence[str] = []) -> None:
         """
         Add records (a dict of columns); all or nothing.
         """
@@ -73,6 +78,15 @@ class Assessment:
         ...
     @property
     def period(self) -> str:
+        ...
+    @property
+    def time_zone(self) -> str:
+        ...
+    @property
+    def description(self) -> str:
+        ...
+    @description.setter
+    def description(self, arg1: typing.Any) -> None:
         ...
     @property
     def require_appraisal(self) -> bool:
@@ -128,6 +142,8 @@ class Survey:
     @property
     def weights(self) -> list[float]:
         ...
+def check_chain(text: str, name: str = '<text>') -> dict:
+    """The state of a document's hash chains, read without its model."""
 def compare_periods(arg0: Assessment, arg1: AssessmentResult, arg2: Assessment, arg3: AssessmentResult) -> dict:
     ...
 def load_units_csv(arg0: str) -> dict:

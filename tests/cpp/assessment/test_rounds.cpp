@@ -39,6 +39,19 @@ std::string error_of(chiso::assessment& a, chiso::record r, const char* id) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// Entered at a given instant (the entry clock of a test), as a store's clock would enter it.
+chiso::record_entry at(const std::string& when) {
+  chiso::record_entry e;
+  e.now = chiso::parse_timestamp(when);
+  return e;
+}
+
+chiso::record_entry history() {
+  chiso::record_entry e;
+  e.history = true;
+  return e;
+}
+
 // Every record of `a` reloads, from its JSON and from its records CSV (with the same schedule).
 void check_reloads(const chiso::assessment& a) {
   const std::string text = chiso::dump_assessment(a);
@@ -46,9 +59,9 @@ void check_reloads(const chiso::assessment& a) {
   CHECK(b.records() == a.records());
   CHECK(chiso::dump_assessment(b) == text);
   CHECK(b.schedule().deadline == a.schedule().deadline);
-  CHECK(b.schedule().reopenings == a.schedule().reopenings);
+  CHECK(b.schedule().acts == a.schedule().acts);
   chiso::assessment c(a.shared_plan(), a.period(), a.units(), a.policy(), a.schedule());
-  c.add(chiso::parse_records_csv(chiso::records_csv(a), "r.csv"));
+  c.add(chiso::parse_records_csv(chiso::records_csv(a), "r.csv"), history());
   CHECK(c.records() == a.records());
 }
 }  // namespace
@@ -153,40 +166,69 @@ TEST_CASE("rounds in the self-vs-appraised report and the scoring table, worked 
   check_reloads(a);
 }
 
-TEST_CASE("deadlines: a record after its stage closed is refused until the period is reopened") {
+TEST_CASE("deadlines: a record entered after its stage closed is refused until the period is reopened") {
   chiso::assessment_schedule schedule;
-  schedule.deadline[static_cast<std::size_t>(S)] = "2025-12-15";  // a date: to the end of that day (UTC)
+  // A date: to 23:59:59 of that day in the period's zone (Asia/Ho_Chi_Minh, +07:00).
+  schedule.deadline[static_cast<std::size_t>(S)] = "2025-12-15";
   schedule.deadline[static_cast<std::size_t>(A)] = "2026-01-31T17:00:00+07:00";
   chiso::assessment a(plan(), "2025", units(), {}, schedule);
-  a.add(rec("u1", "A1.1", S, 2, "2025-12-15T23:59:00Z"));
-  chiso::record late = rec("u1", "A1.2", S, 1, "2025-12-16T00:00:01Z");
+  CHECK(*a.closes_at(S) == chiso::parse_timestamp("2025-12-15T23:59:59.999999+07:00"));
+  a.add(rec("u1", "A1.1", S, 2, "2025-12-15T16:59:00Z"), at("2025-12-15T16:59:30Z"));  // 23:59:30 Hanoi
+  chiso::record late = rec("u1", "A1.2", S, 1, "2025-12-15T10:00:00+07:00");          // dated in time…
   late.source = "records.csv:7";
   try {
-    a.add(late);
+    a.add(late, at("2025-12-15T17:00:01Z"));  // …entered at 00:00:01 Hanoi the next day
     FAIL("no error");
   } catch (const chiso::data_error& e) {
     CHECK(e.id() == "assessment.deadline");
     CHECK(e.source() == "records.csv:7");
     CHECK(e.unit() == "u1");
     CHECK(e.node() == "A1.2");
+    CHECK(contains(e.what(), "entered at 2025-12-15T17:00:01.000000Z (dated 2025-12-15T10:00:00+07:00)"));
     CHECK(contains(e.what(), "self stage closed (deadline 2025-12-15)"));
   }
   // Other stages have their own deadlines; the explanation stage has none.
-  a.add(rec("u1", "A1.1", A, 2, "2026-01-31T16:00:00+07:00"));
-  CHECK(contains(error_of(a, rec("u2", "A1.1", A, 2, "2026-01-31T18:00:00+07:00"), "assessment.deadline"),
-                 "appraisal stage closed"));
-  a.add(explanation("u1", "A1.1", std::nan(""), "2026-03-01", "Đã có minh chứng", {}));
-  // Reopening needs a reason; then records up to its end are taken, later ones still refused.
-  CHECK_THROWS_AS(a.reopen({S, "2025-12-31", "", "Sở Nội vụ", "2025-12-20"}), chiso::data_error);
-  a.reopen({S, "2025-12-31", "Gia hạn do sáp nhập đơn vị", "Sở Nội vụ", "2025-12-20T09:00:00+07:00"});
-  a.add(late);
-  CHECK(contains(error_of(a, rec("u1", "A1.3", S, 100, "2026-01-01T00:00:01Z"), "assessment.deadline"),
-                 "reopened until 2025-12-31"));
+  a.add(rec("u1", "A1.1", A, 2, "2026-01-31T16:00:00+07:00"), at("2026-01-31T16:00:00+07:00"));
+  chiso::record cut = rec("u2", "A1.1", A, 2, "2026-01-31T16:30:00+07:00");
+  try {
+    a.add(cut, at("2026-01-31T18:00:00+07:00"));
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "assessment.deadline");
+    CHECK(contains(e.what(), "appraisal stage closed"));
+  }
+  a.add(explanation("u1", "A1.1", std::nan(""), "2026-03-01", "Đã có minh chứng", {}), at("2026-03-01T09:00:00Z"));
+  // A reopening needs a reason and an author, is dated after the deadline it reopens and runs past it.
+  CHECK_THROWS_AS(a.reopen(S, "2025-12-31", "", "Sở Nội vụ", "2025-12-20", at("2025-12-20")), chiso::data_error);
+  CHECK_THROWS_AS(a.reopen(S, "2025-12-31", "Gia hạn", "", "2025-12-20", at("2025-12-20")), chiso::data_error);
+  CHECK_THROWS_AS(a.reopen(S, "2025-12-31", "Gia hạn", "Sở Nội vụ", "2025-12-14", at("2025-12-20")), chiso::data_error);
+  CHECK_THROWS_AS(a.reopen(S, "2025-12-10", "Gia hạn", "Sở Nội vụ", "2025-12-20", at("2025-12-20")), chiso::data_error);
+  CHECK(a.schedule().acts.empty());
+  a.reopen(S, "2025-12-31", "Gia hạn do sáp nhập đơn vị", "Sở Nội vụ", "2025-12-20T09:00:00+07:00",
+           at("2025-12-20T02:00:00Z"));
+  // Records entered from the reopening up to its end are taken, later ones still refused.
+  a.add(late, at("2025-12-21T09:00:00+07:00"));
+  chiso::record later = rec("u1", "A1.3", S, 100, "2025-12-31T10:00:00+07:00");
+  try {
+    a.add(later, at("2026-01-01T00:00:01+07:00"));
+    FAIL("no error");
+  } catch (const chiso::data_error& e) {
+    CHECK(e.id() == "assessment.deadline");
+    CHECK(contains(e.what(), "reopened until 2025-12-31"));
+  }
   REQUIRE(a.closes_at(S).has_value());
-  CHECK(*a.closes_at(S) == chiso::parse_timestamp("2026-01-01") - 1);
-  // A deadline set later must not strand records already in.
-  CHECK_THROWS_AS(a.set_deadline(E, "2026-02-01"), chiso::data_error);
-  CHECK(a.schedule().deadline[static_cast<std::size_t>(E)].empty());
+  CHECK(*a.closes_at(S) == chiso::parse_timestamp("2026-01-01T00:00:00+07:00") - 1);
+  // A deadline set later is an act with its reason and author, and must not strand records already in.
+  CHECK_THROWS_AS(a.set_deadline(E, "2026-02-01", "Chốt giải trình", "Sở Nội vụ", "2026-03-02", at("2026-03-02")),
+                  chiso::data_error);
+  CHECK(a.deadline(E).empty());
+  CHECK_THROWS_AS(a.set_deadline(E, "", "", "Sở Nội vụ", "2026-03-02", at("2026-03-02")), chiso::data_error);
+  a.set_deadline(E, "2026-03-31", "Chốt giải trình", "Sở Nội vụ", "2026-03-02", at("2026-03-02"));
+  a.set_deadline(E, "", "Bỏ hạn giải trình", "Giám đốc Sở", "2026-03-03", at("2026-03-03"));
+  CHECK(a.deadline(E).empty());
+  REQUIRE(a.schedule().acts.size() == 3);
+  CHECK(a.schedule().acts[2].author == "Giám đốc Sở");
+  CHECK(a.schedule().acts[2].entered_at == "2026-03-03T00:00:00.000000Z");
   check_reloads(a);
   const std::string text = chiso::dump_assessment(a);
   CHECK(contains(text, "Gia hạn do sáp nhập đơn vị"));
@@ -238,8 +280,12 @@ TEST_CASE("issue 10.1: whatever is accepted reloads, over many random record seq
     if (rng() % 3 == 0) schedule.deadline[static_cast<std::size_t>(A2)] = "2026-01-31";
     chiso::assessment a(plan(), "2025", units(), {}, schedule);
     for (int k = 0; k < 14; ++k) {
-      if (rng() % 20 == 0)
-        a.reopen({static_cast<chiso::stage>(rng() % 4), days[rng() % days.size()], "Gia hạn", "Sở Nội vụ", "2026-01-01"});
+      if (rng() % 20 == 0) try {
+          a.reopen(static_cast<chiso::stage>(rng() % 4), days[rng() % days.size()], "Gia hạn", "Sở Nội vụ",
+                   "2026-01-01", at("2026-01-01"));
+        } catch (const chiso::data_error&) {
+          ++refused;  // no deadline to reopen, or one that does not run past it
+        }
       const std::size_t c = rng() % criteria.size();
       chiso::record r = rec(rng() % 3 ? "u1" : "u2", criteria[c], static_cast<chiso::stage>(rng() % 4),
                             values[c][rng() % values[c].size()], days[rng() % days.size()], rng() % 2 ? "Lý do" : "");
@@ -249,7 +295,7 @@ TEST_CASE("issue 10.1: whatever is accepted reloads, over many random record seq
         r.value = std::nan("");
       }
       try {
-        a.add(r);
+        a.add(r, at(r.timestamp));  // entered on the day it is dated
         ++accepted;
       } catch (const chiso::data_error&) {
         ++refused;
