@@ -371,7 +371,7 @@ def _real_column(array: Any, name: str, units: Optional[Sequence[Any]]) -> np.nd
     column = np.asarray(array)
     if column.dtype.kind in _REAL_KINDS:
         return column
-    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else pd.RangeIndex(0)
+    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else range(0)
     if column.dtype.kind == "O" and column.ndim == 1:
         _check_real_objects(column, name, unit_index)
         return column.astype(np.float64)
@@ -415,9 +415,11 @@ def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> 
                     " numbers (floats, integers or booleans)", id="data.type", criterion=name)
 
 
-def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
+def _unit_index(units: Optional[Sequence[Any]], rows: int) -> Union[pd.Index, range]:
+    """The unit ids: given, or the row numbers 0, 1, … as a range (made a pandas index only when
+    something asks for one: a one-unit call in a loop never does)."""
     if units is None:
-        return pd.RangeIndex(rows, name="unit")
+        return range(rows)
     index = pd.Index(units)
     if len(index) != rows:
         raise DataError(f"{len(index)} unit ids for {rows} rows of inputs", id="data.shape")
@@ -432,11 +434,17 @@ def _input_positions(columns: Sequence[Any], wanted: Sequence[str], what: str) -
     return np.asarray(_core.column_map(list(wanted), names, what), dtype=np.int64)
 
 
-def _mask(applicable: Any, units: pd.Index, leaf_ids: Sequence[str]):
+def _as_unit_index(units: Union[pd.Index, range]) -> pd.Index:
+    """The unit ids as a pandas index (row numbers as a RangeIndex named "unit")."""
+    return pd.RangeIndex(units.start, units.stop, name="unit") if isinstance(units, range) else units
+
+
+def _mask(applicable: Any, units: Union[pd.Index, range], leaf_ids: Sequence[str]):
     """The mask as units × columns booleans and the column of each leaf (None: leaf order). A
     DataFrame's rows are matched to the units by index; other forms' rows are the units' rows."""
     if applicable is None:
         return None, None
+    units = _as_unit_index(units)
     if _arrow.is_arrow_like(applicable):
         applicable = _arrow.mask_columns(applicable, leaf_ids)
     if isinstance(applicable, pd.DataFrame):
@@ -482,9 +490,10 @@ def _rows_of_units(index: pd.Index, units: pd.Index, what: str, error_id: str) -
     return rows
 
 
-def _group_codes(groups: Any, units: pd.Index):
+def _group_codes(groups: Any, units: Union[pd.Index, range]):
     if groups is None:
         return None, None
+    units = _as_unit_index(units)
     if isinstance(groups, pd.Series) and not groups.index.equals(units):
         groups = groups.iloc[_rows_of_units(groups.index, units, "groups", "data.groups")]
     values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
