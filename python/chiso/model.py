@@ -307,8 +307,9 @@ def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
         columns = np.arange(len(inputs), dtype=np.int64)
     unit_index = data.index
     nullable = False
+    dtypes = data.dtypes.to_numpy()  # once: each .dtypes builds a Series
     for position in columns:
-        dtype = data.dtypes.iloc[position]
+        dtype = dtypes[position]
         if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
             continue
         name = str(data.columns[position])
@@ -449,8 +450,9 @@ def _mask(applicable: Any, units: Union[pd.Index, range], leaf_ids: Sequence[str
         applicable = _arrow.mask_columns(applicable, leaf_ids)
     if isinstance(applicable, pd.DataFrame):
         positions = _input_positions(applicable.columns, leaf_ids, "applicable")
+        dtypes = applicable.dtypes.to_numpy()  # once: each .dtypes builds a Series
         for position in positions:
-            if applicable.dtypes.iloc[position] != np.bool_:
+            if dtypes[position] != np.bool_:
                 raise DataError(f"applicable: column {str(applicable.columns[position])!r} must hold booleans"
                                 " (True = applies)", id="data.applicable", criterion=str(applicable.columns[position]))
         if not applicable.index.equals(units):
@@ -496,13 +498,16 @@ def _group_codes(groups: Any, units: Union[pd.Index, range]):
     units = _as_unit_index(units)
     if isinstance(groups, pd.Series) and not groups.index.equals(units):
         groups = groups.iloc[_rows_of_units(groups.index, units, "groups", "data.groups")]
-    values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
+    # Coded by pandas' factorize on the column as it is (no per-unit Python objects for a Series or
+    # an array of labels; a missing label is code -1).
+    if isinstance(groups, pd.Series):
+        values = groups.reset_index(drop=True)
+    elif isinstance(groups, np.ndarray) and groups.ndim == 1:
+        values = pd.Series(groups)
+    else:
+        values = pd.Series(list(groups), dtype=object)
     if len(values) != len(units):
         raise DataError(f"{len(values)} groups for {len(units)} units", id="data.groups")
-    if values.isna().any():
-        row = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
-                        unit=str(units[row]))
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError as error:
@@ -513,7 +518,11 @@ def _group_codes(groups: Any, units: Union[pd.Index, range]):
                                 unit=str(units[row])) from error
         raise DataError(f"groups must be labels (text or numbers): {error}",
                         id="data.groups") from error
-    return codes.astype(np.int32), pd.Index(labels)
+    if len(codes) and codes.min() < 0:
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
+                        unit=str(units[row]))
+    return codes.astype(np.int32, copy=False), pd.Index(labels)
 
 
 # Building models in Python: plain dicts in the file format, validated by the core when the model
