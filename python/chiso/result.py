@@ -44,12 +44,13 @@ class Result:
     def scores(self) -> pd.DataFrame:
         """One row per unit: ``index`` (rounded as the model says), ``rank`` (within the group, or
         across all units, as the model says; <NA> when nothing applies), ``band`` and ``group``."""
-        rank = pd.array(self._core.rank, dtype="Int32")
-        rank[np.asarray(self._core.rank) == 0] = pd.NA
+        ranks = np.asarray(self._core.rank)
+        rank = pd.arrays.IntegerArray(ranks.copy(), ranks == 0)  # 0: not ranked (<NA>), set in one step
         labels = [label for _, label in self.model.bands]
         band_codes = np.asarray(self._core.band)
-        band = pd.Categorical.from_codes(band_codes, categories=labels) if labels else \
-            pd.Categorical([None] * len(band_codes))
+        # No bands: every code is -1 (none), without a Python object per unit.
+        band = pd.Categorical.from_codes(band_codes if labels else np.full(len(band_codes), -1, dtype=np.int8),
+                                         categories=labels)
         frame = pd.DataFrame({"index": self._core.index, "rank": rank, "band": band}, index=self.units)
         if self._group_codes is not None:
             frame["group"] = pd.Categorical.from_codes(self._group_codes, categories=self._group_labels)
