@@ -15,6 +15,8 @@ The model (hand calculation, scale 100, two decimals half up):
   Groups: u1, u3 in "east", u2 in "west": ranks 1, 1, 2; node G's points 3, 1.5, 0.
 
 Every mask column and row matters: a mask applied to the wrong criterion or unit changes an index.
+Each order is tried on this model and on its twin where f takes its points (1, 1.5, 0) as one input
+column "f" (every leaf one input: the input columns are the leaves, the case of the issue).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ import chiso
 UNITS = ["u1", "u2", "u3"]
 INPUTS = ["a", "b", "c", "f.n", "f.d"]
 LEAVES = ["a", "b", "c", "f"]
-VALUES = {"a": [1, 0, 0.5], "b": [0, 1, 0.5], "c": [2, 1, 0], "f.n": [1, 3, 0], "f.d": [2, 4, 0]}
+VALUES = {"a": [1, 0, 0.5], "b": [0, 1, 0.5], "c": [2, 1, 0], "f.n": [1, 3, 0], "f.d": [2, 4, 0], "f": [1, 1.5, 0]}
 APPLIES = {"a": [True, True, False], "b": [False, True, True], "c": [True, False, True], "f": [True, True, False]}
 GROUPS = {"u1": "east", "u2": "west", "u3": "east"}
 INDEX = [80.0, 62.5, 16.67]
@@ -45,28 +47,40 @@ REVERSED_INPUTS = INPUTS[::-1]
 SHUFFLED_INPUTS = ["f.d", "b", "f.n", "a", "c"]
 REVERSED_LEAVES = LEAVES[::-1]
 SHUFFLED_LEAVES = ["c", "a", "f", "b"]
-ORDERS = [
-    pytest.param(INPUTS, LEAVES, id="leaf-order"),
-    pytest.param(REVERSED_INPUTS, REVERSED_LEAVES, id="reversed"),
-    pytest.param(SHUFFLED_INPUTS, SHUFFLED_LEAVES, id="shuffled"),
-    pytest.param(SHUFFLED_INPUTS, LEAVES, id="data-shuffled-mask-in-leaf-order"),
-    pytest.param(INPUTS, SHUFFLED_LEAVES, id="data-in-leaf-order-mask-shuffled"),
-]
+
+def one_input_each(columns):
+    """The same order for the model whose leaf f takes its points as one input column "f"."""
+    return [c for c in ("f" if c == "f.n" else c for c in columns) if c != "f.d"]
 
 
-def model() -> chiso.Model:
+# Both models: with the named inputs of f, and with one input per leaf (where input columns and
+# leaves are the same list, and a mask was once read "laid out like the inputs").
+ORDERS = [pytest.param(make(data), mask, id=f"{kind}-{name}")
+          for kind, make in (("named-inputs", list), ("one-input-each", one_input_each))
+          for data, mask, name in ((INPUTS, LEAVES, "leaf-order"),
+                                   (REVERSED_INPUTS, REVERSED_LEAVES, "reversed"),
+                                   (SHUFFLED_INPUTS, SHUFFLED_LEAVES, "shuffled"),
+                                   (SHUFFLED_INPUTS, LEAVES, "data-shuffled-mask-in-leaf-order"),
+                                   (INPUTS, SHUFFLED_LEAVES, "data-in-leaf-order-mask-shuffled"))]
+
+
+def model(one_input_per_leaf: bool = False) -> chiso.Model:
     points = {"kind": "points"}
+    f = {"id": "f", "max": 2, "rule": points} if one_input_per_leaf else \
+        {"id": "f", "max": 2, "inputs": ["n", "d"], "rule": {"kind": "formula", "expr": "2 * ratio(n, d, 0)"}}
     return chiso.load_model({
         "format": "chiso-model/1", "id": "alignment", "name": "alignment",
         "ranking": {"ties": "competition", "by": "group"},
         "root": {"id": "R", "aggregate": "sum", "children": [
             {"id": "a", "max": 1, "rule": points},
             {"id": "b", "max": 1, "rule": points},
-            {"id": "G", "aggregate": "sum", "children": [
-                {"id": "c", "max": 2, "rule": points},
-                {"id": "f", "max": 2, "inputs": ["n", "d"], "rule": {"kind": "formula", "expr": "2 * ratio(n, d, 0)"}},
-            ]}]},
+            {"id": "G", "aggregate": "sum", "children": [{"id": "c", "max": 2, "rule": points}, f]}]},
     })
+
+
+def model_for(columns) -> chiso.Model:
+    """The model whose input columns these are."""
+    return model(one_input_per_leaf="f" in columns)
 
 
 def data_frame(columns, units=UNITS, extra=False) -> pd.DataFrame:
@@ -114,19 +128,20 @@ def test_the_issue_reproducer():
 @pytest.mark.parametrize("data_columns, mask_columns", ORDERS)
 @pytest.mark.parametrize("extra", [False, True], ids=["exact", "extra-columns"])
 def test_frame(data_columns, mask_columns, extra):
-    result = model().evaluate(data_frame(data_columns, extra=extra), applicable=mask_frame(mask_columns, extra=extra),
-                              groups=groups_series())
+    result = model_for(data_columns).evaluate(data_frame(data_columns, extra=extra),
+                                              applicable=mask_frame(mask_columns, extra=extra), groups=groups_series())
     assert_expected(result)
 
 
 @pytest.mark.parametrize("data_columns, mask_columns", ORDERS)
 def test_frame_with_mask_and_groups_rows_in_another_order(data_columns, mask_columns):
-    result = model().evaluate(data_frame(data_columns), applicable=mask_frame(mask_columns, units=["u3", "u1", "u2"]),
-                              groups=groups_series(["u2", "u3", "u1"]))
+    result = model_for(data_columns).evaluate(data_frame(data_columns),
+                                              applicable=mask_frame(mask_columns, units=["u3", "u1", "u2"]),
+                                              groups=groups_series(["u2", "u3", "u1"]))
     assert_expected(result)
     units = ["u2", "u3", "u1"]  # the data's rows in another order too: results follow the data's rows
-    result = model().evaluate(data_frame(data_columns, units=units), applicable=mask_frame(mask_columns),
-                              groups=groups_series())
+    result = model_for(data_columns).evaluate(data_frame(data_columns, units=units),
+                                              applicable=mask_frame(mask_columns), groups=groups_series())
     assert_expected(result, units)
 
 
@@ -140,7 +155,9 @@ def test_frame_with_nullable_and_integer_columns_shuffled():
 def test_a_mask_array_is_in_leaf_order_whatever_the_data():
     mask = mask_frame(LEAVES).to_numpy()
     for columns in (INPUTS, REVERSED_INPUTS, SHUFFLED_INPUTS):
-        assert_expected(model().evaluate(data_frame(columns), applicable=mask, groups=groups_series()))
+        for data_columns in (columns, one_input_each(columns)):
+            result = model_for(data_columns).evaluate(data_frame(data_columns), applicable=mask, groups=groups_series())
+            assert_expected(result)
 
 
 # Arrays --------------------------------------------------------------------------------------------
@@ -148,8 +165,8 @@ def test_a_mask_array_is_in_leaf_order_whatever_the_data():
 @pytest.mark.parametrize("layout", ["C", "F"])
 def test_array_with_column_names(data_columns, mask_columns, layout):
     values = np.asarray(data_frame(data_columns).to_numpy(), order=layout)
-    result = model().evaluate(values, columns=data_columns, units=UNITS, applicable=mask_frame(mask_columns),
-                              groups=[GROUPS[u] for u in UNITS])
+    result = model_for(data_columns).evaluate(values, columns=data_columns, units=UNITS,
+                                              applicable=mask_frame(mask_columns), groups=[GROUPS[u] for u in UNITS])
     assert_expected(result)
     assert result._core.input_address == values.__array_interface__["data"][0]  # still read in place
 
@@ -172,7 +189,8 @@ def test_array_without_names_is_in_input_column_order():
 def test_structured_array(data_columns, mask_columns):
     frame = data_frame(data_columns)
     records = frame.to_records(index=False)
-    result = model().evaluate(records, units=UNITS, applicable=mask_frame(mask_columns), groups=groups_series())
+    result = model_for(data_columns).evaluate(records, units=UNITS, applicable=mask_frame(mask_columns),
+                                              groups=groups_series())
     assert_expected(result)
 
 
@@ -184,7 +202,7 @@ def test_dict(data_columns, mask_columns, mask_kind):
     columns = {name: frame[name].to_numpy() for name in frame.columns}
     mask = mask_frame(mask_columns, extra=True)
     applicable = mask if mask_kind == "frame" else {name: mask[name].to_numpy() for name in mask.columns}
-    result = model().evaluate(columns, units=UNITS, applicable=applicable, groups=groups_series())
+    result = model_for(data_columns).evaluate(columns, units=UNITS, applicable=applicable, groups=groups_series())
     assert_expected(result)
 
 
@@ -194,10 +212,11 @@ def test_pyarrow(data_columns, mask_columns):
     frame = data_frame(data_columns, extra=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     mask = pa.Table.from_pandas(mask_frame(mask_columns, extra=True), preserve_index=False)
-    result = model().evaluate(table, units=UNITS, applicable=mask, groups=groups_series())
+    result = model_for(data_columns).evaluate(table, units=UNITS, applicable=mask, groups=groups_series())
     assert_expected(result)
     batch = table.to_batches()[0]
-    assert_expected(model().evaluate(batch, units=UNITS, applicable=mask_frame(mask_columns), groups=groups_series()))
+    assert_expected(model_for(data_columns).evaluate(batch, units=UNITS, applicable=mask_frame(mask_columns),
+                                                     groups=groups_series()))
 
 
 @pytest.mark.parametrize("data_columns, mask_columns", ORDERS)
@@ -205,14 +224,14 @@ def test_polars(data_columns, mask_columns):
     pl = pytest.importorskip("polars")
     frame = pl.from_pandas(data_frame(data_columns, extra=True))
     mask = pl.from_pandas(mask_frame(mask_columns, extra=True))
-    result = model().evaluate(frame, units=UNITS, applicable=mask, groups=groups_series())
+    result = model_for(data_columns).evaluate(frame, units=UNITS, applicable=mask, groups=groups_series())
     assert_expected(result)
 
 
 # The core's column maps ----------------------------------------------------------------------------
 @pytest.mark.parametrize("data_columns, mask_columns", ORDERS)
 def test_core_column_maps(data_columns, mask_columns):
-    m = model()
+    m = model_for(data_columns)
     columns = chiso._core.column_map(m.input_columns, data_columns, "data")
     mask_map = chiso._core.column_map(m.leaf_ids, mask_columns, "applicable")
     core = chiso._core.evaluate(m._core, data_frame(data_columns).to_numpy(), applicable=mask_frame(mask_columns).to_numpy(),
@@ -284,8 +303,8 @@ def test_column_names_of_an_array_must_match_its_width():
 
 
 # Command line ---------------------------------------------------------------------------------------
-def write_model(path: Path) -> Path:
-    path.write_text(model().to_json(), encoding="utf-8")
+def write_model(path: Path, m: chiso.Model = None) -> Path:
+    path.write_text((m or model()).to_json(), encoding="utf-8")
     return path
 
 
@@ -306,7 +325,7 @@ def score(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("data_columns, mask_columns", ORDERS)
 def test_command_line_applicable_and_groups_files(tmp_path, data_columns, mask_columns):
-    write_model(tmp_path / "m.json")
+    write_model(tmp_path / "m.json", model_for(data_columns))
     (tmp_path / "in.csv").write_text(csv_of(data_frame(data_columns, units=["u2", "u1", "u3"], extra=True)),
                                      encoding="utf-8")
     (tmp_path / "app.csv").write_text(csv_of(mask_frame(mask_columns, units=["u3", "u2", "u1"]), yes_no=True),
@@ -356,7 +375,7 @@ def test_dask(data_columns, mask_columns):
     import chiso.dask as cd
     frame = data_frame(data_columns, extra=True).assign(group=[GROUPS[u] for u in UNITS])
     with dask.config.set(scheduler="synchronous"):
-        got = cd.evaluate(model(), dd.from_pandas(frame, npartitions=2),
+        got = cd.evaluate(model_for(data_columns), dd.from_pandas(frame, npartitions=2),
                           applicable=dd.from_pandas(mask_frame(mask_columns, extra=True), npartitions=2),
                           groups="group").compute()
     assert got.loc[UNITS, "index"].tolist() == INDEX
