@@ -112,10 +112,11 @@ TEST_CASE("column_map refuses a missing or doubled column, naming it") {
   CHECK(missing.id() == "data.columns");
   CHECK(missing.node() == "a");
   CHECK(std::string(missing.what()) ==
-        "data, criterion 'a': missing columns for criteria 'a' (its columns that are not criteria of the model: 'A')");
+        "[chiso.data.columns] data, criterion 'a': missing columns for criteria 'a' "
+        "(its columns that are not criteria of the model: 'A')");
   const auto twice = caught<chiso::data_error>([&] { chiso::column_map(wanted, {"a", "b", "c", "b"}, "applicable"); });
   CHECK(twice.id() == "data.columns");
-  CHECK(std::string(twice.what()) == "applicable, criterion 'b': the column appears twice");
+  CHECK(std::string(twice.what()) == "[chiso.data.columns] applicable, criterion 'b': the column appears twice");
   // A column that is not wanted may appear twice: it is ignored.
   CHECK(chiso::column_map(wanted, {"x", "c", "x", "b", "a"}, "data") == std::vector<std::ptrdiff_t>{4, 3, 1});
 }
