@@ -100,17 +100,20 @@ def _significant(x: Fraction, digits: int) -> Fraction:
 
 
 def round_decimal(x: Fraction, digits: int, mode: str, unit: Unit) -> Fraction:
-    """x rounded to `digits` decimals as docs/format.md says: taken to its decimal value
-    (see _significant), then rounded half up (halves away from zero) or half even; `none` keeps x. When the double
-    chiso computes, a few units in the last place off x, may round otherwise, the unit is
-    marked uncertain."""
+    """x rounded exactly to `digits` decimals, half up (halves away from zero) or half even; `none`
+    keeps x. When the double chiso computes, a few units in the last place off x, may round
+    otherwise even after recovering its decimal value (see _significant), the unit is marked
+    uncertain."""
     if mode == "none":
         return x
     quantum = Fraction(1, 10**digits)
-    result = _round_at(_significant(x, digits), quantum, mode)
+    # FORMAT.md 0.3: the exact value is rounded (24000/13 to 10 decimals is 1846.1538461538, not
+    # the 1846.1538461539 of its 15 significant digits rounded again).
+    result = _round_at(x, quantum, mode)
+    recovered = _round_at(_significant(x, digits), quantum, mode)
     noise = abs(x) * (INEXACT_NOISE if unit.inexact else EXACT_NOISE)
-    if _round_at(_significant(x - noise, digits), quantum, mode) != result or \
-            _round_at(_significant(x + noise, digits), quantum, mode) != result:
+    if _round_at(_significant(x - noise, digits), quantum, mode) != recovered or \
+            _round_at(_significant(x + noise, digits), quantum, mode) != recovered:
         unit.uncertain = True
     return result
 
