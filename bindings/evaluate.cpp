@@ -268,8 +268,11 @@ void register_evaluate(py::module_& m) {
         "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
         "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
         "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
-        "(leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf\n"
-        "takes one input, else j).");
+        "with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),\n"
+        "whatever the layout of the inputs.");
+  m.def("column_map", &column_map, py::arg("wanted"), py::arg("names"), py::arg("table"),
+        "The position in `names` of each of `wanted` (chiso::column_map): columns are matched by name,\n"
+        "those not wanted are ignored; a wanted name absent or given twice is a DataError naming it.");
 }
 
 }  // namespace chiso::bindings

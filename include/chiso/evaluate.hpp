@@ -52,9 +52,9 @@ struct unit_table {
   const double* const* input_arrays = nullptr;
   const std::ptrdiff_t* input_strides = nullptr;  // elements from one unit to the next; null = 1
   std::ptrdiff_t unit_count = 0;                  // with input_arrays
-  // units × leaves; empty = everything applies. The column of leaf j is applicable_columns[j]
-  // when given; else, when every leaf takes one input and `columns` is given, columns[j] (a mask
-  // laid out like the inputs); else j.
+  // units × leaves; empty = everything applies. The mask has its own column map, whatever the
+  // inputs' layout: leaf j (in plan order) is its column applicable_columns[j], or column j when
+  // null. Its rows are the inputs' rows.
   matrix_view<bool> applicable;
   const std::ptrdiff_t* applicable_columns = nullptr;
   const std::int32_t* groups = nullptr;    // group code ≥ 0 per unit; null = one group
@@ -62,6 +62,13 @@ struct unit_table {
 
   std::ptrdiff_t rows() const noexcept { return input_arrays ? unit_count : values.rows; }
 };
+
+// A column map from names (data, mask and groups are matched by name, FORMAT.md 0.3): the
+// position in `names` (a table's column names) of each of `wanted` (plan::input_columns() for the
+// inputs, the model's leaf_ids() for the mask). Columns not wanted are ignored. A wanted name
+// absent, or a name given twice, is a data_error "data.columns" naming it and `table`.
+std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, const std::vector<std::string>& names,
+                                       const std::string& table);
 
 // Results, units × kept nodes, column-major (one node's values are contiguous).
 struct evaluation {

@@ -2,13 +2,13 @@
 Result's tables as pyarrow Tables. Conversion only; pyarrow and polars are imported when used."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
 from .errors import DataError
 
-__all__ = ["is_arrow_like", "input_columns", "scores_table", "wide_table"]
+__all__ = ["is_arrow_like", "input_columns", "mask_columns", "scores_table", "wide_table"]
 
 
 def is_arrow_like(data: Any) -> bool:
@@ -20,20 +20,42 @@ def is_arrow_like(data: Any) -> bool:
     return module.startswith("polars") and name == "DataFrame"
 
 
-def input_columns(data: Any) -> Dict[str, np.ndarray]:
-    """The columns of an Arrow table (or a polars frame, through Arrow) as float64 arrays. A
+def _as_table(data: Any) -> Any:
+    import pyarrow as pa
+    if type(data).__module__.startswith("polars"):
+        data = data.to_arrow()
+    if isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    return data
+
+
+def _refuse_duplicates(names: Sequence[str], known: Any, what: str) -> None:
+    """A dict keeps one column of a name: a wanted name given twice is refused here."""
+    seen = set()
+    for name in names:
+        if name in seen and name in known:
+            raise DataError(f"{what}, criterion {name!r}: the column appears twice", id="data.columns",
+                            criterion=name)
+        seen.add(name)
+
+
+def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
+    """The ``wanted`` columns (default: all) of an Arrow table (or a polars frame, through Arrow)
+    as float64 arrays, by name; the others are only named (the caller names a wanted one missing). A
     float64 column in one chunk without nulls is a view of the Arrow buffer (no copy); nulls
     become NaN (missing); integer, decimal and boolean columns are converted; any other type is a
     DataError naming the column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if type(data).__module__.startswith("polars"):
-        data = data.to_arrow()
-    if isinstance(data, pa.RecordBatch):
-        data = pa.Table.from_batches([data])
+    data = _as_table(data)
+    known = set(data.column_names if wanted is None else wanted)
+    _refuse_duplicates(data.column_names, known, "data")
     out: Dict[str, np.ndarray] = {}
     for name, column in zip(data.column_names, data.columns):
+        if name not in known:
+            out[name] = np.empty(0)  # kept for its name only: a duplicate of a wanted column shows
+            continue
         kind = column.type
         if not (pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind)
                 or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
@@ -44,6 +66,24 @@ def input_columns(data: Any) -> Dict[str, np.ndarray]:
             continue
         as_float = pc.cast(column, pa.float64()) if not pa.types.is_float64(kind) else column
         out[name] = as_float.to_numpy(zero_copy_only=False)  # nulls → NaN; chunks joined (one copy, read-only)
+    return out
+
+
+def mask_columns(data: Any, leaf_ids: Sequence[str]) -> Dict[str, np.ndarray]:
+    """The leaf columns of an Arrow (or polars) applicability mask as numpy booleans, by name;
+    a null or a column of another type is a DataError naming the criterion."""
+    import pyarrow as pa
+
+    data = _as_table(data)
+    known = set(leaf_ids)
+    _refuse_duplicates(data.column_names, known, "applicable")
+    out: Dict[str, np.ndarray] = {}
+    for name, column in zip(data.column_names, data.columns):
+        if name in known and (not pa.types.is_boolean(column.type) or column.null_count):
+            raise DataError(f"applicable: column {name!r} must hold booleans without nulls (True = applies),"
+                            f" got {column.type}{' with nulls' if column.null_count else ''}",
+                            id="data.applicable", criterion=name)
+        out[name] = column.to_numpy(zero_copy_only=False) if name in known else np.empty(0, dtype=bool)
     return out
 
 

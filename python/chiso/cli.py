@@ -166,6 +166,7 @@ def _applicable(path: str, args: argparse.Namespace, model: Any, units: pd.Index
     name = chiso_io._name(path)
     kind = chiso_io.format_of(path, args.format)
     ids = _column(frame, args.unit_column, name, "--unit-column")
+    _unique_units(ids, name, kind)  # rows are matched to the inputs' units by id
     frame = frame.drop(columns=[args.unit_column])
     mask = {}
     for criterion in frame.columns:
@@ -202,6 +203,7 @@ def _groups_file(path: str, args: argparse.Namespace) -> pd.Series:
     frame = _read(path, args, text_columns=[args.unit_column, "group"])
     name = chiso_io._name(path)
     ids = _column(frame, args.unit_column, name, "--unit-column")
+    _unique_units(ids, name, chiso_io.format_of(path, args.format))  # matched to the inputs' units by id
     groups = _column(frame, "group", name, "a column named group")
     return pd.Series(groups.to_numpy(), index=pd.Index(ids.to_numpy()), name="group")
 

@@ -119,6 +119,9 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
                         f"{len(missing)} missing)", id="dask.columns", criterion=missing[0])
     if groups is not None and groups not in ddf.columns:
         raise DataError(f"the data has no group column {groups!r}", id="dask.groups")
+    if applicable is not None:  # its columns are matched to the leaves by name, its rows by unit id
+        from .model import _input_positions
+        _input_positions(list(applicable.columns), model.leaf_ids, "applicable")
     if applicable is not None and applicable.npartitions != ddf.npartitions:
         raise DataError(f"applicable has {applicable.npartitions} partitions, the data "
                         f"{ddf.npartitions}: partition them alike", id="dask.applicable")

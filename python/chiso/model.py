@@ -220,19 +220,27 @@ class Model:
         groups: Optional[Union[pd.Series, Sequence[Any], np.ndarray]] = None,
         *,
         units: Optional[Sequence[Any]] = None,
+        columns: Optional[Sequence[str]] = None,
         keep: str = "all",
         threads: int = 0,
     ) -> Result:
         """Score every unit.
 
-        ``data``: a DataFrame (rows = units, index = unit ids, columns = :attr:`input_columns`, in
-        any order), a 2-D array in input-column order, or a mapping of input column → 1-D array
-        (e.g. the columns of a pyarrow table or a polars frame; float64 ones are read without
-        copying), or a pyarrow Table or polars DataFrame whose columns are the input columns
-        (float64 columns without nulls are read without copying; nulls are missing). NaN is a missing input. ``units``: unit ids for an array or a mapping (default
-        0, 1, …). ``applicable``: booleans, units × leaves (a DataFrame with the leaf ids as
-        columns, or an array in leaf order; default: everything applies). ``groups``: unit →
-        group (a Series aligned on the index, or one value per row). ``keep``: whose
+        Everything is matched by name (FORMAT.md, "Alignment by name"): the data's columns to the
+        model's :attr:`input_columns` and the mask's to its :attr:`leaf_ids`, in any order (other
+        columns are ignored), and a mask's or groups' rows to the data's units by unit id.
+
+        ``data``: a DataFrame (rows = units, index = unit ids, columns including
+        :attr:`input_columns`), a 2-D array (its columns named by ``columns``, default
+        :attr:`input_columns` in order; a structured array's fields are its columns), a mapping of
+        input column → 1-D array (float64 ones are read without copying), or a pyarrow Table or
+        polars DataFrame (float64 columns without nulls are read without copying; nulls are
+        missing). NaN is a missing input. ``units``: unit ids for an array, a mapping or an Arrow
+        table (default 0, 1, …). ``applicable``: booleans, units × leaves: a DataFrame with leaf ids
+        as columns (its rows matched to the units by index: every unit once), a mapping of leaf id
+        → 1-D array, a pyarrow Table or polars DataFrame (rows in the data's order), or a 2-D array
+        in leaf order; default: everything applies. ``groups``: unit → group (a Series matched to
+        the units by index, every unit once, or one value per row). ``keep``: whose
         points/max/score to keep: ``"all"`` nodes, ``"inner"`` nodes, or the ``"root"`` only.
         Accepted dtypes: floats, integers and booleans (numpy or pandas' nullable ``Float64``,
         ``Int64``, ``boolean``: <NA> is missing), and object columns holding only real numbers
@@ -244,7 +252,7 @@ class Model:
         fractions would score as under 1 %.
         """
         self._core.require_scorable()
-        values, columns, unit_index = _numeric_inputs(data, self._input_columns, units)
+        values, columns, unit_index = _numeric_inputs(data, self._input_columns, units, columns)
         mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
         codes, labels = _group_codes(groups, unit_index)
         core_result = _core.evaluate(
@@ -267,17 +275,24 @@ class Model:
 
 # Input conversion: every form of `data` that evaluate takes becomes either one 2-D array (with
 # the position of each input column) or one 1-D array per input column, of real numbers.
-def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]]):
+def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]],
+                    names: Optional[Sequence[str]] = None):
     """(values, columns, unit index) for the core: values is a 2-D array whose column for input
-    ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order."""
-    if isinstance(data, np.ndarray):  # first: the common case of a single unit scored in a loop
-        return _array_inputs(data, inputs, units)
+    ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order. ``names``: the
+    columns of a 2-D array."""
+    if isinstance(data, np.ndarray) and data.dtype.names is None:  # first: a single unit scored in a loop
+        return _array_inputs(data, inputs, units, names)
+    if names is not None:
+        raise ArgumentTypeError("columns= names the columns of a 2-D array; a "
+                                f"{type(data).__name__} names its own", id="parameter.columns")
+    if isinstance(data, np.ndarray):  # a structured array: its fields are its columns
+        data = {name: data[name] for name in data.dtype.names}
     if _arrow.is_arrow_like(data):  # a pyarrow Table or a polars DataFrame: its columns, through Arrow
-        data = _arrow.input_columns(data)
+        data = _arrow.input_columns(data, inputs)
     if isinstance(data, pd.DataFrame):
         return _frame_inputs(data, inputs)
     if isinstance(data, Mapping):
-        positions = _input_positions(pd.Index(list(data.keys())), inputs, "data")
+        positions = _input_positions(list(data.keys()), inputs, "data")
         arrays = list(data.values())
         values = [_real_column(arrays[i], inputs[k], units) for k, i in enumerate(positions)]
         rows = len(values[0]) if values else 0
@@ -287,10 +302,14 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
 
 def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
     columns = _input_positions(data.columns, inputs, "data")
+    if len(data.columns) != len(inputs):  # other columns (names, notes…) are not converted
+        data = data.iloc[:, columns]
+        columns = np.arange(len(inputs), dtype=np.int64)
     unit_index = data.index
     nullable = False
+    dtypes = data.dtypes.to_numpy()  # once: each .dtypes builds a Series
     for position in columns:
-        dtype = data.dtypes.iloc[position]
+        dtype = dtypes[position]
         if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
             continue
         name = str(data.columns[position])
@@ -312,22 +331,30 @@ def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
     return values, columns, unit_index
 
 
-def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Sequence[Any]]):
-    if values.ndim != 2 or values.shape[1] != len(inputs):
+def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Sequence[Any]],
+                  names: Optional[Sequence[str]] = None):
+    positions = None
+    if names is not None:
+        if values.ndim != 2 or values.shape[1] != len(names):
+            raise DataError(f"inputs must be a 2-D array of units × {len(names)} columns (as many as"
+                            f" columns= names), got shape {values.shape}", id="data.shape")
+        positions = _input_positions(names, inputs, "data")
+    elif values.ndim != 2 or values.shape[1] != len(inputs):
         raise DataError(
             f"inputs must be a 2-D array of units × {len(inputs)} input columns"
-            f" (in the model's input-column order), got shape {values.shape}",
+            f" (in the model's input-column order, or named by columns=), got shape {values.shape}",
             id="data.shape",
         )
     unit_index = _unit_index(units, values.shape[0])
     if values.dtype.kind not in _REAL_KINDS:
-        for j, name in enumerate(inputs):
+        for k, name in enumerate(inputs):
+            j = k if positions is None else int(positions[k])
             if values.dtype.kind == "O":
                 _check_real_objects(values[:, j], name, unit_index)
             else:
                 _refuse_dtype(values.dtype, name, values[:, j], unit_index)
         values = values.astype(np.float64)
-    return values, None, unit_index
+    return values, positions, unit_index
 
 
 _REAL_KINDS = "biuf"  # numpy kinds taken as numbers: bool, signed and unsigned integers, floats
@@ -345,7 +372,7 @@ def _real_column(array: Any, name: str, units: Optional[Sequence[Any]]) -> np.nd
     column = np.asarray(array)
     if column.dtype.kind in _REAL_KINDS:
         return column
-    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else pd.RangeIndex(0)
+    unit_index = _unit_index(units, len(column)) if column.ndim == 1 else range(0)
     if column.dtype.kind == "O" and column.ndim == 1:
         _check_real_objects(column, name, unit_index)
         return column.astype(np.float64)
@@ -389,80 +416,98 @@ def _refuse_dtype(dtype: Any, name: str, cells: np.ndarray, units: pd.Index) -> 
                     " numbers (floats, integers or booleans)", id="data.type", criterion=name)
 
 
-def _unit_index(units: Optional[Sequence[Any]], rows: int) -> pd.Index:
+def _unit_index(units: Optional[Sequence[Any]], rows: int) -> Union[pd.Index, range]:
+    """The unit ids: given, or the row numbers 0, 1, … as a range (made a pandas index only when
+    something asks for one: a one-unit call in a loop never does)."""
     if units is None:
-        return pd.RangeIndex(rows, name="unit")
+        return range(rows)
     index = pd.Index(units)
     if len(index) != rows:
         raise DataError(f"{len(index)} unit ids for {rows} rows of inputs", id="data.shape")
     return index
 
 
-def _input_positions(columns: pd.Index, inputs: Sequence[str], what: str) -> np.ndarray:
-    """Position of each input column among the given columns; extra or missing columns are an error."""
-    names = [str(c) for c in columns]
-    position = {}
-    for i, name in enumerate(names):
-        if name in position:
-            raise DataError(f"{what}: column {name!r} appears twice", id="data.columns",
-                            criterion=name)
-        position[name] = i
-    missing = [column for column in inputs if column not in position]
-    known = set(inputs)
-    extra = [name for name in names if name not in known]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append("missing columns for criteria " + ", ".join(map(repr, missing)))
-        if extra:
-            parts.append("columns that are not criteria of the model " + ", ".join(map(repr, extra)))
-        raise DataError(f"{what}: " + "; ".join(parts), id="data.columns",
-                        criterion=(missing or extra)[0])
-    return np.fromiter((position[column] for column in inputs), dtype=np.int64, count=len(inputs))
+def _input_positions(columns: Sequence[Any], wanted: Sequence[str], what: str) -> np.ndarray:
+    """Position of each wanted column (input columns, or leaf ids for a mask) among the given
+    columns, matched by name (chiso::column_map); other columns are ignored, a wanted column absent
+    or given twice is a DataError naming it."""
+    names = [c if isinstance(c, str) else str(c) for c in columns]
+    return np.asarray(_core.column_map(list(wanted), names, what), dtype=np.int64)
 
 
-def _mask(applicable: Any, units: pd.Index, leaf_ids: Sequence[str]):
-    """The mask (units × leaves) and, for a DataFrame whose columns are in another order, the
-    column of each leaf."""
+def _as_unit_index(units: Union[pd.Index, range]) -> pd.Index:
+    """The unit ids as a pandas index (row numbers as a RangeIndex named "unit")."""
+    return pd.RangeIndex(units.start, units.stop, name="unit") if isinstance(units, range) else units
+
+
+def _mask(applicable: Any, units: Union[pd.Index, range], leaf_ids: Sequence[str]):
+    """The mask as units × columns booleans and the column of each leaf (None: leaf order). A
+    DataFrame's rows are matched to the units by index; other forms' rows are the units' rows."""
     if applicable is None:
         return None, None
+    units = _as_unit_index(units)
+    if _arrow.is_arrow_like(applicable):
+        applicable = _arrow.mask_columns(applicable, leaf_ids)
     if isinstance(applicable, pd.DataFrame):
-        if not applicable.index.equals(units):
-            if set(applicable.index) != set(units):
-                raise DataError("the mask's units differ from the inputs' units",
-                                id="data.applicable")
-            applicable = applicable.loc[units]
-        if not all(dtype == np.bool_ for dtype in applicable.dtypes):
-            raise DataError("the mask must hold booleans (True = applies)",
-                            id="data.applicable")
         positions = _input_positions(applicable.columns, leaf_ids, "applicable")
-        in_order = bool(np.array_equal(positions, np.arange(len(leaf_ids))))
-        return applicable.to_numpy(dtype=np.bool_, copy=False), None if in_order else positions
+        dtypes = applicable.dtypes.to_numpy()  # once: each .dtypes builds a Series
+        for position in positions:
+            if dtypes[position] != np.bool_:
+                raise DataError(f"applicable: column {str(applicable.columns[position])!r} must hold booleans"
+                                " (True = applies)", id="data.applicable", criterion=str(applicable.columns[position]))
+        if not applicable.index.equals(units):
+            applicable = applicable.iloc[_rows_of_units(applicable.index, units, "applicable", "data.applicable")]
+        return applicable.to_numpy(dtype=np.bool_, copy=False), positions
+    if isinstance(applicable, Mapping):
+        positions = _input_positions(list(applicable.keys()), leaf_ids, "applicable")
+        arrays = list(applicable.values())
+        columns = [np.asarray(arrays[i]) for i in positions]
+        for leaf, column in zip(leaf_ids, columns):
+            if column.dtype != np.bool_ or column.ndim != 1 or len(column) != len(units):
+                raise DataError(f"applicable: column {leaf!r} must be {len(units)} booleans (one per unit,"
+                                " True = applies)", id="data.applicable", criterion=leaf)
+        mask = np.column_stack(columns) if columns else np.ones((len(units), 0), dtype=bool)
+        return mask, None
     mask = np.asarray(applicable)
     if mask.dtype != np.bool_:
         raise DataError("the mask must hold booleans (True = applies)", id="data.applicable")
     if mask.ndim != 2 or mask.shape[1] != len(leaf_ids):
         raise DataError(f"the mask must be units × {len(leaf_ids)} leaves"
-                        f" (in the model's leaf order), got shape {mask.shape}", id="data.applicable")
+                        f" (in the model's leaf order; a DataFrame's columns are matched by name),"
+                        f" got shape {mask.shape}", id="data.applicable")
     return mask, None
 
 
-def _group_codes(groups: Any, units: pd.Index):
+def _rows_of_units(index: pd.Index, units: pd.Index, what: str, error_id: str) -> np.ndarray:
+    """The row of each unit in a table indexed by unit id (a mask, groups): every unit once."""
+    duplicated = index.duplicated()
+    if duplicated.any():
+        unit = index[int(np.flatnonzero(duplicated)[0])]
+        raise DataError(f"{what}: unit {unit!r} appears twice", id=error_id, unit=str(unit))
+    rows = index.get_indexer(units)
+    if (rows < 0).any():
+        unit = units[int(np.flatnonzero(rows < 0)[0])]
+        raise DataError(f"{what}: no row for unit {unit!r} (its rows are matched to the data's units by id)",
+                        id=error_id, unit=str(unit))
+    return rows
+
+
+def _group_codes(groups: Any, units: Union[pd.Index, range]):
     if groups is None:
         return None, None
+    units = _as_unit_index(units)
+    if isinstance(groups, pd.Series) and not groups.index.equals(units):
+        groups = groups.iloc[_rows_of_units(groups.index, units, "groups", "data.groups")]
+    # Coded by pandas' factorize on the column as it is (no per-unit Python objects for a Series or
+    # an array of labels; a missing label is code -1).
     if isinstance(groups, pd.Series):
-        missing = units.difference(groups.index)
-        if len(missing):
-            raise DataError(f"no group for units {list(missing[:5])}", id="data.groups",
-                            unit=str(missing[0]))
-        groups = groups.loc[units]
-    values = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_numpy(), dtype=object)
+        values = groups.reset_index(drop=True)
+    elif isinstance(groups, np.ndarray) and groups.ndim == 1:
+        values = pd.Series(groups)
+    else:
+        values = pd.Series(list(groups), dtype=object)
     if len(values) != len(units):
         raise DataError(f"{len(values)} groups for {len(units)} units", id="data.groups")
-    if values.isna().any():
-        row = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
-                        unit=str(units[row]))
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError as error:
@@ -473,7 +518,11 @@ def _group_codes(groups: Any, units: pd.Index):
                                 unit=str(units[row])) from error
         raise DataError(f"groups must be labels (text or numbers): {error}",
                         id="data.groups") from error
-    return codes.astype(np.int32), pd.Index(labels)
+    if len(codes) and codes.min() < 0:
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
+                        unit=str(units[row]))
+    return codes.astype(np.int32, copy=False), pd.Index(labels)
 
 
 # Building models in Python: plain dicts in the file format, validated by the core when the model

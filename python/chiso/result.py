@@ -1,7 +1,7 @@
 """Results of an evaluation as pandas objects (views of the C++ buffers where possible)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -20,13 +20,20 @@ class Result:
     """Scores of every unit: ``scores`` (index, rank, band, group), per-node ``points``, ``max``
     and ``score`` (wide, units × nodes) and ``nodes`` (tidy: unit, node, points, max, score)."""
 
-    def __init__(self, core: Any, *, units: pd.Index, group_codes: Optional[np.ndarray],
+    def __init__(self, core: Any, *, units: Union[pd.Index, range], group_codes: Optional[np.ndarray],
                  group_labels: Optional[pd.Index], model: "Model") -> None:
         self._core = core
-        self.units = units
+        self._units = units  # row numbers stay a range until asked for (one-unit calls in a loop)
         self.model = model
         self._group_codes = group_codes
         self._group_labels = group_labels
+
+    @property
+    def units(self) -> pd.Index:
+        """The unit ids, in the rows' order (the data's index, ``units=``, or 0, 1, …)."""
+        if isinstance(self._units, range):
+            self._units = pd.RangeIndex(self._units.start, self._units.stop, name="unit")
+        return self._units
 
     @property
     def node_ids(self) -> list:
@@ -37,12 +44,13 @@ class Result:
     def scores(self) -> pd.DataFrame:
         """One row per unit: ``index`` (rounded as the model says), ``rank`` (within the group, or
         across all units, as the model says; <NA> when nothing applies), ``band`` and ``group``."""
-        rank = pd.array(self._core.rank, dtype="Int32")
-        rank[np.asarray(self._core.rank) == 0] = pd.NA
+        ranks = np.asarray(self._core.rank)
+        rank = pd.arrays.IntegerArray(ranks.copy(), ranks == 0)  # 0: not ranked (<NA>), set in one step
         labels = [label for _, label in self.model.bands]
         band_codes = np.asarray(self._core.band)
-        band = pd.Categorical.from_codes(band_codes, categories=labels) if labels else \
-            pd.Categorical([None] * len(band_codes))
+        # No bands: every code is -1 (none), without a Python object per unit.
+        band = pd.Categorical.from_codes(band_codes if labels else np.full(len(band_codes), -1, dtype=np.int8),
+                                         categories=labels)
         frame = pd.DataFrame({"index": self._core.index, "rank": rank, "band": band}, index=self.units)
         if self._group_codes is not None:
             frame["group"] = pd.Categorical.from_codes(self._group_codes, categories=self._group_labels)

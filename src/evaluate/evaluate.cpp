@@ -4,6 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -532,22 +535,21 @@ plan::layout plan::locate_inputs(const unit_table& units) const {
   return where;
 }
 
+// The mask's own column map only: a mask is never taken as laid out like the inputs (whose columns
+// may be in any order).
 std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) const {
   const matrix_view<bool>& mask = units.applicable;
-  const bool laid_out_like_inputs = units.columns && !units.input_arrays && input_count() == leaf_count();
   if (mask.rows != units.rows())
     throw data_error("data.shape", "", "",
                      "the applicability mask has " + count_of(mask.rows, "rows") + ", the inputs " +
                          count_of(units.rows(), "rows"));
-  if (!units.applicable_columns && !laid_out_like_inputs && mask.cols != leaf_count())
+  if (!units.applicable_columns && mask.cols != leaf_count())
     throw data_error("data.shape", "", "",
                      "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
                          count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
   std::vector<std::ptrdiff_t> mask_column;
   for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
-    const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j]
-                                  : laid_out_like_inputs   ? units.columns[j]
-                                                           : j;
+    const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j] : j;
     if (column < 0 || column >= mask.cols)
       throw data_error("data.shape", "", leaves_[static_cast<std::size_t>(j)]->source->id,
                        "its column " + std::to_string(column) + " in the applicability mask is outside its " +
@@ -555,6 +557,45 @@ std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) c
     mask_column.push_back(column);
   }
   return mask_column;
+}
+
+std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, const std::vector<std::string>& names,
+                                       const std::string& table) {
+  constexpr std::ptrdiff_t twice = -1;
+  std::unordered_map<std::string_view, std::ptrdiff_t> position;
+  position.reserve(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto [at, first] = position.emplace(names[i], static_cast<std::ptrdiff_t>(i));
+    if (!first) at->second = twice;
+  }
+  std::vector<std::ptrdiff_t> map;
+  map.reserve(wanted.size());
+  std::vector<std::string> missing;
+  for (const std::string& name : wanted) {
+    const auto found = position.find(name);
+    if (found == position.end()) {
+      missing.push_back(name);
+    } else if (found->second == twice) {
+      throw data_error("data.columns", "", name, "the column appears twice", table);
+    } else {
+      map.push_back(found->second);
+    }
+  }
+  if (missing.empty()) return map;
+  // The columns not wanted are named too: a misspelt column shows beside the one it should be.
+  const std::unordered_set<std::string_view> known(wanted.begin(), wanted.end());
+  std::vector<std::string> extra;
+  for (const std::string& name : names)
+    if (!known.count(name)) extra.push_back(name);
+  const auto quoted = [](const std::vector<std::string>& list) {
+    std::string text;
+    for (std::size_t i = 0; i < list.size() && i < 5; ++i) text += (i ? ", '" : "'") + list[i] + "'";
+    return list.size() > 5 ? text + " and " + std::to_string(list.size() - 5) + " more" : text;
+  };
+  throw data_error("data.columns", "", missing.front(),
+                   "missing columns for criteria " + quoted(missing) +
+                       (extra.empty() ? "" : " (its columns that are not criteria of the model: " + quoted(extra) + ")"),
+                   table);
 }
 
 std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const {

@@ -1,9 +1,19 @@
 """An independent evaluator of chiso models, for the differential tests.
 
-Written from the model-file contract (FORMAT.md, and docs/format.md for rounding on the decimal
-value), not from chiso's C++: plain Python in exact ``fractions.Fraction`` arithmetic. A model is
-the parsed JSON document (a dict); inputs are exact numbers (``Fraction``), ``None`` for a missing
-value, or ``float('inf')``/``float('-inf')``.
+Written from the model-file contract (FORMAT.md with its "Clarifications (chiso 0.3)", and
+docs/format.md for rounding on the decimal value), not from chiso's C++: plain Python in exact
+``fractions.Fraction`` arithmetic. A model is the parsed JSON document (a dict); inputs are exact
+numbers (``Fraction``), ``None`` for a missing value, or ``float('inf')``/``float('-inf')``; rows,
+masks and groups are keyed by column name and unit (FORMAT.md 0.3: aligned by name).
+
+FORMAT.md 0.3, as read here: decimal arithmetic (formula results, comparisons, the range check of
+points and every `round` act on exact values: 0.33 + 0.56 + 0.11 is 1, 0.1 + 0.2 == 0.3 is true,
+round(1.005 − 1, 2) is 0.01); `and`, `or`, `ratio` and `if` evaluate only the operand they need; a
+`sum` node to which nothing applies is not applicable and its `points_min`/`points_max` do not
+apply, while one to which only adjustments (bonus/deduction leaves, or contents of them) apply
+passes their points; children weighing 0 do not enter a mean, geometric or harmonic mean (a
+zero-weight child scoring 0 is no error; they still count in the node's max, as every applicable
+child does).
 
 Where the contract leaves the outcome open, or where floating point legitimately decides it (a
 value within 1e-12 of a rounding tie without being one, a geometric mean that is irrational next to
@@ -90,17 +100,20 @@ def _significant(x: Fraction, digits: int) -> Fraction:
 
 
 def round_decimal(x: Fraction, digits: int, mode: str, unit: Unit) -> Fraction:
-    """x rounded to `digits` decimals as docs/format.md says: taken to its decimal value
-    (see _significant), then rounded half up (halves away from zero) or half even; `none` keeps x. When the double
-    chiso computes, a few units in the last place off x, may round otherwise, the unit is
-    marked uncertain."""
+    """x rounded exactly to `digits` decimals, half up (halves away from zero) or half even; `none`
+    keeps x. When the double chiso computes, a few units in the last place off x, may round
+    otherwise even after recovering its decimal value (see _significant), the unit is marked
+    uncertain."""
     if mode == "none":
         return x
     quantum = Fraction(1, 10**digits)
-    result = _round_at(_significant(x, digits), quantum, mode)
+    # FORMAT.md 0.3: the exact value is rounded (24000/13 to 10 decimals is 1846.1538461538, not
+    # the 1846.1538461539 of its 15 significant digits rounded again).
+    result = _round_at(x, quantum, mode)
+    recovered = _round_at(_significant(x, digits), quantum, mode)
     noise = abs(x) * (INEXACT_NOISE if unit.inexact else EXACT_NOISE)
-    if _round_at(_significant(x - noise, digits), quantum, mode) != result or \
-            _round_at(_significant(x + noise, digits), quantum, mode) != result:
+    if _round_at(_significant(x - noise, digits), quantum, mode) != recovered or \
+            _round_at(_significant(x + noise, digits), quantum, mode) != recovered:
         unit.uncertain = True
     return result
 
@@ -377,12 +390,17 @@ def leaf_points(node: Mapping[str, Any], values: Sequence[Any], unit_id: Any, un
     raise ValueError(f"unknown rule kind {kind}")
 
 
+def leaf_columns(node: Mapping[str, Any]) -> List[str]:
+    """A leaf's input columns: ``<id>.<input>`` for each named input, else ``<id>``."""
+    names = node.get("inputs")
+    return [f"{node['id']}.{n}" for n in names] if names else [node["id"]]
+
+
 def input_columns(model: Mapping[str, Any]) -> List[str]:
     columns: List[str] = []
     for node in walk(model["root"]):
         if "rule" in node:
-            names = node.get("inputs")
-            columns.extend([f"{node['id']}.{n}" for n in names] if names else [node["id"]])
+            columns.extend(leaf_columns(node))
     return columns
 
 
@@ -401,10 +419,10 @@ def leaf_result(node: Mapping[str, Any], inputs: Mapping[str, Any], applies: Map
     full = Fraction(0) if kind in ADJUSTMENTS else exact(node["max"])
     if not applies.get(node["id"], True):
         return Fraction(0), Fraction(0)
-    names = node.get("inputs")
-    columns = [f"{node['id']}.{n}" for n in names] if names else [node["id"]]
-    values = [inputs[c] for c in columns]
+    values = [inputs[c] for c in leaf_columns(node)]
     if any(isinstance(v, float) for v in values):  # ±infinity
+        if any(v is None for v in values):
+            raise Ambiguous("one input of a leaf missing, another infinite: a missing input or a range error")
         raise OracleError("data.range", unit_id, node["id"], "infinity is not a number")
     if any(v is None for v in values):
         if missing == "error":
@@ -434,36 +452,42 @@ def evaluate_unit(model: Mapping[str, Any], inputs: Mapping[str, Any], applies: 
     unit = Unit()
     missing = model.get("missing", "error")
 
-    def finish(node: Mapping[str, Any], points: Fraction, top: Fraction) -> Tuple[Fraction, Fraction]:
+    def finish(node: Mapping[str, Any], points: Fraction, top: Fraction, applies_here: bool
+               ) -> Tuple[Fraction, Fraction, bool]:
         if "round" in node:
             points = round_decimal(points, int(node["round"]), "half_up", unit)
         score = points / top if top > 0 else None
         unit.nodes[node["id"]] = (points, top, score)
-        return points, top
+        return points, top, applies_here
 
-    def visit(node: Mapping[str, Any]) -> Tuple[Fraction, Fraction]:
+    def visit(node: Mapping[str, Any]) -> Tuple[Fraction, Fraction, bool]:
+        """(points, max, whether anything under the node applies to the unit)."""
         if "rule" in node:
-            return finish(node, *leaf_result(node, inputs, applies, missing, unit_id, unit))
+            points, top = leaf_result(node, inputs, applies, missing, unit_id, unit)
+            excluded = missing == "exclude" and any(inputs[c] is None for c in leaf_columns(node))
+            present = applies.get(node["id"], True) and not excluded  # "exclude": like not applicable
+            return finish(node, points, top, present)
         children = [(child, *visit(child)) for child in node["children"]]
         aggregate = node["aggregate"]
         if aggregate == "sum":
-            points = sum((p for _, p, _ in children), Fraction(0))
-            top = sum((m for _, _, m in children), Fraction(0))
+            if not any(a for *_, a in children):  # nothing applies: no floor is invented
+                return finish(node, Fraction(0), Fraction(0), False)
+            points = sum((p for _, p, _, _ in children), Fraction(0))
+            top = sum((m for _, _, m, _ in children), Fraction(0))
             if "points_min" in node:
                 points = max(points, exact(node["points_min"]))
             if "points_max" in node:
                 points = min(points, exact(node["points_max"]))
-            return finish(node, points, top)
-        present = [(child, p / m, m) for child, p, m in children if m > 0]
+            return finish(node, points, top, True)
+        if any(m == 0 and a and p != 0 for _, p, m, a in children):
+            raise Ambiguous("adjustment points of a child of max 0 under a mean-type node")
+        present = [(child, p / m, m) for child, p, m, _ in children if m > 0]
         if aggregate in ("min", "max"):
             counted = present
         else:
             counted = [(c, s, m) for c, s, m in present if exact(c.get("weight", 1)) > 0]
-        if aggregate in ("geomean", "harmonic") and any(
-                s <= 0 for c, s, _m in present if exact(c.get("weight", 1)) == 0):
-            raise Ambiguous("a score ≤ 0 on a child of weight 0 under a geometric or harmonic mean")
         if not counted:
-            return finish(node, Fraction(0), Fraction(0))
+            return finish(node, Fraction(0), Fraction(0), False)
         top = exact(node["max"]) if "max" in node else sum((m for _, _, m in present), Fraction(0))
         scores = [s for _, s, _ in counted]
         weights = [exact(c.get("weight", 1)) for c, _, _ in counted]
@@ -481,10 +505,10 @@ def evaluate_unit(model: Mapping[str, Any], inputs: Mapping[str, Any], applies: 
                 score = geometric_mean(scores, weights, unit)
             else:
                 score = sum(weights) / sum((w / s for w, s in zip(weights, scores)), Fraction(0))
-        return finish(node, score * top, top)
+        return finish(node, score * top, top, True)
 
     root = model["root"]
-    points, top = visit(root)
+    points, top, _ = visit(root)
     if top > 0:
         scale = exact(model.get("scale", 100))
         raw = points / top * scale

@@ -177,8 +177,10 @@ def test_missing_and_extra_columns_are_named():
     with pytest.raises(chiso.DataError, match=r"missing columns for criteria 'b2'") as missing:
         small_model().evaluate(inputs().drop(columns="b2"))
     assert missing.value.criterion == "b2"
-    with pytest.raises(chiso.DataError, match=r"not criteria of the model 'zz'"):
-        small_model().evaluate(inputs().assign(zz=1.0))
+    with pytest.raises(chiso.DataError, match=r"'b2' \(its columns that are not criteria of the model: 'zz'\)"):
+        small_model().evaluate(inputs().drop(columns="b2").assign(zz=1.0))
+    # Other columns are ignored (FORMAT.md 0.3: matched by name).
+    assert small_model().evaluate(inputs().assign(zz="note")).scores.equals(small_model().evaluate(inputs()).scores)
 
 
 def test_errors_keep_unit_criterion_and_path():

@@ -82,6 +82,20 @@ def test_node_points_and_bad_input(client):
         cd.evaluate(model, dd.from_pandas(frame, npartitions=2), groups="region")
 
 
+def test_mask_matched_by_name_and_unit_on_workers(client):
+    """The mask's columns in another order than the data's, its rows shuffled within each partition,
+    extra columns on both: by hand, x (max 4) and y (max 1) on a scale of 10, y not applicable to
+    "b" and "d" (x/4 × 10) and x not applicable to "a" (y/1 × 10)."""
+    frame = pd.DataFrame({"note": ["-"] * 5, "y": [1.0, 0, 1, 1, 0], "x": [4.0, 3, 2, 0, 1]},
+                         index=["e", "d", "c", "b", "a"])
+    mask = pd.DataFrame({"x": [True, True, True, True, False], "reviewed": True,
+                         "y": [True, False, True, False, True]}, index=["e", "d", "c", "b", "a"])
+    shuffled = pd.concat([mask.iloc[[2, 0, 1]], mask.iloc[[4, 3]]])  # the same partitions: 3 rows, then 2
+    got = cd.evaluate(tiny_model("competition", by="all"), dd.from_pandas(frame, npartitions=2, sort=False),
+                      applicable=dd.from_pandas(shuffled, npartitions=2, sort=False)).compute().loc[frame.index]
+    assert got["index"].tolist() == [10.0, 7.5, 6.0, 0.0, 0.0]
+
+
 def _asem_like():
     """Four indicators, two aggregates, eight units (normalised values 0–100)."""
     rng = np.random.default_rng(11)

@@ -2,6 +2,7 @@
 chiso compiled core: models, evaluation, assessment, analysis
 """
 from __future__ import annotations
+import collections.abc
 import numpy
 import numpy.typing
 import typing
@@ -10,7 +11,7 @@ from . import analysis
 from . import sensitivity
 from . import ranking
 from . import replications
-__all__: list[str] = ['Evaluation', 'Model', 'analysis', 'assessment', 'evaluate', 'ranking', 'replications', 'sensitivity']
+__all__: list[str] = ['Evaluation', 'Model', 'analysis', 'assessment', 'column_map', 'evaluate', 'ranking', 'replications', 'sensitivity']
 class Model:
     """
     A validated, compiled model. Build with from_json or load.
@@ -130,7 +131,12 @@ def evaluate(model: Model, values: typing.Any, applicable: numpy.ndarray | None 
     Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array
     (its column for input column i is columns[i], default i) or a list of 1-D arrays, one per
     input column in order (float64 ones are read without copying). `applicable` is units × leaves
-    (leaf j in column applicable_columns[j], default: laid out like the inputs when every leaf
-    takes one input, else j).
+    with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),
+    whatever the layout of the inputs.
+    """
+def column_map(wanted: collections.abc.Sequence[str], names: collections.abc.Sequence[str], table: str) -> list[int]:
+    """
+    The position in `names` of each of `wanted` (chiso::column_map): columns are matched by name,
+    those not wanted are ignored; a wanted name absent or given twice is a DataError naming it.
     """
 __version__: str
