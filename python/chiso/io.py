@@ -278,7 +278,7 @@ def write_table(frame: pd.DataFrame, path: Union[str, "os.PathLike[str]"], optio
     elif kind == "xlsx":
         _openpyxl()
         buffer = _io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        with _excel_writer(buffer) as writer:
             _excel_sheet(frame, writer, options.sheet or sheet)
         _write_bytes(path, buffer.getvalue())
     elif kind == "parquet":
@@ -302,6 +302,13 @@ def write_arrow(table: Any, path: Union[str, "os.PathLike[str]"]) -> None:
         pq.write_table(table, os.fspath(path))
 
 
+def _excel_writer(target: Any) -> Any:
+    """A pandas Excel writer that writes every text as a text cell, never as a formula or a link
+    (XlsxWriter with its string conversions off)."""
+    from .reports.excel import WORKBOOK_OPTIONS
+    return pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": dict(WORKBOOK_OPTIONS)})
+
+
 def _excel_sheet(frame: pd.DataFrame, writer: Any, sheet: str) -> None:
     # Excel has no categorical or nullable integer cells: plain objects, None for missing.
     plain = frame.astype(object).where(frame.notna(), None)
@@ -320,13 +327,16 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.P
     if kind == "xlsx":
         _openpyxl()
         path = out / "reports.xlsx"
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        with _excel_writer(path) as writer:
             for name, frame in tables.items():
                 _excel_sheet(_clean_frame(frame), writer, name)
         return [path]
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.{kind}"
+        if kind == "csv":  # a report read in a spreadsheet: no text read as a formula
+            from .reports.text import csv_safe
+            frame = csv_safe(frame)
         write_table(frame, path, TableOptions(format=kind, encoding=options.encoding, delimiter=options.delimiter,
                                               decimal=options.decimal))
         written.append(path)
