@@ -385,13 +385,9 @@ def _unit_report(unit: Any, read: _Source, layout: _Layout, values: _Values,
         lines.append(rows[node])
         # A node whose subtree ends here closes with its adjustment line, deepest first.
         for inner in _ancestors_closed_by(node, layout):
-            adjustment = _adjustment(rows[inner], [rows[c] for c in layout.children.get(inner, [])],
-                                     layout, point_digits)
-            if adjustment is not None:
-                lines.append(adjustment)
-    root_adjustment = _adjustment(root_row, [rows[a] for a, _ in layout.area_names], layout, point_digits)
-    if root_adjustment is not None:
-        lines.append(root_adjustment)
+            lines += _adjustments(rows[inner], [rows[c] for c in layout.children.get(inner, [])], layout,
+                                  point_digits)
+    lines += _adjustments(root_row, [rows[a] for a, _ in layout.area_names], layout, point_digits)
     return UnitReport(
         unit=str(unit), name=read.names.get(unit, str(unit)) or str(unit), group=str(read.groups.get(unit, "")),
         index=_float(scores.at[unit, "index"]), rank=None if pd.isna(rank) else int(rank),
@@ -423,40 +419,49 @@ def _sum_exact(values: List[Optional[float]], digits: int) -> Decimal:
     return sum((round_half_up(v, digits) or Decimal(0) for v in values), Decimal(0))
 
 
-def _adjustment(node: Row, children: List[Row], layout: _Layout, digits: int) -> Optional[Row]:
-    """The line that makes a sum node's printed lines add up to its printed points, when the model's
-    rules make them differ: its cap (``points_max``), floor (``points_min``) or own rounding
+_CAUSES = ("cap", "floor", "round", "print")
+
+
+def _adjustments(node: Row, children: List[Row], layout: _Layout, digits: int) -> List[Row]:
+    """The lines that make a sum node's printed lines add up to its printed points, where the
+    model's rules make them differ: its cap (``points_max``), floor (``points_min``) or own rounding
     (``round``); otherwise the rounding of the printed figures (only where the criteria need more
-    than MAX_POINT_DIGITS decimals). None when the lines add up."""
+    than MAX_POINT_DIGITS decimals). One line per cause, its numbers in the columns (self,
+    each round, achieved) where that cause acted; none when the lines add up."""
     info = layout.nodes[node.node]
     if str(info.get("aggregate", "sum")) != "sum" or not node.applicable:
-        return None
-
-    def difference(total: Optional[float], parts: List[Optional[float]]) -> Optional[float]:
-        if total is None:
-            return None
-        delta = (round_half_up(total, digits) or Decimal(0)) - _sum_exact(parts, digits)
-        return float(delta)
-
-    live = [c for c in children if c.applicable]
-    deltas = {"self": difference(node.self_points, [c.self_points for c in live]),
-              "points": difference(node.points, [c.points for c in live])}
-    rounds = [difference(node.rounds[k], [c.rounds[k] for c in live]) for k in range(len(node.rounds))]
-    if not any(d for d in list(deltas.values()) + rounds):
-        return None
-    raw = sum(c.points or 0.0 for c in live)
+        return []
     high, low = _number_or_none(info.get("points_max")), _number_or_none(info.get("points_min"))
-    if high is not None and raw > high:
-        why = ("cap", high)
-    elif low is not None and raw < low:
-        why = ("floor", low)
-    elif _number_or_none(info.get("round")) is not None:
-        why = ("round", float(info["round"]))
-    else:
-        why = ("print", float(digits))
-    return Row(number="", node=node.node, name="", depth=node.depth + 1, is_leaf=False, is_area=False,
-               bonus_penalty=node.bonus_penalty, max=None, self_points=deltas["self"], rounds=rounds,
-               points=deltas["points"], score=None, applicable=True, adjustment=why)
+    rounds_itself = _number_or_none(info.get("round")) is not None
+    live = [c for c in children if c.applicable]
+
+    def column(total: Optional[float], parts: List[Optional[float]]) -> Tuple[Optional[str], Optional[float]]:
+        """(cause, difference) of one number column; (None, None) when its lines add up."""
+        if total is None:
+            return None, None
+        delta = (round_half_up(total, digits) or Decimal(0)) - _sum_exact(parts, digits)
+        if delta == 0:
+            return None, None
+        raw = sum(p or 0.0 for p in parts)
+        cause = ("cap" if high is not None and raw > high else "floor" if low is not None and raw < low
+                 else "round" if rounds_itself else "print")
+        return cause, float(delta)
+
+    self_column = column(node.self_points, [c.self_points for c in live])
+    round_columns = [column(node.rounds[k], [c.rounds[k] for c in live]) for k in range(len(node.rounds))]
+    points_column = column(node.points, [c.points for c in live])
+    lines = []
+    for cause in _CAUSES:
+        def pick(col: Tuple[Optional[str], Optional[float]]) -> Optional[float]:
+            return col[1] if col[0] == cause else None
+        if cause not in {c for c, _ in [self_column, points_column] + round_columns}:
+            continue
+        bound = {"cap": high, "floor": low, "round": _number_or_none(info.get("round"))}.get(cause, float(digits))
+        lines.append(Row(number="", node=node.node, name="", depth=node.depth + 1, is_leaf=False, is_area=False,
+                         bonus_penalty=node.bonus_penalty, max=None, self_points=pick(self_column),
+                         rounds=[pick(c) for c in round_columns], points=pick(points_column), score=None,
+                         applicable=True, adjustment=(cause, float(bound or 0.0))))
+    return lines
 
 
 def _number_or_none(value: Any) -> Optional[float]:
