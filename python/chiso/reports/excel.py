@@ -116,7 +116,8 @@ def _print_setup(sheet: Any, report: Report, language: str, header_row: int) -> 
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     sheet.set_header(f"&L{_header_text(report.issuer)}&R{_header_text(report_title(report, language))}")
-    sheet.set_footer("&C" + _header_text(label("page", language, page="&P", pages="&N")))
+    page = _header_text(label("page", language, page="\0P", pages="\0N")).replace("\0", "&")  # &P, &N: codes
+    sheet.set_footer("&C" + page)
 
 
 def _lines(text: str, width: float) -> int:

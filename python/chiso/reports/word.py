@@ -15,8 +15,10 @@ from .layout import (as_of_text, index_lines, number_column_count, number_text, 
                      ranking_heads, report_title, scoring_cells, scoring_heads, signature_block, total_cells,
                      unit_facts)
 
-_PAGE_WIDTH_CM = 29.7 - 2 * 1.5   # A4 landscape less the margins
+_MARGIN_CM = 1.2
+_PAGE_WIDTH_CM = 29.7 - 2 * _MARGIN_CM   # A4 landscape less the margins
 _TWIPS_PER_CM = 567
+_TABLE_HALF_POINTS = 15          # 7.5 pt table text: a district's table on about 3 A4 landscape pages
 
 
 def _docx() -> Any:
@@ -58,7 +60,7 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
 
 
 def _landscape_document(docx: Any, language: str) -> Any:
-    """An empty A4 landscape document with 1.5 cm margins, a 9 pt text and "Trang x/y" in the footer."""
+    """An empty A4 landscape document with 1.2 cm margins, a 9 pt text and "Trang x/y" in the footer."""
     from docx.enum.section import WD_ORIENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -68,8 +70,8 @@ def _landscape_document(docx: Any, language: str) -> Any:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    section.footer_distance = Cm(0.8)
+        setattr(section, side, Cm(_MARGIN_CM))
+    section.footer_distance = Cm(0.5)
     normal = document.styles["Normal"]
     normal.font.size = Pt(9)
     normal.font.name = "Arial"
@@ -93,11 +95,11 @@ def _scale(widths: Sequence[float]) -> List[float]:
 
 
 def _scoring_widths(report: Report, heads: List[str]) -> List[float]:
-    """STT narrow, the criterion wide, each number 1.55 cm, evidence and reason what is left."""
+    """STT narrow, the criterion wide, each number 1.25 cm, evidence and reason what is left."""
     numbers = number_column_count(report)
-    widths = [1.1, 8.6 if report.has_self else 14.0] + [1.55] * numbers
+    widths = [1.0, 9.0 if report.has_self else 14.0] + [1.25] * numbers
     if report.has_self:
-        widths += [4.2, 5.4]
+        widths += [5.6, 5.8]
     return _scale(widths)
 
 
@@ -169,7 +171,7 @@ def _row_xml(values: List[str], bold: bool, header: bool, widths: List[float], r
              centred: bool = False, border: bool = True) -> str:
     """A table row: each cell's width, its text (lines kept), numbers aligned right."""
     right = right or set()
-    run_properties = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    run_properties = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val='{_TABLE_HALF_POINTS}'/></w:rPr>"
     shade = "<w:shd w:val='clear' w:color='auto' w:fill='DDE4EE'/>" if header else ""
     cells = []
     for k, (value, width) in enumerate(zip(values, widths)):
@@ -177,6 +179,6 @@ def _row_xml(values: List[str], bold: bool, header: bool, widths: List[float], r
         runs = "<w:r>{rp}<w:br/></w:r>".format(rp=run_properties).join(
             f"<w:r>{run_properties}<w:t xml:space='preserve'>{escape(part)}</w:t></w:r>" for part in value.split("\n"))
         cells.append(f"<w:tc><w:tcPr><w:tcW w:w='{round(width * _TWIPS_PER_CM)}' w:type='dxa'/>{shade}</w:tcPr>"
-                     f"<w:p><w:pPr><w:spacing w:before='0' w:after='0'/><w:jc w:val='{align}'/></w:pPr>{runs}</w:p></w:tc>")
+                     f"<w:p><w:pPr><w:spacing w:before='0' w:after='0' w:line='240' w:lineRule='auto'/><w:jc w:val='{align}'/></w:pPr>{runs}</w:p></w:tc>")
     row_properties = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
     return f"<w:tr><w:trPr>{row_properties}</w:trPr>{''.join(cells)}</w:tr>"
