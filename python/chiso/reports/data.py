@@ -144,7 +144,7 @@ def assessment_views(assessment: Any) -> Dict[str, Any]:
     reasons, and the missing-evidence flag).
 
     Returns ``{"final": Result, "self": Result, "round_one": Result | None, "round_count": int,
-    "tables": {unit: DataFrame}, "units": DataFrame(name, group), "as_of": date}``.
+    "tables": {unit: {column: list}}, "units": DataFrame(name, group), "as_of": date}``.
     """
     units = assessment.units
     core = assessment._evaluate_core()
@@ -154,7 +154,8 @@ def assessment_views(assessment: Any) -> Dict[str, Any]:
     round_count = 2 if (records["stage"] == "appraisal_2").any() else 1
     round_one = (_result_of(assessment.model, assessment._core.evaluate_round_one(core), units)
                  if round_count == 2 else None)
-    tables = {unit: assessment.scoring_table(unit) for unit in units.index}
+    # The core's scoring-table columns of the same evaluation (no DataFrame per unit: 126 units in ms).
+    tables = {unit: assessment._core.scoring_table(core, str(unit)) for unit in units.index}
     latest = max(records["timestamp"], key=_parse_stamp) if len(records) else ""
     return {"final": final, "self": self_view, "round_one": round_one, "round_count": round_count,
             "tables": tables, "units": units, "as_of": _local_date(latest)}
@@ -176,12 +177,12 @@ def _parse_stamp(text: str) -> Any:
         return -1
 
 
-def _numbering(info: pd.DataFrame, order: List[str]) -> Dict[str, str]:
+def _numbering(nodes: Dict[str, Dict[str, Any]], order: List[str]) -> Dict[str, str]:
     """Tree numbers 1, 1.1, 1.1.1 by position among siblings (the root unnumbered)."""
     numbers: Dict[str, str] = {}
     counters: Dict[str, int] = {}
     for node in order:
-        parent = info.at[node, "parent"]
+        parent = nodes[node]["parent"]
         if pd.isna(parent):
             continue
         counters[parent] = counters.get(parent, 0) + 1
@@ -190,12 +191,12 @@ def _numbering(info: pd.DataFrame, order: List[str]) -> Dict[str, str]:
     return numbers
 
 
-def _is_bonus_penalty(info: pd.DataFrame, node: str) -> bool:
+def _is_bonus_penalty(nodes: Dict[str, Dict[str, Any]], node: str) -> bool:
     """A node whose criteria are all bonus or deduction points."""
-    prefix = str(info.at[node, "path"]) + "/"
-    leaves = [n for n in info.index if bool(info.at[n, "is_leaf"])
-              and (n == node or str(info.at[n, "path"]).startswith(prefix))]
-    return bool(leaves) and all(info.at[n, "rule"] in _BONUS_RULES for n in leaves)
+    prefix = str(nodes[node]["path"]) + "/"
+    leaves = [n for n, info in nodes.items() if bool(info["is_leaf"])
+              and (n == node or str(info["path"]).startswith(prefix))]
+    return bool(leaves) and all(nodes[n]["rule"] in _BONUS_RULES for n in leaves)
 
 
 Table = Dict[Any, Dict[str, float]]  # unit → node → value (dict lookups: .at is slow in loops)
@@ -288,24 +289,26 @@ class _Layout:
     bonus_nodes: Set[str]
     children: Dict[str, List[str]]     # inner node → its children, in table order
     rules: Dict[str, Dict[str, Any]]   # leaf → its rule as written in the model
+    closes: Dict[str, List[str]] = field(default_factory=dict)  # line → the nodes whose adjustments follow it
 
 
 def _table_layout(model: Model) -> _Layout:
     info = model.nodes()
+    nodes = info.to_dict("index")
     order = model.node_ids
     root = order[0]
-    areas = [n for n in order if info.at[n, "parent"] == root]
-    bonus_areas = [a for a in areas if _is_bonus_penalty(info, a)]
+    areas = [n for n in order if nodes[n]["parent"] == root]
+    bonus_areas = [a for a in areas if _is_bonus_penalty(nodes, a)]
     area_order = [a for a in areas if a not in bonus_areas] + bonus_areas
 
     def subtree(area: str) -> List[str]:
-        prefix = str(info.at[area, "path"])
-        return [n for n in order if n == area or str(info.at[n, "path"]).startswith(prefix + "/")]
+        prefix = str(nodes[area]["path"])
+        return [n for n in order if n == area or str(nodes[n]["path"]).startswith(prefix + "/")]
 
     table_order = [n for a in area_order for n in subtree(a)]
     children: Dict[str, List[str]] = {root: area_order}
     for node in table_order:
-        parent = info.at[node, "parent"]
+        parent = nodes[node]["parent"]
         if parent != root:
             children.setdefault(parent, []).append(node)
     rules: Dict[str, Dict[str, Any]] = {}
@@ -317,9 +320,11 @@ def _table_layout(model: Model) -> _Layout:
             read_rules(child)
 
     read_rules(model.to_dict()["root"])
-    return _Layout(root=root, nodes=info.to_dict("index"), numbers=_numbering(info, order), areas=set(areas),
-                   area_names=[(a, str(info.at[a, "name"])) for a in area_order], table_order=table_order,
-                   bonus_nodes={n for a in bonus_areas for n in subtree(a)}, children=children, rules=rules)
+    layout = _Layout(root=root, nodes=nodes, numbers=_numbering(nodes, order), areas=set(areas),
+                     area_names=[(a, str(nodes[a]["name"])) for a in area_order], table_order=table_order,
+                     bonus_nodes={n for a in bonus_areas for n in subtree(a)}, children=children, rules=rules)
+    layout.closes = {node: _ancestors_closed_by(node, layout) for node in table_order}
+    return layout
 
 
 @dataclass
@@ -333,6 +338,8 @@ class _Values:
     scores: pd.DataFrame              # unit → index, rank, band
     self_scores: Optional[pd.DataFrame]
     applicable: Callable[[Any, str], bool]
+    score_rows: Dict[Any, Dict[str, Any]] = field(default_factory=dict)  # scores as dicts (.at is slow in loops)
+    self_index: Optional[Dict[Any, Any]] = None
 
 
 def _values(read: _Source, source: Any) -> _Values:
@@ -341,7 +348,8 @@ def _values(read: _Source, source: Any) -> _Values:
                    self_points=_table(self_result.points) if self_result is not None else None,
                    round_one=_table(read.round_one.points) if read.round_one is not None else None,
                    scores=result.scores, self_scores=self_result.scores if self_result is not None else None,
-                   applicable=_applicable(source))
+                   applicable=_applicable(source), score_rows=result.scores.to_dict("index"),
+                   self_index=self_result.scores["index"].to_dict() if self_result is not None else None)
 
 
 def _decimals(value: float) -> int:
@@ -374,8 +382,8 @@ def _point_digits(values: _Values, layout: _Layout, digits: int) -> int:
 
 def _unit_report(unit: Any, read: _Source, layout: _Layout, values: _Values,
                  change: Tuple[Optional[float], Optional[float], Optional[int]], point_digits: int) -> UnitReport:
-    scores, root = values.scores, layout.root
-    rank = scores.at[unit, "rank"]
+    scores, root = values.score_rows[unit], layout.root
+    rank = scores["rank"]
     previous_index, index_change, rank_change = change
     details = read.details.get(unit, {})
     rows = {node: _row(unit, node, layout, values, details, read.round_count) for node in layout.table_order}
@@ -384,16 +392,16 @@ def _unit_report(unit: Any, read: _Source, layout: _Layout, values: _Values,
     for node in layout.table_order:
         lines.append(rows[node])
         # A node whose subtree ends here closes with its adjustment line, deepest first.
-        for inner in _ancestors_closed_by(node, layout):
+        for inner in layout.closes[node]:
             lines += _adjustments(rows[inner], [rows[c] for c in layout.children.get(inner, [])], layout,
                                   point_digits)
     lines += _adjustments(root_row, [rows[a] for a, _ in layout.area_names], layout, point_digits)
     return UnitReport(
         unit=str(unit), name=read.names.get(unit, str(unit)) or str(unit), group=str(read.groups.get(unit, "")),
-        index=_float(scores.at[unit, "index"]), rank=None if pd.isna(rank) else int(rank),
-        band="" if pd.isna(scores.at[unit, "band"]) else str(scores.at[unit, "band"]),
+        index=_float(scores["index"]), rank=None if pd.isna(rank) else int(rank),
+        band="" if pd.isna(scores["band"]) else str(scores["band"]),
         rows=lines,
-        self_index=None if values.self_scores is None else _float(values.self_scores.at[unit, "index"]),
+        self_index=None if values.self_index is None else _float(values.self_index[unit]),
         previous_index=previous_index, index_change=index_change, rank_change=rank_change,
         total_max=_value(values.maxima, unit, root), total_points=_value(values.points, unit, root),
         total_self=_value(values.self_points, unit, root), total_rounds=root_row.rounds)
@@ -415,8 +423,17 @@ def _ancestors_closed_by(node: str, layout: _Layout) -> List[str]:
         current = parent
 
 
-def _sum_exact(values: List[Optional[float]], digits: int) -> Decimal:
-    return sum((round_half_up(v, digits) or Decimal(0) for v in values), Decimal(0))
+def _scaled(value: Optional[float], digits: int) -> int:
+    """``value`` rounded half up to ``digits`` decimals, as an integer count of 10^-digits (0 for
+    None). A value already on that grid (every criterion of a model that rounds them) is read
+    directly; any other goes through the decimal rounding."""
+    if value is None:
+        return 0
+    scaled = value * 10 ** digits
+    nearest = round(scaled)
+    if abs(scaled - nearest) < 1e-6:
+        return int(nearest)
+    return int((round_half_up(value, digits) or Decimal(0)).scaleb(digits))
 
 
 _CAUSES = ("cap", "floor", "round", "print")
@@ -439,13 +456,13 @@ def _adjustments(node: Row, children: List[Row], layout: _Layout, digits: int) -
         """(cause, difference) of one number column; (None, None) when its lines add up."""
         if total is None:
             return None, None
-        delta = (round_half_up(total, digits) or Decimal(0)) - _sum_exact(parts, digits)
+        delta = _scaled(total, digits) - sum(_scaled(p, digits) for p in parts)
         if delta == 0:
             return None, None
         raw = sum(p or 0.0 for p in parts)
         cause = ("cap" if high is not None and raw > high else "floor" if low is not None and raw < low
                  else "round" if rounds_itself else "print")
-        return cause, float(delta)
+        return cause, float(Decimal(delta).scaleb(-digits))
 
     self_column = column(node.self_points, [c.self_points for c in live])
     round_columns = [column(node.rounds[k], [c.rounds[k] for c in live]) for k in range(len(node.rounds))]
@@ -520,16 +537,19 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _details(table: pd.DataFrame) -> Dict[str, Dict[str, Any]]:
-    """criterion → what its row shows of the unit's scoring table (``Assessment.scoring_table``)."""
+def _details(columns: Dict[str, List[Any]]) -> Dict[str, Dict[str, Any]]:
+    """criterion → what its row shows of the unit's scoring table (the columns of
+    ``Assessment.scoring_table``)."""
     out: Dict[str, Dict[str, Any]] = {}
-    for criterion, row in table.to_dict("index").items():
+    names = list(columns)
+    for values in zip(*(columns[n] for n in names)):
+        row = dict(zip(names, values))
         evidence: List[str] = []
         for item in list(row["self_evidence"] or []) + list(row["explanation_evidence"] or []):
             if str(item) and str(item) not in evidence:
                 evidence.append(str(item))
         round_reasons = [_text(row["round1_reason"]), _text(row["round2_reason"])]
-        out[str(criterion)] = {
+        out[str(row["criterion"])] = {
             "evidence": "; ".join(evidence),
             "reason": round_reasons[1] or round_reasons[0],
             "unit_note": "; ".join(t for t in (_text(row["self_explanation"]), _text(row["self_note"])) if t),
