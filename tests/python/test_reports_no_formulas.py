@@ -104,3 +104,11 @@ def test_csv_safe_leaves_numbers_and_plain_text_alone():
     out = csv_safe(frame)
     assert out["name"].tolist()[:2] == ["'=1+1", "Quận Ba Đình"] and out["name"].tolist()[3] == "'-x"
     assert out["name"].isna().tolist()[2] and out["change"].tolist()[:2] == [-0.5, 1.0]
+
+
+def test_document_options_of_the_wrong_type_are_refused(tmp_path):
+    a = poisoned()
+    for option in ({"title": 5}, {"issuer": ["Sở"]}, {"place": 1.5}, {"signed_on": "2026-01-15"}):
+        with pytest.raises(chiso.ParameterError) as error:
+            reports.write(a, tmp_path / "r.html", **option)
+        assert error.value.id == "report.option" and next(iter(option)).replace("custom_", "") in str(error.value)

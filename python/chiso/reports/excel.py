@@ -34,7 +34,9 @@ def _xlsxwriter() -> Any:
 
 
 def _workbook(path: Path) -> Any:
-    return _xlsxwriter().Workbook(str(path), {**WORKBOOK_OPTIONS, "default_date_format": "dd/mm/yyyy"})
+    # In memory: no temporary file per sheet (a second of file system work for 126 sheets).
+    return _xlsxwriter().Workbook(str(path), {**WORKBOOK_OPTIONS, "default_date_format": "dd/mm/yyyy",
+                                              "in_memory": True})
 
 
 def write_string(sheet: Any, row: int, col: int, text: Any, fmt: Any = None) -> None:
@@ -139,8 +141,8 @@ def _write_row(sheet: Any, row: int, values: List[Any], kinds: List[str], format
         else:
             text_kind = "text" if kind == "text" else "code" if kind == "code" else "right"
             write_string(sheet, row, col, value, formats.cell(text_kind, strong))
-            if kind == "text":
-                lines = max(lines, _lines(str(value), widths[col]))
+            if kind == "text" and (len(value) > widths[col] or "\n" in value):
+                lines = max(lines, _lines(value, widths[col]))
     if lines > 1:
         sheet.set_row(row, _LINE_HEIGHT * lines + 2)
 

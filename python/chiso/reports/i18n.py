@@ -93,6 +93,17 @@ def label(key: str, language: str = "vi", **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def _on_grid(number: float, digits: int) -> Optional[int]:
+    """``number`` × 10^digits as a whole number when the number is within 10^-9 (in units of the
+    last decimal) of one — most points of a table (1.25, 0.75); that is also what rounding half up
+    gives, as long as the scaled number stays well below 10^8. None otherwise."""
+    scaled = number * 10 ** digits
+    if not abs(scaled) < 1e8:
+        return None
+    nearest = round(scaled)
+    return int(nearest) if abs(scaled - nearest) <= 1e-9 else None
+
+
 def round_half_up(value: Any, digits: int) -> Optional[Decimal]:
     """``value`` rounded to ``digits`` decimals, half up on its decimal value (5.959999999999994 →
     5.96, 1.005 → 1.01); None for a missing value."""
@@ -104,11 +115,18 @@ def round_half_up(value: Any, digits: int) -> Optional[Decimal]:
         return None
     if math.isnan(number):
         return None
+    scaled = _on_grid(number, digits)
+    if scaled is not None:
+        return Decimal(scaled).scaleb(-digits)
     return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def rounded(value: Any, digits: int) -> Optional[float]:
     """As :func:`round_half_up`, as a float (the nearest double to the rounded decimal)."""
+    if isinstance(value, float) and value == value:
+        scaled = _on_grid(value, digits)
+        if scaled is not None:  # already on the grid: k / 10^digits is the nearest double to it
+            return scaled / 10 ** digits
     decimal = round_half_up(value, digits)
     return None if decimal is None else float(decimal)
 

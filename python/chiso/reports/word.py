@@ -4,7 +4,10 @@ narrow and right-aligned), the header row repeated and no row split across pages
 the footer, the signature block at the end."""
 from __future__ import annotations
 
+import io
 import re
+import uuid
+import zipfile
 from pathlib import Path
 from typing import Any, List, Optional, Sequence
 from xml.sax.saxutils import escape
@@ -55,8 +58,26 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
                                + (f" — {as_of_text(report, language)}" if report.as_of is not None else ""))
         _add_scoring_table(document, report, unit, language)
     _add_signatures(document, report, language)
-    document.save(path)
+    _save(document, path)
     return path
+
+
+def _save(document: Any, path: Path) -> None:
+    """Save the document with each table placeholder replaced by its table's XML: the tables are
+    written as text, never parsed into python-docx's tree (seconds for the 126 communes)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    tables: List[str] = document._chiso_tables
+    mark = re.escape(document._chiso_mark)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                text = re.sub(rf"<w:p>(?:(?!<w:p>).)*?{mark}-(\d+)(?:(?!<w:p>).)*?</w:p>",
+                              lambda m: tables[int(m.group(1))], text, flags=re.S)
+                data = text.encode("utf-8")
+            target.writestr(item, data)
 
 
 def _landscape_document(docx: Any, language: str) -> Any:
@@ -138,10 +159,9 @@ def _add_signatures(document: Any, report: Report, language: str) -> None:
     _insert_table(document, body, widths, border=False)
 
 
-def _insert_table(document: Any, body: str, widths: List[float], border: bool = True) -> Any:
-    """A table of fixed column widths (cm) from its rows' XML, added at the end of the document."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
+def _insert_table(document: Any, body: str, widths: List[float], border: bool = True) -> None:
+    """A table of fixed column widths (cm) from its rows' XML, added at the end of the document (as
+    a placeholder paragraph that :func:`_save` replaces)."""
     twips = [round(w * _TWIPS_PER_CM) for w in widths]
     borders = ("<w:tblBorders>" + "".join(f"<w:{side} w:val='single' w:sz='4' w:space='0' w:color='808080'/>"
                                           for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -150,13 +170,15 @@ def _insert_table(document: Any, body: str, widths: List[float], border: bool = 
                   "<w:tblCellMar><w:left w:w='57' w:type='dxa'/><w:right w:w='57' w:type='dxa'/></w:tblCellMar>"
                   "<w:tblLook w:val='04A0'/></w:tblPr>")
     grid = "<w:tblGrid>" + "".join(f"<w:gridCol w:w='{t}'/>" for t in twips) + "</w:tblGrid>"
-    element = parse_xml(f"<w:tbl {nsdecls('w')}>{properties}{grid}{body}</w:tbl>")
-    document.element.body.insert(len(document.element.body) - 1, element)  # before the section properties
-    return element
+    if not hasattr(document, "_chiso_tables"):
+        document._chiso_tables = []
+        document._chiso_mark = f"chiso-table-{uuid.uuid4().hex}"  # no text a unit writes can match it
+    document.add_paragraph(f"{document._chiso_mark}-{len(document._chiso_tables)}")
+    document._chiso_tables.append(f"<w:tbl>{properties}{grid}{body}</w:tbl>")
 
 
 def _add_table(document: Any, heads: List[str], rows: List[List[str]], bold_rows: List[int], widths: List[float],
-               right: Optional[set] = None) -> Any:
+               right: Optional[set] = None) -> None:
     """A grid table with fixed column widths, its first row a header repeated on every page, no
     row split across pages; built as one piece of XML (python-docx's add_row and add_run take
     seconds for a few thousand cells)."""
@@ -164,7 +186,7 @@ def _add_table(document: Any, heads: List[str], rows: List[List[str]], bold_rows
     bold = set(bold_rows)
     body = [_row_xml(heads, True, True, widths, centred=True)]
     body += [_row_xml(v, k in bold, False, widths, right=right) for k, v in enumerate(rows)]
-    return _insert_table(document, "".join(body), widths)
+    _insert_table(document, "".join(body), widths)
 
 
 def _row_xml(values: List[str], bold: bool, header: bool, widths: List[float], right: Optional[set] = None,
