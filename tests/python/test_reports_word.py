@@ -64,3 +64,18 @@ def test_the_table_of_a_unit_without_one_stop_procedures(document):
     assert widths[1] > 4 * widths[2] and len(set(widths[2:7])) == 1
     assert table.rows[1].cells[2].paragraphs[0].alignment == 2                 # right
     assert all(r._tr.trPr.xml.count("cantSplit") == 1 for r in table.rows)    # no row split across pages
+
+
+def test_the_ranking_with_a_previous_period_has_its_change_columns(tmp_path):
+    a = sample()
+    document = docx.Document(str(reports.write(a, tmp_path / "yoy.docx", previous=a)))
+    ranking = document.tables[0]
+    assert [c.text for c in ranking.rows[0].cells][5:] == ["Kỳ trước (2025)", "Thay đổi", "Thay đổi hạng"]
+    final = a.final_results()
+    for row in ranking.rows[1:]:
+        unit = next(u for u, n in unit_names().items() if n == row.cells[2].text)
+        assert vi_number(row.cells[5].text) == final.at[unit, "index"]
+        assert [row.cells[6].text, row.cells[7].text] == ["+0,00", "+0"]          # the same period: no change
+    # Page numbers in the footer: Word's PAGE and NUMPAGES fields.
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "Trang" in footer

@@ -198,7 +198,7 @@ def _write_ranking(summary: Any, report: Report, language: str, formats: _Format
     ranking = report.ranking
     row = header
     for row, (_, line) in enumerate(ranking.iterrows(), start=header + 1):
-        values = ranking_cells(report, line, language, lambda v, d: rounded(v, d))
+        values = ranking_cells(report, line, language, lambda v, d: rounded(v, d))  # signs: number formats
         _write_row(summary, row, values, kinds, formats, False, widths)
     summary.autofilter(header, 0, max(row, header), len(heads) - 1)
     summary.freeze_panes(header + 1, 0)

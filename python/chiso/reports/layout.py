@@ -133,16 +133,19 @@ def ranking_heads(report: Report, language: str) -> List[str]:
     return heads + (change_heads(report, language) if report.has_change else [])
 
 
-def ranking_cells(report: Report, row: Any, language: str, number: Number) -> List[Any]:
+def ranking_cells(report: Report, row: Any, language: str, number: Number,
+                  change: Optional[Number] = None) -> List[Any]:
     """A unit's line of the ranking (a row of :attr:`Report.ranking`): its group's label, rank,
     name, index, band, and the previous index and changes — empty where the unit has no previous
-    value."""
+    value. ``change`` writes the changes (with their sign; default ``number``)."""
+    change = change or number
     rank = whole(row["rank"])
     cells = [group_label(report, row["group"], language), rank, str(row["name"]), number(row["index"], report.digits),
              str(row["band"])]
     if report.has_change:
-        cells += [number(row["previous_index"], report.digits), number(row["index_change"], report.digits),
-                  whole(row["rank_change"])]
+        rank_change = whole(row["rank_change"])
+        cells += [number(row["previous_index"], report.digits), change(row["index_change"], report.digits),
+                  None if rank_change is None else change(float(rank_change), 0)]
     return cells
 
 

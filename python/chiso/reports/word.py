@@ -46,7 +46,8 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
         document.add_paragraph(" — ".join(facts))
     document.add_heading(label("ranking", language), level=2)
     heads = ranking_heads(report, language)
-    rows = [_texts(ranking_cells(report, line, language, lambda v, d: fmt(v, digits=d)), report, language)
+    rows = [_texts(ranking_cells(report, line, language, lambda v, d: fmt(v, digits=d),
+                                 lambda v, d: fmt(v, sign=True, digits=d)), report, language)
             for _, line in report.ranking.iterrows()]
     widths = [3.0, 1.4, 8.0, 2.0, 3.0, 2.6, 2.2, 2.0][:len(heads)]
     _add_table(document, heads, rows, [], _scale(widths), right=set(range(len(heads))) - {0, 2, 4})
