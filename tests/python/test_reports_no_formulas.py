@@ -112,3 +112,27 @@ def test_document_options_of_the_wrong_type_are_refused(tmp_path):
         with pytest.raises(chiso.ParameterError) as error:
             reports.write(a, tmp_path / "r.html", **option)
         assert error.value.id == "report.option" and next(iter(option)).replace("custom_", "") in str(error.value)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".html"])
+def test_characters_no_document_can_hold_never_break_a_report(tmp_path, suffix):
+    """A result (which no records door checks) whose unit ids carry NUL, ESC and a vertical tab:
+    every writer writes U+FFFD in their place, and the file opens. (A lone surrogate cannot even
+    be scored: the evaluation refuses it.)"""
+    model = chiso.load_model(MODEL_PATH)
+    bad = ["u\x00nul", "u\x1besc", "u\x0bvt"]
+    inputs = pd.DataFrame({leaf: [1.0] * len(bad) for leaf in model.leaf_ids}, index=bad)
+    inputs["A1.3"] = 100.0
+    inputs["A2.1"] = 0.5
+    path = reports.write(model.evaluate(inputs), tmp_path / f"r{suffix}")
+    if suffix == ".xlsx":
+        import openpyxl
+        names = [c.value for c in openpyxl.load_workbook(path)["Tổng hợp"]["C"]]
+    elif suffix == ".docx":
+        import docx
+        names = [r.cells[2].text for r in docx.Document(str(path)).tables[0].rows]
+    else:
+        names = [path.read_text(encoding="utf-8")]
+    written = "\n".join(str(n) for n in names)
+    for name in ("u\ufffdnul", "u\ufffdesc", "u\ufffdvt"):
+        assert name in written

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pandas as pd
 
 from .data import Report, UnitReport
+from .text import printable
 from .i18n import INPUT_COLUMNS, MINUS, excel_number_format, label, rounded
 from .layout import (as_of_text, index_lines, number_column_count, place_date_line, ranking_cells, ranking_heads,
                      report_title, scoring_cells, scoring_heads, signature_block, total_cells, unit_facts)
@@ -41,7 +42,7 @@ def _workbook(path: Path) -> Any:
 
 def write_string(sheet: Any, row: int, col: int, text: Any, fmt: Any = None) -> None:
     """A text cell, always text: never a formula, URL or number however it starts."""
-    sheet.write_string(row, col, "" if text is None else str(text), fmt)
+    sheet.write_string(row, col, "" if text is None else printable(str(text)), fmt)
 
 
 def _signed_format(digits: int) -> str:
@@ -82,7 +83,7 @@ class _Formats:
 def _sheet_title(unit: UnitReport, used: set) -> str:
     """An Excel sheet name (≤ 31 characters, none of []:*?/\\, not starting or ending with '),
     unique in the workbook."""
-    base = "".join(c for c in (unit.name or unit.unit) if c not in "[]:*?/\\").strip("'")[:31] or unit.unit[:31]
+    base = "".join(c for c in printable(unit.name or unit.unit) if c not in "[]:*?/\\").strip("'")[:31] or "?"
     title, k = base, 2
     while title.lower() in used:
         suffix = f" ({k})"
@@ -93,7 +94,7 @@ def _sheet_title(unit: UnitReport, used: set) -> str:
 
 def _header_text(text: str) -> str:
     """Text for a page header or footer (``&`` starts a code there)."""
-    return text.replace("&", "&&")
+    return printable(text).replace("&", "&&")
 
 
 def write_excel(report: Report, path: Path, language: str = "vi") -> Path:

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from .data import Report, Row, UnitReport, reason_text
 from .i18n import MINUS, format_number, label
+from .text import printable
 from .layout import (Format, as_of_text, change_heads, group_label, index_lines, number_column_count, number_text,
                      place_date_line, report_title, scoring_cells, scoring_heads, signature_block, total_cells, whole)
 
@@ -56,7 +57,7 @@ _NA_PATTERN = ("<defs><pattern id='na-hatch' width='6' height='6' patternUnits='
 
 
 def _e(text: Any) -> str:
-    return _html.escape("" if text is None else str(text), quote=True)
+    return _html.escape(printable("" if text is None else str(text)), quote=True)
 
 
 def _ranking_svg(units: List[UnitReport], bands: List[tuple], digits: int, language: str, scale: float) -> str:

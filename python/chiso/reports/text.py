@@ -5,6 +5,7 @@ text with a leading apostrophe (``'=…``), which spreadsheets show as the text 
 writers need no such mark: they write every text as a text cell.)"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -28,3 +29,15 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype.kind in "OSU" or str(out[column].dtype) == "string":
             out[column] = out[column].map(neutralise)
     return out
+
+
+# Characters no document format can hold: C0 controls but tab, newline and carriage return (XML
+# 1.0 forbids them), and lone surrogates (no UTF-8 for them).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each character no .xlsx, .docx or .html can hold replaced by U+FFFD (�), so
+    that a stray control character in a note (which the assessment refuses at the door) can never
+    break a report."""
+    return _UNWRITABLE.sub("\ufffd", text)

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from .data import Report, UnitReport
 from .i18n import label
+from .text import printable
 from .layout import (as_of_text, index_lines, number_column_count, number_text, place_date_line, ranking_cells,
                      ranking_heads, report_title, scoring_cells, scoring_heads, signature_block, total_cells,
                      unit_facts)
@@ -37,13 +38,13 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
     document = _landscape_document(docx, language)
     fmt = number_text(report, language)
     if report.issuer:
-        document.add_paragraph().add_run(report.issuer).bold = True
-    document.add_heading(report_title(report, language), level=1)
+        document.add_paragraph().add_run(printable(report.issuer)).bold = True
+    document.add_heading(printable(report_title(report, language)), level=1)
     facts = [f"{label('period', language)}: {report.period}"] if report.period else []
     if report.as_of is not None:
         facts.append(as_of_text(report, language))
     if facts:
-        document.add_paragraph(" — ".join(facts))
+        document.add_paragraph(printable(" — ".join(facts)))
     document.add_heading(label("ranking", language), level=2)
     heads = ranking_heads(report, language)
     rows = [_texts(ranking_cells(report, line, language, lambda v, d: fmt(v, digits=d),
@@ -54,9 +55,9 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
     _add_signatures(document, report, language)
     for unit in report.units:
         document.add_page_break()
-        document.add_heading(f"{label('scoring_table', language)}: {unit.name}", level=2)
-        document.add_paragraph(unit_facts(report, unit, language)
-                               + (f" — {as_of_text(report, language)}" if report.as_of is not None else ""))
+        document.add_heading(printable(f"{label('scoring_table', language)}: {unit.name}"), level=2)
+        document.add_paragraph(printable(unit_facts(report, unit, language)
+                                         + (f" — {as_of_text(report, language)}" if report.as_of is not None else "")))
         _add_scoring_table(document, report, unit, language)
     _add_signatures(document, report, language)
     _save(document, path)
@@ -200,7 +201,8 @@ def _row_xml(values: List[str], bold: bool, header: bool, widths: List[float], r
     for k, (value, width) in enumerate(zip(values, widths)):
         align = "center" if centred else "right" if k in right else "left"
         runs = "<w:r>{rp}<w:br/></w:r>".format(rp=run_properties).join(
-            f"<w:r>{run_properties}<w:t xml:space='preserve'>{escape(part)}</w:t></w:r>" for part in value.split("\n"))
+            f"<w:r>{run_properties}<w:t xml:space='preserve'>{escape(part)}</w:t></w:r>"
+            for part in printable(value).split("\n"))
         cells.append(f"<w:tc><w:tcPr><w:tcW w:w='{round(width * _TWIPS_PER_CM)}' w:type='dxa'/>{shade}</w:tcPr>"
                      f"<w:p><w:pPr><w:spacing w:before='0' w:after='0' w:line='240' w:lineRule='auto'/><w:jc w:val='{align}'/></w:pPr>{runs}</w:p></w:tc>")
     row_properties = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
