@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import math
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
 
@@ -130,7 +130,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def _write_row(sheet: Any, row: int, values: List[Any], kinds: List[str], formats: _Formats, strong: bool,
-               widths: List[float]) -> None:
+               widths: Sequence[float]) -> None:
     """One table line: numbers as numbers, texts as text, blanks bordered; its height fits its
     wrapped texts."""
     lines = 1
@@ -230,7 +230,7 @@ def _scoring_kinds(report: Report, heads: List[str]) -> List[str]:
     return ["code", "text"] + ["points"] * (numbers - 1) + ["score"] + ["text"] * (len(heads) - 2 - numbers)
 
 
-def _scoring_widths(report: Report, heads: List[str]) -> List[float]:
+def _scoring_widths(report: Report, heads: List[str]) -> Sequence[float]:
     numbers = number_column_count(report)
     return [7, 52] + [10.5] * numbers + [30, 40][:len(heads) - 2 - numbers]
 
@@ -260,9 +260,9 @@ def _write_unit_sheet(sheet: Any, report: Report, unit: UnitReport, language: st
     total = total_cells(report, unit, language, number)
     _write_row(sheet, r + 1, total + [None] * (len(heads) - len(total)), kinds, formats, True, widths)
     r += 1
-    for line in index_lines(report, unit, language, number):
+    for cells in index_lines(report, unit, language, number):
         r += 1
-        _write_row(sheet, r, line + [None] * (len(heads) - len(line)), kinds, formats, True, widths)
+        _write_row(sheet, r, cells + [None] * (len(heads) - len(cells)), kinds, formats, True, widths)
     sheet.freeze_panes(header + 1, 2)
     _write_signatures(sheet, report, language, formats, r + 2, [1, len(heads) - 1])
     _print_setup(sheet, report, language, header)
