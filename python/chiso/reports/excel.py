@@ -119,7 +119,7 @@ def _print_setup(sheet: Any, report: Report, language: str, header_row: int) -> 
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     sheet.set_header(f"&L{_header_text(report.issuer)}&R{_header_text(report_title(report, language))}")
-    page = _header_text(label("page", language, page="\0P", pages="\0N")).replace("\0", "&")  # &P, &N: codes
+    page = _header_text(label("page", language, page="{P}", pages="{N}")).replace("{P}", "&P").replace("{N}", "&N")
     sheet.set_footer("&C" + page)
 
 
