@@ -11,10 +11,12 @@ model's decimals, rounded half up on their decimal value.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import os
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..errors import ParameterError
 from .data import Report, build
@@ -48,6 +50,28 @@ def write(source: Any, path: Union[str, "os.PathLike[str]"], *, language: str = 
     if signed_on is not None and not isinstance(signed_on, datetime.date):
         raise ParameterError(f"signed_on must be a datetime.date, got {type(signed_on).__name__}",
                              id="report.option")
+    with _without_cyclic_gc():
+        return _write(source, path, kind, language, previous, title, issuer, signed_on, place, signers)
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Writing a report makes a few hundred thousand small objects (one or more per cell) and no
+    reference cycles worth collecting on the way; the cyclic collector's passes over them cost a
+    fifth to a third of the time. It is paused while the report is written (reference counting
+    still frees everything) and resumed after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write(source: Any, path: Path, kind: str, language: str, previous: Any, title: Optional[str],
+           issuer: Optional[str], signed_on: Optional[datetime.date], place: Optional[str],
+           signers: Optional[Sequence[str]]) -> Path:
     report = build(source, previous)
     for name, value in (("custom_title", title), ("issuer", issuer), ("place", place)):
         if value is not None:
