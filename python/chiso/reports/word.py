@@ -71,7 +71,8 @@ def _save(document: Any, path: Path) -> None:
     document.save(buffer)
     tables: List[str] = document._chiso_tables
     mark = re.escape(document._chiso_mark)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    # Level 1: the document's XML compresses three times faster for a few per cent more bytes.
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
@@ -79,7 +80,7 @@ def _save(document: Any, path: Path) -> None:
                 text = re.sub(rf"<w:p>(?:(?!<w:p>).)*?{mark}-(\d+)(?:(?!<w:p>).)*?</w:p>",
                               lambda m: tables[int(m.group(1))], text, flags=re.S)
                 data = text.encode("utf-8")
-            target.writestr(item, data)
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def _landscape_document(docx: Any, language: str) -> Any:
@@ -195,15 +196,24 @@ def _row_xml(values: List[str], bold: bool, header: bool, widths: List[float], r
              centred: bool = False, border: bool = True) -> str:
     """A table row: each cell's width, its text (lines kept), numbers aligned right."""
     right = right or set()
-    run_properties = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val='{_TABLE_HALF_POINTS}'/></w:rPr>"
+    run = _RUN_BOLD if bold else _RUN
     shade = "<w:shd w:val='clear' w:color='auto' w:fill='DDE4EE'/>" if header else ""
     cells = []
     for k, (value, width) in enumerate(zip(values, widths)):
         align = "center" if centred else "right" if k in right else "left"
-        runs = "<w:r>{rp}<w:br/></w:r>".format(rp=run_properties).join(
-            f"<w:r>{run_properties}<w:t xml:space='preserve'>{escape(part)}</w:t></w:r>"
-            for part in printable(value).split("\n"))
+        if not value:
+            runs = ""
+        elif "\n" in value:
+            runs = f"<w:r>{run}<w:br/></w:r>".join(f"<w:r>{run}<w:t xml:space='preserve'>{escape(part)}</w:t></w:r>"
+                                                  for part in printable(value).split("\n"))
+        else:
+            runs = f"<w:r>{run}<w:t xml:space='preserve'>{escape(printable(value))}</w:t></w:r>"
         cells.append(f"<w:tc><w:tcPr><w:tcW w:w='{round(width * _TWIPS_PER_CM)}' w:type='dxa'/>{shade}</w:tcPr>"
-                     f"<w:p><w:pPr><w:spacing w:before='0' w:after='0' w:line='240' w:lineRule='auto'/><w:jc w:val='{align}'/></w:pPr>{runs}</w:p></w:tc>")
+                     f"<w:p><w:pPr>{_CELL_SPACING}<w:jc w:val='{align}'/></w:pPr>{runs}</w:p></w:tc>")
     row_properties = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
     return f"<w:tr><w:trPr>{row_properties}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+_RUN = f"<w:rPr><w:sz w:val='{_TABLE_HALF_POINTS}'/></w:rPr>"
+_RUN_BOLD = f"<w:rPr><w:b/><w:sz w:val='{_TABLE_HALF_POINTS}'/></w:rPr>"
+_CELL_SPACING = "<w:spacing w:before='0' w:after='0' w:line='240' w:lineRule='auto'/>"
