@@ -559,6 +559,9 @@ void define_assessment_reports(assessment_class& c) {
       .def("scoring_table", [](const assessment& a, const assessment_result& r, const std::string& unit) {
         return scoring_rows_to(scoring_table(a, r, unit));
       })
+      .def("evaluate_round_one", [](const assessment& a, const assessment_result& final) {
+        return std::make_shared<assessment_result>(evaluate_round_one(a, final));
+      }, "The evaluation as it stood after appraisal round 1 (round-2 inputs replaced by what they replaced).")
       .def("missing_evidence", [](const assessment& a) { return evidence_flags_to(missing_evidence(a)); })
       .def("self_vs_appraised_areas", [](const assessment& a) { return area_cut_rows_to(self_vs_appraised_areas(a)); })
       .def("progress", [](const assessment& a, const std::string& as_of) { return progress_rows_to(progress(a, as_of)); },

@@ -31,12 +31,13 @@ install_packages() {
   fi
 
   # Only for the tests: clang and its runtimes (the sanitizer build and libFuzzer), Debian's
-  # chromium (the HTML report's browser test) and a PostgreSQL server (the record store's tests).
+  # chromium (the HTML report's browser test), LibreOffice and poppler (the reports opened in a
+  # real office suite and converted to PDF) and a PostgreSQL server (the record store's tests).
   # With the Python package, they download while it compiles and the script waits for them
   # before it ends; alone (packages), they install at once.
   if [ -n "${CHISO_SETUP_TEST_TOOLS:-}" ]; then
     test_tools=()
-    for package in clang libclang-rt-dev postgresql; do
+    for package in clang libclang-rt-dev postgresql libreoffice-calc libreoffice-writer poppler-utils; do
       dpkg -s "$package" >/dev/null 2>&1 || test_tools+=("$package")
     done
     command -v chromium >/dev/null 2>&1 || test_tools+=(chromium)

@@ -70,6 +70,18 @@ def BON(per, cap):
 
 PROP = {"kind": "proportional", "unit": "fraction"}
 
+# The names the reports print for the units files' group codes, in each report language.
+GROUP_NAMES = {
+    "district": {"vi": "Quận, huyện, thị xã", "en": "Districts"},
+    "commune": {"vi": "Xã, phường", "en": "Communes and wards"},
+    "department": {"vi": "Sở, ban, ngành", "en": "Departments"},
+}
+
+# A survey criterion's points are a satisfaction rate times its maximum; the scoring tables publish
+# them with two decimals and add the published figures (as the portal does its metrics), so the
+# PAR models round each survey criterion to two decimals before its content adds it up.
+SURVEY_DIGITS = 2
+
 
 def SURVEY_TIERS(mx):
     # Satisfaction rate (share answering 4 or 5): ≥ 90% full points, ≥ 80% three quarters,
@@ -303,7 +315,7 @@ def build(flag: str, model_id: str, name: str, description: str, meta: dict, exp
             for k, (s_name, s_max, kind, qid) in enumerate(survey_leaves, start=1):
                 kids.append({
                     "id": f"{cid}.{k}", "name": s_name, "max": s_max, "source": "survey",
-                    "rule": dict(PROP) if kind == "p" else SURVEY_TIERS(s_max),
+                    "rule": dict(PROP) if kind == "p" else SURVEY_TIERS(s_max), "round": SURVEY_DIGITS,
                     "meta": {"survey": {"questions": [qid]}},
                 })
             survey_count += len(kids)
@@ -312,7 +324,7 @@ def build(flag: str, model_id: str, name: str, description: str, meta: dict, exp
                              "children": kids})
         areas.append({"id": f"A{a}", "name": area_name, "aggregate": "sum", "children": children})
     assert (appraisal_count, survey_count) == expected, (model_id, appraisal_count, survey_count)
-    model = model_document(model_id, name, description, meta,
+    model = model_document(model_id, name, description, dict(meta, groups=GROUP_NAMES),
                            {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": areas},
                            ranked_by="group", missing="error", bands=BANDS_DISTRICT)
     total = sum(area_max(area) for area in areas)
@@ -750,7 +762,8 @@ def build_2025(flag: str, model_id: str, name: str, description: str, meta: dict
             cid = f"A3.{number}"
             kids = [{"id": f"{cid}.{k}", "name": f"Mức độ hài lòng của người dân, tổ chức: {ename}",
                      "max": SIPAS_ELEMENT_POINTS_2025, "source": "survey",
-                     "rule": SURVEY_TIERS(SIPAS_ELEMENT_POINTS_2025), "meta": {"survey": {"questions": questions}}}
+                     "rule": SURVEY_TIERS(SIPAS_ELEMENT_POINTS_2025), "round": SURVEY_DIGITS,
+                     "meta": {"survey": {"questions": questions}}}
                     for k, (_, ename, questions) in enumerate(SIPAS_2025, start=1)]
             survey_count += len(kids)
             children.append({"id": cid, "name": "Chỉ số hài lòng của người dân, tổ chức (SIPAS, 5997/QĐ-UBND)",
@@ -763,7 +776,7 @@ def build_2025(flag: str, model_id: str, name: str, description: str, meta: dict
             number += 1
             cid = f"A{a}.{number}"
             kids = [{"id": f"{cid}.{k}", "name": q_name, "max": q_max, "source": "survey",
-                     "rule": dict(PROP) if kind == "p" else SURVEY_TIERS(q_max),
+                     "rule": dict(PROP) if kind == "p" else SURVEY_TIERS(q_max), "round": SURVEY_DIGITS,
                      "meta": {"survey": {"questions": [qid]}}}
                     for k, (qid, q_name, q_max, kind, *_) in enumerate(survey, start=1)]
             survey_count += len(kids)
@@ -784,7 +797,7 @@ def build_2025(flag: str, model_id: str, name: str, description: str, meta: dict
     survey_points = sum(_survey_maxima(contents))
     assert abs(total - 100) < 1e-9 and abs(survey_points - 30) < 1e-9, \
         (model_id, total, survey_points, [area_max(c) for c in contents])
-    return model_document(model_id, name, description, meta,
+    return model_document(model_id, name, description, dict(meta, groups=GROUP_NAMES),
                           {"id": "PAR", "name": "Chỉ số cải cách hành chính", "aggregate": "sum", "children": contents},
                           ranked_by="all", missing="error", bands=BANDS_DISTRICT, clamp=True)
 

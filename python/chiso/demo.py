@@ -21,6 +21,7 @@ from . import models as bundled
 from .assessment import Assessment, Survey, YearOverYear
 from .model import load_model
 from .reports.excel import write_tables
+from .reports.text import csv_safe
 from .reports.i18n import round_frame
 
 
@@ -229,7 +230,7 @@ def write_reports(sample: Sample, out_dir: Path) -> List[Path]:
     reports = {name: round_frame(frame, 2) for name, frame in all_reports(sample).items()}
     for name, frame in reports.items():
         path = out_dir / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
+        csv_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
         written.append(path)
     workbook = out_dir / "reports.xlsx"
     written.append(write_tables(reports, workbook, digits=2))  # frozen headers, filters, formats, dates

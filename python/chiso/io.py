@@ -669,7 +669,7 @@ def write_table(frame: pd.DataFrame, path: Union[str, "os.PathLike[str]"], optio
     elif kind == "xlsx":
         _openpyxl()
         buffer = _io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        with _excel_writer(buffer) as writer:
             _excel_sheet(frame, writer, options.sheet or sheet, decimals)
         write_bytes(path, buffer.getvalue())
     elif kind == "parquet":
@@ -705,6 +705,13 @@ def write_arrow(table: Any, path: Union[str, "os.PathLike[str]"]) -> None:
             pq.write_table(table, os.fspath(temporary))
 
 
+def _excel_writer(target: Any) -> Any:
+    """A pandas Excel writer that writes every text as a text cell, never as a formula or a link
+    (XlsxWriter with its string conversions off)."""
+    from .reports.excel import WORKBOOK_OPTIONS
+    return pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": dict(WORKBOOK_OPTIONS)})
+
+
 def _excel_sheet(frame: pd.DataFrame, writer: Any, sheet: str, decimals: Optional[Mapping[str, Decimals]] = None) -> None:
     # Excel has no categorical or nullable integer cells: plain objects, None for missing. Numbers
     # are the doubles nearest their decimals, shown with the column's decimals (68.00).
@@ -712,8 +719,9 @@ def _excel_sheet(frame: pd.DataFrame, writer: Any, sheet: str, decimals: Optiona
     plain = cleaned.astype(object).where(cleaned.notna(), None)
     plain.to_excel(writer, sheet_name=sheet[:31], index=False)
     worksheet = writer.sheets[sheet[:31]]
+    float_columns = set(_float_columns(frame))
     for position, column in enumerate(frame.columns):
-        if column not in set(_float_columns(frame)):
+        if column not in float_columns:
             continue
         d = _decimals_of(column, decimals)
         if d == "common":
@@ -721,9 +729,8 @@ def _excel_sheet(frame: pd.DataFrame, writer: Any, sheet: str, decimals: Optiona
             d = _common_decimals(values[np.isfinite(values)])
         if not isinstance(d, int):
             continue
-        number_format = "0." + "0" * d if d else "0"
-        for (cell,) in worksheet.iter_rows(min_row=2, min_col=position + 1, max_col=position + 1):
-            cell.number_format = number_format
+        number_format = writer.book.add_format({"num_format": "0." + "0" * d if d else "0"})
+        worksheet.set_column(position, position, None, number_format)  # cells pandas wrote unformatted
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.PathLike[str]"],
@@ -742,7 +749,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.P
         _openpyxl()
         path = out / "reports.xlsx"
         buffer = _io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        with _excel_writer(buffer) as writer:
             for name, frame in tables.items():
                 _excel_sheet(frame, writer, name, decimals.get(name))
         write_bytes(path, buffer.getvalue())
@@ -750,6 +757,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.P
     written = []
     for name, frame in tables.items():
         path = out / f"{name}.{kind}"
+        if kind == "csv":  # a report read in a spreadsheet: no text read as a formula
+            from .reports.text import csv_safe
+            frame = csv_safe(frame)
         write_table(frame, path, TableOptions(format=kind, encoding=options.encoding, delimiter=options.delimiter,
                                               decimal=options.decimal), decimals=decimals.get(name))
         written.append(path)

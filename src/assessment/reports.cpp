@@ -223,6 +223,54 @@ std::vector<scoring_row> scoring_table(const assessment& a, const assessment_res
   return rows;
 }
 
+namespace {
+
+// What stood before round 2 for unit row u and leaf j: the round-1 record, else the survey rate
+// (unless the unit marked the criterion not applicable), else the self record.
+final_input before_round_two(const assessment& a, std::ptrdiff_t u, std::ptrdiff_t j) {
+  const std::string& unit = a.units()[static_cast<std::size_t>(u)].id;
+  const std::string& leaf = a.model().leaves()[static_cast<std::size_t>(j)]->id;
+  final_input out;
+  auto use = [&](const record* r, input_origin from) {
+    out.value = r->value;
+    out.applicable = r->applicable;
+    out.origin = from;
+    out.record = r - a.records().data();
+  };
+  const record* self = a.current(unit, leaf, stage::self);
+  if (const record* round1 = a.current(unit, leaf, stage::appraisal)) {
+    use(round1, input_origin::appraisal);
+  } else if (const double survey = a.survey_input(u, j); !std::isnan(survey)) {
+    out.value = survey;
+    out.origin = input_origin::survey;
+    if (self && !self->applicable) use(self, input_origin::self);
+  } else if (self) {
+    use(self, input_origin::self);
+  } else {
+    out.value = 0.0;  // nothing before round 2: no points in round 1
+  }
+  return out;
+}
+
+}  // namespace
+
+assessment_result evaluate_round_one(const assessment& a, const assessment_result& final) {
+  assessment_result out = final;
+  const Eigen::Index n_leaves = out.inputs.cols();
+  for (Eigen::Index u = 0; u < out.inputs.rows(); ++u)
+    for (Eigen::Index j = 0; j < n_leaves; ++j) {
+      final_input& f = out.resolved[static_cast<std::size_t>(u * n_leaves + j)];
+      if (f.origin != input_origin::appraisal_2) continue;
+      f = before_round_two(a, u, j);
+      out.inputs(u, j) = f.applicable ? f.value : 0.0;
+      out.applicable(u, j) = f.applicable;
+    }
+  std::vector<std::string> ids;
+  for (const auto& unit : out.units) ids.push_back(unit.id);
+  out.eval = chiso::evaluate(*out.plan, out.inputs, ids, out.groups, &out.applicable);
+  return out;
+}
+
 std::vector<evidence_flag> missing_evidence(const assessment& a) {
   std::vector<evidence_flag> rows;
   for (const auto& unit : a.units())

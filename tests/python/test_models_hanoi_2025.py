@@ -119,6 +119,10 @@ def recompute(kind: str) -> pd.DataFrame:
                 pooled = [rates[(unit, q)] for q in leaf["meta"]["survey"]["questions"]]
                 x = sum(s for s, _ in pooled) / sum(w for _, w in pooled)
             points = _points(leaf["rule"], leaf.get("max", 0.0), x)
+            if "round" in leaf:  # survey criteria: published, and added, with two decimals, half up on the
+                # decimal value (FORMAT.md 0.3: the rate × max read to 15 significant digits, so 0.89 × 0.5 is 0.445)
+                points = float(Decimal(f"{float(points):.15g}").quantize(Decimal(1).scaleb(-leaf["round"]),
+                                                                          rounding=ROUND_HALF_UP))
             if content == "A9":
                 content_9 += points
             else:

@@ -19,14 +19,19 @@ def workbook(tmp_path_factory):
     return openpyxl.load_workbook(path)
 
 
+INDEX = "Chỉ số (điểm đạt / điểm tối đa × 100)"
+
+
 def rows_of(sheet):
-    """Header row (5) → column letters; then {number: row values} of the table."""
+    """The header row (5: under the titles and facts); then {number, or the name of a line
+    without one (total, index): row values} of the table."""
     heads = [c.value for c in sheet[5]]
     table = {}
     for row in sheet.iter_rows(min_row=6, values_only=True):
-        if row[0] is None:
-            continue
-        table[str(row[0])] = dict(zip(heads, row))
+        key = row[0] or (row[1].strip() if isinstance(row[1], str) else None)
+        if not key:
+            break  # the table ends; the signature block follows
+        table[str(key)] = dict(zip(heads, row))
     return heads, table
 
 
@@ -35,21 +40,30 @@ def test_a_summary_sheet_and_one_sheet_per_unit(workbook):
     assert workbook.sheetnames[0] == "Tổng hợp"
     assert sorted(workbook.sheetnames[1:]) == sorted(n[:31] for n in names.values())
     summary = workbook["Tổng hợp"]
-    assert [c.value for c in summary[4]][:5] == ["Nhóm", "Xếp hạng", "Đơn vị", "Chỉ số", "Xếp loại"]
-    ranked = [r for r in summary.iter_rows(min_row=5, max_row=19, values_only=True)]
+    # The title from the index and the period, not the model file's name.
+    assert summary["A1"].value == "Kết quả Chỉ số cải cách hành chính năm 2025"
+    assert [c.value for c in summary[5]][:5] == ["Nhóm", "Xếp hạng", "Đơn vị", "Chỉ số", "Xếp loại"]
+    ranked = [r for r in summary.iter_rows(min_row=6, max_row=20, values_only=True)]
     assert {r[2] for r in ranked} == set(names.values())
+    assert {r[0] for r in ranked} == {"Sở, ban, ngành"}                   # the group's name, not "department"
     assert [r[1] for r in ranked] == sorted(r[1] for r in ranked)         # by rank within the group
-    assert summary.freeze_panes == "A5" and summary.auto_filter.ref == "A4:E19"
-    assert summary["D5"].number_format == "#,##0.00"
-    assert isinstance(summary["D5"].value, float)
-    # The date of the latest record, as a date (not text).
+    assert summary.freeze_panes == "A6" and summary.auto_filter.ref == "A5:E20"
+    assert summary["D6"].number_format == "#,##0.00"
+    assert isinstance(summary["D6"].value, float)
+    # The date of the latest record, as a date (not text), in a column wide enough for it.
     latest = max(r["timestamp"] for rec in records().values() for r in rec.values())
-    assert summary["B3"].value == datetime.datetime.fromisoformat(latest[:10])
-    assert summary["B3"].number_format == "dd/mm/yyyy"
+    assert summary["A3"].value == "Số liệu đến ngày"
+    assert summary["C3"].value == datetime.datetime.fromisoformat(latest[:10])
+    assert summary["C3"].number_format == "dd/mm/yyyy" and summary.column_dimensions["C"].width >= 12
     # Bands: each unit counted once.
-    band_rows = [r for r in summary.iter_rows(min_row=23, values_only=True) if r[0]]
+    rows = [r for r in summary.iter_rows(values_only=True)]
+    top = next(k for k, r in enumerate(rows) if r[0] == "Ngưỡng xếp loại") + 2
+    band_rows = rows[top:top + 4]
     assert [r[0] for r in band_rows] == ["Xuất sắc", "Tốt", "Khá", "Trung bình"]
     assert sum(r[2] for r in band_rows) == 15
+    # The signature block under it, the date left to write by hand.
+    texts = [v for r in rows[top + 4:] for v in r if v]
+    assert "…………, ngày …… tháng …… năm ………" in texts and "Người lập biểu" in texts and "Thủ trưởng đơn vị" in texts
 
 
 def test_print_setup_a4_landscape_with_repeated_header(workbook):
@@ -71,17 +85,23 @@ def test_the_scoring_table_of_a_unit_without_one_stop_procedures(workbook):
     assert table["1"]["Điểm tối đa"] == area_max("A1")
     assert table["3"]["Điểm tối đa"] == "KAD" and table["3.1.1"]["Điểm đạt"] is None
     assert table["3.1.1"]["Giải trình / lý do"] == records()[(NO_ONE_STOP, "A3.1.1")]["self"]["note"]
-    # Bonus and penalty last, without a maximum.
+    # Bonus and penalty last, with their bounds instead of a maximum.
     numbers = list(table)
-    assert numbers[numbers.index("9"):] == ["9"] + [f"9.{k}" for k in range(1, 9)] + ["Tổng điểm", "Chỉ số"]
-    assert table["9"]["Điểm tối đa"] is None
+    # Its self-assessed lines add to more than the cap of +2: a line says so (in that column only).
+    assert numbers[numbers.index("9"):] == (["9"] + [f"9.{k}" for k in range(1, 9)]
+                                            + ["Điều chỉnh theo mức trần +2", "Tổng điểm", INDEX, "Chỉ số (tự chấm)"])
+    adjustment = table["Điều chỉnh theo mức trần +2"]
+    assert adjustment["Tự chấm"] == -0.25 and adjustment["Điểm đạt"] is None
+    assert sum(table[f"9.{k}"]["Tự chấm"] for k in range(1, 9)) - 0.25 == table["9"]["Tự chấm"] == 2.0
+    assert table["9"]["Điểm tối đa"] == "−3 … +2" and table["9.1"]["Điểm tối đa"] == "tối đa +1"
+    assert table["9.4"]["Điểm tối đa"] == "tối thiểu −1"
     # Totals: the areas' subtotals add up; the index is achieved points over the maximum.
     areas = [str(k) for k in range(1, 10) if k != 3]
     total = table["Tổng điểm"]
     assert total["Điểm tối đa"] == pytest.approx(100 - area_max("A3") - area_max("A9"))
     assert float(half_up(sum(table[a]["Điểm đạt"] for a in areas))) == pytest.approx(total["Điểm đạt"])
     index = half_up(min(100.0, total["Điểm đạt"] / total["Điểm tối đa"] * 100))
-    assert table["Chỉ số"]["Điểm tối đa"] == pytest.approx(float(index))
+    assert table[INDEX]["Chỉ số (%)"] == pytest.approx(float(index))
     # Number formats with two decimals on every number.
     row = next(r for r in sheet.iter_rows(min_row=6) if r[0].value == "1.1.1")
     assert row[2].number_format == "#,##0.00" and row[5].number_format == "#,##0.00"

@@ -91,6 +91,12 @@ struct scoring_row {
 };
 std::vector<scoring_row> scoring_table(const assessment& a, const assessment_result& r, const std::string& unit);
 
+// The assessment as it stood after appraisal round 1: the evaluation `final` of the same
+// assessment with each round-2 input replaced by what it replaced — the round-1 record in force,
+// else the survey rate, else the self record (a criterion with no record before round 2 scores
+// nothing). Every node's round-1 points, for the scoring table's round-1 column.
+assessment_result evaluate_round_one(const assessment& a, const assessment_result& final);
+
 // Criteria self-scored without evidence and without a written explanation (MoHA letters 383 and
 // 384/BNV-CCHC ask for one or the other): the applicable self records in force of appraisal
 // criteria that have neither, unless an explanation record in force adds evidence or text.

@@ -45,6 +45,10 @@ class Assessment:
         """
     def evaluate(self, provisional: bool = False, self_view: bool = False) -> ...:
         ...
+    def evaluate_round_one(self, arg0: AssessmentResult) -> AssessmentResult:
+        """
+        The evaluation as it stood after appraisal round 1 (round-2 inputs replaced by what they replaced).
+        """
     def progress(self, as_of: str = '') -> dict:
         ...
     def history(self, unit: str, criterion: str) -> dict:

@@ -34,6 +34,15 @@ _LABELS: Dict[str, Dict[str, str]] = {
                              "phần do i cùng mọi tương tác của nó. STᵢ − Sᵢ lớn: i tác động qua tương tác."),
         "sensitivity_x": "Phần phương sai", "first_order": "Sᵢ (bậc một)", "total_order": "STᵢ (toàn phần)",
         "factor": "Yếu tố",
+        "adjust_cap": "Điều chỉnh theo mức trần {bound}", "adjust_floor": "Điều chỉnh theo mức sàn {bound}",
+        "adjust_round": "Điều chỉnh do làm tròn điểm đến {bound} chữ số thập phân",
+        "adjust_print": "Chênh lệch do làm tròn các số in",
+        "at_most": "tối đa {bound}", "at_least": "tối thiểu {bound}", "per_case": "{per}/lần",
+        "title": "Kết quả {name} năm {period}", "title_no_period": "Kết quả {name}",
+        "page": "Trang {page}/{pages}", "signed_place": "{place}, ngày {day} tháng {month} năm {year}",
+        "preparer": "Người lập biểu", "head": "Thủ trưởng đơn vị", "sign_hint": "(Ký, ghi rõ họ tên)",
+        "seal_hint": "(Ký tên, đóng dấu)", "index_of": "Chỉ số (điểm đạt / điểm tối đa × {scale:g})",
+        "years": "Chỉ số qua các kỳ",
     },
     "en": {
         "number": "No.", "content": "Area / criterion", "max": "Max points", "self": "Self-assessed",
@@ -59,6 +68,15 @@ _LABELS: Dict[str, Dict[str, str]] = {
                              "through interactions."),
         "sensitivity_x": "Share of variance", "first_order": "Sᵢ (first order)", "total_order": "STᵢ (total)",
         "factor": "Factor",
+        "adjust_cap": "Adjustment to the cap of {bound}", "adjust_floor": "Adjustment to the floor of {bound}",
+        "adjust_round": "Adjustment from rounding the points to {bound} decimals",
+        "adjust_print": "Difference from rounding the printed figures",
+        "at_most": "at most {bound}", "at_least": "at least {bound}", "per_case": "{per} each",
+        "title": "{name}: results of {period}", "title_no_period": "{name}: results",
+        "page": "Page {page}/{pages}", "signed_place": "{place}, {date}",
+        "preparer": "Prepared by", "head": "Head of the issuing body", "sign_hint": "(signature, full name)",
+        "seal_hint": "(signature, seal)", "index_of": "Index (points / maximum × {scale:g})",
+        "years": "Index by period",
     },
 }
 
@@ -75,6 +93,17 @@ def label(key: str, language: str = "vi", **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def _on_grid(number: float, digits: int) -> Optional[int]:
+    """``number`` × 10^digits as a whole number when the number is within 10^-9 (in units of the
+    last decimal) of one — most points of a table (1.25, 0.75); that is also what rounding half up
+    gives, as long as the scaled number stays well below 10^8. None otherwise."""
+    scaled = number * 10 ** digits
+    if not abs(scaled) < 1e8:
+        return None
+    nearest = round(scaled)
+    return int(nearest) if abs(scaled - nearest) <= 1e-9 else None
+
+
 def round_half_up(value: Any, digits: int) -> Optional[Decimal]:
     """``value`` rounded to ``digits`` decimals, half up on its decimal value (5.959999999999994 →
     5.96, 1.005 → 1.01); None for a missing value."""
@@ -86,11 +115,18 @@ def round_half_up(value: Any, digits: int) -> Optional[Decimal]:
         return None
     if math.isnan(number):
         return None
+    scaled = _on_grid(number, digits)
+    if scaled is not None:
+        return Decimal(scaled).scaleb(-digits)
     return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def rounded(value: Any, digits: int) -> Optional[float]:
     """As :func:`round_half_up`, as a float (the nearest double to the rounded decimal)."""
+    if isinstance(value, float) and value == value:
+        scaled = _on_grid(value, digits)
+        if scaled is not None:  # already on the grid: k / 10^digits is the nearest double to it
+            return scaled / 10 ** digits
     decimal = round_half_up(value, digits)
     return None if decimal is None else float(decimal)
 
@@ -106,7 +142,17 @@ def format_number(value: Any, digits: int, language: str = "vi", *, sign: bool =
     text = f"{decimal:+,.{digits}f}" if sign else f"{decimal:,.{digits}f}"
     if check_language(language) == "vi":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return text.replace("-", MINUS)
+
+
+MINUS = "\u2212"  # the minus sign of typeset numbers (a hyphen is a dash, not a sign)
+
+
+def short_number(value: float, language: str = "vi", *, sign: bool = False) -> str:
+    """A bound or rate as written in a rule: as few decimals as it has ("+2", "−0,5")."""
+    decimal = Decimal(repr(float(value))).normalize()
+    digits = max(0, -decimal.as_tuple().exponent)  # type: ignore[operator]
+    return format_number(value, digits, language, sign=sign)
 
 
 def excel_number_format(digits: int) -> str:

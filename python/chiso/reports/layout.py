@@ -7,16 +7,17 @@ from __future__ import annotations
 from typing import Any, Callable, List, Optional
 
 from .data import Report, Row, UnitReport, evidence_text, reason_text
-from .i18n import format_number, label
+from .i18n import format_number, label, short_number
 
-Number = Callable[[Optional[float]], Any]  # a number as the writer's cell value
-Format = Callable[..., str]  # fmt(value, sign=False): a number as text, as the report writes it
+Number = Callable[[Optional[float], int], Any]  # number(value, digits): a number as the writer's cell value
+Format = Callable[..., str]  # fmt(value, sign=False, digits=None): a number as text, as the report writes it
 
 
 def number_text(report: Report, language: str) -> Format:
-    """How Word and HTML write a number: the model's decimals, half up, in the language's way."""
-    def fmt(value: Any, sign: bool = False) -> str:
-        return format_number(value, report.digits, language, sign=sign)
+    """How Word and HTML write a number: the model's decimals (or ``digits``), half up, in the
+    language's way, with a minus sign."""
+    def fmt(value: Any, sign: bool = False, digits: Optional[int] = None) -> str:
+        return format_number(value, report.digits if digits is None else digits, language, sign=sign)
     return fmt
 
 
@@ -42,15 +43,47 @@ def number_column_count(report: Report) -> int:
     return 1 + (1 if report.has_self else 0) + report.round_count + 2
 
 
+def bounds_text(row: Row, language: str) -> str:
+    """What a bonus or penalty line may give, in its max cell: "tối đa +1", "tối thiểu −1", or a
+    content's "−3 … +2"."""
+    if row.bounds is None:
+        return ""
+    low, high = row.bounds
+    if low is not None and high is not None:
+        return f"{short_number(low, language, sign=True)} … {short_number(high, language, sign=True)}"
+    if high is not None:
+        return label("at_most", language, bound=short_number(high, language, sign=True))
+    return label("at_least", language, bound=short_number(low or 0.0, language, sign=True))
+
+
+def adjustment_text(row: Row, language: str) -> str:
+    """The name of an adjustment line: why the node's points differ from the sum of its lines."""
+    why, bound = row.adjustment or ("print", 0.0)
+    if why == "round":
+        return label("adjust_round", language, bound=int(bound))
+    if why == "print":
+        return label("adjust_print", language)
+    return label(f"adjust_{why}", language, bound=short_number(bound, language, sign=True))
+
+
 def scoring_cells(report: Report, row: Row, language: str, number: Number, indent: str = "") -> List[Any]:
-    """A scoring-table line: its numbers, or "n/a" and blanks where the criterion does not apply;
-    the content indented by ``indent`` per level below the areas."""
-    cells: List[Any] = [row.number, indent * (row.depth - 1) + row.name]
-    if row.applicable:
-        cells.append(number(row.max))
+    """A scoring-table line: its numbers (points with the report's point decimals, the score with
+    the model's), or "n/a" and blanks where the criterion does not apply; the content indented by
+    ``indent`` per level below the areas. An adjustment line has no number of its own and no max."""
+    points = report.point_digits
+    if row.adjustment is not None:
+        cells: List[Any] = ["", indent * (row.depth - 1) + adjustment_text(row, language), None]
         if report.has_self:
-            cells.append(number(row.self_points))
-        cells += [number(p) for p in row.rounds] + [number(row.points), number(row.score)]
+            cells.append(number(row.self_points, points))
+        cells += [number(p, points) for p in row.rounds] + [number(row.points, points), None]
+        return cells + (["", ""] if report.has_self else [])
+    cells = [row.number, indent * (row.depth - 1) + row.name]
+    if row.applicable:
+        cells.append(bounds_text(row, language) or None if row.bonus_penalty else number(row.max, points))
+        if report.has_self:
+            cells.append(number(row.self_points, points))
+        cells += [number(p, points) for p in row.rounds] + [number(row.points, points),
+                                                             number(row.score, report.digits)]
     else:
         cells.append(label("na_short", language))
         cells += [None] * (number_column_count(report) - 1)
@@ -60,14 +93,26 @@ def scoring_cells(report: Report, row: Row, language: str, number: Number, inden
     return cells
 
 
-def total_cells(report: Report, unit: UnitReport, language: str, number: Number, score: Any = None) -> List[Any]:
-    """The total line under a scoring table, up to the score column (``score`` written there): the
-    maximum, the self-assessed total, the achieved total under the last round and under points."""
-    cells: List[Any] = [label("total", language), "", number(unit.total_max)]
+def total_cells(report: Report, unit: UnitReport, language: str, number: Number) -> List[Any]:
+    """The total line under a scoring table: the maximum, the self-assessed total, the total after
+    each round and the achieved total; the score column left for the index line."""
+    points = report.point_digits
+    cells: List[Any] = ["", label("total", language), number(unit.total_max, points)]
     if report.has_self:
-        cells.append(number(unit.total_self))
-    cells += [None] * (report.round_count - 1) + [number(unit.total_points)] * min(1, report.round_count)
-    return cells + [number(unit.total_points), score]
+        cells.append(number(unit.total_self, points))
+    cells += [number(p, points) for p in unit.total_rounds]
+    return cells + [number(unit.total_points, points), None]
+
+
+def index_lines(report: Report, unit: UnitReport, language: str, number: Number) -> List[List[Any]]:
+    """The index line (and the self-assessed index) under the total: its label in the content
+    column, the value under the score column."""
+    blanks = [None] * (number_column_count(report) - 1)
+    lines = [["", label("index_of", language, scale=report.model.scale)] + blanks + [number(unit.index, report.digits)]]
+    if unit.self_index is not None:
+        lines.append(["", f"{label('index', language)} ({label('self', language).lower()})"] + blanks
+                     + [number(unit.self_index, report.digits)])
+    return lines
 
 
 def unit_facts(report: Report, unit: UnitReport, language: str) -> str:
@@ -80,10 +125,75 @@ def unit_facts(report: Report, unit: UnitReport, language: str) -> str:
     return " — ".join(facts)
 
 
-def ranking_heads(language: str) -> List[str]:
-    """The columns of the ranking table of every unit (Excel and Word)."""
-    return [label("group", language), label("rank", language), label("unit", language), label("index", language),
-            label("band", language)]
+def ranking_heads(report: Report, language: str) -> List[str]:
+    """The columns of the ranking table of every unit (Excel and Word), with the change from the
+    previous period when one is given."""
+    heads = [label("group", language), label("rank", language), label("unit", language), label("index", language),
+             label("band", language)]
+    return heads + (change_heads(report, language) if report.has_change else [])
+
+
+def ranking_cells(report: Report, row: Any, language: str, number: Number,
+                  change: Optional[Number] = None) -> List[Any]:
+    """A unit's line of the ranking (a row of :attr:`Report.ranking`): its group's label, rank,
+    name, index, band, and the previous index and changes — empty where the unit has no previous
+    value. ``change`` writes the changes (with their sign; default ``number``)."""
+    change = change or number
+    rank = whole(row["rank"])
+    cells = [group_label(report, row["group"], language), rank, str(row["name"]), number(row["index"], report.digits),
+             str(row["band"])]
+    if report.has_change:
+        rank_change = whole(row["rank_change"])
+        cells += [number(row["previous_index"], report.digits), change(row["index_change"], report.digits),
+                  None if rank_change is None else change(float(rank_change), 0)]
+    return cells
+
+
+def group_label(report: Report, group: Any, language: str = "vi") -> str:
+    """A group as the reader knows it: its name in the model's ``meta.groups`` (a text, or a text
+    per language), else as the units file writes it."""
+    code = "" if group is None or group != group else str(group)
+    name = report.group_names.get(code, code)
+    if isinstance(name, dict):
+        name = name.get(language) or name.get("vi") or next(iter(name.values()), code)
+    return str(name)
+
+
+def report_title(report: Report, language: str) -> str:
+    """The document's title: as given, else the result of the model's index for the period."""
+    if report.custom_title:
+        return report.custom_title
+    name = report.root_name or report.title
+    if report.period:
+        return label("title", language, name=name, period=report.period)
+    return label("title_no_period", language, name=name)
+
+
+def place_date_line(report: Report, language: str) -> str:
+    """"Hà Nội, ngày 15 tháng 01 năm 2026" (dots where the place or date is left to write by hand)."""
+    place = report.place or "…………"
+    when = report.signed_on
+    if language == "vi":
+        day, month, year = ((f"{when.day:02d}", f"{when.month:02d}", str(when.year)) if when is not None
+                            else ("……", "……", "………"))
+        return label("signed_place", language, place=place, day=day, month=month, year=year)
+    return label("signed_place", language, place=place,
+                 date=when.strftime("%d %B %Y").lstrip("0") if when is not None else "……………")
+
+
+def signature_block(report: Report, language: str) -> List[List[str]]:
+    """The signature block's columns, each a list of lines: who signs, the hint under it."""
+    if report.signers:
+        return [[role, ""] for role in report.signers]
+    return [[label("preparer", language), label("sign_hint", language)],
+            [label("head", language), label("seal_hint", language)]]
+
+
+def as_of_text(report: Report, language: str) -> str:
+    """"Số liệu đến ngày 15/01/2026" (empty without records)."""
+    if report.as_of is None:
+        return ""
+    return f"{label('as_of', language)}: {report.as_of.strftime('%d/%m/%Y')}"
 
 
 def change_heads(report: Report, language: str) -> List[str]:

@@ -195,3 +195,23 @@ TEST_CASE("year over year: a revised model, criteria matched by id, index/rank/a
   CHECK(y.areas[0].points_after == 5);
   CHECK(y.areas[1].change == doctest::Approx(1 - 1.5));
 }
+
+TEST_CASE("round one: every node as it stood after appraisal round 1, worked by hand") {
+  // u1 after round 1 (the worked example): A1 = 1.5 + 1 + 1 = 3.5, total 5 of 7 → 71.43.
+  // Round 2 raises A1.1 to 1.75 and A1.3 to 100% → 2: A1 = 4.75, total 6.25 → 89.29.
+  chiso::assessment a = worked();
+  a.add(rec("u1", "A1.1", chiso::stage::appraisal_2, 1.75, "2023-12-20T09:00:00+07:00", "Chấp nhận một phần"));
+  a.add(rec("u1", "A1.3", chiso::stage::appraisal_2, 100, "2023-12-20T09:00:00+07:00", "Bổ sung báo cáo"));
+  const auto final = chiso::evaluate(a);
+  const auto round_one = chiso::evaluate_round_one(a, final);
+  const auto area = final.column("A1");
+  CHECK(final.eval.points(0, area) == 4.75);
+  CHECK(final.eval.index(0) == 89.29);
+  CHECK(round_one.eval.points(0, area) == 3.5);
+  CHECK(round_one.eval.index(0) == 71.43);
+  CHECK(round_one.at(0, 0).origin == chiso::input_origin::appraisal);
+  CHECK(round_one.at(0, 0).value == 1.5);
+  // Units without round-2 records stand as they are.
+  CHECK(round_one.eval.index(1) == final.eval.index(1));
+  CHECK(round_one.eval.index(2) == final.eval.index(2));
+}
