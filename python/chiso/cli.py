@@ -463,11 +463,10 @@ def _with_row(error: DataError, units: pd.Series, kind: str, name: str) -> DataE
     """A scoring error with the file and line of its unit added (the file alone for an error of
     the whole table, such as its columns)."""
     unit = getattr(error, "unit", None)
-    if getattr(error, "source", None):
+    if getattr(error, "source", None) not in (None, "", "data"):  # "data": the core's name for the table
         return error
     if unit is None:
-        text = _message(error)
-        text = text[len("data: "):] if text.startswith("data: ") else text
+        text = re.sub(r"^data(, criterion '[^']*')?: ", "", _message(error))
         return DataError(f"{name}: {text}", id=error.id, criterion=getattr(error, "criterion", None), source=name)
     rows = np.flatnonzero((units == unit).to_numpy())
     if not len(rows):

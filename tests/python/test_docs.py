@@ -194,7 +194,7 @@ def test_every_twin_still_matches_the_docs():
 
 # Names the docs' prose gives in inline code: `chiso.x.y`, `ca.x` (chiso.analysis), `sa.x`
 # (chiso.sensitivity), and `Class.member` for chiso's public classes.
-QUALIFIED = re.compile(r"(?<![\w.:/-])((?:chiso|ca|sa)(?:\.[A-Za-z_]\w*)+)")
+QUALIFIED = re.compile(r"(?<![\w.:/\[-])((?:chiso|ca|sa)(?:\.[A-Za-z_]\w*)+)")
 CLASSES = ("Assessment", "Survey", "Model", "Result", "Pipeline", "Hierarchy", "CompositeAnalysis")
 MEMBER = re.compile(r"(?<![\w.:])(" + "|".join(CLASSES) + r")\.([A-Za-z_]\w*)")
 
