@@ -270,7 +270,8 @@ class Assessment:
         """The assessment stored in a database (chiso.store: SQLite path or SQLAlchemy URL); its hash
         chains are checked as :meth:`from_json` checks them."""
         from . import store
-        return store.read(url, _model(model), period, verify=verify)
+        model = _model(model)
+        return cls._wrap(model, store.read(url, model, period, verify=verify))
 
     def to_sql(self, url: Any) -> int:
         """Append the records the database does not hold yet, in one transaction (chiso.store)."""
@@ -378,7 +379,6 @@ class Assessment:
     def evaluate(self, *, provisional: bool = False) -> Result:
         """The scores as a :class:`chiso.Result`, as ``Model.evaluate`` gives them (scores,
         points, explain, plots), for the final inputs, with the units' names for the plots."""
-        from .reports.data import result_of
         return result_of(self, self._evaluate_core(provisional=provisional))
 
     def _evaluate_core(self, *, provisional: bool = False) -> Any:
@@ -477,3 +477,25 @@ class Assessment:
     def __repr__(self) -> str:
         return (f"<chiso.Assessment {self.model.id!r} {self.period}: {len(self._core.units()['id'])} units, "
                 f"{len(self._core.records()['unit'])} records>")
+
+
+def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
+    """An assessment's core result as a :class:`chiso.Result`: the same plan evaluated on the same
+    final inputs, mask and groups the assessment used."""
+    if model.input_columns != model.leaf_ids:
+        raise ParameterError("reports of assessments need one input per criterion",
+                             id="report.inputs")
+    index = pd.Index(units.index, name="unit")
+    inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.leaf_ids)
+    applicable = pd.DataFrame(np.asarray(core_result.applicable, dtype=bool), index=index, columns=model.leaf_ids)
+    groups = units["group"] if (units["group"] != "").any() else None
+    return model.evaluate(inputs, applicable=applicable, groups=groups)
+
+
+def result_of(assessment: Any, core_result: Any) -> Result:
+    """``Assessment.evaluate()``: the core result as a :class:`chiso.Result` that also knows the
+    units' names (for plots and reports)."""
+    units = assessment.units
+    result = _result_of(assessment.model, core_result, units)
+    setattr(result, "unit_names", units["name"].to_dict())
+    return result

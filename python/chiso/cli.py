@@ -16,196 +16,49 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Mapping, NoReturn, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import io as chiso_io
 from . import models as bundled
+from .cli_inputs import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, LARGE, Progress, add_read_options, applicable_file,
+                         groups_file, load_model_argument, message_of, model_file, parquet_inputs, read_table,
+                         table_inputs, table_options, with_row)
 from .errors import ChisoError, DataError, InputWarning, ModelError
 
 __all__ = ["main", "Progress"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-LARGE = 10_000  # units from which scoring shows a progress bar (on a terminal)
 
 
-class Progress:
-    """A progress bar on stderr, drawn only when stderr is a terminal (silent in pipelines, cron
-    jobs and logs)."""
-
-    def __init__(self, total: int, label: str, stream: Optional[TextIO] = None, enabled: Optional[bool] = None,
-                 width: int = 30, started: Optional[float] = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        isatty = getattr(self.stream, "isatty", None)
-        self.enabled = bool(isatty and isatty()) if enabled is None else enabled
-        self.total, self.label, self.width, self.done = max(total, 1), label, width, 0
-        self.started = time.monotonic() if started is None else started
-
-    def step(self, what: str, count: int = 1) -> None:
-        self.done = min(self.done + count, self.total)
-        if not self.enabled:
-            return
-        filled = round(self.width * self.done / self.total)
-        elapsed = time.monotonic() - self.started
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{self.done}/{self.total} {what} ({elapsed:.1f} s)\x1b[K")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
-# Models -------------------------------------------------------------------------------------------
-def _model_file(argument: str) -> Path:
-    """A model argument: a file, or the id of a bundled model (``chiso models``)."""
-    path = Path(argument)
-    if path.is_file() or argument.endswith(".json") or os.sep in argument:
-        if not path.is_file():
-            raise ModelError(f"{argument}: no such file (bundled models: `chiso models`)",
-                             id="model.open", path="/", file=argument)
-        return path
-    return bundled.path(argument)
 
 
-def _load(argument: str) -> Any:
-    from .model import load_model
-    file = _model_file(argument)
-    try:
-        return load_model(file)
-    except ModelError as error:
-        raise ModelError(f"{file}: {_path_of(error)}{_message(error)}", id=error.id,
-                         path=getattr(error, "path", "/")) from None
 
 
-def _path_of(error: ChisoError) -> str:
-    path = getattr(error, "path", None)
-    message = str(error)
-    return f"{path}: " if path and path not in message else ""
 
 
-def _message(error: ChisoError) -> str:
-    """The message with its ``[chiso.id]`` tag moved to the end: ``what: why [chiso.id]``."""
-    text = " ".join(str(error).split())  # one line
-    tag = f"[chiso.{error.id}]"
-    if text.endswith(tag):
-        return text
-    if text.startswith(tag):
-        text = text[len(tag):].strip()
-    elif text.startswith("[chiso.") and "]" in text:
-        tag, text = text[:text.index("]") + 1], text[text.index("]") + 1:].strip()
-    return f"{text} {tag}"
 
 
-# Reading ------------------------------------------------------------------------------------------
-#: The files a command reads, by the option (or argument) that names them; each has its own
-#: --<name>-encoding, defaulting to --encoding.
-_FILES = ("inputs", "applicable", "groups", "units", "records", "survey", "assessment", "previous")
 
 
-def _role(args: argparse.Namespace, path: Any) -> Optional[str]:
-    return next((role for role in _FILES if getattr(args, role, None) is not None
-                 and os.fspath(getattr(args, role)) == os.fspath(path)), None)
 
 
-def _options(args: argparse.Namespace, *, output: bool = False, path: Any = None) -> chiso_io.TableOptions:
-    """How to read ``path`` (its own --<file>-encoding when given, else --encoding) or write."""
-    if output:
-        return chiso_io.TableOptions(format=args.output_format, encoding=args.output_encoding,
-                                     delimiter=args.delimiter, decimal=args.decimal)
-    role = _role(args, path) if path is not None else None
-    own = getattr(args, f"{role}_encoding", None) if role else None
-    return chiso_io.TableOptions(format=args.format, encoding=own or args.encoding,
-                                 encoding_option=f"--{role}-encoding" if role and hasattr(args, f"{role}_encoding")
-                                 else "--encoding",
-                                 delimiter=args.delimiter, decimal=args.decimal, sheet=args.sheet,
-                                 max_columns=getattr(args, "max_columns", None),
-                                 max_xlsx_bytes=getattr(args, "max_xlsx_bytes", None),
-                                 max_xlsx_ratio=getattr(args, "max_xlsx_ratio", None))
 
 
-def _read(path: str, args: argparse.Namespace, text_columns: Sequence[str] = ()) -> pd.DataFrame:
-    return chiso_io.read_table(path, _options(args, path=path), text_columns=text_columns)
 
 
-def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series:
-    if column not in frame.columns:
-        raise DataError(f"{name}: no column {column!r} (columns: "
-                        f"{', '.join(map(str, frame.columns[:8]))}{', …' if len(frame.columns) > 8 else ''}); "
-                        f"name it with {flag}", id="data.columns", source=name)
-    values = frame[column]
-    missing = np.flatnonzero(values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy())
-    if len(missing):
-        kind = chiso_io.format_of(name, None) if name != "<stdin>" else "csv"
-        where = chiso_io.row_name(kind, name, int(missing[0]))
-        raise DataError(f"{where}: empty {column!r}", id="data.unit", source=where)
-    return values.astype(str)
 
 
-def _unique_units(units: pd.Series, name: str, kind: str) -> None:
-    duplicated = np.flatnonzero(units.duplicated().to_numpy())
-    if len(duplicated):
-        row = int(duplicated[0])
-        where = chiso_io.row_name(kind, name, row)
-        raise DataError(f"{where}: unit {units.iloc[row]!r} appears twice", id="data.unit",
-                        unit=str(units.iloc[row]), source=where)
 
 
-_TRUE = {"1", "yes", "true", "y", "có", "co", "x"}
-_FALSE = {"0", "no", "false", "n", "không", "khong", ""}
 
 
-def _applicable(path: str, args: argparse.Namespace, model: Any, units: pd.Index) -> pd.DataFrame:
-    """The applicability mask: unit column and one column per criterion, yes/no (1/0, true/false)."""
-    frame = _read(path, args, text_columns=[args.unit_column])
-    name = chiso_io._name(path)
-    kind = chiso_io.format_of(path, args.format)
-    ids = _column(frame, args.unit_column, name, "--unit-column")
-    _unique_units(ids, name, kind)  # rows are matched to the inputs' units by id
-    frame = frame.drop(columns=[args.unit_column])
-    mask = {}
-    for criterion in frame.columns:
-        values = frame[criterion]
-        if values.dtype == np.bool_:
-            mask[criterion] = values.to_numpy()
-            continue
-        text = values.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else
-                          str(int(v)) if isinstance(v, (int, float)) and float(v).is_integer() else str(v))
-        text = text.str.strip().str.lower()
-        bad = np.flatnonzero(~text.isin(_TRUE | _FALSE).to_numpy())
-        if len(bad):
-            row = int(bad[0])
-            where = chiso_io.row_name(kind, name, row)
-            raise DataError(f"{where}: unit {ids.iloc[row]!r}, criterion {criterion!r}: "
-                            f"{values.iloc[row]!r} is not yes/no (1/0, true/false)", id="data.applicable",
-                            unit=ids.iloc[row], criterion=str(criterion), source=where)
-        mask[criterion] = text.isin(_TRUE).to_numpy()
-    unknown = [c for c in mask if c not in model.leaf_ids]
-    if unknown:
-        raise DataError(f"{name}: columns that are not criteria of the model: "
-                        f"{', '.join(map(repr, unknown))}", id="data.columns", criterion=str(unknown[0]), source=name)
-    for criterion in model.leaf_ids:  # a criterion without a column applies to every unit
-        mask.setdefault(criterion, np.ones(len(ids), dtype=bool))
-    table = pd.DataFrame(mask, index=pd.Index(ids.to_numpy(), name="unit"))[model.leaf_ids]
-    missing = units.difference(table.index)
-    if len(missing):
-        raise DataError(f"{name}: no row for unit {missing[0]!r}", id="data.applicable",
-                        unit=str(missing[0]), source=name)
-    return table.loc[units]
 
 
-def _groups_file(path: str, args: argparse.Namespace) -> pd.Series:
-    frame = _read(path, args, text_columns=[args.unit_column, "group"])
-    name = chiso_io._name(path)
-    ids = _column(frame, args.unit_column, name, "--unit-column")
-    _unique_units(ids, name, chiso_io.format_of(path, args.format))  # matched to the inputs' units by id
-    groups = _column(frame, "group", name, "a column named group")
-    return pd.Series(groups.to_numpy(), index=pd.Index(ids.to_numpy()), name="group")
 
 
 # Subcommands --------------------------------------------------------------------------------------
@@ -234,7 +87,7 @@ def _problem(error: ChisoError, prefix: str = "/root", at: str = "/root") -> Dic
     """A problem as validate reports it: its JSON path (moved from ``prefix`` to ``at``, when the
     core checked a part of the model on its own), id and message without the path or the id."""
     path = getattr(error, "path", "/") or "/"
-    text = _message(error).rsplit(" [", 1)[0]
+    text = message_of(error).rsplit(" [", 1)[0]
     if path == prefix or path.startswith(prefix + "/"):
         text = text.replace(path, at + path[len(prefix):], 1)
         path = at + path[len(prefix):]
@@ -256,7 +109,7 @@ def _problems(argument: str) -> "tuple[List[Dict[str, str]], Any]":
     of inner nodes are checked apart, so one bad criterion does not hide the next."""
     from .model import load_model
     try:
-        file = _model_file(argument)
+        file = model_file(argument)
     except ModelError as error:
         return [_problem(error)], None
     try:
@@ -322,30 +175,30 @@ def _document_order(problem: Dict[str, str]) -> List[Any]:
 
 def cmd_score(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    model = _load(args.model)
+    model = load_model_argument(args.model)
     model.require_scorable()
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
     out_kind = chiso_io.format_of(args.output, args.output_format) if args.output else (args.output_format or "csv")
     if args.output:  # before reading and scoring: a place that cannot be written, or an input
         chiso_io.check_output(args.output, [args.inputs, args.applicable, args.groups, _model_path(args.model)])
-    read = _parquet_inputs(args, name) if kind == "parquet" else _table_inputs(args, model, name, kind)
+    read = parquet_inputs(args, name) if kind == "parquet" else table_inputs(args, model, name, kind)
     unit_index = pd.Index(read.units.to_numpy(), name=args.unit_column)
     progress: Optional[Progress] = None
     if len(unit_index) >= LARGE:
         progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)
         progress.step("read")
-    groups = _groups_file(args.groups, args) if args.groups else read.groups
-    applicable = _applicable(args.applicable, args, model, unit_index) if args.applicable else None
+    groups = groups_file(args.groups, args) if args.groups else read.groups
+    applicable = applicable_file(args.applicable, args, model, unit_index) if args.applicable else None
     try:
         # An Arrow table has no index: its units go beside it; a DataFrame's index holds them.
         result = model.evaluate(read.inputs, applicable=applicable, groups=groups,
                                 units=unit_index if kind == "parquet" else None, keep=args.keep)
     except DataError as error:
         if args.groups and error.id == "data.groups":  # the groups came from their own file
-            raise DataError(f"{args.groups}: {_message(error)}", id=error.id, unit=getattr(error, "unit", None),
+            raise DataError(f"{args.groups}: {message_of(error)}", id=error.id, unit=getattr(error, "unit", None),
                             source=args.groups) from None
-        raise _with_row(error, read.units, kind, name) from None
+        raise with_row(error, read.units, kind, name) from None
     if progress:
         progress.step("scored")
     _write_scores(result, args, out_kind, read.units_arrow)
@@ -357,7 +210,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _model_path(argument: str) -> Optional[Path]:
     try:
-        return _model_file(argument)
+        return model_file(argument)
     except ChisoError:
         return None
 
@@ -385,66 +238,10 @@ def score_decimals(model: Any, columns: Sequence[str]) -> Dict[str, chiso_io.Dec
     return decimals
 
 
-@dataclass
-class _ScoreInputs:
-    """The inputs of ``chiso score``, one row per unit."""
-    inputs: Any              # a DataFrame indexed by unit, or an Arrow table (Parquet, not copied)
-    units: pd.Series         # the unit of each row, in order
-    groups: Any              # the group of each row (--group-column), or None
-    units_arrow: Any = None  # the unit column as Arrow, when the inputs are
 
 
-def _parquet_inputs(args: argparse.Namespace, name: str) -> _ScoreInputs:
-    """A Parquet file read as Arrow, its unit column checked (present, no nulls, unique) and taken
-    out with the group column."""
-    table = chiso_io.read_parquet_path(args.inputs, _options(args, path=args.inputs))
-    if args.unit_column not in table.column_names:
-        raise DataError(f"{name}: no column {args.unit_column!r}; name it with --unit-column",
-                        id="data.columns", source=name)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    units_column = table.column(args.unit_column)
-    if units_column.null_count:
-        raise DataError(f"{name}: {units_column.null_count} rows without a {args.unit_column!r}",
-                        id="data.unit", source=name)
-    if not pa.types.is_string(units_column.type):
-        units_column = pc.cast(units_column, pa.string())
-    if len(units_column) > 1:  # sorted, a repeated id sits beside its twin (faster than hashing a million ids)
-        ordered = pc.take(units_column, pc.sort_indices(units_column))
-        if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
-            _unique_units(pd.Series(units_column.to_numpy(zero_copy_only=False)), name, "parquet")
-    units = pd.Series(units_column.to_numpy(zero_copy_only=False), copy=False)
-    drop = [args.unit_column]
-    groups: Any = None
-    if args.group_column:
-        if args.group_column not in table.column_names:
-            raise DataError(f"{name}: no group column {args.group_column!r}",
-                            id="data.columns", source=name)
-        groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
-        drop.append(args.group_column)
-    inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
-    return _ScoreInputs(inputs=inputs, units=units, groups=groups, units_arrow=units_column)
 
 
-def _table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> _ScoreInputs:
-    """A CSV, Excel or JSON table read as a DataFrame: the model's input columns converted to
-    numbers (naming the line of a bad cell), then the units checked unique."""
-    frame = _read(args.inputs, args, text_columns=[c for c in (args.unit_column, args.group_column) if c])
-    units = _column(frame, args.unit_column, name, "--unit-column")
-    groups = None
-    drop = [args.unit_column]
-    if args.group_column:
-        groups = _column(frame, args.group_column, name, "--group-column").to_numpy()
-        drop.append(args.group_column)
-    frame = frame.drop(columns=drop)
-    known = set(model.input_columns)
-    numeric = [c for c in frame.columns if c in known]
-    converted = chiso_io.numeric_columns(frame, numeric, kind=kind, name=name, decimal=args.decimal,
-                                         units=units.to_numpy())
-    inputs = pd.concat([converted, frame[[c for c in frame.columns if c not in known]]], axis=1)
-    inputs.index = pd.Index(units.to_numpy(), name=args.unit_column)
-    _unique_units(units, name, kind)
-    return _ScoreInputs(inputs=inputs, units=units, groups=groups)
 
 
 def _write_scores(result: Any, args: argparse.Namespace, out_kind: str, units_arrow: Any) -> None:
@@ -455,26 +252,10 @@ def _write_scores(result: Any, args: argparse.Namespace, out_kind: str, units_ar
         chiso_io.write_arrow(_score_arrow(result, args, units_arrow), args.output)
     else:
         frame = _score_frame(result, args)
-        chiso_io.write_table(frame, args.output or chiso_io.STDIO, _options(args, output=True),
+        chiso_io.write_table(frame, args.output or chiso_io.STDIO, table_options(args, output=True),
                              decimals=score_decimals(result.model, frame.columns))
 
 
-def _with_row(error: DataError, units: pd.Series, kind: str, name: str) -> DataError:
-    """A scoring error with the file and line of its unit added (the file alone for an error of
-    the whole table, such as its columns)."""
-    unit = getattr(error, "unit", None)
-    if getattr(error, "source", None) not in (None, "", "data"):  # "data": the core's name for the table
-        return error
-    if unit is None:
-        text = re.sub(r"^data(, criterion '[^']*')?: ", "", _message(error))
-        return DataError(f"{name}: {text}", id=error.id, criterion=getattr(error, "criterion", None), source=name)
-    rows = np.flatnonzero((units == unit).to_numpy())
-    if not len(rows):
-        return error
-    where = chiso_io.row_name(kind, name, int(rows[0]))
-    text = _message(error)
-    return DataError(f"{where}: {text}", id=error.id, unit=unit, criterion=getattr(error, "criterion", None),
-                     source=where)
 
 
 def _node_columns(result: Any) -> Dict[str, np.ndarray]:
@@ -544,7 +325,7 @@ def _check_assessment_files(args: argparse.Namespace) -> None:
 
 def _assessment(args: argparse.Namespace, model: Any = None) -> Any:
     from .assessment import Assessment
-    model = model if model is not None else _load(args.model)
+    model = model if model is not None else load_model_argument(args.model)
     model.require_scorable()
     deadlines = _deadlines(args)
     if args.assessment is not None:
@@ -562,8 +343,8 @@ def _assessment(args: argparse.Namespace, model: Any = None) -> Any:
             except DataError as error:
                 raise _encoding_hint(error, args) from None
         else:
-            units = _read(args.units, args, text_columns=["id", "name", "group"])
-            records = _read(args.records, args, text_columns=_RECORD_TEXT)
+            units = read_table(args.units, args, text_columns=["id", "name", "group"])
+            records = read_table(args.records, args, text_columns=_RECORD_TEXT)
             records = _decimal_values(records, args.decimal)
             assessment = Assessment(model, period, units, deadlines=deadlines)
             records_name = chiso_io._name(args.records)
@@ -579,7 +360,7 @@ def _encoding_hint(error: DataError, args: argparse.Namespace) -> DataError:
     """A file that is not UTF-8, read by the core: name the option that gives its encoding."""
     if not error.id.endswith("encoding"):
         return error
-    text = _message(error)
+    text = message_of(error)
     role = next((r for r in ("records", "units") if text.startswith(f"{chiso_io._name(getattr(args, r))}:")), None)
     if role is None:
         return error
@@ -610,7 +391,7 @@ _ROW = re.compile(r"\brow (\d+)\b")
 def _at_line(error: DataError, name: str, kind: str) -> DataError:
     """A record error named by ``<file> row N`` (0-based, the reader's count) with the file's own
     line (CSV) or row (Excel), as the user sees it."""
-    text = _message(error)
+    text = message_of(error)
     where = f"{name} row "
     if where not in text:
         return error
@@ -639,14 +420,14 @@ def _add_survey(assessment: Any, model: Any, args: argparse.Namespace, survey_pa
         if plain and survey_path != chiso_io.STDIO and chiso_io.format_of(survey_path) == "csv":
             survey = Survey.from_csv(survey_path)
         else:
-            survey = Survey.from_frame(_read(survey_path, args, text_columns=["respondent", "unit", "service"]))
+            survey = Survey.from_frame(read_table(survey_path, args, text_columns=["respondent", "unit", "service"]))
     except DataError as error:
         raise _at_line(_named(error, name), name, chiso_io.format_of(survey_path, args.format)) from None
     try:
         assessment.set_survey(survey, strict=not skip)
     except DataError as error:
         if error.id == "survey.unknown_unit":
-            raise DataError(f"{name}: {_message(error).rsplit(' [', 1)[0]}; add --skip-other-units to leave out "
+            raise DataError(f"{name}: {message_of(error).rsplit(' [', 1)[0]}; add --skip-other-units to leave out "
                             "the respondents of units not in the assessment", id=error.id,
                             unit=getattr(error, "unit", None), source=name) from None
         raise
@@ -669,7 +450,7 @@ def _require_survey(assessment: Any, model: Any, option: str) -> None:
 
 def _named(error: DataError, name: str) -> DataError:
     """An error of a table read from ``name`` that says ``row N`` without the file: with it."""
-    text = _message(error)
+    text = message_of(error)
     if name in text or not _ROW.search(text):
         return error
     return DataError(_ROW.sub(lambda m: f"{name} row {m.group(1)}", text, count=1).rsplit(" [", 1)[0], id=error.id,
@@ -693,8 +474,8 @@ def assess_decimals(model: Any, tables: Mapping[str, pd.DataFrame]) -> Dict[str,
 
 def cmd_assess(args: argparse.Namespace) -> int:
     _check_assessment_files(args)
-    model = _load(args.model)
-    options = _options(args, output=True)
+    model = load_model_argument(args.model)
+    options = table_options(args, output=True)
     options.format = args.output_format or "csv"
     chiso_io.format_of("x", options.format)
     chiso_io.check_output(args.output, _assessment_inputs(args), directory=True)
@@ -727,10 +508,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ImportError as error:  # a package the reports need (e.g. for .docx) is not installed
         raise ChisoError(f"chiso report cannot load chiso.reports: {error}",
                          id="cli.no_reports") from None
-    model = _load(args.model)
+    model = load_model_argument(args.model)
     previous = None
     if args.previous is not None:  # an earlier period, for the year-over-year columns
-        previous_model = _load(args.previous_model) if args.previous_model else model
+        previous_model = load_model_argument(args.previous_model) if args.previous_model else model
         previous = _from_json(args.previous, previous_model)
         _add_survey(previous, previous_model, args, args.previous_survey or "", True, "--previous-survey")
     assessment = _assessment(args, model)
@@ -766,43 +547,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# The parser ---------------------------------------------------------------------------------------
-def _add_read_options(parser: argparse.ArgumentParser, *, output: bool = True, files: Sequence[str] = ()) -> None:
-    group = parser.add_argument_group("file options")
-    group.add_argument("--format", choices=chiso_io.FORMATS,
-                       help="format of the input files (default: from the extension; stdin '-': csv)")
-    group.add_argument("--encoding", help="encoding of CSV/JSON input (default UTF-8, with or without a BOM); "
-                       "e.g. cp1258 or utf-16 for Vietnamese Excel exports")
-    for role in files:
-        group.add_argument(f"--{role}-encoding", metavar="ENCODING",
-                           help=f"encoding of the --{role} file when it differs from --encoding")
-    group.add_argument("--delimiter", help="CSV field separator, read and written (default ','); e.g. ';' or $'\\t'")
-    group.add_argument("--decimal", default=".", help="decimal mark of CSV numbers, read and written (default '.'); "
-                       "',' reads and writes 89,35")
-    group.add_argument("--sheet", help="Excel sheet to read (default: the first)")
-    if output:
-        group.add_argument("--output-format", choices=chiso_io.FORMATS,
-                           help="format of the output (default: from its extension; stdout: csv)")
-        group.add_argument("--output-encoding", help="encoding of CSV output (default UTF-8 with a BOM for Excel; "
-                           "stdout: UTF-8)")
-    limits = parser.add_argument_group("limits of the input files (refused beyond them, before they are read)")
-    for key, dest, kind in (("columns", "max_columns", int), ("xlsx_bytes", "max_xlsx_bytes", int),
-                            ("xlsx_ratio", "max_xlsx_ratio", float)):
-        limit = chiso_io.LIMITS[key]
-        limits.add_argument(limit.option, dest=dest, type=_positive(kind), metavar="N",
-                            help=f"{limit.what} (default {limit.default:g}, or ${limit.variable})")
 
 
-def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
-        return value
-    return parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -843,7 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit-column", metavar="COL", default="unit", help="the column of unit ids (default: unit)")
     p.add_argument("--keep", choices=("root", "inner", "all"), default="root",
                    help="also write points, max and score of the inner nodes or of all nodes (default: root only)")
-    _add_read_options(p, files=("applicable", "groups"))
+    add_read_options(p, files=("applicable", "groups"))
     p.set_defaults(run=cmd_score)
 
     for command, run, text in (
@@ -868,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
         if command == "assess":
             p.add_argument("--as-of", metavar="DATE", help="progress counts only records up to this ISO 8601 time")
             p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write the reports in")
-            _add_read_options(p, files=("units", "records", "survey"))
+            add_read_options(p, files=("units", "records", "survey"))
             p.set_defaults(run=run)
             p.set_defaults(output_format=None)
             for action in p._actions:
@@ -884,7 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "(criteria are matched by id)")
             p.add_argument("--previous-survey", metavar="FILE", help="the survey microdata of --previous (a saved "
                            "assessment holds its records, not its survey); respondents of other units are left out")
-            _add_read_options(p, output=False, files=("units", "records", "survey"))
+            add_read_options(p, output=False, files=("units", "records", "survey"))
             p.set_defaults(run=run)
 
     from . import cli_analysis  # chiso uncertainty, chiso sensitivity
@@ -954,7 +700,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"chiso {args.command}: {error} (see chiso {args.command} --help)", file=sys.stderr)
         return EXIT_USAGE
     except ChisoError as error:
-        print(f"chiso {args.command}: {_short(_message(error))}", file=sys.stderr)
+        print(f"chiso {args.command}: {_short(message_of(error))}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:  # `chiso score … | head`: the reader left
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -18,9 +18,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pandas as pd
 
-from . import cli as _cli
+from .cli_inputs import (EXIT_OK, Progress, add_read_options, groups_file, load_model_argument, parquet_inputs,
+                         table_inputs, with_row)
 from . import io as chiso_io
-from .errors import ChisoError
+from .errors import ChisoError, DataError
 
 __all__ = ["add_commands", "read_spec"]
 
@@ -172,15 +173,15 @@ def _data(args: argparse.Namespace) -> Tuple[Any, pd.DataFrame, Optional[pd.Seri
     scores the inputs first (as ``chiso score`` reads them); a composite index takes them as its
     normalised indicators."""
     from .analysis import indicators_of
-    model = _cli._load(args.model)
+    model = load_model_argument(args.model)
     name = chiso_io._name(args.inputs)
     kind = chiso_io.format_of(args.inputs, args.format)
-    read = _cli._table_inputs(args, model, name, kind) if kind != "parquet" else _cli._parquet_inputs(args, name)
+    read = table_inputs(args, model, name, kind) if kind != "parquet" else parquet_inputs(args, name)
     inputs = read.inputs
     if kind == "parquet":
         inputs = inputs.to_pandas()
         inputs.index = pd.Index(read.units.to_numpy(), name=args.unit_column)
-    groups = _cli._groups_file(args.groups, args) if args.groups else None
+    groups = groups_file(args.groups, args) if args.groups else None
     if groups is None and read.groups is not None:
         groups = pd.Series(read.groups, index=inputs.index)
     if model.composite:
@@ -188,8 +189,8 @@ def _data(args: argparse.Namespace) -> Tuple[Any, pd.DataFrame, Optional[pd.Seri
     try:
         result = model.evaluate(inputs, groups=groups)
     except ChisoError as error:
-        if isinstance(error, _cli.DataError):
-            raise _cli._with_row(error, read.units, kind, name) from None
+        if isinstance(error, DataError):
+            raise with_row(error, read.units, kind, name) from None
         raise
     return model, indicators_of(result), groups
 
@@ -239,7 +240,7 @@ def _run(args: argparse.Namespace, sensitivity: bool) -> int:
     started = time.monotonic()
     _check_outputs(args)
     settings, assumptions, where = _settings(args)
-    progress = _cli.Progress(4 if args.plot else 3, f"chiso {args.command}", started=started)
+    progress = Progress(4 if args.plot else 3, f"chiso {args.command}", started=started)
     model, data, groups = _data(args)
     progress.step("scored")
     analysis = sa.CompositeAnalysis(model, data, assumptions, groups=groups)
@@ -269,7 +270,7 @@ def _run(args: argparse.Namespace, sensitivity: bool) -> int:
         _plot(sa.plot_sensitivity if sensitivity else sa.plot_uncertainty, result, args.plot)
         progress.step("plotted")
     progress.close()
-    return _cli.EXIT_OK
+    return EXIT_OK
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
@@ -322,6 +323,6 @@ def add_commands(commands: Any, model_help: str) -> None:
         p.add_argument("-o", metavar="OUT", dest="output", help="where to write the statistics (.csv, .parquet, "
                        ".json; default: CSV on stdout)")
         p.add_argument("--plot", metavar="FILE", help="also plot them (.png or .svg)")
-        _cli._add_read_options(p)
+        add_read_options(p)
         p.set_defaults(run=run)
 

@@ -4,16 +4,13 @@ unit stand against the bands (ranking), where did a unit lose its points against
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, UnknownKeyError
-from .reports.i18n import format_number, label
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .result import Result
+from .reports.i18n import format_number, label, model_digits
 
 _BONUS_RULES = ("bonus", "deduction")
 
@@ -26,7 +23,7 @@ def _pyplot() -> Any:
     return plt
 
 
-def _areas(result: "Result", areas: Optional[List[str]]) -> List[str]:
+def _areas(result: Any, areas: Optional[List[str]]) -> List[str]:
     """The root's children, unless the caller names the areas."""
     if areas is not None:
         return list(areas)
@@ -35,7 +32,7 @@ def _areas(result: "Result", areas: Optional[List[str]]) -> List[str]:
     return [node for node in nodes.index[nodes["parent"] == root] if node in result.node_ids]
 
 
-def _scored_areas(result: "Result", areas: Optional[List[str]]) -> List[str]:
+def _scored_areas(result: Any, areas: Optional[List[str]]) -> List[str]:
     """Areas with a maximum: contents of bonus and deduction points have no share to show."""
     if areas is not None:
         return list(areas)
@@ -49,7 +46,7 @@ def _scored_areas(result: "Result", areas: Optional[List[str]]) -> List[str]:
     return out
 
 
-def _names(result: "Result", names: Optional[Mapping[Any, str]]) -> Mapping[Any, str]:
+def _names(result: Any, names: Optional[Mapping[Any, str]]) -> Mapping[Any, str]:
     """Unit → display name: given, else the names the result carries (from an assessment), else
     the ids."""
     if names is not None:
@@ -58,12 +55,11 @@ def _names(result: "Result", names: Optional[Mapping[Any, str]]) -> Mapping[Any,
     return carried if carried is not None else {}
 
 
-def _digits(result: "Result") -> int:
-    from .reports.data import model_digits
+def _digits(result: Any) -> int:
     return model_digits(result.model)
 
 
-def plot_ranking(result: "Result", ax: Any = None, areas: Optional[List[str]] = None, *,
+def plot_ranking(result: Any, ax: Any = None, areas: Optional[List[str]] = None, *,
                  language: str = "vi", names: Optional[Mapping[Any, str]] = None, **kwargs: Any) -> Any:
     """The index by unit, highest first, as bars stacked by each area's share of the index, with
     the index written above each bar, a dashed line at each band's threshold and the legend
@@ -130,7 +126,7 @@ def _legend_below(ax: Any, ncol: int) -> None:
               frameon=False)
 
 
-def plot_profile(result: "Result", unit: Any, ax: Any = None, kind: str = "bar",
+def plot_profile(result: Any, unit: Any, ax: Any = None, kind: str = "bar",
                  areas: Optional[List[str]] = None, *, language: str = "vi",
                  names: Optional[Mapping[Any, str]] = None) -> Any:
     """A unit's score in each area, in percent of the area's (adjusted) maximum, with its group's

@@ -1,15 +1,12 @@
 """Results of an evaluation as pandas objects (views of the C++ buffers where possible)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, UnknownKeyError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Model
 
 __all__ = ["Result"]
 
@@ -21,7 +18,7 @@ class Result:
     and ``score`` (wide, units × nodes) and ``nodes`` (tidy: unit, node, points, max, score)."""
 
     def __init__(self, core: Any, *, units: Union[pd.Index, range], group_codes: Optional[np.ndarray],
-                 group_labels: Optional[pd.Index], model: "Model") -> None:
+                 group_labels: Optional[pd.Index], model: Any) -> None:  # the chiso.Model that scored it
         self._core = core
         self._units = units  # row numbers stay a range until asked for (one-unit calls in a loop)
         self.model = model

@@ -37,9 +37,6 @@ from .errors import ChisoError, DataError
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Connection, Engine
 
-    from .assessment import Assessment
-    from .model import Model
-
 __all__ = ["SCHEMA_VERSION", "StoreError", "connect", "upgrade", "schema_version", "write", "read", "verify",
            "grant_writer"]
 
@@ -435,12 +432,12 @@ def _check_columns(stored: _Stored, where: str) -> None:
                                  seq=row.seq)
 
 
-def _model_hash(model: "Model") -> str:
+def _model_hash(model: Any) -> str:  # a chiso.Model
     """SHA-256 of the model's JSON as chiso writes it (lossless and deterministic)."""
     return hashlib.sha256(model.to_json().encode("utf-8")).hexdigest()
 
 
-def _check_model(stored: _Stored, model: "Model", where: str) -> None:
+def _check_model(stored: _Stored, model: Any, where: str) -> None:
     if stored.model_hash and stored.model_hash != _model_hash(model):
         raise StoreError(f"{where}: the period was stored with another version of model {model.id!r} (SHA-256 "
                          f"{stored.model_hash[:12]}…, the model given has {_model_hash(model)[:12]}…); give the "
@@ -458,13 +455,11 @@ def _open_version(conn: "Connection", engine: "Engine") -> None:
                          f"(as its owner) to read it with this chiso", id="store.old_version")
 
 
-def read(url: Url, model: "Model", period: str, *, verify: bool = True) -> "Assessment":
+def read(url: Url, model: Any, period: str, *, verify: bool = True) -> Any:
     """The assessment of ``model`` and ``period`` as stored (units, schedule and every record in
     the order written), loaded by chiso's assessment loader: errors name the store and the record.
     The hash chains, the columns against the stored JSON and the model's hash are checked;
     ``verify=False`` reads anyway (forensics)."""
-    from .assessment import Assessment
-
     sa = _sqlalchemy()
     t = _tables(sa)
     period = str(period)
@@ -479,7 +474,7 @@ def read(url: Url, model: "Model", period: str, *, verify: bool = True) -> "Asse
         _check_columns(stored, _shown(engine))
         _check_model(stored, model, _shown(engine))
     core = _core_a.Assessment.parse_json(json.dumps(stored.document, ensure_ascii=False), model._core, where, verify)
-    return Assessment._wrap(model, core)
+    return core  # chiso.Assessment.from_sql wraps it
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -503,7 +498,7 @@ def _period_conflicts(stored: Dict[str, Any], mine: Dict[str, Any]) -> Optional[
     return None
 
 
-def write(assessment: "Assessment", url: Url) -> int:
+def write(assessment: Any, url: Url) -> int:  # a chiso.Assessment (which calls this module)
     """Append what the store does not hold yet of the assessment — units, schedule acts and
     records — in one locked transaction; returns the number of records appended. The first write
     of a period imports it as it is (records keep their entry times). Later writes enter the new

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
 from ..model import Model
 from ..result import Result
-from .i18n import round_half_up
+from ..assessment import _result_of, result_of
+from .i18n import model_digits, round_half_up
 
 _BONUS_RULES = ("bonus", "deduction")
 
@@ -113,27 +113,8 @@ class Report:
         return frame.set_index("unit")
 
 
-def model_digits(model: Model) -> int:
-    """The decimals the model rounds its index to (2 when it does not round)."""
-    rounding = model.to_dict().get("rounding") or {}
-    return int(rounding.get("digits", 2)) if rounding.get("mode", "half_up") != "none" else 2
-
-
 # Points need at most this many decimals to print exactly; beyond, a rounding line closes the sum.
 MAX_POINT_DIGITS = 6
-
-
-def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
-    """An assessment's core result as a :class:`chiso.Result`: the same plan evaluated on the same
-    final inputs, mask and groups the assessment used."""
-    if model.input_columns != model.leaf_ids:
-        raise ParameterError("reports of assessments need one input per criterion",
-                             id="report.inputs")
-    index = pd.Index(units.index, name="unit")
-    inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.leaf_ids)
-    applicable = pd.DataFrame(np.asarray(core_result.applicable, dtype=bool), index=index, columns=model.leaf_ids)
-    groups = units["group"] if (units["group"] != "").any() else None
-    return model.evaluate(inputs, applicable=applicable, groups=groups)
 
 
 def assessment_views(assessment: Any) -> Dict[str, Any]:
@@ -624,12 +605,3 @@ def _changes(source: Any, previous: Any, scores: pd.DataFrame) -> Dict[Any, Tupl
 def _ranked(rank: Any) -> bool:
     """Whether a rank of the period comparison is a rank (0 or NA: the unit was not ranked)."""
     return not pd.isna(rank) and int(rank) != 0
-
-
-def result_of(assessment: Any, core_result: Any) -> Result:
-    """``Assessment.evaluate()``: the core result as a :class:`chiso.Result` that also knows the
-    units' names (for plots and reports)."""
-    units = assessment.units
-    result = _result_of(assessment.model, core_result, units)
-    setattr(result, "unit_names", units["name"].to_dict())
-    return result

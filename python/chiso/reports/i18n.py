@@ -175,3 +175,9 @@ def round_frame(frame: Any, digits: int, *, keep: tuple = INPUT_COLUMNS) -> Any:
         out[column] = [rounded(v, digits) for v in out[column]]
         out[column] = out[column].astype(float)
     return out
+
+
+def model_digits(model: Any) -> int:
+    """The decimals a chiso.Model rounds its index to (2 when it does not round)."""
+    rounding = model.to_dict().get("rounding") or {}
+    return int(rounding.get("digits", 2)) if rounding.get("mode", "half_up") != "none" else 2

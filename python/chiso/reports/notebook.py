@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from .i18n import format_number
+from .i18n import format_number, model_digits
 
 _CUT = 80  # characters shown of a long text; the rest on hover
 
@@ -67,7 +67,6 @@ class Table:
 def show(frame: pd.DataFrame, model: Any = None, digits: Optional[int] = None) -> Table:
     """Wrap a report DataFrame for display: rounded as ``model`` says (or to ``digits``)."""
     if digits is None:
-        from .data import model_digits
         digits = model_digits(model) if model is not None else 2
     return Table(frame, digits)
 
