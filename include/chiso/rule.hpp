@@ -112,23 +112,19 @@ inline double leaf_points(const rule& r, double max, double x) {
       }
       return 0.0;
     }
-    // Differences, products and quotients on their decimal value (chiso/detail/decimal.hpp).
+    // Differences on their decimal value (chiso/detail/decimal.hpp), so that no cancellation
+    // leaves binary noise a `round` would see; products and quotients keep their 15 digits.
     case rule_kind::linear: {
       using detail::decimal_value;
-      const double width = linear_width(r);
       const double distance = r.dir == direction::lower_is_better
                                   ? decimal_value(r.upper - x, std::fmax(std::fabs(r.upper), std::fabs(x)))
                                   : decimal_value(x - r.lower, std::fmax(std::fabs(x), std::fabs(r.lower)));
-      const double points = max * std::fmin(std::fmax(distance / width, 0.0), 1.0);
-      return decimal_value(points, std::fabs(points));
+      return max * std::fmin(std::fmax(distance / linear_width(r), 0.0), 1.0);
     }
     case rule_kind::proportional: {
-      using detail::decimal_value;
-      const double share = std::fmin(std::fmax(x / rate_scale(r.unit), 0.0), 1.0);
-      double rate = decimal_value(share, share);
-      if (r.dir == direction::lower_is_better) rate = decimal_value(1.0 - rate, 1.0);
-      const double points = max * rate;
-      return decimal_value(points, points);
+      double rate = std::fmin(std::fmax(x / rate_scale(r.unit), 0.0), 1.0);
+      if (r.dir == direction::lower_is_better) rate = detail::decimal_value(1.0 - rate, 1.0);
+      return max * rate;
     }
     case rule_kind::deduction:
       return -std::fmin(adjustment_total(r, x), r.cap);

@@ -205,9 +205,10 @@ void round_points(double* P, std::ptrdiff_t n, int digits) {
   for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
 }
 
-// A sum node's points and max on their decimal value (chiso/detail/decimal.hpp): the grid of the
-// larger of its points and its max, which bounds the positive children's points. Deductions can
-// outweigh them: the points then carry their own magnitude.
+// A sum node's points and max on their decimal value (chiso/detail/decimal.hpp), where deductions
+// can cancel its other points: the grid of the larger of its points and its max, which bounds
+// the positive children's points (deductions that outweigh them leave the points their own
+// magnitude).
 void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) {
     const double magnitude = std::fmax(std::fabs(P[u]), M[u]);
@@ -423,7 +424,7 @@ class plan::block_evaluator {
         P[u] = snap_hundredths(P[u]);
         M[u] = snap_hundredths(M[u]);
       }
-    } else {
+    } else if (step.cancels) {
       decimal_sums(P, M, n);
     }
     if (source.points_min || source.points_max)

@@ -28,6 +28,10 @@ struct expr {
   std::vector<expr> args;
   bool divides = false;    // a division somewhere inside (its errors depend on the branch taken)
   int depth = 1;           // levels of the tree from this node down
+  // Its value is a decimal as it stands: inputs, literals, sums and differences (put on the
+  // decimal grid), truth values, rounded values. Products and quotients are not until a decision
+  // (a comparison, the result) puts them there.
+  bool decimal = true;
 };
 
 constexpr int max_round_digits = 12;
@@ -142,6 +146,7 @@ class parser {
     e.operation = o;
     e.column = column;
     e.divides = o == op::div || a.divides || b.divides;
+    e.decimal = o != op::mul && o != op::div;
     e.args.push_back(std::move(a));
     e.args.push_back(std::move(b));
     set_depth(e);
@@ -239,6 +244,7 @@ class parser {
       e.column = column_of(at);
       e.args.push_back(parse_unary());
       e.divides = e.args[0].divides;
+      e.decimal = e.args[0].decimal;
       set_depth(e);
       return e;
     }
@@ -361,6 +367,10 @@ class parser {
                                                 std::to_string(max_round_digits));
     }
     for (const expr& a : e.args) e.divides = e.divides || a.divides;
+    // if, min, max, clamp and abs pick or bound values as they are; ratio divides.
+    const std::size_t picked_from = name == "if" ? 1 : 0;
+    e.decimal = name == "round" || (name != "ratio" && std::all_of(e.args.begin() + static_cast<std::ptrdiff_t>(picked_from),
+                                                                   e.args.end(), [](const expr& a) { return a.decimal; }));
     set_depth(e);
     return e;
   }
@@ -391,7 +401,7 @@ class compiler {
   void compile(const expr& root) {
     // Constants are numbered before slots, so collect them first.
     collect_constants(root);
-    p_.result = gen(root, -1, 0);
+    p_.result = on_grid_if(true, root, gen(root, -1, 0));
     p_.divides = root.divides;
     for (auto& ins : p_.code) relocate(ins);
     p_.result = relocated(p_.result);
@@ -464,6 +474,13 @@ class compiler {
     return mask;
   }
 
+  // A value about to decide something (`when`) put on the decimal grid where it is not yet there:
+  // then it is a product's or a quotient's, in a slot of its own.
+  int on_grid_if(bool when, const expr& e, int value) {
+    if (when && !e.decimal) emit(op::decimal, value, value);
+    return value;
+  }
+
   // Generates e where `active` (a register, or -1 for all units) says whose errors count.
   int gen(const expr& e, int active, int top) {
     switch (e.what) {
@@ -476,7 +493,8 @@ class compiler {
       case expr::kind::logical_not:
         return emit(op::logical_not, slot(top), gen(e.args[0], active, top));
       case expr::kind::binary: {
-        const int a = gen(e.args[0], active, top);
+        const bool compares = e.operation >= op::lt && e.operation <= op::ne;
+        const int a = on_grid_if(compares, e.args[0], gen(e.args[0], active, top));
         int next = after(a, top);
         int right_active = active;
         if ((e.operation == op::logical_and || e.operation == op::logical_or) && e.args[1].divides) {
@@ -484,7 +502,7 @@ class compiler {
           right_active = branch_mask(active, a, e.operation == op::logical_or, next);
           next = after(right_active, next);
         }
-        const int b = gen(e.args[1], right_active, next);
+        const int b = on_grid_if(compares, e.args[1], gen(e.args[1], right_active, next));
         return emit(e.operation, slot(top), a, b, 0, e.operation == op::div ? active : -1, e.column);
       }
       case expr::kind::call:
@@ -580,18 +598,20 @@ formula::outcome formula::evaluate(const double* inputs) const {
     const double b = registers[static_cast<std::size_t>(ins.b)];
     const double c = registers[static_cast<std::size_t>(ins.c)];
     double& d = registers[static_cast<std::size_t>(ins.dst)];
-    // Sums and differences on the grid of their larger operand, products and quotients on their own.
+    // Sums and differences on the grid of their larger operand; other values where the program
+    // says (op::decimal), on their own.
     auto sum = [](double x, double y, double s) { return decimal_value(s, std::fabs(x) > std::fabs(y) ? std::fabs(x) : std::fabs(y)); };
     auto own = [](double x) { return decimal_value(x, std::fabs(x)); };
     switch (ins.code) {
       case op::add: d = sum(a, b, a + b); break;
       case op::sub: d = sum(a, b, a - b); break;
-      case op::mul: d = own(a * b); break;
+      case op::mul: d = a * b; break;
       case op::div:
         if (b == 0.0 && fault == 0 && (ins.active < 0 || registers[static_cast<std::size_t>(ins.active)] != 0.0))
           fault = ins.column;
-        d = own(a / b);
+        d = a / b;
         break;
+      case op::decimal: d = own(a); break;
       case op::neg: d = -a; break;
       case op::lt: d = truth(a < b); break;
       case op::le: d = truth(a <= b); break;
@@ -611,7 +631,7 @@ formula::outcome formula::evaluate(const double* inputs) const {
         break;
       }
       case op::absolute: d = std::fabs(a); break;
-      case op::ratio: d = b != 0.0 ? own(a / b) : c; break;
+      case op::ratio: d = b != 0.0 ? a / b : c; break;
       case op::round: d = round_decimal(a, ins.digits, rounding_mode::half_up); break;
     }
   }

@@ -10,13 +10,15 @@
 namespace chiso::detail {
 
 enum class formula_op : int {
-  add, sub, mul, div, neg,  // add, sub, mul, div: results on the decimal grid (chiso/detail/decimal.hpp)
+  add, sub, mul, div, neg,  // add, sub: the result on the decimal grid of the larger operand (chiso/detail/decimal.hpp)
   lt, le, gt, ge, eq, ne,
   logical_and, logical_or, logical_not,
   select,   // a where c ≠ 0, else b
   minimum, maximum, clamp, absolute,
   ratio,    // a / b where b ≠ 0, else c
-  round     // dst = a rounded half up to `digits` decimals, on its decimal value (chiso/rounding.hpp)
+  round,    // dst = a rounded half up to `digits` decimals, on its decimal value (chiso/rounding.hpp)
+  decimal   // dst = a on the decimal grid of its own 15 significant digits: a product or a quotient
+            // before a comparison, and the result
 };
 
 struct formula_instruction {

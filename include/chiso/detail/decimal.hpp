@@ -1,10 +1,10 @@
 // The decimal value of a computed double (docs/format.md, "Decimal arithmetic"). Inputs, literals
 // and results are decimals; arithmetic runs on doubles, whose binary error (0.1 + 0.2 gives
 // 0.30000000000000004, 1.005 − 1 gives 0.00499999999999989) would otherwise decide a rounding, a
-// comparison or a range check. After each arithmetic step the result is put back on the decimal
-// grid of 15 significant digits of `magnitude` — the larger operand for a sum or a difference
-// (so that 1.005 − 1 keeps the 14 decimals of 1.005), the result itself for a product or a
-// quotient — and becomes the double nearest to that decimal, the one its text would be read as.
+// comparison or a range check. A result is put back on the decimal grid of 15 significant digits
+// of `magnitude` — the larger operand for a sum or a difference (so that 1.005 − 1 keeps the 14
+// decimals of 1.005), the result itself for a product or a quotient — and becomes the double
+// nearest to that decimal, the one its text would be read as (docs/format.md says where).
 //
 // The evaluation kernels (src/evaluate/kernels/) do the same in vector lanes with this table and
 // the same IEEE operations, so results are bit for bit those of `decimal_value`.
@@ -25,11 +25,11 @@ constexpr int first_exponent = -26;
 constexpr int last_exponent = 48;
 constexpr int count = last_exponent - first_exponent + 1;
 
-// Per binary exponent e (magnitudes in [2^e, 2^(e+1))): the power of ten in that range, if any
-// (else +infinity), and the scales 10^(14 − d) that bring a magnitude of d decimal exponent to 15
-// digits, for magnitudes below it and from it on. Every scale is an exact double (10^-8 … 10^22).
+// Per binary exponent e (magnitudes in [2^e, 2^(e+1)), d the decimal exponent of 2^e): the scale
+// 10^(14 − d) that brings a magnitude of that decimal exponent to 15 digits, and 10^(13 − d) for
+// the magnitudes of the range from the next power of ten on (the same when the range holds none).
+// A magnitude m takes the second where m × 10^(13 − d) ≥ 10^14. Every scale is an exact double.
 struct table {
-  double threshold[count] = {};
   double scale_below[count] = {};
   double scale_from[count] = {};
 };
@@ -49,18 +49,14 @@ constexpr table make_table() {
     int d = -30;  // the decimal exponent of `low`: 10^d ≤ low < 10^(d+1)
     while (power_of_ten(d + 1) <= low) ++d;
     t.scale_below[i] = power_of_ten(14 - d);
-    if (power_of_ten(d + 1) < 2.0 * low) {  // the range reaches the next power of ten
-      t.threshold[i] = power_of_ten(d + 1);
-      t.scale_from[i] = power_of_ten(13 - d);
-    } else {
-      t.threshold[i] = __builtin_inf();
-      t.scale_from[i] = t.scale_below[i];
-    }
+    const bool reaches_next_power = power_of_ten(d + 1) < 2.0 * low;
+    t.scale_from[i] = reaches_next_power ? power_of_ten(13 - d) : t.scale_below[i];
   }
   return t;
 }
 
 inline constexpr table grid = make_table();
+inline constexpr double next_power_scaled = 1e14;  // 10^(d+1) × 10^(13 − d)
 
 }  // namespace decimal_grid
 
@@ -72,8 +68,8 @@ inline double decimal_value(double x, double magnitude) {
   const std::int64_t index = static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023 - decimal_grid::first_exponent;
   if (index < 0 || index >= decimal_grid::count) return x;
   const auto i = static_cast<std::size_t>(index);
-  const double scale =
-      magnitude < decimal_grid::grid.threshold[i] ? decimal_grid::grid.scale_below[i] : decimal_grid::grid.scale_from[i];
+  const double from = decimal_grid::grid.scale_from[i];
+  const double scale = magnitude * from < decimal_grid::next_power_scaled ? decimal_grid::grid.scale_below[i] : from;
   // |x × scale| < 2^51: nearbyint is exact and rounds as the kernels' (x + 1.5·2^52) − 1.5·2^52
   // does; k / scale, scale an exact power of ten, is the double nearest the decimal k·10^-(…).
   const double scaled = x * scale;

@@ -83,7 +83,8 @@ inline void over_lanes(double* d, const double* a, const double* b, const double
   for (std::ptrdiff_t k = 0; k < rest; ++k) d[u + k] = d_rest[k];
 }
 
-// Arithmetic gives decimal values (chiso/detail/decimal.hpp), as formula::evaluate does.
+// Sums and differences, and op::decimal, give decimal values (chiso/detail/decimal.hpp), as
+// formula::evaluate does.
 inline void run_formula_block(const formula_block& f) {
   const std::ptrdiff_t n = f.n;
   for (int i = 0; i < f.count; ++i) {
@@ -95,7 +96,7 @@ inline void run_formula_block(const formula_block& f) {
     switch (ins.code) {
       case op::add: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x + y); }); break;
       case op::sub: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x - y); }); break;
-      case op::mul: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_value(x * y); }); break;
+      case op::mul: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] * b[u]; break;
       case op::div: {
         const double column = ins.column;
         double* fault = f.fault;
@@ -106,7 +107,7 @@ inline void run_formula_block(const formula_block& f) {
           for (std::ptrdiff_t u = 0; u < n; ++u)
             fault[u] = b[u] == 0.0 && active[u] != 0.0 && fault[u] == 0.0 ? column : fault[u];
         }
-        over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_value(x / y); });
+        for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] / b[u];
         break;
       }
       case op::neg: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = -a[u]; break;
@@ -134,10 +135,12 @@ inline void run_formula_block(const formula_block& f) {
         break;
       case op::absolute: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = __builtin_fabs(a[u]); break;
       case op::ratio:
-        over_lanes(d, a, b, c, n, [](const vec& x, const vec& y, const vec& z) {
-          return y != 0.0 ? decimal_value(x / y) : z;
-        });
+        for (std::ptrdiff_t u = 0; u < n; ++u) {
+          const double q = a[u] / b[u];
+          d[u] = b[u] != 0.0 ? q : c[u];
+        }
         break;
+      case op::decimal: over_lanes(d, a, a, a, n, [](const vec& x, const vec&, const vec&) { return decimal_value(x); }); break;
       case op::round:
         if (d != a)
           for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u];

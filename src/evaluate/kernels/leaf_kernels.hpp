@@ -132,20 +132,30 @@ inline vec round_whole(const vec& x) {
 }
 constexpr double step_tolerance = 1e-9;  // as chiso::step_tolerance
 
+// table[index] lane by lane (index ≥ 0 in every lane).
+inline vec gather(const double* table, const lanes_mask& index) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<vec>(_mm512_i64gather_pd(reinterpret_cast<__m512i>(index), table, 8));
+#elif defined(__AVX2__)
+  return reinterpret_cast<vec>(_mm256_i64gather_pd(table, reinterpret_cast<__m256i>(index), 8));
+#else
+  vec out;
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) out[k] = table[index[k]];
+  return out;
+#endif
+}
+
 // chiso::detail::decimal_value lane by lane: x on the decimal grid of 15 significant digits of
 // `magnitude`, with the same table and the same IEEE operations (round_whole is nearbyint here).
 inline vec decimal_value(const vec& x, const vec& magnitude) {
   namespace grid = decimal_grid;
   const lanes_mask exponent = ((bits(magnitude) >> 52) & 0x7ff) - (1023 + grid::first_exponent);
   const lanes_mask inside = (exponent >= 0) & (exponent < grid::count);
-  vec threshold, below, from;
-  for (std::ptrdiff_t k = 0; k < lanes; ++k) {
-    const std::int64_t i = inside[k] ? exponent[k] : 0;
-    threshold[k] = grid::grid.threshold[i];
-    below[k] = grid::grid.scale_below[i];
-    from[k] = grid::grid.scale_from[i];
-  }
-  const vec scale = magnitude < threshold ? below : from;
+  const lanes_mask index = exponent & inside;
+  const vec from = gather(grid::grid.scale_from, index);
+  // scale_below is 10 × scale_from wherever the comparison picks it (a range that reaches the
+  // next power of ten; elsewhere the two are equal and it never holds): one gather, not two.
+  const vec scale = magnitude * from < grid::next_power_scaled ? from * 10.0 : from;
   const vec on_grid = round_whole(x * scale) / scale;
   return inside ? on_grid : x;
 }
@@ -292,14 +302,14 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     case kind::linear_higher: {
       const double lower = q.lower, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = decimal_value(max * clamp01(decimal_sum(v, zeros + lower, v - lower) / width));
+        p = max * clamp01(decimal_sum(v, zeros + lower, v - lower) / width);
         valid = finite(v);
       });
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = decimal_value(max * clamp01(decimal_sum(zeros + upper, v, upper - v) / width));
+        p = max * clamp01(decimal_sum(zeros + upper, v, upper - v) / width);
         valid = finite(v);
       });
     }
@@ -307,7 +317,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const double top = q.top;
       const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = decimal_value(max * decimal_value(clamp01(v / top)));
+        p = max * clamp01(v / top);
         valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
       });
     }
@@ -315,8 +325,8 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const double top = q.top;
       const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        const vec rate = decimal_value(clamp01(v / top));
-        p = decimal_value(max * decimal_sum(zeros + 1.0, rate, 1.0 - rate));
+        const vec rate = clamp01(v / top);
+        p = max * decimal_sum(zeros + 1.0, rate, 1.0 - rate);
         valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
       });
     }
