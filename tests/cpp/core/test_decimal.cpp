@@ -73,13 +73,13 @@ TEST_CASE("a linear rule's points are decimal: 0.01635 rounds to 0.0164 at round
 }
 
 TEST_CASE("a node's round acts on the decimal sum of its children") {
-  // S = a + d with a = 10.005 (points) and a deduction of 10 (per 1, count 10): 0.005, a tie at
-  // 2 decimals → 0.01 (doubles: 0.004999999999999893 → 0). R = S over max 20: index 0.05.
+  // S = a + d with a = 10.045 (points) and a deduction of 10 (per 1, count 10): 0.045, a tie at
+  // 2 decimals → 0.05 (doubles: 0.04499999999999993 → 0.04). R = S over max 20: index 0.25.
   json s = inner("S", "sum", {leaf("a", 20, points_rule()), adjustment("d", {{"kind", "deduction"}, {"per", 1}, {"cap", 20}})});
   s["round"] = 2;
-  const run r(document(inner("R", "sum", {s}), {{"rounding", {{"digits", 4}}}}), {{10.005, 10}});
-  CHECK(r.points("S") == 0.01);
-  CHECK(r.index() == 0.05);
+  const run r(document(inner("R", "sum", {s}), {{"rounding", {{"digits", 4}}}}), {{10.045, 10}});
+  CHECK(r.points("S") == 0.05);
+  CHECK(r.index() == 0.25);
 }
 
 TEST_CASE("bonus points per occurrence are decimal: 3 × 0.1 is 0.3") {
@@ -87,6 +87,11 @@ TEST_CASE("bonus points per occurrence are decimal: 3 × 0.1 is 0.3") {
   const json d = document(inner("R", "sum", {leaf("a", 1, points_rule()),
                                              adjustment("b", {{"kind", "bonus"}, {"per", 0.1}, {"cap", 1}})}),
                           {{"rounding", {{"digits", 12}}}});
+  chiso::evaluate_options keep_all;
+  keep_all.keep = chiso::kept_nodes::all;
+  const chiso::plan p(load(d));
+  const chiso::evaluation e = chiso::evaluate(p, matrix({{0.7, 3}}), {}, {}, nullptr, keep_all);
+  CHECK(e.points(0, column_of(p, e, "b")) == 0.3);
   const run r(d, {{0.7, 3}});
   CHECK(r.points("R") == 1.0);
   CHECK(r.index() == 100.0);
