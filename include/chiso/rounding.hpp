@@ -49,7 +49,8 @@ inline double round_decimal_digits(double x, int digits, rounding_mode mode) {
   std::snprintf(text, sizeof text, "%.14e", x);
   decimal_digits decimal = read_scientific(text);
   int keep = decimal.exponent + 1 + digits;  // digits before the rounding position
-  if (keep >= static_cast<int>(decimal.mantissa.size())) {
+  const bool fifteen_digits = keep < static_cast<int>(decimal.mantissa.size());
+  if (!fifteen_digits) {
     const auto written = std::to_chars(text, text + sizeof text - 1, x, std::chars_format::scientific);
     *written.ptr = '\0';
     decimal = read_scientific(text);
@@ -61,9 +62,20 @@ inline double round_decimal_digits(double x, int digits, rounding_mode mode) {
   long long kept = keep == 0 ? 0 : std::stoll(mantissa.substr(0, static_cast<std::size_t>(keep)));
   const char next = mantissa[static_cast<std::size_t>(keep)];
   const bool rest_zero = mantissa.find_first_not_of('0', static_cast<std::size_t>(keep) + 1) == std::string::npos;
-  const bool tie = next == '5' && rest_zero;
-  const bool up = next > '5' || (next == '5' && !rest_zero) ||
-                  (tie && (mode == rounding_mode::half_up || kept % 2 == 1));
+  bool tie = next == '5' && rest_zero;
+  bool above_tie = next > '5' || (next == '5' && !rest_zero);
+  if (tie && fifteen_digits && keep == 14) {
+    // The 15th digit is the one after the rounding position: it may itself be 4 rounded up
+    // (10500 / 11 = 954.54545454545|4545… reads 954.545454545455). Its 16th and 17th digits
+    // tell: a tie computed with a few units of noise lies within 10 units of the 17th digit of
+    // …500; a value further away is not a tie.
+    std::snprintf(text, sizeof text, "%.16e", x);
+    const std::string digits = read_scientific(text).mantissa;
+    const int tail = std::stoi(digits.substr(14, 3));  // digits 15 to 17, "450" … "549"
+    tie = tail >= 490 && tail <= 510;
+    above_tie = tail > 510;
+  }
+  const bool up = above_tie || (tie && (mode == rounding_mode::half_up || kept % 2 == 1));
   if (up) ++kept;
   // kept × 10^-digits, read back as a decimal so the result is the double nearest to it.
   char result[48];

@@ -1,6 +1,6 @@
 // Leaf rules: how one criterion's raw input becomes points out of its max (docs/format.md, "Leaves").
 // The scalar form here (`leaf_points`, `check_leaf_input`) is the definition; the batch kernels in
-// src/kernels/leaf_kernels.hpp apply exactly these formulas to blocks of units.
+// src/evaluate/kernels/leaf_kernels.hpp apply exactly these formulas to blocks of units.
 #pragma once
 
 #include <cmath>
@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "chiso/detail/decimal.hpp"
 
 namespace chiso {
 
@@ -82,6 +84,17 @@ std::optional<std::string> check_leaf_input(const rule& r, double max, double x)
 // over several inputs, which one value cannot feed.
 double formula_points(const rule& r, double max, double x);
 
+// A linear rule's width, upper − lower, on its decimal value.
+inline double linear_width(const rule& r) {
+  return detail::decimal_value(r.upper - r.lower, std::fmax(std::fabs(r.upper), std::fabs(r.lower)));
+}
+
+// A deduction's or bonus's points before the cap: per × count, on its decimal value.
+inline double adjustment_total(const rule& r, double count) {
+  const double total = r.per * count;
+  return detail::decimal_value(total, std::fabs(total));
+}
+
 // Points for an input that passed check_leaf_input (for deduction: a value ≤ 0).
 inline double leaf_points(const rule& r, double max, double x) {
   switch (r.kind) {
@@ -99,20 +112,24 @@ inline double leaf_points(const rule& r, double max, double x) {
       }
       return 0.0;
     }
+    // Differences on their decimal value (chiso/detail/decimal.hpp), so that no cancellation
+    // leaves binary noise a `round` would see; products and quotients keep their 15 digits.
     case rule_kind::linear: {
-      double share = (x - r.lower) / (r.upper - r.lower);
-      if (r.dir == direction::lower_is_better) share = (r.upper - x) / (r.upper - r.lower);
-      return max * std::fmin(std::fmax(share, 0.0), 1.0);
+      using detail::decimal_value;
+      const double distance = r.dir == direction::lower_is_better
+                                  ? decimal_value(r.upper - x, std::fmax(std::fabs(r.upper), std::fabs(x)))
+                                  : decimal_value(x - r.lower, std::fmax(std::fabs(x), std::fabs(r.lower)));
+      return max * std::fmin(std::fmax(distance / linear_width(r), 0.0), 1.0);
     }
     case rule_kind::proportional: {
       double rate = std::fmin(std::fmax(x / rate_scale(r.unit), 0.0), 1.0);
-      if (r.dir == direction::lower_is_better) rate = 1.0 - rate;
+      if (r.dir == direction::lower_is_better) rate = detail::decimal_value(1.0 - rate, 1.0);
       return max * rate;
     }
     case rule_kind::deduction:
-      return -std::fmin(r.per * x, r.cap);
+      return -std::fmin(adjustment_total(r, x), r.cap);
     case rule_kind::bonus:
-      return std::fmin(r.per * x, r.cap);
+      return std::fmin(adjustment_total(r, x), r.cap);
     case rule_kind::formula:
       return formula_points(r, max, x);
     case rule_kind::indicator:

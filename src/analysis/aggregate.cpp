@@ -183,7 +183,7 @@ void weighted_means(const aggregation_spec& spec, const criteria& x, double* out
   const chiso::detail::mean_kind kind = mean_kind_of(spec.method);
   if (chiso::detail::weighted_mean(kind, x.cols, x.w, x.k, x.n, out, scratch, false, spec.power)) return;
   std::ptrdiff_t unit = 0, child = 0;
-  chiso::detail::first_outside_domain(kind, x.cols, x.k, x.n, unit, child, spec.power);
+  chiso::detail::first_outside_domain(kind, x.cols, x.k, x.n, unit, child, spec.power, x.w);
   throw_outside_domain(spec, unit_name(unit_codes, unit), node, chiso::detail::format_number(x.cols[child][unit]));
 }
 

@@ -12,6 +12,7 @@
 #endif
 
 #include "chiso/error.hpp"
+#include "chiso/detail/decimal.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
@@ -101,8 +102,9 @@ namespace {
 struct workspace {
   std::ptrdiff_t stride;
   // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
-  // a block, non-zero where a formula leaf's input broke its rule.
-  std::vector<double> points, max, score, input, trouble;
+  // a block, non-zero where a formula leaf's input broke its rule; applies: where a bounded sum
+  // node applies.
+  std::vector<double> points, max, score, input, trouble, applies;
   std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
@@ -117,6 +119,7 @@ struct workspace {
         score(static_cast<std::size_t>(nodes * stride)),
         input(static_cast<std::size_t>(stride)),
         trouble(static_cast<std::size_t>(stride)),
+        applies(static_cast<std::size_t>(stride)),
         here(static_cast<std::size_t>(stride), 1),
         slots(static_cast<std::size_t>(formula_slots * stride)),
         formula_inputs(static_cast<std::size_t>(formula_inputs_count * stride)),
@@ -199,9 +202,22 @@ void plan::report_first_input_error(const unit_table& units, const layout& where
 
 namespace {
 
-// Rounds each of n points half up to `digits` decimals.
+// Rounds each of n points half up to `digits` decimals, on their decimal value (also the
+// formula kernels' `round`).
 void round_points(double* P, std::ptrdiff_t n, int digits) {
   for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
+}
+
+// A sum node's points and max on their decimal value (chiso/detail/decimal.hpp), where deductions
+// can cancel its other points: the grid of the larger of its points and its max, which bounds
+// the positive children's points (deductions that outweigh them leave the points their own
+// magnitude).
+void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
+  for (std::ptrdiff_t u = 0; u < n; ++u) {
+    const double magnitude = std::fmax(std::fabs(P[u]), M[u]);
+    P[u] = detail::decimal_value(P[u], magnitude);
+    M[u] = detail::decimal_value(M[u], M[u]);
+  }
 }
 
 // A node's score: its points over its max where the max is > 0, else NaN (nothing applies).
@@ -209,12 +225,14 @@ void score_of(double* S, const double* P, const double* M, std::ptrdiff_t n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
 }
 
-// A `sum` node's points within its bounds.
-void bound_points(double* P, std::ptrdiff_t n, const std::optional<double>& low, const std::optional<double>& high) {
+// A `sum` node's points within its bounds where it applies (a node to which nothing applies
+// keeps its 0 points: no floor or ceiling is invented for it).
+void bound_points(double* P, const double* applies, std::ptrdiff_t n, const std::optional<double>& low,
+                  const std::optional<double>& high) {
   if (low)
-    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = std::fmax(P[u], *low);
+    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = applies[u] != 0.0 ? std::fmax(P[u], *low) : P[u];
   if (high)
-    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = std::fmin(P[u], *high);
+    for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = applies[u] != 0.0 ? std::fmin(P[u], *high) : P[u];
 }
 
 }  // namespace
@@ -251,7 +269,7 @@ class plan::block_evaluator {
       score_leaves(u0, n);
       for (const auto& step : plan_.inners_) {
         if (step->source->combine == aggregate::sum)
-          sum_node(*step, n);
+          sum_node(*step, u0, n);
         else
           mean_node(*step, u0, n);
       }
@@ -362,7 +380,7 @@ class plan::block_evaluator {
     double* fault = program.divides ? ws_.fault.data() : ws_.no_fault.data();
     if (program.divides) std::fill(fault, fault + n, 0.0);
     kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      detail::round_block});
+                      round_points});
     for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[static_cast<std::size_t>(u)] = here[u];
     kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
                            ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input.data(), n,
@@ -384,18 +402,36 @@ class plan::block_evaluator {
     }
   }
 
-  // A `sum` node: its children's points and max, snapped to hundredths, bounded and rounded.
-  void sum_node(const inner_step& step, std::ptrdiff_t n) {
+  // Where a bounded `sum` node applies: its max is > 0 (a criterion scored out of a max applies)
+  // or a bonus or deduction below it applies (then its max may be 0). 1.0 or 0.0 per unit.
+  const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, std::ptrdiff_t n) {
+    double* applies = ws_.applies.data();
+    for (std::ptrdiff_t u = 0; u < n; ++u) applies[u] = M[u] > 0.0 ? 1.0 : 0.0;
+    for (std::size_t j : step.adjustments_below) {
+      const std::uint8_t* here = applicability(j, u0, n);
+      const double* x = input_block(plan_.leaves_[j]->first_input, u0, n, ws_.input.data());
+      for (std::ptrdiff_t u = 0; u < n; ++u)
+        applies[u] = here[u] != 0 && (x[u] == x[u] || keep_max_if_missing_ != 0.0) ? 1.0 : applies[u];
+    }
+    return applies;
+  }
+
+  // A `sum` node: its children's points and max, on their decimal value, bounded and rounded.
+  void sum_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
     add_children(step, P, M, n);
-    if (step.snap)
+    if (step.snap) {
       for (std::ptrdiff_t u = 0; u < n; ++u) {
         P[u] = snap_hundredths(P[u]);
         M[u] = snap_hundredths(M[u]);
       }
-    bound_points(P, n, source.points_min, source.points_max);
+    } else if (step.cancels) {
+      decimal_sums(P, M, n);
+    }
+    if (source.points_min || source.points_max)
+      bound_points(P, where_applies(step, M, u0, n), n, source.points_min, source.points_max);
     if (source.round_digits) round_points(P, n, *source.round_digits);
     if (step.needs_score) score_of(ws_.S(step.position), P, M, n);
   }
@@ -429,7 +465,8 @@ class plan::block_evaluator {
   [[noreturn]] void throw_outside_domain(const inner_step& step, detail::mean_kind kind,
                                          const double* const* child_scores, std::ptrdiff_t u0, std::ptrdiff_t n) const {
     std::ptrdiff_t u = 0, c = 0;
-    detail::first_outside_domain(kind, child_scores, static_cast<std::ptrdiff_t>(step.children.size()), n, u, c);
+    detail::first_outside_domain(kind, child_scores, static_cast<std::ptrdiff_t>(step.children.size()), n, u, c, 1.0,
+                                 step.weights.data());
     throw data_error("data.nonpositive_score", default_unit_name(units_, u0 + u), step.source->id,
                      std::string("a ") + (step.source->combine == aggregate::geomean ? "geometric" : "harmonic") +
                          " mean needs scores > 0, but child '" +

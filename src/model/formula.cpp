@@ -8,22 +8,14 @@
 
 #include "chiso/error.hpp"
 #include "chiso/rounding.hpp"
+#include "chiso/detail/decimal.hpp"
 #include "formula_program.hpp"
-#include "evaluate/kernels/dispatch.hpp"
 
 namespace chiso {
 
-namespace detail {
-
-void round_block(double* x, std::ptrdiff_t n, int digits) {
-  for (std::ptrdiff_t u = 0; u < n; ++u) x[u] = round_decimal(x[u], digits, rounding_mode::half_up);
-}
-
-}  // namespace detail
-
 namespace {
 
-using detail::kernels::op;
+using op = detail::formula_op;
 
 // The parsed expression.
 struct expr {
@@ -35,9 +27,27 @@ struct expr {
   int column = 0;          // 1-based, of the token that made the node
   std::vector<expr> args;
   bool divides = false;    // a division somewhere inside (its errors depend on the branch taken)
+  int depth = 1;           // levels of the tree from this node down
+  // Its value is a decimal as it stands: inputs, literals, sums and differences (put on the
+  // decimal grid), truth values, rounded values. Products and quotients are not until a decision
+  // (a comparison, the result) puts them there.
+  bool decimal = true;
 };
 
 constexpr int max_round_digits = 12;
+// Parentheses, function calls, unary minus and `not` nest by recursion in the parser, and the
+// tree's depth is the recursion of code generation: both are bounded so that a hostile or
+// generated model cannot overflow the stack (about 3 kB of stack a level of parentheses).
+constexpr int max_nesting = 100;
+constexpr int max_depth = 1000;
+// Longer literals and names are cut in messages.
+constexpr std::size_t longest_quoted = 40;
+
+// `text` for a message: whole when short, else its beginning and its length.
+std::string quoted(const std::string& text) {
+  if (text.size() <= longest_quoted) return "'" + text + "'";
+  return "'" + text.substr(0, longest_quoted) + "…' (" + std::to_string(text.size()) + " characters)";
+}
 
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '_'; }
@@ -58,6 +68,31 @@ class parser {
   }
 
  private:
+  // One more level of recursion (a parenthesis, a call, a unary minus or `not`) while alive.
+  class nested {
+   public:
+    nested(parser& p, std::size_t at) : p_(p) {
+      if (++p_.nesting_ > max_nesting)
+        p_.fail(at, "the expression nests deeper than " + std::to_string(max_nesting) +
+                        " levels of parentheses, function calls, '-' or 'not'");
+    }
+    ~nested() { --p_.nesting_; }
+    nested(const nested&) = delete;
+    nested& operator=(const nested&) = delete;
+
+   private:
+    parser& p_;
+  };
+
+  // A node over `args` gets the depth of the deepest; a tree deeper than max_depth is refused.
+  void set_depth(expr& e) const {
+    for (const expr& a : e.args) e.depth = std::max(e.depth, a.depth + 1);
+    if (e.depth > max_depth)
+      fail(text_offset_of(e.column), "the expression is deeper than " + std::to_string(max_depth) +
+                                         " operations one inside another (a chain of " + std::to_string(max_depth) +
+                                         " '+' is: group its terms with parentheses)");
+  }
+
   [[noreturn]] void fail(std::size_t at, const std::string& what) const {
     throw model_error("model.formula", path_, "column " + std::to_string(column_of(at)) + ": " + what);
   }
@@ -105,14 +140,16 @@ class parser {
     return true;
   }
 
-  static expr binary(op o, expr a, expr b, int column) {
+  expr binary(op o, expr a, expr b, int column) const {
     expr e;
     e.what = expr::kind::binary;
     e.operation = o;
     e.column = column;
     e.divides = o == op::div || a.divides || b.divides;
+    e.decimal = o != op::mul && o != op::div;
     e.args.push_back(std::move(a));
     e.args.push_back(std::move(b));
+    set_depth(e);
     return e;
   }
 
@@ -140,11 +177,13 @@ class parser {
     skip_space();
     const std::size_t at = pos_;
     if (take_word("not")) {
+      const nested level(*this, at);
       expr e;
       e.what = expr::kind::logical_not;
       e.column = column_of(at);
       e.args.push_back(parse_not());
       e.divides = e.args[0].divides;
+      set_depth(e);
       return e;
     }
     return parse_comparison();
@@ -199,11 +238,14 @@ class parser {
     skip_space();
     const std::size_t at = pos_;
     if (take("-")) {
+      const nested level(*this, at);
       expr e;
       e.what = expr::kind::negate;
       e.column = column_of(at);
       e.args.push_back(parse_unary());
       e.divides = e.args[0].divides;
+      e.decimal = e.args[0].decimal;
+      set_depth(e);
       return e;
     }
     return parse_primary();
@@ -234,8 +276,8 @@ class parser {
     const std::string literal = text_.substr(at, end - at);
     char* stop = nullptr;
     const double value = std::strtod(literal.c_str(), &stop);
-    if (stop != literal.c_str() + literal.size()) fail(at, "cannot read the number '" + literal + "'");
-    if (!std::isfinite(value)) fail(at, "the number '" + literal + "' is too large");
+    if (stop != literal.c_str() + literal.size()) fail(at, "cannot read the number " + quoted(literal));
+    if (!std::isfinite(value)) fail(at, "the number " + quoted(literal) + " is too large");
     pos_ = end;
     expr e;
     e.what = expr::kind::number;
@@ -251,6 +293,7 @@ class parser {
     const char c = text_[pos_];
     if (is_digit(c) || (c == '.' && pos_ + 1 < text_.size() && is_digit(text_[pos_ + 1]))) return parse_number();
     if (take("(")) {
+      const nested level(*this, at);
       expr e = parse_or();
       skip_space();
       if (!take(")")) fail(pos_, "expected ')' to close the '(' at column " + std::to_string(column_of(at)) +
@@ -265,13 +308,14 @@ class parser {
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == '(') {
       ++pos_;
+      const nested level(*this, at);
       return parse_call(name, at);
     }
     const auto found = std::find(inputs_.begin(), inputs_.end(), name);
     if (found == inputs_.end()) {
       std::string known;
       for (const std::string& input : inputs_) known += (known.empty() ? "" : ", ") + input;
-      fail(at, "unknown input '" + name + "' (this criterion's inputs: " + known + ")");
+      fail(at, "unknown input " + quoted(name) + " (this criterion's inputs: " + known + ")");
     }
     expr e;
     e.what = expr::kind::input;
@@ -295,7 +339,7 @@ class parser {
     for (const arity& f : functions)
       if (name == f.name) known = &f;
     if (!known)
-      fail(at, "unknown function '" + name + "' (functions: if, min, max, clamp, abs, ratio, round)");
+      fail(at, "unknown function " + quoted(name) + " (functions: if, min, max, clamp, abs, ratio, round)");
     expr e;
     e.what = expr::kind::call;
     e.function = name;
@@ -323,6 +367,11 @@ class parser {
                                                 std::to_string(max_round_digits));
     }
     for (const expr& a : e.args) e.divides = e.divides || a.divides;
+    // if, min, max, clamp and abs pick or bound values as they are; ratio divides.
+    const std::size_t picked_from = name == "if" ? 1 : 0;
+    e.decimal = name == "round" || (name != "ratio" && std::all_of(e.args.begin() + static_cast<std::ptrdiff_t>(picked_from),
+                                                                   e.args.end(), [](const expr& a) { return a.decimal; }));
+    set_depth(e);
     return e;
   }
 
@@ -340,6 +389,7 @@ class parser {
   const std::vector<std::string>& inputs_;
   const std::string& path_;
   std::size_t pos_ = 0;
+  int nesting_ = 0;
 };
 
 // Code generation: stack slots are taken in order and freed in reverse, so a node's value lands in
@@ -351,7 +401,7 @@ class compiler {
   void compile(const expr& root) {
     // Constants are numbered before slots, so collect them first.
     collect_constants(root);
-    p_.result = gen(root, -1, 0);
+    p_.result = on_grid_if(true, root, gen(root, -1, 0));
     p_.divides = root.divides;
     for (auto& ins : p_.code) relocate(ins);
     p_.result = relocated(p_.result);
@@ -381,7 +431,7 @@ class compiler {
   }
 
   int relocated(int r) const { return r >= slot_base ? p_.first_slot() + (r - slot_base) : r; }
-  void relocate(detail::kernels::instruction& ins) const {
+  void relocate(detail::formula_instruction& ins) const {
     ins.dst = relocated(ins.dst);
     ins.a = relocated(ins.a);
     ins.b = relocated(ins.b);
@@ -397,7 +447,7 @@ class compiler {
   int after(int value, int top) { return value == slot_base + top ? top + 1 : top; }
 
   int emit(op o, int dst, int a, int b = 0, int c = 0, int active = -1, int column = 0, int digits = 0) {
-    detail::kernels::instruction ins;
+    detail::formula_instruction ins;
     ins.code = o;
     ins.dst = dst;
     ins.a = a;
@@ -424,6 +474,13 @@ class compiler {
     return mask;
   }
 
+  // A value about to decide something (`when`) put on the decimal grid where it is not yet there:
+  // then it is a product's or a quotient's, in a slot of its own.
+  int on_grid_if(bool when, const expr& e, int value) {
+    if (when && !e.decimal) emit(op::decimal, value, value);
+    return value;
+  }
+
   // Generates e where `active` (a register, or -1 for all units) says whose errors count.
   int gen(const expr& e, int active, int top) {
     switch (e.what) {
@@ -436,7 +493,8 @@ class compiler {
       case expr::kind::logical_not:
         return emit(op::logical_not, slot(top), gen(e.args[0], active, top));
       case expr::kind::binary: {
-        const int a = gen(e.args[0], active, top);
+        const bool compares = e.operation >= op::lt && e.operation <= op::ne;
+        const int a = on_grid_if(compares, e.args[0], gen(e.args[0], active, top));
         int next = after(a, top);
         int right_active = active;
         if ((e.operation == op::logical_and || e.operation == op::logical_or) && e.args[1].divides) {
@@ -444,7 +502,7 @@ class compiler {
           right_active = branch_mask(active, a, e.operation == op::logical_or, next);
           next = after(right_active, next);
         }
-        const int b = gen(e.args[1], right_active, next);
+        const int b = on_grid_if(compares, e.args[1], gen(e.args[1], right_active, next));
         return emit(e.operation, slot(top), a, b, 0, e.operation == op::div ? active : -1, e.column);
       }
       case expr::kind::call:
@@ -525,21 +583,59 @@ formula::formula(std::string text, std::vector<std::string> inputs, const std::s
   program_ = std::move(program);
 }
 
+// The definition of each instruction, for one unit; the evaluation's formula kernels
+// (src/evaluate/kernels/formula_kernels.hpp) give the same bits over blocks of units.
 formula::outcome formula::evaluate(const double* inputs) const {
+  using detail::decimal_value;
   const detail::formula_program& p = *program_;
-  std::vector<double> slots(static_cast<std::size_t>(p.stack_size));
-  std::vector<double*> regs(static_cast<std::size_t>(p.register_count()));
-  for (int i = 0; i < p.input_count; ++i) regs[static_cast<std::size_t>(i)] = const_cast<double*>(inputs + i);
-  for (std::size_t k = 0; k < p.constants.size(); ++k)
-    regs[static_cast<std::size_t>(p.first_constant()) + k] = const_cast<double*>(p.constant_block(k));
-  for (int s = 0; s < p.stack_size; ++s)
-    regs[static_cast<std::size_t>(p.first_slot() + s)] = slots.data() + s;
-  double fault = 0.0;
-  // Every register holds one value here: a block of one unit.
-  const detail::kernels::formula_block block{p.code.data(), static_cast<int>(p.code.size()), regs.data(), 1, &fault,
-                                             detail::round_block};
-  detail::kernels::kernels_in_use().formula(block);
-  return {*regs[static_cast<std::size_t>(p.result)], static_cast<int>(fault)};
+  std::vector<double> registers(static_cast<std::size_t>(p.register_count()));
+  std::copy(inputs, inputs + p.input_count, registers.begin());
+  std::copy(p.constants.begin(), p.constants.end(), registers.begin() + p.first_constant());
+  int fault = 0;
+  auto truth = [](bool b) { return b ? 1.0 : 0.0; };
+  for (const detail::formula_instruction& ins : p.code) {
+    const double a = registers[static_cast<std::size_t>(ins.a)];
+    const double b = registers[static_cast<std::size_t>(ins.b)];
+    const double c = registers[static_cast<std::size_t>(ins.c)];
+    double& d = registers[static_cast<std::size_t>(ins.dst)];
+    // Sums and differences on the grid of their larger operand; other values where the program
+    // says (op::decimal), on their own.
+    auto sum = [](double x, double y, double s) { return decimal_value(s, std::fabs(x) > std::fabs(y) ? std::fabs(x) : std::fabs(y)); };
+    auto own = [](double x) { return decimal_value(x, std::fabs(x)); };
+    switch (ins.code) {
+      case op::add: d = sum(a, b, a + b); break;
+      case op::sub: d = sum(a, b, a - b); break;
+      case op::mul: d = a * b; break;
+      case op::div:
+        if (b == 0.0 && fault == 0 && (ins.active < 0 || registers[static_cast<std::size_t>(ins.active)] != 0.0))
+          fault = ins.column;
+        d = a / b;
+        break;
+      case op::decimal: d = own(a); break;
+      case op::neg: d = -a; break;
+      case op::lt: d = truth(a < b); break;
+      case op::le: d = truth(a <= b); break;
+      case op::gt: d = truth(a > b); break;
+      case op::ge: d = truth(a >= b); break;
+      case op::eq: d = truth(a == b); break;
+      case op::ne: d = truth(a != b); break;
+      case op::logical_and: d = truth(a != 0.0) * truth(b != 0.0); break;
+      case op::logical_or: d = truth(a != 0.0 || b != 0.0); break;
+      case op::logical_not: d = truth(a == 0.0); break;
+      case op::select: d = c != 0.0 ? a : b; break;
+      case op::minimum: d = b < a ? b : a; break;
+      case op::maximum: d = b > a ? b : a; break;
+      case op::clamp: {
+        const double low = a < b ? b : a;
+        d = low > c ? c : low;
+        break;
+      }
+      case op::absolute: d = std::fabs(a); break;
+      case op::ratio: d = b != 0.0 ? a / b : c; break;
+      case op::round: d = round_decimal(a, ins.digits, rounding_mode::half_up); break;
+    }
+  }
+  return {registers[static_cast<std::size_t>(p.result)], fault};
 }
 
 }  // namespace chiso

@@ -119,13 +119,27 @@ std::optional<std::string> check_leaf_input(const rule& r, double max, double x)
   return std::nullopt;
 }
 
+namespace {
+
+// A formula as messages quote it: whole when short, else its beginning.
+std::string quoted_formula(const std::string& expr) {
+  constexpr std::size_t longest = 80;
+  if (expr.size() <= longest) return "`" + expr + "`";
+  std::size_t cut = longest;
+  while (cut > 0 && (static_cast<unsigned char>(expr[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return "`" + expr.substr(0, cut) + "…` (" + std::to_string(expr.size()) + " characters)";
+}
+
+}  // namespace
+
 std::optional<std::string> check_formula_result(const rule& r, double max, const formula::outcome& result) {
   if (result.fault_column > 0)
-    return "division by zero (the '/' at column " + std::to_string(result.fault_column) + " of `" + r.expr + "`)";
+    return "division by zero (the '/' at column " + std::to_string(result.fault_column) + " of " +
+           quoted_formula(r.expr) + ")";
   if (!std::isfinite(result.value))
-    return "the formula `" + r.expr + "` gives " + format_number(result.value) + ", not a finite number";
+    return "the formula " + quoted_formula(r.expr) + " gives " + format_number(result.value) + ", not a finite number";
   if (!r.clamp && !(result.value >= 0 && result.value <= max))
-    return "the formula `" + r.expr + "` gives " + format_number(result.value) + ", outside [0, " +
+    return "the formula " + quoted_formula(r.expr) + " gives " + format_number(result.value) + ", outside [0, " +
            format_number(max) + "] (give the rule \"clamp\": true to bound it)";
   return std::nullopt;
 }
@@ -168,6 +182,9 @@ bool is_mean_type(aggregate a) { return a != aggregate::sum; }
 using detail::valid_utf8;  // names come from files and from code; a model is saved as UTF-8 JSON
 
 
+// Significant digits of an index that rounding can decide on its decimal value.
+constexpr int max_index_digits = 15;
+
 class validator {
  public:
   validator(const model_limits& limits) : limits_(limits) {}
@@ -183,6 +200,19 @@ class validator {
       fail("model.scale", "/scale", "expected a finite number > 0");
     if (info.rounding_digits < 0 || info.rounding_digits > 12)
       fail("model.rounding", "/rounding/digits", "expected a whole number from 0 to 12");
+    // The index is rounded on its decimal value, which a double carries to 15 significant digits
+    // (docs/format.md, "Decimal arithmetic"): the scale's whole digits and the decimals must fit.
+    if (info.rounding != rounding_mode::none) {
+      int whole_digits = 1;
+      for (double ten = 10.0; ten <= info.scale; ten *= 10.0) ++whole_digits;
+      if (whole_digits + info.rounding_digits > max_index_digits)
+        fail("model.rounding", "/rounding/digits",
+             "an index on a scale of " + format_number(info.scale) + " rounded to " +
+                 std::to_string(info.rounding_digits) + " decimals needs " +
+                 std::to_string(whole_digits + info.rounding_digits) + " significant digits, more than the " +
+                 std::to_string(max_index_digits) + " a double carries exactly: give at most " +
+                 std::to_string(std::max(0, max_index_digits - whole_digits)) + " decimals");
+    }
     for (std::size_t i = 0; i < info.bands.size(); ++i) {
       const std::string path = "/bands/" + std::to_string(i);
       if (!std::isfinite(info.bands[i].min)) fail("model.bands", path + "/min", "expected a finite number");
@@ -365,7 +395,6 @@ class validator {
         break;
       }
       case rule_kind::formula:
-        if (r.expr.empty()) fail("model.formula", rule_path + "/expr", "expected a non-empty expression");
         if (!valid_utf8(r.expr)) fail("model.utf8", rule_path + "/expr", "text is not valid UTF-8");
         r.compiled = std::make_shared<const formula>(
             r.expr, n.inputs.empty() ? std::vector<std::string>{"x"} : n.inputs, rule_path + "/expr");

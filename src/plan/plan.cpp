@@ -85,7 +85,7 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
       q.rule = higher ? kn::kind::linear_higher : kn::kind::linear_lower;
       q.lower = r.lower;
       q.upper = r.upper;
-      q.width = r.upper - r.lower;
+      q.width = linear_width(r);
       return true;
     case rule_kind::proportional:
       q.rule = higher ? kn::kind::proportional_higher : kn::kind::proportional_lower;
@@ -131,10 +131,14 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
     return model_.parent_of(i) >= 0 && is_mean_type(*nodes[static_cast<std::size_t>(model_.parent_of(i))]);
   };
   std::ptrdiff_t child_scores = 0;
+  std::vector<std::vector<std::size_t>> adjustments_below(nodes.size());  // leaf indices, per node
+  std::vector<bool> deductions_flow(nodes.size(), false);  // deduction points reach the node's points
   for (std::size_t k = 0; k < node_model_index_.size(); ++k) {
     const std::size_t i = node_model_index_[k];
     const node& n = *nodes[i];
     if (n.is_leaf()) {
+      if (is_adjustment(n.rule->kind)) adjustments_below[i].push_back(leaves_.size());
+      deductions_flow[i] = n.rule->kind == rule_kind::deduction;
       snap[i] = leaf_points_are_hundredths(n);
       const std::ptrdiff_t parent = model_.parent_of(i);
       const bool sum_parent = parent >= 0 && !is_mean_type(*nodes[static_cast<std::size_t>(parent)]) && !n.round_digits;
@@ -154,13 +158,17 @@ plan::plan(chiso::model m) : model_(std::move(m)) {
       continue;
     }
     inner_step step{&n, static_cast<std::ptrdiff_t>(k), {}, {}, n.combine == aggregate::sum, parent_is_mean(i),
-                    child_scores};
+                    child_scores, {}, false};
     child_scores += static_cast<std::ptrdiff_t>(children[i].size());
     for (std::size_t c : children[i]) {
       step.children.push_back(position[c]);
       step.weights.push_back(nodes[c]->weight);
       step.snap = step.snap && snap[c];
+      adjustments_below[i].insert(adjustments_below[i].end(), adjustments_below[c].begin(), adjustments_below[c].end());
+      deductions_flow[i] = deductions_flow[i] || (n.combine == aggregate::sum && deductions_flow[c]);
     }
+    step.cancels = deductions_flow[i];
+    if (n.combine == aggregate::sum && (n.points_min || n.points_max)) step.adjustments_below = adjustments_below[i];
     // What its parent sees: exact hundredths when snapped (and bounded by hundredths), or rounded.
     const bool bounds_in_hundredths = (!n.points_min || whole_hundredths(*n.points_min)) &&
                                       (!n.points_max || whole_hundredths(*n.points_max));

@@ -36,6 +36,12 @@ struct plan::inner_step {
   bool snap;
   bool needs_score;
   std::ptrdiff_t first_child_score;  // where its children's score blocks start in the block evaluator's table
+  // A `sum` node with points_min or points_max: the bonus and deduction leaves below it (leaf
+  // indices). The bounds apply where the node applies: its max is > 0 or one of these applies.
+  std::vector<std::size_t> adjustments_below;
+  // A `sum` node into which deduction points (< 0) flow: its sums can cancel, and are put on the
+  // decimal grid of their magnitude (sums of points ≥ 0 keep 15 digits as they are).
+  bool cancels = false;
 };
 
 }  // namespace chiso

@@ -1,5 +1,6 @@
 // The formula parser and compiler (src/model/formula.cpp): any text as the `expr` of a leaf with four
-// named inputs. What compiles is evaluated on edge-case inputs (zero, negative, huge, NaN).
+// named inputs. What compiles is evaluated on edge-case inputs (zero, negative, huge, NaN,
+// decimals). The seeds and fuzz_formula.dict include nestings beyond the parser's limits.
 #include <limits>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double cases[][4] = {{0, 0, 0, 0}, {1, 2, 3, 4}, {-1, 0, -2.5, 0.005}, {1e308, -1e308, 1e-308, 5e-324},
-                             {nan, 1, 0, nan}};
+                             {nan, 1, 0, nan}, {1.005, 0.1, 0.33, 0.56}};
   for (const auto& inputs : cases) chiso_fuzz::accepts("formula.evaluate", [&] { f->evaluate(inputs); });
   return 0;
 }

@@ -10,8 +10,9 @@
 //   power       (Σ w x^p / Σ w)^(1/p), p finite and ≠ 0 (the generalised mean)
 //   minimum     min x, maximum max x (weights ignored: a child of weight 0 still counts)
 // A NaN child (missing, or not applicable) is dropped and the weights of the others are
-// renormalised. The mean is NaN when no child is present, or, for the weighted kinds, when the
-// weights of the present children sum to 0.
+// renormalised. A child of weight 0 does not enter the weighted kinds (its value is not looked at:
+// a zero-weight 0 is no error under a geometric mean). The mean is NaN when no child is present,
+// or, for the weighted kinds, when the weights of the present children sum to 0.
 //
 // The rule for values ≤ 0: the geometric and harmonic means, and power means with p < 0, need
 // every present value > 0 (ln x and 1/x are undefined at 0 and meaningless below); a power mean
@@ -105,6 +106,7 @@ bool accumulate(const double* const* values, const double* weights, std::ptrdiff
   for (std::ptrdiff_t c = 0; c < children; ++c) {
     const double* __restrict x = values[c];
     const double w = weights[c];
+    if (w == 0.0) continue;  // adds nothing, and its value need not be in the domain
     for (std::ptrdiff_t u = 0; u < n; ++u) {
       const double v = x[u];
       if (v == v) {
@@ -215,12 +217,14 @@ inline void add_points_outside_max(const double* const* values, const double* we
 }
 
 // After weighted_mean returned false: the first unit (then child) whose present value is outside
-// the mean's domain, as positions; false when there is none.
+// the mean's domain, as positions; false when there is none. With `weights`, children of weight 0
+// are passed over, as the mean passes over them.
 inline bool first_outside_domain(mean_kind kind, const double* const* values, std::ptrdiff_t children,
-                                 std::ptrdiff_t n, std::ptrdiff_t& unit, std::ptrdiff_t& child, double power = 1.0) {
+                                 std::ptrdiff_t n, std::ptrdiff_t& unit, std::ptrdiff_t& child, double power = 1.0,
+                                 const double* weights = nullptr) {
   for (std::ptrdiff_t u = 0; u < n; ++u)
     for (std::ptrdiff_t c = 0; c < children; ++c)
-      if (values[c][u] == values[c][u] && !in_domain(kind, power, values[c][u])) {
+      if ((!weights || weights[c] != 0.0) && values[c][u] == values[c][u] && !in_domain(kind, power, values[c][u])) {
         unit = u;
         child = c;
         return true;

@@ -12,25 +12,13 @@
 #include <cfloat>
 #include <cstddef>
 
+#include "chiso/detail/decimal.hpp"
+#include "model/formula_program.hpp"
+
 namespace chiso::detail::kernels {
 
-enum class op : int {
-  add, sub, mul, div, neg,
-  lt, le, gt, ge, eq, ne,
-  logical_and, logical_or, logical_not,
-  select,   // a where c ≠ 0, else b
-  minimum, maximum, clamp, absolute,
-  ratio,    // a / b where b ≠ 0, else c
-  round     // dst = a rounded to `digits` decimals (half up, decimal) by the `round` callback
-};
-
-struct instruction {
-  op code = op::add;
-  int dst = 0, a = 0, b = 0, c = 0;
-  int active = -1;  // div: register holding where a zero divisor counts; -1: everywhere
-  int digits = 0;   // round
-  int column = 0;   // div: 1-based column of its `/` in the expression
-};
+using op = formula_op;
+using instruction = formula_instruction;
 
 struct formula_block {
   const instruction* code;
@@ -77,6 +65,26 @@ using kernels::op;
 
 inline double fl(bool b) { return b ? 1.0 : 0.0; }
 
+// d[u] = f(a[u], b[u], c[u]) a vector of units at a time (d may be a, b or c); the last units in
+// padded lanes.
+template <class F>
+inline void over_lanes(double* d, const double* a, const double* b, const double* c, std::ptrdiff_t n, const F& f) {
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= n; u += lanes) store(d + u, f(load(a + u), load(b + u), load(c + u)));
+  if (u == n) return;
+  double a_rest[lanes] = {}, b_rest[lanes] = {}, c_rest[lanes] = {}, d_rest[lanes];
+  const std::ptrdiff_t rest = n - u;
+  for (std::ptrdiff_t k = 0; k < rest; ++k) {
+    a_rest[k] = a[u + k];
+    b_rest[k] = b[u + k];
+    c_rest[k] = c[u + k];
+  }
+  store(d_rest, f(load(a_rest), load(b_rest), load(c_rest)));
+  for (std::ptrdiff_t k = 0; k < rest; ++k) d[u + k] = d_rest[k];
+}
+
+// Sums and differences, and op::decimal, give decimal values (chiso/detail/decimal.hpp), as
+// formula::evaluate does.
 inline void run_formula_block(const formula_block& f) {
   const std::ptrdiff_t n = f.n;
   for (int i = 0; i < f.count; ++i) {
@@ -86,26 +94,20 @@ inline void run_formula_block(const formula_block& f) {
     const double* b = f.regs[ins.b];
     const double* c = f.regs[ins.c];
     switch (ins.code) {
-      case op::add: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] + b[u]; break;
-      case op::sub: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] - b[u]; break;
+      case op::add: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x + y); }); break;
+      case op::sub: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x - y); }); break;
       case op::mul: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] * b[u]; break;
       case op::div: {
         const double column = ins.column;
         double* fault = f.fault;
         if (ins.active < 0) {
-          for (std::ptrdiff_t u = 0; u < n; ++u) {
-            const double q = a[u] / b[u];
-            fault[u] = b[u] == 0.0 && fault[u] == 0.0 ? column : fault[u];
-            d[u] = q;
-          }
+          for (std::ptrdiff_t u = 0; u < n; ++u) fault[u] = b[u] == 0.0 && fault[u] == 0.0 ? column : fault[u];
         } else {
           const double* active = f.regs[ins.active];
-          for (std::ptrdiff_t u = 0; u < n; ++u) {
-            const double q = a[u] / b[u];
+          for (std::ptrdiff_t u = 0; u < n; ++u)
             fault[u] = b[u] == 0.0 && active[u] != 0.0 && fault[u] == 0.0 ? column : fault[u];
-            d[u] = q;
-          }
         }
+        for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] / b[u];
         break;
       }
       case op::neg: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = -a[u]; break;
@@ -138,6 +140,7 @@ inline void run_formula_block(const formula_block& f) {
           d[u] = b[u] != 0.0 ? q : c[u];
         }
         break;
+      case op::decimal: over_lanes(d, a, a, a, n, [](const vec& x, const vec&, const vec&) { return decimal_value(x); }); break;
       case op::round:
         if (d != a)
           for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u];

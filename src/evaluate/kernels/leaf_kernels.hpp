@@ -17,6 +17,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+
+#include "chiso/detail/decimal.hpp"  // its table only: the lanes below compute as decimal_value does
 #if defined(__SSE2__)
 #include <immintrin.h>  // streaming stores (always inlined: nothing the linker could pick for another machine)
 #endif
@@ -129,6 +131,41 @@ inline vec round_whole(const vec& x) {
   return (x + magic) - magic;
 }
 constexpr double step_tolerance = 1e-9;  // as chiso::step_tolerance
+
+// table[index] lane by lane (index ≥ 0 in every lane).
+inline vec gather(const double* table, const lanes_mask& index) {
+#if defined(__AVX512F__)
+  return reinterpret_cast<vec>(_mm512_i64gather_pd(reinterpret_cast<__m512i>(index), table, 8));
+#elif defined(__AVX2__)
+  return reinterpret_cast<vec>(_mm256_i64gather_pd(table, reinterpret_cast<__m256i>(index), 8));
+#else
+  vec out;
+  for (std::ptrdiff_t k = 0; k < lanes; ++k) out[k] = table[index[k]];
+  return out;
+#endif
+}
+
+// chiso::detail::decimal_value lane by lane: x on the decimal grid of 15 significant digits of
+// `magnitude`, with the same table and the same IEEE operations (round_whole is nearbyint here).
+inline vec decimal_value(const vec& x, const vec& magnitude) {
+  namespace grid = decimal_grid;
+  const lanes_mask exponent = ((bits(magnitude) >> 52) & 0x7ff) - (1023 + grid::first_exponent);
+  const lanes_mask inside = (exponent >= 0) & (exponent < grid::count);
+  const lanes_mask index = exponent & inside;
+  const vec from = gather(grid::grid.scale_from, index);
+  // scale_below is 10 × scale_from wherever the comparison picks it (a range that reaches the
+  // next power of ten; elsewhere the two are equal and it never holds): one gather, not two.
+  const vec scale = magnitude * from < grid::next_power_scaled ? from * 10.0 : from;
+  const vec on_grid = round_whole(x * scale) / scale;
+  return inside ? on_grid : x;
+}
+// A product's or quotient's decimal value: 15 significant digits of itself.
+inline vec decimal_value(const vec& x) { return decimal_value(x, absolute(x)); }
+// A sum's or difference's: 15 significant digits of the larger operand.
+inline vec decimal_sum(const vec& a, const vec& b, const vec& sum) {
+  const vec magnitude_a = absolute(a), magnitude_b = absolute(b);
+  return decimal_value(sum, magnitude_a > magnitude_b ? magnitude_a : magnitude_b);
+}
 
 // One vector of units: points and max into P and M; `bad` counts down (−1 a lane) the units in trouble.
 // `score(v, points, valid)` gives the rule's points for v and, in `valid`, where v is a valid
@@ -265,14 +302,14 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     case kind::linear_higher: {
       const double lower = q.lower, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = max * clamp01((v - lower) / width);
+        p = max * clamp01(decimal_sum(v, zeros + lower, v - lower) / width);
         valid = finite(v);
       });
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = max * clamp01((upper - v) / width);
+        p = max * clamp01(decimal_sum(zeros + upper, v, upper - v) / width);
         valid = finite(v);
       });
     }
@@ -288,14 +325,15 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       const double top = q.top;
       const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
       return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = max * (1.0 - clamp01(v / top));
+        const vec rate = clamp01(v / top);
+        p = max * decimal_sum(zeros + 1.0, rate, 1.0 - rate);
         valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
       });
     }
     case kind::adjustment: {
       const double sign = q.sign, per = q.per, cap = q.cap;
       return score_leaf(b, 0.0, [=](const vec& v, vec& p, lanes_mask& valid) {
-        const vec total = per * v;
+        const vec total = decimal_value(per * v);
         p = sign * (total < cap ? total : zeros + cap) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
         valid = (v >= 0.0) & (v <= DBL_MAX) & ((v >= 4503599627370496.0) | (v == round_whole(v)));

@@ -113,3 +113,28 @@ TEST_CASE("values ≤ 0: geometric, harmonic and power means fail without throwi
   const double* const with_zero[] = {x.data(), z.data()};
   CHECK_FALSE(weighted_mean(mean_kind::harmonic, with_zero, w, 2, 2, out.data(), wsum.data()));
 }
+
+TEST_CASE("a child of weight 0 does not enter the weighted means, even at 0 or below") {
+  // Scores 0 (weight 0) and 0.25, 1 (weights 1, 1): geometric √(0.25 × 1) = 0.5, harmonic
+  // 2 / (4 + 1) = 0.4, arithmetic 0.625; the zero-weight 0 is no domain error.
+  const double zero[] = {0}, quarter[] = {0.25}, one[] = {1};
+  const double* columns[] = {zero, quarter, one};
+  const double w[] = {0, 1, 1};
+  double out = 0, wsum = 0;
+  CHECK(weighted_mean(mean_kind::geometric, columns, w, 3, 1, &out, &wsum));
+  CHECK(out == doctest::Approx(0.5).epsilon(1e-15));
+  CHECK(weighted_mean(mean_kind::harmonic, columns, w, 3, 1, &out, &wsum));
+  CHECK(out == doctest::Approx(0.4).epsilon(1e-15));
+  CHECK(weighted_mean(mean_kind::arithmetic, columns, w, 3, 1, &out, &wsum));
+  CHECK(out == 0.625);
+  // A weighted child at 0 is still outside the domain, and is the one named.
+  const double w_first[] = {1, 0, 1};
+  CHECK_FALSE(weighted_mean(mean_kind::geometric, columns, w_first, 3, 1, &out, &wsum));
+  std::ptrdiff_t unit = -1, child = -1;
+  const double* zero_weight_at_zero[] = {quarter, zero, one};
+  const double w_middle[] = {1, 0, 1};
+  CHECK_FALSE(chiso::detail::first_outside_domain(mean_kind::geometric, zero_weight_at_zero, 3, 1, unit, child, 1.0,
+                                                  w_middle));
+  CHECK(chiso::detail::first_outside_domain(mean_kind::geometric, columns, 3, 1, unit, child, 1.0, w_first));
+  CHECK(child == 0);
+}

@@ -1,0 +1,154 @@
+// Decimal arithmetic (FORMAT.md, "Clarifications (chiso 0.3)"; docs/format.md, "Decimal
+// arithmetic"): formula results, `round`, comparisons, the range check and the index act on the
+// decimal value exact arithmetic gives. Every expected value is worked out by hand beside it.
+#include "helpers.hpp"
+
+#include <chiso/formula.hpp>
+
+#include <random>
+
+using namespace chiso_test;
+
+namespace {
+
+json formula_leaf(const std::string& id, double max, const std::string& expr, std::vector<std::string> inputs) {
+  json node = leaf(id, max, {{"kind", "formula"}, {"expr", expr}});
+  node["inputs"] = std::move(inputs);
+  return node;
+}
+
+// The value through the one-unit definition and through the plan's kernels (points of a leaf
+// whose max is large enough and whose rule clamps nothing): both must agree.
+double value_of(const std::string& expr, const std::vector<std::string>& names, const std::vector<double>& inputs) {
+  const chiso::formula f(expr, names, "/expr");
+  const auto outcome = f.evaluate(inputs.data());
+  REQUIRE(outcome.fault_column == 0);
+  return outcome.value;
+}
+
+}  // namespace
+
+TEST_CASE("a sum of decimals is the decimal sum: 0.33 + 0.56 + 0.11 is 1, within a max of 1") {
+  // Exactly 1.00; in doubles 1.0000000000000002, which the range check refused.
+  const run r(document(inner("R", "sum", {formula_leaf("a", 1, "p + q + r", {"p", "q", "r"})})), {{0.33, 0.56, 0.11}});
+  CHECK(r.points("a") == 1.0);
+  CHECK(r.index() == 100.0);
+}
+
+TEST_CASE("round acts on the decimal value: round(x - 1, 2) at x = 1.005 is 0.01") {
+  // 1.005 − 1 = 0.005, a tie at 2 decimals: half up gives 0.01 (doubles: 0.00499999999999989 → 0).
+  CHECK(value_of("round(x - 1, 2)", {"x"}, {1.005}) == 0.01);
+  json node = formula_leaf("a", 1, "round(x - 1, 2)", {"x"});
+  const run r(document(inner("R", "sum", {node})), {{1.005}});
+  CHECK(r.points("a") == 0.01);
+}
+
+TEST_CASE("comparisons act on the decimal value: x + 0.2 == 0.3 at x = 0.1 is true") {
+  CHECK(value_of("x + 0.2 == 0.3", {"x"}, {0.1}) == 1.0);
+  CHECK(value_of("x + 0.2 != 0.3", {"x"}, {0.1}) == 0.0);
+  CHECK(value_of("x + 0.2 <= 0.3", {"x"}, {0.1}) == 1.0);
+  CHECK(value_of("x + 0.2 > 0.3", {"x"}, {0.1}) == 0.0);
+  CHECK(value_of("3 * x >= 0.3", {"x"}, {0.1}) == 1.0);  // 0.30000000000000004 in doubles: still ≥ 0.3
+  CHECK(value_of("3 * x < 0.3", {"x"}, {0.1}) == 0.0);
+  // Through the kernels: 1 point where the comparison holds.
+  const run r(document(inner("R", "sum", {formula_leaf("a", 1, "x + 0.2 == 0.3", {"x"})})), {{0.1}, {0.2}});
+  CHECK(r.points("a", 0) == 1.0);
+  CHECK(r.points("a", 1) == 0.0);
+}
+
+TEST_CASE("a linear rule's points are decimal: 0.01635 rounds to 0.0164 at round 4") {
+  // Goalposts 0.5 and 1.5, max 1: at 0.51635 the points are (0.51635 − 0.5) / 1 = 0.01635, a tie
+  // at 4 decimals → 0.0164 (doubles: 0.016349999999999976 → 0.0163). Lower is better, at 1.48365:
+  // (1.5 − 1.48365) / 1 = 0.01635 likewise (doubles: 0.016350000000000087, up by luck).
+  json higher = leaf("h", 1, {{"kind", "linear"}, {"lower", 0.5}, {"upper", 1.5}});
+  higher["round"] = 4;
+  json lower = leaf("l", 1, {{"kind", "linear"}, {"lower", 0.5}, {"upper", 1.5}, {"direction", "lower_is_better"}});
+  lower["round"] = 4;
+  const run r(document(inner("R", "sum", {higher, lower})), {{0.51635, 1.48365}});
+  CHECK(r.points("h") == 0.0164);
+  CHECK(r.points("l") == 0.0164);
+  // The scalar definition agrees.
+  const chiso::model m = load(document(inner("R", "sum", {higher})));
+  CHECK(chiso::leaf_points(*m.leaves()[0]->rule, 1, 0.51635) == 0.01635);
+}
+
+TEST_CASE("a node's round acts on the decimal sum of its children") {
+  // S = a + d with a = 10.045 (points) and a deduction of 10 (per 1, count 10): 0.045, a tie at
+  // 2 decimals → 0.05 (doubles: 0.04499999999999993 → 0.04). R = S over max 20: index 0.25.
+  json s = inner("S", "sum", {leaf("a", 20, points_rule()), adjustment("d", {{"kind", "deduction"}, {"per", 1}, {"cap", 20}})});
+  s["round"] = 2;
+  const run r(document(inner("R", "sum", {s}), {{"rounding", {{"digits", 4}}}}), {{10.045, 10}});
+  CHECK(r.points("S") == 0.05);
+  CHECK(r.index() == 0.25);
+}
+
+TEST_CASE("bonus points per occurrence are decimal: 3 × 0.1 is 0.3") {
+  // a = 0.7 of 1, bonus 3 × 0.1 = 0.3: 1.0 of 1 → 100, not above (0.30000000000000004 in doubles).
+  const json d = document(inner("R", "sum", {leaf("a", 1, points_rule()),
+                                             adjustment("b", {{"kind", "bonus"}, {"per", 0.1}, {"cap", 1}})}),
+                          {{"rounding", {{"digits", 12}}}});
+  chiso::evaluate_options keep_all;
+  keep_all.keep = chiso::kept_nodes::all;
+  const chiso::plan p(load(d));
+  const chiso::evaluation e = chiso::evaluate(p, matrix({{0.7, 3}}), {}, {}, nullptr, keep_all);
+  CHECK(e.points(0, column_of(p, e, "b")) == 0.3);
+  const run r(d, {{0.7, 3}});
+  CHECK(r.points("R") == 1.0);
+  CHECK(r.index() == 100.0);
+}
+
+TEST_CASE("an index needing more digits than a double carries is refused at load, naming /rounding") {
+  // Scale 1000, rounding 12: 954.545454545455 has 15 significant digits and its rounding needs the
+  // 16th, which a computed double does not hold: a model error at /rounding/digits.
+  const json root = inner("R", "sum", {leaf("a", 1.1, points_rule())});
+  const auto e = caught<chiso::model_error>(
+      [&] { (void)load(document(root, {{"scale", 1000}, {"rounding", {{"digits", 12}}}})); });
+  CHECK(e.id() == "model.rounding");
+  CHECK(e.path() == "/rounding/digits");
+  CHECK(contains(e.what(), "at most 11 decimals"));
+  // At 11 decimals: 1.05 / 1.1 × 1000 = 10500 / 11 = 954.545454545454545…, rounded 954.54545454545.
+  const run r(document(root, {{"scale", 1000}, {"rounding", {{"digits", 11}}}}), {{1.05}});
+  CHECK(r.index() == 954.54545454545);
+  // Scale 100 at 12 decimals fits (an index below 100 has 14 significant digits at most):
+  // 1.05 / 1.1 × 100 = 95.4545454545454545… → 95.454545454545.
+  const run hundred(document(root, {{"rounding", {{"digits", 12}}}}), {{1.05}});
+  CHECK(hundred.index() == 95.454545454545);
+  // Without rounding nothing is decided on decimals: any scale loads.
+  CHECK_NOTHROW((void)load(document(root, {{"scale", 1e6}, {"rounding", {{"digits", 12}, {"mode", "none"}}}})));
+}
+
+TEST_CASE("the kernels and the one-unit definition give the same bits for decimal formulas") {
+  // Random decimals with 1 to 6 decimals through sums, differences, products, quotients and ratios.
+  const std::vector<std::string> expressions = {
+      "p + q - r", "round(p * q - r, 3)", "ratio(p - q, r, 0) + p", "(p - q) * (q - r) / 7", "p / 3 + q / 3 + r / 3",
+      "if(p + q == r, 1, 0)", "abs(p - q - r) * 0.01"};
+  std::mt19937_64 random(5);
+  std::uniform_int_distribution<int> digits(0, 6), whole(-100000, 100000);
+  const int units = 1003;  // a block and a tail of three
+  Eigen::MatrixXd x(units, 3);
+  for (int u = 0; u < units; ++u)
+    for (int c = 0; c < 3; ++c) x(u, c) = whole(random) / std::pow(10.0, digits(random));
+  for (const std::string& expr : expressions) {
+    CAPTURE(expr);
+    json node = leaf("a", 1, {{"kind", "formula"}, {"expr", expr}, {"clamp", true}});
+    node["inputs"] = {"p", "q", "r"};
+    chiso::evaluate_options keep_all;
+    keep_all.keep = chiso::kept_nodes::all;
+    // Values as they are: a leaf of max 1e9, clamping only beyond it (and below 0).
+    json wide = node;
+    wide["max"] = 1e9;
+    const chiso::plan q(load(document(inner("R", "sum", {wide}))));
+    const chiso::formula& f = *q.compiled_model().leaves()[0]->rule->compiled;
+    unsigned mismatches = 0;
+    const chiso::evaluation e = chiso::evaluate(q, x, {}, {}, nullptr, keep_all);
+    const Eigen::Index a = column_of(q, e, "a");
+    for (int u = 0; u < units; ++u) {
+      const double inputs[] = {x(u, 0), x(u, 1), x(u, 2)};
+      const auto one = f.evaluate(inputs);
+      if (one.fault_column != 0 || !(std::fabs(one.value) <= 1e9)) continue;
+      const double expected = std::fmin(std::fmax(one.value, 0.0), 1e9);
+      if (!(expected == e.points(u, a))) ++mismatches;
+    }
+    CHECK(mismatches == 0);
+  }
+}
