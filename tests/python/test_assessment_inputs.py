@@ -221,3 +221,36 @@ def test_the_chain_of_input_records_is_the_documented_one(model):
                         "author": "Văn phòng", "timestamp": "2026-09-01", "entered_at": record["entered_at"],
                         "previous": previous})
         assert record["hash"] == previous
+
+
+FIXTURE = ROOT / "tests" / "data" / "service-index-assessment.json"
+
+
+def test_a_stored_assessment_of_input_records_loads_and_its_chain_holds(model):
+    """tests/data/service-index-assessment.json, written by chiso when per-input records came (the
+    second record was entered as criterion DVC_PROGRESS_ON_TIME with input denominator): it loads
+    with its chain checked, the chain is the documented one, and a change is detected."""
+    import hashlib
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    a = Assessment.from_json(FIXTURE, model)
+    assert a.to_json() == text
+    assert list(a.records["criterion"]) == ["DVC_PROGRESS_ON_TIME.numerator", "DVC_PROGRESS_ON_TIME.denominator",
+                                            "PETITION_PROCESSING_ON_TIME", "DVC_PROGRESS_ON_TIME.numerator"]
+    previous = hashlib.sha256(json.dumps({"chain": "records", "format": "chiso-assessment/1",
+                                          "model": "service-index-766", "period": "2026-08", "previous": ""},
+                                         sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    for record in json.loads(text)["records"]:
+        fields = {k: v for k, v in record.items() if k != "hash"}
+        fields.update(explanation="", previous=previous)
+        previous = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"),
+                                             ensure_ascii=False).encode()).hexdigest()
+        assert record["hash"] == previous
+    assert chiso._core.assessment.check_chain(text, "fixture")["head"] == previous
+    with pytest.raises(chiso.DataError) as caught:
+        Assessment.from_json(text.replace('"value":441.0', '"value":486.0'), model)
+    assert caught.value.id == "assessment.chain" and "/records/3" in str(caught.value)
+    assert list(a.history("H44.03", "DVC_PROGRESS_ON_TIME")["stage"]) == ["self", "self", "appraisal"]
+    # Scoring needs every input (missing: error); the message names the first missing one.
+    with pytest.raises(chiso.DataError, match=r"input 'PUBLISH_ON_TIME.numerator' is missing"):
+        a.final_results()
