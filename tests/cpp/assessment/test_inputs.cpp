@@ -245,3 +245,41 @@ TEST_CASE("a leaf of inputs marked not applicable, then scored again: the latest
   CHECK(chiso::evaluate(b).applicable(0, leaf));
   CHECK(points(chiso::evaluate(b), 0, "DVC_PROGRESS_ON_TIME") == doctest::Approx(13.61));  // 20 × 400/588 = 13.605…
 }
+
+TEST_CASE("a PAR criterion defined by a formula over two inputs, appraised, under require_appraisal") {
+  // A1: 2 × on-time / received dossiers (2 points); A2: a plan, yes/no (1 point). Both appraisal
+  // criteria (the default source).
+  const auto plan = std::make_shared<const chiso::plan>(chiso::parse_model(R"json({
+    "format": "chiso-model/1", "id": "par-ratio", "name": "PAR ratio", "scale": 100, "ranking": {"by": "all"},
+    "root": {"id": "PAR", "name": "PAR", "aggregate": "sum", "children": [
+      {"id": "A1", "name": "Hồ sơ giải quyết đúng hạn", "max": 2, "inputs": ["on_time", "received"],
+       "rule": {"kind": "formula", "expr": "2 * ratio(on_time, received, 0)"}},
+      {"id": "A2", "name": "Kế hoạch CCHC", "max": 1, "rule": {"kind": "yes_no"}}]}})json"));
+  chiso::assessment_policy policy;
+  policy.require_appraisal = true;
+  chiso::assessment a(plan, "2025", {{"u1", "Phường Ba Đình", ""}}, policy);
+  chiso::record evidence = value_of("u1", "A1.on_time", chiso::stage::self, 90, "2025-11-01");
+  evidence.evidence = {"45/BC-UBND"};
+  a.add({evidence, value_of("u1", "A1.received", chiso::stage::self, 100, "2025-11-01"),
+         value_of("u1", "A2", chiso::stage::self, 1, "2025-11-01")});
+  std::string message;
+  CHECK(error_of([&] { chiso::evaluate(a); }, &message) == "assessment.not_final");
+  CHECK(message.find("A1") != std::string::npos);
+  chiso::assessment_options provisional;
+  provisional.provisional = true;
+  const chiso::assessment_result self = chiso::evaluate(a, provisional);
+  CHECK(self.eval.index(0) == doctest::Approx(93.33));  // (1.8 + 1) / 3
+  CHECK_FALSE(self.final[0]);
+  // The council counts 120 received dossiers (the unit left out 20) and confirms A2.
+  a.add({value_of("u1", "A1.received", chiso::stage::appraisal, 120, "2025-12-01", "Thiếu 20 hồ sơ trực tiếp"),
+         value_of("u1", "A2", chiso::stage::appraisal, 1, "2025-12-01")});
+  const chiso::assessment_result appraised = chiso::evaluate(a);
+  CHECK(appraised.final[0]);
+  CHECK(appraised.eval.index(0) == doctest::Approx(83.33));  // (2 × 90/120 + 1) / 3 = 2.5 / 3
+  CHECK(appraised.inputs(0, plan->input_column("A1.on_time")) == 90);  // self, not appraised
+  CHECK(appraised.at(0, plan->leaf_column("A1")).origin == chiso::input_origin::appraisal);
+  const std::vector<chiso::loss_row> lost = chiso::why_lost(a, appraised, "u1");
+  CHECK(lost.front().criterion == "A1");
+  CHECK(lost.front().lost == doctest::Approx(0.5));
+  CHECK(lost.front().reason == "Thiếu 20 hồ sơ trực tiếp");
+}
