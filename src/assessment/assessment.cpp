@@ -384,11 +384,13 @@ void assessment::check_record(record& r, std::ptrdiff_t& u, cell_of& at) const {
     return;
   }
   if (r.stage == stage::explanation && std::isnan(r.value)) return;  // an explanation may ask for no particular score
+  // The criterion's own self record holds its evidence and explanation; its values go on its inputs.
+  if (leaf_of_inputs && r.stage == stage::self && std::isnan(r.value)) return;
   if (leaf_of_inputs)
     throw data_error("assessment.input", r.unit, r.criterion,
                      "the criterion takes named inputs (" + input_names(n) + "): a record gives one of them (criterion " +
-                         n.id + "." + n.inputs.front() + ", or criterion " + n.id + " with field input), or marks "
-                         "the criterion not applicable",
+                         n.id + "." + n.inputs.front() + ", or criterion " + n.id + " with field input), marks the "
+                         "criterion not applicable, or (self, no value) holds the criterion's evidence",
                      where);
   if (!std::isfinite(r.value))
     throw data_error("assessment.value", r.unit, r.criterion,

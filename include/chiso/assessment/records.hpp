@@ -30,8 +30,9 @@ struct record {
   std::string unit;
   // An input column of the model (plan::input_columns()): a leaf's id for a leaf of one input,
   // `<leaf>.<input>` for one named input of a leaf (`"inputs"` in the model). A leaf of named
-  // inputs also takes records naming the leaf itself: "not applicable" (applicability is per
-  // leaf) and an explanation asking for no value.
+  // inputs also takes records naming the leaf itself, without a value: "not applicable"
+  // (applicability is per leaf), its self record of evidence and explanation (evidence is per
+  // criterion), and an explanation.
   std::string criterion;
   // The other way to name an input: `criterion` the leaf's id and `input` the input's name. The
   // assessment moves it into `criterion` (`<leaf>.<input>`) when it accepts the record, before

@@ -282,4 +282,39 @@ TEST_CASE("a PAR criterion defined by a formula over two inputs, appraised, unde
   CHECK(lost.front().criterion == "A1");
   CHECK(lost.front().lost == doctest::Approx(0.5));
   CHECK(lost.front().reason == "Thiếu 20 hồ sơ trực tiếp");
+
+  // Evidence is the criterion's: a self record naming A1, without a value. Progress and the
+  // missing-evidence flag read it (A2's self record has none).
+  CHECK(chiso::progress(a).front().done == 0);
+  chiso::record filed = value_of("u1", "A1", chiso::stage::self, std::nan(""), "2025-11-02");
+  filed.evidence = {"45/BC-UBND", "12/TB-UBND"};
+  a.add(filed);
+  const chiso::progress_row p = chiso::progress(a).front();
+  CHECK(p.total == 2);
+  CHECK(p.self_scored == 2);
+  CHECK(p.done == 1);
+  const std::vector<chiso::evidence_flag> flags = chiso::missing_evidence(a);
+  REQUIRE(flags.size() == 1);
+  CHECK(flags.front().criterion == "A2");
+  CHECK(chiso::evaluate(a).eval.index(0) == doctest::Approx(83.33));  // no value: the inputs score
+  // The council's appraisals go on the inputs: a value for A1 itself is refused.
+  CHECK(error_of([&] { a.add(value_of("u1", "A1", chiso::stage::appraisal, 1, "2025-12-02", "x")); }) ==
+        "assessment.input");
+  chiso::record empty = value_of("u1", "A1", chiso::stage::appraisal, std::nan(""), "2025-12-02", "x");
+  CHECK(error_of([&] { a.add(empty); }) == "assessment.input");
+  // The council finds A1 not applicable: the scoring table and self-vs-appraised report run.
+  chiso::record na = value_of("u1", "A1", chiso::stage::appraisal_2, std::nan(""), "2025-12-20",
+                              "Đơn vị không tiếp nhận hồ sơ");
+  na.applicable = false;
+  a.add(na);
+  const chiso::assessment_result r = chiso::evaluate(a);
+  CHECK_FALSE(r.applicable(0, plan->leaf_column("A1")));
+  CHECK(r.eval.index(0) == doctest::Approx(100));  // A2 alone: 1 of 1
+  for (const chiso::scoring_row& row : chiso::scoring_table(a, r, "u1"))
+    if (row.criterion == "A1") {
+      CHECK(row.self_evidence == filed.evidence);
+      CHECK(row.origin == "appraisal_2");
+    }
+  const std::vector<chiso::cut_row> cuts = chiso::self_vs_appraised(a);
+  CHECK(cuts.size() == 1);  // A2 (confirmed); A1's self record of evidence has no value to compare
 }
