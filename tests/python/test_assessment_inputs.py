@@ -254,3 +254,17 @@ def test_a_stored_assessment_of_input_records_loads_and_its_chain_holds(model):
     # Scoring needs every input (missing: error); the message names the first missing one.
     with pytest.raises(chiso.DataError, match=r"input 'PUBLISH_ON_TIME.numerator' is missing"):
         a.final_results()
+
+
+def test_evidence_is_the_criterions(model):
+    """A self record naming a criterion of named inputs, without a value, holds its evidence; the
+    service index's criteria are data criteria (source data), so progress counts none of them."""
+    inputs = table(model).loc[["H44.03"]]
+    a = Assessment(model, "2026-08", units(inputs), self_records(inputs))
+    a.add({"unit": "H44.03", "criterion": "DVC_PROGRESS_ON_TIME", "stage": "self",
+           "evidence": ["Báo cáo 12/BC-VP", "Trích xuất Cổng DVCQG"], "author": "Văn phòng",
+           "timestamp": "2026-09-03"})
+    assert a.scoring_table("H44.03").loc["DVC_PROGRESS_ON_TIME", "self_evidence"] == ["Báo cáo 12/BC-VP",
+                                                                                      "Trích xuất Cổng DVCQG"]
+    assert a.final_results().loc["H44.03", "index"] == 71.60  # no value: the inputs score as before
+    assert a.progress().loc["H44.03", "total"] == 0

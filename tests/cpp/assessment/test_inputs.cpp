@@ -318,3 +318,17 @@ TEST_CASE("a PAR criterion defined by a formula over two inputs, appraised, unde
   const std::vector<chiso::cut_row> cuts = chiso::self_vs_appraised(a);
   CHECK(cuts.size() == 1);  // A2 (confirmed); A1's self record of evidence has no value to compare
 }
+
+TEST_CASE("a record read with an input field is chained as the input column, by the reader and by chiso verify") {
+  chiso::assessment a(service_index(), "2026-08", {{"H44.03", "Sở Tư pháp", ""}});
+  a.add(value_of("H44.03", "DVC_PROGRESS_ON_TIME.numerator", chiso::stage::self, 486, "2026-09-01"));
+  std::string text = chiso::dump_assessment(a);
+  const std::string column = "\"criterion\":\"DVC_PROGRESS_ON_TIME.numerator\"";
+  REQUIRE(text.find(column) != std::string::npos);
+  text.replace(text.find(column), column.size(), "\"criterion\":\"DVC_PROGRESS_ON_TIME\",\"input\":\"numerator\"");
+  const chiso::assessment back = chiso::parse_assessment_json(text, a.shared_plan(), "a.json");
+  CHECK(back.records() == a.records());
+  const chiso::chain_state state = chiso::check_chain(text, "a.json");
+  CHECK(state.first_broken == -1);
+  CHECK(state.head == a.records().back().hash);
+}
