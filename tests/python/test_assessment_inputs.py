@@ -124,6 +124,8 @@ def test_self_assessment_then_two_rounds_score_as_evaluate_on_the_same_inputs(mo
     back = Assessment.from_json(a.to_json(), model)
     assert back.to_json() == a.to_json()
     assert back.final_results().equals(a.final_results())
+    import pickle
+    assert pickle.loads(pickle.dumps(a)).final_results().equals(a.final_results())
 
 
 def test_the_csv_round_trip(model, tmp_path):
