@@ -37,7 +37,7 @@ py::dict units_to(const std::vector<unit_info>& units) {
 
 const std::vector<std::string> record_column_names = {"unit", "criterion", "stage", "value", "applicable", "evidence",
                                                       "note", "author", "timestamp", "explanation", "entered_at",
-                                                      "hash"};
+                                                      "hash", "input"};
 
 bool is_missing(py::handle v) {
   return v.is_none() || (py::isinstance<py::float_>(v) && std::isnan(v.cast<double>()));
@@ -114,6 +114,7 @@ record record_of_row(const record_columns& columns, std::size_t i, const std::st
   text.explanation = cell_text(cell("explanation"));
   text.entered_at = cell_text(cell("entered_at"));
   text.hash = cell_text(cell("hash"));
+  text.input = cell_text(cell("input"));
   const py::object value = cell("value"), applicable = cell("applicable"), evidence = cell("evidence");
   const bool numeric_value = !is_missing(value) && !py::isinstance<py::str>(value);
   if (!numeric_value) text.value = cell_text(value);

@@ -310,7 +310,9 @@ class Assessment:
     def add(self, records: Union[pd.DataFrame, Mapping[str, Any], Iterable[Mapping[str, Any]]],
             source: str = "records") -> None:
         """Add records (a DataFrame or dicts with the record columns), entered now: chiso sets their
-        ``entered_at``, and deadlines are checked on it. All or nothing: a bad record raises
+        ``entered_at``, and deadlines are checked on it. A criterion of named inputs takes one
+        record per input: ``criterion`` the input column (``DVC_PROGRESS_ON_TIME.numerator``), or
+        the criterion's id with an ``input`` column (``numerator``), kept as the input column. All or nothing: a bad record raises
         :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
         if isinstance(records, Mapping):
             records = [records]
@@ -352,7 +354,8 @@ class Assessment:
         self._core.reopen(stage, until, reason, author, timestamp or _now())
 
     def history(self, unit: str, criterion: str) -> pd.DataFrame:
-        """The records of a unit and criterion, oldest first (every stage)."""
+        """The records of a unit and criterion, oldest first (every stage); for a criterion of
+        named inputs, those of its inputs too (or of one input: ``criterion`` its input column)."""
         return pd.DataFrame(self._core.history(str(unit), str(criterion)))
 
     def set_survey(self, survey: Union[Survey, pd.DataFrame], *, strict: bool = True,
@@ -378,7 +381,8 @@ class Assessment:
     # Evaluation and reports -------------------------------------------------------------------
     def evaluate(self, *, provisional: bool = False) -> Result:
         """The scores as a :class:`chiso.Result`, as ``Model.evaluate`` gives them (scores,
-        points, explain, plots), for the final inputs, with the units' names for the plots."""
+        points, explain, plots), for the final inputs (one column per input column of the model),
+        with the units' names for the plots."""
         return result_of(self, self._evaluate_core(provisional=provisional))
 
     def _evaluate_core(self, *, provisional: bool = False) -> Any:
@@ -396,11 +400,13 @@ class Assessment:
                             columns=pd.Index(self.model.leaf_ids, name="criterion"))
 
     def inputs(self, *, provisional: bool = False) -> pd.DataFrame:
-        """The final input of every unit and criterion (NaN: missing; see ``applicable()`` for the
-        criteria that do not apply, whose inputs are not read)."""
+        """The final input of every unit and input column (:attr:`Model.input_columns`: a
+        criterion's id, or ``<criterion>.<input>`` for its named inputs), each column resolved on
+        its own (NaN: missing; see ``applicable()`` for the criteria that do not apply, whose
+        inputs are not read): the table ``Model.evaluate`` scores."""
         r = self._evaluate_core(provisional=provisional)
         return pd.DataFrame(r.inputs, index=pd.Index(self._core.units()["id"], name="unit"),
-                            columns=pd.Index(self.model.leaf_ids, name="criterion"))
+                            columns=pd.Index(self.model.input_columns, name="criterion"))
 
     def final_results(self, *, provisional: bool = False) -> pd.DataFrame:
         """One row per unit, by group then rank: index, rank within group, band, final, and points
@@ -482,11 +488,8 @@ class Assessment:
 def _result_of(model: Model, core_result: Any, units: pd.DataFrame) -> Result:
     """An assessment's core result as a :class:`chiso.Result`: the same plan evaluated on the same
     final inputs, mask and groups the assessment used."""
-    if model.input_columns != model.leaf_ids:
-        raise ParameterError("reports of assessments need one input per criterion",
-                             id="report.inputs")
     index = pd.Index(units.index, name="unit")
-    inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.leaf_ids)
+    inputs = pd.DataFrame(np.asarray(core_result.inputs), index=index, columns=model.input_columns)
     applicable = pd.DataFrame(np.asarray(core_result.applicable, dtype=bool), index=index, columns=model.leaf_ids)
     groups = units["group"] if (units["group"] != "").any() else None
     return model.evaluate(inputs, applicable=applicable, groups=groups)

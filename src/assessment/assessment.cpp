@@ -45,6 +45,7 @@ void check_record_text(const record& r) {
   const std::string& where = r.source;
   check_text(r.unit, "unit", "", "", where);
   check_text(r.criterion, "criterion", r.unit, "", where);
+  check_text(r.input, "input", r.unit, r.criterion, where);
   for (const auto& reference : r.evidence) check_text(reference, "evidence", r.unit, r.criterion, where);
   check_text(r.explanation, "explanation", r.unit, r.criterion, where);
   check_text(r.note, "note", r.unit, r.criterion, where);
@@ -64,17 +65,17 @@ assessment::assessment(std::shared_ptr<const chiso::plan> plan, std::string peri
   if (auto problem = detail::text_problem(period_))
     throw data_error("assessment.text", "", "", "the period " + *problem);
   const auto& leaves = model().leaves();
-  // A record is one value of one criterion, and every report scores a criterion from one record.
-  for (const node* leaf : leaves)
-    if (!leaf->inputs.empty()) {
-      std::string names;
-      for (const auto& input : leaf->inputs) names += (names.empty() ? "" : ", ") + input;
-      throw data_error("assessment.named_inputs", "", leaf->id,
-                       "the criterion takes named inputs (" + names + ") and an assessment records one value per "
-                       "criterion: it supports models whose criteria each take one input; score this model from "
-                       "a table of its input columns (\"" + leaf->id + "." + leaf->inputs.front() + "\", …) with evaluate");
+  const auto& columns = plan_->input_columns();
+  leaf_of_column_.resize(columns.size());
+  for (std::size_t j = 0; j < leaves.size(); ++j) {
+    const auto leaf = static_cast<std::ptrdiff_t>(j);
+    leaf_columns_.emplace(leaves[j]->id, leaf);
+    if (!leaves[j]->inputs.empty()) cells_.emplace(leaves[j]->id, cell_of{leaf, leaf_cell(leaf)});
+    for (std::size_t c = model().first_input(j); c < model().first_input(j + 1); ++c) {
+      cells_.emplace(columns[c], cell_of{leaf, static_cast<std::ptrdiff_t>(c)});
+      leaf_of_column_[c] = leaf;
     }
-  for (std::size_t j = 0; j < leaves.size(); ++j) leaf_columns_.emplace(leaves[j]->id, static_cast<std::ptrdiff_t>(j));
+  }
   check_units(0);
   survey_.assign(units_.size() * leaves.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t k = 0; k < stage_count; ++k) {
@@ -279,21 +280,82 @@ std::ptrdiff_t assessment::unit_row(const std::string& id) const {
   return it == unit_rows_.end() ? -1 : it->second;
 }
 
-void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const {
+bool assessment::named_inputs(std::ptrdiff_t leaf) const noexcept {
+  return !model().leaves()[static_cast<std::size_t>(leaf)]->inputs.empty();
+}
+
+std::vector<std::ptrdiff_t> assessment::cells_of_leaf(std::ptrdiff_t leaf) const {
+  std::vector<std::ptrdiff_t> out;
+  if (named_inputs(leaf)) out.push_back(leaf_cell(leaf));
+  const auto j = static_cast<std::size_t>(leaf);
+  for (std::size_t c = model().first_input(j); c < model().first_input(j + 1); ++c)
+    out.push_back(static_cast<std::ptrdiff_t>(c));
+  return out;
+}
+
+namespace {
+
+std::string input_names(const node& leaf) {
+  std::string names;
+  for (const auto& input : leaf.inputs) names += (names.empty() ? "" : ", ") + input;
+  return names;
+}
+
+}  // namespace
+
+void assessment::check_record(record& r, std::ptrdiff_t& u, cell_of& at) const {
   const std::string where = describe_record(r);
   u = unit_row(r.unit);
   if (u < 0)
     throw data_error("assessment.unknown_unit", r.unit, r.criterion,
                      "unknown unit (not in the assessment's list of units)", where);
-  auto leaf = leaf_columns_.find(r.criterion);
-  if (leaf == leaf_columns_.end()) {
+  auto unknown_criterion = [&] {
     const node* n = model().find(r.criterion);
     throw data_error("assessment.unknown_criterion", r.unit, r.criterion,
                      n ? "is a group of criteria, not a criterion that takes a value"
-                       : "unknown criterion (not a leaf of model '" + model().id() + "')",
+                       : "unknown criterion (not a leaf or an input column of model '" + model().id() + "')",
                      where);
+  };
+  if (!r.input.empty()) {
+    // The leaf in `criterion`, the input in `input`: kept as the input column, `<leaf>.<input>`.
+    auto leaf = leaf_columns_.find(r.criterion);
+    if (leaf == leaf_columns_.end()) {
+      if (cells_.count(r.criterion))
+        throw data_error("assessment.input", r.unit, r.criterion,
+                         "field input \"" + r.input + "\": the criterion field already names an input column; give "
+                         "the leaf's id with an input, or the input column alone",
+                         where);
+      unknown_criterion();
+    }
+    const node& n = *model().leaves()[static_cast<std::size_t>(leaf->second)];
+    if (n.inputs.empty())
+      throw data_error("assessment.input", r.unit, r.criterion,
+                       "field input \"" + r.input + "\": the criterion takes one value, not named inputs (leave the "
+                       "field input empty)",
+                       where);
+    if (std::find(n.inputs.begin(), n.inputs.end(), r.input) == n.inputs.end())
+      throw data_error("assessment.input", r.unit, r.criterion,
+                       "field input: unknown input \"" + r.input + "\" (the criterion's inputs: " + input_names(n) +
+                           ")",
+                       where);
+    r.criterion += "." + r.input;
+    r.input.clear();
   }
-  j = leaf->second;
+  auto found = cells_.find(r.criterion);
+  if (found == cells_.end()) {
+    // `<leaf>.<name>` of a leaf of named inputs, with a name it does not take.
+    const std::size_t dot = r.criterion.rfind('.');
+    auto leaf = dot == std::string::npos ? leaf_columns_.end() : leaf_columns_.find(r.criterion.substr(0, dot));
+    if (leaf != leaf_columns_.end() && named_inputs(leaf->second)) {
+      const node& n = *model().leaves()[static_cast<std::size_t>(leaf->second)];
+      throw data_error("assessment.input", r.unit, r.criterion,
+                       "field criterion: unknown input \"" + r.criterion.substr(dot + 1) + "\" of criterion " + n.id +
+                           " (its inputs: " + input_names(n) + ")",
+                       where);
+    }
+    unknown_criterion();
+  }
+  at = found->second;
   for (const auto& reference : r.evidence)
     if (reference.empty() || reference.find('|') != std::string::npos)
       throw data_error("assessment.evidence", r.unit, r.criterion,
@@ -301,37 +363,46 @@ void assessment::check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t
                                          : "the evidence reference '" + reference +
                                                "' contains '|', which separates references in the CSV form",
                        where);
-  const node& n = *model().leaves()[static_cast<std::size_t>(j)];
-  if (r.stage == stage::explanation) {
-    if (r.explanation.empty())
-      throw data_error("assessment.explanation", r.unit, r.criterion,
-                       "an explanation record needs the unit's explanation (field explanation)", where);
-    if (!r.applicable) {
-      if (!std::isnan(r.value))
-        throw data_error("assessment.value", r.unit, r.criterion,
-                         "a not-applicable record has no value (got " + format_number(r.value) + ")", where);
-      return;
-    }
-    if (std::isnan(r.value)) return;  // an explanation may ask for no particular score
-  }
+  const node& n = *model().leaves()[static_cast<std::size_t>(at.leaf)];
+  const bool leaf_of_inputs = named_inputs(at.leaf) && at.cell == leaf_cell(at.leaf);  // the leaf's own record
+  const bool one_input = named_inputs(at.leaf) && !leaf_of_inputs;                     // one of its inputs
+  if (r.stage == stage::explanation && r.explanation.empty())
+    throw data_error("assessment.explanation", r.unit, r.criterion,
+                     "an explanation record needs the unit's explanation (field explanation)", where);
   if (!r.applicable) {
+    if (one_input)
+      throw data_error("assessment.input", r.unit, r.criterion,
+                       "field applicable: applicability is per criterion; mark criterion " + n.id +
+                           " not applicable (criterion " + n.id + ", no input)",
+                       where);
     if (!std::isnan(r.value))
       throw data_error("assessment.value", r.unit, r.criterion,
                        "a not-applicable record has no value (got " + format_number(r.value) + ")", where);
-    if (r.note.empty())
+    if (r.note.empty() && r.stage != stage::explanation)
       throw data_error("assessment.reason_missing", r.unit, r.criterion,
                        "a criterion marked not applicable needs a reason (note)", where);
     return;
   }
+  if (r.stage == stage::explanation && std::isnan(r.value)) return;  // an explanation may ask for no particular score
+  // The criterion's own self record holds its evidence and explanation; its values go on its inputs.
+  if (leaf_of_inputs && r.stage == stage::self && std::isnan(r.value)) return;
+  if (leaf_of_inputs)
+    throw data_error("assessment.input", r.unit, r.criterion,
+                     "the criterion takes named inputs (" + input_names(n) + "): a record gives one of them (criterion " +
+                         n.id + "." + n.inputs.front() + ", or criterion " + n.id + " with field input), marks the "
+                         "criterion not applicable, or (self, no value) holds the criterion's evidence",
+                     where);
   if (!std::isfinite(r.value))
     throw data_error("assessment.value", r.unit, r.criterion,
                      "a value is required (or mark the criterion not applicable, with a reason)", where);
+  // The inputs of a formula are checked together, by the formula's result, when it is evaluated.
+  if (one_input) return;
   if (auto why = check_leaf_input(*n.rule, n.max, r.value))
     throw data_error("assessment.range", r.unit, r.criterion, "value " + format_number(r.value) + ": " + *why, where);
 }
 
-void assessment::index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j) {
-  const std::size_t k = key(u, j, records_[i].stage);
+void assessment::index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t cell) {
+  const std::size_t k = key(u, cell, records_[i].stage);
   auto& list = index_[k];
   const std::int64_t t = times_[i];
   for (std::size_t other : list)
@@ -367,16 +438,33 @@ std::ptrdiff_t assessment::in_force(std::size_t k, std::optional<std::int64_t> a
   return -1;
 }
 
+std::ptrdiff_t assessment::state(std::ptrdiff_t u, const cell_of& at, chiso::stage s,
+                                std::optional<std::int64_t> as_of) const {
+  if (!named_inputs(at.leaf)) return in_force(key(u, at.cell, s), as_of);
+  const std::ptrdiff_t own = in_force(key(u, leaf_cell(at.leaf), s), as_of);
+  std::ptrdiff_t latest = -1;  // the latest record of the leaf's inputs at this stage
+  for (std::ptrdiff_t cell : cells_of_leaf(at.leaf)) {
+    if (cell == leaf_cell(at.leaf)) continue;
+    const std::ptrdiff_t i = in_force(key(u, cell, s), as_of);
+    if (i >= 0 && (latest < 0 || times_[static_cast<std::size_t>(i)] > times_[static_cast<std::size_t>(latest)]))
+      latest = i;
+  }
+  if (own >= 0 && !records_[static_cast<std::size_t>(own)].applicable &&
+      (latest < 0 || times_[static_cast<std::size_t>(own)] >= times_[static_cast<std::size_t>(latest)]))
+    return own;
+  return at.cell == leaf_cell(at.leaf) ? latest : in_force(key(u, at.cell, s), as_of);
+}
+
 // An appraisal that changes the score in force at its time must say why: round 1 against the
 // self record, round 2 against round 1 (else the self record).
 std::optional<std::string> assessment::missing_reason(std::size_t i) const {
   const record& a = records_[i];
   if (!is_appraisal(a.stage) || !a.note.empty()) return std::nullopt;
   const std::ptrdiff_t u = unit_row(a.unit);
-  const std::ptrdiff_t j = leaf_columns_.at(a.criterion);
+  const cell_of& at = cell_at_[i];
   std::ptrdiff_t before = -1;
-  if (a.stage == stage::appraisal_2) before = in_force(key(u, j, stage::appraisal), times_[i]);
-  if (before < 0) before = in_force(key(u, j, stage::self), times_[i]);
+  if (a.stage == stage::appraisal_2) before = state(u, at, stage::appraisal, times_[i]);
+  if (before < 0) before = state(u, at, stage::self, times_[i]);
   if (before < 0) return std::nullopt;
   const record& earlier = records_[static_cast<std::size_t>(before)];
   const bool differs = earlier.applicable != a.applicable ||
@@ -397,19 +485,22 @@ void assessment::check_reasons_affected_by(std::size_t i, std::size_t batch_star
   if (auto why = missing_reason(i)) throw data_error("assessment.reason_missing", r.unit, r.criterion, *why, describe_record(r));
   if (r.stage != stage::self && r.stage != stage::appraisal) return;
   const std::ptrdiff_t u = unit_row(r.unit);
-  const std::ptrdiff_t j = leaf_columns_.at(r.criterion);
+  // Every cell of the leaf: a leaf's records together decide whether it applies.
   for (stage later : {stage::appraisal, stage::appraisal_2}) {
     if (later == r.stage) continue;
-    auto it = index_.find(key(u, j, later));
-    if (it == index_.end()) continue;
-    for (std::size_t other : it->second) {
-      if (other >= batch_start || times_[other] < times_[i]) continue;
-      if (auto why = missing_reason(other)) {
-        const std::string other_where = records_[other].source.empty() ? std::string() : " (" + records_[other].source + ")";
-        throw data_error("assessment.reason_missing", r.unit, r.criterion,
-                         std::string("this ") + to_string(r.stage) + " record dated " + r.timestamp +
-                             " would leave an appraisal without its reason: " + *why + other_where,
-                         describe_record(r));
+    for (std::ptrdiff_t cell : cells_of_leaf(cell_at_[i].leaf)) {
+      auto it = index_.find(key(u, cell, later));
+      if (it == index_.end()) continue;
+      for (std::size_t other : it->second) {
+        if (other >= batch_start || times_[other] < times_[i]) continue;
+        if (auto why = missing_reason(other)) {
+          const std::string other_where =
+              records_[other].source.empty() ? std::string() : " (" + records_[other].source + ")";
+          throw data_error("assessment.reason_missing", r.unit, r.criterion,
+                           std::string("this ") + to_string(r.stage) + " record dated " + r.timestamp +
+                               " would leave an appraisal without its reason: " + *why + other_where,
+                           describe_record(r));
+        }
       }
     }
   }
@@ -428,8 +519,9 @@ void assessment::add(std::vector<record> batch, const record_entry& entry) {
   try {
     for (record& r : batch) {
       check_record_text(r);
-      std::ptrdiff_t u = -1, j = -1;
-      check_record(r, u, j);
+      std::ptrdiff_t u = -1;
+      cell_of at{-1, -1};
+      check_record(r, u, at);
       const std::int64_t t = instant(r.timestamp, r.source);
       std::optional<std::int64_t> entered;
       if (entry.history) {
@@ -466,7 +558,8 @@ void assessment::add(std::vector<record> batch, const record_entry& entry) {
       times_.push_back(t);
       entries_.push_back(entered);
       keys_.push_back(static_cast<std::size_t>(-1));
-      index_insert(records_.size() - 1, u, j);
+      cell_at_.push_back(at);
+      index_insert(records_.size() - 1, u, at.cell);
     }
     for (std::size_t i = before; i < records_.size(); ++i) check_reasons_affected_by(i, before);
   } catch (...) {
@@ -476,6 +569,7 @@ void assessment::add(std::vector<record> batch, const record_entry& entry) {
     times_.resize(before);
     entries_.resize(before);
     keys_.resize(before);
+    cell_at_.resize(before);
     chained_history_ = chained_before;
     throw;
   }
@@ -484,21 +578,26 @@ void assessment::add(std::vector<record> batch, const record_entry& entry) {
 const record* assessment::current(const std::string& unit, const std::string& criterion, chiso::stage s,
                                   std::optional<std::int64_t> as_of) const {
   const std::ptrdiff_t u = unit_row(unit);
-  auto leaf = leaf_columns_.find(criterion);
-  if (u < 0 || leaf == leaf_columns_.end()) return nullptr;
-  const std::ptrdiff_t i = in_force(key(u, leaf->second, s), as_of);
+  auto found = cells_.find(criterion);
+  if (u < 0 || found == cells_.end()) return nullptr;
+  const std::ptrdiff_t i = in_force(key(u, found->second.cell, s), as_of);
   return i < 0 ? nullptr : &records_[static_cast<std::size_t>(i)];
 }
 
 std::vector<const record*> assessment::history(const std::string& unit, const std::string& criterion) const {
   std::vector<std::size_t> found;
   const std::ptrdiff_t u = unit_row(unit);
-  auto leaf = leaf_columns_.find(criterion);
-  if (u >= 0 && leaf != leaf_columns_.end())
-    for (stage s : {stage::self, stage::appraisal, stage::explanation, stage::appraisal_2}) {
-      auto it = index_.find(key(u, leaf->second, s));
-      if (it != index_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
-    }
+  auto named = cells_.find(criterion);
+  if (u >= 0 && named != cells_.end()) {
+    // A leaf of named inputs: its own records and those of its inputs; else the one cell.
+    const cell_of& at = named->second;
+    const bool whole_leaf = named_inputs(at.leaf) && at.cell == leaf_cell(at.leaf);
+    for (std::ptrdiff_t cell : whole_leaf ? cells_of_leaf(at.leaf) : std::vector<std::ptrdiff_t>{at.cell})
+      for (stage s : {stage::self, stage::appraisal, stage::explanation, stage::appraisal_2}) {
+        auto it = index_.find(key(u, cell, s));
+        if (it != index_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+      }
+  }
   std::stable_sort(found.begin(), found.end(), [this](std::size_t a, std::size_t b) { return times_[a] < times_[b]; });
   std::vector<const record*> out;
   for (std::size_t i : found) out.push_back(&records_[i]);
@@ -522,6 +621,8 @@ void assessment::set_survey_inputs(const survey_inputs& in) {
     const node& n = *model().leaves()[static_cast<std::size_t>(it->second)];
     if (n.source != leaf_source::survey)
       throw data_error("survey.not_survey", "", id, "the criterion is not a survey criterion (source: survey)");
+    if (!n.inputs.empty())
+      throw data_error("survey.not_survey", "", id, "the criterion takes named inputs, which a survey rate does not feed");
     columns.push_back(it->second);
   }
   // Check every value first, so that a bad one leaves the assessment as it was.
@@ -540,10 +641,20 @@ void assessment::set_survey_inputs(const survey_inputs& in) {
                                        columns[static_cast<std::size_t>(c)])] = in.values(r, c);
 }
 
-final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
+namespace {
+
+input_origin origin_of(stage s) {
+  switch (s) {
+    case stage::appraisal_2: return input_origin::appraisal_2;
+    case stage::appraisal: return input_origin::appraisal;
+    default: return input_origin::self;
+  }
+}
+
+}  // namespace
+
+final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j, bool self_view) const {
   final_input out;
-  const std::ptrdiff_t round2 = in_force(key(u, j, stage::appraisal_2), std::nullopt);
-  const std::ptrdiff_t a = in_force(key(u, j, stage::appraisal), std::nullopt);
   auto use = [&](std::ptrdiff_t i, input_origin from) {
     const record& r = records_[static_cast<std::size_t>(i)];
     out.value = r.value;
@@ -551,12 +662,36 @@ final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
     out.origin = from;
     out.record = i;
   };
-  if (round2 >= 0) {
-    use(round2, input_origin::appraisal_2);
+  if (named_inputs(j)) {
+    // Whether the leaf applies: from the highest stage with a record of it.
+    const cell_of own{j, leaf_cell(j)};
+    for (stage s : {stage::appraisal_2, stage::appraisal, stage::self}) {
+      const std::ptrdiff_t i = state(u, own, s, std::nullopt);
+      if (i < 0) continue;
+      out.applicable = records_[static_cast<std::size_t>(i)].applicable;
+      out.origin = origin_of(s);
+      out.record = i;
+      break;
+    }
+    if (self_view && (out.origin == input_origin::appraisal || out.origin == input_origin::appraisal_2)) {
+      const std::ptrdiff_t i = state(u, own, stage::self, std::nullopt);
+      if (i >= 0) {
+        out.applicable = records_[static_cast<std::size_t>(i)].applicable;
+        out.origin = input_origin::self;
+        out.record = i;
+      }
+    }
     return out;
   }
-  if (a >= 0) {
-    use(a, input_origin::appraisal);
+  const std::ptrdiff_t cell = static_cast<std::ptrdiff_t>(model().first_input(static_cast<std::size_t>(j)));
+  const std::ptrdiff_t self = in_force(key(u, cell, stage::self), std::nullopt);
+  const std::ptrdiff_t round2 = in_force(key(u, cell, stage::appraisal_2), std::nullopt);
+  const std::ptrdiff_t a = in_force(key(u, cell, stage::appraisal), std::nullopt);
+  if (round2 >= 0 || a >= 0) {
+    // The unit's own view: its self record where there is one.
+    if (self_view && self >= 0) use(self, input_origin::self);
+    else if (round2 >= 0) use(round2, input_origin::appraisal_2);
+    else use(a, input_origin::appraisal);
     return out;
   }
   const double survey = survey_input(u, j);
@@ -564,12 +699,29 @@ final_input assessment::resolve(std::ptrdiff_t u, std::ptrdiff_t j) const {
     out.value = survey;
     out.origin = input_origin::survey;
     // A unit may have marked the survey criterion not applicable (self stage).
-    const std::ptrdiff_t s = in_force(key(u, j, stage::self), std::nullopt);
-    if (s >= 0 && !records_[static_cast<std::size_t>(s)].applicable) use(s, input_origin::self);
+    if (self >= 0 && !records_[static_cast<std::size_t>(self)].applicable) use(self, input_origin::self);
     return out;
   }
-  const std::ptrdiff_t s = in_force(key(u, j, stage::self), std::nullopt);
-  if (s >= 0) use(s, input_origin::self);
+  if (self >= 0) use(self, input_origin::self);
+  return out;
+}
+
+final_input assessment::resolve_input(std::ptrdiff_t u, std::ptrdiff_t c, bool self_view) const {
+  const std::ptrdiff_t j = leaf_of_column_[static_cast<std::size_t>(c)];
+  final_input out = resolve(u, j, self_view);
+  if (!named_inputs(j) || !out.applicable) return out;
+  // The leaf applies: each input from its own records, round 2 over round 1 over self.
+  out = final_input{};
+  std::vector<stage> order{stage::appraisal_2, stage::appraisal, stage::self};
+  if (self_view && in_force(key(u, c, stage::self), std::nullopt) >= 0) order = {stage::self};
+  for (stage s : order) {
+    const std::ptrdiff_t i = in_force(key(u, c, s), std::nullopt);
+    if (i < 0) continue;
+    out.value = records_[static_cast<std::size_t>(i)].value;
+    out.origin = origin_of(s);
+    out.record = i;
+    break;
+  }
   return out;
 }
 
@@ -587,6 +739,7 @@ assessment_result evaluate(const assessment& a, const assessment_options& option
   out.units = a.units();
   const auto n_units = static_cast<Eigen::Index>(a.units().size());
   const Eigen::Index n_leaves = a.leaf_count();
+  const Eigen::Index n_inputs = a.input_count();
   const auto& leaves = a.model().leaves();
   std::set<std::string> labels;
   for (const auto& u : a.units()) labels.insert(u.group);
@@ -594,9 +747,10 @@ assessment_result evaluate(const assessment& a, const assessment_options& option
   for (const auto& u : a.units())
     out.groups.push_back(static_cast<std::int32_t>(
         std::lower_bound(out.group_labels.begin(), out.group_labels.end(), u.group) - out.group_labels.begin()));
-  out.inputs.resize(n_units, n_leaves);
+  out.inputs.resize(n_units, n_inputs);
   out.applicable.resize(n_units, n_leaves);
   out.resolved.resize(static_cast<std::size_t>(n_units * n_leaves));
+  out.resolved_inputs.resize(static_cast<std::size_t>(n_units * n_inputs));
   out.final.assign(static_cast<std::size_t>(n_units), true);
   const std::string* pending_unit = nullptr;
   const std::string* pending_leaf = nullptr;
@@ -612,20 +766,17 @@ assessment_result evaluate(const assessment& a, const assessment_options& option
           pending_leaf = &n.id;
         }
       }
-      if (options.self_view) {
-        // The unit's own view: its self record where there is one, else the final input.
-        const std::ptrdiff_t row = u;
-        const record* self = a.current(a.units()[static_cast<std::size_t>(row)].id, n.id, stage::self);
-        if (self && appraised) {
-          f.value = self->value;
-          f.applicable = self->applicable;
-          f.origin = input_origin::self;
-          f.record = self - a.records().data();
-        }
-      }
-      out.inputs(u, j) = f.applicable ? f.value : 0.0;
+      // The unit's own view: its self records where there are, else the final input.
+      if (options.self_view) f = a.resolve(u, j, true);
       out.applicable(u, j) = f.applicable;
       out.resolved[static_cast<std::size_t>(u * n_leaves + j)] = f;
+      const auto first = static_cast<Eigen::Index>(a.model().first_input(static_cast<std::size_t>(j)));
+      const auto end = static_cast<Eigen::Index>(a.model().first_input(static_cast<std::size_t>(j) + 1));
+      for (Eigen::Index c = first; c < end; ++c) {
+        const final_input input = n.inputs.empty() ? f : a.resolve_input(u, c, options.self_view);
+        out.inputs(u, c) = f.applicable ? input.value : 0.0;
+        out.resolved_inputs[static_cast<std::size_t>(u * n_inputs + c)] = input;
+      }
     }
   if (a.policy().require_appraisal && !options.provisional && !options.self_view && pending_unit)
     throw data_error("assessment.not_final", *pending_unit, *pending_leaf,

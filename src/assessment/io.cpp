@@ -54,13 +54,14 @@ void only_fields(const json& object, std::initializer_list<const char*> keys, co
 
 record record_from_json(const json& v, const std::string& source, const std::string& path) {
   if (!v.is_object()) json_fail(source, path, "a record must be an object");
-  only_fields(v, {"unit", "criterion", "stage", "value", "applicable", "evidence", "explanation", "note", "author",
-                  "timestamp", "entered_at", "hash"},
+  only_fields(v, {"unit", "criterion", "input", "stage", "value", "applicable", "evidence", "explanation", "note",
+                  "author", "timestamp", "entered_at", "hash"},
               source, path);
   record r;
   r.source = source + ":" + path;
   r.unit = text_field(v, "unit", source, path);
   r.criterion = text_field(v, "criterion", source, path);
+  r.input = text_field(v, "input", source, path, false);
   const std::string s = text_field(v, "stage", source, path);
   if (auto parsed = parse_stage(s)) r.stage = *parsed;
   else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"", r.unit, r.criterion);
@@ -367,7 +368,8 @@ chain_state check_chain(const std::string& text, const std::string& source_name)
     const json& rs = doc.at("records");
     if (!rs.is_array()) json_fail(source, "/records", "expected a list of records");
     for (std::size_t i = 0; i < rs.size(); ++i) {
-      const record r = record_from_json(rs[i], source, "/records/" + std::to_string(i));
+      record r = record_from_json(rs[i], source, "/records/" + std::to_string(i));
+      if (!r.input.empty()) r.criterion += "." + r.input;  // as the assessment keeps it (record::input)
       records.emplace_back(detail::canonical(r), r.hash);
     }
   }
@@ -480,6 +482,7 @@ record record_from_cells(const record_cells& cells, const std::string& where) {
   r.explanation = cells.explanation;
   r.entered_at = cells.entered_at;
   r.hash = cells.hash;
+  r.input = cells.input;
   return r;
 }
 
@@ -487,13 +490,15 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
   const auto rows = detail::parse_csv(text, source_name);
   if (rows.empty()) throw data_error("csv.header", "", "", "the file is empty (expected a header)", source_name);
   const auto header = detail::map_header(rows[0], {"unit", "criterion", "stage", "value", "timestamp"},
-                                         {"applicable", "evidence", "note", "author", "explanation", "entered_at", "hash"}, false,
+                                         {"applicable", "evidence", "note", "author", "explanation", "entered_at", "hash",
+                                          "input"},
+                                         false,
                                          source_name);
   const std::ptrdiff_t p_unit = header.position[0], p_crit = header.position[1], p_stage = header.position[2],
                        p_value = header.position[3], p_time = header.position[4], p_app = header.position[5],
                        p_ev = header.position[6], p_note = header.position[7], p_author = header.position[8],
                        p_explanation = header.position[9], p_entered = header.position[10],
-                       p_hash = header.position[11];
+                       p_hash = header.position[11], p_input = header.position[12];
   std::vector<record> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -504,7 +509,7 @@ std::vector<record> parse_records_csv(const std::string& text, const std::string
     auto get = [&](std::ptrdiff_t p) { return p < 0 ? std::string() : row.fields[static_cast<std::size_t>(p)]; };
     out.push_back(record_from_cells({get(p_unit), get(p_crit), get(p_stage), get(p_value), get(p_app), get(p_ev),
                                      get(p_note), get(p_author), get(p_time), get(p_explanation), get(p_entered),
-                                     get(p_hash)},
+                                     get(p_hash), get(p_input)},
                                     where));
   }
   return out;

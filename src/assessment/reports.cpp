@@ -69,7 +69,8 @@ std::vector<cut_row> self_vs_appraised(const assessment& a) {
       const record* round1 = a.current(unit.id, leaf->id, stage::appraisal);
       const record* round2 = a.current(unit.id, leaf->id, stage::appraisal_2);
       const record* appraisal = round2 ? round2 : round1;
-      if (!self || !appraisal) continue;
+      // (A criterion of named inputs: its self record of evidence has no value to compare.)
+      if (!self || !appraisal || (self->applicable && std::isnan(self->value))) continue;
       cut_row row;
       row.unit = unit.id;
       row.name = unit.name;

@@ -93,9 +93,6 @@ NOT_YET_NAMED_BY_A_TEST = {
     "data.unknown_input",
     # An assessment's result keeps every node, and an unknown node is data.unknown_criterion first.
     "result.node",
-    # An assessment of a model with several inputs per leaf fails in the core (data.shape) before
-    # the report checks its inputs.
-    "report.inputs",
 }
 
 

@@ -236,8 +236,10 @@ MORE_CASES = {
                                                                np.array([1], dtype=np.int64)), "differ in length"),
     "ranking.values": (lambda: _core.ranking.rank_value_counts(chiso.load_model(MODEL)._core, np.array([1.0, 1.0]),
                                                                np.array([1, 1], dtype=np.int64)), "listed twice"),
-    "assessment.named_inputs": (lambda: Assessment(ROOT / "examples" / "models" / "service-index-766.json", "2023",
-                                                   ["hanoi"]), "'PUBLISH_ON_TIME'"),
+    "assessment.input": (lambda: Assessment(ROOT / "examples" / "models" / "service-index-766.json", "2023",
+                                            ["hanoi"]).add({"unit": "hanoi", "criterion": "PUBLISH_ON_TIME.total",
+                                                            "stage": "self", "value": 1, "timestamp": "2023-11-01"}),
+                         'unknown input "total"'),
     "assessment.reopen": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"]).reopen(
         "self", "2023-12-31", "", timestamp="2023-11-01T00:00:00Z"), "needs a reason"),
     "survey.not_survey": (lambda: Assessment(chiso.load_model(MODEL), "2023", ["u1"])._core.set_survey_inputs(

@@ -37,7 +37,9 @@ struct assessment_policy {
 enum class input_origin : std::uint8_t { none, self, appraisal, survey, appraisal_2 };
 const char* to_string(input_origin o) noexcept;
 
-// The value that goes into the evaluation for one unit and criterion.
+// The value that goes into the evaluation for one unit and criterion (a leaf), or one input column.
+// For a leaf of named inputs the leaf's own final input says whether it applies and from which
+// stage (value NaN); each input column has its own.
 struct final_input {
   double value = std::numeric_limits<double>::quiet_NaN();
   bool applicable = true;
@@ -70,8 +72,7 @@ constexpr std::int64_t clock_tolerance_us = 5LL * 60 * 1000000;
 class assessment {
  public:
   // Throws data_error for an empty or repeated unit id, for text that chiso refuses in a unit
-  // (detail/text_check.hpp), for a bad schedule, and for a model with a criterion of named inputs
-  // (assessment.named_inputs: a record holds one value). The schedule's acts enter as history.
+  // (detail/text_check.hpp) and for a bad schedule. The schedule's acts enter as history.
   assessment(std::shared_ptr<const chiso::plan> plan, std::string period, std::vector<unit_info> units,
              assessment_policy policy = {}, assessment_schedule schedule = {}, time_zone zone = {});
   assessment(chiso::model m, std::string period, std::vector<unit_info> units, assessment_policy policy = {},
@@ -112,7 +113,9 @@ class assessment {
   // reopening); nullopt when the stage has no deadline.
   std::optional<std::int64_t> closes_at(chiso::stage s) const;
 
-  // Adds records. Each is checked: known unit and criterion (a leaf), text chiso accepts in every
+  // Adds records. Each is checked: known unit and criterion (an input column, or a leaf; a record
+  // naming a leaf of named inputs gives one of them in `input`, which is moved into `criterion`,
+  // or marks the leaf not applicable; assessment.input otherwise), text chiso accepts in every
   // field, ISO timestamps, a value in its rule's range (steps, allowed values, rates, counts), a
   // reason for "not applicable", no empty evidence reference, an explanation text on an
   // `explanation` record, a stated date not later than its entry + 5 minutes, entered before its
@@ -144,9 +147,17 @@ class assessment {
     return survey_[static_cast<std::size_t>(unit_row * leaf_count() + leaf)];
   }
 
-  // The input of unit row u and leaf column j (leaf order of the model).
-  final_input resolve(std::ptrdiff_t u, std::ptrdiff_t j) const;
+  // The input of unit row u and leaf column j (leaf order of the model). For a leaf of named
+  // inputs: whether it applies, from the highest stage (round 2, round 1, self) with a record of
+  // it (the latest of that stage's records decides: a not-applicable record of the leaf, or any
+  // record of its inputs), value NaN.
+  // `self_view`: the unit's own view — its self record where the final input is an appraisal.
+  final_input resolve(std::ptrdiff_t u, std::ptrdiff_t j, bool self_view = false) const;
+  // The input of unit row u and input column c (plan::input_columns()): round 2 over round 1 over
+  // survey over self, per column; not applicable when its leaf is not.
+  final_input resolve_input(std::ptrdiff_t u, std::ptrdiff_t c, bool self_view = false) const;
   std::ptrdiff_t leaf_count() const noexcept { return plan_->leaf_count(); }
+  std::ptrdiff_t input_count() const noexcept { return plan_->input_count(); }
 
  private:
   // A reopening's window: records entered from `from` (its own entry) up to `until` are in time.
@@ -154,16 +165,32 @@ class assessment {
     std::int64_t from;
     std::int64_t until;
   };
-  std::size_t key(std::ptrdiff_t u, std::ptrdiff_t j, chiso::stage s) const noexcept {
-    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(leaf_count()) + static_cast<std::size_t>(j)) *
+  // Records are kept per cell: one per input column, and for a leaf of named inputs one more, of
+  // the leaf itself (input_count() + its leaf column), for its not-applicable and explanation records.
+  struct cell_of {
+    std::ptrdiff_t leaf;  // leaf column
+    std::ptrdiff_t cell;  // input column, or input_count() + leaf for the leaf's own records
+  };
+  std::size_t key(std::ptrdiff_t u, std::ptrdiff_t cell, chiso::stage s) const noexcept {
+    return (static_cast<std::size_t>(u) * static_cast<std::size_t>(input_count() + leaf_count()) +
+            static_cast<std::size_t>(cell)) *
                stage_count +
            static_cast<std::size_t>(s);
   }
+  bool named_inputs(std::ptrdiff_t leaf) const noexcept;
+  std::ptrdiff_t leaf_cell(std::ptrdiff_t leaf) const noexcept { return input_count() + leaf; }
+  // The cells of a leaf: its input columns, and its own cell when it has named inputs.
+  std::vector<std::ptrdiff_t> cells_of_leaf(std::ptrdiff_t leaf) const;
+  // The record that decides a cell at a stage (as of a time): for a cell of a leaf of named
+  // inputs, the leaf's not-applicable record where it is the latest of the stage's records of the
+  // leaf; for the leaf's own cell, else the latest record of its inputs at that stage. -1: none.
+  std::ptrdiff_t state(std::ptrdiff_t u, const cell_of& at, chiso::stage s, std::optional<std::int64_t> as_of) const;
   void check_units(std::size_t from) ;
-  void check_record(const record& r, std::ptrdiff_t& u, std::ptrdiff_t& j) const;
+  // Checks a record and moves its `input` into `criterion`; gives its unit row and cell.
+  void check_record(record& r, std::ptrdiff_t& u, cell_of& at) const;
   bool in_time(chiso::stage s, std::int64_t t, bool imported, std::optional<std::int64_t> deadline) const;
   void check_deadline(const record& r, std::int64_t t, bool imported) const;
-  void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t j);
+  void index_insert(std::size_t i, std::ptrdiff_t u, std::ptrdiff_t cell);
   void index_erase(std::size_t i);
   // The reason an appraisal `i` lacks, or nullopt when it needs none.
   std::optional<std::string> missing_reason(std::size_t i) const;
@@ -188,10 +215,13 @@ class assessment {
   bool chained_schedule_ = false;                                    // the schedule's acts so far did
   std::unordered_map<std::string, std::ptrdiff_t> unit_rows_;
   std::unordered_map<std::string, std::ptrdiff_t> leaf_columns_;
+  std::unordered_map<std::string, cell_of> cells_;                   // input column or leaf id → its cell
+  std::vector<std::ptrdiff_t> leaf_of_column_;                       // input column → its leaf column
   std::vector<record> records_;
   std::vector<std::int64_t> times_;                                  // stated dates, parsed
   std::vector<std::optional<std::int64_t>> entries_;                 // entry times (nullopt: imported)
   std::vector<std::size_t> keys_;                                    // key of each record
+  std::vector<cell_of> cell_at_;                                     // cell of each record
   std::unordered_map<std::size_t, std::vector<std::size_t>> index_;  // key → records, oldest first
   std::vector<double> survey_;                                       // units × leaves; NaN = none
 };
@@ -202,14 +232,18 @@ struct assessment_result {
   std::vector<unit_info> units;
   std::vector<std::string> group_labels;  // sorted; group code g is group_labels[g]
   std::vector<std::int32_t> groups;       // per unit
-  Eigen::MatrixXd inputs;                 // units × leaves (NaN: missing or not applicable)
-  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;
+  Eigen::MatrixXd inputs;                 // units × input columns (NaN: missing; 0 where not applicable)
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;  // units × leaves
   std::vector<final_input> resolved;      // row-major, units × leaves
+  std::vector<final_input> resolved_inputs;  // row-major, units × input columns
   std::vector<bool> final;                // per unit: every applicable appraisal criterion appraised
   chiso::evaluation eval;
 
   const final_input& at(std::ptrdiff_t u, std::ptrdiff_t j) const {
-    return resolved[static_cast<std::size_t>(u * inputs.cols() + j)];
+    return resolved[static_cast<std::size_t>(u * applicable.cols() + j)];
+  }
+  const final_input& input_at(std::ptrdiff_t u, std::ptrdiff_t c) const {
+    return resolved_inputs[static_cast<std::size_t>(u * inputs.cols() + c)];
   }
   // Column of node `id` in eval (every node is kept); throws data_error when unknown.
   std::ptrdiff_t column(const std::string& id) const;

@@ -54,6 +54,7 @@ void save_units_csv(const std::vector<unit_info>& units, const std::string& path
 struct record_cells {
   std::string unit, criterion, stage, value, applicable, evidence, note, author, timestamp, explanation, entered_at,
       hash;
+  std::string input;  // optional: the input of a leaf of named inputs (see record::input)
 };
 // The record of a row, read as the records CSV reader reads it: the stage by name, the value a
 // decimal (empty: none), applicable yes/no/true/false/1/0 (empty: yes), evidence "|"-separated.

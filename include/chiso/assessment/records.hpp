@@ -28,9 +28,16 @@ struct unit_info {
 
 struct record {
   std::string unit;
-  // A leaf id of the model. (A criterion of named inputs would take one record per input column,
-  // `<leaf>.<input>`: the field is a column name, which for a leaf of one input is its id.)
+  // An input column of the model (plan::input_columns()): a leaf's id for a leaf of one input,
+  // `<leaf>.<input>` for one named input of a leaf (`"inputs"` in the model). A leaf of named
+  // inputs also takes records naming the leaf itself, without a value: "not applicable"
+  // (applicability is per leaf), its self record of evidence and explanation (evidence is per
+  // criterion), and an explanation.
   std::string criterion;
+  // The other way to name an input: `criterion` the leaf's id and `input` the input's name. The
+  // assessment moves it into `criterion` (`<leaf>.<input>`) when it accepts the record, before
+  // hashing it, so records are kept, saved and chained in one form; empty afterwards.
+  std::string input;
   chiso::stage stage = chiso::stage::self;
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN when not applicable
   bool applicable = true;

@@ -223,15 +223,3 @@ TEST_CASE("year over year across the 2025 reform: districts 2023 → communes 20
     if (d_before.unit_row(row.unit) >= 0 && d_after.unit_row(row.unit) >= 0)
       CHECK(row.index_change == doctest::Approx(row.index_after - row.index_before));
 }
-
-TEST_CASE("a model of named inputs is not assessed: the error names its first such criterion") {
-  // service-index-766's first criterion, PUBLISH_ON_TIME, takes a numerator and a denominator.
-  try {
-    chiso::assessment a(load("service-index-766"), "2023", {{"hanoi", "Hà Nội", ""}});
-    FAIL("expected assessment.named_inputs");
-  } catch (const chiso::data_error& e) {
-    CHECK(e.id() == "assessment.named_inputs");
-    CHECK(e.node() == "PUBLISH_ON_TIME");
-    CHECK(std::string(e.what()).find("(numerator, denominator)") != std::string::npos);
-  }
-}
