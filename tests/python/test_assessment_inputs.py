@@ -270,3 +270,16 @@ def test_evidence_is_the_criterions(model):
                                                                                       "Trích xuất Cổng DVCQG"]
     assert a.final_results().loc["H44.03", "index"] == 71.60  # no value: the inputs score as before
     assert a.progress().loc["H44.03", "total"] == 0
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".html"])
+def test_the_reports_write_an_assessment_of_input_records(model, tmp_path, suffix):
+    """The service index's scoring table in every report format: the index written is the one the
+    same input table scores (H44.03: 71.60 by hand, the module's docstring)."""
+    inputs = table(model)
+    a = Assessment(model, "2026-08", units(inputs), self_records(inputs))
+    path = tmp_path / f"bang-diem{suffix}"
+    chiso.reports.write(a, str(path), language="en")
+    assert path.stat().st_size > 0
+    if suffix == ".html":
+        assert "71.60" in path.read_text(encoding="utf-8")
