@@ -43,6 +43,18 @@ std::string text_field(const json& object, const char* key, const std::string& s
   return v.get<std::string>();
 }
 
+// What records and schedule acts both carry: who, why, the date stated, the entry time (absent or
+// null: imported) and the hash of the chain.
+template <class Entry>
+void read_entry(const json& object, const std::string& source, const std::string& path, Entry& out) {
+  out.note = text_field(object, "note", source, path, false);
+  out.author = text_field(object, "author", source, path, false);
+  out.timestamp = text_field(object, "timestamp", source, path);
+  if (object.contains("entered_at") && !object.at("entered_at").is_null())
+    out.entered_at = text_field(object, "entered_at", source, path);
+  out.hash = text_field(object, "hash", source, path, false);
+}
+
 void only_fields(const json& object, std::initializer_list<const char*> keys, const std::string& source,
                  const std::string& path) {
   for (auto it = object.begin(); it != object.end(); ++it) {
@@ -83,11 +95,7 @@ record record_from_json(const json& v, const std::string& source, const std::str
     }
   }
   r.explanation = text_field(v, "explanation", source, path, false);
-  r.note = text_field(v, "note", source, path, false);
-  r.author = text_field(v, "author", source, path, false);
-  r.timestamp = text_field(v, "timestamp", source, path);
-  if (v.contains("entered_at") && !v.at("entered_at").is_null()) r.entered_at = text_field(v, "entered_at", source, path);
-  r.hash = text_field(v, "hash", source, path, false);
+  read_entry(v, source, path, r);
   return r;
 }
 
@@ -103,11 +111,7 @@ schedule_act act_from_json(const json& o, const std::string& source, const std::
   if (auto parsed = parse_stage(s)) a.stage = *parsed;
   else json_fail(source, path + "/stage", std::string(stage_names) + ", got \"" + s + "\"");
   a.when = text_field(o, reopening ? "until" : "deadline", source, path, reopening);
-  a.note = text_field(o, "note", source, path, false);
-  a.author = text_field(o, "author", source, path, false);
-  a.timestamp = text_field(o, "timestamp", source, path);
-  if (o.contains("entered_at") && !o.at("entered_at").is_null()) a.entered_at = text_field(o, "entered_at", source, path);
-  a.hash = text_field(o, "hash", source, path, false);
+  read_entry(o, source, path, a);
   return a;
 }
 
@@ -222,28 +226,12 @@ void save_assessment_json(const assessment& a, const std::string& path) {
 
 namespace {
 
-// Depth of brackets outside strings, checked before parsing: a hostile file (100 MB of nested
-// lists) is refused at once, without building the document.
-void check_nesting(std::string_view text, std::size_t max_depth, const std::string& source) {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth)
-        throw data_error("assessment.json", "", "", "JSON nested deeper than " + std::to_string(max_depth) +
-                                                        " levels (an assessment has at most 4)",
-                         source + ":byte " + std::to_string(i));
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
+// A hostile file (100 MB of nested lists) is refused at once, without building the document.
+void check_nesting(std::string_view text, const std::string& source) {
+  if (const auto at = detail::find_excess_nesting(text, assessment_limits::max_depth))
+    throw data_error("assessment.json", "", "", "JSON nested deeper than " + std::to_string(assessment_limits::max_depth) +
+                                                    " levels (an assessment has at most 4)",
+                     source + ":byte " + std::to_string(at->byte));
 }
 
 void check_size(std::uintmax_t bytes, const std::string& source) {
@@ -260,7 +248,7 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
                                  const std::string& source_name, bool verify) {
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
   check_size(text.size(), source);
-  check_nesting(text, assessment_limits::max_depth, source);
+  check_nesting(text, source);
   const json doc = detail::parse_json_strict(text, [&source](const detail::json_problem& problem) {
     if (problem.what == detail::json_problem::kind::syntax || problem.what == detail::json_problem::kind::encoding)
       throw data_error("assessment.json", "", "", problem.message, source + ":byte " + std::to_string(problem.byte));
@@ -331,7 +319,7 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
 chain_state check_chain(const std::string& text, const std::string& source_name) {
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
   check_size(text.size(), source);
-  check_nesting(text, assessment_limits::max_depth, source);
+  check_nesting(text, source);
   const json doc = detail::parse_json_strict(text, [&source](const detail::json_problem& problem) {
     throw data_error("assessment.json", "", "", problem.message, source + ":" + (problem.path.empty() ? "/" : problem.path));
   });

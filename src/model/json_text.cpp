@@ -138,4 +138,30 @@ nlohmann::json parse_json_strict(std::string_view text, const std::function<void
   return std::move(builder.document());
 }
 
+std::optional<json_position> find_excess_nesting(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  json_position at;
+  bool in_string = false, escaped = false;
+  for (at.byte = 0; at.byte < text.size(); ++at.byte) {
+    const char c = text[at.byte];
+    ++at.column;
+    if (c == '\n') {
+      ++at.line;
+      at.column = 0;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return at;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace chiso::detail

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +25,13 @@ struct json_problem {
 // Parses `text` into a document. On any problem calls `fail`, which must throw the caller's
 // own chiso error (the reader adds its source and id).
 nlohmann::json parse_json_strict(std::string_view text, const std::function<void(const json_problem&)>& fail);
+
+// Where a bracket outside strings first opens a level deeper than `max_depth`, or nullopt. Checked
+// before parsing, so that a hostile text (100 MB of nested lists) cannot exhaust the stack in the
+// parser or in the destructor of the parsed document, nor the memory, and is refused at once.
+struct json_position {
+  std::size_t byte = 0, line = 1, column = 0;  // column counts bytes from 1
+};
+std::optional<json_position> find_excess_nesting(std::string_view text, std::size_t max_depth);
 
 }  // namespace chiso::detail

@@ -267,33 +267,6 @@ node read_node(const json& value, const std::string& path, std::size_t depth, co
   return n;
 }
 
-// Depth of brackets outside strings, checked before parsing so that a hostile file cannot
-// exhaust the stack in the parser or in the destructor of the parsed document.
-void check_nesting(std::string_view text, std::size_t max_depth) {
-  std::size_t depth = 0, line = 1, column = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    ++column;
-    if (c == '\n') {
-      ++line;
-      column = 0;
-    }
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth)
-        fail("model.depth", "/", "JSON nested deeper than " + std::to_string(max_depth) +
-                                     " levels at line " + std::to_string(line) + ", column " + std::to_string(column));
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-}
-
 json band_json(const band& b) { return {{"min", b.min}, {"label", b.label}}; }
 
 json rule_json(const rule& r) {
@@ -419,7 +392,10 @@ model parse_model(std::string_view text, const model_limits& limits) {
     fail("model.size", "/", "model text of " + std::to_string(text.size()) + " bytes is over the limit of " +
                                 std::to_string(limits.max_bytes) + " bytes");
   // Each level of nodes takes two JSON levels ({"children": [...]}), plus room for rules and meta.
-  check_nesting(text, 2 * limits.max_depth + 16);
+  const std::size_t max_nesting = 2 * limits.max_depth + 16;
+  if (const auto at = detail::find_excess_nesting(text, max_nesting))
+    fail("model.depth", "/", "JSON nested deeper than " + std::to_string(max_nesting) + " levels at line " +
+                                 std::to_string(at->line) + ", column " + std::to_string(at->column));
   const json document = detail::parse_json_strict(text, [](const detail::json_problem& problem) {
     using kind = detail::json_problem::kind;
     switch (problem.what) {

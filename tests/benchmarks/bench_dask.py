@@ -105,7 +105,7 @@ def main() -> None:
         one_time, reference = median_time(lambda: one_process(model, files), args.repeats)
         print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s)", flush=True)
 
-        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
             def on_cluster() -> pd.DataFrame:
                 scores = cd.evaluate(model, dd.read_parquet(files, index="unit"), groups="group")

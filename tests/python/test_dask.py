@@ -32,7 +32,7 @@ def tiny_model(ties: str, by: str = "group"):
 
 @pytest.fixture(scope="module")
 def client():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       worker_dashboard_address=None) as cluster, Client(cluster) as c:
         yield c
 

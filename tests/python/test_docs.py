@@ -238,6 +238,6 @@ def test_names_in_the_prose_exist(relative):
 def local_cluster():
     """A LocalCluster of one worker process: the address a marked block's Client connects to."""
     from distributed import LocalCluster
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                       worker_dashboard_address=None) as cluster:
         yield cluster.scheduler_address
