@@ -233,6 +233,16 @@ unit_namer unit_names_of(py::handle names) {
 // python_evaluation); below it, results fit in the caches and one pass writes them all.
 constexpr std::ptrdiff_t deferred_rows_minimum = 4096;
 
+// Whether scoring the kept nodes later saves more than the copy of the inputs and mask costs:
+// the matrices to write (points, max, score per kept node) at least twice the copy's bytes. So
+// every node of the Hanoi district model (140 nodes, 102 inputs), not its 38 inner ones.
+bool worth_deferring(const plan& p, const unit_table& t, std::size_t kept_nodes_count) {
+  const std::size_t matrices = kept_nodes_count * 3 * sizeof(double);
+  const std::size_t copy = static_cast<std::size_t>(p.input_count()) * sizeof(double) +
+                           (t.applicable.empty() ? 0 : static_cast<std::size_t>(p.leaf_count()));
+  return matrices > 2 * copy;
+}
+
 // Units per band when copying: the band's rows of a C-order array stay in the caches while each
 // of their columns is copied.
 constexpr std::ptrdiff_t copy_band_rows = 256;
@@ -306,9 +316,10 @@ std::vector<std::ptrdiff_t> kept_node_positions(const plan& p, kept_nodes keep) 
   return empty.nodes;
 }
 
-std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& scorer, py::object values, std::optional<py::array> applicable,
-                                                   std::optional<group_array> groups, std::optional<position_array> columns,
-                                                   py::object unit_names, const std::string& keep, int threads,
+std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& scorer, py::object values,
+                                                   std::optional<py::array> applicable, std::optional<group_array> groups,
+                                                   std::optional<position_array> columns, py::object unit_names,
+                                                   const std::string& keep, int threads,
                                                    std::optional<position_array> applicable_columns) {
   const plan& p = *scorer;
   python_inputs in;
@@ -323,10 +334,14 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
   options.threads = threads;
   auto out = std::make_shared<python_evaluation>();
   out->input_address = in.address();
-  const bool defer_nodes = options.keep != kept_nodes::root && in.table.rows() >= deferred_rows_minimum;
   std::vector<std::ptrdiff_t> kept;
+  bool defer_nodes = false;
   {
     py::gil_scoped_release release;
+    if (options.keep != kept_nodes::root && in.table.rows() >= deferred_rows_minimum) {
+      kept = kept_node_positions(p, options.keep);
+      defer_nodes = worth_deferring(p, in.table, kept.size());
+    }
     evaluate_options now = options;
     if (defer_nodes) now.keep = kept_nodes::root;
     p.evaluate_into(in.table, out->result, now);
@@ -335,7 +350,6 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
       out->deferred = std::make_unique<deferred_nodes>(
           deferred_nodes{scorer, options, copy_of_inputs(p, in.table), copy_of_mask(p, in.table)});
       out->nodes_scored.store(false, std::memory_order_release);
-      kept = kept_node_positions(p, options.keep);
     } else {
       kept = out->result.nodes;
     }

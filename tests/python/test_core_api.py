@@ -214,22 +214,24 @@ def test_many_units_score_their_nodes_when_first_read_with_the_same_values(order
     assert result.to_arrow("points").column("B").to_pylist() == HAND_POINTS["B"] * MANY
 
 
-def test_many_units_with_a_mask_and_inner_nodes_pickle_before_their_nodes_are_read():
+def test_many_units_with_a_mask_pickle_before_their_nodes_are_read():
     model = small_model()
     values = many_units("C")
     applies = np.ones((len(values), 4), dtype=bool)
     applies[1::3, 0] = False  # every u2: max 5 − 2 = 3, points 0 + 1 − 0.25 = 0.75 → 25.00
     mask = pd.DataFrame(applies[:, [3, 2, 1, 0]], columns=["b2", "b1", "a2", "a1"])  # any column order
-    result = model.evaluate(values, applicable=mask, keep="inner")
+    result = model.evaluate(values, applicable=mask)
     assert not result._core.nodes_scored
     clone = pickle.loads(pickle.dumps(result))  # scores them: a pickle holds every field
     assert result._core.nodes_scored and clone._core.nodes_scored
-    assert clone.node_ids == result.node_ids == ["A", "B", "PAR"]
+    assert clone.node_ids == result.node_ids == ["a1", "a2", "A", "b1", "b2", "B", "PAR"]
     for copy in (clone, result):
         assert copy.scores["index"][:3].tolist() == [100.0, 25.0, 20.0]
         assert copy.points["PAR"].tolist() == [5.0, 0.75, 1.0] * MANY
         assert copy.max["PAR"].tolist() == [5.0, 3.0, 5.0] * MANY
     assert_same_result(clone, result)
+    # Few kept nodes (3 of 7, beside 4 inputs and the mask): scored at once, copying nothing.
+    assert model.evaluate(values, applicable=mask, keep="inner")._core.nodes_scored
 
 
 def test_missing_and_extra_columns_are_named():
