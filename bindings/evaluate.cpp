@@ -1,13 +1,19 @@
 // Evaluation: numpy arrays in (read where they are when they are float64, whatever their
 // layout), numpy views of the results out. The GIL is released while the plan runs.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 #include <chiso/chiso.hpp>
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "register.hpp"
 
@@ -17,11 +23,55 @@ namespace chiso::bindings {
 
 namespace {
 
+// What scores the kept nodes when they are first read: a copy of the inputs (the caller's arrays
+// may change after the call) and of the mask, in plan order.
+struct deferred_nodes {
+  std::shared_ptr<const plan> scorer;
+  evaluate_options options;
+  Eigen::MatrixXd inputs;                                      // units × input columns
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;  // units × leaves; empty: all apply
+};
+
+// An evaluation of many units keeping more than the root is scored for the root first (index,
+// ranks, bands): writing every node's points, max and score for 10⁶ units costs 5 times the
+// scoring itself, and most callers only read the scores. The nodes' matrices are scored from the
+// kept inputs when first read (the same plan on the same values: the same bits).
 struct python_evaluation {
   evaluation result;
   std::vector<std::string> node_ids;
   std::uintptr_t input_address = 0;  // where the inputs were read: shows when nothing was copied
   std::vector<std::string> percent_typed_as_fraction;  // see percent_columns_in_fractions
+  std::unique_ptr<deferred_nodes> deferred;  // null once the kept nodes are in `result`
+  std::once_flag scored_once;
+  std::atomic<bool> nodes_scored{true};
+
+  // The result with its kept nodes' points, max and score. Called with the GIL, which is released
+  // while they are scored (another thread reading them meanwhile waits for the same scoring).
+  const evaluation& with_nodes() {
+    if (nodes_scored.load(std::memory_order_acquire)) return result;
+    {
+      py::gil_scoped_release release;
+      std::call_once(scored_once, [this] { score_deferred_nodes(); });
+    }
+    return result;
+  }
+
+ private:
+  void score_deferred_nodes() {
+    const deferred_nodes& d = *deferred;
+    unit_table table;
+    table.values = view_of(d.inputs);
+    if (d.applicable.size() > 0) table.applicable = view_of(d.applicable);
+    evaluation all;
+    d.scorer->evaluate_into(table, all, d.options);
+    // The index, ranks and bands stay those of the first evaluation (computed from the same values).
+    result.nodes = std::move(all.nodes);
+    result.points = std::move(all.points);
+    result.max = std::move(all.max);
+    result.score = std::move(all.score);
+    deferred.reset();
+    nodes_scored.store(true, std::memory_order_release);
+  }
 };
 
 // Input columns of leaves taking a rate in percent (tiers, proportional) whose every finite value
@@ -179,10 +229,99 @@ unit_namer unit_names_of(py::handle names) {
   };
 }
 
-std::shared_ptr<python_evaluation> evaluate_arrays(const plan& p, py::object values, std::optional<py::array> applicable,
-                                                   std::optional<group_array> groups, std::optional<position_array> columns,
-                                                   py::object unit_names, const std::string& keep, int threads,
+// From this many units, the kept nodes of an evaluation are scored when first read (see
+// python_evaluation); below it, results fit in the caches and one pass writes them all.
+constexpr std::ptrdiff_t deferred_rows_minimum = 4096;
+
+// Whether scoring the kept nodes later saves more than the copy of the inputs and mask costs:
+// the matrices to write (points, max, score per kept node) at least twice the copy's bytes. So
+// every node of the Hanoi district model (140 nodes, 102 inputs), not its 38 inner ones.
+bool worth_deferring(const plan& p, const unit_table& t, std::size_t kept_nodes_count) {
+  const std::size_t matrices = kept_nodes_count * 3 * sizeof(double);
+  const std::size_t copy = static_cast<std::size_t>(p.input_count()) * sizeof(double) +
+                           (t.applicable.empty() ? 0 : static_cast<std::size_t>(p.leaf_count()));
+  return matrices > 2 * copy;
+}
+
+// Units per band when copying: the band's rows of a C-order array stay in the caches while each
+// of their columns is copied.
+constexpr std::ptrdiff_t copy_band_rows = 256;
+
+// Large buffers in huge pages where the system gives them on request (as numpy's arrays are):
+// filling fresh memory otherwise costs more in page faults than in copying.
+void ask_for_huge_pages(void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge_page = std::uintptr_t{1} << 21;
+  const auto first = (reinterpret_cast<std::uintptr_t>(data) + huge_page - 1) & ~(huge_page - 1);
+  const auto last = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge_page - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice only
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+// The inputs in plan order (input column i is column i), units × input columns. Contiguous
+// columns are copied whole; strided ones (a C-order array's) a band of rows at a time, whose
+// rows stay in the caches while each of their columns is copied.
+Eigen::MatrixXd copy_of_inputs(const plan& p, const unit_table& t) {
+  const std::ptrdiff_t rows = t.rows(), inputs = p.input_count();
+  Eigen::MatrixXd copy(rows, inputs);
+  ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()) * sizeof(double));
+  const auto column_of = [&](std::ptrdiff_t i) {
+    return t.input_arrays ? t.input_arrays[i] : &t.values(0, t.columns ? t.columns[i] : i);
+  };
+  const auto stride_of = [&](std::ptrdiff_t i) {
+    return t.input_arrays ? (t.input_strides ? t.input_strides[i] : 1) : t.values.row_stride;
+  };
+  for (std::ptrdiff_t i = 0; i < inputs; ++i)
+    if (stride_of(i) == 1) std::copy(column_of(i), column_of(i) + rows, &copy(0, i));
+  for (std::ptrdiff_t u0 = 0; u0 < rows; u0 += copy_band_rows) {
+    const std::ptrdiff_t n = std::min(copy_band_rows, rows - u0);
+    for (std::ptrdiff_t i = 0; i < inputs; ++i) {
+      const std::ptrdiff_t stride = stride_of(i);
+      if (stride == 1) continue;
+      const double* from = column_of(i) + u0 * stride;
+      for (std::ptrdiff_t u = 0; u < n; ++u) copy(u0 + u, i) = from[u * stride];
+    }
+  }
+  return copy;
+}
+
+// The applicability mask in leaf order, units × leaves (empty when everything applies).
+Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy_of_mask(const plan& p, const unit_table& t) {
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy;
+  if (t.applicable.empty()) return copy;
+  const std::ptrdiff_t rows = t.rows(), leaves = p.leaf_count();
+  copy.resize(rows, leaves);
+  ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()));
+  for (std::ptrdiff_t u0 = 0; u0 < rows; u0 += copy_band_rows) {
+    const std::ptrdiff_t n = std::min(copy_band_rows, rows - u0);
+    for (std::ptrdiff_t j = 0; j < leaves; ++j) {
+      const std::ptrdiff_t column = t.applicable_columns ? t.applicable_columns[j] : j;
+      for (std::ptrdiff_t u = 0; u < n; ++u) copy(u0 + u, j) = t.applicable(u0 + u, column);
+    }
+  }
+  return copy;
+}
+
+// The plan positions of the nodes an evaluation keeps: those of an evaluation of no units.
+std::vector<std::ptrdiff_t> kept_node_positions(const plan& p, kept_nodes keep) {
+  unit_table none;
+  none.values.cols = p.input_count();
+  evaluation empty;
+  evaluate_options options;
+  options.keep = keep;
+  p.evaluate_into(none, empty, options);
+  return empty.nodes;
+}
+
+std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& scorer, py::object values,
+                                                   std::optional<py::array> applicable, std::optional<group_array> groups,
+                                                   std::optional<position_array> columns, py::object unit_names,
+                                                   const std::string& keep, int threads,
                                                    std::optional<position_array> applicable_columns) {
+  const plan& p = *scorer;
   python_inputs in;
   if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values))
     read_input_columns(p, py::reinterpret_borrow<py::sequence>(values), in);
@@ -195,19 +334,34 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const plan& p, py::object val
   options.threads = threads;
   auto out = std::make_shared<python_evaluation>();
   out->input_address = in.address();
+  std::vector<std::ptrdiff_t> kept;
+  bool defer_nodes = false;
   {
     py::gil_scoped_release release;
-    p.evaluate_into(in.table, out->result, options);
+    if (options.keep != kept_nodes::root && in.table.rows() >= deferred_rows_minimum) {
+      kept = kept_node_positions(p, options.keep);
+      defer_nodes = worth_deferring(p, in.table, kept.size());
+    }
+    evaluate_options now = options;
+    if (defer_nodes) now.keep = kept_nodes::root;
+    p.evaluate_into(in.table, out->result, now);
     out->percent_typed_as_fraction = percent_columns_in_fractions(p, in.table);
+    if (defer_nodes) {
+      out->deferred = std::make_unique<deferred_nodes>(
+          deferred_nodes{scorer, options, copy_of_inputs(p, in.table), copy_of_mask(p, in.table)});
+      out->nodes_scored.store(false, std::memory_order_release);
+    } else {
+      kept = out->result.nodes;
+    }
   }
-  for (std::ptrdiff_t k : out->result.nodes) out->node_ids.push_back(p.node_at(k).id);
+  for (std::ptrdiff_t k : kept) out->node_ids.push_back(p.node_at(k).id);
   return out;
 }
 
 // Pickled by value (results cross processes with multiprocessing); input_address, which only
 // tells where one evaluation read its inputs, is not kept.
-auto evaluation_state(const python_evaluation& e) {
-  const evaluation& r = e.result;
+auto evaluation_state(python_evaluation& e) {
+  const evaluation& r = e.with_nodes();
   return py::make_tuple(r.nodes, r.points, r.max, r.score, r.raw_index, r.index, r.rank, r.band, e.node_ids);
 }
 
@@ -233,15 +387,18 @@ void register_evaluation_class(py::module_& m) {
   for (auto [name, field] : {std::pair{"points", &evaluation::points}, std::pair{"max", &evaluation::max},
                              std::pair{"score", &evaluation::score}})
     evaluation_class.def_property_readonly(name, [field = field](py::object self) {
-      return column_major_view(self.cast<python_evaluation&>().result.*field, self);
+      return column_major_view(self.cast<python_evaluation&>().with_nodes().*field, self);
     }, "units × kept nodes (a view of the result's memory)");
   evaluation_class
       .def_readonly("node_ids", &python_evaluation::node_ids)
       .def_readonly("input_address", &python_evaluation::input_address)
+      .def_property_readonly("nodes_scored", [](const python_evaluation& e) {
+        return e.nodes_scored.load(std::memory_order_acquire);
+      }, "Whether the kept nodes' points, max and score are scored yet (they are when first read).")
       .def_readonly("percent_typed_as_fraction", &python_evaluation::percent_typed_as_fraction,
                     "Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.")
-      .def("losses", [](const python_evaluation& e, const plan& p, std::ptrdiff_t unit) {
-        return loss_columns(criterion_losses(p, e.result, unit), false);
+      .def("losses", [](python_evaluation& e, const plan& p, std::ptrdiff_t unit) {
+        return loss_columns(criterion_losses(p, e.with_nodes(), unit), false);
       }, py::arg("model"), py::arg("unit_row"), "Why the unit of this row lost points (chiso::criterion_losses).")
       .def_property_readonly("raw_index", [](py::object self) {
         return vector_view(self.cast<python_evaluation&>().result.raw_index, self);

@@ -253,19 +253,11 @@ class Model:
         """
         self._core.require_scorable()
         values, columns, unit_index = _numeric_inputs(data, self._input_columns, units, columns)
-        mask, mask_columns = _mask(applicable, unit_index, self._leaf_ids)
-        codes, labels = _group_codes(groups, unit_index)
-        core_result = _core.evaluate(
-            self._core,
-            values,
-            applicable=mask,
-            groups=codes,
-            columns=columns,
-            unit_names=unit_index,
-            keep=keep,
-            threads=threads,
-            applicable_columns=mask_columns,
-        )
+        mask, mask_columns = (None, None) if applicable is None else _mask(applicable, unit_index, self._leaf_ids)
+        codes, labels = (None, None) if groups is None else _group_codes(groups, unit_index)
+        # Positional (model, values, applicable, groups, columns, unit_names, keep, threads,
+        # applicable_columns): pybind11 matching keywords by name costs a unit scored in a loop ~1 µs.
+        core_result = _core.evaluate(self._core, values, mask, codes, columns, unit_index, keep, threads, mask_columns)
         for name in core_result.percent_typed_as_fraction:
             warnings.warn(InputWarning(
                 f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]:"

@@ -24,6 +24,12 @@ class Result:
         self.model = model
         self._group_codes = group_codes
         self._group_labels = group_labels
+        self._wide: dict = {}  # field → its DataFrame, made when first read
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_wide"] = {}  # views of the C++ result's memory: made again from the unpickled one
+        return state
 
     @property
     def units(self) -> pd.Index:
@@ -59,11 +65,15 @@ class Result:
         return pd.Series(self._core.raw_index, index=self.units, name="raw_index")
 
     def wide(self, field: str = "points") -> pd.DataFrame:
-        """``points``, ``max`` or ``score`` as a units × nodes DataFrame (a view, no copy)."""
+        """``points``, ``max`` or ``score`` as a units × nodes DataFrame (a view, no copy), made
+        when first read (for many units, the nodes are scored then) and the same object after."""
         if field not in _FIELDS:
             raise ParameterError(f"Result.wide: field must be one of {_FIELDS}, got {field!r}", id="parameter.field")
-        return pd.DataFrame(getattr(self._core, field), index=self.units,
-                            columns=pd.Index(self._core.node_ids, name="node"), copy=False)
+        table = self._wide.get(field)
+        if table is None:
+            table = self._wide[field] = pd.DataFrame(getattr(self._core, field), index=self.units,
+                                                     columns=pd.Index(self._core.node_ids, name="node"), copy=False)
+        return table
 
     @property
     def points(self) -> pd.DataFrame:

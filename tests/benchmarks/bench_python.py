@@ -9,6 +9,9 @@
     (``values.sum()``) of the same inputs and (ii) the C++ benchmark binary when given
     (``--cpp-bench build/release/tests/benchmarks/bench_par_batch``): prints ``ratio_to_cpp``
     (goal ≤ 1.2).
+(c) ``Model.evaluate(ndarray)`` on the Hanoi district model with the default ``keep="all"`` against
+    ``keep="root"`` in the same run (goal: ≤ 2×), and what reading ``points`` afterwards costs
+    (the nodes of many units are scored when first read).
 
     python tests/benchmarks/bench_python.py [--units 1000000] [--repeats 5] [--cpp-bench PATH]
     python tests/benchmarks/bench_python.py --smoke
@@ -65,6 +68,28 @@ def batch(model: chiso.Model, units: int, seed: int = 42):
     return values, applicable, groups
 
 
+def hanoi_batch(model: chiso.Model, units: int, seed: int = 7) -> np.ndarray:
+    """Random inputs the model accepts: each column on a grid of 0.25 up to the largest of a few
+    bounds (100, 10, 5, 2, 1, 0.5, 0.25) its rule takes (found by scoring a probe)."""
+    rng = np.random.default_rng(seed)
+    columns = len(model.input_columns)
+    probe = np.zeros((9, columns))
+    values = np.empty((units, columns), order="F")
+    for j in range(columns):
+        bound = 0.0
+        for candidate in (100.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.25):
+            probe[:, j] = np.linspace(0, candidate, 9)
+            try:
+                model.evaluate(probe, keep="root")
+            except chiso.DataError:
+                continue
+            bound = candidate
+            break
+        probe[:, j] = 0.0
+        values[:, j] = np.floor(rng.random(units) * bound * 4) / 4
+    return values
+
+
 def median_time(function, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -96,6 +121,17 @@ def main() -> None:
                                     for _ in range(calls)) * 1e6
         print(f"{name}one_unit_us={python_us:.2f} {name}core_call_us={core_us:.2f} "
               f"python_over_core_us={python_us - core_us:.2f} goal_us=5")
+
+    # (c) the default keep="all" against keep="root", interleaved so that both see the same load.
+    hanoi_values = hanoi_batch(hanoi, units)
+    times = {"root": [], "all": [], "all_then_points": []}
+    for _ in range(repeats):
+        times["root"].append(median_time(lambda: hanoi.evaluate(hanoi_values, keep="root"), 1))
+        times["all"].append(median_time(lambda: hanoi.evaluate(hanoi_values), 1))
+        times["all_then_points"].append(median_time(lambda: hanoi.evaluate(hanoi_values).points, 1))
+    root, everything, then_points = (statistics.median(times[k]) for k in ("root", "all", "all_then_points"))
+    print(f"hanoi_units={units} keep_root_s={root:.4f} keep_all_s={everything:.4f} "
+          f"all_over_root={everything / root:.2f} (goal 2) keep_all_then_points_s={then_points:.4f}")
 
     # (b) the batch.
     values, applicable, groups = batch(model, units)

@@ -173,6 +173,67 @@ def test_results_are_views_of_the_result_memory():
     assert not a.flags.owndata and a.flags.f_contiguous
 
 
+# Hand, per node (points, max) of the three units of inputs(), in order u1, u2, u3:
+HAND_POINTS = {"a1": [2.0, 1.5, 0.5], "a2": [1.0, 0.0, 1.0], "A": [3.0, 1.5, 1.5],
+               "b1": [2.0, 1.0, 0.0], "b2": [0.0, -0.25, -0.5], "B": [2.0, 0.75, -0.5],
+               "PAR": [5.0, 2.25, 1.0]}
+HAND_MAX = {"a1": 2.0, "a2": 1.0, "A": 3.0, "b1": 2.0, "b2": 0.0, "B": 2.0, "PAR": 5.0}
+MANY = 1700  # copies of the three units: 5100 units, enough for the nodes to be scored when read
+
+
+def many_units(order: str) -> np.ndarray:
+    return np.array(np.tile(inputs().to_numpy(), (MANY, 1)), order=order)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_many_units_score_their_nodes_when_first_read_with_the_same_values(order):
+    model = small_model()
+    values = many_units(order)
+    result = model.evaluate(values)
+    assert not result._core.nodes_scored  # only the index, ranks and bands so far
+    assert result.node_ids == ["a1", "a2", "A", "b1", "b2", "B", "PAR"]
+    assert list(result.scores["index"][:3]) == EXPECTED_INDEX
+    values[:] = 0.0  # the caller's array changes after the call: the result does not
+    points = result.points
+    assert result._core.nodes_scored
+    assert result.points is points and result.wide("points") is points
+    for node, expected in HAND_POINTS.items():
+        assert points[node].tolist() == expected * MANY
+        assert (result.max[node] == HAND_MAX[node]).all()
+    # Every field equals the evaluation of the three units, repeated: scored in one pass (few units).
+    few = model.evaluate(inputs().to_numpy())
+    assert few._core.nodes_scored
+    for field in ("points", "max", "score"):
+        expected = np.tile(few.wide(field).to_numpy(), (MANY, 1))
+        np.testing.assert_array_equal(result.wide(field).to_numpy(), expected)
+    np.testing.assert_array_equal(result.raw_index.to_numpy(), np.tile(few.raw_index.to_numpy(), MANY))
+    tidy = result.nodes
+    row = tidy[(tidy["unit"] == 3 * 7 + 2) & (tidy["node"] == "b2")].iloc[0]
+    assert row["points"] == -0.5 and row["max"] == 0.0
+    assert result.explain(1)["lost"].tolist() == [1.0, 1.0, 0.5, 0.25]  # u2's
+    assert result.to_arrow("points").column("B").to_pylist() == HAND_POINTS["B"] * MANY
+
+
+def test_many_units_with_a_mask_pickle_before_their_nodes_are_read():
+    model = small_model()
+    values = many_units("C")
+    applies = np.ones((len(values), 4), dtype=bool)
+    applies[1::3, 0] = False  # every u2: max 5 − 2 = 3, points 0 + 1 − 0.25 = 0.75 → 25.00
+    mask = pd.DataFrame(applies[:, [3, 2, 1, 0]], columns=["b2", "b1", "a2", "a1"])  # any column order
+    result = model.evaluate(values, applicable=mask)
+    assert not result._core.nodes_scored
+    clone = pickle.loads(pickle.dumps(result))  # scores them: a pickle holds every field
+    assert result._core.nodes_scored and clone._core.nodes_scored
+    assert clone.node_ids == result.node_ids == ["a1", "a2", "A", "b1", "b2", "B", "PAR"]
+    for copy in (clone, result):
+        assert copy.scores["index"][:3].tolist() == [100.0, 25.0, 20.0]
+        assert copy.points["PAR"].tolist() == [5.0, 0.75, 1.0] * MANY
+        assert copy.max["PAR"].tolist() == [5.0, 3.0, 5.0] * MANY
+    assert_same_result(clone, result)
+    # Few kept nodes (3 of 7, beside 4 inputs and the mask): scored at once, copying nothing.
+    assert model.evaluate(values, applicable=mask, keep="inner")._core.nodes_scored
+
+
 def test_missing_and_extra_columns_are_named():
     with pytest.raises(chiso.DataError, match=r"missing columns for criteria 'b2'") as missing:
         small_model().evaluate(inputs().drop(columns="b2"))

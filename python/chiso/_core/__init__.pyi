@@ -98,6 +98,11 @@ class Evaluation:
     def input_address(self) -> int:
         ...
     @property
+    def nodes_scored(self) -> bool:
+        """
+        Whether the kept nodes' points, max and score are scored yet (they are when first read).
+        """
+    @property
     def percent_typed_as_fraction(self) -> list[str]:
         """
         Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.
