@@ -125,7 +125,8 @@ def _attach_ranks(scored: Tuple[pd.DataFrame, ValueCounts], first: FirstRanks, r
     known = np.zeros(len(out), dtype=bool)
     for label, members in _members(out, rank_group):
         values, first_rank = first[label]
-        rank[members] = first_rank[np.searchsorted(values, index[members])]
+        # A hash lookup of values the reduction saw (every unit's value was counted): exact.
+        rank[members] = first_rank[pd.Index(values).get_indexer(index[members])]
         known[members] = True
     out["rank"] = pd.arrays.IntegerArray(rank, ~known)
     return out
