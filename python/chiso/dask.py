@@ -40,6 +40,11 @@ except ImportError:  # pragma: no cover - the dask extra is missing
 
 __all__ = ["evaluate", "uncertainty", "sensitivity", "aggregate_records"]
 
+# Rank group label (None: one ranking of all units) → (sorted index values, how many units hold each).
+ValueCounts = Dict[Optional[str], Tuple[np.ndarray, np.ndarray]]
+# Rank group label → (sorted index values, the rank of the first unit holding each).
+FirstRanks = Dict[Optional[str], Tuple[np.ndarray, np.ndarray]]
+
 # Per worker process: models and analyses already built, by the hash of what was shipped.
 _built: Dict[str, Any] = {}
 
@@ -56,36 +61,74 @@ def _band_dtype(model: Model) -> pd.CategoricalDtype:
 
 
 def _score_partition(part: pd.DataFrame, applicable: Optional[pd.DataFrame], text: str, group: Optional[str],
-                     keep: str, ordinal: bool, partition_info: Optional[Mapping[str, Any]] = None) -> pd.DataFrame:
+                     rank_group: bool, keep: str, ordinal: bool, number: int = 0) -> Tuple[pd.DataFrame, ValueCounts]:
+    """One task per partition: the partition's scores (rank still <NA>) and how many of its units
+    hold each (group, index value) — what the global ranks need, counted while the scores are hot."""
     model = _worker_model(text)
-    groups = part[group] if group else None
-    result = model.evaluate(part[model.input_columns], applicable=applicable,
-                            groups=None if groups is None else groups.astype(str), keep=keep)
+    labels = part[group].astype(str) if group else None  # the dtype pandas gives text, in meta and partitions alike
+    # One thread: the worker's threads are the parallelism; the core's own would oversubscribe.
+    result = model.evaluate(part[model.input_columns], applicable=applicable, groups=labels, keep=keep, threads=1)
     scores = result.scores
-    out = pd.DataFrame({"index": scores["index"].astype(np.float64), "rank": pd.array([pd.NA] * len(part), "Int32"),
+    rows = len(part)
+    index = scores["index"].to_numpy(dtype=np.float64)
+    out = pd.DataFrame({"index": index,
+                        "rank": pd.arrays.IntegerArray(np.zeros(rows, np.int32), np.ones(rows, bool)),
                         "band": scores["band"].astype(_band_dtype(model))}, index=part.index)
-    if groups is not None:
-        out["group"] = groups.astype(str)  # the dtype pandas gives text (str in pandas 3), in meta and partitions alike
+    if labels is not None:
+        out["group"] = labels.to_numpy()
     if keep != "root":
         points = result.points
         for node in points.columns:
             out[f"points:{node}"] = points[node].to_numpy(dtype=np.float64)
-    if ordinal:
-        # The unit's place in the whole data set, for ordinal ties between equal names.
-        number = partition_info["number"] if partition_info else 0
-        out["_partition"] = np.full(len(part), number, dtype=np.int64)
-        out["_row"] = np.arange(len(part), dtype=np.int64)
-    return out
+    if ordinal:  # the unit's place in the whole data set, for ordinal ties between equal names
+        out["_partition"] = np.full(rows, number, dtype=np.int64)
+        out["_row"] = np.arange(rows, dtype=np.int64)
+    counts: ValueCounts = {}
+    for label, members in _members(out, rank_group):
+        values, how_many = np.unique(index[members], return_counts=True)
+        counts[label] = (values, how_many.astype(np.int64))
+    return out, counts
 
 
-def _attach_ranks(part: pd.DataFrame, first: pd.DataFrame, group: Optional[str]) -> pd.DataFrame:
+def _members(scores: pd.DataFrame, rank_group: bool) -> List[Tuple[Optional[str], np.ndarray]]:
+    """(rank group label, positions of its scored units) for each rank group of a partition;
+    units without an index (not scorable) are in none."""
+    scored = ~np.isnan(scores["index"].to_numpy(dtype=np.float64))
+    if not rank_group:
+        return [(None, np.flatnonzero(scored))]
+    codes, labels = pd.factorize(scores["group"])
+    return [(str(label), np.flatnonzero(scored & (codes == k))) for k, label in enumerate(labels)]
+
+
+def _first_ranks(text: str, *partition_counts: ValueCounts) -> FirstRanks:
+    """The one reduction: the value counts of all partitions summed per rank group, and turned by
+    chiso's ranking into the rank of the first unit holding each value."""
+    model = _worker_model(text)
+    gathered: Dict[Optional[str], List[Tuple[np.ndarray, np.ndarray]]] = {}
+    for counts in partition_counts:
+        for label, pair in counts.items():
+            gathered.setdefault(label, []).append(pair)
+    first: FirstRanks = {}
+    for label, pairs in gathered.items():
+        values, inverse = np.unique(np.concatenate([v for v, _ in pairs]), return_inverse=True)
+        totals = np.zeros(len(values), dtype=np.int64)
+        np.add.at(totals, inverse, np.concatenate([c for _, c in pairs]))
+        first[label] = (values, np.asarray(_core.ranking.rank_value_counts(model._core, values, totals), np.int64))
+    return first
+
+
+def _attach_ranks(scored: Tuple[pd.DataFrame, ValueCounts], first: FirstRanks, rank_group: bool) -> pd.DataFrame:
     """Each unit's rank: the first rank of its (group, index) value, from the reduction."""
-    keys = ["group", "index"] if group else ["index"]
-    merged = part[keys].merge(first, how="left", on=keys)
-    rank = merged["first"].to_numpy(dtype=np.float64)
-    out = part.copy()
-    out["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int32")
-    out.loc[out["index"].isna().to_numpy(), "rank"] = pd.NA
+    out = scored[0].copy()
+    index = out["index"].to_numpy(dtype=np.float64)
+    rank = np.zeros(len(out), dtype=np.int32)
+    known = np.zeros(len(out), dtype=bool)
+    for label, members in _members(out, rank_group):
+        values, first_rank = first[label]
+        # A hash lookup of values the reduction saw (every unit's value was counted): exact.
+        rank[members] = first_rank[pd.Index(values).get_indexer(index[members])]
+        known[members] = True
+    out["rank"] = pd.arrays.IntegerArray(rank, ~known)
     return out
 
 
@@ -131,43 +174,29 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
     text = dask.delayed(model.to_json(), pure=True)  # one task: each worker fetches it once
 
     meta = _score_partition(ddf._meta, None if applicable is None else applicable._meta, model.to_json(), groups,
-                            keep, ordinal)
-    if applicable is None:
-        scored = ddf.map_partitions(_score_partition, None, text, groups, keep, ordinal, meta=meta)
-    else:
-        scored = dd.map_partitions(_score_partition, ddf, applicable, text, groups, keep, ordinal, meta=meta,
-                                   align_dataframes=False)
-
-    # Scored once: the counts and the ranks read the same kept partitions (index, band, group:
-    # a few tens of bytes per unit).
-    scored = scored.persist()
-    keys = ["group", "index"] if rank_group else ["index"]
-    counts = scored[keys].dropna(subset=["index"]).groupby(keys).size().compute()
-    first = _first_ranks(model, counts, bool(rank_group))
-
-    ranked = scored.map_partitions(_attach_ranks, first, rank_group, meta=meta)
+                            bool(rank_group), keep, ordinal)[0]
+    data_parts = ddf.to_delayed()
+    mask_parts = [None] * len(data_parts) if applicable is None else applicable.to_delayed()
+    score = dask.delayed(_score_partition)
+    scored = [score(part, mask, text, groups, bool(rank_group), keep, ordinal, number)
+              for number, (part, mask) in enumerate(zip(data_parts, mask_parts))]
+    first = dask.delayed(_first_ranks)(text, *[s[1] for s in scored])
+    # Scored once and kept in the workers' memory (index, band, group: a few tens of bytes per
+    # unit) with the reduction; the ranks are attached from them without reading the data again.
+    # On a distributed cluster persist returns at once: nothing waits for the reduction here.
+    scored, first = dask.persist(scored, first)
+    attach = dask.delayed(_attach_ranks)
+    divisions = ddf.divisions if ddf.known_divisions else None
+    ranked = dd.from_delayed([attach(s, first, bool(rank_group)) for s in scored], meta=meta,
+                             divisions=divisions, verify_meta=False)
     if ordinal:
+        keys = ["group", "index"] if rank_group else ["index"]
         triples = ranked[keys + ["_partition", "_row"]].dropna(subset=["index"]).assign(_unit=ranked.index)
         places = triples.groupby(keys, group_keys=False).apply(_ordinal_places, meta={"place": "int64"})
         ranked = ranked.join(places, how="left")
         ranked["rank"] = (ranked["rank"] + ranked["place"].astype("Int32") - 1).astype("Int32")
         ranked = ranked.drop(columns=["place", "_partition", "_row"])
     return ranked
-
-
-def _first_ranks(model: Model, counts: pd.Series, grouped: bool) -> pd.DataFrame:
-    """(group, index) → the rank of the first unit with that index in that group."""
-    frames = []
-    parts: List[Tuple[Any, pd.Series]] = list(counts.groupby(level=0)) if grouped else [(None, counts)]
-    for label, part in parts:
-        values = part.index.get_level_values(-1).to_numpy(dtype=np.float64)
-        first = _core.ranking.rank_value_counts(model._core, values, part.to_numpy(dtype=np.int64))
-        frame = pd.DataFrame({"index": values, "first": np.asarray(first, dtype=np.int64)})
-        if grouped:
-            frame.insert(0, "group", label)
-        frames.append(frame)
-    columns = (["group"] if grouped else []) + ["index", "first"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 # Uncertainty and sensitivity in blocks ----------------------------------------------------------

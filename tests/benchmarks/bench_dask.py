@@ -8,7 +8,7 @@ produce index, band and global ranks within the groups:
     ranks of all units from the per-group value counts (chiso's C++ ranking);
   - the cluster: chiso.dask.evaluate on a LocalCluster of W single-threaded worker processes,
     ranks computed and counted on the workers.
-Printed: median seconds of each (of --repeats runs), the overhead ratio
+Printed: median seconds of each (of --repeats runs, the two sides alternated), the overhead ratio
 (cluster time × W / one-process time: 1.0 is perfect scaling) and the throughput per worker.
 
     python tests/benchmarks/bench_dask.py                    # 10^7 units, 20 partitions, 2 workers
@@ -71,13 +71,10 @@ def one_process(model: chiso.Model, files: list) -> pd.DataFrame:
     return scores
 
 
-def median_time(function, repeats: int):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def timed(function):
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
 
 
 def main() -> None:
@@ -102,16 +99,21 @@ def main() -> None:
         print(f"data: {args.units} units × {len(model.leaf_ids)} criteria in {args.partitions} Parquet partitions "
               f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, written in {time.perf_counter() - start:.1f} s)")
 
-        one_time, reference = median_time(lambda: one_process(model, files), args.repeats)
-        print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s)", flush=True)
-
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
             def on_cluster() -> pd.DataFrame:
                 scores = cd.evaluate(model, dd.read_parquet(files, index="unit"), groups="group")
                 return scores[["index", "rank"]].compute()
 
-            cluster_time, got = median_time(on_cluster, args.repeats)
+            # Alternated, so that a shared machine's changing load weighs on both sides alike.
+            one_times, cluster_times = [], []
+            for _ in range(args.repeats):
+                one_times.append(timed(lambda: one_process(model, files)))
+                cluster_times.append(timed(on_cluster))
+            one_time, reference = statistics.median(t for t, _ in one_times), one_times[-1][1]
+            cluster_time, got = statistics.median(t for t, _ in cluster_times), cluster_times[-1][1]
+            print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s; runs "
+                  f"{', '.join(f'{t:.2f}' for t, _ in one_times)})")
 
     got = got.sort_index()
     reference = reference.sort_index()
@@ -121,7 +123,8 @@ def main() -> None:
         raise SystemExit("the cluster's scores or ranks differ from the one-process run")
     ratio = cluster_time * args.workers / one_time
     print(f"cluster ({args.workers} workers): {cluster_time:.2f} s "
-          f"({args.units / cluster_time / args.workers:,.0f} units/s per worker)")
+          f"({args.units / cluster_time / args.workers:,.0f} units/s per worker; runs "
+          f"{', '.join(f'{t:.2f}' for t, _ in cluster_times)})")
     print(f"overhead ratio (cluster time × workers / one-process time): {ratio:.2f}")
     print("results equal unit for unit (index and rank)")
 

@@ -4,11 +4,14 @@ across partitions), analyses in blocks equal the one-process run bit for bit, an
 aggregation gives the counts counted by hand."""
 from __future__ import annotations
 
+from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+import dask
 import dask.dataframe as dd
-from distributed import Client, LocalCluster
+from dask.utils import key_split
+from distributed import Client, LocalCluster, get_task_stream
 
 import chiso
 import chiso.dask as cd
@@ -68,6 +71,33 @@ def test_ranks_by_hand(client):
         got = cd.evaluate(tiny_model(ties, by="all"), ddf).compute().loc[frame.index]
         assert got["index"].tolist() == [10.0, 8.0, 8.0, 2.0, 8.0]
         assert got["rank"].tolist() == ranks, ties
+
+
+def test_each_partition_read_once_scored_and_counted_in_one_task(client, tmp_path):
+    """The ranks come from the kept scores: each partition is read once, scored and value-counted
+    in one task, and one reduction task sums the counts — however many times the result is
+    computed (here twice, for two columns)."""
+    model = tiny_model("competition")
+    frame = _data(40)
+    reads = tmp_path / "reads"
+
+    def load(rows):  # nested: shipped to the workers by value; logs each read of a partition
+        with open(reads, "a") as log:
+            log.write(f"{rows.start}\n")
+        return frame.iloc[rows]
+
+    parts = [dask.delayed(load)(slice(k, k + 10)) for k in range(0, 40, 10)]
+    ddf = dd.from_delayed(parts, meta=frame.iloc[:0], verify_meta=False)
+    with get_task_stream(client) as stream:
+        scores = cd.evaluate(model, ddf, groups="group")
+        ranks = scores["rank"].compute()
+        indices = scores["index"].compute()
+    tasks = Counter(key_split(task["key"]) for task in stream.data)
+    assert tasks["score_partition"] == 4 and tasks["first_ranks"] == 1, dict(tasks)  # key_split drops the "_"
+    assert sorted(reads.read_text().split()) == ["0", "10", "20", "30"]
+    expected = model.evaluate(frame[["x", "y"]], groups=frame["group"]).scores
+    assert ranks.loc[frame.index].tolist() == expected["rank"].tolist()
+    assert indices.loc[frame.index].tolist() == expected["index"].tolist()
 
 
 def test_node_points_and_bad_input(client):
