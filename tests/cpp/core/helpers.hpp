@@ -30,6 +30,17 @@ inline json leaf(const std::string& id, double max, json rule) {
   return {{"id", id}, {"name", id}, {"max", max}, {"rule", std::move(rule)}};
 }
 
+// A `formula` leaf; `inputs` names its inputs (none: the one unnamed input `x`), `extra` adds
+// fields to its rule (e.g. clamp).
+inline json formula_leaf(const std::string& id, double max, const std::string& expr, std::vector<std::string> inputs = {},
+                         const json& extra = json::object()) {
+  json rule = {{"kind", "formula"}, {"expr", expr}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) rule[it.key()] = it.value();
+  json node = leaf(id, max, rule);
+  if (!inputs.empty()) node["inputs"] = inputs;
+  return node;
+}
+
 inline json adjustment(const std::string& id, json rule) {
   return {{"id", id}, {"name", id}, {"rule", std::move(rule)}};
 }

@@ -9,12 +9,6 @@ using namespace chiso_test;
 
 namespace {
 
-json formula_leaf(const std::string& id, double max, const std::string& expr, std::vector<std::string> inputs) {
-  json node = leaf(id, max, {{"kind", "formula"}, {"expr", expr}});
-  node["inputs"] = std::move(inputs);
-  return node;
-}
-
 chiso::model_error formula_error(const std::string& expr) {
   return caught<chiso::model_error>(
       [&] { (void)load(document(inner("R", "sum", {formula_leaf("a", 10, expr, {"x"})}))); });

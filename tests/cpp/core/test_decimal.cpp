@@ -11,12 +11,6 @@ using namespace chiso_test;
 
 namespace {
 
-json formula_leaf(const std::string& id, double max, const std::string& expr, std::vector<std::string> inputs) {
-  json node = leaf(id, max, {{"kind", "formula"}, {"expr", expr}});
-  node["inputs"] = std::move(inputs);
-  return node;
-}
-
 // The value through the one-unit definition and through the plan's kernels (points of a leaf
 // whose max is large enough and whose rule clamps nothing): both must agree.
 double value_of(const std::string& expr, const std::vector<std::string>& names, const std::vector<double>& inputs) {

@@ -10,15 +10,6 @@ using namespace chiso_test;
 
 namespace {
 
-json formula_leaf(const std::string& id, double max, const std::string& expr, std::vector<std::string> inputs = {},
-                  const json& extra = json::object()) {
-  json rule = {{"kind", "formula"}, {"expr", expr}};
-  for (auto it = extra.begin(); it != extra.end(); ++it) rule[it.key()] = it.value();
-  json node = leaf(id, max, rule);
-  if (!inputs.empty()) node["inputs"] = inputs;
-  return node;
-}
-
 // The value of an expression over named inputs, through the one-unit path.
 double value_of(const std::string& expr, const std::vector<std::string>& names = {"x"},
                 const std::vector<double>& inputs = {0}) {
