@@ -179,7 +179,23 @@ def test_python_blocks_run(relative, docs_root, request):
         namespace["CLUSTER"] = request.getfixturevalue("local_cluster")
     if "postgresql" in needs:
         namespace["POSTGRESQL"] = request.getfixturevalue("postgres_url")
-    run_file(relative, namespace)
+    try:
+        run_file(relative, namespace)
+    finally:
+        # A Dask client a block opened is closed with the block's file: left open, it outlives the
+        # cluster and its thread keeps reconnecting (and drawing from the global random module)
+        # in this worker process while later tests run.
+        close_clients(namespace)
+
+
+def close_clients(namespace: dict) -> None:
+    try:
+        from distributed import Client
+    except ImportError:
+        return
+    for value in namespace.values():
+        if isinstance(value, Client):
+            value.close()
 
 
 def test_every_twin_still_matches_the_docs():
