@@ -164,13 +164,27 @@ class YearOverYear:
         self.matched: List[str] = list(data["matched"])
         self.units_gone: List[str] = list(data["units_gone"])  # in the earlier period only
         self.units_new: List[str] = list(data["units_new"])    # in the later period only
-        self.units = pd.DataFrame(data["units"])
+        self.units = _unit_changes(pd.DataFrame(data["units"]))
         self.areas = pd.DataFrame(data["areas"])
 
     def __repr__(self) -> str:
         return (f"<chiso.YearOverYear {self.period_before} → {self.period_after}: {len(self.units)} units, "
                 f"{len(self.added)} criteria added, {len(self.removed)} removed, {len(self.units_gone)} units gone, "
                 f"{len(self.units_new)} new>")
+
+
+def _unit_changes(units: pd.DataFrame) -> pd.DataFrame:
+    """The core's ranks with 0 (not ranked: the unit is in one period only, or has no index) as
+    <NA>, and no rank change where either rank is missing."""
+    if units.empty:
+        return units.astype({c: "Int32" for c in ("rank_before", "rank_after", "rank_change") if c in units})
+    unranked = (units["rank_before"] == 0) | (units["rank_after"] == 0)
+    for column in ("rank_before", "rank_after"):
+        ranks = units[column].to_numpy()
+        units[column] = pd.arrays.IntegerArray(ranks.astype("int32"), ranks == 0)
+    units["rank_change"] = pd.arrays.IntegerArray(units["rank_change"].to_numpy().astype("int32"),
+                                                  unranked.to_numpy())
+    return units
 
 
 def _now() -> str:

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "chiso/detail/decimal.hpp"
 #include "chiso/error.hpp"
 #include "chiso/rule.hpp"
 
@@ -13,6 +14,12 @@ namespace chiso {
 namespace {
 
 constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
+// after − before as the decimals they are (docs/format.md, "Decimal arithmetic"): 61.96 − 56 is
+// 5.96, not the 5.959999999999994 of the doubles. NaN when either side is missing.
+double decimal_difference(double after, double before) {
+  return detail::decimal_value(after - before, std::fmax(std::fabs(after), std::fabs(before)));
+}
 
 double points_of(const node& leaf, const record& r) {
   if (!r.applicable) return 0.0;
@@ -82,7 +89,7 @@ std::vector<cut_row> self_vs_appraised(const assessment& a) {
       row.appraised_value = appraisal->applicable ? appraisal->value : nan_value;
       row.self_points = points_of(*leaf, *self);
       row.appraised_points = points_of(*leaf, *appraisal);
-      row.difference = row.appraised_points - row.self_points;
+      row.difference = decimal_difference(row.appraised_points, row.self_points);
       row.reason = appraisal->note;
       row.author = appraisal->author;
       row.timestamp = appraisal->timestamp;
@@ -126,7 +133,7 @@ std::vector<area_cut_row> self_vs_appraised_areas(const assessment& a) {
       row.area_name = area.name;
       row.self_points = mine.eval.points(ui, mine.column(area.id));
       row.appraised_points = theirs.eval.points(ui, theirs.column(area.id));
-      row.difference = row.appraised_points - row.self_points;
+      row.difference = decimal_difference(row.appraised_points, row.self_points);
       rows.push_back(std::move(row));
     }
   std::stable_sort(rows.begin(), rows.end(), [](const area_cut_row& x, const area_cut_row& y) {
@@ -337,7 +344,7 @@ year_over_year compare_periods(const assessment& before, const assessment_result
     row.group = info.group;
     row.index_before = ub >= 0 ? rb.eval.index(ub) : nan_value;
     row.index_after = ua >= 0 ? ra.eval.index(ua) : nan_value;
-    row.index_change = row.index_after - row.index_before;
+    row.index_change = decimal_difference(row.index_after, row.index_before);
     row.rank_before = ub >= 0 ? rb.eval.rank(ub) : 0;
     row.rank_after = ua >= 0 ? ra.eval.rank(ua) : 0;
     row.rank_change = row.rank_before && row.rank_after ? row.rank_before - row.rank_after : 0;
@@ -350,7 +357,7 @@ year_over_year compare_periods(const assessment& before, const assessment_result
       const node* na = ma.find(area);
       ar.points_before = ub >= 0 && nb ? rb.eval.points(ub, rb.column(area)) : nan_value;
       ar.points_after = ua >= 0 && na ? ra.eval.points(ua, ra.column(area)) : nan_value;
-      ar.change = ar.points_after - ar.points_before;
+      ar.change = decimal_difference(ar.points_after, ar.points_before);
       out.areas.push_back(ar);
     }
   }

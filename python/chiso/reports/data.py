@@ -588,8 +588,7 @@ def _changes(source: Any, previous: Any, scores: pd.DataFrame) -> Dict[Any, Tupl
         yoy = source.year_over_year(previous).units.set_index("unit")
         # A unit without a previous index (or rank) has no change: empty, not 0.
         return {u: (_float(r["index_before"]), _float(r["index_change"]),
-                    None if not (_ranked(r["rank_before"]) and _ranked(r["rank_after"]))
-                    else int(r["rank_change"]))
+                    None if pd.isna(r["rank_change"]) else int(r["rank_change"]))
                 for u, r in yoy.iterrows() if _float(r["index_before"]) is not None}
     before = previous.final_results() if isinstance(previous, Assessment) else previous.scores
     out = {}
@@ -597,11 +596,11 @@ def _changes(source: Any, previous: Any, scores: pd.DataFrame) -> Dict[Any, Tupl
         if unit in before.index:
             b, a = _float(before.at[unit, "index"]), _float(scores.at[unit, "index"])
             rb, ra = before.at[unit, "rank"], scores.at[unit, "rank"]
-            out[unit] = (b, None if a is None or b is None else a - b,
+            out[unit] = (b, None if a is None or b is None else _decimal_change(a, b),
                          None if pd.isna(rb) or pd.isna(ra) else int(rb) - int(ra))
     return out
 
 
-def _ranked(rank: Any) -> bool:
-    """Whether a rank of the period comparison is a rank (0 or NA: the unit was not ranked)."""
-    return not pd.isna(rank) and int(rank) != 0
+def _decimal_change(after: float, before: float) -> float:
+    """after − before on the decimals the indices are (61.96 − 56 = 5.96, not 5.959999999999994)."""
+    return float(Decimal(repr(after)) - Decimal(repr(before)))
