@@ -488,6 +488,7 @@ void define_assessment_files(assessment_class& c) {
       .def("save_units_csv", [](const assessment& a, const std::string& path) { save_units_csv(a.units(), path); })
       .def_property_readonly("period", &assessment::period)
       .def_property_readonly("time_zone", [](const assessment& a) { return a.zone().name(); })
+      .def_property_readonly("utc_offset_minutes", [](const assessment& a) { return a.zone().offset_minutes(); })
       .def_property("description", &assessment::description,
                     [](assessment& a, py::handle text) { a.set_description(utf8_of(text)); })
       .def_property_readonly("model", [](const assessment& a) { return std::const_pointer_cast<plan>(a.shared_plan()); })
@@ -614,7 +615,6 @@ void register_periods_and_units(py::module_& m) {
     return d;
   }, py::arg("text"), py::arg("name") = "<text>", "The state of a document's hash chains, read without its model.");
   m.def("load_units_csv", [](const std::string& path) { return units_to(load_units_csv(path)); });
-  m.def("parse_timestamp", [](const std::string& t) { return parse_timestamp(t, "timestamp"); });
 }
 
 void register_survey(py::module_& m) {

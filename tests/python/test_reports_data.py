@@ -172,3 +172,21 @@ def test_the_demo_writes_no_float_noise(tmp_path):
     assert cuts.cell(row=2, column=heads.index("year") + 1).value == 2025
     stamp = cuts.cell(row=2, column=heads.index("timestamp") + 1)
     assert isinstance(stamp.value, datetime.datetime) and stamp.number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_the_as_of_date_reads_naive_times_in_the_periods_zone():
+    # Both records are in on time for a self deadline of 1 March 2025 (Hà Nội time, UTC+7): the
+    # self record at 23:30 that evening, written without an offset, and the appraisal at 18:00 UTC
+    # = 01:00 on 2 March in Hà Nội, which is the later one. Read as UTC, the naive 23:30 would be
+    # the later one and the date 1 March.
+    model = {"format": "chiso-model/1", "id": "t", "root": {"id": "R", "aggregate": "sum", "children": [
+        {"id": "A", "aggregate": "sum", "children": [{"id": "A1", "max": 10, "rule": {"kind": "points"}}]}]}}
+    rows = [dict(unit="u1", criterion="A1", stage="self", value=8, evidence="1/BC", timestamp="2025-03-01T23:30:00"),
+            dict(unit="u1", criterion="A1", stage="appraisal", value=8, timestamp="2025-03-01T18:00:00Z")]
+    a = chiso.Assessment(chiso.load_model(model), "2025", [{"id": "u1", "name": "Xã A"}], rows,
+                         deadlines={"self": "2025-03-01"})
+    import datetime
+    assert build(a).as_of == datetime.date(2025, 3, 2)
+    # The same records in a zone where the naive time is the later one (UTC): 1 March.
+    utc = chiso.Assessment(chiso.load_model(model), "2025", [{"id": "u1", "name": "Xã A"}], rows, time_zone="UTC")
+    assert build(utc).as_of == datetime.date(2025, 3, 1)

@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'parse_timestamp', 'question_elements', 'survey_answers']
+__all__: list[str] = ['Assessment', 'AssessmentResult', 'Survey', 'compare_periods', 'load_units_csv', 'question_elements', 'survey_answers']
 class Assessment:
     @staticmethod
     def load_csv(model: chiso._core.Model, period: str, units_path: str, records_path: str, require_appraisal: bool = False, deadlines: collections.abc.Mapping[str, str] = {}, time_zone: str = 'Asia/Ho_Chi_Minh') -> Assessment:
@@ -87,6 +87,9 @@ class Assessment:
     def time_zone(self) -> str:
         ...
     @property
+    def utc_offset_minutes(self) -> int:
+        ...
+    @property
     def description(self) -> str:
         ...
     @description.setter
@@ -151,8 +154,6 @@ def check_chain(text: str, name: str = '<text>') -> dict:
 def compare_periods(arg0: Assessment, arg1: AssessmentResult, arg2: Assessment, arg3: AssessmentResult) -> dict:
     ...
 def load_units_csv(arg0: str) -> dict:
-    ...
-def parse_timestamp(arg0: str) -> int:
     ...
 def question_elements(arg0: chiso._core.Model) -> dict[str, str]:
     ...

@@ -137,25 +137,17 @@ def assessment_views(assessment: Any) -> Dict[str, Any]:
                  if round_count == 2 else None)
     # The core's scoring-table columns of the same evaluation (no DataFrame per unit: 126 units in ms).
     tables = {unit: assessment._core.scoring_table(core, str(unit)) for unit in units.index}
-    latest = max(records["timestamp"], key=_parse_stamp) if len(records) else ""
+    latest = max((assessment._core.instant(stamp) for stamp in records["timestamp"]), default=None)
     return {"final": final, "self": self_view, "round_one": round_one, "round_count": round_count,
-            "tables": tables, "units": units, "as_of": _local_date(latest)}
+            "tables": tables, "units": units, "as_of": _local_date(latest, assessment._core.utc_offset_minutes)}
 
 
-def _local_date(stamp: str) -> Optional[datetime.date]:
-    """The calendar date of an ISO 8601 timestamp, as written (its own offset)."""
-    try:
-        return datetime.date.fromisoformat(stamp[:10])
-    except ValueError:
+def _local_date(instant: Optional[int], offset_minutes: int) -> Optional[datetime.date]:
+    """The calendar date in the period's time zone of an instant (µs since 1970 UTC)."""
+    if instant is None:
         return None
-
-
-def _parse_stamp(text: str) -> Any:
-    from .. import _core
-    try:
-        return _core.assessment.parse_timestamp(text)
-    except Exception:  # noqa: BLE001 - an unparseable stamp sorts first, as entered
-        return -1
+    zone = datetime.timezone(datetime.timedelta(minutes=offset_minutes))
+    return datetime.datetime.fromtimestamp(instant / 1_000_000, zone).date()
 
 
 def _numbering(nodes: Dict[str, Dict[str, Any]], order: List[str]) -> Dict[str, str]:
