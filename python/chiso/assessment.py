@@ -322,15 +322,20 @@ class Assessment:
         return pd.DataFrame(self._core.records())
 
     def add(self, records: Union[pd.DataFrame, Mapping[str, Any], Iterable[Mapping[str, Any]]],
-            source: str = "records") -> None:
+            source: str = "records", *, history: bool = False) -> None:
         """Add records (a DataFrame or dicts with the record columns), entered now: chiso sets their
         ``entered_at``, and deadlines are checked on it. A criterion of named inputs takes one
         record per input: ``criterion`` the input column (``DVC_PROGRESS_ON_TIME.numerator``), or
         the criterion's id with an ``input`` column (``numerator``), kept as the input column. All or nothing: a bad record raises
-        :class:`chiso.DataError` naming it (``source`` row N) and nothing is added."""
+        :class:`chiso.DataError` naming it (``source`` row N) and nothing is added.
+
+        ``history=True`` adds them as the records given to the constructor or read from a records
+        CSV are: each keeps the ``entered_at`` (and ``hash``) it carries, and one without is imported
+        (entry time unknown: its deadline is checked on its stated date) — for records read from a
+        file of any format."""
         if isinstance(records, Mapping):
             records = [records]
-        self._core.add(_record_columns(records), source)
+        self._core.add(_record_columns(records), source, history=history)
         self._result = None
 
     # The schedule: deadlines and the acts that change them ---------------------------------------

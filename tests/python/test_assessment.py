@@ -257,3 +257,31 @@ def test_sipas_model_scores_the_sipas_survey():
     by_element = elements.T.groupby(lambda q: q.split(".")[0]).mean().T
     expected = (by_element.mean(axis=1) * 100).round(2)
     assert np.allclose(result.scores["index"].to_numpy(), expected.loc[rates.index].to_numpy(), atol=0.005 + 1e-9)
+
+
+def test_records_added_as_history_are_read_as_the_records_csv_is(worked, tmp_path):
+    # A records file read as a table (as `chiso assess` reads an .xlsx, .json or .parquet one) and
+    # added as history gives the records the records CSV reader gives: the entry times and hashes
+    # they carry, checked by the same rules.
+    worked.add({"unit": "u2", "criterion": "A1.1", "stage": "appraisal", "value": 1.5, "note": "Thiếu văn bản",
+                "author": "Hội đồng thẩm định", "timestamp": "2023-11-30T09:00:00+07:00"})  # entered now
+    worked.to_csv(tmp_path / "records.csv", tmp_path / "units.csv")
+    from_csv = Assessment.from_csv(MODEL, "2023", tmp_path / "units.csv", tmp_path / "records.csv")
+    table = pd.read_csv(tmp_path / "records.csv", dtype=str, keep_default_na=False)
+    added = Assessment(MODEL, "2023", UNITS)
+    added.add(table, source="records.xlsx", history=True)
+    pd.testing.assert_frame_equal(added.records, from_csv.records)
+    assert added.records["entered_at"].tolist() == worked.records["entered_at"].tolist()
+    assert added.records["timestamp"].tolist() == worked.records["timestamp"].tolist()
+    assert added.records["entered_at"].iloc[-1]  # the last one's entry time, the others imported
+    # Entered today, the last record is late for a round 1 that closed at the end of 2023, whichever
+    # way it is read; without its entry time (imported) it is checked on its stated date.
+    deadlines = {"appraisal": "2023-12-31"}
+    with pytest.raises(chiso.DataError) as from_file:
+        Assessment.from_csv(MODEL, "2023", tmp_path / "units.csv", tmp_path / "records.csv", deadlines=deadlines)
+    with pytest.raises(chiso.DataError) as from_table:
+        Assessment(MODEL, "2023", UNITS, deadlines=deadlines).add(table, source="records.xlsx", history=True)
+    assert from_file.value.id == from_table.value.id == "assessment.deadline"
+    imported = Assessment(MODEL, "2023", UNITS, deadlines=deadlines)
+    imported.add(table.drop(columns=["entered_at", "hash"]), source="records.xlsx", history=True)
+    assert imported.records["entered_at"].isna().all() and len(imported.records) == len(table)
