@@ -203,15 +203,14 @@ class validator {
     // The index is rounded on its decimal value, which a double carries to 15 significant digits
     // (docs/format.md, "Decimal arithmetic"): the scale's whole digits and the decimals must fit.
     if (info.rounding != rounding_mode::none) {
-      int whole_digits = 1;
-      for (double ten = 10.0; ten <= info.scale; ten *= 10.0) ++whole_digits;
-      if (whole_digits + info.rounding_digits > max_index_digits)
+      const int scale_digits = whole_digits(info.scale);
+      if (scale_digits + info.rounding_digits > max_index_digits)
         fail("model.rounding", "/rounding/digits",
              "an index on a scale of " + format_number(info.scale) + " rounded to " +
                  std::to_string(info.rounding_digits) + " decimals needs " +
-                 std::to_string(whole_digits + info.rounding_digits) + " significant digits, more than the " +
+                 std::to_string(scale_digits + info.rounding_digits) + " significant digits, more than the " +
                  std::to_string(max_index_digits) + " a double carries exactly: give at most " +
-                 std::to_string(std::max(0, max_index_digits - whole_digits)) + " decimals");
+                 std::to_string(std::max(0, max_index_digits - scale_digits)) + " decimals");
     }
     for (std::size_t i = 0; i < info.bands.size(); ++i) {
       const std::string path = "/bands/" + std::to_string(i);
@@ -225,7 +224,9 @@ class validator {
     }
   }
 
-  void tree(node& n, const std::string& path, std::size_t depth, const node* parent) {
+  // Checks the subtree of `n`; returns the largest |points| it can give (0 when unbounded: an
+  // indicator's raw value), which its `round` must fit in 15 significant digits.
+  double tree(node& n, const std::string& path, std::size_t depth, const node* parent) {
     if (depth > limits_.max_depth)
       fail("model.depth", path,
            "nesting deeper than the limit of " + std::to_string(limits_.max_depth) + " levels");
@@ -252,7 +253,9 @@ class validator {
       if (!n.children.empty())
         fail("model.node", path, "a node has either `rule` (a leaf) or `children`, not both");
       leaf(n, path, parent);
-      return;
+      const double largest = is_adjustment(n.rule->kind) ? n.rule->cap : n.max;
+      round_fits(n, path, largest);
+      return largest;
     }
     if (!n.inputs.empty()) fail("model.inputs", path + "/inputs", "only a leaf takes inputs");
     if (n.children.empty())
@@ -268,21 +271,48 @@ class validator {
       fail("model.adjustment_subtotal", path,
            std::string("a subtotal of only `deduction`/`bonus` leaves has max 0 and needs a `sum` parent; under this `") +
                to_string(parent->combine) + "` node its points would have no score to enter");
-    double total_weight = 0;
+    double total_weight = 0, largest = 0;
     for (std::size_t i = 0; i < n.children.size(); ++i) {
-      tree(n.children[i], path + "/children/" + std::to_string(i), depth + 1, &n);
+      largest += tree(n.children[i], path + "/children/" + std::to_string(i), depth + 1, &n);
       total_weight += n.children[i].weight;
     }
+    // A mean-type node's points are its score × its max (given, or its children's maxima); a sum's
+    // lie within its bounds when it has both.
+    if (n.declared_max) largest = *n.declared_max;
+    if (n.points_min && n.points_max) largest = std::max(std::fabs(*n.points_min), std::fabs(*n.points_max));
+    round_fits(n, path, largest);
     // `min` and `max` ignore weights (a child counts when it applies, whatever its weight).
     const bool weighted = n.combine == aggregate::mean || n.combine == aggregate::geomean ||
                           n.combine == aggregate::harmonic;
     if (weighted && !(total_weight > 0))
       fail("model.weight", path + "/children", "the children's weights sum to 0");
+    return largest;
   }
 
  private:
   [[noreturn]] static void fail(const char* id, const std::string& path, const std::string& what) {
     throw model_error(id, path, what);
+  }
+
+  // Whole digits of a magnitude: 1 below 10, 2 below 100, …
+  static int whole_digits(double magnitude) {
+    int digits = 1;
+    for (double ten = 10.0; ten <= magnitude; ten *= 10.0) ++digits;
+    return digits;
+  }
+
+  // A node's `round` acts on the decimal value of its points, which a double carries to 15
+  // significant digits (docs/format.md, "Decimal arithmetic"): its largest points' whole digits
+  // and the decimals must fit, as the index's rounding must.
+  static void round_fits(const node& n, const std::string& path, double largest) {
+    if (!n.round_digits) return;
+    const int needed = whole_digits(largest) + *n.round_digits;
+    if (needed > max_index_digits)
+      fail("model.round", path + "/round",
+           "points up to " + format_number(largest) + " rounded to " + std::to_string(*n.round_digits) +
+               " decimals need " + std::to_string(needed) + " significant digits, more than the " +
+               std::to_string(max_index_digits) + " a double carries exactly: give at most " +
+               std::to_string(std::max(0, max_index_digits - whole_digits(largest))) + " decimals");
   }
 
   static void finite(double v, const std::string& path, const char* what) {

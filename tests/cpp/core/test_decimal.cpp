@@ -111,6 +111,37 @@ TEST_CASE("an index needing more digits than a double carries is refused at load
   CHECK_NOTHROW((void)load(document(root, {{"scale", 1e6}, {"rounding", {{"digits", 12}, {"mode", "none"}}}})));
 }
 
+TEST_CASE("a node's round needing more digits than a double carries is refused at load, naming its /round") {
+  // A leaf of max 1000 (4 whole digits) rounded to 12 decimals needs 16 significant digits.
+  json big = leaf("a", 1000, points_rule());
+  big["round"] = 12;
+  auto e = caught<chiso::model_error>([&] { (void)load(document(inner("R", "sum", {big}))); });
+  CHECK(e.id() == "model.round");
+  CHECK(e.path() == "/root/children/0/round");
+  CHECK(contains(e.what(), "at most 11 decimals"));
+  big["round"] = 11;
+  CHECK_NOTHROW((void)load(document(inner("R", "sum", {big}))));
+  // Two leaves of max 600 fit 12 decimals each (3 whole digits); their sum, up to 1200, does not.
+  json pair = inner("S", "sum", {leaf("b", 600, points_rule()), leaf("c", 600, points_rule())});
+  pair["children"][0]["round"] = 12;
+  CHECK_NOTHROW((void)load(document(inner("R", "sum", {pair}))));
+  pair["round"] = 12;
+  e = caught<chiso::model_error>([&] { (void)load(document(inner("R", "sum", {pair}))); });
+  CHECK(e.id() == "model.round");
+  CHECK(e.path() == "/root/children/0/round");
+  // A mean node's points are its score × its max: a max of 5000 fits 11 decimals, not 12.
+  json mean = inner("M", "mean", {leaf("d", 1, points_rule())});
+  mean["max"] = 5000;
+  mean["round"] = 12;
+  e = caught<chiso::model_error>([&] { (void)load(document(inner("R", "sum", {mean}))); });
+  CHECK(e.path() == "/root/children/0/round");
+  // A bonus gives up to its cap: a cap of 2000 at 12 decimals is refused.
+  json bonus = adjustment("e", {{"kind", "bonus"}, {"per", 1}, {"cap", 2000}});
+  bonus["round"] = 12;
+  e = caught<chiso::model_error>([&] { (void)load(document(inner("R", "sum", {leaf("f", 1, points_rule()), bonus}))); });
+  CHECK(e.path() == "/root/children/1/round");
+}
+
 TEST_CASE("the kernels and the one-unit definition give the same bits for decimal formulas") {
   // Random decimals with 1 to 6 decimals through sums, differences, products, quotients and ratios.
   const std::vector<std::string> expressions = {
