@@ -50,6 +50,7 @@ py::dict node_record(const chiso::model& m, std::size_t i, std::size_t depth) {
 }  // namespace
 
 void register_model(py::module_& m) {
+  m.attr("max_model_json_nesting") = max_json_nesting();  // a model given as a dict is held to it too
   py::class_<plan, std::shared_ptr<plan>>(m, "Model",
                                           "A validated, compiled model. Build with from_json or load.")
       .def_static(

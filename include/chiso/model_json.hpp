@@ -12,6 +12,8 @@
 namespace chiso {
 
 model model_from_json(const nlohmann::json& document, const model_limits& limits = {});
+// How deep the JSON of a model may nest (objects and lists), from the limit on levels of nodes.
+std::size_t max_json_nesting(const model_limits& limits = {});
 // Parses JSON text; nesting and size are checked before parsing.
 model parse_model(std::string_view text, const model_limits& limits = {});
 model load_model(const std::string& path, const model_limits& limits = {});

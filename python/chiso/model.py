@@ -54,11 +54,16 @@ def load_model(source: JSONSource) -> "Model":
 def _json_text(document: Mapping[str, Any]) -> str:
     """JSON text of a model given as a dict, refusing what JSON cannot hold (NaN, infinities,
     keys that are not text, objects that are not JSON values) with the JSON path of the value."""
-    return json.dumps(_plain_json(document, ""), ensure_ascii=False, allow_nan=False)
+    return json.dumps(_plain_json(document, "", 1), ensure_ascii=False, allow_nan=False)
 
 
-def _plain_json(value: Any, path: str) -> Any:
+def _plain_json(value: Any, path: str, depth: int) -> Any:
+    """``value`` as plain JSON values; ``depth`` counts the objects and lists it is in (itself
+    included), held to the limit the core holds JSON text to."""
     where = path or "/"
+    if isinstance(value, (Mapping, list, tuple)) and depth > _core.max_model_json_nesting:
+        raise ModelError(f"{where}: JSON nested deeper than {_core.max_model_json_nesting} levels",
+                         id="model.depth", path=where)
     if isinstance(value, str):
         _check_utf8(value, where)
         return value
@@ -78,10 +83,10 @@ def _plain_json(value: Any, path: str) -> Any:
                 raise ModelError(f"{where}: keys of a JSON object are text, got {key!r}",
                                  id="model.type", path=where)
             _check_utf8(key, where)
-            plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"))
+            plain[key] = _plain_json(item, path + "/" + key.replace("~", "~0").replace("/", "~1"), depth + 1)
         return plain
     if isinstance(value, (list, tuple)):
-        return [_plain_json(item, f"{path}/{i}") for i, item in enumerate(value)]
+        return [_plain_json(item, f"{path}/{i}", depth + 1) for i, item in enumerate(value)]
     raise ModelError(f"{where}: expected a JSON value (object, list, text, number,"
                      f" true, false or null), got {type(value).__name__} {value!r}", id="model.type", path=where)
 

@@ -387,12 +387,16 @@ model model_from_json(const json& document, const model_limits& limits) {
   return model(std::move(info), std::move(root), limits);
 }
 
+std::size_t max_json_nesting(const model_limits& limits) {
+  // Each level of nodes takes two JSON levels ({"children": [...]}), plus room for rules and meta.
+  return 2 * limits.max_depth + 16;
+}
+
 model parse_model(std::string_view text, const model_limits& limits) {
   if (text.size() > limits.max_bytes)
     fail("model.size", "/", "model text of " + std::to_string(text.size()) + " bytes is over the limit of " +
                                 std::to_string(limits.max_bytes) + " bytes");
-  // Each level of nodes takes two JSON levels ({"children": [...]}), plus room for rules and meta.
-  const std::size_t max_nesting = 2 * limits.max_depth + 16;
+  const std::size_t max_nesting = max_json_nesting(limits);
   if (const auto at = detail::find_excess_nesting(text, max_nesting))
     fail("model.depth", "/", "JSON nested deeper than " + std::to_string(max_nesting) + " levels at line " +
                                  std::to_string(at->line) + ", column " + std::to_string(at->column));

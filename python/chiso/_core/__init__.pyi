@@ -145,3 +145,4 @@ def column_map(wanted: collections.abc.Sequence[str], names: collections.abc.Seq
     those not wanted are ignored; a wanted name absent or given twice is a DataError naming it.
     """
 __version__: str
+max_model_json_nesting: int
