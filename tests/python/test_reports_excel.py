@@ -93,8 +93,11 @@ def test_the_scoring_table_of_a_unit_without_one_stop_procedures(workbook):
     adjustment = table["Điều chỉnh theo mức trần +2"]
     assert adjustment["Tự chấm"] == -0.25 and adjustment["Điểm đạt"] is None
     assert sum(table[f"9.{k}"]["Tự chấm"] for k in range(1, 9)) - 0.25 == table["9"]["Tự chấm"] == 2.0
-    assert table["9"]["Điểm tối đa"] == "−3 … +2" and table["9.1"]["Điểm tối đa"] == "tối đa +1"
-    assert table["9.4"]["Điểm tối đa"] == "tối thiểu −1"
+    # A criterion's rate per case and its cap, as the model defines them (A9.1: 0.5 each, at most
+    # 1; A9.4: −0.25 each, at most −1).
+    assert table["9"]["Điểm tối đa"] == "−3 … +2"
+    assert table["9.1"]["Điểm tối đa"] == "+0,5/lần, tối đa +1"
+    assert table["9.4"]["Điểm tối đa"] == "−0,25/lần, tối thiểu −1"
     # Totals: the areas' subtotals add up; the index is achieved points over the maximum.
     areas = [str(k) for k in range(1, 10) if k != 3]
     total = table["Tổng điểm"]

@@ -46,6 +46,7 @@ class Row:
     explanation: str = ""            # the unit's explanation answering round 1
     missing_evidence: bool = False   # self-scored without evidence and without an explanation
     bounds: Optional[Tuple[Optional[float], Optional[float]]] = None  # bonus/penalty: (floor, cap) in the max column
+    rate: Optional[float] = None     # a bonus (+) or deduction (−) leaf: its points per case
     adjustment: Optional[Tuple[str, float]] = None  # an adjustment line: (why: cap, floor, round, print; the bound)
 
     @property
@@ -489,8 +490,16 @@ def _row(unit: Any, node: str, layout: _Layout, values: _Values, details: Dict[s
         evidence=detail.get("evidence", ""), reason=detail.get("reason", ""),
         unit_note=detail.get("unit_note", ""), round_reasons=detail.get("round_reasons", [])[:round_count],
         explanation=detail.get("explanation", ""), missing_evidence=detail.get("missing_evidence", False),
-        bounds=_bounds(node, info, layout) if bonus else None,
+        bounds=_bounds(node, info, layout) if bonus else None, rate=_rate(layout.rules.get(node)),
     )
+
+
+def _rate(rule: Optional[Dict[str, Any]]) -> Optional[float]:
+    """A bonus leaf's points per case, a deduction's (negative); None for other rules."""
+    if rule is None or rule.get("kind") not in _BONUS_RULES or _number_or_none(rule.get("per")) is None:
+        return None
+    per = float(rule["per"])
+    return per if rule["kind"] == "bonus" else -per
 
 
 def _bounds(node: str, info: Dict[str, Any], layout: _Layout) -> Optional[Tuple[Optional[float], Optional[float]]]:

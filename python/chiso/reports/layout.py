@@ -44,16 +44,19 @@ def number_column_count(report: Report) -> int:
 
 
 def bounds_text(row: Row, language: str) -> str:
-    """What a bonus or penalty line may give, in its max cell: "tối đa +1", "tối thiểu −1", or a
-    content's "−3 … +2"."""
+    """What a bonus or penalty line may give, in its max cell: a leaf's points per case and cap
+    ("+0,5/lần, tối đa +1", "−0,25/lần, tối thiểu −1"), or a content's "−3 … +2"."""
+    rate = "" if row.rate is None else label("per_case", language, per=short_number(row.rate, language, sign=True))
     if row.bounds is None:
-        return ""
+        return rate
     low, high = row.bounds
     if low is not None and high is not None:
-        return f"{short_number(low, language, sign=True)} … {short_number(high, language, sign=True)}"
-    if high is not None:
-        return label("at_most", language, bound=short_number(high, language, sign=True))
-    return label("at_least", language, bound=short_number(low or 0.0, language, sign=True))
+        bounds = f"{short_number(low, language, sign=True)} … {short_number(high, language, sign=True)}"
+    elif high is not None:
+        bounds = label("at_most", language, bound=short_number(high, language, sign=True))
+    else:
+        bounds = label("at_least", language, bound=short_number(low or 0.0, language, sign=True))
+    return f"{rate}, {bounds}" if rate else bounds
 
 
 def adjustment_text(row: Row, language: str) -> str:
