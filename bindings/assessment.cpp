@@ -13,6 +13,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include "columns.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -22,17 +23,8 @@ namespace chiso::bindings {
 namespace {
 
 py::dict units_to(const std::vector<unit_info>& units) {
-  py::list id, name, group;
-  for (const auto& u : units) {
-    id.append(u.id);
-    name.append(u.name);
-    group.append(u.group);
-  }
-  py::dict d;
-  d["id"] = id;
-  d["name"] = name;
-  d["group"] = group;
-  return d;
+  return columns(units, {"id", "name", "group"}, [](const unit_info& u) { return u.id; },
+                 [](const unit_info& u) { return u.name; }, [](const unit_info& u) { return u.group; });
 }
 
 const std::vector<std::string> record_column_names = {"unit", "criterion", "stage", "value", "applicable", "evidence",
@@ -211,19 +203,6 @@ py::dict records_to(const std::vector<record>& records) {
   return d;
 }
 
-// Rows of a report → dict of columns; `Row` has the named fields listed by `fields`.
-template <class Row, class... Getters>
-py::dict columns(const std::vector<Row>& rows, const std::vector<const char*>& names, Getters... getters) {
-  py::dict d;
-  std::vector<py::list> lists(names.size());
-  for (const Row& row : rows) {
-    std::size_t k = 0;
-    (lists[k++].append(getters(row)), ...);
-  }
-  for (std::size_t k = 0; k < names.size(); ++k) d[names[k]] = lists[k];
-  return d;
-}
-
 stage stage_from(const std::string& text) {
   if (auto s = parse_stage(text)) return *s;
   throw parameter_error("assessment.stage",
@@ -288,34 +267,17 @@ py::dict stats_to(const std::vector<survey_stat>& stats) {
 }  // namespace
 
 py::dict loss_columns(const std::vector<loss_row>& rows, bool of_assessment) {
-  py::list criterion, name, area, rule, value, points, max, score, lost, origin, reason;
-  for (const loss_row& x : rows) {
-    criterion.append(x.criterion);
-    name.append(x.name);
-    area.append(x.area);
-    rule.append(x.rule);
-    value.append(x.value);
-    points.append(x.points);
-    max.append(x.max);
-    score.append(x.score);
-    lost.append(x.lost);
-    origin.append(x.origin);
-    reason.append(x.reason);
-  }
-  py::dict d;
-  d["criterion"] = criterion;
-  d["name"] = name;
-  d["area"] = area;
-  d["rule"] = rule;
-  if (of_assessment) d["value"] = value;
-  d["points"] = points;
-  d["max"] = max;
-  if (!of_assessment) d["score"] = score;
-  d["lost"] = lost;
-  if (of_assessment) {
-    d["origin"] = origin;
-    d["reason"] = reason;
-  }
+  py::dict d = columns(rows, {"criterion", "name", "area", "rule", "value", "points", "max", "score", "lost", "origin", "reason"},
+                       [](const loss_row& x) { return x.criterion; }, [](const loss_row& x) { return x.name; },
+                       [](const loss_row& x) { return x.area; }, [](const loss_row& x) { return x.rule; },
+                       [](const loss_row& x) { return x.value; }, [](const loss_row& x) { return x.points; },
+                       [](const loss_row& x) { return x.max; }, [](const loss_row& x) { return x.score; },
+                       [](const loss_row& x) { return x.lost; }, [](const loss_row& x) { return x.origin; },
+                       [](const loss_row& x) { return x.reason; });
+  // An assessment's losses have the input and where it came from; a plain evaluation's the score.
+  for (const char* other : of_assessment ? std::vector<const char*>{"score"}
+                                         : std::vector<const char*>{"value", "origin", "reason"})
+    PyDict_DelItemString(d.ptr(), other);
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include "chiso/sensitivity.hpp"
 #include "chiso/sensitivity/uncertainty.hpp"
 #include "chiso/sensitivity/whatif.hpp"
+#include "columns.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -79,25 +80,13 @@ ua::assumption assumption_from_dict(const py::dict& a) {
 // Why each replication failed, as columns: replication, node (code), method, unit (id), child
 // (code) and its value.
 py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) {
-  std::vector<std::size_t> replication;
-  std::vector<std::string> node, method, unit, child;
-  std::vector<double> value;
-  for (const auto& f : r.failures) {
-    replication.push_back(f.replication);
-    node.push_back(tree.node(static_cast<std::ptrdiff_t>(f.node)).code);
-    method.push_back(analysis::to_string(f.method));
-    unit.push_back(r.units[f.unit]);
-    child.push_back(tree.node(static_cast<std::ptrdiff_t>(f.child)).code);
-    value.push_back(f.value);
-  }
-  py::dict d;
-  d["replication"] = replication;
-  d["node"] = node;
-  d["method"] = method;
-  d["unit"] = unit;
-  d["child"] = child;
-  d["value"] = value;
-  return d;
+  auto code = [&tree](std::size_t node) { return tree.node(static_cast<std::ptrdiff_t>(node)).code; };
+  using failure = ua::failure;
+  return columns(r.failures, {"replication", "node", "method", "unit", "child", "value"},
+                 [](const failure& f) { return f.replication; }, [&code](const failure& f) { return code(f.node); },
+                 [](const failure& f) { return analysis::to_string(f.method); },
+                 [&r](const failure& f) { return r.units[f.unit]; }, [&code](const failure& f) { return code(f.child); },
+                 [](const failure& f) { return f.value; });
 }
 
 py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
@@ -124,16 +113,10 @@ py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   d["output"] = to_array(std::move(r.output));
   d["failed"] = to_array(std::move(r.failed));
   d["failures"] = failures_to_dict(r, tree);
-  py::list counts;
-  for (const auto& c : r.failure_counts) {
-    py::dict row;
-    row["assumption"] = c.assumption;
-    row["alternative"] = c.alternative;
-    row["replications"] = c.replications;
-    row["failed"] = c.failed;
-    counts.append(row);
-  }
-  d["failure_counts"] = counts;
+  using count = ua::failure_count;
+  d["failure_counts"] = columns(r.failure_counts, {"assumption", "alternative", "replications", "failed"},
+                                [](const count& c) { return c.assumption; }, [](const count& c) { return c.alternative; },
+                                [](const count& c) { return c.replications; }, [](const count& c) { return c.failed; });
   if (r.scores.size() > 0) {
     d["scores"] = std::move(r.scores);
     d["ranks"] = std::move(r.ranks);
