@@ -349,20 +349,27 @@ namespace {
 // compared with every value; the count of those above is a lane mask (−1 where true) subtracted.
 // NaN is above nothing. Then rank = count + 1 for the units whose `score` is a number, not_ranked
 // for the others. One loop for doubles and for floats (Value, Lanes and LaneCounts agree in
-// width: four doubles with four 64-bit counts, eight floats with eight 32-bit counts).
+// width: four doubles with four 64-bit counts, eight floats with eight 32-bit counts). Where
+// `value` is already padded with NaN up to `readable` entries, a block is loaded from it
+// directly: a copy made value by value and read back in vectors stalls each load.
 template <class Value, class Lanes, class LaneCounts, std::size_t Vectors>
 inline __attribute__((always_inline)) void rank_by_counting_above(const Value* value, std::size_t n,
-                                                                  const double* score, std::int32_t* rank) {
+                                                                  std::size_t readable, const double* score,
+                                                                  std::int32_t* rank) {
   constexpr std::size_t lanes = sizeof(Lanes) / sizeof(Value), block = Vectors * lanes;
   static_assert(sizeof(LaneCounts) == sizeof(Lanes) && sizeof(Lanes) % sizeof(Value) == 0);
   using count = std::remove_reference_t<decltype(LaneCounts{}[0])>;
   for (std::size_t u = 0; u < n; u += block) {
     const std::size_t units = std::min(block, n - u);
-    Value own_values[block];
-    for (std::size_t k = 0; k < block; ++k)
-      own_values[k] = k < units ? value[u + k] : std::numeric_limits<Value>::quiet_NaN();
     Lanes own[Vectors];
-    __builtin_memcpy(own, own_values, sizeof own);
+    if (u + block <= readable) {
+      __builtin_memcpy(own, value + u, sizeof own);
+    } else {
+      Value own_values[block];
+      for (std::size_t k = 0; k < block; ++k)
+        own_values[k] = k < units ? value[u + k] : std::numeric_limits<Value>::quiet_NaN();
+      __builtin_memcpy(own, own_values, sizeof own);
+    }
     LaneCounts above[Vectors] = {};
     for (std::size_t v = 0; v < n; ++v) {
       const Value other = value[v];
@@ -396,9 +403,11 @@ constexpr std::size_t max_units_counted_in_floats = 256;
 template <class Lanes, class LaneCounts, std::size_t Vectors>
 inline __attribute__((always_inline)) bool rank_by_counting_floats_above(const double* score, std::size_t n,
                                                                          std::int32_t* rank) {
-  float value[max_units_counted_in_floats];
+  constexpr std::size_t block = Vectors * sizeof(Lanes) / sizeof(float);
+  float value[max_units_counted_in_floats + block];
   for (std::size_t u = 0; u < n; ++u) value[u] = static_cast<float>(score[u]);
-  rank_by_counting_above<float, Lanes, LaneCounts, Vectors>(value, n, score, rank);
+  for (std::size_t u = n; u < n + block; ++u) value[u] = std::numeric_limits<float>::quiet_NaN();
+  rank_by_counting_above<float, Lanes, LaneCounts, Vectors>(value, n, n + block, score, rank);
   std::int64_t sum = 0, ranked = 0;
   for (std::size_t u = 0; u < n; ++u) {
     sum += rank[u];
@@ -413,7 +422,7 @@ inline __attribute__((always_inline)) bool rank_by_counting_floats_above(const d
 // badly); comparisons only, so the same ranks either way.
 __attribute__((target("avx2"))) void rank_by_counting_doubles_avx2(const double* score, std::size_t n,
                                                                     std::int32_t* rank) {
-  rank_by_counting_above<double, four_doubles, four_counts, 2>(score, n, score, rank);
+  rank_by_counting_above<double, four_doubles, four_counts, 2>(score, n, n, score, rank);
 }
 // Up to 56 units (ASEM's 51) in one block of seven vectors, fourteen of the sixteen registers:
 // two blocks of four would compare 64 lanes with every score.
@@ -434,7 +443,7 @@ void rank_descending_competition_counting(const double* score, std::size_t n, st
   }
 #endif
   if (n > max_units_counted_in_floats || !rank_by_counting_floats_above<four_floats, four_counts32, 4>(score, n, rank))
-    rank_by_counting_above<double, two_doubles, two_counts, 4>(score, n, score, rank);
+    rank_by_counting_above<double, two_doubles, two_counts, 4>(score, n, n, score, rank);
 }
 
 void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order,

@@ -96,69 +96,70 @@ struct bucketing {
 };
 constexpr std::int32_t last_bucket = bucket_count - 1;
 
-// Each value's bucket into `scratch.bucket_of`, four values at a time without a branch (a NaN is
-// put in bucket 0 and taken out of its count after), then counts per bucket from those small
-// integers; and mean and standard deviation from the moments shifted by a data value
+typedef double two_values __attribute__((vector_size(2 * sizeof(double))));
+typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
+typedef std::int32_t two_buckets __attribute__((vector_size(2 * sizeof(std::int32_t))));
+typedef std::int32_t four_buckets __attribute__((vector_size(4 * sizeof(std::int32_t))));
+
+// The buckets of x[0, 4) without a branch (a NaN: bucket 0, taken out of its count after), and
+// the values less `low` in `shifted` (a NaN: +0, which adds nothing to a sum of values ≥ +0).
+inline four_buckets buckets_of_four(const double* x, const bucketing& bucket, two_values (&shifted)[2]) {
+  two_buckets truncated[2];
+  for (int half = 0; half < 2; ++half) {
+    two_values v;
+    __builtin_memcpy(&v, x + 2 * half, sizeof v);
+    const two_masks present = v == v;
+    shifted[half] = present ? v - bucket.low : two_values{};
+    truncated[half] = __builtin_convertvector(shifted[half] * bucket.scale, two_buckets);
+  }
+  // Joined in registers: two 8-byte stores read back as one 16-byte load stall the pipeline.
+  const four_buckets b = __builtin_shufflevector(truncated[0], truncated[1], 0, 1, 2, 3);
+  return b > last_bucket ? four_buckets{} + last_bucket : b;
+}
+inline std::int32_t bucket_of_one(double v, const bucketing& bucket) {
+  return v == v ? std::min(static_cast<std::int32_t>((v - bucket.low) * bucket.scale), last_bucket) : 0;
+}
+
+// Counts per bucket, and mean and standard deviation from the moments shifted by a data value
 // (numerically safe in one pass), in four interleaved partial sums (partial sum j holds the x[k],
 // k mod 4 = j) combined in a fixed order: the result depends only on the data, never on threads.
-void bucket_values_and_moments(const double* x, std::size_t n, std::size_t count, const bucketing& bucket,
-                               summary_scratch& scratch, distribution_summary& out) {
-  typedef double two __attribute__((vector_size(2 * sizeof(double))));
-  typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
-  typedef std::int32_t two_indices __attribute__((vector_size(2 * sizeof(std::int32_t))));
-  typedef std::int32_t four_indices __attribute__((vector_size(4 * sizeof(std::int32_t))));
-  typedef std::uint16_t four_buckets __attribute__((vector_size(4 * sizeof(std::uint16_t))));
-  scratch.bucket_of.resize(n);
-  std::uint16_t* bucket_of = scratch.bucket_of.data();
-  const double shift = bucket.low;
-  const two low = two{} + bucket.low, scale = two{} + bucket.scale;
-  const four_indices last = four_indices{} + last_bucket;
-  two sums[2] = {}, squares[2] = {};  // lanes: partial sums 0, 1 and 2, 3
+void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count, const bucketing& bucket,
+                               std::vector<std::uint32_t>& counts, distribution_summary& out) {
+  counts.assign(bucket_count, 0);
+  two_values sums[2] = {}, squares[2] = {};  // lanes: partial sums 0, 1 and 2, 3
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) {
-    two_indices truncated[2];
-#pragma GCC unroll 2
+    two_values shifted[2];
+    const four_buckets b = buckets_of_four(x + k, bucket, shifted);
     for (int half = 0; half < 2; ++half) {
-      two v;
-      __builtin_memcpy(&v, x + k + 2 * half, sizeof v);
-      const two_masks present = v == v;
-      // Adding +0 for a NaN leaves a sum's bits as skipping it would (the shifted values are ≥ +0).
-      const two shifted = present ? v - low : two{};
-      sums[half] += shifted;
-      squares[half] += shifted * shifted;
-      truncated[half] = __builtin_convertvector(shifted * scale, two_indices);
+      sums[half] += shifted[half];
+      squares[half] += shifted[half] * shifted[half];
     }
-    four_indices b;
-    __builtin_memcpy(&b, truncated, sizeof b);
-    b = b > last ? last : b;
-    const four_buckets b16 = __builtin_convertvector(b, four_buckets);
-    __builtin_memcpy(bucket_of + k, &b16, sizeof b16);
+    for (int lane = 0; lane < 4; ++lane) ++counts[static_cast<std::size_t>(b[lane])];
   }
   double sum_lanes[4] = {sums[0][0], sums[0][1], sums[1][0], sums[1][1]};
   double square_lanes[4] = {squares[0][0], squares[0][1], squares[1][0], squares[1][1]};
   for (std::size_t j = 0; k < n; ++k, ++j) {
     const double v = x[k];
-    const double shifted = v == v ? v - shift : 0.0;
+    const double shifted = v == v ? v - bucket.low : 0.0;
     sum_lanes[j] += shifted;
     square_lanes[j] += shifted * shifted;
-    bucket_of[k] = static_cast<std::uint16_t>(std::min(static_cast<std::int32_t>(shifted * bucket.scale), last_bucket));
+    ++counts[static_cast<std::size_t>(bucket_of_one(v, bucket))];
   }
-  std::vector<std::uint32_t>& counts = scratch.counts;
-  counts.assign(bucket_count, 0);
-  for (std::size_t i = 0; i < n; ++i) ++counts[bucket_of[i]];
   counts[0] -= static_cast<std::uint32_t>(n - count);  // the NaN
   const double sum = (sum_lanes[0] + sum_lanes[1]) + (sum_lanes[2] + sum_lanes[3]);
   const double sum_of_squares = (square_lanes[0] + square_lanes[1]) + (square_lanes[2] + square_lanes[3]);
   const double values = static_cast<double>(count);
-  out.mean = shift + sum / values;
+  out.mean = bucket.low + sum / values;
   out.sd = count > 1 ? std::sqrt(std::max(0.0, (sum_of_squares - sum * sum / values) / (values - 1))) : nan_value;
 }
 
-// The values of the wanted order statistics: one more pass, over the buckets of the values,
-// gathers the values of the (at most six) buckets holding them, each bucket's values sorted.
-void order_statistics(const double* x, std::size_t n, const std::size_t (&wanted)[wanted_count],
-                      summary_scratch& scratch, double (&value)[wanted_count]) {
-  const std::vector<std::uint32_t>& counts = scratch.counts;
+// The values of the wanted order statistics: one more pass gathers the values of the (at most
+// six) buckets holding them, each bucket's values sorted. Four values at a time are compared with
+// the wanted buckets: most hold none of them.
+void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
+                      const std::vector<std::uint32_t>& counts, const std::size_t (&wanted)[wanted_count],
+                      std::vector<double>& scratch, double (&value)[wanted_count]) {
   // First order statistic of each bucket.
   std::vector<std::size_t> first(bucket_count + 1, 0);
   for (std::size_t b = 0; b < bucket_count; ++b) first[b + 1] = first[b] + counts[b];
@@ -172,39 +173,34 @@ void order_statistics(const double* x, std::size_t n, const std::size_t (&wanted
     if (slot[b] < 0) slot[b] = static_cast<std::int8_t>(slots++);
     slot_of_wanted[w] = static_cast<std::size_t>(slot[b]);
   }
-  // The slots' values back to back, each slot sized by its bucket's count.
+  // scratch holds the slots' values back to back, each slot sized by its bucket's count.
   std::size_t offset[wanted_count + 1] = {0, 0, 0, 0, 0, 0, 0}, fill[wanted_count] = {0, 0, 0, 0, 0, 0};
   for (int w = 0; w < wanted_count; ++w) offset[slot_of_wanted[w] + 1] = counts[bucket_of_wanted[w]];
   for (std::size_t k = 0; k < slots; ++k) offset[k + 1] += offset[k];
-  std::vector<double>& selected = scratch.values;
-  selected.resize(offset[slots]);
-  const std::uint16_t* bucket_of = scratch.bucket_of.data();
-  auto gather = [&](std::size_t i) {
-    const int in_slot = slot[bucket_of[i]];
-    if (in_slot >= 0 && x[i] == x[i]) selected[offset[in_slot] + fill[in_slot]++] = x[i];  // a NaN is in bucket 0
+  scratch.resize(offset[slots]);
+  auto gather = [&](double v, std::int32_t b) {
+    const int in_slot = slot[b];
+    if (in_slot >= 0 && v == v) scratch[offset[in_slot] + fill[in_slot]++] = v;  // a NaN is in bucket 0
   };
-  // Eight buckets at a time are compared with the wanted ones: most blocks hold none of them.
-  typedef std::uint16_t eight_buckets __attribute__((vector_size(8 * sizeof(std::uint16_t))));
-  eight_buckets wanted_bucket[wanted_count];
-  for (int w = 0; w < wanted_count; ++w)
-    wanted_bucket[w] = eight_buckets{} + static_cast<std::uint16_t>(bucket_of_wanted[w]);
+  four_buckets wanted_bucket[wanted_count];
+  for (int w = 0; w < wanted_count; ++w) wanted_bucket[w] = four_buckets{} + static_cast<std::int32_t>(bucket_of_wanted[w]);
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    eight_buckets b;
-    __builtin_memcpy(&b, bucket_of + i, sizeof b);
-    eight_buckets hit = b == wanted_bucket[0];
+  for (; i + 4 <= n; i += 4) {
+    two_values shifted[2];
+    const four_buckets b = buckets_of_four(x + i, bucket, shifted);
+    four_buckets hit = b == wanted_bucket[0];
     for (int w = 1; w < wanted_count; ++w) hit |= b == wanted_bucket[w];
     std::uint64_t halves[2];
     __builtin_memcpy(halves, &hit, sizeof halves);
     if (halves[0] | halves[1])
-      for (std::size_t j = i; j < i + 8; ++j) gather(j);
+      for (int lane = 0; lane < 4; ++lane) gather(x[i + static_cast<std::size_t>(lane)], b[lane]);
   }
-  for (; i < n; ++i) gather(i);
+  for (; i < n; ++i) gather(x[i], bucket_of_one(x[i], bucket));
   for (std::size_t k = 0; k < slots; ++k)
-    std::sort(selected.begin() + static_cast<std::ptrdiff_t>(offset[k]),
-              selected.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]));
+    std::sort(scratch.begin() + static_cast<std::ptrdiff_t>(offset[k]),
+              scratch.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]));
   for (int w = 0; w < wanted_count; ++w)
-    value[w] = selected[offset[slot_of_wanted[w]] + (wanted[w] - first[bucket_of_wanted[w]])];
+    value[w] = scratch[offset[slot_of_wanted[w]] + (wanted[w] - first[bucket_of_wanted[w]])];
 }
 
 }  // namespace
@@ -222,7 +218,7 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     return out;
   }
   const bucketing bucket{range.low, static_cast<double>(bucket_count) / (range.high - range.low)};
-  bucket_values_and_moments(x, n, count, bucket, scratch, out);
+  count_buckets_and_moments(x, n, count, bucket, scratch.counts, out);
 
   const double probabilities[3] = {lower_p, 0.5, upper_p};
   std::size_t wanted[wanted_count];
@@ -235,7 +231,7 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     fraction[q] = h - std::floor(h);
   }
   double value[wanted_count];
-  order_statistics(x, n, wanted, scratch, value);
+  order_statistics(x, n, bucket, scratch.counts, wanted, scratch.values, value);
   out.lower = value[0] + fraction[0] * (value[1] - value[0]);
   out.median = value[2] + fraction[1] * (value[3] - value[2]);
   out.upper = value[4] + fraction[2] * (value[5] - value[4]);

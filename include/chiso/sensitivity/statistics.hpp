@@ -25,9 +25,8 @@ struct distribution_summary {
   double mean, sd, lower, median, upper;
 };
 struct summary_scratch {
-  std::vector<double> values;           // the values of the buckets holding the quantiles
-  std::vector<std::uint16_t> bucket_of;  // each value's bucket
-  std::vector<std::uint32_t> counts;     // values per bucket
+  std::vector<double> values;        // the values of the buckets holding the quantiles
+  std::vector<std::uint32_t> counts;  // values per bucket
 };
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
                                summary_scratch& scratch);
