@@ -361,14 +361,18 @@ inline __attribute__((always_inline)) void rank_by_counting_above(const Value* v
   using count = std::remove_reference_t<decltype(LaneCounts{}[0])>;
   for (std::size_t u = 0; u < n; u += block) {
     const std::size_t units = std::min(block, n - u);
+    // One vector load each: a whole-array copy is split into narrower moves, whose stores the
+    // vector loads then wait for.
     Lanes own[Vectors];
     if (u + block <= readable) {
-      __builtin_memcpy(own, value + u, sizeof own);
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < Vectors; ++k) __builtin_memcpy(&own[k], value + u + k * lanes, sizeof(Lanes));
     } else {
       Value own_values[block];
       for (std::size_t k = 0; k < block; ++k)
         own_values[k] = k < units ? value[u + k] : std::numeric_limits<Value>::quiet_NaN();
-      __builtin_memcpy(own, own_values, sizeof own);
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < Vectors; ++k) __builtin_memcpy(&own[k], own_values + k * lanes, sizeof(Lanes));
     }
     LaneCounts above[Vectors] = {};
     for (std::size_t v = 0; v < n; ++v) {
