@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 #include "chiso/detail/instruction_set.hpp"
 #include "chiso/error.hpp"
@@ -343,71 +344,74 @@ void rank_descending_competition_warm(const double* score, std::size_t n, std::i
 }
 
 namespace {
-// Eight units at a time (GCC/Clang vectors of `Lanes` doubles; the last units padded with NaN),
-// each compared with every score: the count of those above is a lane mask (−1 where true)
-// subtracted. NaN is above nothing.
+// For each of `n` values, how many of the values are above it, a block of units at a time: the
+// block's values sit in `Vectors` GCC/Clang vectors (the last block padded with NaN), each
+// compared with every value; the count of those above is a lane mask (−1 where true) subtracted.
+// NaN is above nothing. Then rank = count + 1 for the units whose `score` is a number, not_ranked
+// for the others. One loop for doubles and for floats (Value, Lanes and LaneCounts agree in
+// width: four doubles with four 64-bit counts, eight floats with eight 32-bit counts). Where
+// `value` is already padded with NaN up to `readable` entries, a block is loaded from it
+// directly: a copy made value by value and read back in vectors stalls each load.
+template <class Value, class Lanes, class LaneCounts, std::size_t Vectors>
+inline __attribute__((always_inline)) void rank_by_counting_above(const Value* value, std::size_t n,
+                                                                  std::size_t readable, const double* score,
+                                                                  std::int32_t* rank) {
+  constexpr std::size_t lanes = sizeof(Lanes) / sizeof(Value), block = Vectors * lanes;
+  static_assert(sizeof(LaneCounts) == sizeof(Lanes) && sizeof(Lanes) % sizeof(Value) == 0);
+  using count = std::remove_reference_t<decltype(LaneCounts{}[0])>;
+  for (std::size_t u = 0; u < n; u += block) {
+    const std::size_t units = std::min(block, n - u);
+    // One vector load each: a whole-array copy is split into narrower moves, whose stores the
+    // vector loads then wait for.
+    Lanes own[Vectors];
+    if (u + block <= readable) {
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < Vectors; ++k) __builtin_memcpy(&own[k], value + u + k * lanes, sizeof(Lanes));
+    } else {
+      Value own_values[block];
+      for (std::size_t k = 0; k < block; ++k)
+        own_values[k] = k < units ? value[u + k] : std::numeric_limits<Value>::quiet_NaN();
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < Vectors; ++k) __builtin_memcpy(&own[k], own_values + k * lanes, sizeof(Lanes));
+    }
+    LaneCounts above[Vectors] = {};
+    for (std::size_t v = 0; v < n; ++v) {
+      const Value other = value[v];
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < Vectors; ++k) above[k] -= other > own[k];
+    }
+    count counts[block];
+    __builtin_memcpy(counts, above, sizeof counts);
+    for (std::size_t k = 0; k < units; ++k)
+      rank[u + k] = score[u + k] == score[u + k] ? static_cast<std::int32_t>(counts[k] + 1) : not_ranked;
+  }
+}
+
 typedef double two_doubles __attribute__((vector_size(2 * sizeof(double))));
 typedef std::int64_t two_counts __attribute__((vector_size(2 * sizeof(double))));
 typedef double four_doubles __attribute__((vector_size(4 * sizeof(double))));
 typedef std::int64_t four_counts __attribute__((vector_size(4 * sizeof(double))));
-
-template <class Lanes, class LaneCounts>
-inline __attribute__((always_inline)) void count_scores_above(const double* score, std::size_t n, std::int32_t* rank) {
-  using lanes = Lanes;
-  using lane_counts = LaneCounts;
-  constexpr std::size_t block = 8, vectors = block * sizeof(double) / sizeof(lanes);
-  for (std::size_t u = 0; u < n; u += block) {
-    const std::size_t units = std::min(block, n - u);
-    double own_scores[block];
-    for (std::size_t k = 0; k < block; ++k) own_scores[k] = k < units ? score[u + k] : std::nan("");
-    lanes own[vectors];
-    __builtin_memcpy(own, own_scores, sizeof own);
-    lane_counts above[vectors] = {};
-    for (std::size_t v = 0; v < n; ++v) {
-      const double other = score[v];
-#pragma GCC unroll 4
-      for (std::size_t k = 0; k < vectors; ++k) above[k] -= other > own[k];
-    }
-    std::int64_t counts[block];
-    __builtin_memcpy(counts, above, sizeof counts);
-    for (std::size_t k = 0; k < units; ++k)
-      rank[u + k] = own_scores[k] == own_scores[k] ? static_cast<std::int32_t>(counts[k] + 1) : not_ranked;
-  }
-}
-
-// The same count on the scores rounded to float: twice the units per vector. Rounding to float
-// is monotone, so a unit above another in floats is above it in doubles, and the two orders can
-// differ only between units equal in floats — which then share a rank. So when the ranked units'
-// ranks are all distinct, they are the ranks of the doubles; otherwise (a float tie, or a true
-// tie) this returns false and the caller counts in doubles. Competition ranks are distinct
-// exactly when they sum to 1 + 2 + … + m over the m ranked units (a tie gives its units the
-// lowest rank of their run, so the sum falls short), which costs no branch.
 typedef float four_floats __attribute__((vector_size(4 * sizeof(float))));
 typedef std::int32_t four_counts32 __attribute__((vector_size(4 * sizeof(float))));
 typedef float eight_floats __attribute__((vector_size(8 * sizeof(float))));
 typedef std::int32_t eight_counts32 __attribute__((vector_size(8 * sizeof(float))));
 constexpr std::size_t max_units_counted_in_floats = 256;
 
-template <class Lanes, class LaneCounts>
-inline __attribute__((always_inline)) bool count_floats_above(const double* score, std::size_t n, std::int32_t* rank) {
-  constexpr std::size_t vectors = 4, block = vectors * sizeof(Lanes) / sizeof(float);
+// The count on the scores rounded to float: twice the units per vector. Rounding to float is
+// monotone, so a unit above another in floats is above it in doubles, and the two orders can
+// differ only between units equal in floats — which then share a rank. So when the ranked units'
+// ranks are all distinct, they are the ranks of the doubles; otherwise (a float tie, or a true
+// tie) this returns false and the caller counts in doubles. Competition ranks are distinct
+// exactly when they sum to 1 + 2 + … + m over the m ranked units (a tie gives its units the
+// lowest rank of their run, so the sum falls short), which costs no branch.
+template <class Lanes, class LaneCounts, std::size_t Vectors>
+inline __attribute__((always_inline)) bool rank_by_counting_floats_above(const double* score, std::size_t n,
+                                                                         std::int32_t* rank) {
+  constexpr std::size_t block = Vectors * sizeof(Lanes) / sizeof(float);
   float value[max_units_counted_in_floats + block];
   for (std::size_t u = 0; u < n; ++u) value[u] = static_cast<float>(score[u]);
-  for (std::size_t u = n; u < n + block; ++u) value[u] = std::nanf("");
-  for (std::size_t u = 0; u < n; u += block) {
-    Lanes own[vectors];
-    __builtin_memcpy(own, value + u, sizeof own);
-    LaneCounts above[vectors] = {};
-    for (std::size_t v = 0; v < n; ++v) {
-      const float other = value[v];
-#pragma GCC unroll 4
-      for (std::size_t k = 0; k < vectors; ++k) above[k] -= other > own[k];
-    }
-    std::int32_t counts[block];
-    __builtin_memcpy(counts, above, sizeof counts);
-    const std::size_t units = std::min(block, n - u);
-    for (std::size_t k = 0; k < units; ++k) rank[u + k] = score[u + k] == score[u + k] ? counts[k] + 1 : not_ranked;
-  }
+  for (std::size_t u = n; u < n + block; ++u) value[u] = std::numeric_limits<float>::quiet_NaN();
+  rank_by_counting_above<float, Lanes, LaneCounts, Vectors>(value, n, n + block, score, rank);
   std::int64_t sum = 0, ranked = 0;
   for (std::size_t u = 0; u < n; ++u) {
     sum += rank[u];
@@ -420,11 +424,16 @@ inline __attribute__((always_inline)) bool count_floats_above(const double* scor
 #define CHISO_RANK_AVX2 1
 // Four lanes where the processor has AVX2 (two otherwise: wider vectors without it are split
 // badly); comparisons only, so the same ranks either way.
-__attribute__((target("avx2"))) void count_scores_above_avx2(const double* score, std::size_t n, std::int32_t* rank) {
-  count_scores_above<four_doubles, four_counts>(score, n, rank);
+__attribute__((target("avx2"))) void rank_by_counting_doubles_avx2(const double* score, std::size_t n,
+                                                                    std::int32_t* rank) {
+  rank_by_counting_above<double, four_doubles, four_counts, 2>(score, n, n, score, rank);
 }
-__attribute__((target("avx2"))) bool count_floats_above_avx2(const double* score, std::size_t n, std::int32_t* rank) {
-  return count_floats_above<eight_floats, eight_counts32>(score, n, rank);
+// Up to 56 units (ASEM's 51) in one block of seven vectors, fourteen of the sixteen registers:
+// two blocks of four would compare 64 lanes with every score.
+__attribute__((target("avx2"))) bool rank_by_counting_floats_avx2(const double* score, std::size_t n,
+                                                                  std::int32_t* rank) {
+  if (n > 32 && n <= 56) return rank_by_counting_floats_above<eight_floats, eight_counts32, 7>(score, n, rank);
+  return rank_by_counting_floats_above<eight_floats, eight_counts32, 4>(score, n, rank);
 }
 #endif
 }  // namespace
@@ -432,12 +441,13 @@ __attribute__((target("avx2"))) bool count_floats_above_avx2(const double* score
 void rank_descending_competition_counting(const double* score, std::size_t n, std::int32_t* rank) {
 #if defined(CHISO_RANK_AVX2)
   if (detail::avx2_kernels()) {
-    if (n > max_units_counted_in_floats || !count_floats_above_avx2(score, n, rank)) count_scores_above_avx2(score, n, rank);
+    if (n > max_units_counted_in_floats || !rank_by_counting_floats_avx2(score, n, rank))
+      rank_by_counting_doubles_avx2(score, n, rank);
     return;
   }
 #endif
-  if (n > max_units_counted_in_floats || !count_floats_above<four_floats, four_counts32>(score, n, rank))
-    count_scores_above<two_doubles, two_counts>(score, n, rank);
+  if (n > max_units_counted_in_floats || !rank_by_counting_floats_above<four_floats, four_counts32, 4>(score, n, rank))
+    rank_by_counting_above<double, two_doubles, two_counts, 4>(score, n, n, score, rank);
 }
 
 void rank_descending_competition_warm(const double* score, std::size_t n, std::int32_t* rank, std::uint32_t* order,

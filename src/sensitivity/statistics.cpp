@@ -38,37 +38,36 @@ struct range_and_count {
   std::size_t count;  // values that are not NaN
 };
 
-// Selects only (an unordered comparison keeps the running value), so the loop vectorises and NaN
-// are skipped; four independent lanes, so that no loop-carried latency chain runs through one
+// Selects only (an unordered comparison keeps the running value: minpd and maxpd), so NaN are
+// skipped; two vectors of two lanes, so that no loop-carried latency chain runs through one
 // register.
 range_and_count scan_range(const double* x, std::size_t n) {
+  typedef double two __attribute__((vector_size(2 * sizeof(double))));
+  typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
   constexpr double inf = std::numeric_limits<double>::infinity();
-  double l0 = inf, l1 = inf, l2 = inf, l3 = inf, h0 = -inf, h1 = -inf, h2 = -inf, h3 = -inf;
-  std::size_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  two low[2] = {two{} + inf, two{} + inf}, high[2] = {two{} - inf, two{} - inf};
+  two_masks present[2] = {};  // minus the count of values that are not NaN, per lane
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) {
-    const double v0 = x[k], v1 = x[k + 1], v2 = x[k + 2], v3 = x[k + 3];
-    l0 = v0 < l0 ? v0 : l0;
-    l1 = v1 < l1 ? v1 : l1;
-    l2 = v2 < l2 ? v2 : l2;
-    l3 = v3 < l3 ? v3 : l3;
-    h0 = v0 > h0 ? v0 : h0;
-    h1 = v1 > h1 ? v1 : h1;
-    h2 = v2 > h2 ? v2 : h2;
-    h3 = v3 > h3 ? v3 : h3;
-    c0 += v0 == v0;
-    c1 += v1 == v1;
-    c2 += v2 == v2;
-    c3 += v3 == v3;
+#pragma GCC unroll 2
+    for (int half = 0; half < 2; ++half) {
+      two v;
+      __builtin_memcpy(&v, x + k + 2 * half, sizeof v);
+      low[half] = v < low[half] ? v : low[half];
+      high[half] = v > high[half] ? v : high[half];
+      present[half] += v == v;
+    }
   }
+  double l = std::min(std::min(low[0][0], low[0][1]), std::min(low[1][0], low[1][1]));
+  double h = std::max(std::max(high[0][0], high[0][1]), std::max(high[1][0], high[1][1]));
+  std::size_t count = static_cast<std::size_t>(-(present[0][0] + present[0][1] + present[1][0] + present[1][1]));
   for (; k < n; ++k) {
     const double v = x[k];
-    l0 = v < l0 ? v : l0;
-    h0 = v > h0 ? v : h0;
-    c0 += v == v;
+    l = v < l ? v : l;
+    h = v > h ? v : h;
+    count += v == v;
   }
-  return {std::min(std::min(l0, l1), std::min(l2, l3)), std::max(std::max(h0, h1), std::max(h2, h3)),
-          c0 + c1 + c2 + c3};
+  return {l, h, count};
 }
 
 // A constant sample (or one with an infinite range), which buckets cannot split: sort a copy.
@@ -90,43 +89,74 @@ void summarise_by_sorting(const double* x, std::size_t n, std::size_t count, dou
 }
 
 // Bucket b(v) = ⌊(v − low) · scale⌋ is non-decreasing in v, so order statistics fall in buckets
-// in order.
+// in order. Values are in [low, high], so (v − low) · scale ≤ bucket_count (+ rounding): a 32-bit
+// conversion is exact, and it vectorises (a 64-bit one does not before AVX-512).
 struct bucketing {
   double low, scale;
-  std::size_t of(double v) const {
-    // v ≥ low: a signed conversion (one instruction, where an unsigned one branches) is exact.
-    const auto b = static_cast<std::size_t>(static_cast<std::int64_t>((v - low) * scale));
-    return b < bucket_count ? b : bucket_count - 1;
-  }
 };
+constexpr std::int32_t last_bucket = bucket_count - 1;
+
+typedef double two_values __attribute__((vector_size(2 * sizeof(double))));
+typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
+typedef std::int32_t two_buckets __attribute__((vector_size(2 * sizeof(std::int32_t))));
+typedef std::int32_t four_buckets __attribute__((vector_size(4 * sizeof(std::int32_t))));
+
+// The buckets of x[0, 4) without a branch (a NaN: bucket 0, taken out of its count after), and
+// the values less `low` in `shifted` (a NaN: +0, which adds nothing to a sum of values ≥ +0).
+inline four_buckets buckets_of_four(const double* x, const bucketing& bucket, two_values (&shifted)[2]) {
+  two_buckets truncated[2];
+  for (int half = 0; half < 2; ++half) {
+    two_values v;
+    __builtin_memcpy(&v, x + 2 * half, sizeof v);
+    const two_masks present = v == v;
+    shifted[half] = present ? v - bucket.low : two_values{};
+    truncated[half] = __builtin_convertvector(shifted[half] * bucket.scale, two_buckets);
+  }
+  // Joined in registers: two 8-byte stores read back as one 16-byte load stall the pipeline.
+  const four_buckets b = __builtin_shufflevector(truncated[0], truncated[1], 0, 1, 2, 3);
+  return b > last_bucket ? four_buckets{} + last_bucket : b;
+}
+inline std::int32_t bucket_of_one(double v, const bucketing& bucket) {
+  return v == v ? std::min(static_cast<std::int32_t>((v - bucket.low) * bucket.scale), last_bucket) : 0;
+}
 
 // Counts per bucket, and mean and standard deviation from the moments shifted by a data value
-// (numerically safe in one pass), in four interleaved partial sums combined in a fixed order:
-// the result depends only on the data, never on threads.
+// (numerically safe in one pass), in four interleaved partial sums (partial sum j holds the x[k],
+// k mod 4 = j) combined in a fixed order: the result depends only on the data, never on threads.
 void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count, const bucketing& bucket,
                                std::vector<std::uint32_t>& counts, distribution_summary& out) {
-  const double shift = bucket.low;
-  double sums[4] = {0, 0, 0, 0}, squares[4] = {0, 0, 0, 0};  // partial sum j holds the x[k], k mod 4 = j
-  auto add = [&](double v, double& sum, double& square) {
-    if (v != v) return;
-    ++counts[bucket.of(v)];
-    const double shifted = v - shift;
-    sum += shifted;
-    square += shifted * shifted;
-  };
+  counts.assign(bucket_count, 0);
+  two_values sums[2] = {}, squares[2] = {};  // lanes: partial sums 0, 1 and 2, 3
   std::size_t k = 0;
-  for (; k + 4 <= n; k += 4)
-    for (int j = 0; j < 4; ++j) add(x[k + static_cast<std::size_t>(j)], sums[j], squares[j]);
-  for (int j = 0; k < n; ++k, ++j) add(x[k], sums[j], squares[j]);
-  const double sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
-  const double sum_of_squares = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+  for (; k + 4 <= n; k += 4) {
+    two_values shifted[2];
+    const four_buckets b = buckets_of_four(x + k, bucket, shifted);
+    for (int half = 0; half < 2; ++half) {
+      sums[half] += shifted[half];
+      squares[half] += shifted[half] * shifted[half];
+    }
+    for (int lane = 0; lane < 4; ++lane) ++counts[static_cast<std::size_t>(b[lane])];
+  }
+  double sum_lanes[4] = {sums[0][0], sums[0][1], sums[1][0], sums[1][1]};
+  double square_lanes[4] = {squares[0][0], squares[0][1], squares[1][0], squares[1][1]};
+  for (std::size_t j = 0; k < n; ++k, ++j) {
+    const double v = x[k];
+    const double shifted = v == v ? v - bucket.low : 0.0;
+    sum_lanes[j] += shifted;
+    square_lanes[j] += shifted * shifted;
+    ++counts[static_cast<std::size_t>(bucket_of_one(v, bucket))];
+  }
+  counts[0] -= static_cast<std::uint32_t>(n - count);  // the NaN
+  const double sum = (sum_lanes[0] + sum_lanes[1]) + (sum_lanes[2] + sum_lanes[3]);
+  const double sum_of_squares = (square_lanes[0] + square_lanes[1]) + (square_lanes[2] + square_lanes[3]);
   const double values = static_cast<double>(count);
-  out.mean = shift + sum / values;
+  out.mean = bucket.low + sum / values;
   out.sd = count > 1 ? std::sqrt(std::max(0.0, (sum_of_squares - sum * sum / values) / (values - 1))) : nan_value;
 }
 
 // The values of the wanted order statistics: one more pass gathers the values of the (at most
-// six) buckets holding them into `scratch`, each bucket's values sorted.
+// six) buckets holding them, each bucket's values sorted. Four values at a time are compared with
+// the wanted buckets: most hold none of them.
 void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
                       const std::vector<std::uint32_t>& counts, const std::size_t (&wanted)[wanted_count],
                       std::vector<double>& scratch, double (&value)[wanted_count]) {
@@ -134,7 +164,8 @@ void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
   std::vector<std::size_t> first(bucket_count + 1, 0);
   for (std::size_t b = 0; b < bucket_count; ++b) first[b + 1] = first[b] + counts[b];
   std::size_t bucket_of_wanted[wanted_count], slot_of_wanted[wanted_count], slots = 0;
-  std::vector<std::int8_t> slot(bucket_count, -1);
+  std::int8_t slot[bucket_count];
+  std::fill(slot, slot + bucket_count, std::int8_t{-1});
   for (int w = 0; w < wanted_count; ++w) {
     const std::size_t b = static_cast<std::size_t>(
         std::upper_bound(first.begin() + 1, first.end(), wanted[w]) - (first.begin() + 1));
@@ -147,12 +178,24 @@ void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
   for (int w = 0; w < wanted_count; ++w) offset[slot_of_wanted[w] + 1] = counts[bucket_of_wanted[w]];
   for (std::size_t k = 0; k < slots; ++k) offset[k + 1] += offset[k];
   scratch.resize(offset[slots]);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    if (v != v) continue;
-    const int in_slot = slot[bucket.of(v)];
-    if (in_slot >= 0) scratch[offset[in_slot] + fill[in_slot]++] = v;
+  auto gather = [&](double v, std::int32_t b) {
+    const int in_slot = slot[b];
+    if (in_slot >= 0 && v == v) scratch[offset[in_slot] + fill[in_slot]++] = v;  // a NaN is in bucket 0
+  };
+  four_buckets wanted_bucket[wanted_count];
+  for (int w = 0; w < wanted_count; ++w) wanted_bucket[w] = four_buckets{} + static_cast<std::int32_t>(bucket_of_wanted[w]);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    two_values shifted[2];
+    const four_buckets b = buckets_of_four(x + i, bucket, shifted);
+    four_buckets hit = b == wanted_bucket[0];
+    for (int w = 1; w < wanted_count; ++w) hit |= b == wanted_bucket[w];
+    std::uint64_t halves[2];
+    __builtin_memcpy(halves, &hit, sizeof halves);
+    if (halves[0] | halves[1])
+      for (int lane = 0; lane < 4; ++lane) gather(x[i + static_cast<std::size_t>(lane)], b[lane]);
   }
+  for (; i < n; ++i) gather(x[i], bucket_of_one(x[i], bucket));
   for (std::size_t k = 0; k < slots; ++k)
     std::sort(scratch.begin() + static_cast<std::ptrdiff_t>(offset[k]),
               scratch.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]));
@@ -163,7 +206,7 @@ void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
 }  // namespace
 
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
-                               std::vector<double>& scratch) {
+                               summary_scratch& scratch) {
   distribution_summary out;
   out.mean = out.sd = out.lower = out.median = out.upper = nan_value;
   const range_and_count range = scan_range(x, n);
@@ -171,12 +214,11 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
   out.count = count;
   if (count == 0) return out;
   if (!(range.high > range.low) || !std::isfinite(range.high - range.low)) {
-    summarise_by_sorting(x, n, count, lower_p, upper_p, scratch, out);
+    summarise_by_sorting(x, n, count, lower_p, upper_p, scratch.values, out);
     return out;
   }
   const bucketing bucket{range.low, static_cast<double>(bucket_count) / (range.high - range.low)};
-  std::vector<std::uint32_t> counts(bucket_count, 0);
-  count_buckets_and_moments(x, n, count, bucket, counts, out);
+  count_buckets_and_moments(x, n, count, bucket, scratch.counts, out);
 
   const double probabilities[3] = {lower_p, 0.5, upper_p};
   std::size_t wanted[wanted_count];
@@ -189,7 +231,7 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     fraction[q] = h - std::floor(h);
   }
   double value[wanted_count];
-  order_statistics(x, n, bucket, counts, wanted, scratch, value);
+  order_statistics(x, n, bucket, scratch.counts, wanted, scratch.values, value);
   out.lower = value[0] + fraction[0] * (value[1] - value[0]);
   out.median = value[2] + fraction[1] * (value[3] - value[2]);
   out.upper = value[4] + fraction[2] * (value[5] - value[4]);

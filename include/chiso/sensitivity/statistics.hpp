@@ -15,16 +15,21 @@ double quantile_sorted(const double* sorted, std::size_t n, double p);
 double quantile(std::vector<double> values, double p);
 
 // Mean, standard deviation (n − 1) and three type-7 quantiles of the non-NaN values of x[0, n),
-// exactly (no approximation), in about three linear passes: values are counted into buckets of
-// equal width between their minimum and maximum, the buckets holding the wanted order statistics
-// are located from the cumulative counts, and only their values are selected among. `scratch` is
-// reused between calls. NaN results when there is no value (sd: fewer than two).
+// exactly (no approximation), in three linear passes: values are counted into buckets of equal
+// width between their minimum and maximum, the buckets holding the wanted order statistics are
+// located from the cumulative counts, and only their values are selected among. `scratch` is
+// reused between calls (no allocation once it has grown). NaN results when there is no value
+// (sd: fewer than two).
 struct distribution_summary {
   std::size_t count = 0;
   double mean, sd, lower, median, upper;
 };
+struct summary_scratch {
+  std::vector<double> values;        // the values of the buckets holding the quantiles
+  std::vector<std::uint32_t> counts;  // values per bucket
+};
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
-                               std::vector<double>& scratch);
+                               summary_scratch& scratch);
 
 // ---------------------------------------------------------------------------------------------
 // Rank statistics by counting: ranks are small integers, so a units × (units + 1) histogram holds

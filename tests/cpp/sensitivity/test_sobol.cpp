@@ -142,7 +142,7 @@ TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
 
 TEST_CASE("summarise gives exact type-7 quantiles, mean and sd") {
   random::stream g(4, 0, 0);
-  std::vector<double> scratch;
+  sa::summary_scratch scratch;
   for (int trial = 0; trial < 40; ++trial) {
     const std::size_t n = 1 + static_cast<std::size_t>(g.below(3000));
     std::vector<double> x(n);
@@ -167,6 +167,12 @@ TEST_CASE("summarise gives exact type-7 quantiles, mean and sd") {
     for (double v : present) mean += v;
     mean /= static_cast<double>(present.size());
     CHECK(d.mean == doctest::Approx(mean));
+    double squares = 0;  // two passes, as R's sd
+    for (double v : present) squares += (v - mean) * (v - mean);
+    if (present.size() > 1)
+      CHECK(d.sd == doctest::Approx(std::sqrt(squares / static_cast<double>(present.size() - 1))).epsilon(1e-9));
+    else
+      CHECK(std::isnan(d.sd));
   }
 }
 

@@ -405,3 +405,33 @@ TEST_CASE("counted ranks are those of the doubles when floats tie") {
   for (std::size_t u = 0; u < 69; ++u) CHECK(ranks[u] == static_cast<std::int32_t>(u + 2));
   CHECK(ranks[69] == 1);
 }
+
+TEST_CASE("the mean absolute rank shift is COINr's, over the units ranked both times") {
+  // 15 units (three blocks of four and three more); units 2 and 9 have no indicator, so no
+  // score and no rank (0) in any replication: they are left out of the mean, as na.rm = TRUE.
+  Eigen::MatrixXd x = small_data(15, 5);
+  x.row(2).setConstant(std::nan(""));
+  x.row(9).setConstant(std::nan(""));
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.5}, {3, 0.5}})});
+  ua::options opt;
+  opt.keep_replications = true;
+  opt.seed = 11;
+  const ua::result r = an.uncertainty(300, opt);
+  CHECK(r.stats.nominal_rank[2] == 0);
+  CHECK(r.stats.nominal_rank[9] == 0);
+  double largest = 0;
+  for (Eigen::Index k = 0; k < 300; ++k) {
+    double sum = 0;
+    int ranked = 0;
+    for (Eigen::Index u = 0; u < 15; ++u) {
+      const int rank = r.ranks(u, k), nominal = r.stats.nominal_rank[static_cast<std::size_t>(u)];
+      if (rank == 0 || nominal == 0) continue;
+      sum += std::abs(rank - nominal);
+      ++ranked;
+    }
+    CHECK(ranked == 13);
+    CHECK(r.output[static_cast<std::size_t>(k)] == sum / ranked);
+    largest = std::max(largest, r.output[static_cast<std::size_t>(k)]);
+  }
+  CHECK(largest > 0);  // the noise does move ranks
+}
