@@ -281,7 +281,7 @@ class plan::block_evaluator {
 
   void evaluate() {
     if (prefetch_)
-      for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_);
+      for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_, false);
     for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) {
       const std::ptrdiff_t n = std::min(block_, end_ - u0);
       score_leaves(u0, n);
@@ -322,14 +322,22 @@ class plan::block_evaluator {
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
   // processor's prefetcher to follow, so the inputs and mask of the leaf `prefetch_ahead` places on
-  // (in this block or the next) are asked for while this one is scored.
-  void prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0) const {
-    if (u0 >= end_) return;
+  // (in this block or the next) are asked for while this one is scored. A leaf kernel asks for its
+  // first input itself, a line per vector as it scores (returned here; null when there is none to
+  // ask for): a burst of a block's lines at once stalls on the processor's few outstanding misses.
+  const double* prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0, bool kernel_asks_first_input) const {
+    if (u0 >= end_) return nullptr;
     const std::ptrdiff_t n = std::min(block_, end_ - u0);
     const leaf_step& leaf = *plan_.leaves_[static_cast<std::size_t>(j)];
+    const double* left_to_kernel = nullptr;
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
       if (where_.stride[static_cast<std::size_t>(i)] != 1) continue;
-      const char* first = reinterpret_cast<const char*>(where_.input[static_cast<std::size_t>(i)] + u0);
+      const double* column = where_.input[static_cast<std::size_t>(i)] + u0;
+      if (kernel_asks_first_input && i == leaf.first_input) {
+        left_to_kernel = column;
+        continue;
+      }
+      const char* first = reinterpret_cast<const char*>(column);
       for (std::ptrdiff_t byte = 0; byte < n * static_cast<std::ptrdiff_t>(sizeof(double)); byte += cache_line)
         __builtin_prefetch(first + byte);
     }
@@ -337,6 +345,7 @@ class plan::block_evaluator {
       const char* first = reinterpret_cast<const char*>(&mask_(u0, where_.mask_column[static_cast<std::size_t>(j)]));
       for (std::ptrdiff_t byte = 0; byte < n; byte += cache_line) __builtin_prefetch(first + byte);
     }
+    return left_to_kernel;
   }
 
   // Every leaf's points and max (straight into the parent's arrays for a leaf that is not kept
@@ -349,9 +358,13 @@ class plan::block_evaluator {
     }
     double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
     for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
+      const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
-      if (prefetch_) prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_);
-      any_trouble += score_leaf(*plan_.leaves_[j], applicability(j, u0, n), u0, n);
+      const bool kernel_prefetches = leaf.vectorised || leaf.program;
+      const double* ask_ahead =
+          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, kernel_prefetches)
+                    : nullptr;
+      any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
     for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[u];
     if (any_trouble != 0.0) {
@@ -360,18 +373,21 @@ class plan::block_evaluator {
     }
   }
 
-  // One leaf's points and max for the block; returns the units in trouble the kernel counted.
-  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  // One leaf's points and max for the block; returns the units in trouble the kernel counted. A
+  // kernel asks for `ask_ahead` (a later leaf's input) as it goes.
+  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+                    const double* ask_ahead) {
     const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
     const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
     double* P = ws_.P(target);
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
+      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
-      const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent};
+      const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
+                                  ask_ahead ? ask_ahead : x};
       trouble = leaf.vectorised ? kernels_.leaf(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
     }
     if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
@@ -381,7 +397,7 @@ class plan::block_evaluator {
 
   // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
   void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
-                          double* P, double* M, bool add_to_parent) {
+                          double* P, double* M, bool add_to_parent, const double* ask_ahead) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
       const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs + i * ws_.stride);
@@ -401,7 +417,7 @@ class plan::block_evaluator {
                            ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
                            keep_max_if_missing_, missing_is_trouble_, leaf.source->max,
                            leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present, ws_.finite, P, M,
-                           ws_.trouble, add_to_parent});
+                           ws_.trouble, add_to_parent, ask_ahead ? ask_ahead : ws_.input});
   }
 
   // The points and max its children did not add themselves.

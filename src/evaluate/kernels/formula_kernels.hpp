@@ -48,6 +48,7 @@ struct formula_leaf_block {
   double* M;
   double* __restrict trouble;
   bool add_to;
+  const double* ask_ahead;  // as leaf_block's: a later leaf's input, asked for a line per vector
 };
 
 using formula_kernel = void (*)(const formula_block&);
@@ -173,9 +174,11 @@ void finish_formula_leaf(const formula_leaf_block& b) {
   const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes)
+  for (; u + lanes <= n; u += lanes) {
+    __builtin_prefetch(b.ask_ahead + u);
     finish_formula_lanes<Add, vec>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u,
                                    b.M + u, b.trouble + u, b.max, clamp, keep, missing_is_trouble);
+  }
   for (; u < n; ++u)  // the last units, one lane each
     finish_formula_lanes<Add, vec1>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u,
                                     b.M + u, b.trouble + u, b.max, clamp, keep, missing_is_trouble);

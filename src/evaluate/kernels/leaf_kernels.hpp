@@ -54,6 +54,9 @@ struct leaf_block {
   double* __restrict P;
   double* __restrict M;
   bool add_to;  // P and M are the parent's: add to them
+  // A later leaf's input for the same units, asked for from memory a line per vector as this one
+  // is scored (x itself when there is nothing to ask for).
+  const double* ask_ahead;
 };
 
 // Returns the number of units in trouble (an input out of its rule, or missing under `missing: error`).
@@ -223,8 +226,10 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   lanes_mask bad = {};
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes)
+  for (; u + lanes <= n; u += lanes) {
+    __builtin_prefetch(b.ask_ahead + u);
     score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max, keep, missing_is_trouble, score, bad);
+  }
   mask1 bad_rest = {};
   for (; u < n; ++u)  // the last units, one lane each
     score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, max, keep, missing_is_trouble, score,
