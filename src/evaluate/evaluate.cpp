@@ -274,9 +274,11 @@ class plan::block_evaluator {
     for (const auto& leaf : p.leaves_)
       added_to_parent_[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
-    child_scores_.reserve(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
+    child_scores_.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
     for (const auto& step : p.inners_)
-      for (std::ptrdiff_t c : step->children) child_scores_.push_back(ws_.S(c));
+      if (is_mean_type(*step->source))
+        for (std::size_t c = 0; c < step->children.size(); ++c)
+          child_scores_[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
   }
 
   void evaluate() {
@@ -302,11 +304,12 @@ class plan::block_evaluator {
  private:
   std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
 
-  // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided.
+  // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
+  // (one unit's value is a block of one wherever it is: a row of a row-major table).
   const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
     const double* first = where_.input[static_cast<std::size_t>(i)];
     const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
-    if (stride == 1) return first + u0;
+    if (stride == 1 || n == 1) return first + u0 * stride;
     for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = first[(u0 + u) * stride];
     return scratch;
   }
@@ -544,7 +547,7 @@ class plan::block_evaluator {
   const bool prefetch_;  // more than one block: the next block's inputs are worth asking for early
   workspace ws_;
   std::vector<char> added_to_parent_;
-  std::vector<const double*> child_scores_;  // the children's score blocks of every mean-type node, in step order
+  std::vector<const double*> child_scores_;  // the children's score blocks of the mean-type nodes, in step order
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;
