@@ -120,13 +120,18 @@ struct workspace {
         registers(static_cast<std::size_t>(formula_registers)),
         inputs(static_cast<std::size_t>(formula_inputs_count)) {
     const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 4 : 0;  // fault, no_fault, present, finite
-    storage.assign(static_cast<std::size_t>((3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks) *
-                                            stride),
-                   0.0);
+    // The arrays start on cache lines (a vector load never straddles two) and a line beyond the
+    // last one's blocks: arrays a whole number of 4 kB apart would have the processor take loads
+    // from one for loads of stores to the other (4K aliasing).
+    constexpr std::ptrdiff_t arrays = 12;
+    constexpr std::ptrdiff_t line = cache_line / static_cast<std::ptrdiff_t>(sizeof(double));
+    const std::ptrdiff_t blocks = 3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks;
+    storage.assign(static_cast<std::size_t>(blocks * stride + (arrays + 1) * line), 0.0);
     double* next = storage.data();
+    while (reinterpret_cast<std::uintptr_t>(next) % cache_line != 0) ++next;
     const auto take = [&](std::ptrdiff_t blocks) {
       double* first = next;
-      next += blocks * stride;
+      next += blocks * stride + line;
       return first;
     };
     points = take(nodes);
@@ -325,7 +330,7 @@ class plan::block_evaluator {
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
   // processor's prefetcher to follow, so the inputs and mask of the leaf `prefetch_ahead` places on
-  // (in this block or the next) are asked for while this one is scored. A leaf kernel asks for its
+  // (in this block or the next) are asked for while this one is scored. A rule's kernel asks for its
   // first input itself, a line per vector as it scores (returned here; null when there is none to
   // ask for): a burst of a block's lines at once stalls on the processor's few outstanding misses.
   const double* prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0, bool kernel_asks_first_input) const {
@@ -363,9 +368,8 @@ class plan::block_evaluator {
     for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
       const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
-      const bool kernel_prefetches = leaf.vectorised || leaf.program;
       const double* ask_ahead =
-          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, kernel_prefetches)
+          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, leaf.vectorised)
                     : nullptr;
       any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
@@ -377,7 +381,7 @@ class plan::block_evaluator {
   }
 
   // One leaf's points and max for the block; returns the units in trouble the kernel counted. A
-  // kernel asks for `ask_ahead` (a later leaf's input) as it goes.
+  // rule kernel asks for `ask_ahead` (a later leaf's input) as it goes.
   double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
                     const double* ask_ahead) {
     const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
@@ -386,7 +390,7 @@ class plan::block_evaluator {
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
+      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
       const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
@@ -400,7 +404,7 @@ class plan::block_evaluator {
 
   // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
   void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
-                          double* P, double* M, bool add_to_parent, const double* ask_ahead) {
+                          double* P, double* M, bool add_to_parent) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
       const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs + i * ws_.stride);
@@ -420,7 +424,7 @@ class plan::block_evaluator {
                            ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
                            keep_max_if_missing_, missing_is_trouble_, leaf.source->max,
                            leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present, ws_.finite, P, M,
-                           ws_.trouble, add_to_parent, ask_ahead ? ask_ahead : ws_.input});
+                           ws_.trouble, add_to_parent});
   }
 
   // The points and max its children did not add themselves.

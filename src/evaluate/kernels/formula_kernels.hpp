@@ -48,7 +48,6 @@ struct formula_leaf_block {
   double* M;
   double* __restrict trouble;
   bool add_to;
-  const double* ask_ahead;  // as leaf_block's: a later leaf's input, asked for a line per vector
 };
 
 using formula_kernel = void (*)(const formula_block&);
@@ -149,20 +148,20 @@ inline void run_formula_block(const formula_block& f) {
 template <bool Add, class V>
 inline void finish_formula_lanes(const double* present_flags, const double* finite_flags, const double* result,
                                  const double* fault, const double* here_flags, double* P, double* M,
-                                 double* trouble, double max, std::int64_t clamp, std::int64_t keep,
-                                 std::int64_t missing_is_trouble) {
+                                 double* trouble, const V& max, const mask_of<V>& clamp, const mask_of<V>& keep,
+                                 const mask_of<V>& missing_is_trouble) {
   const mask_of<V> present = load<V>(present_flags) != 0.0, here = load<V>(here_flags) != 0.0;
   const V r = load<V>(result);
   const mask_of<V> number = (load<V>(finite_flags) != 0.0) & (load<V>(fault) == 0.0) & (absolute(r) <= DBL_MAX);
   const mask_of<V> valid = number & (((r >= 0.0) & (r <= max)) | clamp);
   const V low = r < 0.0 ? V{} : r;
-  const V bounded = low > max ? splat(r, max) : low;
+  const V bounded = low > max ? max : low;
   const V points = clamp != 0 ? bounded : r;
   const mask_of<V> scored = here & present;
   const mask_of<V> bad = (scored & ~valid) | (here & ~present & missing_is_trouble);
   store(trouble, load<V>(trouble) + masked(splat(r, 1.0), bad));
   const V achieved = masked(points, scored);
-  const V possible = masked(splat(r, max), here & (present | keep));
+  const V possible = masked(max, here & (present | keep));
   store(P, Add ? load<V>(P) + achieved : achieved);
   store(M, Add ? load<V>(M) + possible : possible);
 }
@@ -174,14 +173,17 @@ void finish_formula_leaf(const formula_leaf_block& b) {
   const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes) {
-    __builtin_prefetch(b.ask_ahead + u);
-    finish_formula_lanes<Add, vec>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u,
-                                   b.M + u, b.trouble + u, b.max, clamp, keep, missing_is_trouble);
+  if (u + lanes <= n) {
+    const vec max = zeros + b.max;
+    const lanes_mask clamp_lanes = lanes_mask{} + clamp, keep_lanes = lanes_mask{} + keep,
+                     trouble_lanes = lanes_mask{} + missing_is_trouble;
+    for (; u + lanes <= n; u += lanes)
+      finish_formula_lanes<Add>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u, b.M + u,
+                                b.trouble + u, max, clamp_lanes, keep_lanes, trouble_lanes);
   }
   for (; u < n; ++u)  // the last units, one lane each
-    finish_formula_lanes<Add, vec1>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u,
-                                    b.M + u, b.trouble + u, b.max, clamp, keep, missing_is_trouble);
+    finish_formula_lanes<Add>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u, b.M + u,
+                              b.trouble + u, vec1{b.max}, mask1{clamp}, mask1{keep}, mask1{missing_is_trouble});
 }
 
 inline void finish_formula_leaf_block(const formula_leaf_block& b) {

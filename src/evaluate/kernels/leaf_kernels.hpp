@@ -202,15 +202,15 @@ inline V decimal_sum(const V& a, const V& b, const V& sum) {
 // evaluation throws.
 template <bool Add, class V, class Score>
 inline void score_lanes(const V& v, const mask_of<V>& here, double* __restrict P, double* __restrict M,
-                        double max, std::int64_t keep, std::int64_t missing_is_trouble, const Score& score,
-                        mask_of<V>& bad) {
+                        const V& max, const mask_of<V>& keep, const mask_of<V>& missing_is_trouble,
+                        const Score& score, mask_of<V>& bad) {
   const mask_of<V> present = v == v;
   V points;
   mask_of<V> valid;
   score(v, points, valid);
   bad += here & ~valid & (present | missing_is_trouble);
   const V achieved = masked(points, here & valid);
-  const V possible = masked(splat(v, max), here & (present | keep));
+  const V possible = masked(max, here & (present | keep));
   store(P, Add ? load<V>(P) + achieved : achieved);
   store(M, Add ? load<V>(M) + possible : possible);
 }
@@ -226,14 +226,19 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   lanes_mask bad = {};
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes) {
-    __builtin_prefetch(b.ask_ahead + u);
-    score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max, keep, missing_is_trouble, score, bad);
+  if (u + lanes <= n) {
+    const vec max_lanes = zeros + max;
+    const lanes_mask keep_lanes = lanes_mask{} + keep, trouble_lanes = lanes_mask{} + missing_is_trouble;
+    for (; u + lanes <= n; u += lanes) {
+      __builtin_prefetch(b.ask_ahead + u);
+      score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep_lanes, trouble_lanes, score,
+                       bad);
+    }
   }
   mask1 bad_rest = {};
   for (; u < n; ++u)  // the last units, one lane each
-    score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, max, keep, missing_is_trouble, score,
-                     bad_rest);
+    score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, mask1{keep},
+                     mask1{missing_is_trouble}, score, bad_rest);
   std::int64_t count = -bad_rest[0];
   for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
   return static_cast<double>(count);
