@@ -102,9 +102,20 @@ typedef double vec1 __attribute__((vector_size(sizeof(double))));
 typedef std::int64_t mask1 __attribute__((vector_size(sizeof(double))));
 constexpr vec zeros = {};
 
-// The lane mask of a vector type (vec or vec1).
+// The lane mask of a vector type: lanes_mask for vec, mask1 for vec1 (named, not the type of a
+// comparison, which is a vector of long long with clang).
 template <class V>
-using mask_of = decltype(V{} < V{});
+struct mask_type;
+template <>
+struct mask_type<vec> {
+  using type = lanes_mask;
+};
+template <>
+struct mask_type<vec1> {
+  using type = mask1;
+};
+template <class V>
+using mask_of = typename mask_type<V>::type;
 // x in every lane of a vector of v's type.
 template <class V>
 inline V splat(const V&, double x) { return V{} + x; }
