@@ -98,40 +98,60 @@ struct plan::layout {
 namespace {
 
 // Scratch for one thread: per node, a block of points, max and score. Sized to the rows it will
-// see, so that scoring one unit does not allocate a whole block per node.
+// see, so that scoring one unit does not allocate a whole block per node; the blocks of doubles
+// are carved from one allocation (a call for a few units pays for one, not a dozen).
 struct workspace {
   std::ptrdiff_t stride;
+  std::vector<double> storage;
   // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
   // a block, non-zero where a formula leaf's input broke its rule; applies: where a bounded sum
   // node applies.
-  std::vector<double> points, max, score, input, trouble, applies;
-  std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
+  double *points, *max, *score, *input, *trouble, *applies;
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
-  std::vector<double> slots, formula_inputs, fault, no_fault, present, finite;
+  double *slots, *formula_inputs, *fault, *no_fault, *present, *finite;
+  std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
   std::vector<double*> registers;
   std::vector<const double*> inputs;
   workspace(std::ptrdiff_t block, std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers,
             std::ptrdiff_t formula_slots, std::ptrdiff_t formula_inputs_count)
       : stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
-        points(static_cast<std::size_t>(nodes * stride)),
-        max(static_cast<std::size_t>(nodes * stride)),
-        score(static_cast<std::size_t>(nodes * stride)),
-        input(static_cast<std::size_t>(stride)),
-        trouble(static_cast<std::size_t>(stride)),
-        applies(static_cast<std::size_t>(stride)),
         here(static_cast<std::size_t>(stride), 1),
-        slots(static_cast<std::size_t>(formula_slots * stride)),
-        formula_inputs(static_cast<std::size_t>(formula_inputs_count * stride)),
-        fault(formula_registers > 0 ? static_cast<std::size_t>(stride) : 0),
-        no_fault(fault.size(), 0.0),
-        present(fault.size()),
-        finite(fault.size()),
         registers(static_cast<std::size_t>(formula_registers)),
-        inputs(static_cast<std::size_t>(formula_inputs_count)) {}
-  double* P(std::ptrdiff_t k) { return points.data() + k * stride; }
-  double* M(std::ptrdiff_t k) { return max.data() + k * stride; }
-  double* S(std::ptrdiff_t k) { return score.data() + k * stride; }
+        inputs(static_cast<std::size_t>(formula_inputs_count)) {
+    const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 4 : 0;  // fault, no_fault, present, finite
+    // The arrays start on cache lines (a vector load never straddles two) and a line beyond the
+    // last one's blocks: arrays a whole number of 4 kB apart would have the processor take loads
+    // from one for loads of stores to the other (4K aliasing).
+    constexpr std::ptrdiff_t arrays = 12;
+    constexpr std::ptrdiff_t line = cache_line / static_cast<std::ptrdiff_t>(sizeof(double));
+    const std::ptrdiff_t blocks = 3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks;
+    storage.assign(static_cast<std::size_t>(blocks * stride + (arrays + 1) * line), 0.0);
+    double* next = storage.data();
+    while (reinterpret_cast<std::uintptr_t>(next) % cache_line != 0) ++next;
+    const auto take = [&](std::ptrdiff_t blocks) {
+      double* first = next;
+      next += blocks * stride + line;
+      return first;
+    };
+    points = take(nodes);
+    max = take(nodes);
+    score = take(nodes);
+    input = take(1);
+    trouble = take(1);
+    applies = take(1);
+    slots = take(formula_slots);
+    formula_inputs = take(formula_inputs_count);
+    fault = take(formula_blocks > 0 ? 1 : 0);
+    no_fault = take(formula_blocks > 0 ? 1 : 0);
+    present = take(formula_blocks > 0 ? 1 : 0);
+    finite = take(formula_blocks > 0 ? 1 : 0);
+  }
+  workspace(const workspace&) = delete;  // its pointers are into its own storage
+  workspace& operator=(const workspace&) = delete;
+  double* P(std::ptrdiff_t k) { return points + k * stride; }
+  double* M(std::ptrdiff_t k) { return max + k * stride; }
+  double* S(std::ptrdiff_t k) { return score + k * stride; }
 };
 
 std::string default_unit_name(const unit_table& units, std::ptrdiff_t row) {
@@ -250,6 +270,7 @@ class plan::block_evaluator {
                    : cached_block_size),
         stream_outputs_(units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
                         cache_bytes),
+        prefetch_(end - begin > block_),
         ws_(block_, p.node_count(), end - begin, p.formula_registers_, p.formula_slots_, p.formula_inputs_),
         added_to_parent_(static_cast<std::size_t>(p.node_count()), 0),
         kernels_(kn::kernels_in_use()),
@@ -258,12 +279,16 @@ class plan::block_evaluator {
     for (const auto& leaf : p.leaves_)
       added_to_parent_[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
+    child_scores_.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
     for (const auto& step : p.inners_)
-      for (std::ptrdiff_t c : step->children) child_scores_.push_back(ws_.S(c));
+      if (is_mean_type(*step->source))
+        for (std::size_t c = 0; c < step->children.size(); ++c)
+          child_scores_[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
   }
 
   void evaluate() {
-    for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_);
+    if (prefetch_)
+      for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_, false);
     for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) {
       const std::ptrdiff_t n = std::min(block_, end_ - u0);
       score_leaves(u0, n);
@@ -284,11 +309,12 @@ class plan::block_evaluator {
  private:
   std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
 
-  // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided.
+  // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
+  // (one unit's value is a block of one wherever it is: a row of a row-major table).
   const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
     const double* first = where_.input[static_cast<std::size_t>(i)];
     const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
-    if (stride == 1) return first + u0;
+    if (stride == 1 || n == 1) return first + u0 * stride;
     for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = first[(u0 + u) * stride];
     return scratch;
   }
@@ -304,14 +330,22 @@ class plan::block_evaluator {
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
   // processor's prefetcher to follow, so the inputs and mask of the leaf `prefetch_ahead` places on
-  // (in this block or the next) are asked for while this one is scored.
-  void prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0) const {
-    if (u0 >= end_) return;
+  // (in this block or the next) are asked for while this one is scored. A rule's kernel asks for its
+  // first input itself, a line per vector as it scores (returned here; null when there is none to
+  // ask for): a burst of a block's lines at once stalls on the processor's few outstanding misses.
+  const double* prefetch_leaf(std::ptrdiff_t j, std::ptrdiff_t u0, bool kernel_asks_first_input) const {
+    if (u0 >= end_) return nullptr;
     const std::ptrdiff_t n = std::min(block_, end_ - u0);
     const leaf_step& leaf = *plan_.leaves_[static_cast<std::size_t>(j)];
+    const double* left_to_kernel = nullptr;
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
       if (where_.stride[static_cast<std::size_t>(i)] != 1) continue;
-      const char* first = reinterpret_cast<const char*>(where_.input[static_cast<std::size_t>(i)] + u0);
+      const double* column = where_.input[static_cast<std::size_t>(i)] + u0;
+      if (kernel_asks_first_input && i == leaf.first_input) {
+        left_to_kernel = column;
+        continue;
+      }
+      const char* first = reinterpret_cast<const char*>(column);
       for (std::ptrdiff_t byte = 0; byte < n * static_cast<std::ptrdiff_t>(sizeof(double)); byte += cache_line)
         __builtin_prefetch(first + byte);
     }
@@ -319,34 +353,37 @@ class plan::block_evaluator {
       const char* first = reinterpret_cast<const char*>(&mask_(u0, where_.mask_column[static_cast<std::size_t>(j)]));
       for (std::ptrdiff_t byte = 0; byte < n; byte += cache_line) __builtin_prefetch(first + byte);
     }
+    return left_to_kernel;
   }
 
   // Every leaf's points and max (straight into the parent's arrays for a leaf that is not kept
   // and has a `sum` parent), then the first input error, if any, thrown.
   void score_leaves(std::ptrdiff_t u0, std::ptrdiff_t n) {
-    std::fill(ws_.trouble.begin(), ws_.trouble.end(), 0.0);
+    std::fill(ws_.trouble, ws_.trouble + n, 0.0);
     for (const auto& step : plan_.inners_) {
       std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
       std::fill(ws_.M(step->position), ws_.M(step->position) + n, 0.0);
     }
     double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
     for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
+      const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
-      if (ahead < leaf_count())
-        prefetch_leaf(ahead, u0);
-      else
-        prefetch_leaf(ahead % leaf_count(), u0 + block_);
-      any_trouble += score_leaf(*plan_.leaves_[j], applicability(j, u0, n), u0, n);
+      const double* ask_ahead =
+          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, leaf.vectorised)
+                    : nullptr;
+      any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
-    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[static_cast<std::size_t>(u)];
+    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[u];
     if (any_trouble != 0.0) {
       plan_.report_first_input_error(units_, where_, u0, n);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
   }
 
-  // One leaf's points and max for the block; returns the units in trouble the kernel counted.
-  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  // One leaf's points and max for the block; returns the units in trouble the kernel counted. A
+  // rule kernel asks for `ask_ahead` (a later leaf's input) as it goes.
+  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+                    const double* ask_ahead) {
     const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
     const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
     double* P = ws_.P(target);
@@ -355,8 +392,9 @@ class plan::block_evaluator {
     if (leaf.program) {
       score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
     } else {
-      const double* x = input_block(leaf.first_input, u0, n, ws_.input.data());
-      const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent};
+      const double* x = input_block(leaf.first_input, u0, n, ws_.input);
+      const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
+                                  ask_ahead ? ask_ahead : x};
       trouble = leaf.vectorised ? kernels_.leaf(scored, leaf.params) : score_leaf_scalar(scored, *leaf.source);
     }
     if (leaf.source->round_digits) round_points(P, n, *leaf.source->round_digits);
@@ -369,24 +407,24 @@ class plan::block_evaluator {
                           double* P, double* M, bool add_to_parent) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
-      const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs.data() + i * ws_.stride);
+      const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs + i * ws_.stride);
       ws_.inputs[static_cast<std::size_t>(i)] = x;
       ws_.registers[static_cast<std::size_t>(i)] = const_cast<double*>(x);  // read only
     }
     for (std::size_t k = 0; k < program.constants.size(); ++k)
       ws_.registers[static_cast<std::size_t>(program.first_constant()) + k] = const_cast<double*>(program.constant_block(k));
     for (int slot = 0; slot < program.stack_size; ++slot)
-      ws_.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws_.slots.data() + slot * ws_.stride;
-    double* fault = program.divides ? ws_.fault.data() : ws_.no_fault.data();
+      ws_.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws_.slots + slot * ws_.stride;
+    double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
     kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
                       round_points});
-    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[static_cast<std::size_t>(u)] = here[u];
+    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[u] = here[u];
     kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
-                           ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input.data(), n,
+                           ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
                            keep_max_if_missing_, missing_is_trouble_, leaf.source->max,
-                           leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present.data(), ws_.finite.data(), P, M,
-                           ws_.trouble.data(), add_to_parent});
+                           leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present, ws_.finite, P, M,
+                           ws_.trouble, add_to_parent});
   }
 
   // The points and max its children did not add themselves.
@@ -405,11 +443,11 @@ class plan::block_evaluator {
   // Where a bounded `sum` node applies: its max is > 0 (a criterion scored out of a max applies)
   // or a bonus or deduction below it applies (then its max may be 0). 1.0 or 0.0 per unit.
   const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, std::ptrdiff_t n) {
-    double* applies = ws_.applies.data();
+    double* applies = ws_.applies;
     for (std::ptrdiff_t u = 0; u < n; ++u) applies[u] = M[u] > 0.0 ? 1.0 : 0.0;
     for (std::size_t j : step.adjustments_below) {
       const std::uint8_t* here = applicability(j, u0, n);
-      const double* x = input_block(plan_.leaves_[j]->first_input, u0, n, ws_.input.data());
+      const double* x = input_block(plan_.leaves_[j]->first_input, u0, n, ws_.input);
       for (std::ptrdiff_t u = 0; u < n; ++u)
         applies[u] = here[u] != 0 && (x[u] == x[u] || keep_max_if_missing_ != 0.0) ? 1.0 : applies[u];
     }
@@ -444,7 +482,7 @@ class plan::block_evaluator {
     double* M = ws_.M(step.position);
     double* S = ws_.S(step.position);
     add_children(step, P, M, n);
-    double* weight_sums = ws_.input.data();
+    double* weight_sums = ws_.input;
     const double* const* child_scores = child_scores_.data() + step.first_child_score;
     const detail::mean_kind kind = mean_kind_of(source.combine);
     const auto children = static_cast<std::ptrdiff_t>(step.children.size());
@@ -510,9 +548,10 @@ class plan::block_evaluator {
   const matrix_view<bool>& mask_;
   const std::ptrdiff_t block_;
   const bool stream_outputs_;
+  const bool prefetch_;  // more than one block: the next block's inputs are worth asking for early
   workspace ws_;
   std::vector<char> added_to_parent_;
-  std::vector<const double*> child_scores_;  // the children's score blocks of every mean-type node, in step order
+  std::vector<const double*> child_scores_;  // the children's score blocks of the mean-type nodes, in step order
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;

@@ -65,22 +65,13 @@ using kernels::op;
 
 inline double fl(bool b) { return b ? 1.0 : 0.0; }
 
-// d[u] = f(a[u], b[u], c[u]) a vector of units at a time (d may be a, b or c); the last units in
-// padded lanes.
+// d[u] = f(a[u], b[u], c[u]) a vector of units at a time (d may be a, b or c); the last units one
+// lane each.
 template <class F>
 inline void over_lanes(double* d, const double* a, const double* b, const double* c, std::ptrdiff_t n, const F& f) {
   std::ptrdiff_t u = 0;
   for (; u + lanes <= n; u += lanes) store(d + u, f(load(a + u), load(b + u), load(c + u)));
-  if (u == n) return;
-  double a_rest[lanes] = {}, b_rest[lanes] = {}, c_rest[lanes] = {}, d_rest[lanes];
-  const std::ptrdiff_t rest = n - u;
-  for (std::ptrdiff_t k = 0; k < rest; ++k) {
-    a_rest[k] = a[u + k];
-    b_rest[k] = b[u + k];
-    c_rest[k] = c[u + k];
-  }
-  store(d_rest, f(load(a_rest), load(b_rest), load(c_rest)));
-  for (std::ptrdiff_t k = 0; k < rest; ++k) d[u + k] = d_rest[k];
+  for (; u < n; ++u) store(d + u, f(load<vec1>(a + u), load<vec1>(b + u), load<vec1>(c + u)));
 }
 
 // Sums and differences, and op::decimal, give decimal values (chiso/detail/decimal.hpp), as
@@ -94,8 +85,8 @@ inline void run_formula_block(const formula_block& f) {
     const double* b = f.regs[ins.b];
     const double* c = f.regs[ins.c];
     switch (ins.code) {
-      case op::add: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x + y); }); break;
-      case op::sub: over_lanes(d, a, b, a, n, [](const vec& x, const vec& y, const vec&) { return decimal_sum(x, y, x - y); }); break;
+      case op::add: over_lanes(d, a, b, a, n, [](const auto& x, const auto& y, const auto&) { return decimal_sum(x, y, x + y); }); break;
+      case op::sub: over_lanes(d, a, b, a, n, [](const auto& x, const auto& y, const auto&) { return decimal_sum(x, y, x - y); }); break;
       case op::mul: for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u] * b[u]; break;
       case op::div: {
         const double column = ins.column;
@@ -140,7 +131,7 @@ inline void run_formula_block(const formula_block& f) {
           d[u] = b[u] != 0.0 ? q : c[u];
         }
         break;
-      case op::decimal: over_lanes(d, a, a, a, n, [](const vec& x, const vec&, const vec&) { return decimal_value(x); }); break;
+      case op::decimal: over_lanes(d, a, a, a, n, [](const auto& x, const auto&, const auto&) { return decimal_value(x); }); break;
       case op::round:
         if (d != a)
           for (std::ptrdiff_t u = 0; u < n; ++u) d[u] = a[u];
@@ -150,62 +141,49 @@ inline void run_formula_block(const formula_block& f) {
   }
 }
 
-// One vector of units of a formula leaf: points and max from the program's result, and trouble
-// where it or the inputs are not valid. `present` and `finite` (1.0 or 0.0) say whether all the
-// unit's inputs are there and finite; `here` whether the criterion applies.
-template <bool Add>
+// One vector of units (vec, or vec1 for one unit) of a formula leaf: points and max from the
+// program's result, and trouble where it or the inputs are not valid. `present` and `finite`
+// (1.0 or 0.0) say whether all the unit's inputs are there and finite; `here` whether the
+// criterion applies.
+template <bool Add, class V>
 inline void finish_formula_lanes(const double* present_flags, const double* finite_flags, const double* result,
                                  const double* fault, const double* here_flags, double* P, double* M,
-                                 double* trouble, const vec& max, const lanes_mask& clamp, const lanes_mask& keep,
-                                 const lanes_mask& missing_is_trouble) {
-  const lanes_mask present = load(present_flags) != 0.0, here = load(here_flags) != 0.0;
-  const vec r = load(result);
-  const lanes_mask number = (load(finite_flags) != 0.0) & (load(fault) == 0.0) & (absolute(r) <= DBL_MAX);
-  const lanes_mask valid = number & (((r >= 0.0) & (r <= max)) | clamp);
-  const vec low = r < 0.0 ? zeros : r;
-  const vec bounded = low > max ? max : low;
-  const vec points = clamp != 0 ? bounded : r;
-  const lanes_mask scored = here & present;
-  const lanes_mask bad = (scored & ~valid) | (here & ~present & missing_is_trouble);
-  store(trouble, load(trouble) + masked(zeros + 1.0, bad));
-  const vec achieved = masked(points, scored);
-  const vec possible = masked(max, here & (present | keep));
-  store(P, Add ? load(P) + achieved : achieved);
-  store(M, Add ? load(M) + possible : possible);
+                                 double* trouble, const V& max, const mask_of<V>& clamp, const mask_of<V>& keep,
+                                 const mask_of<V>& missing_is_trouble) {
+  const mask_of<V> present = load<V>(present_flags) != 0.0, here = load<V>(here_flags) != 0.0;
+  const V r = load<V>(result);
+  const mask_of<V> number = (load<V>(finite_flags) != 0.0) & (load<V>(fault) == 0.0) & (absolute(r) <= DBL_MAX);
+  const mask_of<V> valid = number & (((r >= 0.0) & (r <= max)) | clamp);
+  const V low = r < 0.0 ? V{} : r;
+  const V bounded = low > max ? max : low;
+  const V points = clamp != 0 ? bounded : r;
+  const mask_of<V> scored = here & present;
+  const mask_of<V> bad = (scored & ~valid) | (here & ~present & missing_is_trouble);
+  store(trouble, load<V>(trouble) + masked(splat(r, 1.0), bad));
+  const V achieved = masked(points, scored);
+  const V possible = masked(max, here & (present | keep));
+  store(P, Add ? load<V>(P) + achieved : achieved);
+  store(M, Add ? load<V>(M) + possible : possible);
 }
 
 template <bool Add>
 void finish_formula_leaf(const formula_leaf_block& b) {
   const std::ptrdiff_t n = b.n;
-  const vec max = zeros + b.max;
-  const lanes_mask clamp = b.clamp != 0.0 ? all_lanes : lanes_mask{};
-  const lanes_mask keep = b.keep_max_if_missing != 0.0 ? all_lanes : lanes_mask{};
-  const lanes_mask missing_is_trouble = b.missing_is_trouble != 0.0 ? all_lanes : lanes_mask{};
+  const std::int64_t clamp = b.clamp != 0.0 ? -1 : 0;  // all bits: a lane mask's true
+  const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;
+  const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes)
+  if (u + lanes <= n) {
+    const vec max = zeros + b.max;
+    const lanes_mask clamp_lanes = lanes_mask{} + clamp, keep_lanes = lanes_mask{} + keep,
+                     trouble_lanes = lanes_mask{} + missing_is_trouble;
+    for (; u + lanes <= n; u += lanes)
+      finish_formula_lanes<Add>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u, b.M + u,
+                                b.trouble + u, max, clamp_lanes, keep_lanes, trouble_lanes);
+  }
+  for (; u < n; ++u)  // the last units, one lane each
     finish_formula_lanes<Add>(b.present + u, b.finite + u, b.result + u, b.fault + u, b.here + u, b.P + u, b.M + u,
-                              b.trouble + u, max, clamp, keep, missing_is_trouble);
-  if (u == n) return;
-  // The last units, in lanes padded with units that do not apply.
-  double present[lanes] = {}, finite[lanes] = {}, result[lanes] = {}, fault[lanes] = {}, here[lanes] = {},
-         P[lanes] = {}, M[lanes] = {}, trouble[lanes] = {};
-  const std::ptrdiff_t rest = n - u;
-  for (std::ptrdiff_t k = 0; k < rest; ++k) {
-    present[k] = b.present[u + k];
-    finite[k] = b.finite[u + k];
-    result[k] = b.result[u + k];
-    fault[k] = b.fault[u + k];
-    here[k] = b.here[u + k];
-    P[k] = b.P[u + k];
-    M[k] = b.M[u + k];
-    trouble[k] = b.trouble[u + k];
-  }
-  finish_formula_lanes<Add>(present, finite, result, fault, here, P, M, trouble, max, clamp, keep, missing_is_trouble);
-  for (std::ptrdiff_t k = 0; k < rest; ++k) {
-    b.P[u + k] = P[k];
-    b.M[u + k] = M[k];
-    b.trouble[u + k] = trouble[k];
-  }
+                              b.trouble + u, vec1{b.max}, mask1{clamp}, mask1{keep}, mask1{missing_is_trouble});
 }
 
 inline void finish_formula_leaf_block(const formula_leaf_block& b) {

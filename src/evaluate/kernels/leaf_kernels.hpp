@@ -54,6 +54,9 @@ struct leaf_block {
   double* __restrict P;
   double* __restrict M;
   bool add_to;  // P and M are the parent's: add to them
+  // A later leaf's input for the same units, asked for from memory a line per vector as this one
+  // is scored (x itself when there is nothing to ask for).
+  const double* ask_ahead;
 };
 
 // Returns the number of units in trouble (an input out of its rule, or missing under `missing: error`).
@@ -93,15 +96,38 @@ constexpr std::ptrdiff_t lanes = 2;
 #endif
 typedef double vec __attribute__((vector_size(lanes * sizeof(double))));
 typedef std::int64_t lanes_mask __attribute__((vector_size(lanes * sizeof(double))));  // -1 where true, else 0
+// One unit in a lane of its own: the last units of a block (and a batch of a few units) run the
+// same lane operations on these, with no padding to copy in and out.
+typedef double vec1 __attribute__((vector_size(sizeof(double))));
+typedef std::int64_t mask1 __attribute__((vector_size(sizeof(double))));
 constexpr vec zeros = {};
-constexpr lanes_mask all_lanes = lanes_mask{} - 1;
 
-inline vec load(const double* p) {
-  vec v;
+// The lane mask of a vector type: lanes_mask for vec, mask1 for vec1 (named, not the type of a
+// comparison, which is a vector of long long with clang).
+template <class V>
+struct mask_type;
+template <>
+struct mask_type<vec> {
+  using type = lanes_mask;
+};
+template <>
+struct mask_type<vec1> {
+  using type = mask1;
+};
+template <class V>
+using mask_of = typename mask_type<V>::type;
+// x in every lane of a vector of v's type.
+template <class V>
+inline V splat(const V&, double x) { return V{} + x; }
+
+template <class V = vec>
+inline V load(const double* p) {
+  V v;
   __builtin_memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(double* p, const vec& v) { __builtin_memcpy(p, &v, sizeof v); }
+template <class V>
+inline void store(double* p, const V& v) { __builtin_memcpy(p, &v, sizeof v); }
 // `lanes` bytes of the mask as a lane mask. On little-endian machines each lane tests its own
 // byte of one load (byte by byte, compilers build the vector through general registers).
 inline lanes_mask load_flags(const std::uint8_t* p) {
@@ -118,15 +144,22 @@ inline lanes_mask load_flags(const std::uint8_t* p) {
   return word != 0;
 #endif
 }
+inline mask1 load_flag(const std::uint8_t* p) { return mask1{} - (*p != 0 ? 1 : 0); }
 
-inline lanes_mask bits(const vec& v) { return reinterpret_cast<lanes_mask>(v); }
+template <class V>
+inline mask_of<V> bits(const V& v) { return reinterpret_cast<mask_of<V>>(v); }
 // v where m is true, else +0.0.
-inline vec masked(const vec& v, const lanes_mask& m) { return reinterpret_cast<vec>(bits(v) & m); }
-inline vec absolute(const vec& v) { return reinterpret_cast<vec>(bits(v) & static_cast<std::int64_t>(0x7fffffffffffffff)); }
-inline lanes_mask finite(const vec& v) { return absolute(v) <= DBL_MAX; }
-inline vec clamp01(const vec& v) { return v < 0.0 ? zeros : (v > 1.0 ? zeros + 1.0 : v); }
+template <class V>
+inline V masked(const V& v, const mask_of<V>& m) { return reinterpret_cast<V>(bits(v) & m); }
+template <class V>
+inline V absolute(const V& v) { return reinterpret_cast<V>(bits(v) & static_cast<std::int64_t>(0x7fffffffffffffff)); }
+template <class V>
+inline mask_of<V> finite(const V& v) { return absolute(v) <= DBL_MAX; }
+template <class V>
+inline V clamp01(const V& v) { return v < 0.0 ? V{} : (v > 1.0 ? V{} + 1.0 : v); }
 // Rounds to the nearest whole number without a library call; exact for |x| < 2^51.
-inline vec round_whole(const vec& x) {
+template <class V>
+inline V round_whole(const V& x) {
   constexpr double magic = 6755399441055744.0;  // 1.5 × 2^52
   return (x + magic) - magic;
 }
@@ -135,7 +168,9 @@ constexpr double step_tolerance = 1e-9;  // as chiso::step_tolerance
 // table[index] lane by lane (index ≥ 0 in every lane).
 inline vec gather(const double* table, const lanes_mask& index) {
 #if defined(__AVX512F__)
-  return reinterpret_cast<vec>(_mm512_i64gather_pd(reinterpret_cast<__m512i>(index), table, 8));
+  // The masked form with every lane on: GCC 12's plain form warns of an uninitialised source.
+  return reinterpret_cast<vec>(
+      _mm512_mask_i64gather_pd(_mm512_setzero_pd(), 0xff, reinterpret_cast<__m512i>(index), table, 8));
 #elif defined(__AVX2__)
   return reinterpret_cast<vec>(_mm256_i64gather_pd(table, reinterpret_cast<__m256i>(index), 8));
 #else
@@ -144,46 +179,51 @@ inline vec gather(const double* table, const lanes_mask& index) {
   return out;
 #endif
 }
+inline vec1 gather(const double* table, const mask1& index) { return vec1{table[index[0]]}; }
 
 // chiso::detail::decimal_value lane by lane: x on the decimal grid of 15 significant digits of
 // `magnitude`, with the same table and the same IEEE operations (round_whole is nearbyint here).
-inline vec decimal_value(const vec& x, const vec& magnitude) {
+template <class V>
+inline V decimal_value(const V& x, const V& magnitude) {
   namespace grid = decimal_grid;
-  const lanes_mask exponent = ((bits(magnitude) >> 52) & 0x7ff) - (1023 + grid::first_exponent);
-  const lanes_mask inside = (exponent >= 0) & (exponent < grid::count);
-  const lanes_mask index = exponent & inside;
-  const vec from = gather(grid::grid.scale_from, index);
+  const mask_of<V> exponent = ((bits(magnitude) >> 52) & 0x7ff) - (1023 + grid::first_exponent);
+  const mask_of<V> inside = (exponent >= 0) & (exponent < grid::count);
+  const mask_of<V> index = exponent & inside;
+  const V from = gather(grid::grid.scale_from, index);
   // scale_below is 10 × scale_from wherever the comparison picks it (a range that reaches the
   // next power of ten; elsewhere the two are equal and it never holds): one gather, not two.
-  const vec scale = magnitude * from < grid::next_power_scaled ? from * 10.0 : from;
-  const vec on_grid = round_whole(x * scale) / scale;
+  const V scale = magnitude * from < grid::next_power_scaled ? from * 10.0 : from;
+  const V on_grid = round_whole(x * scale) / scale;
   return inside ? on_grid : x;
 }
 // A product's or quotient's decimal value: 15 significant digits of itself.
-inline vec decimal_value(const vec& x) { return decimal_value(x, absolute(x)); }
+template <class V>
+inline V decimal_value(const V& x) { return decimal_value(x, absolute(x)); }
 // A sum's or difference's: 15 significant digits of the larger operand.
-inline vec decimal_sum(const vec& a, const vec& b, const vec& sum) {
-  const vec magnitude_a = absolute(a), magnitude_b = absolute(b);
+template <class V>
+inline V decimal_sum(const V& a, const V& b, const V& sum) {
+  const V magnitude_a = absolute(a), magnitude_b = absolute(b);
   return decimal_value(sum, magnitude_a > magnitude_b ? magnitude_a : magnitude_b);
 }
 
-// One vector of units: points and max into P and M; `bad` counts down (−1 a lane) the units in trouble.
-// `score(v, points, valid)` gives the rule's points for v and, in `valid`, where v is a valid
-// input: a finite number the rule accepts (false for NaN and infinities). Points of an invalid
-// input are not kept: its unit is in trouble, and the evaluation throws.
-template <bool Add, class Score>
-inline void score_lanes(const vec& v, const lanes_mask& here, double* __restrict P, double* __restrict M,
-                        const vec& max, const lanes_mask& keep, const lanes_mask& missing_is_trouble,
-                        const Score& score, lanes_mask& bad) {
-  const lanes_mask present = v == v;
-  vec points;
-  lanes_mask valid;
+// One vector of units (vec, or vec1 for one unit): points and max into P and M; `bad` counts
+// down (−1 a lane) the units in trouble. `score(v, points, valid)` gives the rule's points for v
+// and, in `valid`, where v is a valid input: a finite number the rule accepts (false for NaN and
+// infinities). Points of an invalid input are not kept: its unit is in trouble, and the
+// evaluation throws.
+template <bool Add, class V, class Score>
+inline void score_lanes(const V& v, const mask_of<V>& here, double* __restrict P, double* __restrict M,
+                        const V& max, const mask_of<V>& keep, const mask_of<V>& missing_is_trouble,
+                        const Score& score, mask_of<V>& bad) {
+  const mask_of<V> present = v == v;
+  V points;
+  mask_of<V> valid;
   score(v, points, valid);
   bad += here & ~valid & (present | missing_is_trouble);
-  const vec achieved = masked(points, here & valid);
-  const vec possible = masked(max, here & (present | keep));
-  store(P, Add ? load(P) + achieved : achieved);
-  store(M, Add ? load(M) + possible : possible);
+  const V achieved = masked(points, here & valid);
+  const V possible = masked(max, here & (present | keep));
+  store(P, Add ? load<V>(P) + achieved : achieved);
+  store(M, Add ? load<V>(M) + possible : possible);
 }
 
 template <bool Add, class Score>
@@ -193,32 +233,24 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   double* __restrict P = b.P;
   double* __restrict M = b.M;
   const std::ptrdiff_t n = b.n;
-  const vec max_lanes = zeros + max;
-  const lanes_mask keep = b.keep_max_if_missing != 0.0 ? all_lanes : lanes_mask{};
-  const lanes_mask missing_is_trouble = b.missing_is_trouble != 0.0 ? all_lanes : lanes_mask{};
+  const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;  // all bits: a lane mask's true
+  const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   lanes_mask bad = {};
   std::ptrdiff_t u = 0;
-  for (; u + lanes <= n; u += lanes)
-    score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep, missing_is_trouble, score,
-                     bad);
-  if (u < n) {  // the last units, in lanes padded with units that do not apply
-    double x_rest[lanes] = {}, P_rest[lanes] = {}, M_rest[lanes] = {};
-    std::uint8_t here_rest[lanes] = {};
-    const std::ptrdiff_t rest = n - u;
-    for (std::ptrdiff_t k = 0; k < rest; ++k) {
-      x_rest[k] = x[u + k];
-      here_rest[k] = here[u + k];
-      P_rest[k] = P[u + k];
-      M_rest[k] = M[u + k];
-    }
-    score_lanes<Add>(load(x_rest), load_flags(here_rest), P_rest, M_rest, max_lanes, keep, missing_is_trouble,
-                     score, bad);
-    for (std::ptrdiff_t k = 0; k < rest; ++k) {
-      P[u + k] = P_rest[k];
-      M[u + k] = M_rest[k];
+  if (u + lanes <= n) {
+    const vec max_lanes = zeros + max;
+    const lanes_mask keep_lanes = lanes_mask{} + keep, trouble_lanes = lanes_mask{} + missing_is_trouble;
+    for (; u + lanes <= n; u += lanes) {
+      __builtin_prefetch(b.ask_ahead + u);
+      score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep_lanes, trouble_lanes, score,
+                       bad);
     }
   }
-  std::int64_t count = 0;
+  mask1 bad_rest = {};
+  for (; u < n; ++u)  // the last units, one lane each
+    score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, mask1{keep},
+                     mask1{missing_is_trouble}, score, bad_rest);
+  std::int64_t count = -bad_rest[0];
   for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
   return static_cast<double>(count);
 }
@@ -238,10 +270,10 @@ double score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
     bound[t] = q.bound[t];
     points[t] = q.points[t];
   }
-  return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-    p = zeros;
+  return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+    p = splat(v, 0.0);
 #pragma GCC unroll 8
-    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? zeros + points[t] : p;
+    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? splat(v, points[t]) : p;
     valid = (v >= 0.0) & (v <= top);
   });
 }
@@ -249,14 +281,14 @@ double score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
 template <int N>
 double score_small(const leaf_block& b, const leaf_params& q) {
   if (q.rule == kind::tiers_higher)
-    return score_tiers<N>(b, q, [](const vec& v, double bound) { return v >= bound; });
+    return score_tiers<N>(b, q, [](const auto& v, double bound) { return v >= bound; });
   if (q.rule == kind::tiers_lower)
-    return score_tiers<N>(b, q, [](const vec& v, double bound) { return v <= bound; });
+    return score_tiers<N>(b, q, [](const auto& v, double bound) { return v <= bound; });
   double allowed[N];  // points_values
   for (int k = 0; k < N; ++k) allowed[k] = q.bound[k];
-  return score_leaf(b, q.max, [=](const vec& v, vec& p, lanes_mask& valid) {
+  return score_leaf(b, q.max, [=](const auto& v, auto& p, auto& valid) {
     p = v;
-    valid = lanes_mask{};
+    valid = bits(v) != bits(v);  // none yet
 #pragma GCC unroll 8
     for (int k = 0; k < N; ++k) valid |= absolute(v - allowed[k]) <= step_tolerance;
   });
@@ -267,23 +299,23 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
   switch (q.rule) {
     case kind::points_step: {
       const double step = q.step, inverse = q.step_inverse;
-      auto check = [max](const vec& v, const vec& steps, vec& p, lanes_mask& valid) {
-        const vec off = absolute(steps - round_whole(steps));
+      auto check = [max](const auto& v, const auto& steps, auto& p, auto& valid) {
+        const auto off = absolute(steps - round_whole(steps));
         p = v;
-        valid = (v >= 0.0) & (v <= max) & (off <= step_tolerance * (steps > 1.0 ? steps : zeros + 1.0));
+        valid = (v >= 0.0) & (v <= max) & (off <= step_tolerance * (steps > 1.0 ? steps : splat(v, 1.0)));
       };
       if (inverse != 0.0)  // the same quotient, without a division
-        return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) { check(v, v * inverse, p, valid); });
-      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) { check(v, v / step, p, valid); });
+        return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) { check(v, v * inverse, p, valid); });
+      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) { check(v, v / step, p, valid); });
     }
     case kind::points_range:
-      return score_leaf(b, max, [max](const vec& v, vec& p, lanes_mask& valid) {
+      return score_leaf(b, max, [max](const auto& v, auto& p, auto& valid) {
         p = v;
         valid = (v >= 0.0) & (v <= max);
       });
     case kind::yes_no:
-      return score_leaf(b, max, [max](const vec& v, vec& p, lanes_mask& valid) {
-        p = v == 1.0 ? zeros + max : zeros;
+      return score_leaf(b, max, [max](const auto& v, auto& p, auto& valid) {
+        p = v == 1.0 ? splat(v, max) : splat(v, 0.0);
         valid = (v == 0.0) | (v == 1.0);
       });
     case kind::points_values:
@@ -301,40 +333,40 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
       }
     case kind::linear_higher: {
       const double lower = q.lower, width = q.width;
-      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = max * clamp01(decimal_sum(v, zeros + lower, v - lower) / width);
+      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+        p = max * clamp01(decimal_sum(v, splat(v, lower), v - lower) / width);
         valid = finite(v);
       });
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
-      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        p = max * clamp01(decimal_sum(zeros + upper, v, upper - v) / width);
+      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+        p = max * clamp01(decimal_sum(splat(v, upper), v, upper - v) / width);
         valid = finite(v);
       });
     }
     case kind::proportional_higher: {
       const double top = q.top;
-      const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
-      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
+      const std::int64_t accept_any = q.accept_any != 0.0 ? -1 : 0;
+      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
         p = max * clamp01(v / top);
-        valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
+        valid = ((v >= 0.0) & (v <= top)) | (finite(v) & accept_any);
       });
     }
     case kind::proportional_lower: {
       const double top = q.top;
-      const lanes_mask accept_any = q.accept_any != 0.0 ? all_lanes : lanes_mask{};
-      return score_leaf(b, max, [=](const vec& v, vec& p, lanes_mask& valid) {
-        const vec rate = clamp01(v / top);
-        p = max * decimal_sum(zeros + 1.0, rate, 1.0 - rate);
-        valid = ((v >= 0.0) & (v <= top)) | (accept_any & finite(v));
+      const std::int64_t accept_any = q.accept_any != 0.0 ? -1 : 0;
+      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+        const auto rate = clamp01(v / top);
+        p = max * decimal_sum(splat(v, 1.0), rate, 1.0 - rate);
+        valid = ((v >= 0.0) & (v <= top)) | (finite(v) & accept_any);
       });
     }
     case kind::adjustment: {
       const double sign = q.sign, per = q.per, cap = q.cap;
-      return score_leaf(b, 0.0, [=](const vec& v, vec& p, lanes_mask& valid) {
-        const vec total = decimal_value(per * v);
-        p = sign * (total < cap ? total : zeros + cap) + 0.0;  // + 0.0: no deduction is 0, not −0
+      return score_leaf(b, 0.0, [=](const auto& v, auto& p, auto& valid) {
+        const auto total = decimal_value(per * v);
+        p = sign * (total < cap ? total : splat(v, cap)) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
         valid = (v >= 0.0) & (v <= DBL_MAX) & ((v >= 4503599627370496.0) | (v == round_whole(v)));
       });
