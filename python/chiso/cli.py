@@ -183,12 +183,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.output:  # before reading and scoring: a place that cannot be written, or an input
         chiso_io.check_output(args.output, [args.inputs, args.applicable, args.groups, _model_path(args.model)])
     read = parquet_inputs(args, name) if kind == "parquet" else table_inputs(args, model, name, kind)
-    unit_index = pd.Index(read.units.to_numpy(), name=args.unit_column)
+    unit_index = pd.Index(read.units.array, name=args.unit_column, copy=False)
     progress: Optional[Progress] = None
     if len(unit_index) >= LARGE:
         progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)
         progress.step("read")
     groups = groups_file(args.groups, args) if args.groups else read.groups
+    if isinstance(groups, pd.Categorical):  # a Parquet group column, one per row: matched to the units as they are
+        groups = pd.Series(groups, index=unit_index, copy=False)
     applicable = applicable_file(args.applicable, args, model, unit_index) if args.applicable else None
     try:
         # An Arrow table has no index: its units go beside it; a DataFrame's index holds them.
