@@ -76,6 +76,8 @@ ua::assumption assumption_from_dict(const py::dict& a) {
                             "' is not noisy_weights, weight_sets, aggregation, data_choice or data_range");
 }
 
+}  // namespace
+
 // Why each replication failed, as columns: replication, node (code), method, unit (id), child
 // (code) and its value.
 py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) {
@@ -99,6 +101,22 @@ py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) 
   d["value"] = value;
   return d;
 }
+
+// Failed replications per assumption (and alternative), as rows.
+py::list failure_counts_to_list(const ua::result& r) {
+  py::list counts;
+  for (const auto& c : r.failure_counts) {
+    py::dict row;
+    row["assumption"] = c.assumption;
+    row["alternative"] = c.alternative;
+    row["replications"] = c.replications;
+    row["failed"] = c.failed;
+    counts.append(row);
+  }
+  return counts;
+}
+
+namespace {
 
 py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   py::dict d;
@@ -124,16 +142,7 @@ py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   d["output"] = to_array(std::move(r.output));
   d["failed"] = to_array(std::move(r.failed));
   d["failures"] = failures_to_dict(r, tree);
-  py::list counts;
-  for (const auto& c : r.failure_counts) {
-    py::dict row;
-    row["assumption"] = c.assumption;
-    row["alternative"] = c.alternative;
-    row["replications"] = c.replications;
-    row["failed"] = c.failed;
-    counts.append(row);
-  }
-  d["failure_counts"] = counts;
+  d["failure_counts"] = failure_counts_to_list(r);
   if (r.scores.size() > 0) {
     d["scores"] = std::move(r.scores);
     d["ranks"] = std::move(r.ranks);

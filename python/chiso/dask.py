@@ -30,7 +30,7 @@ import pandas as pd
 from . import _core
 from .errors import DataError, ParameterError
 from .model import Model, load_model
-from .sensitivity import AnalysisResult, CompositeAnalysis
+from .sensitivity import AnalysisResult, CompositeAnalysis, _warn_of_failures
 
 try:
     import dask
@@ -236,7 +236,32 @@ def _run_blocks(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
         "scores": np.hstack([p["scores"] for p in parts]),
         "ranks": np.hstack([p["ranks"] for p in parts]),
         "failed": [int(f) + int(o) for p, o in zip(parts, offsets) for f in p["failed"]],
+        "failures": _failures(parts, offsets),
+        "failure_counts": _failure_counts(parts),
     }
+
+
+def _failures(parts: Sequence[Dict[str, Any]], offsets: np.ndarray) -> Dict[str, list]:
+    """Why each replication failed, the blocks' lists joined, replications counted from the first
+    block's first."""
+    columns = ["replication", "node", "method", "unit", "child", "value"]
+    joined: Dict[str, list] = {c: [] for c in columns}
+    for part, offset in zip(parts, offsets):
+        for column in columns:
+            values = list(part["failures"][column])
+            joined[column] += [int(v) + int(offset) for v in values] if column == "replication" else values
+    return joined
+
+
+def _failure_counts(parts: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Replications and failures per assumption and alternative, summed over the blocks (every
+    block lists the same rows in the same order)."""
+    counts = [dict(row) for row in parts[0]["failure_counts"]] if parts else []
+    for part in parts[1:]:
+        for total, row in zip(counts, part["failure_counts"]):
+            total["replications"] += row["replications"]
+            total["failed"] += row["failed"]
+    return counts
 
 
 def _result(raw: Dict[str, Any], units: List[str], assumptions: Sequence[Mapping[str, Any]]) -> AnalysisResult:
@@ -254,7 +279,7 @@ def uncertainty(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
     local = CompositeAnalysis(hierarchy, data, assumptions, units=units)
     sample = np.asarray(_core.sensitivity.random_sample(replications, len(assumptions), seed))
     raw = _run_blocks(hierarchy, data, assumptions, units, sample, seed, blocks, target, "mean_abs_rank_shift", "")
-    return _result(raw, local.units, assumptions)
+    return _warn_of_failures(_result(raw, local.units, assumptions))
 
 
 def sensitivity(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, Any]], N: int, *, blocks: int,
@@ -270,7 +295,7 @@ def sensitivity(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
     raw = _run_blocks(hierarchy, data, assumptions, units, sample, seed, blocks, target, output, unit)
     raw["indices"] = _core.sensitivity.estimate_sobol(raw["output"], N, d, bootstrap=bootstrap, seed=seed,
                                                       lower_p=lower_p, upper_p=upper_p)
-    return _result(raw, local.units, assumptions)
+    return _warn_of_failures(_result(raw, local.units, assumptions))
 
 
 # Record-level data ------------------------------------------------------------------------------

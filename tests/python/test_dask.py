@@ -151,6 +151,42 @@ def test_uncertainty_blocks_bit_identical(client, blocks):
     assert got.failed == one.failed
 
 
+@pytest.mark.parametrize("blocks", [1, 4])
+def test_failed_replications_in_blocks_warn_as_in_one_process(client, blocks):
+    # Unit z has i3 = 0: a geometric mean at P2 fails in every replication that draws it (u ≥ 1/2
+    # in the sample's second column), whichever block runs it.
+    tree = [{"code": "i1", "level": 1, "parent": "P1"}, {"code": "i2", "level": 1, "parent": "P1"},
+            {"code": "i3", "level": 1, "parent": "P2"}, {"code": "i4", "level": 1, "parent": "P2"},
+            {"code": "P1", "level": 2, "parent": "I"}, {"code": "P2", "level": 2, "parent": "I"},
+            {"code": "I", "level": 3}]
+    data = pd.DataFrame({"i1": [1.0, 2.0, 3.0], "i2": [2.0, 1.0, 3.0], "i3": [1.0, 2.0, 0.0], "i4": [3.0, 3.0, 3.0]},
+                        index=["x", "y", "z"])
+    assumptions = [cs.noisy_weights("Weights", {1: 0.2}), cs.aggregation("Aggregation", ["arithmetic", "geometric"])]
+    S = 60
+    with pytest.warns(cs.FailedReplicationsWarning) as caught:
+        got = cd.uncertainty(tree, data, assumptions, S, blocks=blocks, seed=9)
+    geometric = np.flatnonzero(cs.random_sample(S, 2, seed=9)[:, 1] >= 0.5)
+    assert 0 < len(geometric) < S
+    assert got.failed == geometric.tolist()
+    counts = got.failure_counts.set_index(["assumption", "alternative"])
+    assert counts.loc[("Aggregation", "arithmetic")].tolist() == [S - len(geometric), 0]
+    assert counts.loc[("Aggregation", "geometric")].tolist() == [len(geometric), len(geometric)]
+    assert counts.loc[("Weights", "")].tolist() == [S, len(geometric)]
+    why = got.failures
+    assert why["replication"].tolist() == geometric.tolist()
+    assert set(why["node"]) == {"P2"} and set(why["unit"]) == {"z"} and set(why["child"]) == {"i3"}
+    message = str(caught[0].message)
+    assert f"{len(geometric)} of {S} replications failed" in message
+    assert f"Aggregation = geometric: {len(geometric)} of {len(geometric)}" in message
+    assert "'P2'" in message and "unit 'z'" in message and "'i3' = 0" in message
+    # The sensitivity design (S(d + 2) = 240 rows) warns in the words of the one-process run.
+    with pytest.warns(cs.FailedReplicationsWarning, match=f"of {S * 4} replications failed") as in_blocks:
+        cd.sensitivity(tree, data, assumptions, S, blocks=blocks, seed=9, bootstrap=10)
+    with pytest.warns(cs.FailedReplicationsWarning) as in_one:
+        cs.CompositeAnalysis(tree, data, assumptions).sensitivity(S, seed=9, bootstrap=10)
+    assert str(in_blocks[0].message) == str(in_one[0].message)
+
+
 def test_sensitivity_blocks_bit_identical(client):
     hierarchy, data, assumptions = _asem_like()
     one = cs.CompositeAnalysis(hierarchy, data, assumptions).sensitivity(40, seed=2, bootstrap=50)
