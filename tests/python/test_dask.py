@@ -73,10 +73,10 @@ def test_ranks_by_hand(client):
         assert got["rank"].tolist() == ranks, ties
 
 
-def test_each_partition_read_once_scored_and_counted_in_one_task(client, tmp_path):
-    """The ranks come from the kept scores: each partition is read once, scored and value-counted
-    in one task, and one reduction task sums the counts — however many times the result is
-    computed (here twice, for two columns)."""
+def test_each_partition_read_once_and_scored_once(client, tmp_path):
+    """The ranks come from the kept scores: each partition is read once and scored once, its
+    values counted from the kept scores, and one reduction task sums the counts — however many
+    times the result is computed (here twice, for two columns)."""
     model = tiny_model("competition")
     frame = _data(40)
     reads = tmp_path / "reads"
@@ -93,11 +93,33 @@ def test_each_partition_read_once_scored_and_counted_in_one_task(client, tmp_pat
         ranks = scores["rank"].compute()
         indices = scores["index"].compute()
     tasks = Counter(key_split(task["key"]) for task in stream.data)
-    assert tasks["score_partition"] == 4 and tasks["first_ranks"] == 1, dict(tasks)  # key_split drops the "_"
+    assert tasks["score_partition"] == 4 and tasks["count_values"] == 4, dict(tasks)  # key_split drops the "_"
+    assert tasks["first_ranks"] == 1, dict(tasks)
     assert sorted(reads.read_text().split()) == ["0", "10", "20", "30"]
     expected = model.evaluate(frame[["x", "y"]], groups=frame["group"]).scores
     assert ranks.loc[frame.index].tolist() == expected["rank"].tolist()
     assert indices.loc[frame.index].tolist() == expected["index"].tolist()
+
+
+def test_parquet_partitions_read_and_scored_in_one_task(client, tmp_path):
+    """A read_parquet collection: each partition is read (only the columns the model reads) and
+    scored in one task, with the in-memory scores; a text column the model does not read is
+    left in the files."""
+    model = tiny_model("dense")
+    frame = _data(40)
+    for k in range(4):
+        part = frame.iloc[10 * k:10 * (k + 1)].assign(note="không đọc")
+        part.reset_index().to_parquet(tmp_path / f"part-{k}.parquet", index=False)
+    ddf = dd.read_parquet(sorted(str(p) for p in tmp_path.glob("*.parquet")), index="unit")
+    with get_task_stream(client) as stream:
+        got = cd.evaluate(model, ddf, groups="group").compute().loc[frame.index]
+    tasks = Counter(key_split(task["key"]) for task in stream.data)
+    # Fused: the tasks are named by the read (dask may read small files together, fewer partitions).
+    assert tasks["score_partition"] == 0 and tasks["read_parquet"] == tasks["count_values"] >= 1, dict(tasks)
+    expected = model.evaluate(frame[["x", "y"]], groups=frame["group"]).scores
+    assert got["index"].tolist() == expected["index"].tolist()
+    assert got["rank"].tolist() == expected["rank"].tolist()
+    assert got["group"].tolist() == frame["group"].tolist()
 
 
 def test_node_points_and_bad_input(client):
