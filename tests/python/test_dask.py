@@ -243,3 +243,21 @@ def test_aggregate_records_service_index(client):
     assert points.loc["a", "DVC_PROGRESS_ON_TIME"] == 13.33 and points.loc["b", "DVC_PROGRESS_ON_TIME"] == 20.0
     with pytest.raises(chiso.DataError, match=r"no columns \['late'\]"):
         cd.aggregate_records(dossiers, "unit", {"x": "late"}, {})
+
+
+def test_parquet_row_groups_in_any_column_order_same_bits_as_numpy(client, tmp_path):
+    """Partitions of many row groups, columns in another order with integer and float32 ones and
+    a column the model does not read: index, ranks and bands equal Model.evaluate on a numpy
+    array in the model's order, bit for bit (the reference of test_arrow_same_bits.py)."""
+    from test_arrow_same_bits import TUTORIAL, assert_same_bits, random_inputs, reference, shuffled
+    model = chiso.load_model(TUTORIAL)
+    frame = random_inputs(model, 2000)
+    expected = reference(model, frame)
+    inputs = shuffled(model, frame)
+    for k in range(4):
+        inputs.iloc[500 * k:500 * (k + 1)].reset_index().to_parquet(tmp_path / f"part-{k}.parquet", index=False,
+                                                                    row_group_size=150)
+    ddf = dd.read_parquet(sorted(str(p) for p in tmp_path.glob("*.parquet")), index="unit")
+    got = cd.evaluate(model, ddf, groups="group").compute().loc[frame.index]
+    assert_same_bits(got["index"], got["rank"], got["band"], expected)
+    assert got["group"].tolist() == frame["group"].tolist()
