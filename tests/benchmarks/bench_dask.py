@@ -13,6 +13,7 @@ Printed: median seconds of each (of --repeats runs, the two sides alternated), t
 
     python tests/benchmarks/bench_dask.py                    # 10^7 units, 20 partitions, 2 workers
     python tests/benchmarks/bench_dask.py --smoke            # 20 000 units, 4 partitions, 1 repeat
+    python tests/benchmarks/bench_dask.py --data DIR         # keeps the partitions in DIR, reused when they fit
 """
 from __future__ import annotations
 
@@ -84,6 +85,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="20 000 units, 4 partitions, one repeat")
+    parser.add_argument("--data", metavar="DIR", help="keep the Parquet partitions in DIR and reuse them when there "
+                        "(runs of two versions, e.g. with PYTHONPATH set to another build's package, on the same files)")
     args = parser.parse_args()
     if args.smoke:
         args.units, args.partitions, args.repeats = 20_000, 4, 1
@@ -92,12 +95,19 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     model = par_model()
-    with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as directory:
+    with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as temporary:
+        directory = args.data or temporary
         start = time.perf_counter()
-        write_partitions(model, args.units, args.partitions, directory)
+        if args.data:
+            Path(directory).mkdir(parents=True, exist_ok=True)
         files = sorted(str(p) for p in Path(directory).glob("*.parquet"))
+        if len(files) != args.partitions or sum(len(pd.read_parquet(f, columns=["unit"])) for f in files) != args.units:
+            for path in files:
+                os.remove(path)
+            write_partitions(model, args.units, args.partitions, directory)
+            files = sorted(str(p) for p in Path(directory).glob("*.parquet"))
         print(f"data: {args.units} units × {len(model.leaf_ids)} criteria in {args.partitions} Parquet partitions "
-              f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, written in {time.perf_counter() - start:.1f} s)")
+              f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, ready in {time.perf_counter() - start:.1f} s)")
 
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
