@@ -242,9 +242,9 @@ def parquet_inputs(args: argparse.Namespace, name: str) -> ScoreInputs:
 
 
 def _arrow_groups(column: Any) -> Any:
-    """A text group column as a pandas Categorical, coded by Arrow
-    (dictionary encoding, the labels sorted as ``Model.evaluate`` sorts them): no Python object
-    per unit. Other types (numbers) go as they are, one per row in order."""
+    """A text group column as a pandas Categorical coded by Arrow (dictionary encoding; the labels
+    sorted as ``Model.evaluate`` sorts them): no Python object per unit. Other types (numbers) go
+    as they are, one per row in order."""
     import pyarrow as pa
     import pyarrow.compute as pc
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -254,10 +254,10 @@ def _arrow_groups(column: Any) -> Any:
     order = pc.sort_indices(labels)  # the sorted place of each label (UTF-8 bytes: code point order)
     place = np.empty(len(labels), dtype=np.int32)
     place[order.to_numpy()] = np.arange(len(labels), dtype=np.int32)
-    indices = encoded.indices.to_numpy(zero_copy_only=False)  # a null (no group) is NaN here
-    codes = np.full(len(indices), -1, dtype=np.int32)
-    present = ~np.isnan(indices) if indices.dtype.kind == "f" else np.ones(len(indices), dtype=bool)
-    codes[present] = place[indices[present].astype(np.int64)]
+    indices = pc.fill_null(encoded.indices, -1).to_numpy()
+    codes = np.full(len(indices), -1, dtype=np.int32)  # -1: no group (a null), refused by Model.evaluate
+    present = indices >= 0
+    codes[present] = place[indices[present]]
     categories = pd.Index(pc.take(labels, order).to_numpy(zero_copy_only=False), dtype=object)
     return pd.Categorical.from_codes(codes, categories=categories)
 
