@@ -134,9 +134,8 @@ def _attach_ranks(scored: pd.DataFrame, first: FirstRanks, rank_group: bool) -> 
     known = np.zeros(len(out), dtype=bool)
     for label, members in _members(out, rank_group):
         values, first_rank = first[label]
-        # The reduction's values are sorted and hold every unit's value (each was counted): the
-        # binary search finds the value itself, exactly.
-        rank[members] = first_rank[np.searchsorted(values, index[members])]
+        # A hash lookup of values the reduction saw (every unit's value was counted): exact.
+        rank[members] = first_rank[pd.Index(values).get_indexer(index[members])]
         known[members] = True
     out["rank"] = pd.arrays.IntegerArray(rank, ~known)
     return out
