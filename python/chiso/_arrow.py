@@ -42,9 +42,9 @@ def _refuse_duplicates(names: Sequence[str], known: Any, what: str) -> None:
 def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
     """The ``wanted`` columns (default: all) of an Arrow table (or a polars frame, through Arrow)
     as float64 arrays, by name; the others are only named (the caller names a wanted one missing). A
-    float64 column in one chunk without nulls is a view of the Arrow buffer (no copy); nulls
-    become NaN (missing); integer, decimal and boolean columns are converted; any other type is a
-    DataError naming the column."""
+    float64 column in one chunk without nulls is a view of the Arrow buffer (no copy), one in
+    several chunks is joined once; nulls become NaN (missing); integer, decimal and boolean
+    columns are converted; any other type is a DataError naming the column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
