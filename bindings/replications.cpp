@@ -32,6 +32,8 @@ void register_replications(py::module_& root) {
         py::dict d;
         d["output"] = py::array_t<double>(static_cast<py::ssize_t>(r.output.size()), r.output.data());
         d["failed"] = r.failed;
+        d["failures"] = failures_to_dict(r, c.tree());  // replications counted from 0 in the block
+        d["failure_counts"] = failure_counts_to_dict(r);
         d["parameters"] = std::move(r.parameters);
         d["scores"] = std::move(r.scores);
         d["ranks"] = std::move(r.ranks);
@@ -40,7 +42,8 @@ void register_replications(py::module_& root) {
       py::arg("analysis"), py::arg("rows"), py::arg("seed"), py::arg("target") = "", py::arg("output") = "mean_abs_rank_shift",
       py::arg("output_unit") = "", py::arg("threads") = 1,
       "Runs the given rows of a sample (a block of the full design): per replication the output,\n"
-      "the parameters, and the units × replications scores and ranks; `failed` counts from 0 in the block.");
+      "the parameters, the units × replications scores and ranks, and which failed and why (`failed` and\n"
+      "`failures` count from 0 in the block; `failure_counts` per assumption and alternative).");
 }
 
 }  // namespace chiso::bindings

@@ -77,6 +77,8 @@ ua::assumption assumption_from_dict(const py::dict& a) {
                             "' is not noisy_weights, weight_sets, aggregation, data_choice or data_range");
 }
 
+}  // namespace
+
 // Why each replication failed, as columns: replication, node (code), method, unit (id), child
 // (code) and its value.
 py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) {
@@ -88,6 +90,17 @@ py::dict failures_to_dict(const ua::result& r, const analysis::hierarchy& tree) 
                  [&r](const failure& f) { return r.units[f.unit]; }, [&code](const failure& f) { return code(f.child); },
                  [](const failure& f) { return f.value; });
 }
+
+// Failed replications per assumption (and alternative), as columns: assumption, alternative,
+// replications, failed.
+py::dict failure_counts_to_dict(const ua::result& r) {
+  using count = ua::failure_count;
+  return columns(r.failure_counts, {"assumption", "alternative", "replications", "failed"},
+                 [](const count& c) { return c.assumption; }, [](const count& c) { return c.alternative; },
+                 [](const count& c) { return c.replications; }, [](const count& c) { return c.failed; });
+}
+
+namespace {
 
 py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   py::dict d;
@@ -113,10 +126,7 @@ py::dict result_to_dict(ua::result&& r, const analysis::hierarchy& tree) {
   d["output"] = to_array(std::move(r.output));
   d["failed"] = to_array(std::move(r.failed));
   d["failures"] = failures_to_dict(r, tree);
-  using count = ua::failure_count;
-  d["failure_counts"] = columns(r.failure_counts, {"assumption", "alternative", "replications", "failed"},
-                                [](const count& c) { return c.assumption; }, [](const count& c) { return c.alternative; },
-                                [](const count& c) { return c.replications; }, [](const count& c) { return c.failed; });
+  d["failure_counts"] = failure_counts_to_dict(r);
   if (r.scores.size() > 0) {
     d["scores"] = std::move(r.scores);
     d["ranks"] = std::move(r.ranks);

@@ -42,9 +42,9 @@ def _refuse_duplicates(names: Sequence[str], known: Any, what: str) -> None:
 def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
     """The ``wanted`` columns (default: all) of an Arrow table (or a polars frame, through Arrow)
     as float64 arrays, by name; the others are only named (the caller names a wanted one missing). A
-    float64 column in one chunk without nulls is a view of the Arrow buffer (no copy); nulls
-    become NaN (missing); integer, decimal and boolean columns are converted; any other type is a
-    DataError naming the column."""
+    float64 column in one chunk without nulls is a view of the Arrow buffer (no copy), one in
+    several chunks is joined once; nulls become NaN (missing); integer, decimal and boolean
+    columns are converted; any other type is a DataError naming the column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -61,11 +61,14 @@ def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str
                 or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
             raise DataError(f"column {name!r} holds {kind}, not numbers",
                             id="data.not_a_number", criterion=name)
-        if pa.types.is_float64(kind) and column.null_count == 0 and column.num_chunks == 1:
-            out[name] = column.chunk(0).to_numpy(zero_copy_only=True)
-            continue
-        as_float = pc.cast(column, pa.float64()) if not pa.types.is_float64(kind) else column
-        out[name] = as_float.to_numpy(zero_copy_only=False)  # nulls → NaN; chunks joined (one copy, read-only)
+        if not pa.types.is_float64(kind):
+            column = pc.cast(column, pa.float64())
+        if column.null_count:
+            column = pc.fill_null(column, np.nan)  # a null is a missing input
+        # One chunk (a Parquet file of one row group) is read where it is; several are joined by
+        # Arrow's concatenation, a copy at memory speed (the core reads one array per column).
+        whole = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+        out[name] = whole.to_numpy(zero_copy_only=True)
     return out
 
 

@@ -183,12 +183,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.output:  # before reading and scoring: a place that cannot be written, or an input
         chiso_io.check_output(args.output, [args.inputs, args.applicable, args.groups, _model_path(args.model)])
     read = parquet_inputs(args, name) if kind == "parquet" else table_inputs(args, model, name, kind)
-    unit_index = pd.Index(read.units.to_numpy(), name=args.unit_column)
+    unit_index = pd.Index(read.units.array, name=args.unit_column, copy=False)
     progress: Optional[Progress] = None
     if len(unit_index) >= LARGE:
         progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)
         progress.step("read")
     groups = groups_file(args.groups, args) if args.groups else read.groups
+    if isinstance(groups, pd.Categorical):  # a Parquet group column, one per row: matched to the units as they are
+        groups = pd.Series(groups, index=unit_index, copy=False)
     applicable = applicable_file(args.applicable, args, model, unit_index) if args.applicable else None
     try:
         # An Arrow table has no index: its units go beside it; a DataFrame's index holds them.
@@ -286,7 +288,8 @@ def _score_arrow(result: Any, args: argparse.Namespace, units: Any = None) -> An
     return table
 
 
-_RECORD_TEXT = ["unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp"]
+_RECORD_TEXT = ["unit", "criterion", "input", "stage", "value", "applicable", "evidence", "explanation", "note", "author",
+                "timestamp", "entered_at", "hash"]
 _STAGES = ("self", "appraisal", "explanation", "appraisal_2")
 
 
@@ -349,7 +352,9 @@ def _assessment(args: argparse.Namespace, model: Any = None) -> Any:
             assessment = Assessment(model, period, units, deadlines=deadlines)
             records_name = chiso_io._name(args.records)
             try:
-                assessment.add(records, source=records_name)
+                # A records file is history, whatever its format: its entry times and stated dates
+                # are kept and checked, as the records CSV's are (not stamped now).
+                assessment.add(records, source=records_name, history=True)
             except DataError as error:
                 raise _at_line(error, records_name, chiso_io.format_of(args.records, args.format)) from None
     _add_survey(assessment, model, args)

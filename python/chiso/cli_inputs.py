@@ -227,17 +227,39 @@ def parquet_inputs(args: argparse.Namespace, name: str) -> ScoreInputs:
         ordered = pc.take(units_column, pc.sort_indices(units_column))
         if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
             _unique_units(pd.Series(units_column.to_numpy(zero_copy_only=False)), name, "parquet")
-    units = pd.Series(units_column.to_numpy(zero_copy_only=False), copy=False)
+    # pandas text backed by the Arrow column (no Python object per unit, with pandas ≥ 3).
+    units = units_column.to_pandas()
     drop = [args.unit_column]
     groups: Any = None
     if args.group_column:
         if args.group_column not in table.column_names:
             raise DataError(f"{name}: no group column {args.group_column!r}",
                             id="data.columns", source=name)
-        groups = table.column(args.group_column).to_numpy(zero_copy_only=False)  # one per row, in order
+        groups = _arrow_groups(table.column(args.group_column))
         drop.append(args.group_column)
     inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
     return ScoreInputs(inputs=inputs, units=units, groups=groups, units_arrow=units_column)
+
+
+def _arrow_groups(column: Any) -> Any:
+    """A text group column as a pandas Categorical coded by Arrow (dictionary encoding; the labels
+    sorted as ``Model.evaluate`` sorts them): no Python object per unit. Other types (numbers) go
+    as they are, one per row in order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column.to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(column).combine_chunks()  # one dictionary for all chunks
+    labels = encoded.dictionary
+    order = pc.sort_indices(labels)  # the sorted place of each label (UTF-8 bytes: code point order)
+    place = np.empty(len(labels), dtype=np.int32)
+    place[order.to_numpy()] = np.arange(len(labels), dtype=np.int32)
+    indices = pc.fill_null(encoded.indices, -1).to_numpy()
+    codes = np.full(len(indices), -1, dtype=np.int32)  # -1: no group (a null), refused by Model.evaluate
+    present = indices >= 0
+    codes[present] = place[indices[present]]
+    categories = pd.Index(pc.take(labels, order).to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> ScoreInputs:

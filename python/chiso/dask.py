@@ -30,7 +30,7 @@ import pandas as pd
 from . import _core
 from .errors import DataError, ParameterError
 from .model import Model, load_model
-from .sensitivity import AnalysisResult, CompositeAnalysis
+from .sensitivity import AnalysisResult, CompositeAnalysis, _warn_of_failures
 
 try:
     import dask
@@ -61,33 +61,42 @@ def _band_dtype(model: Model) -> pd.CategoricalDtype:
 
 
 def _score_partition(part: pd.DataFrame, applicable: Optional[pd.DataFrame], text: str, group: Optional[str],
-                     rank_group: bool, keep: str, ordinal: bool, number: int = 0) -> Tuple[pd.DataFrame, ValueCounts]:
-    """One task per partition: the partition's scores (rank still <NA>) and how many of its units
-    hold each (group, index value) — what the global ranks need, counted while the scores are hot."""
+                     keep: str, ordinal: bool, partition_info: Optional[Mapping[str, Any]] = None) -> pd.DataFrame:
+    """One partition's scores (rank still <NA>), in the task that reads it (map_partitions fuses
+    the two; only the columns the model reads are read)."""
     model = _worker_model(text)
     labels = part[group].astype(str) if group else None  # the dtype pandas gives text, in meta and partitions alike
     # One thread: the worker's threads are the parallelism; the core's own would oversubscribe.
-    result = model.evaluate(part[model.input_columns], applicable=applicable, groups=labels, keep=keep, threads=1)
-    scores = result.scores
+    result = model.evaluate(part, applicable=applicable, groups=labels, keep=keep, threads=1)
+    core = result._core
     rows = len(part)
-    index = scores["index"].to_numpy(dtype=np.float64)
-    out = pd.DataFrame({"index": index,
+    # Codes straight from the core (no bands: every code is -1, none).
+    band_codes = np.asarray(core.band) if model.bands else np.full(rows, -1, dtype=np.int8)
+    band = pd.Categorical.from_codes(band_codes, dtype=_band_dtype(model))
+    out = pd.DataFrame({"index": np.asarray(core.index, dtype=np.float64),
                         "rank": pd.arrays.IntegerArray(np.zeros(rows, np.int32), np.ones(rows, bool)),
-                        "band": scores["band"].astype(_band_dtype(model))}, index=part.index)
+                        "band": band}, index=part.index)
     if labels is not None:
-        out["group"] = labels.to_numpy()
+        out["group"] = labels.array
     if keep != "root":
-        points = result.points
-        for node in points.columns:
-            out[f"points:{node}"] = points[node].to_numpy(dtype=np.float64)
+        points = np.asarray(core.points)
+        for k, node in enumerate(result.node_ids):
+            out[f"points:{node}"] = points[:, k]
     if ordinal:  # the unit's place in the whole data set, for ordinal ties between equal names
-        out["_partition"] = np.full(rows, number, dtype=np.int64)
+        out["_partition"] = np.full(rows, (partition_info or {}).get("number", 0), dtype=np.int64)
         out["_row"] = np.arange(rows, dtype=np.int64)
+    return out
+
+
+def _count_values(scores: pd.DataFrame, rank_group: bool) -> ValueCounts:
+    """How many units of a scored partition hold each (rank group, index value): what the global
+    ranks need, counted on the worker that keeps the scores."""
+    index = scores["index"].to_numpy(dtype=np.float64)
     counts: ValueCounts = {}
-    for label, members in _members(out, rank_group):
+    for label, members in _members(scores, rank_group):
         values, how_many = np.unique(index[members], return_counts=True)
         counts[label] = (values, how_many.astype(np.int64))
-    return out, counts
+    return counts
 
 
 def _members(scores: pd.DataFrame, rank_group: bool) -> List[Tuple[Optional[str], np.ndarray]]:
@@ -117,9 +126,9 @@ def _first_ranks(text: str, *partition_counts: ValueCounts) -> FirstRanks:
     return first
 
 
-def _attach_ranks(scored: Tuple[pd.DataFrame, ValueCounts], first: FirstRanks, rank_group: bool) -> pd.DataFrame:
+def _attach_ranks(scored: pd.DataFrame, first: FirstRanks, rank_group: bool) -> pd.DataFrame:
     """Each unit's rank: the first rank of its (group, index) value, from the reduction."""
-    out = scored[0].copy()
+    out = scored.copy(deep=False)  # the kept scores stay as they are; only "rank" is new
     index = out["index"].to_numpy(dtype=np.float64)
     rank = np.zeros(len(out), dtype=np.int32)
     known = np.zeros(len(out), dtype=bool)
@@ -171,16 +180,18 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
     ties = _core.ranking.tie_rule(model._core)
     ordinal = ties == "ordinal"
     rank_group = groups if model._core.rank_by == "group" else None
-    text = dask.delayed(model.to_json(), pure=True)  # one task: each worker fetches it once
+    text = model.to_json()
+    shipped = dask.delayed(text, pure=True)  # one task: each worker fetches it once
 
-    meta = _score_partition(ddf._meta, None if applicable is None else applicable._meta, model.to_json(), groups,
-                            bool(rank_group), keep, ordinal)[0]
-    data_parts = ddf.to_delayed()
-    mask_parts = [None] * len(data_parts) if applicable is None else applicable.to_delayed()
-    score = dask.delayed(_score_partition)
-    scored = [score(part, mask, text, groups, bool(rank_group), keep, ordinal, number)
-              for number, (part, mask) in enumerate(zip(data_parts, mask_parts))]
-    first = dask.delayed(_first_ranks)(text, *[s[1] for s in scored])
+    # Only the columns the model reads (a read_parquet collection then reads only those), scored
+    # in the task that reads the partition.
+    data = ddf[list(dict.fromkeys(list(model.input_columns) + ([groups] if groups else [])))]
+    meta = _score_partition(data._meta, None if applicable is None else applicable._meta, text, groups, keep,
+                            ordinal)
+    scored = data.map_partitions(_score_partition, applicable, shipped, groups, keep, ordinal, meta=meta,
+                                 align_dataframes=False, enforce_metadata=False).to_delayed()
+    count = dask.delayed(_count_values, pure=True)
+    first = dask.delayed(_first_ranks)(shipped, *[count(s, bool(rank_group)) for s in scored])
     # Scored once and kept in the workers' memory (index, band, group: a few tens of bytes per
     # unit) with the reduction; the ranks are attached from them without reading the data again.
     # On a distributed cluster persist returns at once: nothing waits for the reduction here.
@@ -236,7 +247,33 @@ def _run_blocks(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
         "scores": np.hstack([p["scores"] for p in parts]),
         "ranks": np.hstack([p["ranks"] for p in parts]),
         "failed": [int(f) + int(o) for p, o in zip(parts, offsets) for f in p["failed"]],
+        "failures": _failures(parts, offsets),
+        "failure_counts": _failure_counts(parts),
     }
+
+
+def _failures(parts: Sequence[Dict[str, Any]], offsets: np.ndarray) -> Dict[str, list]:
+    """Why each replication failed, the blocks' lists joined, replications counted from the first
+    block's first."""
+    columns = ["replication", "node", "method", "unit", "child", "value"]
+    joined: Dict[str, list] = {c: [] for c in columns}
+    for part, offset in zip(parts, offsets):
+        for column in columns:
+            values = list(part["failures"][column])
+            joined[column] += [int(v) + int(offset) for v in values] if column == "replication" else values
+    return joined
+
+
+def _failure_counts(parts: Sequence[Dict[str, Any]]) -> Dict[str, list]:
+    """Replications and failures per assumption and alternative (columns), summed over the blocks
+    (every block lists the same rows in the same order)."""
+    if not parts:
+        return {}
+    counts = {column: list(values) for column, values in parts[0]["failure_counts"].items()}
+    for part in parts[1:]:
+        for column in ("replications", "failed"):
+            counts[column] = [total + n for total, n in zip(counts[column], part["failure_counts"][column])]
+    return counts
 
 
 def _result(raw: Dict[str, Any], units: List[str], assumptions: Sequence[Mapping[str, Any]]) -> AnalysisResult:
@@ -254,7 +291,7 @@ def uncertainty(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
     local = CompositeAnalysis(hierarchy, data, assumptions, units=units)
     sample = np.asarray(_core.sensitivity.random_sample(replications, len(assumptions), seed))
     raw = _run_blocks(hierarchy, data, assumptions, units, sample, seed, blocks, target, "mean_abs_rank_shift", "")
-    return _result(raw, local.units, assumptions)
+    return _warn_of_failures(_result(raw, local.units, assumptions))
 
 
 def sensitivity(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, Any]], N: int, *, blocks: int,
@@ -270,7 +307,7 @@ def sensitivity(hierarchy: Any, data: Any, assumptions: Sequence[Mapping[str, An
     raw = _run_blocks(hierarchy, data, assumptions, units, sample, seed, blocks, target, output, unit)
     raw["indices"] = _core.sensitivity.estimate_sobol(raw["output"], N, d, bootstrap=bootstrap, seed=seed,
                                                       lower_p=lower_p, upper_p=upper_p)
-    return _result(raw, local.units, assumptions)
+    return _warn_of_failures(_result(raw, local.units, assumptions))
 
 
 # Record-level data ------------------------------------------------------------------------------

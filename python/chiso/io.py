@@ -326,8 +326,9 @@ def read_arrow(data: bytes, name: str, options: Optional[TableOptions] = None) -
     pq = require_pyarrow()
     import pyarrow as pa
     try:
-        _check_column_count(pq.read_metadata(pa.BufferReader(data)).num_columns, name, options or TableOptions())
-        return pq.read_table(pa.BufferReader(data))
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        _check_column_count(parquet.metadata.num_columns, name, options or TableOptions())
+        return parquet.read()
     except (pa.ArrowInvalid, OSError) as error:
         raise DataError(f"{name}: not a Parquet file ({error})", id="io.parquet",
                         source=name) from None
@@ -343,9 +344,11 @@ def read_parquet_path(path: Union[str, "os.PathLike[str]"], options: Optional[Ta
     if not Path(path).is_file():
         raise DataError(f"{path}: no such file", id="io.open", source=os.fspath(path))
     try:
-        _check_column_count(pq.read_metadata(os.fspath(path), memory_map=True).num_columns, os.fspath(path),
-                            options or TableOptions())
-        return pq.read_table(os.fspath(path), memory_map=True)
+        parquet = pq.ParquetFile(os.fspath(path), memory_map=True)
+        _check_column_count(parquet.metadata.num_columns, os.fspath(path), options or TableOptions())
+        # Read whole (not pq.read_table's batches of 128 Ki rows): a column comes in one chunk per
+        # row group, which the scorer reads without joining when the file has one.
+        return parquet.read()
     except (pa.ArrowInvalid, OSError) as error:
         raise DataError(f"{path}: not a Parquet file ({error})", id="io.parquet",
                         source=os.fspath(path)) from None

@@ -9,10 +9,13 @@ produce index, band and global ranks within the groups:
   - the cluster: chiso.dask.evaluate on a LocalCluster of W single-threaded worker processes,
     ranks computed and counted on the workers.
 Printed: median seconds of each (of --repeats runs, the two sides alternated), the overhead ratio
-(cluster time × W / one-process time: 1.0 is perfect scaling) and the throughput per worker.
+(cluster time × W / one-process time: 1.0 is perfect scaling; also of the best runs) and the
+throughput per worker, and the CPU seconds of each side (for the cluster: its workers, scheduler
+and client), steadier than wall times on a shared machine.
 
     python tests/benchmarks/bench_dask.py                    # 10^7 units, 20 partitions, 2 workers
     python tests/benchmarks/bench_dask.py --smoke            # 20 000 units, 4 partitions, 1 repeat
+    python tests/benchmarks/bench_dask.py --data DIR         # keeps the partitions in DIR, reused when they fit
 """
 from __future__ import annotations
 
@@ -84,6 +87,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--smoke", action="store_true", help="20 000 units, 4 partitions, one repeat")
+    parser.add_argument("--data", metavar="DIR", help="keep the Parquet partitions in DIR and reuse them when there "
+                        "(runs of two versions, e.g. with PYTHONPATH set to another build's package, on the same files)")
     args = parser.parse_args()
     if args.smoke:
         args.units, args.partitions, args.repeats = 20_000, 4, 1
@@ -92,24 +97,40 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     model = par_model()
-    with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as directory:
+    with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as temporary:
+        directory = args.data or temporary
         start = time.perf_counter()
-        write_partitions(model, args.units, args.partitions, directory)
+        if args.data:
+            Path(directory).mkdir(parents=True, exist_ok=True)
         files = sorted(str(p) for p in Path(directory).glob("*.parquet"))
+        if len(files) != args.partitions or sum(len(pd.read_parquet(f, columns=["unit"])) for f in files) != args.units:
+            for path in files:
+                os.remove(path)
+            write_partitions(model, args.units, args.partitions, directory)
+            files = sorted(str(p) for p in Path(directory).glob("*.parquet"))
         print(f"data: {args.units} units × {len(model.leaf_ids)} criteria in {args.partitions} Parquet partitions "
-              f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, written in {time.perf_counter() - start:.1f} s)")
+              f"({sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB, ready in {time.perf_counter() - start:.1f} s)")
 
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster):
+                          worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster) as client:
             def on_cluster() -> pd.DataFrame:
                 scores = cd.evaluate(model, dd.read_parquet(files, index="unit"), groups="group")
                 return scores[["index", "rank"]].compute()
 
+            def cluster_cpu() -> float:  # CPU seconds used so far by the workers, the scheduler and this client
+                workers = client.run(lambda: time.process_time())
+                return sum(workers.values()) + client.run_on_scheduler(lambda: time.process_time()) + time.process_time()
+
             # Alternated, so that a shared machine's changing load weighs on both sides alike.
-            one_times, cluster_times = [], []
+            # CPU seconds beside wall times: steadier when the machine is shared.
+            one_times, cluster_times, one_cpu, cluster_cpus = [], [], [], []
             for _ in range(args.repeats):
+                before = time.process_time()
                 one_times.append(timed(lambda: one_process(model, files)))
+                one_cpu.append(time.process_time() - before)
+                before = cluster_cpu()
                 cluster_times.append(timed(on_cluster))
+                cluster_cpus.append(cluster_cpu() - before)
             one_time, reference = statistics.median(t for t, _ in one_times), one_times[-1][1]
             cluster_time, got = statistics.median(t for t, _ in cluster_times), cluster_times[-1][1]
             print(f"one process: {one_time:.2f} s ({args.units / one_time:,.0f} units/s; runs "
@@ -125,7 +146,11 @@ def main() -> None:
     print(f"cluster ({args.workers} workers): {cluster_time:.2f} s "
           f"({args.units / cluster_time / args.workers:,.0f} units/s per worker; runs "
           f"{', '.join(f'{t:.2f}' for t, _ in cluster_times)})")
-    print(f"overhead ratio (cluster time × workers / one-process time): {ratio:.2f}")
+    print(f"overhead ratio (cluster time × workers / one-process time): {ratio:.2f} "
+          f"(best of each side: {min(t for t, _ in cluster_times) * args.workers / min(t for t, _ in one_times):.2f})")
+    print(f"CPU seconds: one process {statistics.median(one_cpu):.2f} (runs {', '.join(f'{t:.2f}' for t in one_cpu)}), "
+          f"cluster {statistics.median(cluster_cpus):.2f} (workers, scheduler and client; runs "
+          f"{', '.join(f'{t:.2f}' for t in cluster_cpus)}): ratio {statistics.median(cluster_cpus) / statistics.median(one_cpu):.2f}")
     print("results equal unit for unit (index and rank)")
 
 

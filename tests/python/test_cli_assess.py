@@ -166,3 +166,19 @@ def test_report_with_the_previous_period(tmp_path, api):
                    "--lang", "en", "-o", "plain.html", cwd=tmp_path)
     assert without.returncode == 0, err(without)
     assert "2023" in page.split("<body", 1)[1] and len(page) > len((tmp_path / "plain.html").read_text("utf-8"))
+
+
+def test_records_in_any_format_are_history_under_the_same_deadlines(tmp_path):
+    # The sample's records were entered in 2023. Under a deadline of 2023-12-31 for the appraisal,
+    # they are on time whatever the records file's format: a .json (or .xlsx) file of the same
+    # records is history, as the CSV is, not records stamped with today's date (refused as late).
+    records = pd.read_csv(RECORDS, dtype=str, keep_default_na=False)
+    as_json = tmp_path / "records.json"
+    records.to_json(as_json, orient="records", force_ascii=False)
+    outcomes = []
+    for name, path in (("csv", RECORDS), ("json", as_json)):
+        done = call("assess", MODEL, "--units", UNITS, "--records", path, "--survey", SURVEY, "--skip-other-units",
+                    "--period", "2023", "--deadline", "appraisal=2023-12-31", "-o", name, cwd=tmp_path)
+        assert done.returncode == 0, err(done)
+        outcomes.append(final_index(tmp_path / name))
+    assert outcomes[0] == outcomes[1]

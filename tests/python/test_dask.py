@@ -73,10 +73,10 @@ def test_ranks_by_hand(client):
         assert got["rank"].tolist() == ranks, ties
 
 
-def test_each_partition_read_once_scored_and_counted_in_one_task(client, tmp_path):
-    """The ranks come from the kept scores: each partition is read once, scored and value-counted
-    in one task, and one reduction task sums the counts — however many times the result is
-    computed (here twice, for two columns)."""
+def test_each_partition_read_once_and_scored_once(client, tmp_path):
+    """The ranks come from the kept scores: each partition is read once and scored once, its
+    values counted from the kept scores, and one reduction task sums the counts — however many
+    times the result is computed (here twice, for two columns)."""
     model = tiny_model("competition")
     frame = _data(40)
     reads = tmp_path / "reads"
@@ -93,11 +93,33 @@ def test_each_partition_read_once_scored_and_counted_in_one_task(client, tmp_pat
         ranks = scores["rank"].compute()
         indices = scores["index"].compute()
     tasks = Counter(key_split(task["key"]) for task in stream.data)
-    assert tasks["score_partition"] == 4 and tasks["first_ranks"] == 1, dict(tasks)  # key_split drops the "_"
+    assert tasks["score_partition"] == 4 and tasks["count_values"] == 4, dict(tasks)  # key_split drops the "_"
+    assert tasks["first_ranks"] == 1, dict(tasks)
     assert sorted(reads.read_text().split()) == ["0", "10", "20", "30"]
     expected = model.evaluate(frame[["x", "y"]], groups=frame["group"]).scores
     assert ranks.loc[frame.index].tolist() == expected["rank"].tolist()
     assert indices.loc[frame.index].tolist() == expected["index"].tolist()
+
+
+def test_parquet_partitions_read_and_scored_in_one_task(client, tmp_path):
+    """A read_parquet collection: each partition is read (only the columns the model reads) and
+    scored in one task, with the in-memory scores; a text column the model does not read is
+    left in the files."""
+    model = tiny_model("dense")
+    frame = _data(40)
+    for k in range(4):
+        part = frame.iloc[10 * k:10 * (k + 1)].assign(note="không đọc")
+        part.reset_index().to_parquet(tmp_path / f"part-{k}.parquet", index=False)
+    ddf = dd.read_parquet(sorted(str(p) for p in tmp_path.glob("*.parquet")), index="unit")
+    with get_task_stream(client) as stream:
+        got = cd.evaluate(model, ddf, groups="group").compute().loc[frame.index]
+    tasks = Counter(key_split(task["key"]) for task in stream.data)
+    # Fused: the tasks are named by the read (dask may read small files together, fewer partitions).
+    assert tasks["score_partition"] == 0 and tasks["read_parquet"] == tasks["count_values"] >= 1, dict(tasks)
+    expected = model.evaluate(frame[["x", "y"]], groups=frame["group"]).scores
+    assert got["index"].tolist() == expected["index"].tolist()
+    assert got["rank"].tolist() == expected["rank"].tolist()
+    assert got["group"].tolist() == frame["group"].tolist()
 
 
 def test_node_points_and_bad_input(client):
@@ -151,6 +173,42 @@ def test_uncertainty_blocks_bit_identical(client, blocks):
     assert got.failed == one.failed
 
 
+@pytest.mark.parametrize("blocks", [1, 4])
+def test_failed_replications_in_blocks_warn_as_in_one_process(client, blocks):
+    # Unit z has i3 = 0: a geometric mean at P2 fails in every replication that draws it (u ≥ 1/2
+    # in the sample's second column), whichever block runs it.
+    tree = [{"code": "i1", "level": 1, "parent": "P1"}, {"code": "i2", "level": 1, "parent": "P1"},
+            {"code": "i3", "level": 1, "parent": "P2"}, {"code": "i4", "level": 1, "parent": "P2"},
+            {"code": "P1", "level": 2, "parent": "I"}, {"code": "P2", "level": 2, "parent": "I"},
+            {"code": "I", "level": 3}]
+    data = pd.DataFrame({"i1": [1.0, 2.0, 3.0], "i2": [2.0, 1.0, 3.0], "i3": [1.0, 2.0, 0.0], "i4": [3.0, 3.0, 3.0]},
+                        index=["x", "y", "z"])
+    assumptions = [cs.noisy_weights("Weights", {1: 0.2}), cs.aggregation("Aggregation", ["arithmetic", "geometric"])]
+    S = 60
+    with pytest.warns(cs.FailedReplicationsWarning) as caught:
+        got = cd.uncertainty(tree, data, assumptions, S, blocks=blocks, seed=9)
+    geometric = np.flatnonzero(cs.random_sample(S, 2, seed=9)[:, 1] >= 0.5)
+    assert 0 < len(geometric) < S
+    assert got.failed == geometric.tolist()
+    counts = got.failure_counts.set_index(["assumption", "alternative"])
+    assert counts.loc[("Aggregation", "arithmetic")].tolist() == [S - len(geometric), 0]
+    assert counts.loc[("Aggregation", "geometric")].tolist() == [len(geometric), len(geometric)]
+    assert counts.loc[("Weights", "")].tolist() == [S, len(geometric)]
+    why = got.failures
+    assert why["replication"].tolist() == geometric.tolist()
+    assert set(why["node"]) == {"P2"} and set(why["unit"]) == {"z"} and set(why["child"]) == {"i3"}
+    message = str(caught[0].message)
+    assert f"{len(geometric)} of {S} replications failed" in message
+    assert f"Aggregation = geometric: {len(geometric)} of {len(geometric)}" in message
+    assert "'P2'" in message and "unit 'z'" in message and "'i3' = 0" in message
+    # The sensitivity design (S(d + 2) = 240 rows) warns in the words of the one-process run.
+    with pytest.warns(cs.FailedReplicationsWarning, match=f"of {S * 4} replications failed") as in_blocks:
+        cd.sensitivity(tree, data, assumptions, S, blocks=blocks, seed=9, bootstrap=10)
+    with pytest.warns(cs.FailedReplicationsWarning) as in_one:
+        cs.CompositeAnalysis(tree, data, assumptions).sensitivity(S, seed=9, bootstrap=10)
+    assert str(in_blocks[0].message) == str(in_one[0].message)
+
+
 def test_sensitivity_blocks_bit_identical(client):
     hierarchy, data, assumptions = _asem_like()
     one = cs.CompositeAnalysis(hierarchy, data, assumptions).sensitivity(40, seed=2, bootstrap=50)
@@ -185,3 +243,21 @@ def test_aggregate_records_service_index(client):
     assert points.loc["a", "DVC_PROGRESS_ON_TIME"] == 13.33 and points.loc["b", "DVC_PROGRESS_ON_TIME"] == 20.0
     with pytest.raises(chiso.DataError, match=r"no columns \['late'\]"):
         cd.aggregate_records(dossiers, "unit", {"x": "late"}, {})
+
+
+def test_parquet_row_groups_in_any_column_order_same_bits_as_numpy(client, tmp_path):
+    """Partitions of many row groups, columns in another order with integer and float32 ones and
+    a column the model does not read: index, ranks and bands equal Model.evaluate on a numpy
+    array in the model's order, bit for bit (the reference of test_arrow_same_bits.py)."""
+    from test_arrow_same_bits import TUTORIAL, assert_same_bits, random_inputs, reference, shuffled
+    model = chiso.load_model(TUTORIAL)
+    frame = random_inputs(model, 2000)
+    expected = reference(model, frame)
+    inputs = shuffled(model, frame)
+    for k in range(4):
+        inputs.iloc[500 * k:500 * (k + 1)].reset_index().to_parquet(tmp_path / f"part-{k}.parquet", index=False,
+                                                                    row_group_size=150)
+    ddf = dd.read_parquet(sorted(str(p) for p in tmp_path.glob("*.parquet")), index="unit")
+    got = cd.evaluate(model, ddf, groups="group").compute().loc[frame.index]
+    assert_same_bits(got["index"], got["rank"], got["band"], expected)
+    assert got["group"].tolist() == frame["group"].tolist()
