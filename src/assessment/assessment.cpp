@@ -181,7 +181,8 @@ void assessment::check_deadline(const record& r, std::int64_t t, bool imported) 
   const std::string when = imported ? "dated " + r.timestamp + " (imported: its entry time is unknown)"
                                     : "entered at " + r.entered_at + " (dated " + r.timestamp + ")";
   throw data_error("assessment.deadline", r.unit, r.criterion,
-                   std::string("a ") + to_string(r.stage) + " record " + when + " comes after the " +
+                   std::string(r.stage == stage::self ? "a " : "an ") +
+                       to_string(r.stage) + " record " + when + " comes after the " +
                        to_string(r.stage) + " stage closed (deadline " + deadline_text_[k] +
                        (latest.empty() ? std::string() : ", reopened until " + latest) +
                        "); reopen the period for this stage to take it",
