@@ -113,7 +113,7 @@ chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units
     CHECK(same_bits(result.index.data(), baseline.index.data(), static_cast<std::size_t>(units)));
     CHECK(result.rank == baseline.rank);
   }
-  chiso::detail::limit_kernels(instruction_set::avx512);
+  chiso::detail::limit_kernels(best);  // back to the set in use before (CHISO_KERNELS may have capped it)
   CHECK(chiso::detail::kernels_instruction_set() == best);
   return baseline;
 }
