@@ -10,7 +10,6 @@
 #endif
 
 #include "chiso/analysis/pipeline.hpp"
-#include "chiso/detail/instruction_set.hpp"
 #include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
@@ -45,41 +44,6 @@ void ask_for_huge_pages(double* data, std::size_t values) {
   (void)data;
   (void)values;
 #endif
-}
-
-// The arithmetic means of a node's children (chiso/detail/weighted_mean.hpp), four or eight
-// units to a vector where the kernels may use AVX2 or AVX-512: a weights-only replication spends
-// a quarter of its time there, a third of it dividing. The same bits at every width (IEEE
-// division is exact lane by lane, each unit's sums keep their order; no contraction: this file
-// is compiled with -ffp-contract=off, as AVX-512 would otherwise allow fused multiply-adds).
-using arithmetic_mean_kernel = void (*)(const double* const*, const double*, std::ptrdiff_t, std::ptrdiff_t, double*,
-                                        bool);
-void arithmetic_mean_baseline(const double* const* values, const double* weights, std::ptrdiff_t children,
-                              std::ptrdiff_t n, double* out, bool complete) {
-  detail::weighted_arithmetic_mean<2>(values, weights, children, n, out, complete);
-}
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CHISO_UNCERTAINTY_AVX 1
-__attribute__((target("avx2"))) void arithmetic_mean_avx2(const double* const* values, const double* weights,
-                                                          std::ptrdiff_t children, std::ptrdiff_t n, double* out,
-                                                          bool complete) {
-  detail::weighted_arithmetic_mean<4>(values, weights, children, n, out, complete);
-}
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw"))) void arithmetic_mean_avx512(
-    const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n, double* out,
-    bool complete) {
-  detail::weighted_arithmetic_mean<8>(values, weights, children, n, out, complete);
-}
-#endif
-arithmetic_mean_kernel arithmetic_mean_in_use() {
-#if defined(CHISO_UNCERTAINTY_AVX)
-  switch (detail::kernels_instruction_set()) {
-    case detail::instruction_set::avx512: return arithmetic_mean_avx512;
-    case detail::instruction_set::avx2: return arithmetic_mean_avx2;
-    case detail::instruction_set::baseline: break;
-  }
-#endif
-  return arithmetic_mean_baseline;
 }
 
 [[noreturn]] void fail(const std::string& id, const std::string& message) {
@@ -306,7 +270,9 @@ struct composite_analysis::impl {
     std::vector<const double*> child_values;  // the node being aggregated: its children's scores
     std::vector<double> child_weights, wsum;    // their weights, and the kernel's weight sums
     bool missing = true;                 // the current data may have missing values
-    arithmetic_mean_kernel arithmetic_mean = arithmetic_mean_in_use();  // for this run's instruction set
+    // The arithmetic means at this run's vector width: a weights-only replication spends a
+    // quarter of its time there, a third of it dividing.
+    detail::arithmetic_mean_kernel arithmetic_mean = detail::arithmetic_mean_in_use();
     std::vector<std::int32_t> rank;
     std::vector<double> index;           // a scored model's index, rounded (model_ranking)
     std::vector<double> keys;

@@ -183,6 +183,13 @@ inline __attribute__((always_inline)) void weighted_arithmetic_mean(const double
   wm::arithmetic_means<Lanes, false>(values, weights, children, n, total != 1.0, total, out);
 }
 
+// weighted_arithmetic_mean at the widest vectors of the kernels in use
+// (chiso/detail/instruction_set.hpp), as the uncertainty engine calls it; the same bits as Lanes = 2.
+// Defined in src/sensitivity/arithmetic_mean_kernels.cpp.
+using arithmetic_mean_kernel = void (*)(const double* const* values, const double* weights, std::ptrdiff_t children,
+                                        std::ptrdiff_t n, double* out, bool complete);
+arithmetic_mean_kernel arithmetic_mean_in_use();
+
 // The mean of `children` columns of n units each (values[c][u]) into out[0, n), with wsum as
 // scratch (n doubles); out must not overlap the values. `complete` promises that no value is NaN
 // (the arithmetic mean then skips the per-unit weight sums); the result is the same either way.
