@@ -44,10 +44,15 @@ namespace weighted_mean_detail {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-// Vectors of Lanes doubles (GCC/Clang vector extension; one lane is a plain double's vector).
+// Vectors of Lanes doubles (GCC/Clang vector extension); one lane is a plain double (a vector of
+// one would go through a general register).
 template <int Lanes>
 struct lanes_of {
   typedef double type __attribute__((vector_size(Lanes * sizeof(double))));
+};
+template <>
+struct lanes_of<1> {
+  typedef double type;
 };
 
 // The arithmetic means of Vectors × (V's lanes) units from u into out. Each unit's sums stay in
@@ -87,8 +92,8 @@ inline __attribute__((always_inline)) void arithmetic_block(const double* const*
       sum[k] = weight[k] > V{} ? sum[k] / weight[k] : V{} + nan;
     else if (divide)
       sum[k] = sum[k] / total;
+    __builtin_memcpy(out + u + lanes * k, &sum[k], sizeof sum[k]);  // one store each, no copy on the stack
   }
-  __builtin_memcpy(out + u, sum, sizeof sum);
 }
 
 // The arithmetic means of n units (see arithmetic_block), in blocks of four vectors of Lanes
