@@ -7,7 +7,8 @@
 //    without building the cached data variants.
 // Prints the median and the best of K runs, in wall time and in the process's CPU time (on a
 // shared machine a one-thread run waits for a core much of its wall time; its CPU time does not
-// count the waiting). The numpy reference runs in bench_uncertainty.py.
+// count the waiting). The numpy reference runs in bench_uncertainty.py. `kernels=` names the
+// instruction set of the vector kernels (CHISO_KERNELS caps it: baseline, avx2, avx512).
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "bench_uncertainty_asem.hpp"
+#include "chiso/detail/instruction_set.hpp"
 
 namespace ua = chiso::uncertainty;
 
@@ -95,9 +97,10 @@ int main(int argc, char** argv) {
     checksum += r.indices.total[0];
   }
 
-  std::printf("ua_weights_only replications=%zu units=%zu threads=%d us_per_replication=%.3f best_us=%.3f "
+  std::printf("ua_weights_only replications=%zu units=%zu threads=%d kernels=%s us_per_replication=%.3f best_us=%.3f "
               "cpu_us_per_replication=%.3f best_cpu_us=%.3f goal_us=0.5 coinr_us=146000\n",
-              S, a.units.size(), threads, median(ua_us), best(ua_us), median(ua_cpu_us), best(ua_cpu_us));
+              S, a.units.size(), threads, chiso::detail::to_string(chiso::detail::kernels_instruction_set()),
+              median(ua_us), best(ua_us), median(ua_cpu_us), best(ua_cpu_us));
   std::printf("sa_four_assumptions N=%zu runs=%zu us_per_run=%.3f us_per_run_after_setup=%.3f goal_us=150 "
               "coinr_us=152000\n",
               N, N * 6, median(sa_us), median(sa_run_us));

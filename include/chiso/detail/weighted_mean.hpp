@@ -44,50 +44,74 @@ namespace weighted_mean_detail {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-// out ← Σ w·x over the children (and, when Present, wsum ← Σ w) with NaN children counting as
-// absent. Eight units at a time stay in registers over all the children (GCC/Clang vectors of two
-// doubles: left to itself the compiler vectorises over children instead); each sum is built in
-// child order, as one child after another would.
-template <bool Present>
-void arithmetic_sums(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
-                     double* __restrict out, double* __restrict wsum) {
-  typedef double two __attribute__((vector_size(2 * sizeof(double))));
-  constexpr int pairs = 4;
-  std::ptrdiff_t u = 0;
-  for (; u + 2 * pairs <= n; u += 2 * pairs) {
-    two sum[pairs] = {}, weight[pairs] = {};
-    for (std::ptrdiff_t c = 0; c < children; ++c) {
-      const double* x = values[c] + u;
-      const double w = weights[c];
-#pragma GCC unroll 4
-      for (int k = 0; k < pairs; ++k) {
-        two v;
-        __builtin_memcpy(&v, x + 2 * k, sizeof v);
-        if (Present) {
-          // Selects, then unconditional arithmetic: with trapping math (the default) the compiler
-          // may not speculate a conditional multiply, and this form vectorises.
-          const auto present = v == v;
-          sum[k] += w * (present ? v : two{});
-          weight[k] += present ? two{} + w : two{};
-        } else {
-          sum[k] += w * v;
-        }
+// Vectors of Lanes doubles (GCC/Clang vector extension); one lane is a plain double (a vector of
+// one would go through a general register).
+template <int Lanes>
+struct lanes_of {
+  typedef double type __attribute__((vector_size(Lanes * sizeof(double))));
+};
+template <>
+struct lanes_of<1> {
+  typedef double type;
+};
+
+// The arithmetic means of Vectors × (V's lanes) units from u into out. Each unit's sums stay in
+// registers over all the children (left to itself the compiler vectorises over children
+// instead) and are built in child order, as one child after another would, then divided: lane
+// by lane, IEEE division gives the same bits at every vector width. Present: NaN children count
+// as absent and each unit is divided by the weight of its present children; otherwise by
+// `total` when `divide` (the caller has checked total > 0; x / 1 is x, so weights summing to 1
+// cost no division).
+template <class V, int Vectors, bool Present>
+inline __attribute__((always_inline)) void arithmetic_block(const double* const* values, const double* weights,
+                                                            std::ptrdiff_t children, std::ptrdiff_t u, bool divide,
+                                                            double total, double* __restrict out) {
+  constexpr std::ptrdiff_t lanes = sizeof(V) / sizeof(double);
+  V sum[Vectors] = {}, weight[Vectors] = {};
+  for (std::ptrdiff_t c = 0; c < children; ++c) {
+    const double* x = values[c] + u;
+    const double w = weights[c];
+#pragma GCC unroll 8
+    for (int k = 0; k < Vectors; ++k) {
+      V v;
+      __builtin_memcpy(&v, x + lanes * k, sizeof v);
+      if (Present) {
+        // Selects, then unconditional arithmetic: with trapping math (the default) the compiler
+        // may not speculate a conditional multiply, and this form vectorises.
+        const auto present = v == v;
+        sum[k] += w * (present ? v : V{});
+        weight[k] += present ? V{} + w : V{};
+      } else {
+        sum[k] += w * v;
       }
     }
-    __builtin_memcpy(out + u, sum, sizeof sum);
-    if (Present) __builtin_memcpy(wsum + u, weight, sizeof weight);
   }
-  for (; u < n; ++u) {
-    double sum = 0.0, weight = 0.0;
-    for (std::ptrdiff_t c = 0; c < children; ++c) {
-      const double v = values[c][u], w = weights[c];
-      const bool present = !Present || v == v;
-      sum += w * (present ? v : 0.0);
-      weight += present ? w : 0.0;
-    }
-    out[u] = sum;
-    if (Present) wsum[u] = weight;
+#pragma GCC unroll 8
+  for (int k = 0; k < Vectors; ++k) {
+    if (Present)
+      sum[k] = weight[k] > V{} ? sum[k] / weight[k] : V{} + nan;
+    else if (divide)
+      sum[k] = sum[k] / total;
+    __builtin_memcpy(out + u + lanes * k, &sum[k], sizeof sum[k]);  // one store each, no copy on the stack
   }
+}
+
+// The arithmetic means of n units (see arithmetic_block), in blocks of four vectors of Lanes
+// doubles, then single vectors, then pairs and single units.
+template <int Lanes, bool Present>
+inline __attribute__((always_inline)) void arithmetic_means(const double* const* values, const double* weights,
+                                                            std::ptrdiff_t children, std::ptrdiff_t n, bool divide,
+                                                            double total, double* __restrict out) {
+  typedef typename lanes_of<Lanes>::type wide;
+  std::ptrdiff_t u = 0;
+  for (; u + 4 * Lanes <= n; u += 4 * Lanes)
+    arithmetic_block<wide, 4, Present>(values, weights, children, u, divide, total, out);
+  for (; u + Lanes <= n; u += Lanes) arithmetic_block<wide, 1, Present>(values, weights, children, u, divide, total, out);
+  if constexpr (Lanes > 2)
+    for (; u + 2 <= n; u += 2)
+      arithmetic_block<typename lanes_of<2>::type, 1, Present>(values, weights, children, u, divide, total, out);
+  for (; u < n; ++u)
+    arithmetic_block<typename lanes_of<1>::type, 1, Present>(values, weights, children, u, divide, total, out);
 }
 
 // out ← Σ w·f(x) over present children, wsum ← Σ w over them; false when a present value is
@@ -95,10 +119,6 @@ void arithmetic_sums(const double* const* values, const double* weights, std::pt
 template <mean_kind M>
 bool accumulate(const double* const* values, const double* weights, std::ptrdiff_t children, std::ptrdiff_t n,
                 double power, double* __restrict out, double* __restrict wsum) {
-  if constexpr (M == mean_kind::arithmetic) {
-    arithmetic_sums<true>(values, weights, children, n, out, wsum);
-    return true;
-  }
   for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = 0.0;
   for (std::ptrdiff_t u = 0; u < n; ++u) wsum[u] = 0.0;
   bool all_in_domain = true;
@@ -126,7 +146,6 @@ void finish(std::ptrdiff_t n, double power, double* __restrict out, const double
   for (std::ptrdiff_t u = 0; u < n; ++u) {
     const double a = out[u], w = wsum[u];
     double mean = nan;
-    if constexpr (M == mean_kind::arithmetic) mean = a / w;
     if constexpr (M == mean_kind::geometric) mean = std::exp(a / w);
     if constexpr (M == mean_kind::harmonic) mean = w / a;
     if constexpr (M == mean_kind::power) mean = std::pow(a / w, 1.0 / power);
@@ -146,6 +165,36 @@ void extremum(const double* const* values, std::ptrdiff_t children, std::ptrdiff
 
 }  // namespace weighted_mean_detail
 
+// The arithmetic mean of `children` columns of n units each (values[c][u]) into out[0, n), Lanes
+// units to a vector: 2 (SSE2 or NEON) in every build; 4 and 8 from functions compiled for AVX2
+// and AVX-512 (this is inlined into them), with floating-point contraction off. Every width
+// gives the same bits. `complete` promises that no value is NaN (one weight sum then serves
+// every unit).
+template <int Lanes = 2>
+inline __attribute__((always_inline)) void weighted_arithmetic_mean(const double* const* values, const double* weights,
+                                                                    std::ptrdiff_t children, std::ptrdiff_t n,
+                                                                    double* __restrict out, bool complete) {
+  namespace wm = weighted_mean_detail;
+  if (!complete) {
+    wm::arithmetic_means<Lanes, true>(values, weights, children, n, false, 1.0, out);
+    return;
+  }
+  double total = 0.0;
+  for (std::ptrdiff_t c = 0; c < children; ++c) total += weights[c];
+  if (!(total > 0.0)) {
+    for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = wm::nan;
+    return;
+  }
+  wm::arithmetic_means<Lanes, false>(values, weights, children, n, total != 1.0, total, out);
+}
+
+// weighted_arithmetic_mean at the widest vectors of the kernels in use
+// (chiso/detail/instruction_set.hpp), as the uncertainty engine calls it; the same bits as Lanes = 2.
+// Defined in src/sensitivity/arithmetic_mean_kernels.cpp.
+using arithmetic_mean_kernel = void (*)(const double* const* values, const double* weights, std::ptrdiff_t children,
+                                        std::ptrdiff_t n, double* out, bool complete);
+arithmetic_mean_kernel arithmetic_mean_in_use();
+
 // The mean of `children` columns of n units each (values[c][u]) into out[0, n), with wsum as
 // scratch (n doubles); out must not overlap the values. `complete` promises that no value is NaN
 // (the arithmetic mean then skips the per-unit weight sums); the result is the same either way.
@@ -160,23 +209,13 @@ bool weighted_mean(const double* const* values, const double* weights, std::ptrd
     wm::extremum<M == mean_kind::minimum>(values, children, n, out);
     return true;
   } else if constexpr (M == mean_kind::arithmetic) {
-    if (complete) {
-      // Every unit has every child: one weight sum for all, and a plain weighted sum.
-      double total = 0.0;
-      for (std::ptrdiff_t c = 0; c < children; ++c) total += weights[c];
-      wm::arithmetic_sums<false>(values, weights, children, n, out, wsum);
-      // Exact: x / 1 is x, so normalised weights cost no division.
-      if (total != 1.0)
-        for (std::ptrdiff_t u = 0; u < n; ++u) out[u] = total > 0.0 ? out[u] / total : wm::nan;
-      return true;
-    }
-  }
-  if constexpr (M != mean_kind::minimum && M != mean_kind::maximum) {
+    weighted_arithmetic_mean(values, weights, children, n, out, complete);
+    return true;
+  } else {
     const bool all_in_domain = wm::accumulate<M>(values, weights, children, n, power, out, wsum);
     wm::finish<M>(n, power, out, wsum);
     return all_in_domain;
   }
-  return true;
 }
 
 // The same with the kind chosen at run time.
