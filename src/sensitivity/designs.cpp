@@ -1,5 +1,11 @@
 #include "chiso/sensitivity/designs.hpp"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CHISO_UNIFORMS_AVX2 1
+#endif
+
+#include "chiso/detail/instruction_set.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 
@@ -10,7 +16,58 @@ namespace {
 // with each other or with the bootstrap (sobol.cpp, from 0x10000).
 constexpr std::uint32_t stream_random_design = 0;
 constexpr std::uint32_t stream_saltelli_design = 1;
+void first_uniforms_by_stream(std::uint64_t seed, std::uint64_t replication, std::uint32_t stream_id,
+                              std::size_t count, double* out) {
+  random::stream s(seed, replication, stream_id);
+  for (std::size_t k = 0; k < count; ++k) out[k] = s.uniform();
+}
+
+#if defined(CHISO_UNIFORMS_AVX2)
+// random::philox4x32_10 on blocks first_block … first_block + 3 of the stream, one block per
+// 64-bit lane, each 32-bit word of the block in the low half of its lane (vpmuludq multiplies
+// those halves into 64 bits).
+__attribute__((target("avx2"))) void first_uniforms_avx2(std::uint64_t seed, std::uint64_t replication,
+                                                         std::uint32_t stream_id, std::size_t count, double* out) {
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53u), m1 = _mm256_set1_epi64x(0xCD9E8D57u);
+  const __m256i low_half = _mm256_set1_epi64x(0xFFFFFFFFu);
+  for (std::size_t first_block = 0; 2 * first_block < count; first_block += 4) {
+    __m256i word0 = _mm256_add_epi64(_mm256_set_epi64x(3, 2, 1, 0),
+                                     _mm256_set1_epi64x(static_cast<long long>(first_block)));
+    __m256i word1 = _mm256_set1_epi64x(stream_id);
+    __m256i word2 = _mm256_set1_epi64x(static_cast<std::uint32_t>(replication));
+    __m256i word3 = _mm256_set1_epi64x(static_cast<std::uint32_t>(replication >> 32));
+    auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        key0 += 0x9E3779B9u;
+        key1 += 0xBB67AE85u;
+      }
+      const __m256i p0 = _mm256_mul_epu32(word0, m0), p1 = _mm256_mul_epu32(word2, m1);
+      word0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), word1), _mm256_set1_epi64x(key0));
+      word1 = _mm256_and_si256(p1, low_half);
+      word2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), word3), _mm256_set1_epi64x(key1));
+      word3 = _mm256_and_si256(p0, low_half);
+    }
+    // Block b gives uniforms 2b (words 0 and 1) and 2b + 1 (words 2 and 3), high word first.
+    alignas(32) std::uint64_t first[4], second[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(first), _mm256_or_si256(_mm256_slli_epi64(word0, 32), word1));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(second), _mm256_or_si256(_mm256_slli_epi64(word2, 32), word3));
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+      const std::size_t k = 2 * (first_block + lane);
+      if (k < count) out[k] = random::to_unit_double(first[lane]);
+      if (k + 1 < count) out[k + 1] = random::to_unit_double(second[lane]);
+    }
+  }
+}
+#endif
 }  // namespace
+
+uniforms_kernel first_uniforms_in_use() {
+#if defined(CHISO_UNIFORMS_AVX2)
+  if (detail::avx2_kernels()) return first_uniforms_avx2;
+#endif
+  return first_uniforms_by_stream;
+}
 
 row_matrix random_sample(std::size_t N, std::size_t d, std::uint64_t seed) {
   row_matrix x(static_cast<Eigen::Index>(N), static_cast<Eigen::Index>(d));

@@ -57,31 +57,33 @@ bool varied_by_the_engine(aggregation m) {
 
 // COINr's mean absolute rank shift: mean(abs(rank − nominal), na.rm = TRUE) over the units
 // (rank 0: not ranked). Four units at a time, masks and integer arithmetic only (ranks move
-// unpredictably: a branch on them is mispredicted). Ranks lie in [0, units], so a difference fits
-// in 32 bits; the sums are kept in 64.
+// unpredictably: a branch on them is mispredicted). Ranks lie in [0, units], so a shift is at most
+// `unit_count`: the lanes add up to `per_lane` shifts each in 32 bits (all of ASEM's 51 units, and
+// any count below 46341), then the chunk's total is carried into 64 bits.
 double mean_absolute_rank_shift(const std::int32_t* rank, const std::int32_t* nominal_rank,
                                 std::size_t unit_count) {
   typedef std::int32_t four __attribute__((vector_size(4 * sizeof(std::int32_t))));
-  typedef std::int32_t two __attribute__((vector_size(2 * sizeof(std::int32_t))));
-  typedef std::int64_t two_sums __attribute__((vector_size(2 * sizeof(std::int64_t))));
-  two_sums sum_lanes = {}, ranked_lanes = {};
+  const std::size_t per_lane =
+      std::max<std::size_t>(1, std::numeric_limits<std::int32_t>::max() / std::max<std::size_t>(unit_count, 1));
+  std::int64_t sum = 0, ranked = 0;
   std::size_t u = 0;
-  for (; u + 4 <= unit_count; u += 4) {
-    four r, nominal;
-    __builtin_memcpy(&r, rank + u, sizeof r);
-    __builtin_memcpy(&nominal, nominal_rank + u, sizeof nominal);
-    const four both = (r > 0) & (nominal > 0);  // all ones or 0
-    const four shift = r - nominal, sign = shift >> 31;
-    const four absolute = ((shift ^ sign) - sign) & both;
-    two low, high, both_low, both_high;
-    __builtin_memcpy(&low, &absolute, sizeof low);
-    __builtin_memcpy(&high, reinterpret_cast<const char*>(&absolute) + sizeof low, sizeof high);
-    __builtin_memcpy(&both_low, &both, sizeof both_low);
-    __builtin_memcpy(&both_high, reinterpret_cast<const char*>(&both) + sizeof both_low, sizeof both_high);
-    sum_lanes += __builtin_convertvector(low, two_sums) + __builtin_convertvector(high, two_sums);
-    ranked_lanes -= __builtin_convertvector(both_low, two_sums) + __builtin_convertvector(both_high, two_sums);
+  while (u + 4 <= unit_count) {
+    const std::size_t stop = u + 4 * std::min(per_lane, (unit_count - u) / 4);
+    four sum_lanes = {}, ranked_lanes = {};
+    for (; u < stop; u += 4) {
+      four r, nominal;
+      __builtin_memcpy(&r, rank + u, sizeof r);
+      __builtin_memcpy(&nominal, nominal_rank + u, sizeof nominal);
+      const four both = (r > 0) & (nominal > 0);  // all ones or 0
+      const four shift = r - nominal, sign = shift >> 31;
+      sum_lanes += ((shift ^ sign) - sign) & both;
+      ranked_lanes -= both;
+    }
+    for (int lane = 0; lane < 4; ++lane) {
+      sum += sum_lanes[lane];
+      ranked += ranked_lanes[lane];
+    }
   }
-  std::int64_t sum = sum_lanes[0] + sum_lanes[1], ranked = ranked_lanes[0] + ranked_lanes[1];
   for (; u < unit_count; ++u) {
     const bool both = rank[u] > 0 && nominal_rank[u] > 0;
     sum += both ? std::abs(rank[u] - nominal_rank[u]) : 0;
@@ -260,6 +262,8 @@ struct composite_analysis::impl {
     std::size_t data_combo = 0, agg_combo = 0;
     std::vector<std::size_t> choices;  // data_choice alternatives
     std::vector<double> values;        // data_range values
+    std::vector<double> noise;         // a noisy_weights assumption's uniforms, one per noisy node
+    sensitivity::uniforms_kernel draw_noise = sensitivity::first_uniforms_in_use();
   };
 
   struct worker {
@@ -588,10 +592,14 @@ struct composite_analysis::impl {
       const assumption& a = assumptions[j];
       switch (a.type) {
         case assumption::kind::noisy_weights: {
-          // The noise is a function of u alone: a stream keyed by u's 53 bits.
+          // The noise is a function of u alone: the stream (mix64(key) ^ seed, j, stream_weight_noise)
+          // keyed by u's 53 bits, one uniform per node.
           const auto key = static_cast<std::uint64_t>(u[j] * 0x1.0p53);
-          random::stream s(random::mix64(key) ^ seed, j, stream_weight_noise);
-          for (const auto& [k, f] : noise_nodes[noisy]) cfg.weights[k] *= 1.0 + (2.0 * s.uniform() - 1.0) * f;
+          const auto& nodes = noise_nodes[noisy];
+          cfg.noise.resize(nodes.size());
+          cfg.draw_noise(random::mix64(key) ^ seed, j, stream_weight_noise, nodes.size(), cfg.noise.data());
+          for (std::size_t i = 0; i < nodes.size(); ++i)
+            cfg.weights[nodes[i].first] *= 1.0 + (2.0 * cfg.noise[i] - 1.0) * nodes[i].second;
           ++noisy;
           param[j] = u[j];
           break;

@@ -26,6 +26,15 @@ row_matrix random_sample(std::size_t N, std::size_t d, std::uint64_t seed);
 // random::stream(seed, r, 1): its first d uniforms are A's row, the next d are B's row.
 row_matrix saltelli_sample(std::size_t N, std::size_t d, std::uint64_t seed);
 
+// The first `count` uniforms of random::stream(seed, replication, stream_id), as `count` calls of
+// its uniform() give them, into out[0, count) (the weight noise of a replication). Where the
+// kernels in use (chiso/detail/instruction_set.hpp) are AVX2 or wider, the function returned
+// computes four Philox blocks side by side in vectors (a block's ten rounds wait on each other's
+// multiplications); otherwise the stream itself. Integers only: the same numbers either way.
+using uniforms_kernel = void (*)(std::uint64_t seed, std::uint64_t replication, std::uint32_t stream_id,
+                                 std::size_t count, double* out);
+uniforms_kernel first_uniforms_in_use();
+
 // The k-th of n alternatives for a uniform u in [0,1): ⌊u n⌋ (COINr maps with cut(x, n), equal
 // intervals over the sample's range, which tends to [0,1] — the mapping here is exact).
 inline std::size_t to_discrete(double u, std::size_t n) {

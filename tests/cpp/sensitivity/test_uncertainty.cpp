@@ -435,3 +435,31 @@ TEST_CASE("the mean absolute rank shift is COINr's, over the units ranked both t
   }
   CHECK(largest > 0);  // the noise does move ranks
 }
+
+TEST_CASE("the mean absolute rank shift over more units than one 32-bit chunk holds") {
+  // 100 003 units: the shifts are summed in 32-bit lanes in chunks of 4 × ⌊(2^31 − 1) / units⌋ =
+  // 85 896 units, so here a full chunk, a partial one and three single units. Unit 90 000 (in the
+  // second chunk) has no score.
+  const std::size_t units = 100003;
+  Eigen::MatrixXd x = small_data(units, 17);
+  x.row(90000).setConstant(std::nan(""));
+  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.5}, {3, 0.5}})});
+  ua::options opt;
+  opt.keep_replications = true;
+  opt.score_statistics = false;
+  opt.seed = 5;
+  opt.threads = 1;
+  const ua::result r = an.uncertainty(3, opt);
+  for (Eigen::Index k = 0; k < 3; ++k) {
+    std::int64_t sum = 0, ranked = 0;
+    for (Eigen::Index u = 0; u < static_cast<Eigen::Index>(units); ++u) {
+      const std::int64_t rank = r.ranks(u, k), nominal = r.stats.nominal_rank[static_cast<std::size_t>(u)];
+      if (rank == 0 || nominal == 0) continue;
+      sum += std::abs(rank - nominal);
+      ++ranked;
+    }
+    CHECK(ranked == static_cast<std::int64_t>(units) - 1);
+    CHECK(sum > 0);
+    CHECK(r.output[static_cast<std::size_t>(k)] == static_cast<double>(sum) / static_cast<double>(ranked));
+  }
+}
