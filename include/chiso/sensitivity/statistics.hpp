@@ -31,6 +31,11 @@ struct summary_scratch {
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
                                summary_scratch& scratch);
 
+// COINr's mean absolute rank shift of a replication: mean(abs(rank − nominal), na.rm = TRUE)
+// over the units ranked both times (rank 0: not ranked); NaN when there is none. Exact for any
+// unit count (the sums are integers).
+double mean_absolute_rank_shift(const std::int32_t* rank, const std::int32_t* nominal_rank, std::size_t unit_count);
+
 // ---------------------------------------------------------------------------------------------
 // Rank statistics by counting: ranks are small integers, so a units × (units + 1) histogram holds
 // their whole distribution, merges exactly across threads and gives exact type-7 quantiles.

@@ -437,29 +437,27 @@ TEST_CASE("the mean absolute rank shift is COINr's, over the units ranked both t
 }
 
 TEST_CASE("the mean absolute rank shift over more units than one 32-bit chunk holds") {
-  // 100 003 units: the shifts are summed in 32-bit lanes in chunks of 4 × ⌊(2^31 − 1) / units⌋ =
-  // 85 896 units, so here a full chunk, a partial one and three single units. Unit 90 000 (in the
-  // second chunk) has no score.
+  // 100 003 units each moved between first and last: shifts of 100 002, summing to 10^10, past
+  // 32 bits in every lane. The lanes sum in chunks of 4 × ⌊(2^31 − 1) / units⌋ = 85 896 units (a
+  // full chunk, a partial one and three single units); units 7 and 90 000 are not ranked.
   const std::size_t units = 100003;
-  Eigen::MatrixXd x = small_data(units, 17);
-  x.row(90000).setConstant(std::nan(""));
-  ua::composite_analysis an(small_tree(), x, {}, {ua::assumption::noisy_weights("w", {{2, 0.5}, {3, 0.5}})});
-  ua::options opt;
-  opt.keep_replications = true;
-  opt.score_statistics = false;
-  opt.seed = 5;
-  opt.threads = 1;
-  const ua::result r = an.uncertainty(3, opt);
-  for (Eigen::Index k = 0; k < 3; ++k) {
-    std::int64_t sum = 0, ranked = 0;
-    for (Eigen::Index u = 0; u < static_cast<Eigen::Index>(units); ++u) {
-      const std::int64_t rank = r.ranks(u, k), nominal = r.stats.nominal_rank[static_cast<std::size_t>(u)];
-      if (rank == 0 || nominal == 0) continue;
-      sum += std::abs(rank - nominal);
+  std::vector<std::int32_t> nominal(units), rank(units);
+  for (std::size_t u = 0; u < units; ++u) {
+    nominal[u] = u % 2 ? 1 : static_cast<std::int32_t>(units);
+    rank[u] = u % 2 ? static_cast<std::int32_t>(units) : 1;
+  }
+  rank[7] = 0;
+  nominal[90000] = 0;
+  std::int64_t sum = 0, ranked = 0;
+  for (std::size_t u = 0; u < units; ++u)
+    if (rank[u] > 0 && nominal[u] > 0) {
+      sum += std::abs(static_cast<std::int64_t>(rank[u]) - nominal[u]);
       ++ranked;
     }
-    CHECK(ranked == static_cast<std::int64_t>(units) - 1);
-    CHECK(sum > 0);
-    CHECK(r.output[static_cast<std::size_t>(k)] == static_cast<double>(sum) / static_cast<double>(ranked));
-  }
+  CHECK(sum / 4 > std::numeric_limits<std::int32_t>::max());
+  CHECK(sa::mean_absolute_rank_shift(rank.data(), nominal.data(), units) ==
+        static_cast<double>(sum) / static_cast<double>(ranked));
+  // Nothing ranked both times: NaN, as mean(numeric(0), na.rm = TRUE) in R.
+  std::vector<std::int32_t> none(units, 0);
+  CHECK(std::isnan(sa::mean_absolute_rank_shift(none.data(), nominal.data(), units)));
 }
