@@ -69,14 +69,14 @@ class replication_staging {
 
   void stage(std::size_t r, const double* scores, const std::int32_t* ranks) {
     const std::size_t slot = slot_of(r);
-    if (scores_) std::copy_n(scores, unit_count_, score_block_.data() + slot);
-    if (ranks_) std::copy_n(ranks, unit_count_, rank_block_.data() + slot);
+    for (std::size_t u = 0; scores_ && u < unit_count_; ++u) score_block_[u * block + slot] = scores[u];
+    for (std::size_t u = 0; ranks_ && u < unit_count_; ++u) rank_block_[u * block + slot] = ranks[u];
   }
   // A failed replication: NaN scores, rank 0 (not ranked).
   void stage_failed(std::size_t r) {
     const std::size_t slot = slot_of(r);
-    if (scores_) std::fill_n(score_block_.data() + slot, unit_count_, nan_value);
-    if (ranks_) std::fill_n(rank_block_.data() + slot, unit_count_, 0);
+    for (std::size_t u = 0; scores_ && u < unit_count_; ++u) score_block_[u * block + slot] = nan_value;
+    for (std::size_t u = 0; ranks_ && u < unit_count_; ++u) rank_block_[u * block + slot] = 0;
   }
   // Writes the staged replications before `stop`.
   void flush(std::size_t stop) {
@@ -88,17 +88,24 @@ class replication_staging {
  private:
   static constexpr std::size_t block = 32;
 
-  // Where replication r goes in the blocks, once a full block is written.
+  // Where replication r goes in each unit's run of the block, once a full block is written.
   std::size_t slot_of(std::size_t r) {
     if (r - block_start_ == block) flush(r);
-    return (r - block_start_) * unit_count_;
+    return r - block_start_;
   }
+  // The block is staged unit by unit (units-major, as the matrices): each unit's run is copied
+  // whole, in a few vector stores, where a value at a time filled the store buffer with stores
+  // waiting for the matrix's lines from memory.
   template <class T>
   void write_block(const std::vector<T>& staged, T* matrix, std::size_t stop) const {
     const std::size_t count = stop - block_start_;
-    for (std::size_t u = 0; u < unit_count_; ++u)
-      for (std::size_t i = 0; i < count; ++i)
-        matrix[u * replications_ + block_start_ + i] = staged[i * unit_count_ + u];
+    for (std::size_t u = 0; u < unit_count_; ++u) {
+      T* run = matrix + u * replications_ + block_start_;
+      if (count == block)  // a constant size: inline vector moves, not a library call per unit
+        __builtin_memcpy(run, staged.data() + u * block, block * sizeof(T));
+      else
+        std::copy_n(staged.data() + u * block, count, run);
+    }
   }
 
   std::size_t unit_count_, replications_, block_start_;
