@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,6 +38,8 @@ constexpr std::ptrdiff_t cached_block_size = 256;
 constexpr std::ptrdiff_t cache_bytes = std::ptrdiff_t{16} << 20;
 static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of the largest size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
+// Evaluations of at most this many units (a unit scored in a loop) reuse their thread's scratch.
+constexpr std::ptrdiff_t small_batch_units = 16;
 constexpr std::ptrdiff_t cache_line = 64;      // bytes
 constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best; 3 slower with blocks of 1024)
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
@@ -101,6 +104,8 @@ namespace {
 // see, so that scoring one unit does not allocate a whole block per node; the blocks of doubles
 // are carved from one allocation (a call for a few units pays for one, not a dozen).
 struct workspace {
+  // What it was made for: a later evaluation of the same shape reuses it.
+  std::ptrdiff_t nodes, formula_registers, formula_slots, formula_inputs_count;
   std::ptrdiff_t stride;
   std::vector<double> storage;
   // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
@@ -110,13 +115,19 @@ struct workspace {
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
   double *slots, *formula_inputs, *fault, *no_fault, *present, *finite;
-  std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
+  std::vector<std::uint8_t> here;       // all ones: where no mask is given, every criterion applies
+  std::vector<std::uint8_t> mask_copy;  // a strided mask's block, 1 where the criterion applies
   std::vector<double*> registers;
   std::vector<const double*> inputs;
   workspace(std::ptrdiff_t block, std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers,
             std::ptrdiff_t formula_slots, std::ptrdiff_t formula_inputs_count)
-      : stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
+      : nodes(nodes),
+        formula_registers(formula_registers),
+        formula_slots(formula_slots),
+        formula_inputs_count(formula_inputs_count),
+        stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
         here(static_cast<std::size_t>(stride), 1),
+        mask_copy(static_cast<std::size_t>(stride), 0),
         registers(static_cast<std::size_t>(formula_registers)),
         inputs(static_cast<std::size_t>(formula_inputs_count)) {
     const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 4 : 0;  // fault, no_fault, present, finite
@@ -149,10 +160,40 @@ struct workspace {
   }
   workspace(const workspace&) = delete;  // its pointers are into its own storage
   workspace& operator=(const workspace&) = delete;
+  bool fits(std::ptrdiff_t block, std::ptrdiff_t nodes_wanted, std::ptrdiff_t rows, std::ptrdiff_t registers_wanted,
+            std::ptrdiff_t slots_wanted, std::ptrdiff_t inputs_wanted) const {
+    return stride == std::max<std::ptrdiff_t>(1, std::min(block, rows)) && nodes == nodes_wanted &&
+           formula_registers == registers_wanted && formula_slots == slots_wanted &&
+           formula_inputs_count == inputs_wanted;
+  }
   double* P(std::ptrdiff_t k) { return points + k * stride; }
   double* M(std::ptrdiff_t k) { return max + k * stride; }
   double* S(std::ptrdiff_t k) { return score + k * stride; }
 };
+
+// One thread's scratch for the block evaluator: its workspace, and the tables made from the plan
+// and the workspace (which leaves add their points to their parent's arrays; where the mean-type
+// nodes' children's score blocks are). Kept by each thread between evaluations of a few units, so
+// that scoring a unit in a loop builds them once.
+struct evaluator_scratch {
+  std::unique_ptr<workspace> ws;
+  std::vector<char> added_to_parent;         // per plan position
+  std::vector<const double*> child_scores;   // in step order
+  std::uint64_t tables_plan = 0;             // the plan (plan::identity_) and kept nodes the tables are for
+  kept_nodes tables_keep = kept_nodes::all;
+  const workspace* tables_ws = nullptr;
+};
+
+// What a thread keeps for evaluations of at most small_batch_units units: the evaluator's
+// scratch, the inputs' layout and the result's column map, so that such a call allocates only its
+// result. Taken out of its slot while in use: an evaluation started inside another (from a
+// unit-name callback) makes its own.
+struct small_batch_scratch {
+  evaluator_scratch evaluator;
+  plan::layout where;
+  std::vector<std::ptrdiff_t> out_column;
+};
+thread_local std::unique_ptr<small_batch_scratch> small_batch_slot;
 
 std::string default_unit_name(const unit_table& units, std::ptrdiff_t row) {
   return units.unit_name ? units.unit_name(row) : default_unit_name(row);
@@ -262,7 +303,8 @@ void bound_points(double* P, const double* applies, std::ptrdiff_t n, const std:
 class plan::block_evaluator {
  public:
   block_evaluator(const plan& p, const unit_table& units, const layout& where, std::ptrdiff_t begin,
-                  std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column)
+                  std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column,
+                  kept_nodes keep, evaluator_scratch& scratch)
       : plan_(p), units_(units), where_(where), begin_(begin), end_(end), out_(out), out_column_(out_column),
         info_(p.model_.info()), mask_(units.applicable),
         block_(units.rows() * p.input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cache_bytes
@@ -271,19 +313,25 @@ class plan::block_evaluator {
         stream_outputs_(units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
                         cache_bytes),
         prefetch_(end - begin > block_),
-        ws_(block_, p.node_count(), end - begin, p.formula_registers_, p.formula_slots_, p.formula_inputs_),
-        added_to_parent_(static_cast<std::size_t>(p.node_count()), 0),
+        ws_(prepared_workspace(p, block_, end - begin, scratch)),
+        added_to_parent_(scratch.added_to_parent),
+        child_scores_(scratch.child_scores),
         kernels_(kn::kernels_in_use()),
         keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
         missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
+    if (scratch.tables_plan == p.identity_ && scratch.tables_keep == keep && scratch.tables_ws == &ws_) return;
+    scratch.added_to_parent.assign(static_cast<std::size_t>(p.node_count()), 0);
     for (const auto& leaf : p.leaves_)
-      added_to_parent_[static_cast<std::size_t>(leaf->position)] =
+      scratch.added_to_parent[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
-    child_scores_.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
+    scratch.child_scores.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
     for (const auto& step : p.inners_)
       if (is_mean_type(*step->source))
         for (std::size_t c = 0; c < step->children.size(); ++c)
-          child_scores_[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+          scratch.child_scores[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+    scratch.tables_plan = p.identity_;
+    scratch.tables_keep = keep;
+    scratch.tables_ws = &ws_;
   }
 
   void evaluate() {
@@ -309,6 +357,16 @@ class plan::block_evaluator {
  private:
   std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
 
+  // The scratch's workspace, made anew unless it has this evaluation's shape.
+  static workspace& prepared_workspace(const plan& p, std::ptrdiff_t block, std::ptrdiff_t rows,
+                                       evaluator_scratch& scratch) {
+    if (!scratch.ws || !scratch.ws->fits(block, p.node_count(), rows, p.formula_registers_, p.formula_slots_,
+                                         p.formula_inputs_))
+      scratch.ws = std::make_unique<workspace>(block, p.node_count(), rows, p.formula_registers_, p.formula_slots_,
+                                               p.formula_inputs_);
+    return *scratch.ws;
+  }
+
   // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
   // (one unit's value is a block of one wherever it is: a row of a row-major table).
   const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
@@ -324,8 +382,8 @@ class plan::block_evaluator {
     if (mask_.empty()) return ws_.here.data();
     const std::ptrdiff_t column = where_.mask_column[j];
     if (mask_.row_stride == 1) return reinterpret_cast<const std::uint8_t*>(&mask_(u0, column));
-    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.here[static_cast<std::size_t>(u)] = mask_(u0 + u, column) ? 1 : 0;
-    return ws_.here.data();
+    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.mask_copy[static_cast<std::size_t>(u)] = mask_(u0 + u, column) ? 1 : 0;
+    return ws_.mask_copy.data();
   }
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
@@ -549,9 +607,9 @@ class plan::block_evaluator {
   const std::ptrdiff_t block_;
   const bool stream_outputs_;
   const bool prefetch_;  // more than one block: the next block's inputs are worth asking for early
-  workspace ws_;
-  std::vector<char> added_to_parent_;
-  std::vector<const double*> child_scores_;  // the children's score blocks of the mean-type nodes, in step order
+  workspace& ws_;
+  const std::vector<char>& added_to_parent_;
+  const std::vector<const double*>& child_scores_;  // the children's score blocks of the mean-type nodes, in step order
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;
@@ -571,8 +629,7 @@ void plan::require_scorable() const {
                       "not scored by rules");
 }
 
-plan::layout plan::locate_inputs(const unit_table& units) const {
-  layout where;
+void plan::locate_inputs(const unit_table& units, layout& where) const {
   const std::ptrdiff_t inputs = input_count();
   const std::ptrdiff_t rows = units.rows();
   const auto& names = input_columns();
@@ -607,13 +664,13 @@ plan::layout plan::locate_inputs(const unit_table& units) const {
       where.stride[k] = values.row_stride;
     }
   }
-  if (!units.applicable.empty()) where.mask_column = locate_mask_columns(units);
-  return where;
+  where.mask_column.clear();
+  if (!units.applicable.empty()) locate_mask_columns(units, where.mask_column);
 }
 
 // The mask's own column map only: a mask is never taken as laid out like the inputs (whose columns
 // may be in any order).
-std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) const {
+void plan::locate_mask_columns(const unit_table& units, std::vector<std::ptrdiff_t>& mask_column) const {
   const matrix_view<bool>& mask = units.applicable;
   if (mask.rows != units.rows())
     throw data_error("data.shape", "", "",
@@ -623,7 +680,7 @@ std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) c
     throw data_error("data.shape", "", "",
                      "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
                          count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
-  std::vector<std::ptrdiff_t> mask_column;
+  mask_column.clear();
   for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
     const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j] : j;
     if (column < 0 || column >= mask.cols)
@@ -632,7 +689,6 @@ std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) c
                            count_of(mask.cols, "columns"));
     mask_column.push_back(column);
   }
-  return mask_column;
 }
 
 std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, const std::vector<std::string>& names,
@@ -674,8 +730,9 @@ std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, c
                    table);
 }
 
-std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const {
-  std::vector<std::ptrdiff_t> out_column(static_cast<std::size_t>(node_count()), -1);
+void plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out,
+                          std::vector<std::ptrdiff_t>& out_column) const {
+  out_column.assign(static_cast<std::size_t>(node_count()), -1);
   out.nodes.clear();
   for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
     const bool kept = keep == kept_nodes::all || (keep == kept_nodes::inner && !node_at(k).is_leaf()) ||
@@ -692,24 +749,37 @@ std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes
   out.index.resize(rows);
   out.rank.resize(rows);
   out.band.resize(rows);
-  return out_column;
 }
 
 void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
   require_scorable();
-  const layout where = locate_inputs(units);
   const std::ptrdiff_t rows = units.rows();
-  const std::vector<std::ptrdiff_t> out_column = prepare_result(rows, options.keep, out);
-
-  // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
-  const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
-  const int threads = detail::resolve_threads(
-      options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
-  detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
-    const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
-    const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
-    block_evaluator(*this, units, where, begin, end, out, out_column).evaluate();
-  });
+  if (rows <= small_batch_units) {
+    // One block on this thread, with the scratch this thread kept from its last such call.
+    std::unique_ptr<small_batch_scratch> scratch = std::move(small_batch_slot);
+    if (!scratch) scratch = std::make_unique<small_batch_scratch>();
+    locate_inputs(units, scratch->where);
+    prepare_result(rows, options.keep, out, scratch->out_column);
+    block_evaluator(*this, units, scratch->where, 0, std::max<std::ptrdiff_t>(rows, 0), out, scratch->out_column,
+                    options.keep, scratch->evaluator)
+        .evaluate();
+    small_batch_slot = std::move(scratch);
+  } else {
+    layout where;
+    locate_inputs(units, where);
+    std::vector<std::ptrdiff_t> out_column;
+    prepare_result(rows, options.keep, out, out_column);
+    // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
+    const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
+    const int threads = detail::resolve_threads(
+        options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
+    detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
+      const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
+      const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
+      evaluator_scratch scratch;
+      block_evaluator(*this, units, where, begin, end, out, out_column, options.keep, scratch).evaluate();
+    });
+  }
 
   const model_info& info = model_.info();
   const int digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;
