@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #if defined(__SSE2__)
@@ -263,9 +264,14 @@ void plan::report_first_input_error(const unit_table& units, const layout& where
 
 namespace {
 
+// The unit count of one unit known when compiling: the loops over a block's units become single
+// statements (the same operations as in a block of many: the same bits).
+using one_unit = std::integral_constant<std::ptrdiff_t, 1>;
+
 // Rounds each of n points half up to `digits` decimals, on their decimal value (also the
 // formula kernels' `round`).
-void round_points(double* P, std::ptrdiff_t n, int digits) {
+template <class Count>
+void round_points(double* P, Count n, int digits) {
   for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
 }
 
@@ -273,7 +279,8 @@ void round_points(double* P, std::ptrdiff_t n, int digits) {
 // can cancel its other points: the grid of the larger of its points and its max, which bounds
 // the positive children's points (deductions that outweigh them leave the points their own
 // magnitude).
-void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
+template <class Count>
+void decimal_sums(double* P, double* M, Count n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) {
     const double magnitude = std::fmax(std::fabs(P[u]), M[u]);
     P[u] = detail::decimal_value(P[u], magnitude);
@@ -282,13 +289,15 @@ void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
 }
 
 // A node's score: its points over its max where the max is > 0, else NaN (nothing applies).
-void score_of(double* S, const double* P, const double* M, std::ptrdiff_t n) {
+template <class Count>
+void score_of(double* S, const double* P, const double* M, Count n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
 }
 
 // A `sum` node's points within its bounds where it applies (a node to which nothing applies
 // keeps its 0 points: no floor or ceiling is invented for it).
-void bound_points(double* P, const double* applies, std::ptrdiff_t n, const std::optional<double>& low,
+template <class Count>
+void bound_points(double* P, const double* applies, Count n, const std::optional<double>& low,
                   const std::optional<double>& high) {
   if (low)
     for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = applies[u] != 0.0 ? std::fmax(P[u], *low) : P[u];
@@ -335,20 +344,13 @@ class plan::block_evaluator {
   }
 
   void evaluate() {
+    if (end_ - begin_ == 1) {  // a unit scored in a loop
+      score_block(begin_, one_unit{});
+      return;
+    }
     if (prefetch_)
       for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_, false);
-    for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) {
-      const std::ptrdiff_t n = std::min(block_, end_ - u0);
-      score_leaves(u0, n);
-      for (const auto& step : plan_.inners_) {
-        if (step->source->combine == aggregate::sum)
-          sum_node(*step, u0, n);
-        else
-          mean_node(*step, u0, n);
-      }
-      write_kept_nodes(u0, n);
-      write_index(u0, n);
-    }
+    for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) score_block(u0, std::min(block_, end_ - u0));
 #if defined(__SSE2__)
     if (stream_outputs_) _mm_sfence();  // the streamed results are seen by the thread that reads them
 #endif
@@ -356,6 +358,21 @@ class plan::block_evaluator {
 
  private:
   std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
+
+  // The units u0 … u0 + n − 1: the leaves, then the inner nodes children first, then the kept
+  // nodes and the index into the result.
+  template <class Count>
+  void score_block(std::ptrdiff_t u0, Count n) {
+    score_leaves(u0, n);
+    for (const auto& step : plan_.inners_) {
+      if (step->source->combine == aggregate::sum)
+        sum_node(*step, u0, n);
+      else
+        mean_node(*step, u0, n);
+    }
+    write_kept_nodes(u0, n);
+    write_index(u0, n);
+  }
 
   // The scratch's workspace, made anew unless it has this evaluation's shape.
   static workspace& prepared_workspace(const plan& p, std::ptrdiff_t block, std::ptrdiff_t rows,
@@ -369,7 +386,8 @@ class plan::block_evaluator {
 
   // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
   // (one unit's value is a block of one wherever it is: a row of a row-major table).
-  const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
+  template <class Count>
+  const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, Count n, double* scratch) const {
     const double* first = where_.input[static_cast<std::size_t>(i)];
     const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
     if (stride == 1 || n == 1) return first + u0 * stride;
@@ -378,7 +396,8 @@ class plan::block_evaluator {
   }
 
   // Where leaf j applies in this block: 1 or 0 per unit.
-  const std::uint8_t* applicability(std::size_t j, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  const std::uint8_t* applicability(std::size_t j, std::ptrdiff_t u0, Count n) {
     if (mask_.empty()) return ws_.here.data();
     const std::ptrdiff_t column = where_.mask_column[j];
     if (mask_.row_stride == 1) return reinterpret_cast<const std::uint8_t*>(&mask_(u0, column));
@@ -416,7 +435,8 @@ class plan::block_evaluator {
 
   // Every leaf's points and max (straight into the parent's arrays for a leaf that is not kept
   // and has a `sum` parent), then the first input error, if any, thrown.
-  void score_leaves(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void score_leaves(std::ptrdiff_t u0, Count n) {
     std::fill(ws_.trouble, ws_.trouble + n, 0.0);
     for (const auto& step : plan_.inners_) {
       std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
@@ -440,7 +460,8 @@ class plan::block_evaluator {
 
   // One leaf's points and max for the block; returns the units in trouble the kernel counted. A
   // rule kernel asks for `ask_ahead` (a later leaf's input) as it goes.
-  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+  template <class Count>
+  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, Count n,
                     const double* ask_ahead) {
     const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
     const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
@@ -476,7 +497,7 @@ class plan::block_evaluator {
     double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
     kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      round_points});
+                      round_points<std::ptrdiff_t>});
     for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[u] = here[u];
     kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
                            ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
@@ -486,7 +507,8 @@ class plan::block_evaluator {
   }
 
   // The points and max its children did not add themselves.
-  void add_children(const inner_step& step, double* P, double* M, std::ptrdiff_t n) {
+  template <class Count>
+  void add_children(const inner_step& step, double* P, double* M, Count n) {
     for (std::ptrdiff_t c : step.children) {
       if (added_to_parent_[static_cast<std::size_t>(c)]) continue;
       const double* Pc = ws_.P(c);
@@ -500,7 +522,8 @@ class plan::block_evaluator {
 
   // Where a bounded `sum` node applies: its max is > 0 (a criterion scored out of a max applies)
   // or a bonus or deduction below it applies (then its max may be 0). 1.0 or 0.0 per unit.
-  const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, Count n) {
     double* applies = ws_.applies;
     for (std::ptrdiff_t u = 0; u < n; ++u) applies[u] = M[u] > 0.0 ? 1.0 : 0.0;
     for (std::size_t j : step.adjustments_below) {
@@ -513,7 +536,8 @@ class plan::block_evaluator {
   }
 
   // A `sum` node: its children's points and max, on their decimal value, bounded and rounded.
-  void sum_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void sum_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
@@ -534,7 +558,8 @@ class plan::block_evaluator {
 
   // A mean-type node: over the children that apply (their score is NaN where they do not), with
   // their weights; its max is the declared one, or its children's.
-  void mean_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void mean_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
@@ -570,7 +595,8 @@ class plan::block_evaluator {
                          detail::format_number(child_scores[c][u]));
   }
 
-  void write_kept_nodes(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void write_kept_nodes(std::ptrdiff_t u0, Count n) {
     for (std::ptrdiff_t k = 0; k < plan_.node_count(); ++k) {
       const std::ptrdiff_t column = out_column_[static_cast<std::size_t>(k)];
       if (column < 0) continue;
@@ -580,7 +606,8 @@ class plan::block_evaluator {
   }
 
   // The root's score on the model's scale, bounded when the model says so, and rounded.
-  void write_index(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void write_index(std::ptrdiff_t u0, Count n) {
     const std::ptrdiff_t root = plan_.node_count() - 1;
     const double* root_points = ws_.P(root);
     const double* root_max = ws_.M(root);
@@ -656,7 +683,8 @@ void plan::locate_inputs(const unit_table& units, layout& where) const {
     for (std::ptrdiff_t i = 0; i < inputs; ++i) {
       const auto k = static_cast<std::size_t>(i);
       const std::ptrdiff_t column = units.columns ? units.columns[i] : i;
-      if (column < 0 || column >= values.cols)
+      // Without a column map the count was checked above: only a map's columns can be outside.
+      if (units.columns && (column < 0 || column >= values.cols))
         throw data_error("data.shape", "", names[k],
                          "its input column " + std::to_string(column) + " is outside the " +
                              count_of(values.cols, "input columns"));
@@ -734,7 +762,7 @@ void plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out,
                           std::vector<std::ptrdiff_t>& out_column) const {
   out_column.assign(static_cast<std::size_t>(node_count()), -1);
   out.nodes.clear();
-  for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
+  for (std::ptrdiff_t k = keep == kept_nodes::root ? node_count() - 1 : 0; k < node_count(); ++k) {
     const bool kept = keep == kept_nodes::all || (keep == kept_nodes::inner && !node_at(k).is_leaf()) ||
                       k == node_count() - 1;
     if (!kept) continue;
