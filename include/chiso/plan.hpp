@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,11 +59,12 @@ class plan {
   // Throws the error of the first unit (then leaf) in these rows whose input is out of range.
   void report_first_input_error(const unit_table& units, const layout& where, std::ptrdiff_t first_row,
                                 std::ptrdiff_t rows) const;
-  // Where each input column and each leaf's applicability are; throws data_error data.shape.
-  layout locate_inputs(const unit_table& units) const;
-  std::vector<std::ptrdiff_t> locate_mask_columns(const unit_table& units) const;
-  // Sizes the result for the kept nodes; returns each plan node's column in it (−1: not kept).
-  std::vector<std::ptrdiff_t> prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const;
+  // Where each input column and each leaf's applicability are, into `where` (its vectors reused);
+  // throws data_error data.shape.
+  void locate_inputs(const unit_table& units, layout& where) const;
+  void locate_mask_columns(const unit_table& units, std::vector<std::ptrdiff_t>& mask_column) const;
+  // Sizes the result for the kept nodes; gives each plan node's column in it (−1: not kept).
+  void prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out, std::vector<std::ptrdiff_t>& out_column) const;
 
   chiso::model model_;
   std::vector<std::size_t> node_model_index_;  // plan position → position in model.nodes()
@@ -70,6 +72,9 @@ class plan {
   std::vector<std::shared_ptr<const inner_step>> inners_;
   // Scratch the formula leaves need: registers, stack slots and inputs of the largest.
   std::ptrdiff_t formula_registers_ = 0, formula_slots_ = 0, formula_inputs_ = 0;
+  // Tells compiled plans apart (copies share it: they share their steps), for the scratch an
+  // evaluation of a few units keeps between calls.
+  std::uint64_t identity_;
 };
 
 }  // namespace chiso

@@ -4,7 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #if defined(__SSE2__)
@@ -37,6 +39,8 @@ constexpr std::ptrdiff_t cached_block_size = 256;
 constexpr std::ptrdiff_t cache_bytes = std::ptrdiff_t{16} << 20;
 static_assert(block_size == detail::formula_block_units, "formula constants are held as blocks of the largest size");
 constexpr std::ptrdiff_t rows_per_thread_minimum = 16384;
+// Evaluations of at most this many units (a unit scored in a loop) reuse their thread's scratch.
+constexpr std::ptrdiff_t small_batch_units = 16;
 constexpr std::ptrdiff_t cache_line = 64;      // bytes
 constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best; 3 slower with blocks of 1024)
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
@@ -101,6 +105,8 @@ namespace {
 // see, so that scoring one unit does not allocate a whole block per node; the blocks of doubles
 // are carved from one allocation (a call for a few units pays for one, not a dozen).
 struct workspace {
+  // What it was made for: a later evaluation of the same shape reuses it.
+  std::ptrdiff_t nodes, formula_registers, formula_slots, formula_inputs_count;
   std::ptrdiff_t stride;
   std::vector<double> storage;
   // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
@@ -110,13 +116,19 @@ struct workspace {
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
   double *slots, *formula_inputs, *fault, *no_fault, *present, *finite;
-  std::vector<std::uint8_t> here;  // 1 where the criterion applies: all ones, or a strided mask's copy
+  std::vector<std::uint8_t> here;       // all ones: where no mask is given, every criterion applies
+  std::vector<std::uint8_t> mask_copy;  // a strided mask's block, 1 where the criterion applies
   std::vector<double*> registers;
   std::vector<const double*> inputs;
   workspace(std::ptrdiff_t block, std::ptrdiff_t nodes, std::ptrdiff_t rows, std::ptrdiff_t formula_registers,
             std::ptrdiff_t formula_slots, std::ptrdiff_t formula_inputs_count)
-      : stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
+      : nodes(nodes),
+        formula_registers(formula_registers),
+        formula_slots(formula_slots),
+        formula_inputs_count(formula_inputs_count),
+        stride(std::max<std::ptrdiff_t>(1, std::min(block, rows))),
         here(static_cast<std::size_t>(stride), 1),
+        mask_copy(static_cast<std::size_t>(stride), 0),
         registers(static_cast<std::size_t>(formula_registers)),
         inputs(static_cast<std::size_t>(formula_inputs_count)) {
     const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 4 : 0;  // fault, no_fault, present, finite
@@ -149,10 +161,40 @@ struct workspace {
   }
   workspace(const workspace&) = delete;  // its pointers are into its own storage
   workspace& operator=(const workspace&) = delete;
+  bool fits(std::ptrdiff_t block, std::ptrdiff_t nodes_wanted, std::ptrdiff_t rows, std::ptrdiff_t registers_wanted,
+            std::ptrdiff_t slots_wanted, std::ptrdiff_t inputs_wanted) const {
+    return stride == std::max<std::ptrdiff_t>(1, std::min(block, rows)) && nodes == nodes_wanted &&
+           formula_registers == registers_wanted && formula_slots == slots_wanted &&
+           formula_inputs_count == inputs_wanted;
+  }
   double* P(std::ptrdiff_t k) { return points + k * stride; }
   double* M(std::ptrdiff_t k) { return max + k * stride; }
   double* S(std::ptrdiff_t k) { return score + k * stride; }
 };
+
+// One thread's scratch for the block evaluator: its workspace, and the tables made from the plan
+// and the workspace (which leaves add their points to their parent's arrays; where the mean-type
+// nodes' children's score blocks are). Kept by each thread between evaluations of a few units, so
+// that scoring a unit in a loop builds them once.
+struct evaluator_scratch {
+  std::unique_ptr<workspace> ws;
+  std::vector<char> added_to_parent;         // per plan position
+  std::vector<const double*> child_scores;   // in step order
+  std::uint64_t tables_plan = 0;             // the plan (plan::identity_) and kept nodes the tables are for
+  kept_nodes tables_keep = kept_nodes::all;
+  const workspace* tables_ws = nullptr;
+};
+
+// What a thread keeps for evaluations of at most small_batch_units units: the evaluator's
+// scratch, the inputs' layout and the result's column map, so that such a call allocates only its
+// result. Taken out of its slot while in use: an evaluation started inside another (from a
+// unit-name callback) makes its own.
+struct small_batch_scratch {
+  evaluator_scratch evaluator;
+  plan::layout where;
+  std::vector<std::ptrdiff_t> out_column;
+};
+thread_local std::unique_ptr<small_batch_scratch> small_batch_slot;
 
 std::string default_unit_name(const unit_table& units, std::ptrdiff_t row) {
   return units.unit_name ? units.unit_name(row) : default_unit_name(row);
@@ -222,9 +264,14 @@ void plan::report_first_input_error(const unit_table& units, const layout& where
 
 namespace {
 
+// The unit count of one unit known when compiling: the loops over a block's units become single
+// statements (the same operations as in a block of many: the same bits).
+using one_unit = std::integral_constant<std::ptrdiff_t, 1>;
+
 // Rounds each of n points half up to `digits` decimals, on their decimal value (also the
 // formula kernels' `round`).
-void round_points(double* P, std::ptrdiff_t n, int digits) {
+template <class Count>
+void round_points(double* P, Count n, int digits) {
   for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = round_decimal(P[u], digits, rounding_mode::half_up);
 }
 
@@ -232,7 +279,8 @@ void round_points(double* P, std::ptrdiff_t n, int digits) {
 // can cancel its other points: the grid of the larger of its points and its max, which bounds
 // the positive children's points (deductions that outweigh them leave the points their own
 // magnitude).
-void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
+template <class Count>
+void decimal_sums(double* P, double* M, Count n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) {
     const double magnitude = std::fmax(std::fabs(P[u]), M[u]);
     P[u] = detail::decimal_value(P[u], magnitude);
@@ -241,13 +289,15 @@ void decimal_sums(double* P, double* M, std::ptrdiff_t n) {
 }
 
 // A node's score: its points over its max where the max is > 0, else NaN (nothing applies).
-void score_of(double* S, const double* P, const double* M, std::ptrdiff_t n) {
+template <class Count>
+void score_of(double* S, const double* P, const double* M, Count n) {
   for (std::ptrdiff_t u = 0; u < n; ++u) S[u] = M[u] > 0.0 ? P[u] / M[u] : not_a_number;
 }
 
 // A `sum` node's points within its bounds where it applies (a node to which nothing applies
 // keeps its 0 points: no floor or ceiling is invented for it).
-void bound_points(double* P, const double* applies, std::ptrdiff_t n, const std::optional<double>& low,
+template <class Count>
+void bound_points(double* P, const double* applies, Count n, const std::optional<double>& low,
                   const std::optional<double>& high) {
   if (low)
     for (std::ptrdiff_t u = 0; u < n; ++u) P[u] = applies[u] != 0.0 ? std::fmax(P[u], *low) : P[u];
@@ -262,7 +312,8 @@ void bound_points(double* P, const double* applies, std::ptrdiff_t n, const std:
 class plan::block_evaluator {
  public:
   block_evaluator(const plan& p, const unit_table& units, const layout& where, std::ptrdiff_t begin,
-                  std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column)
+                  std::ptrdiff_t end, evaluation& out, const std::vector<std::ptrdiff_t>& out_column,
+                  kept_nodes keep, evaluator_scratch& scratch)
       : plan_(p), units_(units), where_(where), begin_(begin), end_(end), out_(out), out_column_(out_column),
         info_(p.model_.info()), mask_(units.applicable),
         block_(units.rows() * p.input_count() * static_cast<std::ptrdiff_t>(sizeof(double)) > cache_bytes
@@ -271,36 +322,35 @@ class plan::block_evaluator {
         stream_outputs_(units.rows() * out.points.cols() * 3 * static_cast<std::ptrdiff_t>(sizeof(double)) >
                         cache_bytes),
         prefetch_(end - begin > block_),
-        ws_(block_, p.node_count(), end - begin, p.formula_registers_, p.formula_slots_, p.formula_inputs_),
-        added_to_parent_(static_cast<std::size_t>(p.node_count()), 0),
+        ws_(prepared_workspace(p, block_, end - begin, scratch)),
+        added_to_parent_(scratch.added_to_parent),
+        child_scores_(scratch.child_scores),
         kernels_(kn::kernels_in_use()),
         keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
         missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
+    if (scratch.tables_plan == p.identity_ && scratch.tables_keep == keep && scratch.tables_ws == &ws_) return;
+    scratch.added_to_parent.assign(static_cast<std::size_t>(p.node_count()), 0);
     for (const auto& leaf : p.leaves_)
-      added_to_parent_[static_cast<std::size_t>(leaf->position)] =
+      scratch.added_to_parent[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
-    child_scores_.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
+    scratch.child_scores.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
     for (const auto& step : p.inners_)
       if (is_mean_type(*step->source))
         for (std::size_t c = 0; c < step->children.size(); ++c)
-          child_scores_[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+          scratch.child_scores[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+    scratch.tables_plan = p.identity_;
+    scratch.tables_keep = keep;
+    scratch.tables_ws = &ws_;
   }
 
   void evaluate() {
+    if (end_ - begin_ == 1) {  // a unit scored in a loop
+      score_block(begin_, one_unit{});
+      return;
+    }
     if (prefetch_)
       for (std::ptrdiff_t j = 0; j < std::min(prefetch_ahead, leaf_count()); ++j) prefetch_leaf(j, begin_, false);
-    for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) {
-      const std::ptrdiff_t n = std::min(block_, end_ - u0);
-      score_leaves(u0, n);
-      for (const auto& step : plan_.inners_) {
-        if (step->source->combine == aggregate::sum)
-          sum_node(*step, u0, n);
-        else
-          mean_node(*step, u0, n);
-      }
-      write_kept_nodes(u0, n);
-      write_index(u0, n);
-    }
+    for (std::ptrdiff_t u0 = begin_; u0 < end_; u0 += block_) score_block(u0, std::min(block_, end_ - u0));
 #if defined(__SSE2__)
     if (stream_outputs_) _mm_sfence();  // the streamed results are seen by the thread that reads them
 #endif
@@ -309,9 +359,35 @@ class plan::block_evaluator {
  private:
   std::ptrdiff_t leaf_count() const { return plan_.leaf_count(); }
 
+  // The units u0 … u0 + n − 1: the leaves, then the inner nodes children first, then the kept
+  // nodes and the index into the result.
+  template <class Count>
+  void score_block(std::ptrdiff_t u0, Count n) {
+    score_leaves(u0, n);
+    for (const auto& step : plan_.inners_) {
+      if (step->source->combine == aggregate::sum)
+        sum_node(*step, u0, n);
+      else
+        mean_node(*step, u0, n);
+    }
+    write_kept_nodes(u0, n);
+    write_index(u0, n);
+  }
+
+  // The scratch's workspace, made anew unless it has this evaluation's shape.
+  static workspace& prepared_workspace(const plan& p, std::ptrdiff_t block, std::ptrdiff_t rows,
+                                       evaluator_scratch& scratch) {
+    if (!scratch.ws || !scratch.ws->fits(block, p.node_count(), rows, p.formula_registers_, p.formula_slots_,
+                                         p.formula_inputs_))
+      scratch.ws = std::make_unique<workspace>(block, p.node_count(), rows, p.formula_registers_, p.formula_slots_,
+                                               p.formula_inputs_);
+    return *scratch.ws;
+  }
+
   // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
   // (one unit's value is a block of one wherever it is: a row of a row-major table).
-  const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, std::ptrdiff_t n, double* scratch) const {
+  template <class Count>
+  const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, Count n, double* scratch) const {
     const double* first = where_.input[static_cast<std::size_t>(i)];
     const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
     if (stride == 1 || n == 1) return first + u0 * stride;
@@ -320,12 +396,13 @@ class plan::block_evaluator {
   }
 
   // Where leaf j applies in this block: 1 or 0 per unit.
-  const std::uint8_t* applicability(std::size_t j, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  const std::uint8_t* applicability(std::size_t j, std::ptrdiff_t u0, Count n) {
     if (mask_.empty()) return ws_.here.data();
     const std::ptrdiff_t column = where_.mask_column[j];
     if (mask_.row_stride == 1) return reinterpret_cast<const std::uint8_t*>(&mask_(u0, column));
-    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.here[static_cast<std::size_t>(u)] = mask_(u0 + u, column) ? 1 : 0;
-    return ws_.here.data();
+    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.mask_copy[static_cast<std::size_t>(u)] = mask_(u0 + u, column) ? 1 : 0;
+    return ws_.mask_copy.data();
   }
 
   // Leaves read their inputs block by block, one column after another: too many streams for the
@@ -358,7 +435,8 @@ class plan::block_evaluator {
 
   // Every leaf's points and max (straight into the parent's arrays for a leaf that is not kept
   // and has a `sum` parent), then the first input error, if any, thrown.
-  void score_leaves(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void score_leaves(std::ptrdiff_t u0, Count n) {
     std::fill(ws_.trouble, ws_.trouble + n, 0.0);
     for (const auto& step : plan_.inners_) {
       std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
@@ -382,7 +460,8 @@ class plan::block_evaluator {
 
   // One leaf's points and max for the block; returns the units in trouble the kernel counted. A
   // rule kernel asks for `ask_ahead` (a later leaf's input) as it goes.
-  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+  template <class Count>
+  double score_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, Count n,
                     const double* ask_ahead) {
     const bool add_to_parent = added_to_parent_[static_cast<std::size_t>(leaf.position)] != 0;
     const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
@@ -418,7 +497,7 @@ class plan::block_evaluator {
     double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
     kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      round_points});
+                      round_points<std::ptrdiff_t>});
     for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[u] = here[u];
     kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
                            ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
@@ -428,7 +507,8 @@ class plan::block_evaluator {
   }
 
   // The points and max its children did not add themselves.
-  void add_children(const inner_step& step, double* P, double* M, std::ptrdiff_t n) {
+  template <class Count>
+  void add_children(const inner_step& step, double* P, double* M, Count n) {
     for (std::ptrdiff_t c : step.children) {
       if (added_to_parent_[static_cast<std::size_t>(c)]) continue;
       const double* Pc = ws_.P(c);
@@ -442,7 +522,8 @@ class plan::block_evaluator {
 
   // Where a bounded `sum` node applies: its max is > 0 (a criterion scored out of a max applies)
   // or a bonus or deduction below it applies (then its max may be 0). 1.0 or 0.0 per unit.
-  const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  const double* where_applies(const inner_step& step, const double* M, std::ptrdiff_t u0, Count n) {
     double* applies = ws_.applies;
     for (std::ptrdiff_t u = 0; u < n; ++u) applies[u] = M[u] > 0.0 ? 1.0 : 0.0;
     for (std::size_t j : step.adjustments_below) {
@@ -455,7 +536,8 @@ class plan::block_evaluator {
   }
 
   // A `sum` node: its children's points and max, on their decimal value, bounded and rounded.
-  void sum_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void sum_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
@@ -476,7 +558,8 @@ class plan::block_evaluator {
 
   // A mean-type node: over the children that apply (their score is NaN where they do not), with
   // their weights; its max is the declared one, or its children's.
-  void mean_node(const inner_step& step, std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void mean_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
@@ -512,7 +595,8 @@ class plan::block_evaluator {
                          detail::format_number(child_scores[c][u]));
   }
 
-  void write_kept_nodes(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void write_kept_nodes(std::ptrdiff_t u0, Count n) {
     for (std::ptrdiff_t k = 0; k < plan_.node_count(); ++k) {
       const std::ptrdiff_t column = out_column_[static_cast<std::size_t>(k)];
       if (column < 0) continue;
@@ -522,7 +606,8 @@ class plan::block_evaluator {
   }
 
   // The root's score on the model's scale, bounded when the model says so, and rounded.
-  void write_index(std::ptrdiff_t u0, std::ptrdiff_t n) {
+  template <class Count>
+  void write_index(std::ptrdiff_t u0, Count n) {
     const std::ptrdiff_t root = plan_.node_count() - 1;
     const double* root_points = ws_.P(root);
     const double* root_max = ws_.M(root);
@@ -549,9 +634,9 @@ class plan::block_evaluator {
   const std::ptrdiff_t block_;
   const bool stream_outputs_;
   const bool prefetch_;  // more than one block: the next block's inputs are worth asking for early
-  workspace ws_;
-  std::vector<char> added_to_parent_;
-  std::vector<const double*> child_scores_;  // the children's score blocks of the mean-type nodes, in step order
+  workspace& ws_;
+  const std::vector<char>& added_to_parent_;
+  const std::vector<const double*>& child_scores_;  // the children's score blocks of the mean-type nodes, in step order
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;
@@ -571,8 +656,7 @@ void plan::require_scorable() const {
                       "not scored by rules");
 }
 
-plan::layout plan::locate_inputs(const unit_table& units) const {
-  layout where;
+void plan::locate_inputs(const unit_table& units, layout& where) const {
   const std::ptrdiff_t inputs = input_count();
   const std::ptrdiff_t rows = units.rows();
   const auto& names = input_columns();
@@ -599,7 +683,8 @@ plan::layout plan::locate_inputs(const unit_table& units) const {
     for (std::ptrdiff_t i = 0; i < inputs; ++i) {
       const auto k = static_cast<std::size_t>(i);
       const std::ptrdiff_t column = units.columns ? units.columns[i] : i;
-      if (column < 0 || column >= values.cols)
+      // Without a column map the count was checked above: only a map's columns can be outside.
+      if (units.columns && (column < 0 || column >= values.cols))
         throw data_error("data.shape", "", names[k],
                          "its input column " + std::to_string(column) + " is outside the " +
                              count_of(values.cols, "input columns"));
@@ -607,13 +692,13 @@ plan::layout plan::locate_inputs(const unit_table& units) const {
       where.stride[k] = values.row_stride;
     }
   }
-  if (!units.applicable.empty()) where.mask_column = locate_mask_columns(units);
-  return where;
+  where.mask_column.clear();
+  if (!units.applicable.empty()) locate_mask_columns(units, where.mask_column);
 }
 
 // The mask's own column map only: a mask is never taken as laid out like the inputs (whose columns
 // may be in any order).
-std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) const {
+void plan::locate_mask_columns(const unit_table& units, std::vector<std::ptrdiff_t>& mask_column) const {
   const matrix_view<bool>& mask = units.applicable;
   if (mask.rows != units.rows())
     throw data_error("data.shape", "", "",
@@ -623,7 +708,7 @@ std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) c
     throw data_error("data.shape", "", "",
                      "the applicability mask has " + count_of(mask.cols, "columns") + ", the model has " +
                          count_of(leaf_count(), "leaves") + " (the mask is units × leaves)");
-  std::vector<std::ptrdiff_t> mask_column;
+  mask_column.clear();
   for (std::ptrdiff_t j = 0; j < leaf_count(); ++j) {
     const std::ptrdiff_t column = units.applicable_columns ? units.applicable_columns[j] : j;
     if (column < 0 || column >= mask.cols)
@@ -632,7 +717,6 @@ std::vector<std::ptrdiff_t> plan::locate_mask_columns(const unit_table& units) c
                            count_of(mask.cols, "columns"));
     mask_column.push_back(column);
   }
-  return mask_column;
 }
 
 std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, const std::vector<std::string>& names,
@@ -674,10 +758,11 @@ std::vector<std::ptrdiff_t> column_map(const std::vector<std::string>& wanted, c
                    table);
 }
 
-std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out) const {
-  std::vector<std::ptrdiff_t> out_column(static_cast<std::size_t>(node_count()), -1);
+void plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out,
+                          std::vector<std::ptrdiff_t>& out_column) const {
+  out_column.assign(static_cast<std::size_t>(node_count()), -1);
   out.nodes.clear();
-  for (std::ptrdiff_t k = 0; k < node_count(); ++k) {
+  for (std::ptrdiff_t k = keep == kept_nodes::root ? node_count() - 1 : 0; k < node_count(); ++k) {
     const bool kept = keep == kept_nodes::all || (keep == kept_nodes::inner && !node_at(k).is_leaf()) ||
                       k == node_count() - 1;
     if (!kept) continue;
@@ -692,24 +777,37 @@ std::vector<std::ptrdiff_t> plan::prepare_result(std::ptrdiff_t rows, kept_nodes
   out.index.resize(rows);
   out.rank.resize(rows);
   out.band.resize(rows);
-  return out_column;
 }
 
 void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {
   require_scorable();
-  const layout where = locate_inputs(units);
   const std::ptrdiff_t rows = units.rows();
-  const std::vector<std::ptrdiff_t> out_column = prepare_result(rows, options.keep, out);
-
-  // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
-  const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
-  const int threads = detail::resolve_threads(
-      options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
-  detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
-    const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
-    const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
-    block_evaluator(*this, units, where, begin, end, out, out_column).evaluate();
-  });
+  if (rows <= small_batch_units) {
+    // One block on this thread, with the scratch this thread kept from its last such call.
+    std::unique_ptr<small_batch_scratch> scratch = std::move(small_batch_slot);
+    if (!scratch) scratch = std::make_unique<small_batch_scratch>();
+    locate_inputs(units, scratch->where);
+    prepare_result(rows, options.keep, out, scratch->out_column);
+    block_evaluator(*this, units, scratch->where, 0, std::max<std::ptrdiff_t>(rows, 0), out, scratch->out_column,
+                    options.keep, scratch->evaluator)
+        .evaluate();
+    small_batch_slot = std::move(scratch);
+  } else {
+    layout where;
+    locate_inputs(units, where);
+    std::vector<std::ptrdiff_t> out_column;
+    prepare_result(rows, options.keep, out, out_column);
+    // Whole blocks of units per thread, and at least rows_per_thread_minimum units per thread.
+    const std::ptrdiff_t blocks = (rows + block_size - 1) / block_size;
+    const int threads = detail::resolve_threads(
+        options.threads, static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, rows / rows_per_thread_minimum)));
+    detail::parallel_blocks(static_cast<std::size_t>(blocks), threads, [&](std::size_t first, std::size_t last, int) {
+      const std::ptrdiff_t begin = std::min(rows, static_cast<std::ptrdiff_t>(first) * block_size);
+      const std::ptrdiff_t end = std::min(rows, static_cast<std::ptrdiff_t>(last) * block_size);
+      evaluator_scratch scratch;
+      block_evaluator(*this, units, where, begin, end, out, out_column, options.keep, scratch).evaluate();
+    });
+  }
 
   const model_info& info = model_.info();
   const int digits = info.rounding == rounding_mode::none ? -1 : info.rounding_digits;

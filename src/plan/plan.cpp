@@ -1,6 +1,7 @@
 #include "chiso/plan.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "chiso/error.hpp"
@@ -108,7 +109,14 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
 
 }  // namespace
 
-plan::plan(chiso::model m) : model_(std::move(m)) {
+namespace {
+std::uint64_t next_plan_identity() {
+  static std::atomic<std::uint64_t> compiled{0};
+  return ++compiled;
+}
+}  // namespace
+
+plan::plan(chiso::model m) : model_(std::move(m)), identity_(next_plan_identity()) {
   // Post-order: leaves and inner nodes numbered so that every child comes before its parent.
   const auto& nodes = model_.nodes();
   std::vector<std::ptrdiff_t> position(nodes.size(), -1);

@@ -174,3 +174,45 @@ TEST_CASE("a few units alone give the bits of the same units inside a large batc
     for (Eigen::Index units = 1; units <= 17; ++units) check_same_rows(whole, check_same_bits(missing, units, true), 0);
   }
 }
+
+// Batches of a few units reuse their thread's scratch (workspace, tables, layout) from one call to
+// the next: a unit scored in a loop, alternating models of other shapes, kept nodes, masks in
+// either layout (a row-major one is copied a block at a time) and no mask, gives the bits of the
+// same unit inside a batch large enough to build its own scratch.
+TEST_CASE("units scored one at a time in a loop, alternating models, masks and kept nodes, give a batch's bits") {
+  const chiso::plan zero(load(every_rule_kind("zero"))), exclude(load(every_rule_kind("exclude")));
+  const chiso::plan small(load(document(inner("R", "sum", {leaf("a", 2, points_rule()), leaf("b", 3, points_rule())}))));
+  constexpr Eigen::Index units = 40;  // more than a few: the batch has a scratch of its own
+  const auto& columns = zero.input_columns();
+  Eigen::MatrixXd x(units, static_cast<Eigen::Index>(columns.size()));
+  Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> applicable(units, zero.leaf_count());
+  std::mt19937_64 random(3);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (Eigen::Index u = 0; u < units; ++u) {
+    for (Eigen::Index c = 0; c < x.cols(); ++c) x(u, c) = input_for(columns[static_cast<std::size_t>(c)], uniform(random));
+    for (Eigen::Index j = 0; j < applicable.cols(); ++j) applicable(u, j) = uniform(random) >= 0.3;
+  }
+  const Eigen::MatrixXd small_x = x.leftCols(2);
+  const auto table = [&](const Eigen::MatrixXd& values, Eigen::Index first, Eigen::Index count, bool masked) {
+    chiso::unit_table t;
+    t.values = chiso::view_of(values.middleRows(first, count));
+    if (masked) t.applicable = chiso::view_of(applicable.middleRows(first, count));
+    return t;
+  };
+  chiso::evaluate_options all, root;
+  root.keep = chiso::kept_nodes::root;
+  const chiso::evaluation zero_masked = zero.evaluate(table(x, 0, units, true), all);
+  const chiso::evaluation zero_unmasked = zero.evaluate(table(x, 0, units, false), all);
+  const chiso::evaluation exclude_masked = exclude.evaluate(table(x, 0, units, true), all);
+  const chiso::evaluation small_whole = small.evaluate(table(small_x, 0, units, false), all);
+  const chiso::evaluation exclude_root = exclude.evaluate(table(x, 0, units, false), root);
+  for (Eigen::Index u = 0; u < units; ++u) {
+    CAPTURE(u);
+    check_same_rows(zero_masked, zero.evaluate(table(x, u, 1, true), all), u);
+    check_same_rows(zero_unmasked, zero.evaluate(table(x, u, 1, false), all), u);  // after a masked unit
+    check_same_rows(small_whole, small.evaluate(table(small_x, u, 1, false), all), u);
+    check_same_rows(exclude_root, exclude.evaluate(table(x, u, 1, false), root), u);
+    check_same_rows(exclude_masked, exclude.evaluate(table(x, u, 1, true), all), u);
+    if (u + 3 <= units) check_same_rows(zero_masked, zero.evaluate(table(x, u, 3, true), all), u);
+  }
+}
