@@ -366,7 +366,8 @@ class plan::block_evaluator {
       const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
       const double* ask_ahead =
-          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, leaf.vectorised)
+          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_,
+                                  leaf.vectorised || leaf.program)
                     : nullptr;
       any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
@@ -387,7 +388,7 @@ class plan::block_evaluator {
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
+      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
       const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
@@ -401,7 +402,7 @@ class plan::block_evaluator {
 
   // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
   void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
-                          double* P, double* M, bool add_to_parent) {
+                          double* P, double* M, bool add_to_parent, const double* ask_ahead) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
       const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs + i * ws_.stride);
@@ -419,7 +420,7 @@ class plan::block_evaluator {
                      {ws_.inputs.data(), static_cast<int>(leaf.input_count),
                       ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
                       missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
-                      ws_.trouble, add_to_parent});
+                      ws_.trouble, add_to_parent, ask_ahead});
   }
 
   // The points and max its children did not add themselves.

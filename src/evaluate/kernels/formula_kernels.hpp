@@ -48,6 +48,9 @@ struct formula_leaf_block {
   double* M;
   double* __restrict trouble;
   bool add_to;
+  // A later leaf's input for the same units, asked for from memory a line at a time as this one
+  // is scored (null: nothing to ask for).
+  const double* ask_ahead;
 };
 
 // Runs the program over the block and adds the leaf's points, max and trouble.
@@ -197,6 +200,8 @@ void finish_formula_chunk(const kernels::formula_leaf_block& b, const double* fa
 inline void score_formula_leaf_block(const kernels::formula_block& f, const kernels::formula_leaf_block& b) {
   for (std::ptrdiff_t u0 = 0; u0 < f.n; u0 += formula_chunk) {
     const std::ptrdiff_t n = f.n - u0 < formula_chunk ? f.n - u0 : formula_chunk;
+    if (b.ask_ahead)
+      for (std::ptrdiff_t u = u0; u < u0 + n; u += 8) __builtin_prefetch(b.ask_ahead + u);  // 8 doubles a line
     run_formula_chunk(f, u0, n);
     if (b.add_to)
       finish_formula_chunk<true>(b, f.fault, u0, n);
