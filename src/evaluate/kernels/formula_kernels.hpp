@@ -77,9 +77,10 @@ inline void over_lanes(double* d, const double* a, const double* b, const double
   for (; u < n; ++u) store(d + u, f(load<vec1>(a + u), load<vec1>(b + u), load<vec1>(c + u)));
 }
 
-// Units of a block run together through the program: 128 (1 kB a register) keeps a program's
-// registers, inputs and the leaf's points and max within the first-level cache.
-constexpr std::ptrdiff_t formula_chunk = 128;
+// Units of a block run together through the program: 64 (a register in eight cache lines) keep a
+// program's registers, inputs and the leaf's points and max within the first-level cache
+// (bench_par_batch, formulas on one thread: 64 a few per cent faster than 128, 256 slower).
+constexpr std::ptrdiff_t formula_chunk = 64;
 
 // The program over units u0 … u0 + n − 1 of the block. Sums and differences, and op::decimal, give
 // decimal values (chiso/detail/decimal.hpp), as formula::evaluate does.
