@@ -109,13 +109,12 @@ struct workspace {
   std::ptrdiff_t nodes, formula_registers, formula_slots, formula_inputs_count;
   std::ptrdiff_t stride;
   std::vector<double> storage;
-  // input: a strided input's copy, or for a formula leaf `here` as 1.0 and 0.0; trouble: per unit of
-  // a block, non-zero where a formula leaf's input broke its rule; applies: where a bounded sum
-  // node applies.
+  // input: a strided input's copy; trouble: per unit of a block, non-zero where a formula leaf's
+  // input broke its rule; applies: where a bounded sum node applies.
   double *points, *max, *score, *input, *trouble, *applies;
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
-  double *slots, *formula_inputs, *fault, *no_fault, *present, *finite;
+  double *slots, *formula_inputs, *fault, *no_fault;
   std::vector<std::uint8_t> here;       // all ones: where no mask is given, every criterion applies
   std::vector<std::uint8_t> mask_copy;  // a strided mask's block, 1 where the criterion applies
   std::vector<double*> registers;
@@ -131,11 +130,11 @@ struct workspace {
         mask_copy(static_cast<std::size_t>(stride), 0),
         registers(static_cast<std::size_t>(formula_registers)),
         inputs(static_cast<std::size_t>(formula_inputs_count)) {
-    const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 4 : 0;  // fault, no_fault, present, finite
+    const std::ptrdiff_t formula_blocks = formula_registers > 0 ? 2 : 0;  // fault, no_fault
     // The arrays start on cache lines (a vector load never straddles two) and a line beyond the
     // last one's blocks: arrays a whole number of 4 kB apart would have the processor take loads
     // from one for loads of stores to the other (4K aliasing).
-    constexpr std::ptrdiff_t arrays = 12;
+    constexpr std::ptrdiff_t arrays = 10;
     constexpr std::ptrdiff_t line = cache_line / static_cast<std::ptrdiff_t>(sizeof(double));
     const std::ptrdiff_t blocks = 3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks;
     storage.assign(static_cast<std::size_t>(blocks * stride + (arrays + 1) * line), 0.0);
@@ -156,8 +155,6 @@ struct workspace {
     formula_inputs = take(formula_inputs_count);
     fault = take(formula_blocks > 0 ? 1 : 0);
     no_fault = take(formula_blocks > 0 ? 1 : 0);
-    present = take(formula_blocks > 0 ? 1 : 0);
-    finite = take(formula_blocks > 0 ? 1 : 0);
   }
   workspace(const workspace&) = delete;  // its pointers are into its own storage
   workspace& operator=(const workspace&) = delete;
@@ -447,7 +444,8 @@ class plan::block_evaluator {
       const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
       const double* ask_ahead =
-          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_, leaf.vectorised)
+          prefetch_ ? prefetch_leaf(ahead % leaf_count(), ahead < leaf_count() ? u0 : u0 + block_,
+                                  leaf.vectorised || leaf.program)
                     : nullptr;
       any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
@@ -469,7 +467,7 @@ class plan::block_evaluator {
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent);
+      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
       const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
@@ -483,7 +481,7 @@ class plan::block_evaluator {
 
   // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
   void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
-                          double* P, double* M, bool add_to_parent) {
+                          double* P, double* M, bool add_to_parent, const double* ask_ahead) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
       const double* x = input_block(leaf.first_input + i, u0, n, ws_.formula_inputs + i * ws_.stride);
@@ -497,13 +495,11 @@ class plan::block_evaluator {
     double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
     kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      round_points<std::ptrdiff_t>});
-    for (std::ptrdiff_t u = 0; u < n; ++u) ws_.input[u] = here[u];
-    kernels_.formula_leaf({ws_.inputs.data(), static_cast<int>(leaf.input_count),
-                           ws_.registers[static_cast<std::size_t>(program.result)], fault, ws_.input, n,
-                           keep_max_if_missing_, missing_is_trouble_, leaf.source->max,
-                           leaf.source->rule->clamp ? 1.0 : 0.0, ws_.present, ws_.finite, P, M,
-                           ws_.trouble, add_to_parent});
+                      round_points<std::ptrdiff_t>},
+                     {ws_.inputs.data(), static_cast<int>(leaf.input_count),
+                      ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
+                      missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
+                      ws_.trouble, add_to_parent, ask_ahead});
   }
 
   // The points and max its children did not add themselves.

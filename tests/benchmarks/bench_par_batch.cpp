@@ -6,7 +6,7 @@
 //
 // Then formula criteria against tiers criteria: 20 leaves `2 * ratio(n, d, 0)` (two named inputs
 // each) against 20 leaves with 3 rate tiers, same units; prints formula_to_tiers = the ratio of
-// the medians (the goal: ≤ 2).
+// the medians (the goal: ≤ 2), and the same on one thread (steadier on a shared machine).
 //
 //   bench_par_batch [units=1000000] [repeats=5]
 //   bench_par_batch --smoke          (20,000 units, 3 repeats: for CI)
@@ -211,7 +211,9 @@ void compare_formula_with_tiers(long units, int repeats) {
   tiers_table.values = chiso::view_of(rates);
   chiso::evaluate_options options;
   options.keep = chiso::kept_nodes::inner;
-  std::vector<double> formula_times, tiers_times;
+  chiso::evaluate_options one_thread = options;
+  one_thread.threads = 1;
+  std::vector<double> formula_times, tiers_times, formula_single_times, tiers_single_times;
   chiso::evaluation formula_result, tiers_result;
   for (int r = 0; r < repeats; ++r) {
     auto start = std::chrono::steady_clock::now();
@@ -220,6 +222,12 @@ void compare_formula_with_tiers(long units, int repeats) {
     start = std::chrono::steady_clock::now();
     formulas.evaluate_into(formula_table, formula_result, options);
     formula_times.push_back(seconds_since(start));
+    start = std::chrono::steady_clock::now();
+    tiers.evaluate_into(tiers_table, tiers_result, one_thread);
+    tiers_single_times.push_back(seconds_since(start));
+    start = std::chrono::steady_clock::now();
+    formulas.evaluate_into(formula_table, formula_result, one_thread);
+    formula_single_times.push_back(seconds_since(start));
   }
   const double formula = median(formula_times), tier = median(tiers_times);
   const double criteria_units = static_cast<double>(units) * 20;
@@ -227,5 +235,8 @@ void compare_formula_with_tiers(long units, int repeats) {
               tier / criteria_units * 1e9, tiers_result.index[0]);
   std::printf("formula_20_s=%.4f (%.3f ns/criterion/unit; index of unit 0 = %.2f)\n", formula,
               formula / criteria_units * 1e9, formula_result.index[0]);
+  std::printf("formula_to_tiers_1_thread=%.2f (formula %.4f s, tiers %.4f s)\n",
+              median(formula_single_times) / median(tiers_single_times), median(formula_single_times),
+              median(tiers_single_times));
   std::printf("formula_to_tiers=%.2f\n", formula / tier);
 }

@@ -11,7 +11,6 @@ struct kernel_set {
   leaf_kernel leaf;
   output_kernel output;
   formula_kernel formula;
-  formula_leaf_kernel formula_leaf;
 };
 
 const kernel_set& kernels_in_use();
