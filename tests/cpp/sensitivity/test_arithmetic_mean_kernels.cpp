@@ -9,8 +9,8 @@
 #include <limits>
 #include <vector>
 
-#include "chiso/detail/instruction_set.hpp"
 #include "chiso/detail/weighted_mean.hpp"
+#include "kernel_sets.hpp"
 
 namespace {
 constexpr double NA = std::numeric_limits<double>::quiet_NaN();
@@ -99,7 +99,6 @@ void check_every_length(const std::vector<double>& w, bool complete) {
 }  // namespace
 
 TEST_CASE("the arithmetic mean gives the same bits at every vector width, on awkward values") {
-  using chiso::detail::instruction_set;
   // Weights with zeros and a subnormal; one set summing to exactly 1 (no division when complete);
   // one summing to 0 (NaN everywhere).
   const std::vector<std::vector<double>> weight_sets = {
@@ -108,7 +107,6 @@ TEST_CASE("the arithmetic mean gives the same bits at every vector width, on awk
       {0.0, 0.0, 0.0},
       {subnormal},
   };
-  const instruction_set best = chiso::detail::kernels_instruction_set();
   // The expected values must hold something of each kind: a NaN, a subnormal mean, an infinite one.
   const auto columns = awkward_columns(weight_sets[0].size(), 80, false);
   const auto reference = by_definition(columns, weight_sets[0], 80, false);
@@ -122,18 +120,11 @@ TEST_CASE("the arithmetic mean gives the same bits at every vector width, on awk
   CHECK(subnormal_mean);
   CHECK(infinite_mean);
 
-  for (instruction_set set : {instruction_set::baseline, instruction_set::avx2, instruction_set::avx512}) {
-    chiso::detail::limit_kernels(set);
-    if (chiso::detail::kernels_instruction_set() != set) {
-      MESSAGE("this processor has no " << chiso::detail::to_string(set) << ": not compared");
-      continue;
-    }
-    CAPTURE(chiso::detail::to_string(set));
+  for_each_kernel_set([&] {
     for (const auto& w : weight_sets) {
       CAPTURE(w.size());
       check_every_length(w, false);
       check_every_length(w, true);
     }
-  }
-  chiso::detail::limit_kernels(best);  // as the environment (CHISO_KERNELS) left it
+  });
 }

@@ -6,10 +6,10 @@
 #include <cstring>
 #include <vector>
 
-#include "chiso/detail/instruction_set.hpp"
 #include "chiso/error.hpp"
 #include "chiso/random.hpp"
 #include "chiso/sensitivity.hpp"
+#include "kernel_sets.hpp"
 
 using namespace chiso;
 namespace sa = chiso::sensitivity;
@@ -62,19 +62,11 @@ TEST_CASE("streams are reproducible, independent and uniform") {
 }
 
 TEST_CASE("first_uniforms gives the stream's uniforms on every instruction set") {
-  using chiso::detail::instruction_set;
-  const instruction_set best = chiso::detail::kernels_instruction_set();
   // Counts around the four blocks (eight uniforms) the vectors hold, odd and even; seeds and
   // replications with high halves set, where a lost carry or a swapped word would show.
   const std::uint64_t seeds[] = {0, 42, 0xFFFFFFFFFFFFFFFFull, 0x9E3779B97F4A7C15ull};
   const std::uint64_t replications[] = {0, 1, 0xFFFFFFFFull, 0x123456789ABCDEFull};
-  for (instruction_set set : {instruction_set::baseline, instruction_set::avx2, instruction_set::avx512}) {
-    chiso::detail::limit_kernels(set);
-    if (chiso::detail::kernels_instruction_set() != set) {
-      MESSAGE("this processor has no " << chiso::detail::to_string(set) << ": not compared");
-      continue;
-    }
-    CAPTURE(chiso::detail::to_string(set));
+  for_each_kernel_set([&] {
     const sa::uniforms_kernel first_uniforms = sa::first_uniforms_in_use();
     for (std::uint64_t seed : seeds)
       for (std::uint64_t replication : replications)
@@ -88,8 +80,7 @@ TEST_CASE("first_uniforms gives the stream's uniforms on every instruction set")
           for (std::size_t k = 0; k < count; ++k) CHECK(out[k] == s.uniform());
           CHECK(out[count] == -1.0);  // nothing written past the end
         }
-  }
-  chiso::detail::limit_kernels(best);  // as the environment (CHISO_KERNELS) left it
+  });
 }
 
 TEST_CASE("quantiles are R's type 7; ranks are R's rank(-x, ties = 'min')") {
