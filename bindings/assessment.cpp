@@ -563,8 +563,8 @@ void register_periods_and_units(py::module_& m) {
                               const assessment_result& ra) {
     return year_over_year_to(compare_periods(before, rb, after, ra));
   });
-  m.def("check_chain", [](const std::string& text, const std::string& name) {
-    const chain_state c = check_chain(text, name);
+  m.def("check_chain", [](const std::string& text, const std::string& name, const std::vector<std::string>& noted) {
+    const chain_state c = check_chain(text, name, noted);
     py::dict d;
     d["records"] = c.records;
     d["acts"] = c.acts;
@@ -574,8 +574,11 @@ void register_periods_and_units(py::module_& m) {
     d["problem"] = c.problem;
     d["head"] = c.head;
     d["acts_head"] = c.acts_head;
+    d["missing"] = c.missing;
     return d;
-  }, py::arg("text"), py::arg("name") = "<text>", "The state of a document's hash chains, read without its model.");
+  }, py::arg("text"), py::arg("name") = "<text>", py::arg("noted") = std::vector<std::string>{},
+     "The state of a document's hash chains, read without its model; `noted`: hashes noted earlier "
+     "(at least 16 hex digits) that must still be in a chain.");
   m.def("load_units_csv", [](const std::string& path) { return units_to(load_units_csv(path)); });
 }
 

@@ -29,7 +29,7 @@ import os
 import typing
 import uuid
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from .errors import ChisoError, DataError
@@ -627,18 +627,24 @@ def _record_row(merged: Any, record: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 # Verifying --------------------------------------------------------------------------------------
-def verify(source: Url, period: Optional[str] = None, model: Optional[str] = None) -> List[Dict[str, Any]]:
+def verify(source: Url, period: Optional[str] = None, model: Optional[str] = None,
+           expect: Sequence[str] = ()) -> List[Dict[str, Any]]:
     """The state of the hash chains of an assessment file, or of each stored assessment of
     ``period`` (of model id ``model``, when given), read without the model: one dict per
-    assessment with ``source, model, period, records, unchained, first_broken, problem, head``
-    (the hash of the last record: keep it elsewhere to detect the removal of the last records)."""
+    assessment with ``source, model, period, records, unchained, first_broken, problem, head,
+    missing`` (``head``: the hash of the last record, printed on reports too).
+
+    ``expect``: hashes noted earlier (a report's, an earlier ``verify``'s; at least their first 16
+    hex digits), each of which must still be in the chain — the chain alone cannot tell that its
+    last records were removed. One that is not is listed in ``missing`` and named in ``problem``.
+    With a store holding several models for the period, ``model`` is then required."""
     path = os.fspath(source) if isinstance(source, (str, os.PathLike)) else ""
     if path and "://" not in path and not os.path.isfile(path):  # (SQLite would create an empty file)
         raise DataError(f"{path}: no such file", id="io.open", source=path)
     if path and "://" not in path and not _is_sqlite(path):
         with open(path, encoding="utf-8", errors="surrogateescape") as file:
             text = file.read()
-        state = dict(_core_a.check_chain(text, path))
+        state = dict(_core_a.check_chain(text, path, list(expect)))
         document = json.loads(text)
         if period is not None and str(document.get("period")) != str(period):
             raise StoreError(f"{path} is the assessment of period {document.get('period')!r}, not {period!r}",
@@ -657,9 +663,13 @@ def verify(source: Url, period: Optional[str] = None, model: Optional[str] = Non
         if not models:
             raise StoreError(f"the store holds no assessment of period {period!r}"
                              + (f" of model {model!r}" if model else ""), id="store.no_period")
+        if expect and len(models) > 1:
+            raise StoreError(f"the store holds period {period!r} of models {', '.join(models)}: name the one the "
+                             "noted hashes belong to (--model)", id="store.which_model")
         for model_id in models:
             stored = typing.cast(_Stored, _stored(conn, t, model_id, str(period)))
-            state = dict(_core_a.check_chain(json.dumps(stored.document, ensure_ascii=False), _shown(engine)))
+            state = dict(_core_a.check_chain(json.dumps(stored.document, ensure_ascii=False), _shown(engine),
+                                             list(expect)))
             try:
                 _check_columns(stored, _shown(engine))
             except StoreError as error:
@@ -675,8 +685,9 @@ def _is_sqlite(path: str) -> bool:
 
 def _verify_command(args: argparse.Namespace) -> int:
     broken = False
-    for state in verify(args.source, args.period, args.model):
-        bad = state["first_broken"] is not None or state["first_broken_act"] is not None or bool(state["problem"])
+    for state in verify(args.source, args.period, args.model, args.expect or ()):
+        bad = (state["first_broken"] is not None or state["first_broken_act"] is not None or bool(state["problem"])
+               or bool(state["missing"]))
         broken = broken or bad
         print(f"{state['source']}: model {state['model']}, period {state['period']}: {state['records']} records"
               + (f" ({state['unchained']} written before hash chains)" if state["unchained"] else "")
@@ -696,4 +707,7 @@ def add_verify_command(commands: Any) -> None:
     p.add_argument("source", metavar="FILE|URL", help="an assessment .json file, a SQLite store or a database URL")
     p.add_argument("--period", help="the period (required for a store)")
     p.add_argument("--model", help="the model id (a store holding several models for the period)")
+    p.add_argument("--expect", action="append", metavar="HASH",
+                   help="a hash noted earlier (a report's last record hash, at least its first 16 hex digits) "
+                        "that must still be in the chain: detects removed last records (repeatable)")
     p.set_defaults(run=_verify_command)

@@ -316,7 +316,28 @@ assessment parse_assessment_json(const std::string& text, std::shared_ptr<const 
   return a;
 }
 
-chain_state check_chain(const std::string& text, const std::string& source_name) {
+namespace {
+// A hash noted from a report or an earlier `chiso verify`: 16 to 64 lowercase hex digits (a
+// prefix is enough to compare by eye and to type from paper; 16 digits are 64 bits).
+std::string noted_hash(std::string text) {
+  for (char& c : text)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  const bool hex = text.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!hex || text.size() < 16 || text.size() > 64) {
+    std::string shown = text.substr(0, 80);
+    for (char& c : shown)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    throw parameter_error("assessment.noted_hash", "a noted hash must be 16 to 64 hex digits (the start of a record's "
+                                                   "hash as chiso verify or a report prints it), not '" + shown + "'");
+  }
+  return text;
+}
+}  // namespace
+
+chain_state check_chain(const std::string& text, const std::string& source_name,
+                        const std::vector<std::string>& noted) {
+  std::vector<std::string> expected;
+  for (const auto& n : noted) expected.push_back(noted_hash(n));
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
   check_size(text.size(), source);
   check_nesting(text, source);
@@ -347,6 +368,8 @@ chain_state check_chain(const std::string& text, const std::string& source_name)
       }
       if (!chained && carried.empty() && unchained) ++*unchained;
       chained = chained || !carried.empty();
+      for (auto& e : expected)
+        if (!e.empty() && hash.compare(0, e.size(), e) == 0) e.clear();  // found: no longer expected
       previous = hash;
     }
     head = previous;
@@ -368,6 +391,11 @@ chain_state check_chain(const std::string& text, const std::string& source_name)
   out.acts = acts.size();
   walk(records, "records", out.first_broken, out.head, &out.unchained);
   walk(acts, "schedule", out.first_broken_act, out.acts_head, nullptr);
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    if (!expected[i].empty()) out.missing.push_back(noted_hash(noted[i]));
+  if (!out.missing.empty() && out.problem.empty())
+    out.problem = "no record or act has the noted hash " + out.missing.front() +
+                  ": the entries from it on were removed, or the file was rewritten";
   return out;
 }
 

@@ -42,14 +42,18 @@ def test_a_summary_sheet_and_one_sheet_per_unit(workbook):
     summary = workbook["Tổng hợp"]
     # The title from the index and the period, not the model file's name.
     assert summary["A1"].value == "Kết quả Chỉ số cải cách hành chính năm 2025"
-    assert [c.value for c in summary[5]][:5] == ["Nhóm", "Xếp hạng", "Đơn vị", "Chỉ số", "Xếp loại"]
-    ranked = [r for r in summary.iter_rows(min_row=6, max_row=20, values_only=True)]
+    assert [c.value for c in summary[6]][:5] == ["Nhóm", "Xếp hạng", "Đơn vị", "Chỉ số", "Xếp loại"]
+    ranked = [r for r in summary.iter_rows(min_row=7, max_row=21, values_only=True)]
     assert {r[2] for r in ranked} == set(names.values())
     assert {r[0] for r in ranked} == {"Sở, ban, ngành"}                   # the group's name, not "department"
     assert [r[1] for r in ranked] == sorted(r[1] for r in ranked)         # by rank within the group
-    assert summary.freeze_panes == "A6" and summary.auto_filter.ref == "A5:E20"
-    assert summary["D6"].number_format == "#,##0.00"
-    assert isinstance(summary["D6"].value, float)
+    assert summary.freeze_panes == "A7" and summary.auto_filter.ref == "A6:E21"
+    assert summary["D7"].number_format == "#,##0.00"
+    assert isinstance(summary["D7"].value, float)
+    # The head of the records' hash chain, to check later with `chiso verify --expect`.
+    history = sample().records
+    assert summary["A4"].value == (f"{len(history):,}".replace(",", ".")
+                                   + f" bản ghi; SHA-256 của bản ghi cuối: {history['hash'].iloc[-1]}")
     # The date of the latest record, as a date (not text), in a column wide enough for it.
     latest = max(r["timestamp"] for rec in records().values() for r in rec.values())
     assert summary["A3"].value == "Số liệu đến ngày"

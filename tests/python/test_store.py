@@ -505,6 +505,60 @@ def test_chiso_verify_command(url, tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err and not (tmp_path / "missing.db").exists()
 
 
+def test_a_noted_hash_detects_removed_last_records(url, tmp_path, capsys):
+    """The chain alone cannot see its last records removed; the hash noted from a report can."""
+    from chiso.cli import main
+    a = new_assessment(worked_records())
+    a.to_sql(url)
+    path = tmp_path / "a.json"
+    a.to_json(path)
+    noted = a.records["hash"].iloc[-1]
+    import chiso.reports
+    report = chiso.reports.write(a, tmp_path / "r.html", language="en").read_text(encoding="utf-8")
+    assert f"5 records; SHA-256 of the last record: {noted}" in report
+    assert main(["verify", str(path), "--expect", noted]) == 0
+    assert main(["verify", url, "--period", "2023", "--expect", noted[:16].upper()]) == 0
+    capsys.readouterr()
+    # The last record removed: the remaining chain is whole, only the noted hash shows the loss.
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["records"].pop()
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    _tamper(url, f"DELETE FROM chiso_record WHERE hash = '{noted}'")
+    assert main(["verify", str(path)]) == 0 and main(["verify", url, "--period", "2023"]) == 0
+    assert "4 records" in capsys.readouterr().out
+    assert main(["verify", str(path), "--expect", noted]) == 1
+    assert main(["verify", url, "--period", "2023", "--expect", noted]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and all(f"BROKEN: no record or act has the noted hash {noted}" in line for line in out)
+    [state] = store.verify(url, "2023", expect=[noted, a.records["hash"].iloc[0]])
+    assert state["missing"] == [noted]
+    # A record added after the hash was noted is fine: the noted record is still in the chain.
+    grown = new_assessment(worked_records())
+    head = grown.records["hash"].iloc[-1]
+    grown.add({"unit": "u1", "criterion": "A1.1", "stage": "appraisal", "value": 1.0, "author": "council",
+               "timestamp": "2023-10-30T09:00:00+07:00", "note": "revised"}, history=True)
+    grown.to_json(path)
+    assert main(["verify", str(path), "--expect", head]) == 0
+    capsys.readouterr()
+    for bad in ("3f2a", "z" * 20, "ab\x07" * 6):
+        with pytest.raises(chiso.ParameterError) as info:
+            store.verify(path, expect=[bad])
+        assert info.value.id == "assessment.noted_hash" and "\x07" not in str(info.value)
+
+
+def test_a_noted_hash_on_a_store_of_several_models_needs_the_model(tmp_path):
+    path = str(tmp_path / "records.db")
+    new_assessment(worked_records()).to_sql(path)
+    other = mini_par_model(survey=False, missing="zero")
+    other["id"] = "another-index"
+    Assessment(chiso.load_model(other), "2023", UNITS).to_sql(path)
+    with pytest.raises(store.StoreError) as info:
+        store.verify(path, "2023", expect=["0" * 16])
+    assert info.value.id == "store.which_model"
+    [state] = store.verify(path, "2023", model="another-index", expect=["0" * 16])
+    assert state["missing"] == ["0" * 16]
+
+
 def test_store_errors_name_what_is_wrong(tmp_path):
     with pytest.raises(store.StoreError) as info:
         store.connect("nosuchdriver://user:pw@host/db")

@@ -41,9 +41,15 @@ struct chain_state {
   std::ptrdiff_t first_broken_act = -1;
   std::string problem;                 // what is wrong with the first broken entry (records first)
   std::string head, acts_head;         // hash of the last record and of the last act
+  std::vector<std::string> missing;    // hashes noted earlier that neither chain holds any more
 };
-// Throws data_error("assessment.json") when the text is not an assessment document.
-chain_state check_chain(const std::string& text, const std::string& source_name = {});
+// Throws data_error("assessment.json") when the text is not an assessment document. `noted`:
+// hashes (or prefixes of at least 16 hex digits) of records or acts noted earlier, e.g. the last
+// hash printed on a report; one that no recomputed hash starts with goes to `missing` and makes
+// the state broken: the records from it on were removed, or the file was rewritten (a
+// parameter_error "assessment.noted_hash" when one is not 16 to 64 hex digits).
+chain_state check_chain(const std::string& text, const std::string& source_name = {},
+                        const std::vector<std::string>& noted = {});
 
 // An empty id, a repeated id, or an empty group cell (when the file has a group column) is an
 // error naming file:line.

@@ -88,6 +88,8 @@ class Report:
     areas: List[Tuple[str, str]]     # (id, name) of the root's children, in table order
     previous_period: str = ""            # the period compared with, when given
     as_of: Optional[datetime.date] = None  # the date of the latest record
+    record_count: int = 0                # the assessment's records (0 for a Result)
+    last_hash: str = ""                  # the hash chain's head: the last record's hash (see docs/assessment.md)
     point_digits: int = 2                # the points' decimals: the model's, or more where sums need them
     root_name: str = ""                  # the index's name (the model's root)
     custom_title: str = ""               # the document's title when given (else from the index and period)
@@ -126,7 +128,8 @@ def assessment_views(assessment: Any) -> Dict[str, Any]:
     reasons, and the missing-evidence flag).
 
     Returns ``{"final": Result, "self": Result, "round_one": Result | None, "round_count": int,
-    "tables": {unit: {column: list}}, "units": DataFrame(name, group), "as_of": date}``.
+    "tables": {unit: {column: list}}, "units": DataFrame(name, group), "as_of": date,
+    "record_count": int, "last_hash": str}`` (the last record's hash: the head of the chain).
     """
     units = assessment.units
     core = assessment._evaluate_core()
@@ -140,7 +143,8 @@ def assessment_views(assessment: Any) -> Dict[str, Any]:
     tables = {unit: assessment._core.scoring_table(core, str(unit)) for unit in units.index}
     latest = max((assessment._core.instant(stamp) for stamp in records["timestamp"]), default=None)
     return {"final": final, "self": self_view, "round_one": round_one, "round_count": round_count,
-            "tables": tables, "units": units, "as_of": _local_date(latest, assessment._core.utc_offset_minutes)}
+            "tables": tables, "units": units, "as_of": _local_date(latest, assessment._core.utc_offset_minutes),
+            "record_count": len(records), "last_hash": str(records["hash"].iloc[-1] or "") if len(records) else ""}
 
 
 def _local_date(instant: Optional[int], offset_minutes: int) -> Optional[datetime.date]:
@@ -208,6 +212,7 @@ def build(source: Any, previous: Any = None) -> Report:
                   round_count=read.round_count, has_self=read.self_result is not None, units=units,
                   areas=layout.area_names,
                   previous_period=getattr(previous, "period", "") if previous is not None else "", as_of=read.as_of,
+                  record_count=read.record_count, last_hash=read.last_hash,
                   point_digits=point_digits, group_names={str(k): v for k, v in dict(groups).items()},
                   root_name=str(layout.nodes[layout.root]["name"]) if layout.root in layout.nodes else "",
                   issuer=str((document.get("meta") or {}).get("issuer", "")),
@@ -227,6 +232,8 @@ class _Source:
     details: Dict[Any, Dict[str, Dict[str, Any]]]  # unit → criterion → what its row shows (_details)
     period: str
     as_of: Optional[datetime.date]
+    record_count: int = 0
+    last_hash: str = ""
 
 
 def _read_source(source: Any) -> _Source:
@@ -238,7 +245,8 @@ def _read_source(source: Any) -> _Source:
                        round_one=views["round_one"], round_count=views["round_count"],
                        names=units["name"].to_dict(), groups=units["group"].to_dict(),
                        details={unit: _details(table) for unit, table in views["tables"].items()},
-                       period=source.period, as_of=views["as_of"])
+                       period=source.period, as_of=views["as_of"], record_count=views["record_count"],
+                       last_hash=views["last_hash"])
     if isinstance(source, Result):
         scores = source.scores
         groups = scores["group"].astype(str).to_dict() if "group" in scores.columns else {u: "" for u in source.units}

@@ -15,8 +15,8 @@ import pandas as pd
 from .data import Report, UnitReport
 from .text import printable
 from .i18n import INPUT_COLUMNS, MINUS, excel_number_format, label, rounded
-from .layout import (as_of_text, index_lines, number_column_count, place_date_line, ranking_cells, ranking_heads,
-                     report_title, scoring_cells, scoring_heads, signature_block, total_cells, unit_facts)
+from .layout import (as_of_text, chain_text, index_lines, number_column_count, place_date_line, ranking_cells,
+                     ranking_heads, report_title, scoring_cells, scoring_heads, signature_block, total_cells, unit_facts)
 
 # Never read a string as a formula, a URL or a number, whichever write call is used.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -183,6 +183,9 @@ def _write_summary(summary: Any, report: Report, language: str, formats: _Format
     if report.as_of is not None:
         write_string(summary, row, 0, label("as_of", language), formats.plain)
         summary.write_datetime(row, 2, datetime.datetime.combine(report.as_of, datetime.time()), formats.date)
+        row += 1
+    if chain_text(report, language):
+        write_string(summary, row, 0, chain_text(report, language), formats.plain)
         row += 1
     header = row + 1
     last = _write_ranking(summary, report, language, formats, header)

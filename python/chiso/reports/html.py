@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 from .data import Report, Row, UnitReport, reason_text
 from .i18n import MINUS, format_number, label
 from .text import printable
-from .layout import (Format, as_of_text, change_heads, group_label, index_lines, number_column_count, number_text,
-                     place_date_line, report_title, scoring_cells, scoring_heads, signature_block, total_cells, whole)
+from .layout import (Format, as_of_text, chain_text, change_heads, group_label, index_lines, number_column_count,
+                     number_text, place_date_line, report_title, scoring_cells, scoring_heads, signature_block, total_cells, whole)
 
 _CSS = """
 *{box-sizing:border-box}
@@ -35,7 +35,7 @@ tr.total td{font-weight:700;border-top:2px solid #2f5d8a}
 .chart{height:auto;display:block}
 .chart.ranking,.chart.profile,.chart.losses,.chart.years{width:100%;min-width:1000px}
 .unit{page-break-before:always;break-before:page}
-.meta{color:#52606d}.band{display:inline-block;padding:0 6px;border-radius:3px;background:#e7eef7}
+.meta{color:#52606d;overflow-wrap:anywhere}.band{display:inline-block;padding:0 6px;border-radius:3px;background:#e7eef7}
 .up{color:#1b7f3b}.down{color:#b3261e}
 .signatures{display:flex;justify-content:space-around;text-align:center;margin:24px 0 48px;flex-wrap:wrap;gap:16px}
 .signatures .place{flex-basis:100%;text-align:right;font-style:italic}
@@ -213,6 +213,8 @@ def _page_start(report: Report, language: str) -> List[str]:
     facts = [f"{label('period', language)}: {report.period}"] if report.period else []
     if report.as_of is not None:
         facts.append(as_of_text(report, language))
+    if chain_text(report, language):
+        facts.append(chain_text(report, language))
     if facts:
         out.append(f"<p class='meta'>{_e(' · '.join(facts))}</p>")
     out.append(f"<nav class='noprint'><b>{_e(label('contents', language))}</b>")

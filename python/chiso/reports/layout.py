@@ -192,6 +192,15 @@ def signature_block(report: Report, language: str) -> List[List[str]]:
             [label("head", language), label("seal_hint", language)]]
 
 
+def chain_text(report: Report, language: str) -> str:
+    """"1.234 bản ghi; SHA-256 của bản ghi cuối: 3f2a…" (empty without records): printed once per
+    document, so that `chiso verify --expect HASH` can later prove no record was removed."""
+    if not report.last_hash:
+        return ""
+    count = f"{report.record_count:,}".replace(",", "." if language == "vi" else ",")
+    return f"{label('records_count', language, count=count)}; {label('last_hash', language)}: {report.last_hash}"
+
+
 def as_of_text(report: Report, language: str) -> str:
     """"Số liệu đến ngày 15/01/2026" (empty without records)."""
     if report.as_of is None:

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape
 from .data import Report, UnitReport
 from .i18n import label
 from .text import printable
-from .layout import (as_of_text, index_lines, number_column_count, number_text, place_date_line, ranking_cells,
-                     ranking_heads, report_title, scoring_cells, scoring_heads, signature_block, total_cells,
+from .layout import (as_of_text, chain_text, index_lines, number_column_count, number_text, place_date_line,
+                     ranking_cells, ranking_heads, report_title, scoring_cells, scoring_heads, signature_block, total_cells,
                      unit_facts)
 
 _MARGIN_CM = 1.2
@@ -43,6 +43,8 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
     facts = [f"{label('period', language)}: {report.period}"] if report.period else []
     if report.as_of is not None:
         facts.append(as_of_text(report, language))
+    if chain_text(report, language):
+        facts.append(chain_text(report, language))
     if facts:
         document.add_paragraph(printable(" — ".join(facts)))
     document.add_heading(label("ranking", language), level=2)
