@@ -504,9 +504,11 @@ void define_assessment_inputs(assessment_class& c) {
         return out;
       }, "Survey inputs, units × leaves (NaN: none).")
       .def("set_survey_inputs",
-           [](assessment& a, std::vector<std::string> units, std::vector<std::string> leaves, Eigen::MatrixXd values) {
-             a.set_survey_inputs({std::move(units), std::move(leaves), std::move(values)});
-           })
+           [](assessment& a, std::vector<std::string> units, std::vector<std::string> leaves, Eigen::MatrixXd values,
+              bool other_units_left_out) {
+             return a.set_survey_inputs({std::move(units), std::move(leaves), std::move(values)}, other_units_left_out);
+           }, py::arg("units"), py::arg("leaves"), py::arg("values"), py::arg("other_units_left_out") = false,
+           "Survey inputs of units × survey leaves; returns the units left out (not in the assessment).")
       .def("evaluate",
            [](const assessment& a, bool provisional, bool self_view) {
              assessment_options o;

@@ -385,17 +385,10 @@ class Assessment:
         if isinstance(survey, pd.DataFrame):
             survey = Survey.from_frame(survey)
         rates = survey.rates(self.model, mapping)
-        known = set(self._core.units()["id"])
-        if not strict:
-            rates = rates[rates.index.isin(known)]
-        else:
-            unknown = [u for u in rates.index if u not in known]
-            if unknown:
-                raise DataError(f"survey answers for units not in the assessment: "
-                                f"{unknown[:5]}", id="survey.unknown_unit", unit=str(unknown[0]))
-        self._core.set_survey_inputs(list(rates.index), list(rates.columns), rates.to_numpy(dtype=np.float64))
+        left_out = self._core.set_survey_inputs([str(u) for u in rates.index], list(rates.columns),
+                                                rates.to_numpy(dtype=np.float64), not strict)
         self._result = None
-        return rates
+        return rates.drop(index=left_out) if left_out else rates
 
     # Evaluation and reports -------------------------------------------------------------------
     def evaluate(self, *, provisional: bool = False) -> Result:

@@ -605,14 +605,17 @@ std::vector<const record*> assessment::history(const std::string& unit, const st
   return out;
 }
 
-void assessment::set_survey_inputs(const survey_inputs& in) {
+std::vector<std::string> assessment::set_survey_inputs(const survey_inputs& in, bool other_units_left_out) {
   if (in.values.rows() != static_cast<Eigen::Index>(in.units.size()) ||
       in.values.cols() != static_cast<Eigen::Index>(in.leaves.size()))
     throw data_error("survey.shape", "", "", "survey inputs: the values are not units × leaves");
-  std::vector<std::ptrdiff_t> rows, columns;
+  std::vector<std::ptrdiff_t> rows, columns;  // rows: the unit's row, or -1 for a unit left out
+  std::vector<std::string> left_out;
   for (const auto& id : in.units) {
     const std::ptrdiff_t u = unit_row(id);
-    if (u < 0) throw data_error("survey.unknown_unit", id, "", "survey answers for a unit that is not in the assessment");
+    if (u < 0 && !other_units_left_out)
+      throw data_error("survey.unknown_unit", id, "", "survey answers for a unit that is not in the assessment");
+    if (u < 0) left_out.push_back(id);
     rows.push_back(u);
   }
   for (const auto& id : in.leaves) {
@@ -630,16 +633,19 @@ void assessment::set_survey_inputs(const survey_inputs& in) {
   for (Eigen::Index r = 0; r < in.values.rows(); ++r)
     for (Eigen::Index c = 0; c < in.values.cols(); ++c) {
       const double x = in.values(r, c);
-      if (std::isnan(x)) continue;
+      if (std::isnan(x) || rows[static_cast<std::size_t>(r)] < 0) continue;
       const node& n = *model().leaves()[static_cast<std::size_t>(columns[static_cast<std::size_t>(c)])];
       if (auto why = check_leaf_input(*n.rule, n.max, x))
         throw data_error("survey.range", in.units[static_cast<std::size_t>(r)], n.id,
                          "survey input " + format_number(x) + ": " + *why);
     }
-  for (Eigen::Index r = 0; r < in.values.rows(); ++r)
+  for (Eigen::Index r = 0; r < in.values.rows(); ++r) {
+    if (rows[static_cast<std::size_t>(r)] < 0) continue;
     for (Eigen::Index c = 0; c < in.values.cols(); ++c)
       survey_[static_cast<std::size_t>(rows[static_cast<std::size_t>(r)] * leaf_count() +
                                        columns[static_cast<std::size_t>(c)])] = in.values(r, c);
+  }
+  return left_out;
 }
 
 namespace {

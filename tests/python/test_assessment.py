@@ -232,7 +232,10 @@ def test_bundled_sample_evaluates_and_seed_progress():
     model = chiso.load_model(EXAMPLES / "models" / "hanoi-par-district-2023.json")
     a = Assessment.from_csv(model, "2023", EXAMPLES / "data" / "units-district.csv",
                             EXAMPLES / "data" / "par-district-2023.csv")
-    a.set_survey(Survey.from_csv(EXAMPLES / "data" / "survey-par-2023.csv"), strict=False)
+    rates = a.set_survey(Survey.from_csv(EXAMPLES / "data" / "survey-par-2023.csv"), strict=False)
+    # The rates used: the survey's units that are in the assessment, the departments left out.
+    surveyed = set(pd.read_csv(EXAMPLES / "data" / "survey-par-2023.csv", usecols=["unit"])["unit"])
+    assert set(rates.index) == surveyed & set(a.units.index) and len(surveyed - set(rates.index)) > 0
     r = a.final_results()
     # Every unit ranked (an unranked one is NA, which a comparison with .all() would skip).
     assert len(r) == 30 and r["index"].between(0, 100).all() and r["rank"].notna().all()

@@ -140,9 +140,11 @@ class assessment {
   // Every record of a unit and criterion, every stage, oldest first.
   std::vector<const record*> history(const std::string& unit, const std::string& criterion) const;
 
-  // Survey inputs (from survey.hpp's survey_leaf_inputs). Units and leaves must be known, leaves
-  // must be survey leaves; replaces earlier survey inputs of the same cells.
-  void set_survey_inputs(const survey_inputs& inputs);
+  // Survey inputs (from survey.hpp's survey_leaf_inputs). Leaves must be known survey leaves;
+  // replaces earlier survey inputs of the same cells. A unit not in the assessment is an error
+  // (survey.unknown_unit), or with `other_units_left_out` left out (a survey covering several
+  // groups): returns the units left out.
+  std::vector<std::string> set_survey_inputs(const survey_inputs& inputs, bool other_units_left_out = false);
   double survey_input(std::ptrdiff_t unit_row, std::ptrdiff_t leaf) const {
     return survey_[static_cast<std::size_t>(unit_row * leaf_count() + leaf)];
   }

@@ -27,15 +27,7 @@ chiso::assessment sample_of(const std::string& model, const std::string& period,
   auto a = chiso::load_assessment_csv(load(model), period, data + units, data + records);
   const auto survey = chiso::load_survey_csv(data + survey_file);
   auto inputs = chiso::survey_leaf_inputs(a.model(), survey);
-  chiso::survey_inputs mine{{}, inputs.leaves, Eigen::MatrixXd(static_cast<Eigen::Index>(a.units().size()), inputs.values.cols())};
-  for (std::size_t u = 0; u < inputs.units.size(); ++u) {
-    const std::ptrdiff_t row = a.unit_row(inputs.units[u]);
-    if (row < 0) continue;
-    mine.units.push_back(inputs.units[u]);
-    mine.values.row(static_cast<Eigen::Index>(mine.units.size() - 1)) = inputs.values.row(static_cast<Eigen::Index>(u));
-  }
-  mine.values.conservativeResize(static_cast<Eigen::Index>(mine.units.size()), Eigen::NoChange);
-  a.set_survey_inputs(mine);
+  a.set_survey_inputs(inputs, true);  // the survey covers every group; this sample has some
   return a;
 }
 

@@ -81,6 +81,14 @@ TEST_CASE("survey inputs for unknown units or non-survey criteria are refused, n
   CHECK(a.survey_input(0, 3) == doctest::Approx(0.75));
 }
 
+TEST_CASE("a survey of several groups: other units left out when asked, and named") {
+  chiso::assessment a = worked();
+  const chiso::survey_inputs in{{"u9", "u1", "x"}, {"A2.1"}, (Eigen::MatrixXd(3, 1) << 0.1, 0.5, 0.2).finished()};
+  CHECK_THROWS_AS(a.set_survey_inputs(in), chiso::data_error);
+  CHECK(a.set_survey_inputs(in, true) == std::vector<std::string>{"u9", "x"});
+  CHECK(a.survey_input(0, 3) == 0.5);
+}
+
 TEST_CASE("survey answers scored by option values (A/B/C/D → 100/60/20/0 % of the points), by hand") {
   const auto model = chiso::parse_model(R"({
     "format": "chiso-model/1", "id": "options", "root": {"id": "R", "aggregate": "sum", "children": [
