@@ -124,7 +124,7 @@ def read_table(path: str, args: argparse.Namespace, text_columns: Sequence[str] 
     return chiso_io.read_table(path, table_options(args, path=path), text_columns=text_columns)
 
 
-def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series:
+def _column(frame: pd.DataFrame, column: str, name: str, flag: str, kind: str) -> pd.Series:
     if column not in frame.columns:
         raise DataError(f"{name}: no column {column!r} (columns: "
                         f"{', '.join(map(str, frame.columns[:8]))}{', …' if len(frame.columns) > 8 else ''}); "
@@ -132,10 +132,11 @@ def _column(frame: pd.DataFrame, column: str, name: str, flag: str) -> pd.Series
     values = frame[column]
     missing = np.flatnonzero(values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy())
     if len(missing):
-        kind = chiso_io.format_of(name, None) if name != "<stdin>" else "csv"
         where = chiso_io.row_name(kind, name, int(missing[0]))
         raise DataError(f"{where}: empty {column!r}", id="data.unit", source=where)
-    return values.astype(str)
+    texts = values.astype(str)
+    chiso_io.check_texts(texts.to_numpy(), column=column, kind=kind, name=name)
+    return texts
 
 
 def _unique_units(units: pd.Series, name: str, kind: str) -> None:
@@ -156,7 +157,7 @@ def applicable_file(path: str, args: argparse.Namespace, model: Any, units: pd.I
     frame = read_table(path, args, text_columns=[args.unit_column])
     name = chiso_io._name(path)
     kind = chiso_io.format_of(path, args.format)
-    ids = _column(frame, args.unit_column, name, "--unit-column")
+    ids = _column(frame, args.unit_column, name, "--unit-column", kind)
     _unique_units(ids, name, kind)  # rows are matched to the inputs' units by id
     frame = frame.drop(columns=[args.unit_column])
     mask = {}
@@ -193,9 +194,10 @@ def applicable_file(path: str, args: argparse.Namespace, model: Any, units: pd.I
 def groups_file(path: str, args: argparse.Namespace) -> pd.Series:
     frame = read_table(path, args, text_columns=[args.unit_column, "group"])
     name = chiso_io._name(path)
-    ids = _column(frame, args.unit_column, name, "--unit-column")
-    _unique_units(ids, name, chiso_io.format_of(path, args.format))  # matched to the inputs' units by id
-    groups = _column(frame, "group", name, "a column named group")
+    kind = chiso_io.format_of(path, args.format)
+    ids = _column(frame, args.unit_column, name, "--unit-column", kind)
+    _unique_units(ids, name, kind)  # matched to the inputs' units by id
+    groups = _column(frame, "group", name, "a column named group", kind)
     return pd.Series(groups.to_numpy(), index=pd.Index(ids.to_numpy()), name="group")
 
 
@@ -223,6 +225,7 @@ def parquet_inputs(args: argparse.Namespace, name: str) -> ScoreInputs:
                         id="data.unit", source=name)
     if not pa.types.is_string(units_column.type):
         units_column = pc.cast(units_column, pa.string())
+    chiso_io.check_texts(units_column, column=args.unit_column, kind="parquet", name=name)
     if len(units_column) > 1:  # sorted, a repeated id sits beside its twin (faster than hashing a million ids)
         ordered = pc.take(units_column, pc.sort_indices(units_column))
         if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
@@ -235,6 +238,7 @@ def parquet_inputs(args: argparse.Namespace, name: str) -> ScoreInputs:
         if args.group_column not in table.column_names:
             raise DataError(f"{name}: no group column {args.group_column!r}",
                             id="data.columns", source=name)
+        chiso_io.check_texts(table.column(args.group_column), column=args.group_column, kind="parquet", name=name)
         groups = _arrow_groups(table.column(args.group_column))
         drop.append(args.group_column)
     inputs = table.drop_columns(drop) if hasattr(table, "drop_columns") else table.drop(drop)
@@ -266,11 +270,11 @@ def table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> 
     """A CSV, Excel or JSON table read as a DataFrame: the model's input columns converted to
     numbers (naming the line of a bad cell), then the units checked unique."""
     frame = read_table(args.inputs, args, text_columns=[c for c in (args.unit_column, args.group_column) if c])
-    units = _column(frame, args.unit_column, name, "--unit-column")
+    units = _column(frame, args.unit_column, name, "--unit-column", kind)
     groups = None
     drop = [args.unit_column]
     if args.group_column:
-        groups = _column(frame, args.group_column, name, "--group-column").to_numpy()
+        groups = _column(frame, args.group_column, name, "--group-column", kind).to_numpy()
         drop.append(args.group_column)
     frame = frame.drop(columns=drop)
     known = set(model.input_columns)

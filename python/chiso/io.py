@@ -263,6 +263,10 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
         except pd.errors.ParserError as error:
             raise _csv_error(error, name, separator) from None
         _check_delimiter(frame, name, separator)
+        if len(frame.columns) > 1:  # pandas renames a repeated header ("A1.1.1"): read it as written
+            header = pd.read_csv(_io.StringIO(text), sep=separator, header=None, nrows=1, dtype=str,
+                                 keep_default_na=False, engine="c" if len(separator) == 1 else "python")
+            check_unique_columns(header.iloc[0].tolist(), f"{name}:1")
         return frame
     data = read_bytes(path)
     if kind == "xlsx":
@@ -279,6 +283,9 @@ def read_table(path: Union[str, "os.PathLike[str]"], options: Optional[TableOpti
                             id="io.sheet", source=name)
         frame = pd.read_excel(sheets, sheet_name=sheet, dtype=text_dtypes or None)
         _check_column_count(len(frame.columns), f"{name} sheet {sheet!r}", options)
+        if len(frame.columns) > 1:
+            header = pd.read_excel(sheets, sheet_name=sheet, header=None, nrows=1, dtype=str)
+            check_unique_columns(header.iloc[0].tolist(), f"{name} sheet {sheet!r} row 1")
         return frame
     if kind == "parquet":
         return read_arrow(data, name, options).to_pandas()
@@ -328,6 +335,7 @@ def read_arrow(data: bytes, name: str, options: Optional[TableOptions] = None) -
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
         _check_column_count(parquet.metadata.num_columns, name, options or TableOptions())
+        check_unique_columns(parquet.schema_arrow.names, name)
         return parquet.read()
     except (pa.ArrowInvalid, OSError) as error:
         raise DataError(f"{name}: not a Parquet file ({error})", id="io.parquet",
@@ -346,6 +354,7 @@ def read_parquet_path(path: Union[str, "os.PathLike[str]"], options: Optional[Ta
     try:
         parquet = pq.ParquetFile(os.fspath(path), memory_map=True)
         _check_column_count(parquet.metadata.num_columns, os.fspath(path), options or TableOptions())
+        check_unique_columns(parquet.schema_arrow.names, os.fspath(path))
         # Read whole (not pq.read_table's batches of 128 Ki rows): a column comes in one chunk per
         # row group, which the scorer reads without joining when the file has one.
         return parquet.read()
@@ -372,10 +381,26 @@ def require_pyarrow() -> Any:
     return pq
 
 
+class _RepeatedKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: List[Any]) -> dict:
+    """A JSON object as a dict, refusing a key it holds twice (json keeps the last silently)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        raise _RepeatedKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
 def _read_json(data: bytes, options: TableOptions, name: str, text_columns: Sequence[str]) -> pd.DataFrame:
     text = decode(data, options.encoding, name, options.encoding_option)
     try:
-        records = json.loads(text)
+        records = json.loads(text, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as repeated:
+        raise DataError(f"{name}: a record names {repeated.args[0]!r} twice", id="data.columns",
+                        source=name) from None
     except json.JSONDecodeError as error:
         raise DataError(f"{name}:{error.lineno}: not JSON: {error.msg}", id="io.json",
                         source=f"{name}:{error.lineno}") from None
@@ -389,6 +414,46 @@ def _read_json(data: bytes, options: TableOptions, name: str, text_columns: Sequ
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     return frame
+
+
+def check_unique_columns(columns: Sequence[Any], where: str) -> None:
+    """A table's header naming a column twice is refused: which of the two would be the input is a
+    guess (pandas would keep both, renaming the second)."""
+    seen: dict = {}
+    for k, column in enumerate(columns):
+        if column in seen and not (isinstance(column, float) and column != column):  # NaN: an empty header cell
+            raise DataError(f"{where}: column {column!r} appears twice (columns {seen[column] + 1} and {k + 1})",
+                            id="data.columns", source=where)
+        seen.setdefault(column, k)
+
+
+def check_texts(values: Any, *, column: str, kind: str, name: str) -> None:
+    """Text cells that will reach the files chiso writes (unit ids, group labels) are refused
+    when they hold a control character, a bidirectional override or a lone surrogate, naming the
+    row (the rule is the core's, detail/text_check.hpp). ``values``: a pyarrow array or chunked
+    array (other types than text pass), or a sequence of str."""
+    from . import _core
+    if type(values).__module__.startswith("pyarrow"):
+        import pyarrow as pa
+        array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) or len(array) == 0:
+            return
+        array = array.cast(pa.large_string()) if pa.types.is_string(array.type) else array
+        _, offset_buffer, data_buffer = array.buffers()
+        offsets = np.frombuffer(offset_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    else:  # str cells as UTF-8 bytes laid out as Arrow lays them out
+        encoded = [str(v).encode("utf-8", "surrogatepass") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    found = _core.first_text_problem(np.ascontiguousarray(offsets), data)
+    if found is not None:
+        row, problem = int(found[0]), found[1]
+        value = bytes(data[offsets[row]:offsets[row + 1]]).decode("utf-8", "surrogatepass")
+        where = row_name(kind, name, row)
+        raise DataError(f"{where}: {column} {value[:60]!r}{'…' if len(value) > 60 else ''} {problem}",
+                        id="data.text", source=where)
 
 
 def row_name(kind: str, name: str, row: int) -> str:
