@@ -180,6 +180,23 @@ def test_direction_target_and_denominator_survive_the_one_imeta_path():
     assert caught.value.id == "analysis.imeta_columns" and "Level" in str(caught.value)
 
 
+def test_imeta_rows_are_read_by_position_and_type():
+    # Rows in a shuffled, gapped index; a denominator row with a level is skipped by its Type;
+    # columns that are absent take their defaults (weight 1, direction +1).
+    meta = pd.DataFrame({
+        "code": ["P", "pop", "i1", "i2"],
+        "level": [2, 1, 1, 1],
+        "parent": [None, "P", "P", "P"],
+        "weight": [np.nan, 1, 3, 0.5],
+        "type": ["Aggregate", "Denominator", "Indicator", "Indicator"],
+    }, index=[7, 3, 11, 0])
+    assert ca.imeta_rows(meta) == [
+        {"code": "P", "level": 2, "parent": None, "weight": 1.0, "direction": 1, "target": None, "denominator": None},
+        {"code": "i1", "level": 1, "parent": "P", "weight": 3.0, "direction": 1, "target": None, "denominator": None},
+        {"code": "i2", "level": 1, "parent": "P", "weight": 0.5, "direction": 1, "target": None, "denominator": None},
+    ]
+
+
 def test_what_if_codes_groups_as_evaluate_does():
     model = small_model()
     with pytest.raises(DataError) as caught:  # was numpy's TypeError from factorize
