@@ -7,7 +7,12 @@ produce index, band and global ranks within the groups:
   - one process: each partition read and scored in turn (Model.evaluate, one thread), then the
     ranks of all units from the per-group value counts (chiso's C++ ranking);
   - the cluster: chiso.dask.evaluate on a LocalCluster of W single-threaded worker processes,
-    ranks computed and counted on the workers.
+    ranks computed and counted on the workers, each partition's index and rank gathered by this
+    client and joined (as the one process joins its partitions; Dask's DataFrame.compute would
+    first join them on a worker and send the whole on, a second transfer).
+Arrow's thread pool has one thread on both sides (in this process and in each worker): the
+reference is one thread, and a worker's Arrow threads would compete with the other workers for
+the cores.
 Printed: median seconds of each (of --repeats runs, the two sides alternated), the overhead ratio
 (cluster time × W / one-process time: 1.0 is perfect scaling; also of the best runs) and the
 throughput per worker, and the CPU seconds of each side (for the cluster: its workers, scheduler
@@ -58,7 +63,7 @@ def write_partitions(model: chiso.Model, units: int, partitions: int, directory:
         frame.reset_index().to_parquet(os.path.join(directory, f"part-{k:03d}.parquet"), index=False)
 
 
-def one_process(model: chiso.Model, files: list) -> pd.DataFrame:
+def one_process(model: chiso.Model, files: list) -> pd.DataFrame:  # Arrow's pool: one thread (main)
     parts = []
     for path in files:
         frame = pd.read_parquet(path).set_index("unit")
@@ -93,8 +98,12 @@ def main() -> None:
     if args.smoke:
         args.units, args.partitions, args.repeats = 20_000, 4, 1
 
+    import dask
     import dask.dataframe as dd
+    import pyarrow as pa
     from distributed import Client, LocalCluster
+
+    pa.set_cpu_count(1)
 
     model = par_model()
     with tempfile.TemporaryDirectory(prefix="chiso-bench-dask-") as temporary:
@@ -113,9 +122,11 @@ def main() -> None:
 
         with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                           worker_dashboard_address=None, memory_limit=0) as cluster, Client(cluster) as client:
+            client.run(pa.set_cpu_count, 1)
+
             def on_cluster() -> pd.DataFrame:
                 scores = cd.evaluate(model, dd.read_parquet(files, index="unit"), groups="group")
-                return scores[["index", "rank"]].compute()
+                return pd.concat(dask.compute(*scores[["index", "rank"]].to_delayed()))
 
             def cluster_cpu() -> float:  # CPU seconds used so far by the workers, the scheduler and this client
                 workers = client.run(lambda: time.process_time())
