@@ -127,3 +127,30 @@ def test_result_pickles_and_reads_its_tables_once():
     pd.testing.assert_frame_equal(clone.scores, result.scores)
     pd.testing.assert_frame_equal(clone.points, result.points)
     assert clone.points["T"].tolist() == [2.5, 0.5]
+
+
+def percent_model(position: int) -> chiso.Model:
+    """Two leaves; the one at `position` takes a rate in percent, the other a count (points)."""
+    leaves = [chiso.leaf("n", "count", 1.0, chiso.rules.points(step=0.5))]
+    leaves.insert(position, chiso.leaf("r", "rate", 1.0, chiso.rules.proportional(unit="percent")))
+    return chiso.Model.from_tree(f"pct{position}", chiso.inner("T", "t", leaves))
+
+
+def warned_criteria(model: chiso.Model, row) -> list:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.evaluate(np.array([row]), keep="root")
+    return [w.message.criterion for w in caught if isinstance(w.message, chiso.InputWarning)]
+
+
+def test_percent_warning_follows_each_model_in_turn():
+    # The rate column is the first for one model and the second for the other; 0.5 in it warns,
+    # 0.5 in the count column does not. Models made and dropped in turn (a new one may reuse the
+    # memory of the last) are each looked at anew.
+    for _ in range(3):
+        first, second = percent_model(0), percent_model(1)
+        assert warned_criteria(first, [0.5, 1.0]) == ["r"]
+        assert warned_criteria(second, [0.5, 1.0]) == []
+        assert warned_criteria(second, [1.0, 0.5]) == ["r"]
+        assert warned_criteria(first, [1.0, 0.5]) == []
+        del first, second
