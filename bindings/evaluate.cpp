@@ -344,6 +344,25 @@ Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy_of_mask(const plan& p, 
   return copy;
 }
 
+// The result of many units sized before it is scored (evaluate_into keeps buffers of the right
+// shape), each buffer in huge pages where the system gives them: 10⁶ units × 9 kept nodes first
+// touched in 4 KiB pages cost 57,000 page faults, a tenth of a second of system time.
+void size_in_huge_pages(evaluation& r, std::ptrdiff_t rows, std::ptrdiff_t kept_columns) {
+  r.points.resize(rows, kept_columns);
+  r.max.resize(rows, kept_columns);
+  r.score.resize(rows, kept_columns);
+  r.raw_index.resize(rows);
+  r.index.resize(rows);
+  r.rank.resize(rows);
+  r.band.resize(rows);
+  for (Eigen::MatrixXd* m : {&r.points, &r.max, &r.score})
+    ask_for_huge_pages(m->data(), static_cast<std::size_t>(m->size()) * sizeof(double));
+  for (Eigen::VectorXd* v : {&r.raw_index, &r.index})
+    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(double));
+  for (auto* v : {&r.rank, &r.band})
+    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(std::int32_t));
+}
+
 // The plan positions of the nodes an evaluation keeps: those of an evaluation of no units.
 std::vector<std::ptrdiff_t> kept_node_positions(const plan& p, kept_nodes keep) {
   unit_table none;
@@ -388,6 +407,9 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
     }
     evaluate_options now = options;
     if (defer_nodes) now.keep = kept_nodes::root;
+    if (in.table.rows() >= deferred_rows_minimum)
+      size_in_huge_pages(out->result, in.table.rows(),
+                         now.keep == kept_nodes::root ? 1 : static_cast<std::ptrdiff_t>(kept.size()));
     p.evaluate_into(in.table, out->result, now);
     out->percent_typed_as_fraction = percent_columns_in_fractions(scorer, in.table);
     if (defer_nodes) {
