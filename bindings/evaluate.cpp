@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <chiso/chiso.hpp>
 #include <pybind11/eigen.h>
@@ -24,11 +25,14 @@ namespace chiso::bindings {
 namespace {
 
 // What scores the kept nodes when they are first read: a copy of the inputs (the caller's arrays
-// may change after the call) and of the mask, in plan order.
+// may change after the call) and of the mask, in plan order; or, when the inputs are an array
+// chiso converted them into (nobody else holds it), that array, read where it is.
 struct deferred_nodes {
   std::shared_ptr<const plan> scorer;
   evaluate_options options;
-  Eigen::MatrixXd inputs;                                      // units × input columns
+  Eigen::MatrixXd inputs;                     // units × input columns; unused when `converted` is
+  std::optional<matrix_view<double>> converted;  // kept alive by python_evaluation::converted_inputs
+  std::vector<std::ptrdiff_t> converted_columns;  // column of input column i in `converted`; empty: i
   Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;  // units × leaves; empty: all apply
 };
 
@@ -40,8 +44,10 @@ struct python_evaluation {
   evaluation result;
   std::vector<std::string> node_ids;
   std::uintptr_t input_address = 0;  // where the inputs were read: shows when nothing was copied
+  std::uintptr_t kept_inputs_address = 0;  // where the inputs the nodes are scored from are kept; 0: none
   std::vector<std::string> percent_typed_as_fraction;  // see percent_columns_in_fractions
   std::unique_ptr<deferred_nodes> deferred;  // null once the kept nodes are in `result`
+  py::object converted_inputs;               // what deferred->converted views, while it may be read
   std::once_flag scored_once;
   std::atomic<bool> nodes_scored{true};
 
@@ -53,6 +59,7 @@ struct python_evaluation {
       py::gil_scoped_release release;
       std::call_once(scored_once, [this] { score_deferred_nodes(); });
     }
+    converted_inputs = py::object();
     return result;
   }
 
@@ -60,7 +67,8 @@ struct python_evaluation {
   void score_deferred_nodes() {
     const deferred_nodes& d = *deferred;
     unit_table table;
-    table.values = view_of(d.inputs);
+    table.values = d.converted ? *d.converted : view_of(d.inputs);
+    if (!d.converted_columns.empty()) table.columns = d.converted_columns.data();
     if (d.applicable.size() > 0) table.applicable = view_of(d.applicable);
     evaluation all;
     d.scorer->evaluate_into(table, all, d.options);
@@ -69,7 +77,7 @@ struct python_evaluation {
     result.points = std::move(all.points);
     result.max = std::move(all.max);
     result.score = std::move(all.score);
-    deferred.reset();
+    deferred.reset();  // converted_inputs is let go with the GIL, by with_nodes
     nodes_scored.store(true, std::memory_order_release);
   }
 };
@@ -77,14 +85,28 @@ struct python_evaluation {
 // Input columns of leaves taking a rate in percent (tiers, proportional) whose every finite value
 // lies in [0, 1], not all 0 or 1: percentages typed as fractions (0.96 for 96 %), which score as
 // under 1 % without any error. A column is usually cleared by its first value above 1.
-std::vector<std::string> percent_columns_in_fractions(const plan& p, const unit_table& table) {
+//
+// The leaves to look at are found once per plan (and thread): going through every leaf of a
+// 102-criterion model costs a unit scored in a loop a tenth of a microsecond.
+std::vector<std::string> percent_columns_in_fractions(const std::shared_ptr<plan>& scorer, const unit_table& table) {
+  struct percent_leaf {
+    const node* leaf;
+    std::ptrdiff_t input;  // its one input column
+  };
+  thread_local std::weak_ptr<const plan> found_for;  // compared by owner: a later plan is never taken for it
+  thread_local std::vector<percent_leaf> found;
+  if (found_for.owner_before(scorer) || scorer.owner_before(found_for) || found_for.expired()) {
+    found.clear();
+    const chiso::model& m = scorer->compiled_model();
+    for (std::size_t leaf = 0; leaf < m.leaves().size(); ++leaf) {
+      const node* n = m.leaves()[leaf];
+      if (n->rule->unit == rate_unit::percent && (n->rule->kind == rule_kind::tiers || n->rule->kind == rule_kind::proportional))
+        found.push_back({n, static_cast<std::ptrdiff_t>(m.first_input(leaf))});
+    }
+    found_for = scorer;
+  }
   std::vector<std::string> suspects;
-  const chiso::model& m = p.compiled_model();
-  for (std::size_t leaf = 0; leaf < m.leaves().size(); ++leaf) {
-    const node* n = m.leaves()[leaf];
-    if (n->rule->unit != rate_unit::percent || (n->rule->kind != rule_kind::tiers && n->rule->kind != rule_kind::proportional))
-      continue;
-    const auto i = static_cast<std::ptrdiff_t>(m.first_input(leaf));  // its one input column
+  for (const auto& [n, i] : found) {
     const std::ptrdiff_t column = table.columns ? table.columns[i] : i;
     const std::ptrdiff_t stride = table.input_strides ? table.input_strides[i] : 1;
     bool cleared = false, fractional = false;
@@ -135,7 +157,10 @@ using position_array = py::array_t<std::int64_t, py::array::c_style | py::array:
 // converted copies and the per-column pointers. Filled in place (the table points into it).
 struct python_inputs {
   unit_table table;
-  py::array matrix;
+  // Objects, not arrays: a default-made pybind11 array is an empty numpy array (a unit scored in a
+  // loop would make and free one per argument).
+  py::object matrix, groups;
+  bool matrix_is_chisos = false;  // made by a conversion (here or in Python): nobody else can change it
   std::vector<py::array> arrays;
   std::vector<const double*> array_data;
   std::vector<std::ptrdiff_t> array_strides;
@@ -180,14 +205,21 @@ void read_input_columns(const plan& p, const py::sequence& list, python_inputs& 
 
 // float64 in any layout is read in place; anything else is converted once.
 void read_input_matrix(const py::object& values, python_inputs& in) {
-  in.matrix = py::array::ensure(values);
-  if (in.matrix && !in.matrix.dtype().is(py::dtype::of<double>()))
-    in.matrix = py::array_t<double, py::array::forcecast>::ensure(in.matrix);
-  if (!in.matrix) throw data_error("data.type", "", "", "inputs must be numbers");
-  in.table.values = view_of_array<double>(in.matrix);
+  // An array is taken as it is (numpy's conversion of an array to an array costs a unit scored in
+  // a loop a tenth of a microsecond).
+  py::array matrix = py::isinstance<py::array>(values) ? py::reinterpret_borrow<py::array>(values) : py::array::ensure(values);
+  if (matrix && !matrix.dtype().is(py::dtype::of<double>())) {
+    matrix = py::array_t<double, py::array::forcecast>::ensure(matrix);
+    in.matrix_is_chisos = true;
+  }
+  if (!matrix) throw data_error("data.type", "", "", "inputs must be numbers");
+  in.table.values = view_of_array<double>(matrix);
+  in.matrix = std::move(matrix);
 }
 
-std::vector<std::ptrdiff_t> positions(const position_array& given, std::ptrdiff_t count, const char* what) {
+std::vector<std::ptrdiff_t> positions(const py::handle& argument, std::ptrdiff_t count, const char* what) {
+  const auto given = position_array::ensure(argument);
+  if (!given) throw data_error("data.type", "", "", std::string(what) + " must be integer positions");
   if (given.ndim() != 1 || given.shape(0) != count)
     throw data_error("data.shape", "", "", std::string(what) + " must give " + std::to_string(count) + " positions");
   std::vector<std::ptrdiff_t> out;
@@ -196,25 +228,29 @@ std::vector<std::ptrdiff_t> positions(const position_array& given, std::ptrdiff_
 }
 
 // The applicability mask, the groups and where each input and each leaf's mask column are.
-void read_layout(const plan& p, const std::optional<py::array>& applicable, const std::optional<group_array>& groups,
-                 const std::optional<position_array>& columns, const std::optional<position_array>& applicable_columns,
-                 python_inputs& in) {
-  if (applicable) {
-    if (!applicable->dtype().is(py::dtype::of<bool>()))
+// None: not given. The mask is read where it is (it outlives the call); the groups are kept in `in`.
+void read_layout(const plan& p, const py::object& applicable, const py::object& groups, const py::object& columns,
+                 const py::object& applicable_columns, python_inputs& in) {
+  if (!applicable.is_none()) {
+    if (!py::isinstance<py::array>(applicable) ||
+        !py::reinterpret_borrow<py::array>(applicable).dtype().is(py::dtype::of<bool>()))
       throw data_error("data.type", "", "", "the applicability mask must be an array of booleans");
-    in.table.applicable = view_of_array<bool>(*applicable);
+    in.table.applicable = view_of_array<bool>(py::reinterpret_borrow<py::array>(applicable));
   }
-  if (groups) {
-    if (groups->ndim() != 1 || groups->shape(0) != in.table.rows())
+  if (!groups.is_none()) {
+    const auto codes = group_array::ensure(groups);
+    if (!codes) throw data_error("data.type", "", "", "groups must be integer codes");
+    if (codes.ndim() != 1 || codes.shape(0) != in.table.rows())
       throw data_error("data.shape", "", "", "groups must give one code per unit");
-    in.table.groups = groups->data();
+    in.table.groups = codes.data();
+    in.groups = codes;
   }
-  if (columns) {
-    in.column_of_input = positions(*columns, p.input_count(), "columns");
+  if (!columns.is_none()) {
+    in.column_of_input = positions(columns, p.input_count(), "columns");
     in.table.columns = in.column_of_input.data();
   }
-  if (applicable_columns) {
-    in.mask_column_of_leaf = positions(*applicable_columns, p.leaf_count(), "applicable_columns");
+  if (!applicable_columns.is_none()) {
+    in.mask_column_of_leaf = positions(applicable_columns, p.leaf_count(), "applicable_columns");
     in.table.applicable_columns = in.mask_column_of_leaf.data();
   }
 }
@@ -228,6 +264,9 @@ unit_namer unit_names_of(py::handle names) {
     return py::str(names[py::int_(row)]).cast<std::string>();
   };
 }
+
+// Up to this many units, the GIL is kept while they are scored.
+constexpr std::ptrdiff_t gil_kept_rows_maximum = 16;
 
 // From this many units, the kept nodes of an evaluation are scored when first read (see
 // python_evaluation); below it, results fit in the caches and one pass writes them all.
@@ -305,6 +344,25 @@ Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy_of_mask(const plan& p, 
   return copy;
 }
 
+// The result of many units sized before it is scored (evaluate_into keeps buffers of the right
+// shape), each buffer in huge pages where the system gives them: 10⁶ units × 9 kept nodes first
+// touched in 4 KiB pages cost 57,000 page faults, a tenth of a second of system time.
+void size_in_huge_pages(evaluation& r, std::ptrdiff_t rows, std::ptrdiff_t kept_columns) {
+  r.points.resize(rows, kept_columns);
+  r.max.resize(rows, kept_columns);
+  r.score.resize(rows, kept_columns);
+  r.raw_index.resize(rows);
+  r.index.resize(rows);
+  r.rank.resize(rows);
+  r.band.resize(rows);
+  for (Eigen::MatrixXd* m : {&r.points, &r.max, &r.score})
+    ask_for_huge_pages(m->data(), static_cast<std::size_t>(m->size()) * sizeof(double));
+  for (Eigen::VectorXd* v : {&r.raw_index, &r.index})
+    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(double));
+  for (auto* v : {&r.rank, &r.band})
+    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(std::int32_t));
+}
+
 // The plan positions of the nodes an evaluation keeps: those of an evaluation of no units.
 std::vector<std::ptrdiff_t> kept_node_positions(const plan& p, kept_nodes keep) {
   unit_table none;
@@ -317,16 +375,19 @@ std::vector<std::ptrdiff_t> kept_node_positions(const plan& p, kept_nodes keep) 
 }
 
 std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& scorer, py::object values,
-                                                   std::optional<py::array> applicable, std::optional<group_array> groups,
-                                                   std::optional<position_array> columns, py::object unit_names,
+                                                   py::object applicable, py::object groups,
+                                                   py::object columns, py::object unit_names,
                                                    const std::string& keep, int threads,
-                                                   std::optional<position_array> applicable_columns) {
+                                                   py::object applicable_columns,
+                                                   bool inputs_are_chisos) {
   const plan& p = *scorer;
   python_inputs in;
-  if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values))
+  if (py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values)) {
     read_input_columns(p, py::reinterpret_borrow<py::sequence>(values), in);
-  else
+  } else {
     read_input_matrix(values, in);
+    in.matrix_is_chisos = in.matrix_is_chisos || inputs_are_chisos;
+  }
   read_layout(p, applicable, groups, columns, applicable_columns, in);
   if (!unit_names.is_none()) in.table.unit_name = unit_names_of(unit_names);
   evaluate_options options;
@@ -337,23 +398,39 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
   std::vector<std::ptrdiff_t> kept;
   bool defer_nodes = false;
   {
-    py::gil_scoped_release release;
+    // A few units are scored in about a microsecond: not worth releasing the GIL for.
+    std::optional<py::gil_scoped_release> release;
+    if (in.table.rows() > gil_kept_rows_maximum) release.emplace();
     if (options.keep != kept_nodes::root && in.table.rows() >= deferred_rows_minimum) {
       kept = kept_node_positions(p, options.keep);
       defer_nodes = worth_deferring(p, in.table, kept.size());
     }
     evaluate_options now = options;
     if (defer_nodes) now.keep = kept_nodes::root;
+    if (in.table.rows() >= deferred_rows_minimum)
+      size_in_huge_pages(out->result, in.table.rows(),
+                         now.keep == kept_nodes::root ? 1 : static_cast<std::ptrdiff_t>(kept.size()));
     p.evaluate_into(in.table, out->result, now);
-    out->percent_typed_as_fraction = percent_columns_in_fractions(p, in.table);
+    out->percent_typed_as_fraction = percent_columns_in_fractions(scorer, in.table);
     if (defer_nodes) {
-      out->deferred = std::make_unique<deferred_nodes>(
-          deferred_nodes{scorer, options, copy_of_inputs(p, in.table), copy_of_mask(p, in.table)});
+      out->deferred = std::make_unique<deferred_nodes>();
+      deferred_nodes& d = *out->deferred;
+      d.scorer = scorer;
+      d.options = options;
+      if (in.matrix_is_chisos) {  // no copy (saves the copy's fresh pages: a second for 10⁶ × 102)
+        d.converted = in.table.values;
+        d.converted_columns = in.column_of_input;
+      } else {
+        d.inputs = copy_of_inputs(p, in.table);
+      }
+      d.applicable = copy_of_mask(p, in.table);
+      out->kept_inputs_address = reinterpret_cast<std::uintptr_t>(d.converted ? d.converted->data : d.inputs.data());
       out->nodes_scored.store(false, std::memory_order_release);
     } else {
       kept = out->result.nodes;
     }
   }
+  if (out->deferred && out->deferred->converted) out->converted_inputs = in.matrix;
   for (std::ptrdiff_t k : kept) out->node_ids.push_back(p.node_at(k).id);
   return out;
 }
@@ -392,11 +469,16 @@ void register_evaluation_class(py::module_& m) {
   evaluation_class
       .def_readonly("node_ids", &python_evaluation::node_ids)
       .def_readonly("input_address", &python_evaluation::input_address)
+      .def_readonly("kept_inputs_address", &python_evaluation::kept_inputs_address)
       .def_property_readonly("nodes_scored", [](const python_evaluation& e) {
         return e.nodes_scored.load(std::memory_order_acquire);
       }, "Whether the kept nodes' points, max and score are scored yet (they are when first read).")
-      .def_readonly("percent_typed_as_fraction", &python_evaluation::percent_typed_as_fraction,
-                    "Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.")
+      .def_property_readonly("percent_typed_as_fraction", [](const python_evaluation& e) {
+        const auto& names = e.percent_typed_as_fraction;
+        py::tuple suspects(names.size());  // usually () (Python's one empty tuple: nothing made)
+        for (std::size_t i = 0; i < names.size(); ++i) suspects[i] = py::str(names[i]);
+        return suspects;
+      }, "Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.")
       .def("losses", [](python_evaluation& e, const plan& p, std::ptrdiff_t unit) {
         return loss_columns(criterion_losses(p, e.with_nodes(), unit), false);
       }, py::arg("model"), py::arg("unit_row"), "Why the unit of this row lost points (chiso::criterion_losses).")
@@ -422,11 +504,13 @@ void register_evaluate(py::module_& m) {
   m.def("evaluate", &evaluate_arrays, py::arg("model"), py::arg("values"), py::arg("applicable") = py::none(),
         py::arg("groups") = py::none(), py::arg("columns") = py::none(), py::arg("unit_names") = py::none(),
         py::arg("keep") = "all", py::arg("threads") = 0, py::arg("applicable_columns") = py::none(),
+        py::arg("inputs_are_chisos") = false,
         "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
         "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
         "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
         "with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),\n"
-        "whatever the layout of the inputs.");
+        "whatever the layout of the inputs. `inputs_are_chisos`: `values` is an array the caller made\n"
+        "(a conversion) and will not change: the nodes of many units are scored from it, not a copy.");
   m.def("column_map", &column_map, py::arg("wanted"), py::arg("names"), py::arg("table"),
         "The position in `names` of each of `wanted` (chiso::column_map): columns are matched by name,\n"
         "those not wanted are ignored; a wanted name absent or given twice is a DataError naming it.");

@@ -105,13 +105,14 @@ def _check_utf8(text: str, where: str) -> None:
 class Model:
     """A validated, compiled criteria tree (bộ chỉ số)."""
 
-    __slots__ = ("_core", "_leaf_ids", "_input_columns")
+    __slots__ = ("_core", "_leaf_ids", "_input_columns", "_composite")
 
     def __init__(self, core: "_core.Model") -> None:
         self._core = core
         # Asked for on every evaluation.
         self._leaf_ids = tuple(core.leaf_ids)
         self._input_columns = tuple(core.input_columns)
+        self._composite = bool(core.composite)
 
     # Building -------------------------------------------------------------------------------
     @classmethod
@@ -252,31 +253,41 @@ class Model:
         and missing values (None, NaN, <NA>). Text (even ``"5"``), complex numbers, dates and
         categories are a :class:`DataError` naming the column (and the unit, for a cell).
         float64 inputs are read where they are, in C or Fortran order; other dtypes are
-        converted once. The GIL is released while scoring. A ``percent`` rate column whose values
-        all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`: percentages typed as
-        fractions would score as under 1 %.
+        converted once. The GIL is released while scoring more than 16 units. A ``percent`` rate
+        column whose values all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`:
+        percentages typed as fractions would score as under 1 %.
         """
-        self._core.require_scorable()
-        values, columns, unit_index = _numeric_inputs(data, self._input_columns, units, columns)
-        mask, mask_columns = (None, None) if applicable is None else _mask(applicable, unit_index, self._leaf_ids)
-        codes, labels = (None, None) if groups is None else _group_codes(groups, unit_index)
-        # Positional (model, values, applicable, groups, columns, unit_names, keep, threads,
-        # applicable_columns): pybind11 matching keywords by name costs a unit scored in a loop ~1 µs.
-        core_result = _core.evaluate(self._core, values, mask, codes, columns, unit_index, keep, threads, mask_columns)
+        if self._composite:  # refused before its inputs are read
+            self._core.require_scorable()
+        if (type(data) is np.ndarray and applicable is None and groups is None and units is None and columns is None
+                and data.ndim == 2 and data.shape[1] == len(self._input_columns) and data.dtype.kind in _REAL_KINDS):
+            # Real numbers in input-column order and nothing to match by name: what the general path
+            # below passes on for such an array, without its steps (a unit scored in a loop).
+            codes = labels = None
+            unit_index: Union[pd.Index, range] = range(data.shape[0])
+            core_result = _core.evaluate(self._core, data, None, None, None, unit_index, keep, threads, None)
+        else:
+            values, columns, unit_index, converted = _numeric_inputs(data, self._input_columns, units, columns)
+            mask, mask_columns = (None, None) if applicable is None else _mask(applicable, unit_index, self._leaf_ids)
+            codes, labels = (None, None) if groups is None else _group_codes(groups, unit_index)
+            # Positional (model, values, applicable, groups, columns, unit_names, keep, threads,
+            # applicable_columns, inputs_are_chisos): pybind11 matching keywords by name costs ~1 µs.
+            core_result = _core.evaluate(self._core, values, mask, codes, columns, unit_index, keep, threads,
+                                         mask_columns, converted)
         for name in core_result.percent_typed_as_fraction:
             warnings.warn(InputWarning(
                 f"criterion '{name}' takes a rate in percent (0–100), but all its values lie in [0, 1]:"
                 " percentages typed as fractions? 0.96 scores as 0.96 %, not 96 %", criterion=name), stacklevel=2)
-        return Result(core_result, units=unit_index, group_codes=codes, group_labels=labels, model=self)
+        return Result(core_result, unit_index, codes, labels, self)
 
 
 # Input conversion: every form of `data` that evaluate takes becomes either one 2-D array (with
 # the position of each input column) or one 1-D array per input column, of real numbers.
 def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[Any]],
                     names: Optional[Sequence[str]] = None):
-    """(values, columns, unit index) for the core: values is a 2-D array whose column for input
-    ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order. ``names``: the
-    columns of a 2-D array."""
+    """(values, columns, unit index, converted) for the core: values is a 2-D array whose column for
+    input ``i`` is ``columns[i]`` (None: ``i``), or a list of 1-D arrays in input order; converted:
+    values is a 2-D array made here (no one else holds it). ``names``: the columns of a 2-D array."""
     if isinstance(data, np.ndarray) and data.dtype.names is None:  # first: a single unit scored in a loop
         return _array_inputs(data, inputs, units, names)
     if names is not None:
@@ -293,7 +304,7 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
         arrays = list(data.values())
         values = [_real_column(arrays[i], inputs[k], units) for k, i in enumerate(positions)]
         rows = len(values[0]) if values else 0
-        return values, None, _unit_index(units, rows)
+        return values, None, _unit_index(units, rows), False
     return _array_inputs(np.asarray(data), inputs, units)
 
 
@@ -305,6 +316,8 @@ def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
     unit_index = data.index
     nullable = False
     dtypes = data.dtypes.to_numpy()  # once: each .dtypes builds a Series
+    # A column of another dtype than float64: pandas makes a new array of them all.
+    converted = any(dtypes[position] != np.float64 for position in columns)
     for position in columns:
         dtype = dtypes[position]
         if isinstance(dtype, np.dtype) and dtype.kind in _REAL_KINDS:
@@ -325,7 +338,7 @@ def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
             values[:, j] = data.iloc[:, j].to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = data.to_numpy(dtype=np.float64, copy=False)
-    return values, columns, unit_index
+    return values, columns, unit_index, converted
 
 
 def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Sequence[Any]],
@@ -343,7 +356,8 @@ def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Seq
             id="data.shape",
         )
     unit_index = _unit_index(units, values.shape[0])
-    if values.dtype.kind not in _REAL_KINDS:
+    converted = values.dtype.kind not in _REAL_KINDS
+    if converted:
         for k, name in enumerate(inputs):
             j = k if positions is None else int(positions[k])
             if values.dtype.kind == "O":
@@ -351,7 +365,7 @@ def _array_inputs(values: np.ndarray, inputs: Sequence[str], units: Optional[Seq
             else:
                 _refuse_dtype(values.dtype, name, values[:, j], unit_index)
         values = values.astype(np.float64)
-    return values, positions, unit_index
+    return values, positions, unit_index, converted
 
 
 _REAL_KINDS = "biuf"  # numpy kinds taken as numbers: bool, signed and unsigned integers, floats

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import statistics
 import subprocess
 import time
@@ -99,6 +100,13 @@ def median_time(function, repeats: int) -> float:
     return statistics.median(times)
 
 
+def page_faults(function) -> int:
+    """Minor page faults of one call (first touches of fresh memory, 4 KiB or 2 MiB each)."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    function()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1_000_000)
@@ -148,6 +156,8 @@ def main() -> None:
     print(f"python_array_s={python:.4f} ({python / count * 1e9:.3f} ns/value) "
           f"ratio_to_stream_read={python / stream:.2f}")
     print(f"python_dataframe_s={pandas_time:.4f} (with groups by label and the scores table)")
+    print(f"page_faults_array={page_faults(lambda: model.evaluate(values, applicable, groups, keep='inner'))} "
+          f"page_faults_dataframe={page_faults(lambda: model.evaluate(frame, mask, group_series, keep='inner'))}")
     if args.cpp_bench:
         output = subprocess.run([args.cpp_bench, str(units), str(repeats)], check=True,
                                 capture_output=True, text=True).stdout

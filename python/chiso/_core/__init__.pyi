@@ -98,12 +98,15 @@ class Evaluation:
     def input_address(self) -> int:
         ...
     @property
+    def kept_inputs_address(self) -> int:
+        ...
+    @property
     def nodes_scored(self) -> bool:
         """
         Whether the kept nodes' points, max and score are scored yet (they are when first read).
         """
     @property
-    def percent_typed_as_fraction(self) -> list[str]:
+    def percent_typed_as_fraction(self) -> tuple[str, ...]:
         """
         Percent-rate input columns whose values all lie in [0, 1], not only 0 and 1.
         """
@@ -131,13 +134,14 @@ class Evaluation:
         """
         units × kept nodes (a view of the result's memory)
         """
-def evaluate(model: Model, values: typing.Any, applicable: numpy.ndarray | None = None, groups: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] | None = None, columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, unit_names: typing.Any = None, keep: str = 'all', threads: typing.SupportsInt | typing.SupportsIndex = 0, applicable_columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None) -> Evaluation:
+def evaluate(model: Model, values: typing.Any, applicable: numpy.ndarray | None = None, groups: typing.Annotated[numpy.typing.ArrayLike, numpy.int32] | None = None, columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, unit_names: typing.Any = None, keep: str = 'all', threads: typing.SupportsInt | typing.SupportsIndex = 0, applicable_columns: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None = None, inputs_are_chisos: bool = False) -> Evaluation:
     """
     Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array
     (its column for input column i is columns[i], default i) or a list of 1-D arrays, one per
     input column in order (float64 ones are read without copying). `applicable` is units × leaves
     with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),
-    whatever the layout of the inputs.
+    whatever the layout of the inputs. `inputs_are_chisos`: `values` is an array the caller made
+    (a conversion) and will not change: the nodes of many units are scored from it, not a copy.
     """
 def column_map(wanted: collections.abc.Sequence[str], names: collections.abc.Sequence[str], table: str) -> list[int]:
     """
