@@ -148,5 +148,9 @@ def column_map(wanted: collections.abc.Sequence[str], names: collections.abc.Seq
     The position in `names` of each of `wanted` (chiso::column_map): columns are matched by name,
     those not wanted are ignored; a wanted name absent or given twice is a DataError naming it.
     """
+def first_text_problem(offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], data: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8]) -> tuple[int, str] | None:
+    """
+    The first text (row, what is wrong) that chiso refuses (detail/text_check.hpp), or None.
+    """
 __version__: str
 max_model_json_nesting: int

@@ -69,7 +69,7 @@ class Assessment:
         ...
     def self_vs_appraised_areas(self) -> dict:
         ...
-    def set_survey_inputs(self, arg0: collections.abc.Sequence[str], arg1: collections.abc.Sequence[str], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> None:
+    def set_survey_inputs(self, units: collections.abc.Sequence[str], leaves: collections.abc.Sequence[str], values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], other_units_left_out: bool = False) -> list[str]:
         ...
     def to_json(self) -> str:
         ...
@@ -149,8 +149,8 @@ class Survey:
     @property
     def weights(self) -> list[float]:
         ...
-def check_chain(text: str, name: str = '<text>') -> dict:
-    """The state of a document's hash chains, read without its model."""
+def check_chain(text: str, name: str = '<text>', noted: collections.abc.Sequence[str] = []) -> dict:
+    """The state of a document's hash chains, read without its model; `noted`: hashes noted earlier (at least 16 hex digits) that must still be in a chain."""
 def compare_periods(arg0: Assessment, arg1: AssessmentResult, arg2: Assessment, arg3: AssessmentResult) -> dict:
     ...
 def load_units_csv(arg0: str) -> dict:
