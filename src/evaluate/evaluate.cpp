@@ -177,6 +177,13 @@ struct evaluator_scratch {
   std::unique_ptr<workspace> ws;
   std::vector<char> added_to_parent;         // per plan position
   std::vector<const double*> child_scores;   // in step order
+  // One unit (a unit scored in a loop): per leaf, where a rule kernel puts its points and max (its
+  // input and applicability are filled in per call); per leaf, the end of the run of rule leaves
+  // it starts (its own index + 1 for a leaf the kernels do not score); the rule leaves whose
+  // points are rounded or scored once all leaves are.
+  std::vector<kn::unit_leaf> unit_leaves;
+  std::vector<std::size_t> rule_run_end;
+  std::vector<std::size_t> unit_leaves_to_finish;
   std::uint64_t tables_plan = 0;             // the plan (plan::identity_) and kept nodes the tables are for
   kept_nodes tables_keep = kept_nodes::all;
   const workspace* tables_ws = nullptr;
@@ -322,6 +329,9 @@ class plan::block_evaluator {
         ws_(prepared_workspace(p, block_, end - begin, scratch)),
         added_to_parent_(scratch.added_to_parent),
         child_scores_(scratch.child_scores),
+        unit_leaves_(scratch.unit_leaves),
+        rule_run_end_(scratch.rule_run_end),
+        unit_leaves_to_finish_(scratch.unit_leaves_to_finish),
         kernels_(kn::kernels_in_use()),
         keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
         missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
@@ -335,6 +345,22 @@ class plan::block_evaluator {
       if (is_mean_type(*step->source))
         for (std::size_t c = 0; c < step->children.size(); ++c)
           scratch.child_scores[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+    const std::size_t leaves = p.leaves_.size();
+    scratch.unit_leaves.assign(leaves, {});
+    scratch.rule_run_end.assign(leaves, 0);
+    scratch.unit_leaves_to_finish.clear();
+    for (std::size_t j = leaves; j-- > 0;) {
+      const leaf_step& leaf = *p.leaves_[j];
+      const bool add_to_parent = scratch.added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
+      const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
+      scratch.unit_leaves[j] = {&leaf.params, nullptr, nullptr, ws_.P(target), ws_.M(target), add_to_parent};
+      scratch.rule_run_end[j] = leaf.vectorised && j + 1 < leaves && p.leaves_[j + 1]->vectorised
+                                    ? scratch.rule_run_end[j + 1]
+                                    : j + 1;
+    }
+    for (std::size_t j = 0; j < leaves; ++j)
+      if (p.leaves_[j]->vectorised && (p.leaves_[j]->source->round_digits || p.leaves_[j]->needs_score))
+        scratch.unit_leaves_to_finish.push_back(j);
     scratch.tables_plan = p.identity_;
     scratch.tables_keep = keep;
     scratch.tables_ws = &ws_;
@@ -360,7 +386,10 @@ class plan::block_evaluator {
   // nodes and the index into the result.
   template <class Count>
   void score_block(std::ptrdiff_t u0, Count n) {
-    score_leaves(u0, n);
+    if constexpr (std::is_same_v<Count, one_unit>)
+      score_unit_leaves(u0);
+    else
+      score_leaves(u0, n);
     for (const auto& step : plan_.inners_) {
       if (step->source->combine == aggregate::sum)
         sum_node(*step, u0, n);
@@ -452,6 +481,48 @@ class plan::block_evaluator {
     for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[u];
     if (any_trouble != 0.0) {
       plan_.report_first_input_error(units_, where_, u0, n);
+      throw std::logic_error("chiso: an input was flagged but no error was found");
+    }
+  }
+
+  // score_leaves for one unit: each run of rule leaves through the kernels in one call, in leaf
+  // order (a parent's points are added in the same order as in a block), then the rounding and
+  // scores of those leaves (their own points, which no other leaf touches).
+  void score_unit_leaves(std::ptrdiff_t u0) {
+    ws_.trouble[0] = 0.0;
+    for (const auto& step : plan_.inners_) {
+      ws_.P(step->position)[0] = 0.0;
+      ws_.M(step->position)[0] = 0.0;
+    }
+    const std::size_t leaves = plan_.leaves_.size();
+    for (std::size_t j = 0; j < leaves; ++j) {
+      const std::size_t i = static_cast<std::size_t>(plan_.leaves_[j]->first_input);
+      unit_leaves_[j].x = where_.input[i] + u0 * where_.stride[i];
+      // One unit's flag is where it is, whatever the mask's layout.
+      unit_leaves_[j].here =
+          mask_.empty() ? ws_.here.data() : reinterpret_cast<const std::uint8_t*>(&mask_(u0, where_.mask_column[j]));
+    }
+    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
+    for (std::size_t j = 0; j < leaves;) {
+      const leaf_step& leaf = *plan_.leaves_[j];
+      if (leaf.vectorised) {
+        const std::size_t end = rule_run_end_[j];
+        any_trouble += kernels_.unit_leaves(&unit_leaves_[j], static_cast<std::ptrdiff_t>(end - j),
+                                            keep_max_if_missing_, missing_is_trouble_);
+        j = end;
+      } else {
+        any_trouble += score_leaf(leaf, unit_leaves_[j].here, u0, one_unit{}, nullptr);
+        ++j;
+      }
+    }
+    for (std::size_t j : unit_leaves_to_finish_) {
+      const leaf_step& leaf = *plan_.leaves_[j];
+      double* P = ws_.P(leaf.position);
+      if (leaf.source->round_digits) round_points(P, one_unit{}, *leaf.source->round_digits);
+      if (leaf.needs_score) score_of(ws_.S(leaf.position), P, ws_.M(leaf.position), one_unit{});
+    }
+    if (any_trouble + ws_.trouble[0] != 0.0) {
+      plan_.report_first_input_error(units_, where_, u0, 1);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
   }
@@ -633,6 +704,9 @@ class plan::block_evaluator {
   workspace& ws_;
   const std::vector<char>& added_to_parent_;
   const std::vector<const double*>& child_scores_;  // the children's score blocks of the mean-type nodes, in step order
+  std::vector<kn::unit_leaf>& unit_leaves_;
+  const std::vector<std::size_t>& rule_run_end_;
+  const std::vector<std::size_t>& unit_leaves_to_finish_;
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;

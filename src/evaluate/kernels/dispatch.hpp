@@ -11,6 +11,7 @@ struct kernel_set {
   leaf_kernel leaf;
   output_kernel output;
   formula_kernel formula;
+  unit_leaves_kernel unit_leaves;
 };
 
 const kernel_set& kernels_in_use();
