@@ -45,16 +45,10 @@ constexpr std::ptrdiff_t cache_line = 64;      // bytes
 constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best; 3 slower with blocks of 1024)
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
-// Rounds to the nearest whole number without a library call, so that loops vectorise.
-// Exact for |x| < 2^51.
-inline double round_whole(double x) {
-  constexpr double magic = 6755399441055744.0;  // 1.5 × 2^52
-  return (x + magic) - magic;
+// The index's rounding for the units the index kernel leaves (near a half-way point, or not finite).
+double round_index(double raw, int digits, int mode) {
+  return round_decimal(raw, digits, static_cast<rounding_mode>(mode));
 }
-
-// Sums of points that are whole hundredths (0.25, 0.5, 0.01 steps) are snapped to the double
-// nearest the exact decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
-inline double snap_hundredths(double x) { return round_whole(x * 100.0) / 100.0; }
 
 detail::mean_kind mean_kind_of(aggregate combine) {
   switch (combine) {
@@ -177,6 +171,10 @@ struct evaluator_scratch {
   std::unique_ptr<workspace> ws;
   std::vector<char> added_to_parent;         // per plan position
   std::vector<const double*> child_scores;   // in step order
+  // The `sum` nodes' children that did not add themselves: their point and max blocks in step
+  // order (from first_child_score), and how many per inner step.
+  std::vector<const double*> child_points, child_max;
+  std::vector<int> children_to_add;
   // One unit (a unit scored in a loop): per leaf, where a rule kernel puts its points and max (its
   // input and applicability are filled in per call); per leaf, the end of the run of rule leaves
   // it starts (its own index + 1 for a leaf the kernels do not score); the rule leaves whose
@@ -329,6 +327,9 @@ class plan::block_evaluator {
         ws_(prepared_workspace(p, block_, end - begin, scratch)),
         added_to_parent_(scratch.added_to_parent),
         child_scores_(scratch.child_scores),
+        child_points_(scratch.child_points),
+        child_max_(scratch.child_max),
+        children_to_add_(scratch.children_to_add),
         unit_leaves_(scratch.unit_leaves),
         rule_run_end_(scratch.rule_run_end),
         unit_leaves_to_finish_(scratch.unit_leaves_to_finish),
@@ -341,10 +342,23 @@ class plan::block_evaluator {
       scratch.added_to_parent[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
     scratch.child_scores.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
-    for (const auto& step : p.inners_)
-      if (is_mean_type(*step->source))
-        for (std::size_t c = 0; c < step->children.size(); ++c)
-          scratch.child_scores[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+    scratch.child_points.resize(static_cast<std::size_t>(p.node_count()));
+    scratch.child_max.resize(static_cast<std::size_t>(p.node_count()));
+    scratch.children_to_add.assign(p.inners_.size(), 0);
+    for (std::size_t k = 0; k < p.inners_.size(); ++k) {
+      const inner_step& step = *p.inners_[k];
+      const auto first = static_cast<std::size_t>(step.first_child_score);
+      int added = 0;
+      for (std::size_t c = 0; c < step.children.size(); ++c) {
+        const std::ptrdiff_t child = step.children[c];
+        if (is_mean_type(*step.source)) scratch.child_scores[first + c] = ws_.S(child);
+        if (scratch.added_to_parent[static_cast<std::size_t>(child)]) continue;
+        scratch.child_points[first + static_cast<std::size_t>(added)] = ws_.P(child);
+        scratch.child_max[first + static_cast<std::size_t>(added)] = ws_.M(child);
+        ++added;
+      }
+      scratch.children_to_add[k] = added;
+    }
     const std::size_t leaves = p.leaves_.size();
     scratch.unit_leaves.assign(leaves, {});
     scratch.rule_run_end.assign(leaves, 0);
@@ -390,11 +404,12 @@ class plan::block_evaluator {
       score_unit_leaves(u0);
     else
       score_leaves(u0, n);
-    for (const auto& step : plan_.inners_) {
-      if (step->source->combine == aggregate::sum)
-        sum_node(*step, u0, n);
+    for (std::size_t k = 0; k < plan_.inners_.size(); ++k) {
+      const inner_step& step = *plan_.inners_[k];
+      if (step.source->combine == aggregate::sum)
+        sum_node(step, k, u0, n);
       else
-        mean_node(*step, u0, n);
+        mean_node(step, u0, n);
     }
     write_kept_nodes(u0, n);
     write_index(u0, n);
@@ -602,21 +617,17 @@ class plan::block_evaluator {
     return applies;
   }
 
-  // A `sum` node: its children's points and max, on their decimal value, bounded and rounded.
+  // A `sum` node (inner step k): its children's points and max, on their decimal value, bounded
+  // and rounded. The children's sums and the snap to hundredths in one pass of the kernels.
   template <class Count>
-  void sum_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
+  void sum_node(const inner_step& step, std::size_t k, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
-    add_children(step, P, M, n);
-    if (step.snap) {
-      for (std::ptrdiff_t u = 0; u < n; ++u) {
-        P[u] = snap_hundredths(P[u]);
-        M[u] = snap_hundredths(M[u]);
-      }
-    } else if (step.cancels) {
-      decimal_sums(P, M, n);
-    }
+    const std::size_t first = static_cast<std::size_t>(step.first_child_score);
+    kernels_.sum_children({P, M, child_points_.data() + first, child_max_.data() + first, children_to_add_[k], n,
+                           step.snap});
+    if (!step.snap && step.cancels) decimal_sums(P, M, n);
     if (source.points_min || source.points_max)
       bound_points(P, where_applies(step, M, u0, n), n, source.points_min, source.points_max);
     if (source.round_digits) round_points(P, n, *source.round_digits);
@@ -673,21 +684,16 @@ class plan::block_evaluator {
   }
 
   // The root's score on the model's scale, bounded when the model says so, and rounded.
+  // (The kernels round where a unit is far from a half-way point; round_index, the others.)
   template <class Count>
   void write_index(std::ptrdiff_t u0, Count n) {
     const std::ptrdiff_t root = plan_.node_count() - 1;
-    const double* root_points = ws_.P(root);
-    const double* root_max = ws_.M(root);
-    const double* root_score = ws_.S(root);
     const bool root_is_mean = is_mean_type(plan_.node_at(root));
-    for (std::ptrdiff_t u = 0; u < n; ++u) {
-      const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
-      double index = score * info_.scale;
-      // A NaN index (nothing applies) stays NaN: it is not clamped to 0.
-      if (info_.clamp && !std::isnan(index)) index = std::fmin(std::fmax(index, 0.0), info_.scale);
-      out_.raw_index[u0 + u] = index;
-      out_.index[u0 + u] = round_decimal(index, info_.rounding_digits, info_.rounding);
-    }
+    const bool rounds = info_.rounding != rounding_mode::none;
+    kernels_.index({ws_.P(root), ws_.M(root), root_is_mean ? ws_.S(root) : nullptr, n, info_.scale, info_.clamp,
+                    rounds, rounds ? detail::power_of_ten(info_.rounding_digits) : 1.0, info_.rounding_digits,
+                    static_cast<int>(info_.rounding), round_index,
+                    &out_.raw_index[u0], &out_.index[u0]});
   }
 
   const plan& plan_;
@@ -704,6 +710,9 @@ class plan::block_evaluator {
   workspace& ws_;
   const std::vector<char>& added_to_parent_;
   const std::vector<const double*>& child_scores_;  // the children's score blocks of the mean-type nodes, in step order
+  const std::vector<const double*>& child_points_;
+  const std::vector<const double*>& child_max_;
+  const std::vector<int>& children_to_add_;
   std::vector<kn::unit_leaf>& unit_leaves_;
   const std::vector<std::size_t>& rule_run_end_;
   const std::vector<std::size_t>& unit_leaves_to_finish_;

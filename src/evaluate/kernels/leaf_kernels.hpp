@@ -92,6 +92,37 @@ struct node_output {
 
 using output_kernel = void (*)(const node_output&);
 
+// A `sum` node's block (see sum_children).
+struct sum_block {
+  double* P;
+  double* M;
+  const double* const* child_P;  // the children that did not add themselves, in order
+  const double* const* child_M;
+  int children;
+  std::ptrdiff_t n;
+  bool snap;
+};
+
+using sum_kernel = void (*)(const sum_block&);
+
+// The root's block of points, max and (a mean-type root) score, into the index (see write_index).
+struct index_block {
+  const double* P;
+  const double* M;
+  const double* S;  // null: P / M where M > 0, else NaN
+  std::ptrdiff_t n;
+  double scale;            // the model's scale
+  bool clamp;              // the index bounded to [0, scale]
+  bool rounds;             // the index rounded (else the raw index)
+  double rounding_scale;   // 10^digits
+  int digits, mode;        // the model's rounding: digits and chiso::rounding_mode
+  double (*round)(double raw, int digits, int mode);  // chiso::round_decimal, for the units the fast path leaves
+  double* raw_index;
+  double* index;
+};
+
+using index_kernel = void (*)(const index_block&);
+
 }  // namespace chiso::detail::kernels
 
 #ifdef CHISO_KERNEL_NAMESPACE
@@ -497,6 +528,73 @@ inline void write_node_output(const kernels::node_output& o) {
         return max > 0.0 ? points / max : not_a_number;
       },
       [=](std::ptrdiff_t u) { return M[u] > 0.0 ? P[u] / M[u] : __builtin_nan(""); });
+}
+
+
+// Rounds to the nearest whole number below (floor) without a library call: exact for |x| < 2^51.
+template <class V>
+inline V round_down(const V& x) {
+  const V nearest = round_whole(x);
+  return nearest > x ? nearest - 1.0 : nearest;
+}
+
+// A `sum` node's points and max: the children that did not add themselves added to what those
+// that did left there, child by child in order (as unit by unit), then, with `snap` (points that
+// are all whole hundredths: 0.25, 0.5, 0.01 steps), each put on the double nearest the exact
+// decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
+template <class V>
+inline void sum_children_lanes(const kernels::sum_block& s, std::ptrdiff_t u) {
+  V p = load<V>(s.P + u), m = load<V>(s.M + u);
+  for (int c = 0; c < s.children; ++c) {
+    p = p + load<V>(s.child_P[c] + u);
+    m = m + load<V>(s.child_M[c] + u);
+  }
+  if (s.snap) {
+    p = round_whole(p * 100.0) / 100.0;
+    m = round_whole(m * 100.0) / 100.0;
+  }
+  store(s.P + u, p);
+  store(s.M + u, m);
+}
+
+inline void sum_children(const kernels::sum_block& s) {
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= s.n; u += lanes) sum_children_lanes<vec>(s, u);
+  for (; u < s.n; ++u) sum_children_lanes<vec1>(s, u);
+}
+
+// The index of a block of units: the root's score (its points over its max where the max is
+// > 0, else NaN) on the model's scale, bounded when the model says so, then rounded half-way
+// cases aside as chiso::round_decimal does (its fast path, the same operations); the units near
+// a half-way point (or not finite) go through `round`.
+template <class V>
+inline void index_lanes(const kernels::index_block& b, std::ptrdiff_t u) {
+  const V points = load<V>(b.P + u), max = load<V>(b.M + u);
+  const V score = b.S ? load<V>(b.S + u) : (max > 0.0 ? points / max : splat(points, __builtin_nan("")));
+  V x = score * b.scale;
+  // Bounded as fmin(fmax(x, 0), scale) are (maxsd, minsd); a NaN index (nothing applies) stays NaN.
+  const mask_of<V> bound = (x == x) & static_cast<std::int64_t>(b.clamp ? -1 : 0);
+  const V low = x > 0.0 ? x : splat(x, 0.0);
+  x = bound ? (low < b.scale ? low : splat(x, b.scale)) : x;
+  store(b.raw_index + u, x);
+  if (!b.rounds) {
+    store(b.index + u, x);
+    return;
+  }
+  const V y = x * b.rounding_scale;
+  const V whole = round_down(y);
+  const V fraction = y - whole;
+  const V margin = 1e-6 + 1e-14 * absolute(y);
+  const mask_of<V> fast = (absolute(fraction - 0.5) > margin) & (absolute(y) < 1e15);
+  store(b.index + u, (fraction > 0.5 ? whole + 1.0 : whole) / b.rounding_scale);
+  for (std::size_t k = 0; k < sizeof(V) / sizeof(double); ++k)
+    if (!fast[k]) b.index[u + static_cast<std::ptrdiff_t>(k)] = b.round(x[k], b.digits, b.mode);  // also NaN, infinities
+}
+
+inline void write_index(const kernels::index_block& b) {
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= b.n; u += lanes) index_lanes<vec>(b, u);
+  for (; u < b.n; ++u) index_lanes<vec1>(b, u);
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE
