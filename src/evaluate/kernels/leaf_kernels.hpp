@@ -560,7 +560,7 @@ inline void sum_children_lanes(const kernels::sum_block& s, std::ptrdiff_t u) {
 inline void sum_children(const kernels::sum_block& s) {
   std::ptrdiff_t u = 0;
   for (; u + lanes <= s.n; u += lanes) sum_children_lanes<vec>(s, u);
-  for (; u < s.n; ++u) sum_children_lanes<vec1>(s, u);
+  for (; u < s.n; ++u) sum_children_lanes<double>(s, u);  // the same operations (vec1 went through the stack)
 }
 
 // The index of a block of units: the root's score (its points over its max where the max is
