@@ -179,8 +179,11 @@ inline void finish_formula_lanes(const kernels::formula_leaf_block& b, const dou
 
 // The leaf's points, max and trouble for units u0 … u0 + n − 1 of the block.
 template <bool Add>
-void finish_formula_chunk(const kernels::formula_leaf_block& b, const double* fault, std::ptrdiff_t u0,
+void finish_formula_chunk(const kernels::formula_leaf_block& leaf, const double* fault, std::ptrdiff_t u0,
                           std::ptrdiff_t n) {
+  // A copy the stores cannot reach (they are byte copies, which may write anywhere in memory the
+  // caller can see): its pointers stay in registers instead of being read again at each vector.
+  const kernels::formula_leaf_block b = leaf;
   const std::ptrdiff_t end = u0 + n;
   const std::int64_t clamp = b.clamp != 0.0 ? -1 : 0;  // all bits: a lane mask's true
   const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;

@@ -278,6 +278,7 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   const std::uint8_t* __restrict here = b.here;
   double* __restrict P = b.P;
   double* __restrict M = b.M;
+  const double* ask_ahead = b.ask_ahead;  // in a register, not read again after each store
   const std::ptrdiff_t n = b.n;
   const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;  // all bits: a lane mask's true
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
@@ -287,7 +288,7 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
     const vec max_lanes = zeros + max;
     const lanes_mask keep_lanes = lanes_mask{} + keep, trouble_lanes = lanes_mask{} + missing_is_trouble;
     for (; u + lanes <= n; u += lanes) {
-      __builtin_prefetch(b.ask_ahead + u);
+      __builtin_prefetch(ask_ahead + u);
       score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep_lanes, trouble_lanes, score,
                        bad);
     }
