@@ -103,9 +103,8 @@ struct workspace {
   std::ptrdiff_t nodes, formula_registers, formula_slots, formula_inputs_count;
   std::ptrdiff_t stride;
   std::vector<double> storage;
-  // input: a strided input's copy; trouble: per unit of a block, non-zero where a formula leaf's
-  // input broke its rule; applies: where a bounded sum node applies.
-  double *points, *max, *score, *input, *trouble, *applies;
+  // input: a strided input's copy; applies: where a bounded sum node applies.
+  double *points, *max, *score, *input, *applies;
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
   double *slots, *formula_inputs, *fault, *no_fault;
@@ -128,9 +127,9 @@ struct workspace {
     // The arrays start on cache lines (a vector load never straddles two) and a line beyond the
     // last one's blocks: arrays a whole number of 4 kB apart would have the processor take loads
     // from one for loads of stores to the other (4K aliasing).
-    constexpr std::ptrdiff_t arrays = 10;
+    constexpr std::ptrdiff_t arrays = 9;
     constexpr std::ptrdiff_t line = cache_line / static_cast<std::ptrdiff_t>(sizeof(double));
-    const std::ptrdiff_t blocks = 3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks;
+    const std::ptrdiff_t blocks = 3 * nodes + 2 + formula_slots + formula_inputs_count + formula_blocks;
     storage.assign(static_cast<std::size_t>(blocks * stride + (arrays + 1) * line), 0.0);
     double* next = storage.data();
     while (reinterpret_cast<std::uintptr_t>(next) % cache_line != 0) ++next;
@@ -143,7 +142,6 @@ struct workspace {
     max = take(nodes);
     score = take(nodes);
     input = take(1);
-    trouble = take(1);
     applies = take(1);
     slots = take(formula_slots);
     formula_inputs = take(formula_inputs_count);
@@ -478,12 +476,11 @@ class plan::block_evaluator {
   // and has a `sum` parent), then the first input error, if any, thrown.
   template <class Count>
   void score_leaves(std::ptrdiff_t u0, Count n) {
-    std::fill(ws_.trouble, ws_.trouble + n, 0.0);
     for (const auto& step : plan_.inners_) {
       std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
       std::fill(ws_.M(step->position), ws_.M(step->position) + n, 0.0);
     }
-    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
+    double any_trouble = 0.0;  // units in trouble, from the kernels
     for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
       const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
@@ -493,7 +490,6 @@ class plan::block_evaluator {
                     : nullptr;
       any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
-    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[u];
     if (any_trouble != 0.0) {
       plan_.report_first_input_error(units_, where_, u0, n);
       throw std::logic_error("chiso: an input was flagged but no error was found");
@@ -504,7 +500,6 @@ class plan::block_evaluator {
   // order (a parent's points are added in the same order as in a block), then the rounding and
   // scores of those leaves (their own points, which no other leaf touches).
   void score_unit_leaves(std::ptrdiff_t u0) {
-    ws_.trouble[0] = 0.0;
     for (const auto& step : plan_.inners_) {
       ws_.P(step->position)[0] = 0.0;
       ws_.M(step->position)[0] = 0.0;
@@ -517,7 +512,7 @@ class plan::block_evaluator {
       unit_leaves_[j].here =
           mask_.empty() ? ws_.here.data() : reinterpret_cast<const std::uint8_t*>(&mask_(u0, where_.mask_column[j]));
     }
-    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
+    double any_trouble = 0.0;  // units in trouble, from the kernels
     for (std::size_t j = 0; j < leaves;) {
       const leaf_step& leaf = *plan_.leaves_[j];
       if (leaf.vectorised) {
@@ -536,7 +531,7 @@ class plan::block_evaluator {
       if (leaf.source->round_digits) round_points(P, one_unit{}, *leaf.source->round_digits);
       if (leaf.needs_score) score_of(ws_.S(leaf.position), P, ws_.M(leaf.position), one_unit{});
     }
-    if (any_trouble + ws_.trouble[0] != 0.0) {
+    if (any_trouble != 0.0) {
       plan_.report_first_input_error(units_, where_, u0, 1);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
@@ -553,7 +548,7 @@ class plan::block_evaluator {
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
+      trouble = score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
       const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
@@ -565,8 +560,8 @@ class plan::block_evaluator {
     return trouble;
   }
 
-  // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
-  void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+  // A formula leaf: its program over the block, then points and max; returns its units in trouble.
+  double score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
                           double* P, double* M, bool add_to_parent, const double* ask_ahead) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
@@ -580,12 +575,12 @@ class plan::block_evaluator {
       ws_.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws_.slots + slot * ws_.stride;
     double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
-    kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      round_points<std::ptrdiff_t>},
-                     {ws_.inputs.data(), static_cast<int>(leaf.input_count),
-                      ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
-                      missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
-                      ws_.trouble, add_to_parent, ask_ahead});
+    return kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n,
+                             fault, round_points<std::ptrdiff_t>},
+                            {ws_.inputs.data(), static_cast<int>(leaf.input_count),
+                             ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
+                             missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
+                             add_to_parent, ask_ahead});
   }
 
   // The points and max its children did not add themselves.
