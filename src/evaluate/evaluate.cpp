@@ -45,16 +45,10 @@ constexpr std::ptrdiff_t cache_line = 64;      // bytes
 constexpr std::ptrdiff_t prefetch_ahead = 8;   // leaves (measured: 4 to 8 is best; 3 slower with blocks of 1024)
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
-// Rounds to the nearest whole number without a library call, so that loops vectorise.
-// Exact for |x| < 2^51.
-inline double round_whole(double x) {
-  constexpr double magic = 6755399441055744.0;  // 1.5 × 2^52
-  return (x + magic) - magic;
+// The index's rounding for the units the index kernel leaves (near a half-way point, or not finite).
+double round_index(double raw, int digits, int mode) {
+  return round_decimal(raw, digits, static_cast<rounding_mode>(mode));
 }
-
-// Sums of points that are whole hundredths (0.25, 0.5, 0.01 steps) are snapped to the double
-// nearest the exact decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
-inline double snap_hundredths(double x) { return round_whole(x * 100.0) / 100.0; }
 
 detail::mean_kind mean_kind_of(aggregate combine) {
   switch (combine) {
@@ -109,9 +103,8 @@ struct workspace {
   std::ptrdiff_t nodes, formula_registers, formula_slots, formula_inputs_count;
   std::ptrdiff_t stride;
   std::vector<double> storage;
-  // input: a strided input's copy; trouble: per unit of a block, non-zero where a formula leaf's
-  // input broke its rule; applies: where a bounded sum node applies.
-  double *points, *max, *score, *input, *trouble, *applies;
+  // input: a strided input's copy; applies: where a bounded sum node applies.
+  double *points, *max, *score, *input, *applies;
   // Formula leaves: stack slots, copies of strided inputs, faults, and the register table.
   // no_fault stays 0: the faults of a program without `/`.
   double *slots, *formula_inputs, *fault, *no_fault;
@@ -134,9 +127,9 @@ struct workspace {
     // The arrays start on cache lines (a vector load never straddles two) and a line beyond the
     // last one's blocks: arrays a whole number of 4 kB apart would have the processor take loads
     // from one for loads of stores to the other (4K aliasing).
-    constexpr std::ptrdiff_t arrays = 10;
+    constexpr std::ptrdiff_t arrays = 9;
     constexpr std::ptrdiff_t line = cache_line / static_cast<std::ptrdiff_t>(sizeof(double));
-    const std::ptrdiff_t blocks = 3 * nodes + 3 + formula_slots + formula_inputs_count + formula_blocks;
+    const std::ptrdiff_t blocks = 3 * nodes + 2 + formula_slots + formula_inputs_count + formula_blocks;
     storage.assign(static_cast<std::size_t>(blocks * stride + (arrays + 1) * line), 0.0);
     double* next = storage.data();
     while (reinterpret_cast<std::uintptr_t>(next) % cache_line != 0) ++next;
@@ -149,7 +142,6 @@ struct workspace {
     max = take(nodes);
     score = take(nodes);
     input = take(1);
-    trouble = take(1);
     applies = take(1);
     slots = take(formula_slots);
     formula_inputs = take(formula_inputs_count);
@@ -177,6 +169,17 @@ struct evaluator_scratch {
   std::unique_ptr<workspace> ws;
   std::vector<char> added_to_parent;         // per plan position
   std::vector<const double*> child_scores;   // in step order
+  // The `sum` nodes' children that did not add themselves: their point and max blocks in step
+  // order (from first_child_score), and how many per inner step.
+  std::vector<const double*> child_points, child_max;
+  std::vector<int> children_to_add;
+  // One unit (a unit scored in a loop): per leaf, where a rule kernel puts its points and max (its
+  // input and applicability are filled in per call); per leaf, the end of the run of rule leaves
+  // it starts (its own index + 1 for a leaf the kernels do not score); the rule leaves whose
+  // points are rounded or scored once all leaves are.
+  std::vector<kn::unit_leaf> unit_leaves;
+  std::vector<std::size_t> rule_run_end;
+  std::vector<std::size_t> unit_leaves_to_finish;
   std::uint64_t tables_plan = 0;             // the plan (plan::identity_) and kept nodes the tables are for
   kept_nodes tables_keep = kept_nodes::all;
   const workspace* tables_ws = nullptr;
@@ -322,6 +325,12 @@ class plan::block_evaluator {
         ws_(prepared_workspace(p, block_, end - begin, scratch)),
         added_to_parent_(scratch.added_to_parent),
         child_scores_(scratch.child_scores),
+        child_points_(scratch.child_points),
+        child_max_(scratch.child_max),
+        children_to_add_(scratch.children_to_add),
+        unit_leaves_(scratch.unit_leaves),
+        rule_run_end_(scratch.rule_run_end),
+        unit_leaves_to_finish_(scratch.unit_leaves_to_finish),
         kernels_(kn::kernels_in_use()),
         keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
         missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
@@ -331,10 +340,39 @@ class plan::block_evaluator {
       scratch.added_to_parent[static_cast<std::size_t>(leaf->position)] =
           leaf->sum_parent >= 0 && out_column[static_cast<std::size_t>(leaf->position)] < 0;
     scratch.child_scores.resize(static_cast<std::size_t>(p.node_count()));  // each node is one parent's child
-    for (const auto& step : p.inners_)
-      if (is_mean_type(*step->source))
-        for (std::size_t c = 0; c < step->children.size(); ++c)
-          scratch.child_scores[static_cast<std::size_t>(step->first_child_score) + c] = ws_.S(step->children[c]);
+    scratch.child_points.resize(static_cast<std::size_t>(p.node_count()));
+    scratch.child_max.resize(static_cast<std::size_t>(p.node_count()));
+    scratch.children_to_add.assign(p.inners_.size(), 0);
+    for (std::size_t k = 0; k < p.inners_.size(); ++k) {
+      const inner_step& step = *p.inners_[k];
+      const auto first = static_cast<std::size_t>(step.first_child_score);
+      int added = 0;
+      for (std::size_t c = 0; c < step.children.size(); ++c) {
+        const std::ptrdiff_t child = step.children[c];
+        if (is_mean_type(*step.source)) scratch.child_scores[first + c] = ws_.S(child);
+        if (scratch.added_to_parent[static_cast<std::size_t>(child)]) continue;
+        scratch.child_points[first + static_cast<std::size_t>(added)] = ws_.P(child);
+        scratch.child_max[first + static_cast<std::size_t>(added)] = ws_.M(child);
+        ++added;
+      }
+      scratch.children_to_add[k] = added;
+    }
+    const std::size_t leaves = p.leaves_.size();
+    scratch.unit_leaves.assign(leaves, {});
+    scratch.rule_run_end.assign(leaves, 0);
+    scratch.unit_leaves_to_finish.clear();
+    for (std::size_t j = leaves; j-- > 0;) {
+      const leaf_step& leaf = *p.leaves_[j];
+      const bool add_to_parent = scratch.added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
+      const std::ptrdiff_t target = add_to_parent ? leaf.sum_parent : leaf.position;
+      scratch.unit_leaves[j] = {&leaf.params, nullptr, nullptr, ws_.P(target), ws_.M(target), add_to_parent};
+      scratch.rule_run_end[j] = leaf.vectorised && j + 1 < leaves && p.leaves_[j + 1]->vectorised
+                                    ? scratch.rule_run_end[j + 1]
+                                    : j + 1;
+    }
+    for (std::size_t j = 0; j < leaves; ++j)
+      if (p.leaves_[j]->vectorised && (p.leaves_[j]->source->round_digits || p.leaves_[j]->needs_score))
+        scratch.unit_leaves_to_finish.push_back(j);
     scratch.tables_plan = p.identity_;
     scratch.tables_keep = keep;
     scratch.tables_ws = &ws_;
@@ -360,12 +398,16 @@ class plan::block_evaluator {
   // nodes and the index into the result.
   template <class Count>
   void score_block(std::ptrdiff_t u0, Count n) {
-    score_leaves(u0, n);
-    for (const auto& step : plan_.inners_) {
-      if (step->source->combine == aggregate::sum)
-        sum_node(*step, u0, n);
+    if constexpr (std::is_same_v<Count, one_unit>)
+      score_unit_leaves(u0);
+    else
+      score_leaves(u0, n);
+    for (std::size_t k = 0; k < plan_.inners_.size(); ++k) {
+      const inner_step& step = *plan_.inners_[k];
+      if (step.source->combine == aggregate::sum)
+        sum_node(step, k, u0, n);
       else
-        mean_node(*step, u0, n);
+        mean_node(step, u0, n);
     }
     write_kept_nodes(u0, n);
     write_index(u0, n);
@@ -434,12 +476,11 @@ class plan::block_evaluator {
   // and has a `sum` parent), then the first input error, if any, thrown.
   template <class Count>
   void score_leaves(std::ptrdiff_t u0, Count n) {
-    std::fill(ws_.trouble, ws_.trouble + n, 0.0);
     for (const auto& step : plan_.inners_) {
       std::fill(ws_.P(step->position), ws_.P(step->position) + n, 0.0);
       std::fill(ws_.M(step->position), ws_.M(step->position) + n, 0.0);
     }
-    double any_trouble = 0.0;  // units in trouble, from the kernels (formula leaves: ws_.trouble)
+    double any_trouble = 0.0;  // units in trouble, from the kernels
     for (std::size_t j = 0; j < plan_.leaves_.size(); ++j) {
       const leaf_step& leaf = *plan_.leaves_[j];
       const std::ptrdiff_t ahead = static_cast<std::ptrdiff_t>(j) + prefetch_ahead;
@@ -449,9 +490,49 @@ class plan::block_evaluator {
                     : nullptr;
       any_trouble += score_leaf(leaf, applicability(j, u0, n), u0, n, ask_ahead);
     }
-    for (std::ptrdiff_t u = 0; u < n; ++u) any_trouble += ws_.trouble[u];
     if (any_trouble != 0.0) {
       plan_.report_first_input_error(units_, where_, u0, n);
+      throw std::logic_error("chiso: an input was flagged but no error was found");
+    }
+  }
+
+  // score_leaves for one unit: each run of rule leaves through the kernels in one call, in leaf
+  // order (a parent's points are added in the same order as in a block), then the rounding and
+  // scores of those leaves (their own points, which no other leaf touches).
+  void score_unit_leaves(std::ptrdiff_t u0) {
+    for (const auto& step : plan_.inners_) {
+      ws_.P(step->position)[0] = 0.0;
+      ws_.M(step->position)[0] = 0.0;
+    }
+    const std::size_t leaves = plan_.leaves_.size();
+    for (std::size_t j = 0; j < leaves; ++j) {
+      const std::size_t i = static_cast<std::size_t>(plan_.leaves_[j]->first_input);
+      unit_leaves_[j].x = where_.input[i] + u0 * where_.stride[i];
+      // One unit's flag is where it is, whatever the mask's layout.
+      unit_leaves_[j].here =
+          mask_.empty() ? ws_.here.data() : reinterpret_cast<const std::uint8_t*>(&mask_(u0, where_.mask_column[j]));
+    }
+    double any_trouble = 0.0;  // units in trouble, from the kernels
+    for (std::size_t j = 0; j < leaves;) {
+      const leaf_step& leaf = *plan_.leaves_[j];
+      if (leaf.vectorised) {
+        const std::size_t end = rule_run_end_[j];
+        any_trouble += kernels_.unit_leaves(&unit_leaves_[j], static_cast<std::ptrdiff_t>(end - j),
+                                            keep_max_if_missing_, missing_is_trouble_);
+        j = end;
+      } else {
+        any_trouble += score_leaf(leaf, unit_leaves_[j].here, u0, one_unit{}, nullptr);
+        ++j;
+      }
+    }
+    for (std::size_t j : unit_leaves_to_finish_) {
+      const leaf_step& leaf = *plan_.leaves_[j];
+      double* P = ws_.P(leaf.position);
+      if (leaf.source->round_digits) round_points(P, one_unit{}, *leaf.source->round_digits);
+      if (leaf.needs_score) score_of(ws_.S(leaf.position), P, ws_.M(leaf.position), one_unit{});
+    }
+    if (any_trouble != 0.0) {
+      plan_.report_first_input_error(units_, where_, u0, 1);
       throw std::logic_error("chiso: an input was flagged but no error was found");
     }
   }
@@ -467,7 +548,7 @@ class plan::block_evaluator {
     double* M = ws_.M(target);
     double trouble = 0.0;
     if (leaf.program) {
-      score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
+      trouble = score_formula_leaf(leaf, here, u0, n, P, M, add_to_parent, ask_ahead);
     } else {
       const double* x = input_block(leaf.first_input, u0, n, ws_.input);
       const kn::leaf_block scored{x, here, n, keep_max_if_missing_, missing_is_trouble_, P, M, add_to_parent,
@@ -479,8 +560,8 @@ class plan::block_evaluator {
     return trouble;
   }
 
-  // A formula leaf: its program over the block, then points, max and trouble (in ws_.trouble).
-  void score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
+  // A formula leaf: its program over the block, then points and max; returns its units in trouble.
+  double score_formula_leaf(const leaf_step& leaf, const std::uint8_t* here, std::ptrdiff_t u0, std::ptrdiff_t n,
                           double* P, double* M, bool add_to_parent, const double* ask_ahead) {
     const detail::formula_program& program = *leaf.program;
     for (std::ptrdiff_t i = 0; i < leaf.input_count; ++i) {
@@ -494,12 +575,12 @@ class plan::block_evaluator {
       ws_.registers[static_cast<std::size_t>(program.first_slot() + slot)] = ws_.slots + slot * ws_.stride;
     double* fault = program.divides ? ws_.fault : ws_.no_fault;
     if (program.divides) std::fill(fault, fault + n, 0.0);
-    kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n, fault,
-                      round_points<std::ptrdiff_t>},
-                     {ws_.inputs.data(), static_cast<int>(leaf.input_count),
-                      ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
-                      missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
-                      ws_.trouble, add_to_parent, ask_ahead});
+    return kernels_.formula({program.code.data(), static_cast<int>(program.code.size()), ws_.registers.data(), n,
+                             fault, round_points<std::ptrdiff_t>},
+                            {ws_.inputs.data(), static_cast<int>(leaf.input_count),
+                             ws_.registers[static_cast<std::size_t>(program.result)], here, keep_max_if_missing_,
+                             missing_is_trouble_, leaf.source->max, leaf.source->rule->clamp ? 1.0 : 0.0, P, M,
+                             add_to_parent, ask_ahead});
   }
 
   // The points and max its children did not add themselves.
@@ -531,21 +612,17 @@ class plan::block_evaluator {
     return applies;
   }
 
-  // A `sum` node: its children's points and max, on their decimal value, bounded and rounded.
+  // A `sum` node (inner step k): its children's points and max, on their decimal value, bounded
+  // and rounded. The children's sums and the snap to hundredths in one pass of the kernels.
   template <class Count>
-  void sum_node(const inner_step& step, std::ptrdiff_t u0, Count n) {
+  void sum_node(const inner_step& step, std::size_t k, std::ptrdiff_t u0, Count n) {
     const node& source = *step.source;
     double* P = ws_.P(step.position);
     double* M = ws_.M(step.position);
-    add_children(step, P, M, n);
-    if (step.snap) {
-      for (std::ptrdiff_t u = 0; u < n; ++u) {
-        P[u] = snap_hundredths(P[u]);
-        M[u] = snap_hundredths(M[u]);
-      }
-    } else if (step.cancels) {
-      decimal_sums(P, M, n);
-    }
+    const std::size_t first = static_cast<std::size_t>(step.first_child_score);
+    kernels_.sum_children({P, M, child_points_.data() + first, child_max_.data() + first, children_to_add_[k], n,
+                           step.snap});
+    if (!step.snap && step.cancels) decimal_sums(P, M, n);
     if (source.points_min || source.points_max)
       bound_points(P, where_applies(step, M, u0, n), n, source.points_min, source.points_max);
     if (source.round_digits) round_points(P, n, *source.round_digits);
@@ -602,21 +679,16 @@ class plan::block_evaluator {
   }
 
   // The root's score on the model's scale, bounded when the model says so, and rounded.
+  // (The kernels round where a unit is far from a half-way point; round_index, the others.)
   template <class Count>
   void write_index(std::ptrdiff_t u0, Count n) {
     const std::ptrdiff_t root = plan_.node_count() - 1;
-    const double* root_points = ws_.P(root);
-    const double* root_max = ws_.M(root);
-    const double* root_score = ws_.S(root);
     const bool root_is_mean = is_mean_type(plan_.node_at(root));
-    for (std::ptrdiff_t u = 0; u < n; ++u) {
-      const double score = root_is_mean ? root_score[u] : (root_max[u] > 0.0 ? root_points[u] / root_max[u] : not_a_number);
-      double index = score * info_.scale;
-      // A NaN index (nothing applies) stays NaN: it is not clamped to 0.
-      if (info_.clamp && !std::isnan(index)) index = std::fmin(std::fmax(index, 0.0), info_.scale);
-      out_.raw_index[u0 + u] = index;
-      out_.index[u0 + u] = round_decimal(index, info_.rounding_digits, info_.rounding);
-    }
+    const bool rounds = info_.rounding != rounding_mode::none;
+    kernels_.index({ws_.P(root), ws_.M(root), root_is_mean ? ws_.S(root) : nullptr, n, info_.scale, info_.clamp,
+                    rounds, rounds ? detail::power_of_ten(info_.rounding_digits) : 1.0, info_.rounding_digits,
+                    static_cast<int>(info_.rounding), round_index,
+                    &out_.raw_index[u0], &out_.index[u0]});
   }
 
   const plan& plan_;
@@ -633,6 +705,12 @@ class plan::block_evaluator {
   workspace& ws_;
   const std::vector<char>& added_to_parent_;
   const std::vector<const double*>& child_scores_;  // the children's score blocks of the mean-type nodes, in step order
+  const std::vector<const double*>& child_points_;
+  const std::vector<const double*>& child_max_;
+  const std::vector<int>& children_to_add_;
+  std::vector<kn::unit_leaf>& unit_leaves_;
+  const std::vector<std::size_t>& rule_run_end_;
+  const std::vector<std::size_t>& unit_leaves_to_finish_;
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;

@@ -8,6 +8,10 @@
 // each) against 20 leaves with 3 rate tiers, same units; prints formula_to_tiers = the ratio of
 // the medians (the goal: ≤ 2), and the same on one thread (steadier on a shared machine).
 //
+// Then one unit at a time, as a caller scoring units in a loop does: the core's own call
+// (plan::evaluate_into, keep root, a reused result) on the bundled 102-criterion Hanoi district
+// model, median µs per call (the Python call adds its conversions to this; bench_python.py).
+//
 //   bench_par_batch [units=1000000] [repeats=5]
 //   bench_par_batch --smoke          (20,000 units, 3 repeats: for CI)
 #include <algorithm>
@@ -97,6 +101,7 @@ double median(std::vector<double> v) {
 
 int par_batch(long units, int repeats);
 void compare_formula_with_tiers(long units, int repeats);
+void one_unit(int calls);
 
 int main(int argc, char** argv) {
   const bool smoke = argc > 1 && std::string(argv[1]) == "--smoke";
@@ -108,6 +113,7 @@ int main(int argc, char** argv) {
   }
   par_batch(units, repeats);  // its inputs are freed before the next comparison allocates its own
   compare_formula_with_tiers(units, repeats);
+  one_unit(smoke ? 200 : 20000);
   return 0;
 }
 
@@ -239,4 +245,25 @@ void compare_formula_with_tiers(long units, int repeats) {
               median(formula_single_times) / median(tiers_single_times), median(formula_single_times),
               median(tiers_single_times));
   std::printf("formula_to_tiers=%.2f\n", formula / tier);
+}
+
+// Median µs per call of the core scoring one unit of the Hanoi district model (all inputs 0, a
+// valid input of each of its rules), keep root, the result reused: medians of batches of 100 calls.
+void one_unit(int calls) {
+  const chiso::plan hanoi(chiso::load_model(CHISO_SOURCE_DIR "/examples/models/hanoi-par-district-2023.json"));
+  const Eigen::MatrixXd values = Eigen::MatrixXd::Zero(1, hanoi.input_count());
+  chiso::unit_table table;
+  table.values = chiso::view_of(values);
+  chiso::evaluate_options options;
+  options.keep = chiso::kept_nodes::root;
+  chiso::evaluation result;
+  constexpr int batch = 100;
+  std::vector<double> times;
+  for (int c = 0; c < calls; c += batch) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int k = 0; k < batch; ++k) hanoi.evaluate_into(table, result, options);
+    times.push_back(seconds_since(start) / batch);
+  }
+  std::printf("hanoi_one_unit_core_us=%.2f (index %.2f; goal for the Python call: 5)\n", median(times) * 1e6,
+              result.index[0]);
 }

@@ -11,6 +11,9 @@ struct kernel_set {
   leaf_kernel leaf;
   output_kernel output;
   formula_kernel formula;
+  unit_leaves_kernel unit_leaves;
+  sum_kernel sum_children;
+  index_kernel index;
 };
 
 const kernel_set& kernels_in_use();

@@ -7,7 +7,7 @@
 namespace chiso::detail::CHISO_KERNEL_NAMESPACE {
 
 extern const kernels::kernel_set entry_points;
-const kernels::kernel_set entry_points = {score_leaf_block, write_node_output,
-                                          score_formula_leaf_block};
+const kernels::kernel_set entry_points = {score_leaf_block, write_node_output, score_formula_leaf_block,
+                                          score_unit_leaves, sum_children, write_index};
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

@@ -62,6 +62,21 @@ struct leaf_block {
 // Returns the number of units in trouble (an input out of its rule, or missing under `missing: error`).
 using leaf_kernel = double (*)(const leaf_block&, const leaf_params&);
 
+// One unit of one rule leaf: its input, whether it applies (1 or 0), and where its points and
+// max go (added to them with add_to).
+struct unit_leaf {
+  const leaf_params* params;
+  const double* x;
+  const std::uint8_t* here;
+  double* P;
+  double* M;
+  bool add_to;
+};
+
+// One unit through `count` rule leaves; returns how many of them are in trouble.
+using unit_leaves_kernel = double (*)(const unit_leaf* leaves, std::ptrdiff_t count, double keep_max_if_missing,
+                                      double missing_is_trouble);
+
 // A node's block of points, max and score, copied into the result; with `S` null the score is
 // P / M where M > 0, else NaN.
 struct node_output {
@@ -76,6 +91,37 @@ struct node_output {
 };
 
 using output_kernel = void (*)(const node_output&);
+
+// A `sum` node's block (see sum_children).
+struct sum_block {
+  double* P;
+  double* M;
+  const double* const* child_P;  // the children that did not add themselves, in order
+  const double* const* child_M;
+  int children;
+  std::ptrdiff_t n;
+  bool snap;
+};
+
+using sum_kernel = void (*)(const sum_block&);
+
+// The root's block of points, max and (a mean-type root) score, into the index (see write_index).
+struct index_block {
+  const double* P;
+  const double* M;
+  const double* S;  // null: P / M where M > 0, else NaN
+  std::ptrdiff_t n;
+  double scale;            // the model's scale
+  bool clamp;              // the index bounded to [0, scale]
+  bool rounds;             // the index rounded (else the raw index)
+  double rounding_scale;   // 10^digits
+  int digits, mode;        // the model's rounding: digits and chiso::rounding_mode
+  double (*round)(double raw, int digits, int mode);  // chiso::round_decimal, for the units the fast path leaves
+  double* raw_index;
+  double* index;
+};
+
+using index_kernel = void (*)(const index_block&);
 
 }  // namespace chiso::detail::kernels
 
@@ -232,6 +278,7 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   const std::uint8_t* __restrict here = b.here;
   double* __restrict P = b.P;
   double* __restrict M = b.M;
+  const double* ask_ahead = b.ask_ahead;  // in a register, not read again after each store
   const std::ptrdiff_t n = b.n;
   const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;  // all bits: a lane mask's true
   const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
@@ -241,7 +288,7 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
     const vec max_lanes = zeros + max;
     const lanes_mask keep_lanes = lanes_mask{} + keep, trouble_lanes = lanes_mask{} + missing_is_trouble;
     for (; u + lanes <= n; u += lanes) {
-      __builtin_prefetch(b.ask_ahead + u);
+      __builtin_prefetch(ask_ahead + u);
       score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep_lanes, trouble_lanes, score,
                        bad);
     }
@@ -260,41 +307,74 @@ double score_leaf(const leaf_block& b, double max, const Score& score) {
   return b.add_to ? score_leaf_into<true>(b, max, score) : score_leaf_into<false>(b, max, score);
 }
 
-// Tiers and value sets with a count known at compile time unroll into straight-line selections.
-// The first matching tier wins: from the last tier to the first, each match overwrites.
+// Tiers and value sets: with a count N known at compile time, unrolled into straight-line
+// selections over copies of the bounds (a block's loop); with N = 0, a loop over q's own arrays
+// (one unit: no copies to make). The same selections, so the same points. The first matching
+// tier wins: from the last tier to the first, each match overwrites.
 template <int N, class Hit>
-double score_tiers(const leaf_block& b, const leaf_params& q, Hit hit) {
-  const double max = q.max, top = q.top;
-  double bound[N], points[N];
-  for (int t = 0; t < N; ++t) {
-    bound[t] = q.bound[t];
-    points[t] = q.points[t];
-  }
-  return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
-    p = splat(v, 0.0);
+inline auto tiers_score(const leaf_params& q, Hit hit) {
+  const double top = q.top;
+  if constexpr (N == 0) {
+    return [&q, top, hit](const auto& v, auto& p, auto& valid) {
+      p = splat(v, 0.0);
+      for (int t = q.count - 1; t >= 0; --t) p = hit(v, q.bound[t]) ? splat(v, q.points[t]) : p;
+      valid = (v >= 0.0) & (v <= top);
+    };
+  } else {
+    struct copies {
+      double bound[N], points[N];
+    } c;
+    for (int t = 0; t < N; ++t) {
+      c.bound[t] = q.bound[t];
+      c.points[t] = q.points[t];
+    }
+    return [c, top, hit](const auto& v, auto& p, auto& valid) {
+      p = splat(v, 0.0);
 #pragma GCC unroll 8
-    for (int t = N - 1; t >= 0; --t) p = hit(v, bound[t]) ? splat(v, points[t]) : p;
-    valid = (v >= 0.0) & (v <= top);
-  });
+      for (int t = N - 1; t >= 0; --t) p = hit(v, c.bound[t]) ? splat(v, c.points[t]) : p;
+      valid = (v >= 0.0) & (v <= top);
+    };
+  }
 }
 
 template <int N>
-double score_small(const leaf_block& b, const leaf_params& q) {
-  if (q.rule == kind::tiers_higher)
-    return score_tiers<N>(b, q, [](const auto& v, double bound) { return v >= bound; });
-  if (q.rule == kind::tiers_lower)
-    return score_tiers<N>(b, q, [](const auto& v, double bound) { return v <= bound; });
-  double allowed[N];  // points_values
-  for (int k = 0; k < N; ++k) allowed[k] = q.bound[k];
-  return score_leaf(b, q.max, [=](const auto& v, auto& p, auto& valid) {
-    p = v;
-    valid = bits(v) != bits(v);  // none yet
+inline auto values_score(const leaf_params& q) {
+  if constexpr (N == 0) {
+    return [&q](const auto& v, auto& p, auto& valid) {
+      p = v;
+      valid = bits(v) != bits(v);  // none yet
+      for (int k = 0; k < q.count; ++k) valid |= absolute(v - q.bound[k]) <= step_tolerance;
+    };
+  } else {
+    struct copies {
+      double allowed[N];
+    } c;
+    for (int k = 0; k < N; ++k) c.allowed[k] = q.bound[k];
+    return [c](const auto& v, auto& p, auto& valid) {
+      p = v;
+      valid = bits(v) != bits(v);  // none yet
 #pragma GCC unroll 8
-    for (int k = 0; k < N; ++k) valid |= absolute(v - allowed[k]) <= step_tolerance;
-  });
+      for (int k = 0; k < N; ++k) valid |= absolute(v - c.allowed[k]) <= step_tolerance;
+    };
+  }
 }
 
-inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
+const auto tier_higher_hit = [](const auto& v, double bound) { return v >= bound; };
+const auto tier_lower_hit = [](const auto& v, double bound) { return v <= bound; };
+
+template <int N, class Run>
+inline double with_small_rule(const leaf_params& q, const Run& run) {
+  if (q.rule == kind::tiers_higher) return run(q.max, tiers_score<N>(q, tier_higher_hit));
+  if (q.rule == kind::tiers_lower) return run(q.max, tiers_score<N>(q, tier_lower_hit));
+  return run(q.max, values_score<N>(q));  // points_values
+}
+
+// run(max, score) with the leaf's rule as score(v, points, valid): the rule's points for v and,
+// in `valid`, where v is a valid input (a finite number the rule accepts; false for NaN and
+// infinities). Unrolled: tiers and value sets unrolled for their count (a block's loop), else
+// read from the parameters as they go (one unit).
+template <bool Unrolled, class Run>
+inline double with_rule(const leaf_params& q, const Run& run) {
   const double max = q.max;
   switch (q.rule) {
     case kind::points_step: {
@@ -305,42 +385,46 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
         valid = (v >= 0.0) & (v <= max) & (off <= step_tolerance * (steps > 1.0 ? steps : splat(v, 1.0)));
       };
       if (inverse != 0.0)  // the same quotient, without a division
-        return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) { check(v, v * inverse, p, valid); });
-      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) { check(v, v / step, p, valid); });
+        return run(max, [=](const auto& v, auto& p, auto& valid) { check(v, v * inverse, p, valid); });
+      return run(max, [=](const auto& v, auto& p, auto& valid) { check(v, v / step, p, valid); });
     }
     case kind::points_range:
-      return score_leaf(b, max, [max](const auto& v, auto& p, auto& valid) {
+      return run(max, [max](const auto& v, auto& p, auto& valid) {
         p = v;
         valid = (v >= 0.0) & (v <= max);
       });
     case kind::yes_no:
-      return score_leaf(b, max, [max](const auto& v, auto& p, auto& valid) {
+      return run(max, [max](const auto& v, auto& p, auto& valid) {
         p = v == 1.0 ? splat(v, max) : splat(v, 0.0);
         valid = (v == 0.0) | (v == 1.0);
       });
     case kind::points_values:
     case kind::tiers_higher:
     case kind::tiers_lower:
-      switch (q.count) {
-        case 1: return score_small<1>(b, q);
-        case 2: return score_small<2>(b, q);
-        case 3: return score_small<3>(b, q);
-        case 4: return score_small<4>(b, q);
-        case 5: return score_small<5>(b, q);
-        case 6: return score_small<6>(b, q);
-        case 7: return score_small<7>(b, q);
-        default: return score_small<8>(b, q);
+      if constexpr (!Unrolled) {
+        return with_small_rule<0>(q, run);
+      } else {
+        switch (q.count) {
+          case 1: return with_small_rule<1>(q, run);
+          case 2: return with_small_rule<2>(q, run);
+          case 3: return with_small_rule<3>(q, run);
+          case 4: return with_small_rule<4>(q, run);
+          case 5: return with_small_rule<5>(q, run);
+          case 6: return with_small_rule<6>(q, run);
+          case 7: return with_small_rule<7>(q, run);
+          default: return with_small_rule<8>(q, run);
+        }
       }
     case kind::linear_higher: {
       const double lower = q.lower, width = q.width;
-      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+      return run(max, [=](const auto& v, auto& p, auto& valid) {
         p = max * clamp01(decimal_sum(v, splat(v, lower), v - lower) / width);
         valid = finite(v);
       });
     }
     case kind::linear_lower: {
       const double upper = q.upper, width = q.width;
-      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+      return run(max, [=](const auto& v, auto& p, auto& valid) {
         p = max * clamp01(decimal_sum(splat(v, upper), v, upper - v) / width);
         valid = finite(v);
       });
@@ -348,7 +432,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     case kind::proportional_higher: {
       const double top = q.top;
       const std::int64_t accept_any = q.accept_any != 0.0 ? -1 : 0;
-      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+      return run(max, [=](const auto& v, auto& p, auto& valid) {
         p = max * clamp01(v / top);
         valid = ((v >= 0.0) & (v <= top)) | (finite(v) & accept_any);
       });
@@ -356,7 +440,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     case kind::proportional_lower: {
       const double top = q.top;
       const std::int64_t accept_any = q.accept_any != 0.0 ? -1 : 0;
-      return score_leaf(b, max, [=](const auto& v, auto& p, auto& valid) {
+      return run(max, [=](const auto& v, auto& p, auto& valid) {
         const auto rate = clamp01(v / top);
         p = max * decimal_sum(splat(v, 1.0), rate, 1.0 - rate);
         valid = ((v >= 0.0) & (v <= top)) | (finite(v) & accept_any);
@@ -364,7 +448,7 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     }
     case kind::adjustment: {
       const double sign = q.sign, per = q.per, cap = q.cap;
-      return score_leaf(b, 0.0, [=](const auto& v, auto& p, auto& valid) {
+      return run(0.0, [=](const auto& v, auto& p, auto& valid) {
         const auto total = decimal_value(per * v);
         p = sign * (total < cap ? total : splat(v, cap)) + 0.0;  // + 0.0: no deduction is 0, not −0
         // A count: whole and ≥ 0 (every double ≥ 2^52 is whole).
@@ -373,6 +457,32 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
     }
   }
   return 0.0;
+}
+
+inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
+  return with_rule<true>(q, [&b](double max, const auto& score) { return score_leaf(b, max, score); });
+}
+
+// One unit through a run of rule leaves (a unit scored in a loop): the lanes of a block's last
+// units, with no vector loop to set up and the tiers read where they are.
+inline double score_unit_leaves(const kernels::unit_leaf* leaves, std::ptrdiff_t count, double keep_max_if_missing,
+                                double missing_is_trouble) {
+  const mask1 keep{keep_max_if_missing != 0.0 ? -1 : 0};
+  const mask1 trouble{missing_is_trouble != 0.0 ? -1 : 0};
+  mask1 bad = {};
+  for (std::ptrdiff_t j = 0; j < count; ++j) {
+    const kernels::unit_leaf& leaf = leaves[j];
+    const vec1 v = load<vec1>(leaf.x);
+    const mask1 here = load_flag(leaf.here);
+    with_rule<false>(*leaf.params, [&](double max, const auto& score) {
+      if (leaf.add_to)
+        score_lanes<true>(v, here, leaf.P, leaf.M, vec1{max}, keep, trouble, score, bad);
+      else
+        score_lanes<false>(v, here, leaf.P, leaf.M, vec1{max}, keep, trouble, score, bad);
+      return 0.0;
+    });
+  }
+  return static_cast<double>(-bad[0]);
 }
 
 // Writes n values into `out`, value(u) giving the vector of units u … u + lanes − 1 and
@@ -419,6 +529,73 @@ inline void write_node_output(const kernels::node_output& o) {
         return max > 0.0 ? points / max : not_a_number;
       },
       [=](std::ptrdiff_t u) { return M[u] > 0.0 ? P[u] / M[u] : __builtin_nan(""); });
+}
+
+
+// Rounds to the nearest whole number below (floor) without a library call: exact for |x| < 2^51.
+template <class V>
+inline V round_down(const V& x) {
+  const V nearest = round_whole(x);
+  return nearest > x ? nearest - 1.0 : nearest;
+}
+
+// A `sum` node's points and max: the children that did not add themselves added to what those
+// that did left there, child by child in order (as unit by unit), then, with `snap` (points that
+// are all whole hundredths: 0.25, 0.5, 0.01 steps), each put on the double nearest the exact
+// decimal sum: 0.1 + 0.2 gives 0.3, not 0.30000000000000004.
+template <class V>
+inline void sum_children_lanes(const kernels::sum_block& s, std::ptrdiff_t u) {
+  V p = load<V>(s.P + u), m = load<V>(s.M + u);
+  for (int c = 0; c < s.children; ++c) {
+    p = p + load<V>(s.child_P[c] + u);
+    m = m + load<V>(s.child_M[c] + u);
+  }
+  if (s.snap) {
+    p = round_whole(p * 100.0) / 100.0;
+    m = round_whole(m * 100.0) / 100.0;
+  }
+  store(s.P + u, p);
+  store(s.M + u, m);
+}
+
+inline void sum_children(const kernels::sum_block& s) {
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= s.n; u += lanes) sum_children_lanes<vec>(s, u);
+  for (; u < s.n; ++u) sum_children_lanes<double>(s, u);  // the same operations (vec1 went through the stack)
+}
+
+// The index of a block of units: the root's score (its points over its max where the max is
+// > 0, else NaN) on the model's scale, bounded when the model says so, then rounded half-way
+// cases aside as chiso::round_decimal does (its fast path, the same operations); the units near
+// a half-way point (or not finite) go through `round`.
+template <class V>
+inline void index_lanes(const kernels::index_block& b, std::ptrdiff_t u) {
+  const V points = load<V>(b.P + u), max = load<V>(b.M + u);
+  const V score = b.S ? load<V>(b.S + u) : (max > 0.0 ? points / max : splat(points, __builtin_nan("")));
+  V x = score * b.scale;
+  // Bounded as fmin(fmax(x, 0), scale) are (maxsd, minsd); a NaN index (nothing applies) stays NaN.
+  const mask_of<V> bound = (x == x) & static_cast<std::int64_t>(b.clamp ? -1 : 0);
+  const V low = x > 0.0 ? x : splat(x, 0.0);
+  x = bound ? (low < b.scale ? low : splat(x, b.scale)) : x;
+  store(b.raw_index + u, x);
+  if (!b.rounds) {
+    store(b.index + u, x);
+    return;
+  }
+  const V y = x * b.rounding_scale;
+  const V whole = round_down(y);
+  const V fraction = y - whole;
+  const V margin = 1e-6 + 1e-14 * absolute(y);
+  const mask_of<V> fast = (absolute(fraction - 0.5) > margin) & (absolute(y) < 1e15);
+  store(b.index + u, (fraction > 0.5 ? whole + 1.0 : whole) / b.rounding_scale);
+  for (std::size_t k = 0; k < sizeof(V) / sizeof(double); ++k)
+    if (!fast[k]) b.index[u + static_cast<std::ptrdiff_t>(k)] = b.round(x[k], b.digits, b.mode);  // also NaN, infinities
+}
+
+inline void write_index(const kernels::index_block& b) {
+  std::ptrdiff_t u = 0;
+  for (; u + lanes <= b.n; u += lanes) index_lanes<vec>(b, u);
+  for (; u < b.n; ++u) index_lanes<vec1>(b, u);
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

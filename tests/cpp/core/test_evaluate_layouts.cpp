@@ -238,6 +238,13 @@ TEST_CASE("input errors at evaluation name the unit and the criterion") {
     CHECK(e.node() == c.node);
     CHECK(contains(e.what(), "Huyện Ba Vì"));
     CHECK(contains(e.what(), std::string("'") + c.node + "'"));
+    // The unit alone (a unit scored in a loop: the kernels' one-unit path) fails alike.
+    std::vector<std::vector<double>> alone = {{1, 1, 95}};
+    alone[0][c.column] = c.value;
+    const chiso::data_error one = caught<chiso::data_error>([&] { run r(document(root), alone, {ids[1]}); });
+    CHECK(one.id() == c.id);
+    CHECK(one.unit() == "Huyện Ba Vì");
+    CHECK(one.node() == c.node);
   }
 }
 

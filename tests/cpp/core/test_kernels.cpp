@@ -216,3 +216,66 @@ TEST_CASE("units scored one at a time in a loop, alternating models, masks and k
     if (u + 3 <= units) check_same_rows(zero_masked, zero.evaluate(table(x, u, 3, true), all), u);
   }
 }
+
+// The index kernel (scale, bounds, rounding) gives, on every instruction set, in a batch and for
+// a unit alone, the scalar definitions: chiso::round_decimal of the raw index (half-way indices
+// k × 0.005 take its slow path, the others its fast one, in the kernel's lanes), and a clamped
+// raw index that is fmin(fmax(raw, 0), scale) of the same model's raw index without the clamp.
+// NaN (nothing applies) stays NaN.
+TEST_CASE("the index kernel rounds and bounds as the scalar definitions, on every instruction set") {
+  const json root = inner("R", "sum", {leaf("a", 1000, points_rule()),
+                                       adjustment("bonus", {{"kind", "bonus"}, {"per", 100}, {"cap", 500}}),
+                                       adjustment("deduction", {{"kind", "deduction"}, {"per", 100}, {"cap", 500}})});
+  constexpr Eigen::Index units = 1003;  // vectors of every width and a tail
+  Eigen::MatrixXd x(units, 3);
+  bool_matrix applicable = bool_matrix::Constant(units, 3, true);
+  std::mt19937_64 random(5);
+  std::uniform_int_distribution<int> step(0, 20000), count(0, 5);
+  for (Eigen::Index u = 0; u < units; ++u) {
+    x(u, 0) = step(random) * 0.05;  // index about k × 0.005: half-way for odd k
+    x(u, 1) = u % 7 == 0 ? count(random) : 0;  // above the scale at times
+    x(u, 2) = u % 5 == 0 ? count(random) : 0;  // below 0 at times
+    if (u % 11 == 0) applicable.row(u).setConstant(false);  // nothing applies: NaN
+  }
+  using chiso::detail::instruction_set;
+  const instruction_set best = chiso::detail::kernels_instruction_set();
+  for (const char* mode : {"half_up", "half_even", "none"}) {
+    CAPTURE(mode);
+    const json rounding = {{"digits", 2}, {"mode", mode}};
+    const chiso::plan open(load(document(root, {{"rounding", rounding}})));
+    const chiso::plan clamped(load(document(root, {{"rounding", rounding}, {"clamp", true}})));
+    const chiso::rounding_mode rounds = std::string(mode) == "half_up"     ? chiso::rounding_mode::half_up
+                                        : std::string(mode) == "half_even" ? chiso::rounding_mode::half_even
+                                                                           : chiso::rounding_mode::none;
+    for (instruction_set set : {instruction_set::baseline, instruction_set::avx2, instruction_set::avx512}) {
+      chiso::detail::limit_kernels(set);
+      if (chiso::detail::kernels_instruction_set() != set) continue;  // not on this processor
+      CAPTURE(chiso::detail::to_string(set));
+      const chiso::evaluation unbounded = chiso::evaluate(open, x, {}, {}, &applicable);
+      const chiso::evaluation bounded = chiso::evaluate(clamped, x, {}, {}, &applicable);
+      int half_way = 0, outside = 0, nothing = 0;
+      for (Eigen::Index u = 0; u < units; ++u) {
+        const double raw = unbounded.raw_index(u);
+        const double within = std::isnan(raw) ? raw : std::fmin(std::fmax(raw, 0.0), 100.0);
+        CHECK(same_bits(&bounded.raw_index(u), &within, 1));
+        for (const chiso::evaluation* e : {&unbounded, &bounded}) {
+          const double expected = chiso::round_decimal(e->raw_index(u), 2, rounds);
+          CHECK(same_bits(&e->index(u), &expected, 1));
+        }
+        half_way += std::fabs(raw * 100 - std::floor(raw * 100) - 0.5) < 1e-6;
+        outside += raw < 0 || raw > 100;
+        nothing += std::isnan(raw);
+      }
+      CHECK(half_way > 100);
+      CHECK(outside > 10);
+      CHECK(nothing > 10);
+      for (Eigen::Index u = 0; u < 60; ++u) {  // a unit alone: the one-lane path
+        const bool_matrix mask = applicable.middleRows(u, 1);
+        const chiso::evaluation one = chiso::evaluate(clamped, x.middleRows(u, 1), {}, {}, &mask);
+        CHECK(same_bits(&one.raw_index(0), &bounded.raw_index(u), 1));
+        CHECK(same_bits(&one.index(0), &bounded.index(u), 1));
+      }
+    }
+  }
+  chiso::detail::limit_kernels(best);
+}
