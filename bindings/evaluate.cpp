@@ -8,13 +8,10 @@
 #include <optional>
 
 #include <chiso/chiso.hpp>
+#include <chiso/detail/huge_pages.hpp>
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "register.hpp"
 
@@ -286,27 +283,13 @@ bool worth_deferring(const plan& p, const unit_table& t, std::size_t kept_nodes_
 // of their columns is copied.
 constexpr std::ptrdiff_t copy_band_rows = 256;
 
-// Large buffers in huge pages where the system gives them on request (as numpy's arrays are):
-// filling fresh memory otherwise costs more in page faults than in copying.
-void ask_for_huge_pages(void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge_page = std::uintptr_t{1} << 21;
-  const auto first = (reinterpret_cast<std::uintptr_t>(data) + huge_page - 1) & ~(huge_page - 1);
-  const auto last = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge_page - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // advice only
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
-
 // The inputs in plan order (input column i is column i), units × input columns. Contiguous
 // columns are copied whole; strided ones (a C-order array's) a band of rows at a time, whose
 // rows stay in the caches while each of their columns is copied.
 Eigen::MatrixXd copy_of_inputs(const plan& p, const unit_table& t) {
   const std::ptrdiff_t rows = t.rows(), inputs = p.input_count();
   Eigen::MatrixXd copy(rows, inputs);
-  ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()) * sizeof(double));
+  detail::ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()) * sizeof(double));
   const auto column_of = [&](std::ptrdiff_t i) {
     return t.input_arrays ? t.input_arrays[i] : &t.values(0, t.columns ? t.columns[i] : i);
   };
@@ -333,7 +316,7 @@ Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy_of_mask(const plan& p, 
   if (t.applicable.empty()) return copy;
   const std::ptrdiff_t rows = t.rows(), leaves = p.leaf_count();
   copy.resize(rows, leaves);
-  ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()));
+  detail::ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()));
   for (std::ptrdiff_t u0 = 0; u0 < rows; u0 += copy_band_rows) {
     const std::ptrdiff_t n = std::min(copy_band_rows, rows - u0);
     for (std::ptrdiff_t j = 0; j < leaves; ++j) {
@@ -342,25 +325,6 @@ Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> copy_of_mask(const plan& p, 
     }
   }
   return copy;
-}
-
-// The result of many units sized before it is scored (evaluate_into keeps buffers of the right
-// shape), each buffer in huge pages where the system gives them: 10⁶ units × 9 kept nodes first
-// touched in 4 KiB pages cost 57,000 page faults, a tenth of a second of system time.
-void size_in_huge_pages(evaluation& r, std::ptrdiff_t rows, std::ptrdiff_t kept_columns) {
-  r.points.resize(rows, kept_columns);
-  r.max.resize(rows, kept_columns);
-  r.score.resize(rows, kept_columns);
-  r.raw_index.resize(rows);
-  r.index.resize(rows);
-  r.rank.resize(rows);
-  r.band.resize(rows);
-  for (Eigen::MatrixXd* m : {&r.points, &r.max, &r.score})
-    ask_for_huge_pages(m->data(), static_cast<std::size_t>(m->size()) * sizeof(double));
-  for (Eigen::VectorXd* v : {&r.raw_index, &r.index})
-    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(double));
-  for (auto* v : {&r.rank, &r.band})
-    ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(std::int32_t));
 }
 
 // The plan positions of the nodes an evaluation keeps: those of an evaluation of no units.
@@ -407,9 +371,6 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
     }
     evaluate_options now = options;
     if (defer_nodes) now.keep = kept_nodes::root;
-    if (in.table.rows() >= deferred_rows_minimum)
-      size_in_huge_pages(out->result, in.table.rows(),
-                         now.keep == kept_nodes::root ? 1 : static_cast<std::ptrdiff_t>(kept.size()));
     p.evaluate_into(in.table, out->result, now);
     out->percent_typed_as_fraction = percent_columns_in_fractions(scorer, in.table);
     if (defer_nodes) {

@@ -16,6 +16,7 @@
 #include "chiso/error.hpp"
 #include "chiso/detail/decimal.hpp"
 #include "chiso/detail/format_number.hpp"
+#include "chiso/detail/huge_pages.hpp"
 #include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/formula.hpp"
@@ -851,6 +852,12 @@ void plan::prepare_result(std::ptrdiff_t rows, kept_nodes keep, evaluation& out,
   out.index.resize(rows);
   out.rank.resize(rows);
   out.band.resize(rows);
+  for (Eigen::MatrixXd* m : {&out.points, &out.max, &out.score})
+    detail::ask_for_huge_pages(m->data(), static_cast<std::size_t>(m->size()) * sizeof(double));
+  for (Eigen::VectorXd* v : {&out.raw_index, &out.index})
+    detail::ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(double));
+  for (auto* v : {&out.rank, &out.band})
+    detail::ask_for_huge_pages(v->data(), static_cast<std::size_t>(v->size()) * sizeof(std::int32_t));
 }
 
 void plan::evaluate_into(const unit_table& units, evaluation& out, const evaluate_options& options) const {

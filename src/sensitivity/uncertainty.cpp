@@ -5,11 +5,8 @@
 #include <cstring>
 #include <numeric>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "chiso/analysis/pipeline.hpp"
+#include "chiso/detail/huge_pages.hpp"
 #include "chiso/detail/parallel.hpp"
 #include "chiso/detail/weighted_mean.hpp"
 #include "chiso/error.hpp"
@@ -30,21 +27,6 @@ constexpr std::size_t max_cached_values = std::size_t{1} << 26;  // 512 MB
 // Up to this many units, ranking by counting (n² comparisons, no branch) beats the warm-started
 // insertion sort, whose branches the processor mispredicts (measured on ASEM's 51 units).
 constexpr std::size_t max_units_ranked_by_counting = 64;
-
-// The units × replications scores (51 × 10^5 doubles: 41 MB) are written once, replication by
-// replication: in 4 kB pages that is ten thousand page faults, which cost more than the
-// statistics. Transparent huge pages (where the kernel offers them on request) take 2 MB at a time.
-void ask_for_huge_pages(double* data, std::size_t values) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t page = 4096;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
-  const auto end = reinterpret_cast<std::uintptr_t>(data + values) & ~(page - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // advice only
-#else
-  (void)data;
-  (void)values;
-#endif
-}
 
 [[noreturn]] void fail(const std::string& id, const std::string& message) {
   throw parameter_error("uncertainty." + id, message);
@@ -937,7 +919,8 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
   sensitivity::row_matrix scores;
   if (plan.keep_scores) {
     scores.resize(static_cast<Eigen::Index>(unit_count), sample.rows());
-    ask_for_huge_pages(scores.data(), static_cast<std::size_t>(scores.size()));
+    // 51 × 10⁵ doubles (41 MB) written replication by replication: ten thousand faults in 4 KiB pages.
+    detail::ask_for_huge_pages(scores.data(), static_cast<std::size_t>(scores.size()) * sizeof(double));
   }
   rank_statistics(run_replications(plan, scores, res), opt, res.stats);
   res.failure_counts = count_failures(res);

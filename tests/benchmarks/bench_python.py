@@ -5,10 +5,12 @@
     the core's own call (``chiso._core.evaluate``, the reference in the same run).
 (b) The PAR batch — units × 102 leaves (80 appraisal leaves mixing points of step 0.25 and rate
     tiers, 22 survey leaves proportional), 8 summed areas, 2 % not applicable, index and
-    competition ranks in two groups — through Python, against (i) a plain numpy streaming read
-    (``values.sum()``) of the same inputs and (ii) the C++ benchmark binary when given
-    (``--cpp-bench build/release/tests/benchmarks/bench_par_batch``): prints ``ratio_to_cpp``
-    (goal ≤ 1.2).
+    competition ranks in two groups — through ``Model.evaluate`` with an ndarray (``python_array_s``)
+    and with DataFrames, groups by label and the scores table built (``python_dataframe_s``),
+    against (i) a plain numpy streaming read (``values.sum()``) of the same inputs and (ii) the
+    C++ benchmark binary when given (``--cpp-bench build/release/tests/benchmarks/bench_par_batch``)
+    with fresh result buffers each call, as Python has: prints ``ratio_to_cpp`` (goal ≤ 1.1) and
+    ``dataframe_ratio_to_cpp`` (goal ≤ 1.3).
 (c) ``Model.evaluate(ndarray)`` on the Hanoi district model with the default ``keep="all"`` against
     ``keep="root"`` in the same run (goal: ≤ 2×), and what reading ``points`` afterwards costs
     (the nodes of many units are scored when first read).
@@ -144,8 +146,7 @@ def main() -> None:
     # (b) the batch.
     values, applicable, groups = batch(model, units)
     stream = median_time(lambda: values.sum(), repeats)
-    python = median_time(lambda: chiso._core.evaluate(
-        model._core, values, applicable=applicable, groups=groups, keep="inner"), repeats)
+    python = median_time(lambda: model.evaluate(values, applicable, groups, keep="inner"), repeats)
     frame = pd.DataFrame(values, columns=model.leaf_ids, copy=False)
     mask = pd.DataFrame(applicable, columns=model.leaf_ids, copy=False)
     group_series = pd.Series(np.where(groups == 1, "sở", "quận"), index=frame.index)
@@ -164,8 +165,8 @@ def main() -> None:
         reused = float(re.search(r"evaluate_s=([0-9.]+)", output).group(1))
         cpp = float(re.search(r"evaluate_fresh_s=([0-9.]+)", output).group(1))
         # Python allocates a new result each call: compare with C++ doing the same.
-        print(f"cpp_fresh_s={cpp:.4f} cpp_reused_buffers_s={reused:.4f} ratio_to_cpp={python / cpp:.2f} (goal 1.2) "
-              f"dataframe_ratio_to_cpp={pandas_time / cpp:.2f}")
+        print(f"cpp_fresh_s={cpp:.4f} cpp_reused_buffers_s={reused:.4f} ratio_to_cpp={python / cpp:.2f} (goal 1.1) "
+              f"dataframe_ratio_to_cpp={pandas_time / cpp:.2f} (goal 1.3)")
 
 
 if __name__ == "__main__":
