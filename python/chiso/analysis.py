@@ -247,8 +247,9 @@ class Pipeline:
         return cls(core.hierarchy, json.loads(core.spec_json))
 
     def save(self, path: str) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
+        """The pipeline as JSON in ``path``, written whole or not at all."""
+        from .io import write_bytes
+        write_bytes(path, self.to_json().encode("utf-8"))
 
     @classmethod
     def load(cls, path: str) -> "Pipeline":

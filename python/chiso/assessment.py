@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -273,10 +272,13 @@ class Assessment:
         return cls._wrap(model, core)
 
     def to_json(self, path: Optional[PathLike] = None) -> str:
-        """The assessment as JSON (lossless: every record, in order); also written to ``path``."""
+        """The assessment as JSON (lossless: every record, in order); also written to ``path``, whole
+        or not at all (a temporary file renamed over it: a full disk or a killed process leaves
+        the previous file)."""
         text = self._core.to_json()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            from .io import write_bytes
+            write_bytes(path, text.encode("utf-8"))
         return text
 
     @classmethod

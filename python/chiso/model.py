@@ -10,7 +10,6 @@ import math
 import numbers
 import os
 import warnings
-from pathlib import Path
 from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -175,10 +174,12 @@ class Model:
 
     # Serialisation ----------------------------------------------------------------------------
     def to_json(self, path: Optional[Union[str, "os.PathLike[str]"]] = None) -> str:
-        """The model as JSON text (lossless); also written to ``path`` when given."""
+        """The model as JSON text (lossless); also written to ``path`` when given, whole or not at
+        all."""
         text = self._core.to_json()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            from .io import write_bytes
+            write_bytes(path, text.encode("utf-8"))
         return text
 
     def to_dict(self) -> Dict[str, Any]:

@@ -80,13 +80,6 @@ std::string read_text_file(const std::string& path) {
   return buffer.str();
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw data_error("io.write", "", "", "cannot open the file for writing", path);
-  out << text;
-  if (!out) throw data_error("io.write", "", "", "could not write the whole file", path);
-}
-
 std::string csv_field(const std::string& value) {
   if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
   std::string quoted = "\"";

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "chiso/detail/write_file.hpp"
+
 namespace chiso::detail {
 
 struct csv_row {
@@ -25,7 +27,6 @@ std::vector<csv_row> parse_csv(const std::string& text, const std::string& sourc
 // Empty when the text is not such a number or lies beyond the range of a double.
 std::optional<double> parse_decimal(std::string_view text);
 std::string read_text_file(const std::string& path);  // data_error("io.read") when unreadable
-void write_text_file(const std::string& path, const std::string& text);  // data_error("io.write")
 std::string csv_field(const std::string& value);  // quoted when needed
 
 // Maps a header to column positions: every required column must be there, no unknown or repeated

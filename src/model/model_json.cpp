@@ -8,6 +8,7 @@
 #include "chiso/error.hpp"
 #include "chiso/detail/format_number.hpp"
 #include "chiso/detail/text_check.hpp"
+#include "chiso/detail/write_file.hpp"
 #include "json_text.hpp"
 
 namespace chiso {
@@ -460,11 +461,7 @@ std::string dump_model(const model& m) {
 }
 
 void save_model(const model& m, const std::string& path) {
-  const std::string text = dump_model(m);
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw error("io.open", "cannot write model file '" + path + "'");
-  file << text;
-  if (!file) throw error("io.write", "could not write model file '" + path + "'");
+  detail::write_text_file(path, dump_model(m));
 }
 
 }  // namespace chiso

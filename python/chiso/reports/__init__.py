@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..errors import ParameterError
+from ..io import atomic_path
 from .data import Report, build
 from .i18n import LANGUAGES, check_language, format_number, rounded
 
@@ -50,8 +51,10 @@ def write(source: Any, path: Union[str, "os.PathLike[str]"], *, language: str = 
     if signed_on is not None and not isinstance(signed_on, datetime.date):
         raise ParameterError(f"signed_on must be a datetime.date, got {type(signed_on).__name__}",
                              id="report.option")
-    with _without_cyclic_gc():
-        return _write(source, path, kind, language, previous, title, issuer, signed_on, place, signers)
+    # Whole or not at all: written beside the target and renamed over it at the end.
+    with _without_cyclic_gc(), atomic_path(path) as temporary:
+        _write(source, temporary, kind, language, previous, title, issuer, signed_on, place, signers)
+    return path
 
 
 @contextlib.contextmanager
