@@ -211,7 +211,8 @@ def _plot(draw: Any, result: Any, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     ax = draw(result)
-    ax.figure.savefig(path, bbox_inches="tight")
+    with chiso_io.atomic_path(path) as temporary:  # whole or not at all, as every output
+        ax.figure.savefig(temporary, bbox_inches="tight", format=suffix[1:])
     plt.close(ax.figure)
 
 

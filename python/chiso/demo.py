@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import models as bundled
 from .assessment import Assessment, Survey, YearOverYear
+from .io import atomic_path, write_bytes
 from .model import load_model
 from .reports.excel import write_tables
 from .reports.text import csv_safe
@@ -230,10 +231,13 @@ def write_reports(sample: Sample, out_dir: Path) -> List[Path]:
     reports = {name: round_frame(frame, 2) for name, frame in all_reports(sample).items()}
     for name, frame in reports.items():
         path = out_dir / f"{name}.csv"
-        csv_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")  # the BOM lets Excel read UTF-8
+        # Whole or not at all; the BOM lets Excel read UTF-8.
+        write_bytes(path, csv_safe(frame).to_csv(index=False).encode("utf-8-sig"))
         written.append(path)
     workbook = out_dir / "reports.xlsx"
-    written.append(write_tables(reports, workbook, digits=2))  # frozen headers, filters, formats, dates
+    with atomic_path(workbook) as temporary:
+        write_tables(reports, temporary, digits=2)  # frozen headers, filters, formats, dates
+    written.append(workbook)
     return written
 
 
