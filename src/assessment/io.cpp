@@ -338,6 +338,7 @@ chain_state check_chain(const std::string& text, const std::string& source_name,
                         const std::vector<std::string>& noted) {
   std::vector<std::string> expected;
   for (const auto& n : noted) expected.push_back(noted_hash(n));
+  std::vector<bool> found(expected.size(), false);
   const std::string source = source_name.empty() ? std::string("<text>") : source_name;
   check_size(text.size(), source);
   check_nesting(text, source);
@@ -368,8 +369,8 @@ chain_state check_chain(const std::string& text, const std::string& source_name,
       }
       if (!chained && carried.empty() && unchained) ++*unchained;
       chained = chained || !carried.empty();
-      for (auto& e : expected)
-        if (!e.empty() && hash.compare(0, e.size(), e) == 0) e.clear();  // found: no longer expected
+      for (std::size_t k = 0; k < expected.size(); ++k)
+        if (hash.compare(0, expected[k].size(), expected[k]) == 0) found[k] = true;
       previous = hash;
     }
     head = previous;
@@ -391,8 +392,8 @@ chain_state check_chain(const std::string& text, const std::string& source_name,
   out.acts = acts.size();
   walk(records, "records", out.first_broken, out.head, &out.unchained);
   walk(acts, "schedule", out.first_broken_act, out.acts_head, nullptr);
-  for (std::size_t i = 0; i < expected.size(); ++i)
-    if (!expected[i].empty()) out.missing.push_back(noted_hash(noted[i]));
+  for (std::size_t k = 0; k < expected.size(); ++k)
+    if (!found[k]) out.missing.push_back(expected[k]);
   if (!out.missing.empty() && out.problem.empty())
     out.problem = "no record or act has the noted hash " + out.missing.front() +
                   ": the entries from it on were removed, or the file was rewritten";

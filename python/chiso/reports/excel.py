@@ -184,8 +184,9 @@ def _write_summary(summary: Any, report: Report, language: str, formats: _Format
         write_string(summary, row, 0, label("as_of", language), formats.plain)
         summary.write_datetime(row, 2, datetime.datetime.combine(report.as_of, datetime.time()), formats.date)
         row += 1
-    if chain_text(report, language):
-        write_string(summary, row, 0, chain_text(report, language), formats.plain)
+    chain = chain_text(report, language)
+    if chain:
+        write_string(summary, row, 0, chain, formats.plain)
         row += 1
     header = row + 1
     last = _write_ranking(summary, report, language, formats, header)

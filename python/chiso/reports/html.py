@@ -213,8 +213,9 @@ def _page_start(report: Report, language: str) -> List[str]:
     facts = [f"{label('period', language)}: {report.period}"] if report.period else []
     if report.as_of is not None:
         facts.append(as_of_text(report, language))
-    if chain_text(report, language):
-        facts.append(chain_text(report, language))
+    chain = chain_text(report, language)
+    if chain:
+        facts.append(chain)
     if facts:
         out.append(f"<p class='meta'>{_e(' · '.join(facts))}</p>")
     out.append(f"<nav class='noprint'><b>{_e(label('contents', language))}</b>")

@@ -197,7 +197,7 @@ def chain_text(report: Report, language: str) -> str:
     document, so that `chiso verify --expect HASH` can later prove no record was removed."""
     if not report.last_hash:
         return ""
-    count = f"{report.record_count:,}".replace(",", "." if language == "vi" else ",")
+    count = format_number(report.record_count, 0, language)
     return f"{label('records_count', language, count=count)}; {label('last_hash', language)}: {report.last_hash}"
 
 

@@ -43,8 +43,9 @@ def write_word(report: Report, path: Path, language: str = "vi") -> Path:
     facts = [f"{label('period', language)}: {report.period}"] if report.period else []
     if report.as_of is not None:
         facts.append(as_of_text(report, language))
-    if chain_text(report, language):
-        facts.append(chain_text(report, language))
+    chain = chain_text(report, language)
+    if chain:
+        facts.append(chain)
     if facts:
         document.add_paragraph(printable(" — ".join(facts)))
     document.add_heading(label("ranking", language), level=2)
