@@ -92,6 +92,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Adds the seconds `work` takes to `times`.
+template <class Work>
+void time_into(std::vector<double>& times, Work&& work) {
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  times.push_back(seconds_since(start));
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -169,13 +177,8 @@ int par_batch(long units, int repeats) {
     stream_times.push_back(seconds_since(start));
     checksum += s0 + s1 + s2 + s3;
 
-    start = std::chrono::steady_clock::now();
-    plan.evaluate_into(table, result, options);
-    eval_times.push_back(seconds_since(start));
-
-    start = std::chrono::steady_clock::now();
-    plan.evaluate_into(table, result, one_thread);
-    single_times.push_back(seconds_since(start));
+    time_into(eval_times, [&] { plan.evaluate_into(table, result, options); });
+    time_into(single_times, [&] { plan.evaluate_into(table, result, one_thread); });
 
     // A fresh result each time, as a caller of evaluate() (or Python) gets: the new buffers'
     // first touch is part of the cost.
@@ -222,18 +225,10 @@ void compare_formula_with_tiers(long units, int repeats) {
   std::vector<double> formula_times, tiers_times, formula_single_times, tiers_single_times;
   chiso::evaluation formula_result, tiers_result;
   for (int r = 0; r < repeats; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    tiers.evaluate_into(tiers_table, tiers_result, options);
-    tiers_times.push_back(seconds_since(start));
-    start = std::chrono::steady_clock::now();
-    formulas.evaluate_into(formula_table, formula_result, options);
-    formula_times.push_back(seconds_since(start));
-    start = std::chrono::steady_clock::now();
-    tiers.evaluate_into(tiers_table, tiers_result, one_thread);
-    tiers_single_times.push_back(seconds_since(start));
-    start = std::chrono::steady_clock::now();
-    formulas.evaluate_into(formula_table, formula_result, one_thread);
-    formula_single_times.push_back(seconds_since(start));
+    time_into(tiers_times, [&] { tiers.evaluate_into(tiers_table, tiers_result, options); });
+    time_into(formula_times, [&] { formulas.evaluate_into(formula_table, formula_result, options); });
+    time_into(tiers_single_times, [&] { tiers.evaluate_into(tiers_table, tiers_result, one_thread); });
+    time_into(formula_single_times, [&] { formulas.evaluate_into(formula_table, formula_result, one_thread); });
   }
   const double formula = median(formula_times), tier = median(tiers_times);
   const double criteria_units = static_cast<double>(units) * 20;
