@@ -492,8 +492,19 @@ def cmd_assess(args: argparse.Namespace) -> int:
         lost.insert(0, "unit", unit)
         why.append(lost)
     tables["why_lost"] = pd.concat(why, ignore_index=True) if why else pd.DataFrame()
+    # The appraisal record itself beside its reports: what `chiso report --assessment`, a later
+    # `chiso assess --assessment` and `chiso verify` read.
+    record = Path(args.output) / "assessment.json"
+    names = ["reports.xlsx"] if options.format == "xlsx" else [f"{name}.{options.format}" for name in tables]
+    for name in names + [record.name]:
+        chiso_io.check_output(Path(args.output) / name, _assessment_inputs(args))
     for path in chiso_io.write_tables(tables, args.output, options, decimals=assess_decimals(model, tables)):
         print(f"wrote {path}")
+    assessment.to_json(record)
+    print(f"wrote {record}")
+    records = assessment.records
+    if len(records):  # to note: `chiso verify FILE --expect HASH` shows later that no record was removed
+        print(f"{len(records)} records; SHA-256 of the last record: {records['hash'].iloc[-1]}")
     return EXIT_OK
 
 

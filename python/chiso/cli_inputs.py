@@ -328,8 +328,9 @@ def add_read_options(parser: argparse.ArgumentParser, *, output: bool = True, fi
     for key, dest, kind in (("columns", "max_columns", int), ("xlsx_bytes", "max_xlsx_bytes", int),
                             ("xlsx_ratio", "max_xlsx_ratio", float)):
         limit = chiso_io.LIMITS[key]
+        default = format(limit.default, "_").replace("_", " ")  # 536 870 912, not 5.36871e+08
         limits.add_argument(limit.option, dest=dest, type=positive(kind), metavar="N",
-                            help=f"{limit.what} (default {limit.default:g}, or ${limit.variable})")
+                            help=f"{limit.what} (default {default}, or ${limit.variable})")
 
 
 def positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:

@@ -13,7 +13,7 @@ import pytest
 
 import chiso
 
-from test_cli import ROOT, SAMPLE, assert_clean_error, call, err
+from test_cli import ROOT, SAMPLE, assert_clean_error, call, err, out
 from vietnamese_text import cp1258
 
 MODEL = ROOT / "examples" / "models" / "hanoi-par-district-2023.json"
@@ -182,3 +182,46 @@ def test_records_in_any_format_are_history_under_the_same_deadlines(tmp_path):
         assert done.returncode == 0, err(done)
         outcomes.append(final_index(tmp_path / name))
     assert outcomes[0] == outcomes[1]
+
+
+def test_assess_writes_the_record_beside_its_reports(tmp_path, api):
+    """The appraisal record is written with its reports (a command-line pipeline can verify and
+    reopen it), and the hash to note is printed: the sample's last record's, as chained in the
+    records file by the independent reading of the API."""
+    done = call("assess", MODEL, "--units", UNITS, "--records", RECORDS, "--survey", SURVEY, "--skip-other-units",
+                "--period", "2023", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, err(done)
+    record = tmp_path / "out" / "assessment.json"
+    last = api.records["hash"].iloc[-1]
+    assert f"wrote {Path('out') / 'assessment.json'}" in out(done)
+    assert f"{len(api.records)} records; SHA-256 of the last record: {last}" in out(done)
+    reopened = chiso.Assessment.from_json(record, MODEL)
+    assert reopened.records["hash"].tolist() == api.records["hash"].tolist()
+    verified = call("verify", record, "--expect", last[:16], cwd=tmp_path)
+    assert verified.returncode == 0, err(verified)
+    assert "chain intact" in out(verified)
+    # The saved record reads back into the same reports.
+    done = call("assess", MODEL, "--assessment", record, "--survey", SURVEY, "--skip-other-units", "-o", "again",
+                cwd=tmp_path)
+    assert done.returncode == 0, err(done)
+    assert final_index(tmp_path / "again") == api.final_results()["index"].tolist()
+
+
+@pytest.mark.parametrize("name", ["assessment.json", "final_results.csv"])
+def test_assess_never_writes_over_one_of_its_inputs(tmp_path, api, name):
+    """An input inside the output folder under a name the command writes would be overwritten:
+    refused before anything is written, the input left as it was."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    if name == "assessment.json":
+        api.to_json(folder / name)
+        words = ["--assessment", folder / name]
+    else:
+        (folder / name).write_bytes(UNITS.read_bytes())
+        words = ["--units", folder / name, "--records", RECORDS]
+    before = (folder / name).read_bytes()
+    done = call("assess", MODEL, *words, "--survey", SURVEY, "--skip-other-units", "--period", "2023", "-o", "out",
+                cwd=tmp_path)
+    assert_clean_error(done, 1, name, "is also an input", "[chiso.io.same_file]")
+    assert (folder / name).read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == [name]
