@@ -485,13 +485,16 @@ void define_assessment_schedule(assessment_class& c) {
 void define_assessment_inputs(assessment_class& c) {
   c.def("records", [](const assessment& a) { return records_to(a.records()); })
       .def("add", [](assessment& a, const py::dict& cells, const std::string& source, bool history,
-                     std::optional<std::int64_t> now, const std::vector<std::string>& row_names) {
-        a.add(records_from(cells, source, history, row_names), entry_of(history, now));
+                     std::optional<std::int64_t> now, const std::vector<std::string>& row_names, bool author_required) {
+        record_entry entry = entry_of(history, now);
+        entry.author_required = author_required;
+        a.add(records_from(cells, source, history, row_names), entry);
       },
            py::arg("records"), py::arg("source") = "records", py::arg("history") = false, py::arg("now") = py::none(),
-           py::arg("row_names") = std::vector<std::string>{},
+           py::arg("row_names") = std::vector<std::string>{}, py::arg("author_required") = true,
            "Add records (a dict of columns, each a list of cells); all or nothing. Entered at `now` (µs since "
-           "1970 UTC; default the system clock), or, as history, keeping the entry time and hash they carry.")
+           "1970 UTC; default the system clock), or, as history, keeping the entry time and hash they carry. "
+           "author_required=False: records an assessment already accepted, copied (a store write).")
       .def("history", [](const assessment& a, const std::string& unit, const std::string& criterion) {
         std::vector<record> records;
         for (const record* r : a.history(unit, criterion)) records.push_back(*r);

@@ -610,7 +610,9 @@ def _enter_records(merged: Any, stored: Dict[str, Any], mine: Dict[str, Any], no
     columns = {name: [r.get(name) for r in new] for name in
                ("unit", "criterion", "stage", "value", "applicable", "evidence", "note", "author", "timestamp",
                 "explanation")}
-    merged.add(columns, "to_sql batch", now=now, row_names=names)
+    # Records the assessment already accepted (imported ones may predate authors), entered again
+    # at the database's clock.
+    merged.add(columns, "to_sql batch", now=now, row_names=names, author_required=False)
     return json.loads(merged.to_json())["records"][-len(new):]
 
 

@@ -202,8 +202,8 @@ void assessment::record_act(schedule_act act, const record_entry& entry) {
                                     {"entered_at", act.entered_at}})
     if (auto problem = detail::text_problem(text)) fail("assessment.text", std::string("field ") + field + " " + *problem);
   auto refuse = [&](const std::string& why) { fail(reopening ? "assessment.reopen" : "assessment.deadline_change", why); };
-  if (act.note.empty()) refuse("it needs a reason (note)");
-  if (act.author.empty()) refuse("it needs an author (who decided it)");
+  if (detail::says_nothing(act.note)) refuse("it needs a reason (note)");
+  if (detail::says_nothing(act.author)) refuse("it needs an author (who decided it)");
   const std::int64_t now = entry.now.value_or(system_now());
   std::optional<std::int64_t> entered;
   if (entry.history) {
@@ -367,7 +367,7 @@ void assessment::check_record(record& r, std::ptrdiff_t& u, cell_of& at) const {
   const node& n = *model().leaves()[static_cast<std::size_t>(at.leaf)];
   const bool leaf_of_inputs = named_inputs(at.leaf) && at.cell == leaf_cell(at.leaf);  // the leaf's own record
   const bool one_input = named_inputs(at.leaf) && !leaf_of_inputs;                     // one of its inputs
-  if (r.stage == stage::explanation && r.explanation.empty())
+  if (r.stage == stage::explanation && detail::says_nothing(r.explanation))
     throw data_error("assessment.explanation", r.unit, r.criterion,
                      "an explanation record needs the unit's explanation (field explanation)", where);
   if (!r.applicable) {
@@ -379,7 +379,7 @@ void assessment::check_record(record& r, std::ptrdiff_t& u, cell_of& at) const {
     if (!std::isnan(r.value))
       throw data_error("assessment.value", r.unit, r.criterion,
                        "a not-applicable record has no value (got " + format_number(r.value) + ")", where);
-    if (r.note.empty() && r.stage != stage::explanation)
+    if (detail::says_nothing(r.note) && r.stage != stage::explanation)
       throw data_error("assessment.reason_missing", r.unit, r.criterion,
                        "a criterion marked not applicable needs a reason (note)", where);
     return;
@@ -460,7 +460,7 @@ std::ptrdiff_t assessment::state(std::ptrdiff_t u, const cell_of& at, chiso::sta
 // self record, round 2 against round 1 (else the self record).
 std::optional<std::string> assessment::missing_reason(std::size_t i) const {
   const record& a = records_[i];
-  if (!is_appraisal(a.stage) || !a.note.empty()) return std::nullopt;
+  if (!is_appraisal(a.stage) || !detail::says_nothing(a.note)) return std::nullopt;
   const std::ptrdiff_t u = unit_row(a.unit);
   const cell_of& at = cell_at_[i];
   std::ptrdiff_t before = -1;
@@ -527,7 +527,10 @@ void assessment::add(std::vector<record> batch, const record_entry& entry) {
       std::optional<std::int64_t> entered;
       if (entry.history) {
         entered = entry_time(r.entered_at, now, r.source);
-      } else {
+      } else {  // entered now: by somebody (history may predate authors)
+        if (entry.author_required && detail::says_nothing(r.author))
+          throw data_error("assessment.author", r.unit, r.criterion,
+                           "a record entered needs its author (field author: who states it)", describe_record(r));
         entered = now;
         r.entered_at = format_instant(now);
       }

@@ -22,7 +22,29 @@ const char* refused_kind(std::uint32_t c) {
   return nullptr;
 }
 
+// The code point of the well-formed sequence of `length` bytes at text[i].
+std::uint32_t code_point_at(std::string_view text, std::size_t i, std::size_t length) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  std::uint32_t c = length == 1 ? byte(i) : byte(i) & (0xFFu >> (length + 1));
+  for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (byte(i + k) & 0x3Fu);
+  return c;
+}
+
+bool is_space(std::uint32_t c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200D) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF;
+}
+
 }  // namespace
+
+bool says_nothing(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0 || !is_space(code_point_at(text, i, length))) return false;
+    i += length;
+  }
+  return true;
+}
 
 std::optional<std::string> text_problem(std::string_view text) {
   std::size_t character = 0;
@@ -39,8 +61,7 @@ std::optional<std::string> text_problem(std::string_view text) {
     if (length == 0)
       return "is not UTF-8 (byte " + std::to_string(i) + " is 0x" + escape_invalid_utf8(text.substr(i, 1)).substr(2) +
              ")";
-    std::uint32_t c = length == 1 ? byte(i) : byte(i) & (0xFFu >> (length + 1));
-    for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (byte(i + k) & 0x3Fu);
+    const std::uint32_t c = code_point_at(text, i, length);
     if (const char* kind = refused_kind(c))
       return std::string("contains ") + kind + " " + code_point_name(c) + " at character " +
              std::to_string(character + 1);

@@ -134,7 +134,7 @@ def test_survey_summary():
 
 def test_history_is_kept(worked):
     worked.add({"unit": "u1", "criterion": "A1.1", "stage": "appraisal", "value": 1.25,
-                "note": "Kiểm tra lại", "timestamp": "2023-12-01T09:00:00+07:00"})
+                "note": "Kiểm tra lại", "author": "Hội đồng", "timestamp": "2023-12-01T09:00:00+07:00"})
     h = worked.history("u1", "A1.1")
     assert h["value"].tolist() == [2.0, 1.5, 1.25]
     assert worked.final_results().loc["u1", "A1"] == 3.25
@@ -168,8 +168,8 @@ def test_csv_round_trip(worked, tmp_path):
 ])
 def test_bad_records_name_the_record_and_lose_nothing(worked, record, error_id, text):
     before = worked.records
-    record = {"timestamp": "2023-12-02T09:00:00+07:00", **record}
-    batch = pd.DataFrame([{"unit": "u1", "criterion": "A1.2", "stage": "self", "value": 1,
+    record = {"timestamp": "2023-12-02T09:00:00+07:00", "author": "Sở Nội vụ", **record}
+    batch = pd.DataFrame([{"unit": "u1", "criterion": "A1.2", "stage": "self", "value": 1, "author": "Sở Nội vụ",
                            "timestamp": "2023-12-01T09:00:00+07:00"}, record])
     with pytest.raises(chiso.DataError) as info:
         worked.add(batch, source="new.csv")

@@ -102,7 +102,8 @@ def test_deadlines_are_enforced_on_entry_and_reopening_is_a_recorded_act():
     a = Assessment(chiso.load_model(MODEL), "2025", UNITS,
                    deadlines={"self": "2025-12-15T23:59:59+07:00", "appraisal": "2026-01-31"})
     # Entered now (after the deadline), however early it is dated.
-    early = dict(unit="u1", criterion="A1.2", stage="self", value=1, evidence="2/BC", timestamp="2025-12-10T08:00:00")
+    early = dict(unit="u1", criterion="A1.2", stage="self", value=1, evidence="2/BC", author="UBND u1",
+                 timestamp="2025-12-10T08:00:00")
     with pytest.raises(chiso.DataError) as e:
         a.add(early, source="web form")
     assert e.value.id == "assessment.deadline"
@@ -205,10 +206,11 @@ def test_a_lone_surrogate_in_an_assessment_document_is_a_chiso_error():
 
 def test_issue_10_1_a_record_that_breaks_an_appraisal_is_refused_and_what_is_kept_reloads(tmp_path):
     a = Assessment(chiso.load_model(MODEL), "2023", UNITS)
-    a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, timestamp="2023-10-01"))
-    a.add(dict(unit="u1", criterion="A1.1", stage="appraisal", value=2, timestamp="2023-11-20"))
+    a.add(dict(unit="u1", criterion="A1.1", stage="self", value=2, author="UBND u1", timestamp="2023-10-01"))
+    a.add(dict(unit="u1", criterion="A1.1", stage="appraisal", value=2, author="Hội đồng", timestamp="2023-11-20"))
     with pytest.raises(chiso.DataError) as e:
-        a.add(dict(unit="u1", criterion="A1.1", stage="self", value=1.5, timestamp="2023-10-15"), source="late")
+        a.add(dict(unit="u1", criterion="A1.1", stage="self", value=1.5, author="UBND u1", timestamp="2023-10-15"),
+              source="late")
     assert e.value.id == "assessment.reason_missing" and e.value.source == "late row 0"
     a.to_csv(tmp_path / "r.csv", tmp_path / "u.csv")
     assert len(Assessment.from_csv(a.model, "2023", tmp_path / "u.csv", tmp_path / "r.csv").records) == 2

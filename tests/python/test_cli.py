@@ -371,7 +371,7 @@ def _api_assessment():
 def test_assess_writes_every_report_equal_to_the_api(tmp_path):
     done = run(*_assess_args("--as-of", "2023-10-31T23:59:59+07:00", "-o", "out"), cwd=tmp_path)
     assert done.returncode == 0, err(done)
-    names = {"final_results", "self_vs_appraised", "self_vs_appraised_areas", "progress", "why_lost"}
+    names = {"final_results", "self_vs_appraised", "self_vs_appraised_areas", "progress", "why_lost", "assessment"}
     assert {p.stem for p in (tmp_path / "out").iterdir()} == names
     a = _api_assessment()
     final = pd.read_csv(tmp_path / "out" / "final_results.csv", encoding="utf-8-sig").set_index("unit")

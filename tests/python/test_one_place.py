@@ -97,7 +97,8 @@ def test_units_csv_in_windows_1258_is_a_chiso_error_naming_file_and_line(tmp_pat
 
 
 def record(**cells):
-    row = {"unit": "u1", "criterion": "a1", "stage": "self", "value": 1, "timestamp": "2023-10-01T00:00:00Z"}
+    row = {"unit": "u1", "criterion": "a1", "stage": "self", "value": 1, "author": "UBND u1",
+           "timestamp": "2023-10-01T00:00:00Z"}
     row.update(cells)
     return row
 

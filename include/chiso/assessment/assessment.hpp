@@ -64,6 +64,10 @@ struct record_entry {
   bool history = false;
   // History only: false reads a broken hash chain (forensics) and recomputes it.
   bool verify = true;
+  // A record entered now names its author. False only where records an assessment already
+  // accepted are copied, entered again at another clock (a store write): some were imported from
+  // files written before authors were asked for.
+  bool author_required = true;
 };
 
 // A stated date may run ahead of the entry clock by this much (clocks of different machines).

@@ -17,4 +17,9 @@ namespace chiso::detail {
 // stored. Carriage return is refused too: a line break is "\n".
 std::optional<std::string> text_problem(std::string_view text);
 
+// True when `text` (well-formed UTF-8) holds nothing but spaces: ASCII white space, Unicode's
+// space separators (no-break, ideographic, …) and the invisible zero-width characters. A reason
+// or an author made of them names no reason and nobody.
+bool says_nothing(std::string_view text);
+
 }  // namespace chiso::detail

@@ -39,7 +39,7 @@ class Assessment:
         """
         Survey inputs, units × leaves (NaN: none).
         """
-    def add(self, records: dict, source: str = "records", history: bool = False, now: typing.SupportsInt | None = None, row_names: collections.abc.Sequence[str] = []) -> None:
+    def add(self, records: dict, source: str = "records", history: bool = False, now: typing.SupportsInt | None = None, row_names: collections.abc.Sequence[str] = [], author_required: bool = True) -> None:
         """
         Add records (a dict of columns); all or nothing.
         """

@@ -83,6 +83,26 @@ TEST_CASE("bad records are errors naming the record, and nothing already loaded 
   chiso::record no_value = rec("u1", "A1.1", S, std::nan(""), t);
   rejected(no_value, "assessment.value");
   rejected(rec("u1", "A1.1", S, 1, "yesterday"), "assessment.timestamp");
+  // A reason of spaces only (here a no-break and an ideographic space) is no reason.
+  CHECK(rejected(rec("u2", "A1.1", A, 1, t, " \u00a0\u3000 "), "assessment.reason_missing").find("1.75 to 1") !=
+        std::string::npos);
+}
+
+TEST_CASE("a record entered says who states it; history keeps what it carries") {
+  const std::string t = "2023-12-01T09:00:00+07:00";
+  for (const std::string nobody : {"", "  ", "\t\u00a0", "\u200b\u3000"}) {
+    chiso::record r = rec("u1", "A1.1", A, 1.5, t);
+    r.author = nobody;
+    CHECK(rejected(r, "assessment.author").find("needs its author") != std::string::npos);
+  }
+  // Records read as history (a file written before authors were asked for) still load.
+  chiso::assessment a(plan(), "2023", units());
+  chiso::record imported = rec("u1", "A1.1", S, 1, "2023-10-01T08:00:00+07:00");
+  imported.author.clear();
+  chiso::record_entry history;
+  history.history = true;
+  a.add(imported, history);
+  CHECK(a.records().size() == 1);
 }
 
 TEST_CASE("a batch with one bad record is refused whole") {
