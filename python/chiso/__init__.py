@@ -24,7 +24,7 @@ from .errors import (ArgumentTypeError, ChisoError, DataError, InputWarning, Mod
                      UnknownKeyError)
 from .model import Model, inner, leaf, load_model, rules
 from .result import Result
-from . import analysis, assessment, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, reports, UA/SA
+from . import analysis, assessment, models, reports, sensitivity  # noqa: E402 - toolkits: composite, PAR workflow, bundled models, reports, UA/SA
 from .assessment import Assessment, Survey, YearOverYear
 from .store import StoreError  # the record store's errors (chiso.store needs the sql extra only when used)
 
@@ -47,6 +47,7 @@ __all__ = [
     "inner",
     "leaf",
     "load_model",
+    "models",
     "rules",
     "reports",
     "sensitivity",

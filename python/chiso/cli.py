@@ -25,7 +25,7 @@ import pandas as pd
 from . import io as chiso_io
 from . import models as bundled
 from .cli_inputs import (EXIT_INVALID, EXIT_OK, EXIT_USAGE, LARGE, Progress, add_read_options, applicable_file,
-                         groups_file, load_model_argument, message_of, model_file, parquet_inputs, read_table,
+                         groups_file, load_model_argument, message_of, parquet_inputs, read_table,
                          table_inputs, table_options, with_row)
 from .errors import ChisoError, DataError, InputWarning, ModelError
 
@@ -109,7 +109,7 @@ def _problems(argument: str) -> "tuple[List[Dict[str, str]], Any]":
     of inner nodes are checked apart, so one bad criterion does not hide the next."""
     from .model import load_model
     try:
-        file = model_file(argument)
+        file = bundled.file_of(argument)
     except ModelError as error:
         return [_problem(error)], None
     try:
@@ -212,7 +212,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _model_path(argument: str) -> Optional[Path]:
     try:
-        return model_file(argument)
+        return bundled.file_of(argument)
     except ChisoError:
         return None
 

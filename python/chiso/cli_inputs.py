@@ -53,20 +53,9 @@ class Progress:
 
 
 # Models -------------------------------------------------------------------------------------------
-def model_file(argument: str) -> Path:
-    """A model argument: a file, or the id of a bundled model (``chiso models``)."""
-    path = Path(argument)
-    if path.is_file() or argument.endswith(".json") or os.sep in argument:
-        if not path.is_file():
-            raise ModelError(f"{argument}: no such file (bundled models: `chiso models`)",
-                             id="model.open", path="/", file=argument)
-        return path
-    return bundled.path(argument)
-
-
 def load_model_argument(argument: str) -> Any:
     from .model import load_model
-    file = model_file(argument)
+    file = bundled.file_of(argument)
     try:
         return load_model(file)
     except ModelError as error:

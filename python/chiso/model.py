@@ -15,7 +15,7 @@ from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Seque
 import numpy as np
 import pandas as pd
 
-from . import _arrow, _core
+from . import _arrow, _core, models
 from .errors import ArgumentTypeError, DataError, InputWarning, ModelError
 from .result import Result
 
@@ -28,7 +28,8 @@ def load_model(source: JSONSource) -> "Model":
     """Load a model from a file path, a JSON string or a dict (as parsed from JSON).
 
     A string whose first non-blank character is ``{`` or ``[`` is JSON text; any other string is
-    a path. A model is a JSON object: a JSON list is a :class:`ModelError`."""
+    a path, or the id of a bundled model (``chiso.models.names()``) when no such file exists. A
+    model is a JSON object: a JSON list is a :class:`ModelError`."""
     if isinstance(source, Mapping):
         return Model(_core.Model.from_json(_json_text(source)))
     if isinstance(source, os.PathLike):
@@ -45,7 +46,7 @@ def load_model(source: JSONSource) -> "Model":
                     raise  # not JSON at all: the parser's line and column
             raise ModelError("/: a model is a JSON object ({\"format\": \"chiso-model/1\", …}),"
                              " got a JSON list", id="model.type", path="/")
-        return Model(_core.Model.load(source))
+        return Model(_core.Model.load(os.fspath(models.file_of(source))))
     raise ArgumentTypeError(f"load_model takes a path, a JSON string or a dict, not {type(source).__name__}",
                             id="parameter.model_source")
 

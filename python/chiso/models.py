@@ -1,11 +1,12 @@
 """The models bundled with chiso (the files of examples/models, shipped in the wheel)::
 
-    import chiso.models
+    import chiso
     chiso.models.names()                        # ['hanoi-par-commune-2025', ...]
-    model = chiso.models.load("service-index-766")
+    model = chiso.models.load("service-index-766")   # or chiso.load_model("service-index-766")
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, List
 
@@ -14,7 +15,7 @@ from .errors import ModelError
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["names", "load", "path", "data_dir", "sample_dir", "schema_path"]
+__all__ = ["names", "load", "path", "file_of", "data_dir", "sample_dir", "schema_path"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _SOURCE_TREE = _PACKAGE.parents[1]  # python/chiso → the repository, when run from the sources
@@ -57,6 +58,21 @@ def path(name: str) -> Path:
         raise ModelError(f"no bundled model {name!r} (bundled: {', '.join(names())})",
                          id="model.unknown", path="/")
     return file
+
+
+def file_of(argument: str) -> Path:
+    """A model named as the command line and :func:`chiso.load_model` take it: a file (a path with
+    a folder or ending in .json must be one), or else the id of a bundled model."""
+    file = Path(argument)
+    if file.is_file() or argument.endswith(".json") or os.sep in argument or (os.altsep or os.sep) in argument:
+        if not file.is_file():
+            raise ModelError(f"{argument}: no such file (bundled models: `chiso models`, chiso.models.names())",
+                             id="model.open", path="/", file=argument)
+        return file
+    if argument not in names():
+        raise ModelError(f"{argument!r}: no such file, nor a bundled model (bundled: {', '.join(names())})",
+                         id="model.unknown", path="/", file=argument)
+    return path(argument)
 
 
 def load(name: str) -> "Model":
