@@ -95,6 +95,21 @@ inline double adjustment_total(const rule& r, double count) {
   return detail::decimal_value(total, std::fabs(total));
 }
 
+// Whether a rate reaches a tier, both on their decimal values of 15 significant digits
+// (docs/format.md, "Decimal arithmetic"): a rate computed as 56.99999999999999 (0.57 × 100) is the
+// 57.0000000000000 a spreadsheet shows, and reaches a tier from 57; 0.9000000000000001 is not above 0.9.
+inline bool reaches_tier(const rule& r, const tier& t, double rate) {
+  const double decimal = detail::decimal_value(rate, std::fabs(rate));
+  const double bound = detail::decimal_value(t.bound, std::fabs(t.bound));
+  return r.dir == direction::higher_is_better ? (t.exclusive ? decimal > bound : decimal >= bound)
+                                              : (t.exclusive ? decimal < bound : decimal <= bound);
+}
+
+// The input from which a tier matches: the least double that reaches it (higher is better), or
+// the greatest (lower is better). The decimal value grows with the double, so comparing with this
+// one double (as the vector kernels do) is reaches_tier.
+double tier_threshold(const rule& r, const tier& t);
+
 // Points for an input that passed check_leaf_input (for deduction: a value ≤ 0).
 inline double leaf_points(const rule& r, double max, double x) {
   switch (r.kind) {
@@ -102,16 +117,10 @@ inline double leaf_points(const rule& r, double max, double x) {
       return x;
     case rule_kind::yes_no:
       return x == 1.0 ? max : 0.0;
-    case rule_kind::tiers: {
-      const double rate = x;
-      for (const tier& t : r.tiers) {
-        const bool hit = r.dir == direction::higher_is_better
-                             ? (t.exclusive ? rate > t.bound : rate >= t.bound)
-                             : (t.exclusive ? rate < t.bound : rate <= t.bound);
-        if (hit) return t.points;
-      }
+    case rule_kind::tiers:
+      for (const tier& t : r.tiers)
+        if (reaches_tier(r, t, x)) return t.points;
       return 0.0;
-    }
     // Differences on their decimal value (chiso/detail/decimal.hpp), so that no cancellation
     // leaves binary noise a `round` would see; products and quotients keep their 15 digits.
     case rule_kind::linear: {

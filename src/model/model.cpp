@@ -72,6 +72,17 @@ const char* to_string(rank_scope s) noexcept { return s == rank_scope::all ? "al
 
 using detail::format_number;
 
+double tier_threshold(const rule& r, const tier& t) {
+  // Steps of one double from the bound: a tier's edge lies within half a unit of the 15th digit
+  // of it, a few hundred doubles at most.
+  const double outwards = r.dir == direction::higher_is_better ? -INFINITY : INFINITY;
+  double edge = t.bound;
+  while (!reaches_tier(r, t, edge)) edge = std::nextafter(edge, -outwards);
+  for (double next = std::nextafter(edge, outwards); reaches_tier(r, t, next); next = std::nextafter(edge, outwards))
+    edge = next;
+  return edge;
+}
+
 std::optional<std::string> check_leaf_input(const rule& r, double max, double x) {
   auto is_count = [](double v) { return v >= 0 && v == std::floor(v); };
   switch (r.kind) {

@@ -76,10 +76,9 @@ bool make_params(const node& leaf, kn::leaf_params& q) {
       if (r.tiers.size() > static_cast<std::size_t>(kn::max_small)) return false;
       q.count = static_cast<int>(r.tiers.size());
       for (std::size_t t = 0; t < r.tiers.size(); ++t) {
-        // An exclusive bound becomes the next double inwards: v > 0.9 is v ≥ nextafter(0.9, +∞).
-        const tier& level = r.tiers[t];
-        q.bound[t] = level.exclusive ? std::nextafter(level.bound, higher ? INFINITY : -INFINITY) : level.bound;
-        q.points[t] = level.points;
+        // The kernels compare with the input from which the tier matches on decimal values.
+        q.bound[t] = tier_threshold(r, r.tiers[t]);
+        q.points[t] = r.tiers[t].points;
       }
       return true;
     case rule_kind::linear:

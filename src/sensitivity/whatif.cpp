@@ -15,12 +15,11 @@ double current_points(const rule& r, double max, double x) {
   return leaf_points(r, max, x);
 }
 
-// Input just inside a tier: the bound itself, or the next representable value for an
-// exclusive bound.
+// The least input (as a decimal of 15 significant digits: what a user would type) from which a
+// tier matches: its bound itself, or for an exclusive bound the next such decimal.
 double tier_input(const rule& r, const tier& t) {
-  if (!t.exclusive) return t.bound;
-  return r.dir == direction::higher_is_better ? std::nextafter(t.bound, std::numeric_limits<double>::infinity())
-                                              : std::nextafter(t.bound, -std::numeric_limits<double>::infinity());
+  const double edge = tier_threshold(r, t);
+  return detail::decimal_value(edge, std::fabs(edge));
 }
 
 std::optional<double> full_input(const rule& r, double max) {

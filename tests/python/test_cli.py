@@ -155,7 +155,7 @@ def test_models_module_loads_from_any_directory(tmp_path):
 
 
 def test_unknown_bundled_model_lists_the_known_ones(tmp_path, inputs):
-    assert_clean_error(call("score", "no-such-model", inputs, cwd=tmp_path), 1, "no bundled model 'no-such-model'",
+    assert_clean_error(call("score", "no-such-model", inputs, cwd=tmp_path), 1, "'no-such-model': no such file, nor a bundled model",
                        "tutorial-par", "[chiso.model.unknown]")
 
 

@@ -177,3 +177,68 @@ TEST_CASE("the kernels and the one-unit definition give the same bits for decima
     CHECK(mismatches == 0);
   }
 }
+
+TEST_CASE("a rate reaches a tier on its decimal value, in the kernels and in the scalar path alike") {
+  // Rates as a spreadsheet or pandas computes them: 0.57 × 100 = 56.99999999999999 is the
+  // 57.0000000000000 shown (15 significant digits) and reaches a tier from 57; 56.9999999999999
+  // is a decimal of 15 digits below 57. Above 0.9 (exclusive): 0.9000000000000001 is 0.9, not
+  // above; 0.900000000000001 is. At most 10 (lower is better): 10.000000000000002 is 10; below
+  // 10 (exclusive): 9.999999999999998 is 10, not below. A bound written with 17 digits
+  // (0.6000000000000001, from 0.9 − 0.3 in a generator) is the decimal 0.6.
+  const auto tiers = [](json levels, const std::string& direction, int padding) {
+    // `padding` extra tiers of 0 points beyond the others: more than the kernels hold (8) sends
+    // the rule to the scalar path.
+    const bool lower = direction == "lower_is_better";
+    const double bound = levels[0][lower ? "max" : "min"].get<double>();
+    for (int k = 0; k < padding; ++k)  // further from the best, within [0, 100]
+      levels.push_back({{lower ? "max" : "min", lower ? bound + (k + 1) * (100 - bound) / 10 : bound * 0.5 / (k + 1)},
+                        {"points", 0}});
+    json rule = {{"kind", "tiers"}, {"unit", "percent"}, {"tiers", levels}, {"direction", direction}};
+    return document(inner("R", "sum", {leaf("t", 2, rule)}));
+  };
+  const json at_least_57 = {{{"min", 57}, {"points", 2}}};
+  const json above_09 = {{{"min", 0.9}, {"points", 2}, {"exclusive", true}}};
+  const json at_most_10 = {{{"max", 10}, {"points", 2}}};
+  const json below_10 = {{{"max", 10}, {"points", 2}, {"exclusive", true}}};
+  const json at_least_06 = {{{"min", 0.6000000000000001}, {"points", 2}}};
+  for (int padding : {0, 8}) {
+    CAPTURE(padding);
+    const run up(tiers(at_least_57, "higher_is_better", padding), {{0.57 * 100}, {56.9999999999999}, {57}});
+    CHECK(0.57 * 100 == 56.99999999999999);
+    CHECK(up.points("t", 0) == 2);
+    CHECK(up.points("t", 1) == 0);
+    CHECK(up.points("t", 2) == 2);
+    const run above(tiers(above_09, "higher_is_better", padding), {{0.9000000000000001}, {0.900000000000001}, {0.9}});
+    CHECK(above.points("t", 0) == 0);
+    CHECK(above.points("t", 1) == 2);
+    CHECK(above.points("t", 2) == 0);
+    const run most(tiers(at_most_10, "lower_is_better", padding), {{10.000000000000002}, {10.0000000000001}});
+    CHECK(most.points("t", 0) == 2);
+    CHECK(most.points("t", 1) == 0);
+    const run below(tiers(below_10, "lower_is_better", padding), {{9.999999999999998}, {9.99999999999999}});
+    CHECK(below.points("t", 0) == 0);
+    CHECK(below.points("t", 1) == 2);
+    const run sixty(tiers(at_least_06, "higher_is_better", padding), {{0.6}, {0.599999999999999}});
+    CHECK(sixty.points("t", 0) == 2);
+    CHECK(sixty.points("t", 1) == 0);
+  }
+}
+
+TEST_CASE("a tier's threshold is the first double that reaches it, and the one before does not") {
+  chiso::rule r;
+  r.kind = chiso::rule_kind::tiers;
+  for (const auto dir : {chiso::direction::higher_is_better, chiso::direction::lower_is_better})
+    for (const double bound : {0.0, 0.9, 57.0, 100.0, 1e-7, 123456.789, 0.6000000000000001, 1e14})
+      for (const bool exclusive : {false, true}) {
+        CAPTURE(bound);
+        CAPTURE(exclusive);
+        r.dir = dir;
+        const chiso::tier t{bound, 1, exclusive};
+        const double edge = chiso::tier_threshold(r, t);
+        const double outside = std::nextafter(edge, dir == chiso::direction::higher_is_better ? -INFINITY : INFINITY);
+        CHECK(chiso::reaches_tier(r, t, edge));
+        CHECK_FALSE(chiso::reaches_tier(r, t, outside));
+        // Within a unit of the bound's 15th significant digit.
+        CHECK(std::fabs(edge - bound) <= std::fmax(std::fabs(bound), 1e-300) * 1e-14);
+      }
+}
