@@ -34,15 +34,10 @@ namespace {
 constexpr std::size_t bucket_count = 2048;
 constexpr int wanted_count = 6;  // order statistics ⌊h⌋ and ⌊h⌋ + 1 for each of three quantiles
 
-struct range_and_count {
-  double low, high;
-  std::size_t count;  // values that are not NaN
-};
-
 // Selects only (an unordered comparison keeps the running value: minpd and maxpd), so NaN are
 // skipped; two vectors of two lanes, so that no loop-carried latency chain runs through one
 // register.
-range_and_count scan_range(const double* x, std::size_t n) {
+value_range scan_range(const double* x, std::size_t n) {
   typedef double two __attribute__((vector_size(2 * sizeof(double))));
   typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
   constexpr double inf = std::numeric_limits<double>::infinity();
@@ -101,6 +96,9 @@ typedef double two_values __attribute__((vector_size(2 * sizeof(double))));
 typedef std::int64_t two_masks __attribute__((vector_size(2 * sizeof(double))));
 typedef std::int32_t two_buckets __attribute__((vector_size(2 * sizeof(std::int32_t))));
 typedef std::int32_t four_buckets __attribute__((vector_size(4 * sizeof(std::int32_t))));
+typedef std::uint16_t four_ids __attribute__((vector_size(4 * sizeof(std::uint16_t))));
+typedef std::uint16_t eight_ids __attribute__((vector_size(8 * sizeof(std::uint16_t))));
+static_assert(bucket_count <= 65536, "bucket ids are 16-bit");
 
 // The buckets of x[0, 4) without a branch (a NaN: bucket 0, taken out of its count after), and
 // the values less `low` in `shifted` (a NaN: +0, which adds nothing to a sum of values ≥ +0).
@@ -124,9 +122,12 @@ inline std::int32_t bucket_of_one(double v, const bucketing& bucket) {
 // Counts per bucket, and mean and standard deviation from the moments shifted by a data value
 // (numerically safe in one pass), in four interleaved partial sums (partial sum j holds the x[k],
 // k mod 4 = j) combined in a fixed order: the result depends only on the data, never on threads.
+// Each value's bucket goes to `ids`, for the pass that gathers the order statistics.
 void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count, const bucketing& bucket,
-                               std::vector<std::uint32_t>& counts, distribution_summary& out) {
+                               std::vector<std::uint32_t>& counts, std::vector<std::uint16_t>& ids,
+                               distribution_summary& out) {
   counts.assign(bucket_count, 0);
+  ids.resize(n);
   two_values sums[2] = {}, squares[2] = {};  // lanes: partial sums 0, 1 and 2, 3
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -137,6 +138,8 @@ void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count
       squares[half] += shifted[half] * shifted[half];
     }
     for (int lane = 0; lane < 4; ++lane) ++counts[static_cast<std::size_t>(b[lane])];
+    const four_ids id = __builtin_convertvector(b, four_ids);
+    __builtin_memcpy(ids.data() + k, &id, sizeof id);
   }
   double sum_lanes[4] = {sums[0][0], sums[0][1], sums[1][0], sums[1][1]};
   double square_lanes[4] = {squares[0][0], squares[0][1], squares[1][0], squares[1][1]};
@@ -145,7 +148,9 @@ void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count
     const double shifted = v == v ? v - bucket.low : 0.0;
     sum_lanes[j] += shifted;
     square_lanes[j] += shifted * shifted;
-    ++counts[static_cast<std::size_t>(bucket_of_one(v, bucket))];
+    const std::int32_t b = bucket_of_one(v, bucket);
+    ++counts[static_cast<std::size_t>(b)];
+    ids[k] = static_cast<std::uint16_t>(b);
   }
   counts[0] -= static_cast<std::uint32_t>(n - count);  // the NaN
   const double sum = (sum_lanes[0] + sum_lanes[1]) + (sum_lanes[2] + sum_lanes[3]);
@@ -156,11 +161,12 @@ void count_buckets_and_moments(const double* x, std::size_t n, std::size_t count
 }
 
 // The values of the wanted order statistics: one more pass gathers the values of the (at most
-// six) buckets holding them, each bucket's values sorted. Four values at a time are compared with
-// the wanted buckets: most hold none of them.
-void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
-                      const std::vector<std::uint32_t>& counts, const std::size_t (&wanted)[wanted_count],
-                      std::vector<double>& scratch, double (&value)[wanted_count]) {
+// six) buckets holding them, each bucket's values sorted. The buckets of eight values at a time
+// (`ids`, from the counting pass) are compared with the wanted buckets: most hold none of them.
+void order_statistics(const double* x, const std::vector<std::uint16_t>& ids, const std::vector<std::uint32_t>& counts,
+                      const std::size_t (&wanted)[wanted_count], std::vector<double>& scratch,
+                      double (&value)[wanted_count]) {
+  const std::size_t n = ids.size();
   // First order statistic of each bucket.
   std::vector<std::size_t> first(bucket_count + 1, 0);
   for (std::size_t b = 0; b < bucket_count; ++b) first[b + 1] = first[b] + counts[b];
@@ -183,20 +189,21 @@ void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
     const int in_slot = slot[b];
     if (in_slot >= 0 && v == v) scratch[offset[in_slot] + fill[in_slot]++] = v;  // a NaN is in bucket 0
   };
-  four_buckets wanted_bucket[wanted_count];
-  for (int w = 0; w < wanted_count; ++w) wanted_bucket[w] = four_buckets{} + static_cast<std::int32_t>(bucket_of_wanted[w]);
+  eight_ids wanted_bucket[wanted_count];
+  for (int w = 0; w < wanted_count; ++w) wanted_bucket[w] = eight_ids{} + static_cast<std::uint16_t>(bucket_of_wanted[w]);
+  const std::uint16_t* id = ids.data();
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    two_values shifted[2];
-    const four_buckets b = buckets_of_four(x + i, bucket, shifted);
-    four_buckets hit = b == wanted_bucket[0];
+  for (; i + 8 <= n; i += 8) {
+    eight_ids b;
+    __builtin_memcpy(&b, id + i, sizeof b);
+    eight_ids hit = b == wanted_bucket[0];
     for (int w = 1; w < wanted_count; ++w) hit |= b == wanted_bucket[w];
     std::uint64_t halves[2];
     __builtin_memcpy(halves, &hit, sizeof halves);
     if (halves[0] | halves[1])
-      for (int lane = 0; lane < 4; ++lane) gather(x[i + static_cast<std::size_t>(lane)], b[lane]);
+      for (std::size_t lane = 0; lane < 8; ++lane) gather(x[i + lane], id[i + lane]);
   }
-  for (; i < n; ++i) gather(x[i], bucket_of_one(x[i], bucket));
+  for (; i < n; ++i) gather(x[i], id[i]);
   for (std::size_t k = 0; k < slots; ++k)
     std::sort(scratch.begin() + static_cast<std::ptrdiff_t>(offset[k]),
               scratch.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]));
@@ -206,11 +213,24 @@ void order_statistics(const double* x, std::size_t n, const bucketing& bucket,
 
 }  // namespace
 
+void value_range::merge(const value_range& other) noexcept {
+  // The comparisons of scan_range: the result is the one scan_range gives on the whole data.
+  low = other.low < low ? other.low : low;
+  high = other.high > high ? other.high : high;
+  count += other.count;
+}
+
+value_range range_of(const double* x, std::size_t n) { return scan_range(x, n); }
+
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
                                summary_scratch& scratch) {
+  return summarise(x, n, scan_range(x, n), lower_p, upper_p, scratch);
+}
+
+distribution_summary summarise(const double* x, std::size_t n, const value_range& range, double lower_p,
+                               double upper_p, summary_scratch& scratch) {
   distribution_summary out;
   out.mean = out.sd = out.lower = out.median = out.upper = nan_value;
-  const range_and_count range = scan_range(x, n);
   const std::size_t count = range.count;
   out.count = count;
   if (count == 0) return out;
@@ -219,7 +239,7 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     return out;
   }
   const bucketing bucket{range.low, static_cast<double>(bucket_count) / (range.high - range.low)};
-  count_buckets_and_moments(x, n, count, bucket, scratch.counts, out);
+  count_buckets_and_moments(x, n, count, bucket, scratch.counts, scratch.ids, out);
 
   const double probabilities[3] = {lower_p, 0.5, upper_p};
   std::size_t wanted[wanted_count];
@@ -232,7 +252,7 @@ distribution_summary summarise(const double* x, std::size_t n, double lower_p, d
     fraction[q] = h - std::floor(h);
   }
   double value[wanted_count];
-  order_statistics(x, n, bucket, scratch.counts, wanted, scratch.values, value);
+  order_statistics(x, scratch.ids, scratch.counts, wanted, scratch.values, value);
   out.lower = value[0] + fraction[0] * (value[1] - value[0]);
   out.median = value[2] + fraction[1] * (value[3] - value[2]);
   out.upper = value[4] + fraction[2] * (value[5] - value[4]);

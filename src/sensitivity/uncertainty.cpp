@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <numeric>
+#include <optional>
+#include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "chiso/analysis/pipeline.hpp"
 #include "chiso/detail/huge_pages.hpp"
@@ -37,17 +43,45 @@ bool varied_by_the_engine(aggregation m) {
   return m == aggregation::arithmetic || m == aggregation::geometric || m == aggregation::harmonic;
 }
 
+// The units × replications scores the statistics need when the replications are not kept: each
+// unit's row padded to whole cache lines from a cache-line boundary, so that the staging writes a
+// block's run of each unit with streaming stores (without reading the lines from memory first).
+class aligned_scores {
+ public:
+  static constexpr std::size_t line = 64 / sizeof(double);
+  aligned_scores(std::size_t units, std::size_t replications)
+      : stride_((replications + line - 1) / line * line), storage_(new double[units * stride_ + line]) {
+    const auto misalignment = reinterpret_cast<std::uintptr_t>(storage_.get()) % (line * sizeof(double));
+    data_ = storage_.get() + (misalignment ? line - misalignment / sizeof(double) : 0);
+    // 51 × 10⁵ doubles (41 MB) written replication by replication: ten thousand faults in 4 KiB pages.
+    detail::ask_for_huge_pages(storage_.get(), (units * stride_ + line) * sizeof(double));
+  }
+  double* data() const noexcept { return data_; }
+  std::size_t stride() const noexcept { return stride_; }  // doubles from one unit's row to the next
+
+ private:
+  std::size_t stride_;
+  std::unique_ptr<double[]> storage_;  // not value-initialised: every slot is written once
+  double* data_;
+};
+
 // One thread's scores and ranks of its replications, staged for `block` replications and then
 // written unit by unit in runs of contiguous slots of the units × replications matrices: writing
 // every replication straight into 51 rows 800 kB apart would touch 51 pages per replication.
+// While a block is in cache, each unit's range over the statistics rows is taken from it
+// (summarise's first pass, without reading the matrix back).
 class replication_staging {
  public:
-  // `scores` / `ranks` null: not kept.
-  replication_staging(std::size_t unit_count, std::size_t replications, std::size_t first,
-                      double* scores, std::int32_t* ranks)
-      : unit_count_(unit_count), replications_(replications), block_start_(first), scores_(scores),
-        ranks_(ranks), score_block_(scores ? block * unit_count : 0),
-        rank_block_(ranks ? block * unit_count : 0) {}
+  // `scores` / `ranks` null: not kept. `score_stride`: doubles from a unit's scores to the next's.
+  // `stats_rows`: the replications whose score ranges are wanted (0: none).
+  replication_staging(std::size_t unit_count, std::size_t first, double* scores, std::size_t score_stride,
+                      std::int32_t* ranks, std::size_t rank_stride, std::size_t stats_rows)
+      : unit_count_(unit_count), block_start_(first), score_stride_(score_stride), rank_stride_(rank_stride),
+        stats_rows_(stats_rows), scores_(scores), ranks_(ranks), score_block_(scores ? block * unit_count : 0),
+        rank_block_(ranks ? block * unit_count : 0), ranges_(stats_rows ? unit_count : 0) {}
+
+  // Each unit's range of scores over the statistics rows this thread flushed.
+  const std::vector<sensitivity::value_range>& ranges() const noexcept { return ranges_; }
 
   void stage(std::size_t r, const double* scores, const std::int32_t* ranks) {
     const std::size_t slot = slot_of(r);
@@ -62,9 +96,18 @@ class replication_staging {
   }
   // Writes the staged replications before `stop`.
   void flush(std::size_t stop) {
-    if (scores_) write_block(score_block_, scores_, stop);
-    if (ranks_) write_block(rank_block_, ranks_, stop);
+    if (scores_) {
+      take_ranges(stop);
+      write_block(score_block_, scores_, score_stride_, stop);
+    }
+    if (ranks_) write_block(rank_block_, ranks_, rank_stride_, stop);
     block_start_ = stop;
+  }
+  // After the last flush: the streaming stores are seen by the thread that reads the scores.
+  static void finish() noexcept {
+#if defined(__SSE2__)
+    _mm_sfence();
+#endif
   }
 
  private:
@@ -75,26 +118,44 @@ class replication_staging {
     if (r - block_start_ == block) flush(r);
     return r - block_start_;
   }
+  void take_ranges(std::size_t stop) {
+    const std::size_t counted = std::min(stop, stats_rows_);
+    if (counted <= block_start_) return;
+    for (std::size_t u = 0; u < unit_count_; ++u)
+      ranges_[u].merge(sensitivity::range_of(score_block_.data() + u * block, counted - block_start_));
+  }
+
   // The block is staged unit by unit (units-major, as the matrices): each unit's run is copied
   // whole, in a few vector stores, where a value at a time filled the store buffer with stores
-  // waiting for the matrix's lines from memory.
+  // waiting for the matrix's lines from memory. A run of whole cache lines is streamed: its lines
+  // are not read from memory before they are written.
   template <class T>
-  void write_block(const std::vector<T>& staged, T* matrix, std::size_t stop) const {
+  void write_block(const std::vector<T>& staged, T* matrix, std::size_t stride, std::size_t stop) const {
     const std::size_t count = stop - block_start_;
     for (std::size_t u = 0; u < unit_count_; ++u) {
-      T* run = matrix + u * replications_ + block_start_;
+      T* run = matrix + u * stride + block_start_;
+      const T* from = staged.data() + u * block;
+#if defined(__SSE2__)
+      if constexpr (std::is_same_v<T, double>) {
+        if (count == block && reinterpret_cast<std::uintptr_t>(run) % 64 == 0) {
+          for (std::size_t k = 0; k < block; k += 2) _mm_stream_pd(run + k, _mm_loadu_pd(from + k));
+          continue;
+        }
+      }
+#endif
       if (count == block)  // a constant size: inline vector moves, not a library call per unit
-        __builtin_memcpy(run, staged.data() + u * block, block * sizeof(T));
+        __builtin_memcpy(run, from, block * sizeof(T));
       else
-        std::copy_n(staged.data() + u * block, count, run);
+        std::copy_n(from, count, run);
     }
   }
 
-  std::size_t unit_count_, replications_, block_start_;
+  std::size_t unit_count_, block_start_, score_stride_, rank_stride_, stats_rows_;
   double* scores_;
   std::int32_t* ranks_;
   std::vector<double> score_block_;
   std::vector<std::int32_t> rank_block_;
+  std::vector<sensitivity::value_range> ranges_;
 };
 }  // namespace
 
@@ -743,22 +804,31 @@ struct composite_analysis::impl {
     return nominal_order;
   }
 
-  // Runs every replication on the threads into `res` (and `scores` when they are kept); returns
-  // each thread's rank histogram of the statistics rows.
-  std::vector<sensitivity::rank_histogram> run_replications(const run_plan& plan, sensitivity::row_matrix& scores,
-                                                            result& res) const {
+  // Runs every replication on the threads into `res` (and `scores`, units × replications with
+  // rows `score_stride` apart, when they are kept); returns each thread's rank histogram of the
+  // statistics rows, and puts each unit's range of scores over them in `score_ranges` (with the
+  // score statistics).
+  std::vector<sensitivity::rank_histogram> run_replications(const run_plan& plan, double* scores,
+                                                            std::size_t score_stride, result& res,
+                                                            std::vector<sensitivity::value_range>& score_ranges) const {
     const auto replications = static_cast<std::size_t>(plan.sample.rows());
     const int threads = detail::resolve_threads(plan.opt.threads, replications);
     std::vector<sensitivity::rank_histogram> histograms(static_cast<std::size_t>(threads));
     std::vector<std::vector<failure>> failures(static_cast<std::size_t>(threads));
+    std::vector<std::vector<sensitivity::value_range>> ranges(static_cast<std::size_t>(threads));
     detail::parallel_blocks(replications, threads, [&](std::size_t begin, std::size_t end, int t) {
-      replication_staging staging(unit_count, replications, begin, plan.keep_scores ? scores.data() : nullptr,
-                                  plan.opt.keep_replications ? res.ranks.data() : nullptr);
+      replication_staging staging(unit_count, begin, plan.keep_scores ? scores : nullptr, score_stride,
+                                  plan.opt.keep_replications ? res.ranks.data() : nullptr, replications,
+                                  plan.opt.score_statistics ? plan.stats_rows : 0);
       worker w = make_worker();
       run_replication_block(plan, begin, end, staging, w, res);
       histograms[static_cast<std::size_t>(t)] = std::move(w.histogram);
       failures[static_cast<std::size_t>(t)] = std::move(w.failures);
+      ranges[static_cast<std::size_t>(t)] = staging.ranges();
     });
+    score_ranges.assign(plan.opt.score_statistics ? unit_count : 0, sensitivity::value_range{});
+    for (const auto& thread_ranges : ranges)
+      for (std::size_t u = 0; u < thread_ranges.size(); ++u) score_ranges[u].merge(thread_ranges[u]);
     // Thread t ran the t-th block of replications: in thread order, the failures are in order.
     for (const auto& block : failures)
       for (const failure& f : block) {
@@ -820,6 +890,7 @@ struct composite_analysis::impl {
       res.output[r] = replication_output(plan, scores, w.rank.data(), nominal_rank);
     }
     staging.flush(end);
+    replication_staging::finish();
   }
 
   // A scored model's ranks of its root scores: the index on the model's scale, clamped and
@@ -881,20 +952,19 @@ struct composite_analysis::impl {
   }
 
   // Score mean, sd, median and quantiles per unit over the first `stats_rows` replications of
-  // `scores` (units × replications).
-  void score_statistics(const sensitivity::row_matrix& scores, std::size_t stats_rows, const options& opt,
-                        unit_statistics& stats) const {
+  // `scores` (units × replications, rows `stride` apart), whose ranges are `ranges`.
+  void score_statistics(const double* scores, std::size_t stride, const std::vector<sensitivity::value_range>& ranges,
+                        std::size_t stats_rows, const options& opt, unit_statistics& stats) const {
     stats.score_mean.assign(unit_count, nan_value);
     stats.score_sd.assign(unit_count, nan_value);
     stats.score_lower.assign(unit_count, nan_value);
     stats.score_median.assign(unit_count, nan_value);
     stats.score_upper.assign(unit_count, nan_value);
-    const auto replications = static_cast<std::size_t>(scores.cols());
     detail::parallel_blocks(unit_count, opt.threads, [&](std::size_t begin, std::size_t end, int) {
       sensitivity::summary_scratch scratch;
       for (std::size_t u = begin; u < end; ++u) {
         const auto summary =
-            sensitivity::summarise(scores.data() + u * replications, stats_rows, opt.lower_p, opt.upper_p, scratch);
+            sensitivity::summarise(scores + u * stride, stats_rows, ranges[u], opt.lower_p, opt.upper_p, scratch);
         stats.score_mean[u] = summary.mean;
         stats.score_sd[u] = summary.sd;
         stats.score_lower[u] = summary.lower;
@@ -915,17 +985,27 @@ result composite_analysis::impl::run(const sensitivity::row_matrix& sample, cons
   result res = empty_result(plan);
   plan.nominal_order = rank_nominal(plan, res.stats);
   // units × replications, row-major: one unit's scores are contiguous (quantiles per unit), and
-  // consecutive replications of a thread write neighbouring slots of a few cache lines.
-  sensitivity::row_matrix scores;
-  if (plan.keep_scores) {
-    scores.resize(static_cast<Eigen::Index>(unit_count), sample.rows());
-    // 51 × 10⁵ doubles (41 MB) written replication by replication: ten thousand faults in 4 KiB pages.
-    detail::ask_for_huge_pages(scores.data(), static_cast<std::size_t>(scores.size()) * sizeof(double));
+  // consecutive replications of a thread write neighbouring slots of a few cache lines. Kept: the
+  // result's matrix; otherwise rows aligned to cache lines.
+  sensitivity::row_matrix kept;
+  std::optional<aligned_scores> internal;
+  double* scores = nullptr;
+  std::size_t stride = 0;
+  if (opt.keep_replications) {
+    kept.resize(static_cast<Eigen::Index>(unit_count), sample.rows());
+    detail::ask_for_huge_pages(kept.data(), static_cast<std::size_t>(kept.size()) * sizeof(double));
+    scores = kept.data();
+    stride = static_cast<std::size_t>(sample.rows());
+  } else if (opt.score_statistics) {
+    internal.emplace(unit_count, static_cast<std::size_t>(sample.rows()));
+    scores = internal->data();
+    stride = internal->stride();
   }
-  rank_statistics(run_replications(plan, scores, res), opt, res.stats);
+  std::vector<sensitivity::value_range> score_ranges;
+  rank_statistics(run_replications(plan, scores, stride, res, score_ranges), opt, res.stats);
   res.failure_counts = count_failures(res);
-  if (opt.score_statistics) score_statistics(scores, stats_rows, opt, res.stats);
-  if (opt.keep_replications) res.scores = std::move(scores);
+  if (opt.score_statistics) score_statistics(scores, stride, score_ranges, stats_rows, opt, res.stats);
+  if (opt.keep_replications) res.scores = std::move(kept);
   return res;
 }
 

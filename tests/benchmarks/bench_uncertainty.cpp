@@ -1,7 +1,8 @@
 // Uncertainty and sensitivity analysis speed on the ASEM example (issue 6).
 //   bench_uncertainty [S] [--smoke] [--threads T] [--repeat K]
 // 1. Weights-only UA: noise 0.25 at levels 2 and 3, S replications (default 10^5): µs per
-//    replication, rank and score statistics included (the issue's goal: ≤ 0.5 µs on one thread).
+//    replication, rank and score statistics included (the issue's goal: ≤ 0.5 µs on one thread);
+//    also without the score statistics (score_statistics = false), for what they cost.
 // 2. SA with four assumptions (winmax 1–5, min-max vs z-score, noisy weights, arithmetic vs
 //    geometric), N = 100, bootstrap 1000: µs per replication (N(d+2) = 600 of them), with and
 //    without building the cached data variants.
@@ -58,20 +59,28 @@ int main(int argc, char** argv) {
   chiso_bench::asem_builder(a, false, false)(nullptr, nullptr, normalised);
 
   // 1. Weights-only UA.
-  std::vector<double> ua_us, ua_cpu_us;
+  std::vector<double> ua_us, ua_cpu_us, ranks_only_cpu_us;
   double checksum = 0;
   for (int k = 0; k < repeat; ++k) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::clock_t c0 = std::clock();
-    ua::composite_analysis ca(a.tree, normalised, a.units,
-                              {ua::assumption::noisy_weights("Weights", {{2, 0.25}, {3, 0.25}})});
-    ua::options opt;
-    opt.seed = 42;
-    opt.threads = threads;
-    const ua::result r = ca.uncertainty(S, opt);
-    ua_us.push_back(seconds_since(t0) * 1e6 / static_cast<double>(S));
-    ua_cpu_us.push_back(cpu_seconds_since(c0) * 1e6 / static_cast<double>(S));
-    checksum += r.stats.rank_mean[0];
+    for (const bool score_statistics : {true, false}) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::clock_t c0 = std::clock();
+      ua::composite_analysis ca(a.tree, normalised, a.units,
+                                {ua::assumption::noisy_weights("Weights", {{2, 0.25}, {3, 0.25}})});
+      ua::options opt;
+      opt.seed = 42;
+      opt.threads = threads;
+      opt.score_statistics = score_statistics;
+      const ua::result r = ca.uncertainty(S, opt);
+      const double cpu_us = cpu_seconds_since(c0) * 1e6 / static_cast<double>(S);
+      if (score_statistics) {
+        ua_us.push_back(seconds_since(t0) * 1e6 / static_cast<double>(S));
+        ua_cpu_us.push_back(cpu_us);
+      } else {
+        ranks_only_cpu_us.push_back(cpu_us);
+      }
+      checksum += r.stats.rank_mean[0];
+    }
   }
 
   // 2. SA with four assumptions.
@@ -101,6 +110,8 @@ int main(int argc, char** argv) {
               "cpu_us_per_replication=%.3f best_cpu_us=%.3f goal_us=0.5 coinr_us=146000\n",
               S, a.units.size(), threads, chiso::detail::to_string(chiso::detail::kernels_instruction_set()),
               median(ua_us), best(ua_us), median(ua_cpu_us), best(ua_cpu_us));
+  std::printf("ua_weights_only_without_score_statistics cpu_us_per_replication=%.3f best_cpu_us=%.3f\n",
+              median(ranks_only_cpu_us), best(ranks_only_cpu_us));
   std::printf("sa_four_assumptions N=%zu runs=%zu us_per_run=%.3f us_per_run_after_setup=%.3f goal_us=150 "
               "coinr_us=152000\n",
               N, N * 6, median(sa_us), median(sa_run_us));

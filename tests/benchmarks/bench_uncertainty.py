@@ -75,11 +75,13 @@ def numpy_ua(normalised: pd.DataFrame, meta: pd.DataFrame, S: int, f: float, see
     sub_nom = np.stack([P[:, sub_of == s] @ w2[sub_of == s] / w2[sub_of == s].sum() for s in range(len(subs))])
     nominal = (w3 @ sub_nom) / w3.sum()
     nominal_rank = pd.Series(-nominal).rank(method="min").to_numpy()
+    # The three rank quantiles in one call: one partition of the ranks instead of three.
+    rank_q5, rank_median, rank_q95 = np.percentile(ranks, [5, 50, 95], axis=1)
     stats = {
         "Mean": ranks.mean(axis=1),
-        "Median": np.median(ranks, axis=1),
-        "Q5": np.percentile(ranks, 5, axis=1),
-        "Q95": np.percentile(ranks, 95, axis=1),
+        "Median": rank_median,
+        "Q5": rank_q5,
+        "Q95": rank_q95,
         "score_mean": index.mean(axis=1),
         "score_sd": index.std(axis=1, ddof=1),
         "score_q": np.percentile(index, [5, 50, 95], axis=1),

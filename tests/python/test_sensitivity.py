@@ -67,6 +67,23 @@ def test_uncertainty_tables_and_determinism() -> None:
     assert not np.array_equal(an.uncertainty(3000, seed=6).output, runs[0].output)
 
 
+def test_score_statistics_without_kept_replications_are_numpys_on_the_scores() -> None:
+    # The default run (scores not kept) summarises an internal copy of the scores; numpy on the
+    # kept scores of the same seed is the independent reference. With 2001 replications,
+    # h = (n - 1) p is whole for p = 0.05, 0.5 and 0.95: each quantile is one order statistic,
+    # which must come out exactly; mean and sd to rounding.
+    an = sa.CompositeAnalysis(small_tree(), small_data(30), [sa.noisy_weights("w", {1: 0.3, 2: 0.3})])
+    scores = an.uncertainty(2001, seed=11, threads=1, keep_replications=True).scores.to_numpy()
+    ordered = np.sort(scores, axis=1)
+    for threads in (1, 2):
+        stats = an.uncertainty(2001, seed=11, threads=threads).score_stats
+        np.testing.assert_array_equal(stats["Q5"], ordered[:, 100])
+        np.testing.assert_array_equal(stats["Median"], ordered[:, 1000])
+        np.testing.assert_array_equal(stats["Q95"], ordered[:, 1900])
+        np.testing.assert_allclose(stats["Mean"], scores.mean(axis=1), rtol=1e-13)
+        np.testing.assert_allclose(stats["SD"], scores.std(axis=1, ddof=1), rtol=1e-9)
+
+
 def test_sensitivity_with_data_variants_and_aggregation() -> None:
     base = small_data()
     variants = [base, base.assign(i1=base["i1"] ** 1.5)]

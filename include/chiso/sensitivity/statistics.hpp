@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace chiso::sensitivity {
@@ -27,9 +28,23 @@ struct distribution_summary {
 struct summary_scratch {
   std::vector<double> values;        // the values of the buckets holding the quantiles
   std::vector<std::uint32_t> counts;  // values per bucket
+  std::vector<std::uint16_t> ids;     // each value's bucket
 };
 distribution_summary summarise(const double* x, std::size_t n, double lower_p, double upper_p,
                                summary_scratch& scratch);
+
+// The smallest and largest non-NaN values of some data and how many there are: summarise's first
+// pass. Ranges of parts merge into the range of the whole.
+struct value_range {
+  double low = std::numeric_limits<double>::infinity(), high = -std::numeric_limits<double>::infinity();
+  std::size_t count = 0;
+  void merge(const value_range& other) noexcept;
+};
+value_range range_of(const double* x, std::size_t n);
+// summarise(x, n, …) when the range of x[0, n) is known already (a pass fewer over x): the
+// uncertainty engine takes each block of replications' range while the block is in cache.
+distribution_summary summarise(const double* x, std::size_t n, const value_range& range, double lower_p,
+                               double upper_p, summary_scratch& scratch);
 
 // COINr's mean absolute rank shift of a replication: mean(abs(rank − nominal), na.rm = TRUE)
 // over the units ranked both times (rank 0: not ranked); NaN when there is none. Exact for any

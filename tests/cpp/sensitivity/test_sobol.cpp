@@ -292,3 +292,36 @@ TEST_CASE("results are bitwise identical for 1, 2 and 4 threads") {
   opt.threads = 1;
   CHECK(sa::analyse_function(ishigami, 3, 1000, 32, opt).y != runs[0].y);
 }
+
+// The uncertainty engine takes each block's range while the block is in cache and merges them:
+// summarise given the merged range must be summarise on the whole (the same bits), on data with
+// missing values, infinities, ties and constants, whatever the blocks.
+TEST_CASE("summarise given the merged ranges of blocks is summarise on the whole") {
+  random::stream g(9, 0, 0);
+  sa::summary_scratch scratch;
+  auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; };
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = 1 + static_cast<std::size_t>(g.below(2000));
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      const double u = g.uniform();
+      v = trial % 5 == 0 ? std::floor(u * 5) : trial % 5 == 1 ? std::exp(20 * u) : trial % 5 == 2 ? 3.0 : u - 0.5;
+    }
+    if (trial % 3 == 0) x[g.below(static_cast<std::uint32_t>(n))] = NAN;
+    if (trial % 7 == 0) x[g.below(static_cast<std::uint32_t>(n))] = INFINITY;
+    if (trial % 11 == 0) std::fill(x.begin(), x.end(), NAN);
+    const std::size_t block = 1 + static_cast<std::size_t>(g.below(64));
+    sa::value_range merged;
+    for (std::size_t start = 0; start < n; start += block)
+      merged.merge(sa::range_of(x.data() + start, std::min(block, n - start)));
+    const auto whole = sa::summarise(x.data(), n, 0.05, 0.95, scratch);
+    const auto given = sa::summarise(x.data(), n, merged, 0.05, 0.95, scratch);
+    CAPTURE(trial);
+    CHECK(given.count == whole.count);
+    CHECK(same(given.mean, whole.mean));
+    CHECK(same(given.sd, whole.sd));
+    CHECK(same(given.lower, whole.lower));
+    CHECK(same(given.median, whole.median));
+    CHECK(same(given.upper, whole.upper));
+  }
+}

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "chiso/analysis/aggregate.hpp"
@@ -12,6 +13,7 @@
 #include "chiso/random.hpp"
 #include "chiso/sensitivity/statistics.hpp"
 #include "chiso/sensitivity/uncertainty.hpp"
+#include "kernel_sets.hpp"
 
 using namespace chiso;
 namespace ua = chiso::uncertainty;
@@ -229,6 +231,60 @@ TEST_CASE("results are bitwise identical for 1, 2 and 4 threads") {
     CHECK(runs[k].stats.score_median == runs[0].stats.score_median);
     CHECK(runs[k].indices.first == runs[0].indices.first);
     CHECK(runs[k].indices.total_upper == runs[0].indices.total_upper);
+  }
+}
+
+// Without kept replications the scores go to an internal matrix of aligned rows, each block's
+// range taken on the way: the statistics must be those of the kept scores — quantiles exactly as
+// a sort of each unit's scores gives them, the same bits whether the scores are kept or not — on
+// 1 and 2 threads and every kernel set, with failed (NaN) replications, blocks cut short and
+// statistics over the first rows only (an SA).
+TEST_CASE("score statistics are the kept scores' whatever the threads and kernels") {
+  Eigen::MatrixXd z = small_data(37);
+  z(3, 0) = 0;  // geometric replications fail
+  ua::composite_analysis an(
+      small_tree(), z, {},
+      {ua::assumption::aggregation_methods("agg", {ua::aggregation::arithmetic, ua::aggregation::geometric}),
+       ua::assumption::noisy_weights("w", {{2, 0.25}, {3, 0.25}})});
+  auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  };
+  for (const bool sensitivity : {false, true}) {
+    ua::options kept_opt;
+    kept_opt.threads = 1;
+    kept_opt.seed = 5;
+    kept_opt.keep_replications = true;
+    auto run = [&](const ua::options& o) { return sensitivity ? an.sensitivity(51, o) : an.uncertainty(203, o); };
+    const ua::result kept = run(kept_opt);
+    REQUIRE(!kept.failed.empty());
+    const std::size_t rows = kept.statistics_replications;
+    for (std::size_t u = 0; u < 37; ++u) {
+      std::vector<double> column(rows);
+      for (std::size_t r = 0; r < rows; ++r)
+        column[r] = kept.scores(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(r));
+      CHECK(kept.stats.score_lower[u] == sa::quantile(column, 0.05));
+      CHECK(kept.stats.score_median[u] == sa::quantile(column, 0.5));
+      CHECK(kept.stats.score_upper[u] == sa::quantile(column, 0.95));
+      double sum = 0, n = 0;
+      for (double v : column)
+        if (!std::isnan(v)) sum += v, n += 1;
+      CHECK(kept.stats.score_mean[u] == doctest::Approx(sum / n).epsilon(1e-12));
+    }
+    for_each_kernel_set([&] {
+      for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        ua::options o = kept_opt;
+        o.threads = threads;
+        o.keep_replications = false;
+        const ua::result r = run(o);
+        CHECK(same(r.stats.score_mean, kept.stats.score_mean));
+        CHECK(same(r.stats.score_sd, kept.stats.score_sd));
+        CHECK(same(r.stats.score_lower, kept.stats.score_lower));
+        CHECK(same(r.stats.score_median, kept.stats.score_median));
+        CHECK(same(r.stats.score_upper, kept.stats.score_upper));
+        CHECK(r.stats.rank_mean == kept.stats.rank_mean);
+      }
+    });
   }
 }
 
