@@ -163,10 +163,11 @@ TEST_CASE("float32 input errors are those of the float64 conversion: unit, crite
     float value;
     const char* node;
   };
-  for (const bad& b : {bad{0, inf, "a1"}, bad{2, -inf, "b1"}, bad{0, subnormal, "a1"}, bad{1, 0.5f, "a2"},
-                       bad{5, inf, "f"}, bad{3, 10.5f, "b2"}}) {
+  for (const bad& b : {bad{0, inf, "a1"}, bad{2, -inf, "b1"}, bad{0, 2.5f, "a1"}, bad{1, 0.5f, "a2"},
+                       bad{5, inf, "f"}, bad{2, 120.5f, "b1"}}) {
     for (Eigen::Index units : {Eigen::Index{1}, Eigen::Index{3000}}) {
-      CAPTURE(b.node);
+      const std::string node = b.node;
+      CAPTURE(node);
       CAPTURE(units);
       float_matrix x = random_inputs(units, 3);
       x(units - 1, b.column) = b.value;
