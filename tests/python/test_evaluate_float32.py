@@ -10,7 +10,14 @@ import pyarrow as pa
 import pytest
 
 import chiso
-from small_model import small_model
+from small_model import small_model as small_model_missing_error
+
+
+def small_model() -> chiso.Model:
+    """The small model (tests/python/small_model.py) with `missing: zero`: NaN inputs are missing."""
+    document = small_model_missing_error().to_dict()
+    document["missing"] = "zero"
+    return chiso.load_model(document)
 
 COLUMNS = ["a1", "a2", "b1", "b2"]
 # Whole-number inputs of three units and their index by hand (tests/python/test_evaluate_kept_inputs.py):
@@ -37,6 +44,7 @@ def float32_units(n: int, seed: int) -> np.ndarray:
                                   dtype=np.float32), n)
     x[:, 3] = rng.integers(0, 6, n)
     x[rng.random((n, 4)) < 0.05] = np.nan
+    x[0, 2] = 96  # a rate above 1 %: not percentages typed as fractions (an InputWarning)
     return x
 
 
@@ -118,7 +126,7 @@ def test_infinite_float32_input_is_the_error_of_its_float64_conversion(bad):
     with pytest.raises(chiso.DataError) as expected:
         float64_reference(x)
     assert str(got.value) == str(expected.value)
-    assert "row 2999" in str(got.value) and "'b1'" in str(got.value)
+    assert "unit '2999'" in str(got.value) and "'b1'" in str(got.value)
 
 
 @pytest.mark.parametrize("form", ["array", "frame", "arrow"])
