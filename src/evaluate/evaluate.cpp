@@ -484,10 +484,12 @@ class plan::block_evaluator {
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
       const auto k = static_cast<std::size_t>(i);
       if (where_.stride[k] != 1) continue;
-      // A float32 column is asked for here: the kernels read its block from the scratch.
       const float* narrow = where_.input_f32[k];
-      if (kernel_asks_first_input && i == leaf.first_input && !narrow) {
-        left_to_kernel = where_.input[k] + u0;
+      if (kernel_asks_first_input && i == leaf.first_input) {
+        // The kernel asks for a line per 8 units from here, as for doubles: for a float32 column,
+        // this block's lines and as many of the same column's next block (only asked for, never
+        // read: a prefetch past the column's end does not fault).
+        left_to_kernel = narrow ? reinterpret_cast<const double*>(narrow + u0) : where_.input[k] + u0;
         continue;
       }
       const char* first = narrow ? reinterpret_cast<const char*>(narrow + u0)
