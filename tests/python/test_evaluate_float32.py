@@ -4,6 +4,11 @@ by numpy, with missing values, infinities and subnormals; keep="all" scores its 
 of the caller's float32 data made at evaluate time."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -144,3 +149,27 @@ def test_keep_all_scores_the_nodes_from_a_copy_of_the_callers_float32_data(form)
     for node, expected in HAND_POINTS.items():
         assert result.points[node].tolist() == expected * MANY
     assert result._core.nodes_scored
+
+
+_EVERY_SET = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from test_evaluate_float32 import float32_units, small_model
+x = float32_units(3000, 6)
+got, expected = small_model().evaluate(x), small_model().evaluate(x.astype(np.float64))
+same = all(np.asarray(getattr(got._core, f)).tobytes() == np.asarray(getattr(expected._core, f)).tobytes()
+           for f in ("index", "raw_index", "points", "max", "score"))
+print("same" if same else "different")
+"""
+
+
+@pytest.mark.parametrize("kernels", ["baseline", "avx2", "avx512"])
+def test_float32_scores_as_float64_with_every_kernel_set(kernels):
+    """CHISO_KERNELS caps the kernels' instruction set (a processor without it runs a smaller one:
+    still compared)."""
+    env = {**os.environ, "CHISO_KERNELS": kernels}
+    done = subprocess.run([sys.executable, "-c", _EVERY_SET, str(Path(__file__).parent)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "same"
