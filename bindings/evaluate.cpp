@@ -1,5 +1,5 @@
-// Evaluation: numpy arrays in (read where they are when they are float64, whatever their
-// layout), numpy views of the results out. The GIL is released while the plan runs.
+// Evaluation: numpy arrays in (read where they are when they are float64 or float32, whatever
+// their layout), numpy views of the results out. The GIL is released while the plan runs.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -22,12 +22,15 @@ namespace chiso::bindings {
 namespace {
 
 // What scores the kept nodes when they are first read: a copy of the inputs (the caller's arrays
-// may change after the call) and of the mask, in plan order; or, when the inputs are an array
-// chiso converted them into (nobody else holds it), that array, read where it is.
+// may change after the call; float32 inputs are copied as float32, half the bytes) and of the
+// mask, in plan order; or, when the inputs are an array chiso converted them into (nobody else
+// holds it), that array, read where it is.
 struct deferred_nodes {
   std::shared_ptr<const plan> scorer;
   evaluate_options options;
   Eigen::MatrixXd inputs;                     // units × input columns; unused when `converted` is
+  Eigen::MatrixXf inputs_f32;                 // instead of `inputs` when every input was float32
+  bool narrow = false;                        // the copy is inputs_f32
   std::optional<matrix_view<double>> converted;  // kept alive by python_evaluation::converted_inputs
   std::vector<std::ptrdiff_t> converted_columns;  // column of input column i in `converted`; empty: i
   Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic> applicable;  // units × leaves; empty: all apply
@@ -64,7 +67,10 @@ struct python_evaluation {
   void score_deferred_nodes() {
     const deferred_nodes& d = *deferred;
     unit_table table;
-    table.values = d.converted ? *d.converted : view_of(d.inputs);
+    if (d.narrow)
+      table.values_f32 = view_of(d.inputs_f32);
+    else
+      table.values = d.converted ? *d.converted : view_of(d.inputs);
     if (!d.converted_columns.empty()) table.columns = d.converted_columns.data();
     if (d.applicable.size() > 0) table.applicable = view_of(d.applicable);
     evaluation all;
@@ -78,6 +84,32 @@ struct python_evaluation {
     nodes_scored.store(true, std::memory_order_release);
   }
 };
+
+// Where input column i of a table is: a float64 or a float32 array, strided.
+struct input_column {
+  const double* wide = nullptr;
+  const float* narrow = nullptr;  // when `wide` is null
+  std::ptrdiff_t stride = 1;
+  double value(std::ptrdiff_t u) const {
+    return wide ? wide[u * stride] : static_cast<double>(narrow[u * stride]);
+  }
+};
+
+input_column input_column_of(const unit_table& t, std::ptrdiff_t i) {
+  input_column c;
+  if (t.has_input_arrays()) {
+    c.wide = t.input_arrays ? t.input_arrays[i] : nullptr;
+    c.narrow = t.input_arrays_f32 && !c.wide ? t.input_arrays_f32[i] : nullptr;
+    c.stride = t.input_strides ? t.input_strides[i] : 1;
+  } else if (t.values_f32.empty()) {
+    c.wide = &t.values(0, t.columns ? t.columns[i] : i);
+    c.stride = t.values.row_stride;
+  } else {
+    c.narrow = &t.values_f32(0, t.columns ? t.columns[i] : i);
+    c.stride = t.values_f32.row_stride;
+  }
+  return c;
+}
 
 // Input columns of leaves taking a rate in percent (tiers, proportional) whose every finite value
 // lies in [0, 1], not all 0 or 1: percentages typed as fractions (0.96 for 96 %), which score as
@@ -104,11 +136,10 @@ std::vector<std::string> percent_columns_in_fractions(const std::shared_ptr<plan
   }
   std::vector<std::string> suspects;
   for (const auto& [n, i] : found) {
-    const std::ptrdiff_t column = table.columns ? table.columns[i] : i;
-    const std::ptrdiff_t stride = table.input_strides ? table.input_strides[i] : 1;
+    const input_column column = input_column_of(table, i);
     bool cleared = false, fractional = false;
     for (std::ptrdiff_t u = 0; u < table.rows() && !cleared; ++u) {
-      const double v = table.input_arrays ? table.input_arrays[i][u * stride] : table.values(u, column);
+      const double v = column.value(u);
       if (!std::isfinite(v)) continue;
       cleared = v < 0 || v > 1;
       fractional = fractional || (v != 0 && v != 1);
@@ -160,16 +191,25 @@ struct python_inputs {
   bool matrix_is_chisos = false;  // made by a conversion (here or in Python): nobody else can change it
   std::vector<py::array> arrays;
   std::vector<const double*> array_data;
+  std::vector<const float*> array_data_f32;  // a float32 column's (its array_data is then null)
   std::vector<std::ptrdiff_t> array_strides;
   std::vector<std::ptrdiff_t> column_of_input, mask_column_of_leaf;
 
   std::uintptr_t address() const {
-    return reinterpret_cast<std::uintptr_t>(table.input_arrays ? (array_data.empty() ? nullptr : array_data[0])
-                                                               : table.values.data);
+    if (table.has_input_arrays())
+      return arrays.empty() ? 0 : reinterpret_cast<std::uintptr_t>(arrays.front().data());
+    return reinterpret_cast<std::uintptr_t>(table.values_f32.empty() ? static_cast<const void*>(table.values.data)
+                                                                     : static_cast<const void*>(table.values_f32.data));
+  }
+  // Every input column is float32 (copied as float32 for the deferred nodes).
+  bool all_float32() const {
+    if (table.has_input_arrays())
+      return std::none_of(array_data.begin(), array_data.end(), [](const double* d) { return d != nullptr; });
+    return !table.values_f32.empty();
   }
 };
 
-// One 1-D array per input column: float64 ones are read where they are.
+// One 1-D array per input column: float64 and float32 ones are read where they are.
 void read_input_columns(const plan& p, const py::sequence& list, python_inputs& in) {
   if (static_cast<std::ptrdiff_t>(list.size()) != p.input_count())
     throw data_error("data.shape", "", "",
@@ -179,7 +219,8 @@ void read_input_columns(const plan& p, const py::sequence& list, python_inputs& 
   for (std::size_t i = 0; i < list.size(); ++i) {
     py::array a = py::array::ensure(list[i]);
     if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' is not an array");
-    if (!a.dtype().is(py::dtype::of<double>())) a = py::array_t<double, py::array::forcecast>::ensure(a);
+    const bool narrow = a.dtype().is(py::dtype::of<float>());
+    if (!narrow && !a.dtype().is(py::dtype::of<double>())) a = py::array_t<double, py::array::forcecast>::ensure(a);
     if (!a) throw data_error("data.type", "", names[i], "input column '" + names[i] + "' must hold numbers");
     if (a.ndim() != 1)
       throw data_error("data.shape", "", names[i],
@@ -188,23 +229,31 @@ void read_input_columns(const plan& p, const py::sequence& list, python_inputs& 
       throw data_error("data.shape", "", names[i],
                        "input column '" + names[i] + "' has " + std::to_string(a.shape(0)) + " values, '" + names[0] +
                            "' has " + std::to_string(rows));
-    if (a.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0)
+    const auto item = static_cast<py::ssize_t>(narrow ? sizeof(float) : sizeof(double));
+    if (a.strides(0) % item != 0)
       throw data_error("data.shape", "", names[i], "array strides are not whole elements");
     rows = a.shape(0);
-    in.array_data.push_back(static_cast<const double*>(a.data()));
-    in.array_strides.push_back(a.strides(0) / static_cast<py::ssize_t>(sizeof(double)));
+    in.array_data.push_back(narrow ? nullptr : static_cast<const double*>(a.data()));
+    in.array_data_f32.push_back(narrow ? static_cast<const float*>(a.data()) : nullptr);
+    in.array_strides.push_back(a.strides(0) / item);
     in.arrays.push_back(std::move(a));
   }
   in.table.input_arrays = in.array_data.data();
+  in.table.input_arrays_f32 = in.array_data_f32.data();
   in.table.input_strides = in.array_strides.data();
   in.table.unit_count = std::max<std::ptrdiff_t>(rows, 0);
 }
 
-// float64 in any layout is read in place; anything else is converted once.
+// float64 and float32 in any layout are read in place; anything else is converted once.
 void read_input_matrix(const py::object& values, python_inputs& in) {
   // An array is taken as it is (numpy's conversion of an array to an array costs a unit scored in
   // a loop a tenth of a microsecond).
   py::array matrix = py::isinstance<py::array>(values) ? py::reinterpret_borrow<py::array>(values) : py::array::ensure(values);
+  if (matrix && matrix.dtype().is(py::dtype::of<float>())) {
+    in.table.values_f32 = view_of_array<float>(matrix);
+    in.matrix = std::move(matrix);
+    return;
+  }
   if (matrix && !matrix.dtype().is(py::dtype::of<double>())) {
     matrix = py::array_t<double, py::array::forcecast>::ensure(matrix);
     in.matrix_is_chisos = true;
@@ -283,28 +332,31 @@ bool worth_deferring(const plan& p, const unit_table& t, std::size_t kept_nodes_
 // of their columns is copied.
 constexpr std::ptrdiff_t copy_band_rows = 256;
 
-// The inputs in plan order (input column i is column i), units × input columns. Contiguous
-// columns are copied whole; strided ones (a C-order array's) a band of rows at a time, whose
-// rows stay in the caches while each of their columns is copied.
-Eigen::MatrixXd copy_of_inputs(const plan& p, const unit_table& t) {
+// The inputs in plan order (input column i is column i), units × input columns, as T (float for
+// float32 inputs; float64 ones, and float32 ones among them, as double: exact). Contiguous columns
+// are copied whole; strided ones (a C-order array's) a band of rows at a time, whose rows stay in
+// the caches while each of their columns is copied.
+template <class T>
+Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> copy_of_inputs(const plan& p, const unit_table& t) {
   const std::ptrdiff_t rows = t.rows(), inputs = p.input_count();
-  Eigen::MatrixXd copy(rows, inputs);
-  detail::ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()) * sizeof(double));
-  const auto column_of = [&](std::ptrdiff_t i) {
-    return t.input_arrays ? t.input_arrays[i] : &t.values(0, t.columns ? t.columns[i] : i);
-  };
-  const auto stride_of = [&](std::ptrdiff_t i) {
-    return t.input_arrays ? (t.input_strides ? t.input_strides[i] : 1) : t.values.row_stride;
-  };
-  for (std::ptrdiff_t i = 0; i < inputs; ++i)
-    if (stride_of(i) == 1) std::copy(column_of(i), column_of(i) + rows, &copy(0, i));
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> copy(rows, inputs);
+  detail::ask_for_huge_pages(copy.data(), static_cast<std::size_t>(copy.size()) * sizeof(T));
+  std::vector<input_column> columns;
+  for (std::ptrdiff_t i = 0; i < inputs; ++i) columns.push_back(input_column_of(t, i));
+  for (std::ptrdiff_t i = 0; i < inputs; ++i) {
+    const input_column& c = columns[static_cast<std::size_t>(i)];
+    if (c.stride != 1) continue;
+    if (c.wide)
+      std::copy(c.wide, c.wide + rows, &copy(0, i));
+    else
+      std::copy(c.narrow, c.narrow + rows, &copy(0, i));
+  }
   for (std::ptrdiff_t u0 = 0; u0 < rows; u0 += copy_band_rows) {
     const std::ptrdiff_t n = std::min(copy_band_rows, rows - u0);
     for (std::ptrdiff_t i = 0; i < inputs; ++i) {
-      const std::ptrdiff_t stride = stride_of(i);
-      if (stride == 1) continue;
-      const double* from = column_of(i) + u0 * stride;
-      for (std::ptrdiff_t u = 0; u < n; ++u) copy(u0 + u, i) = from[u * stride];
+      const input_column& c = columns[static_cast<std::size_t>(i)];
+      if (c.stride == 1) continue;
+      for (std::ptrdiff_t u = 0; u < n; ++u) copy(u0 + u, i) = static_cast<T>(c.value(u0 + u));
     }
   }
   return copy;
@@ -350,7 +402,8 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
     read_input_columns(p, py::reinterpret_borrow<py::sequence>(values), in);
   } else {
     read_input_matrix(values, in);
-    in.matrix_is_chisos = in.matrix_is_chisos || inputs_are_chisos;
+    // Kept unread-by-others only as the float64 matrix the nodes are scored from.
+    in.matrix_is_chisos = (in.matrix_is_chisos || inputs_are_chisos) && in.table.values_f32.empty();
   }
   read_layout(p, applicable, groups, columns, applicable_columns, in);
   if (!unit_names.is_none()) in.table.unit_name = unit_names_of(unit_names);
@@ -381,11 +434,16 @@ std::shared_ptr<python_evaluation> evaluate_arrays(const std::shared_ptr<plan>& 
       if (in.matrix_is_chisos) {  // no copy (saves the copy's fresh pages: a second for 10⁶ × 102)
         d.converted = in.table.values;
         d.converted_columns = in.column_of_input;
+      } else if (in.all_float32()) {
+        d.inputs_f32 = copy_of_inputs<float>(p, in.table);
+        d.narrow = true;
       } else {
-        d.inputs = copy_of_inputs(p, in.table);
+        d.inputs = copy_of_inputs<double>(p, in.table);
       }
       d.applicable = copy_of_mask(p, in.table);
-      out->kept_inputs_address = reinterpret_cast<std::uintptr_t>(d.converted ? d.converted->data : d.inputs.data());
+      out->kept_inputs_address = reinterpret_cast<std::uintptr_t>(
+          d.converted ? static_cast<const void*>(d.converted->data)
+                      : d.narrow ? static_cast<const void*>(d.inputs_f32.data()) : static_cast<const void*>(d.inputs.data()));
       out->nodes_scored.store(false, std::memory_order_release);
     } else {
       kept = out->result.nodes;
@@ -468,7 +526,7 @@ void register_evaluate(py::module_& m) {
         py::arg("inputs_are_chisos") = false,
         "Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array\n"
         "(its column for input column i is columns[i], default i) or a list of 1-D arrays, one per\n"
-        "input column in order (float64 ones are read without copying). `applicable` is units × leaves\n"
+        "input column in order (float64 and float32 ones are read without copying). `applicable` is units × leaves\n"
         "with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),\n"
         "whatever the layout of the inputs. `inputs_are_chisos`: `values` is an array the caller made\n"
         "(a conversion) and will not change: the nodes of many units are scored from it, not a copy.");

@@ -42,16 +42,23 @@ matrix_view<typename Derived::Scalar> view_of(const Eigen::DenseBase<Derived>& m
 // What to score: inputs, which criteria apply, and the units' groups.
 //
 // Inputs are units × input columns (plan::input_columns(): one per leaf, "<id>", or one per named
-// input of a leaf, "<id>.<input>"), given either as one matrix in any layout (`values`, with
-// `columns` saying where each input column is) or as one array per input column
-// (`input_arrays`, e.g. Arrow or pandas columns held separately). Applicability is per leaf.
+// input of a leaf, "<id>.<input>"), given either as one matrix in any layout (`values`, or
+// `values_f32` for float32, with `columns` saying where each input column is) or as one array per
+// input column (`input_arrays`, e.g. Arrow or pandas columns held separately; a float32 column in
+// `input_arrays_f32` instead). float32 inputs are read where they are, a block of units at a time
+// converted to double (exact): the results are those of the same table converted to float64.
+// Applicability is per leaf.
 struct unit_table {
   matrix_view<double> values;        // units × input columns; NaN = missing
-  const std::ptrdiff_t* columns = nullptr;  // column of input column i in `values`; null = column i
-  // Instead of `values`: one array of `unit_count` values per input column, in plan order.
+  matrix_view<float> values_f32;     // instead of `values`: a float32 matrix
+  const std::ptrdiff_t* columns = nullptr;  // column of input column i in the matrix; null = column i
+  // Instead of a matrix: one array of `unit_count` values per input column, in plan order, either
+  // input_arrays[i] (float64) or input_arrays_f32[i] (float32; input_arrays[i] is then null or
+  // input_arrays is). Either list may be null when every column is in the other.
   const double* const* input_arrays = nullptr;
+  const float* const* input_arrays_f32 = nullptr;
   const std::ptrdiff_t* input_strides = nullptr;  // elements from one unit to the next; null = 1
-  std::ptrdiff_t unit_count = 0;                  // with input_arrays
+  std::ptrdiff_t unit_count = 0;                  // with input_arrays or input_arrays_f32
   // units × leaves; empty = everything applies. The mask has its own column map, whatever the
   // inputs' layout: leaf j (in plan order) is its column applicable_columns[j], or column j when
   // null. Its rows are the inputs' rows.
@@ -60,7 +67,10 @@ struct unit_table {
   const std::int32_t* groups = nullptr;    // group code ≥ 0 per unit; null = one group
   unit_namer unit_name;              // for messages and ordinal ties; empty = "row N"
 
-  std::ptrdiff_t rows() const noexcept { return input_arrays ? unit_count : values.rows; }
+  bool has_input_arrays() const noexcept { return input_arrays || input_arrays_f32; }
+  std::ptrdiff_t rows() const noexcept {
+    return has_input_arrays() ? unit_count : values_f32.empty() ? values.rows : values_f32.rows;
+  }
 };
 
 // A column map from names (data, mask and groups are matched by name, FORMAT.md 0.3): the

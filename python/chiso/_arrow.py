@@ -41,8 +41,9 @@ def _refuse_duplicates(names: Sequence[str], known: Any, what: str) -> None:
 
 def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
     """The ``wanted`` columns (default: all) of an Arrow table (or a polars frame, through Arrow)
-    as float64 arrays, by name; the others are only named (the caller names a wanted one missing). A
-    float64 column in one chunk without nulls is a view of the Arrow buffer (no copy), one in
+    as float64 arrays (float32 ones without nulls as float32), by name; the others are only named
+    (the caller names a wanted one missing). A float64 or float32 column in one chunk without nulls
+    is a view of the Arrow buffer (no copy), one in
     several chunks is joined once; nulls become NaN (missing); integer, decimal and boolean
     columns are converted; any other type is a DataError naming the column."""
     import pyarrow as pa
@@ -61,7 +62,9 @@ def input_columns(data: Any, wanted: Optional[Sequence[str]] = None) -> Dict[str
                 or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
             raise DataError(f"column {name!r} holds {kind}, not numbers",
                             id="data.not_a_number", criterion=name)
-        if not pa.types.is_float64(kind):
+        # float32 without nulls stays float32 (the core reads it where it is); a null is a NaN
+        # put in a float64 column.
+        if not (pa.types.is_float64(kind) or (pa.types.is_float32(kind) and not column.null_count)):
             column = pc.cast(column, pa.float64())
         if column.null_count:
             column = pc.fill_null(column, np.nan)  # a null is a missing input

@@ -78,6 +78,9 @@ def _score_partition(part: pd.DataFrame, applicable: Optional[pd.DataFrame], tex
                         "band": band}, index=part.index)
     if labels is not None:
         out["group"] = labels.array
+        # The evaluation's codes of the labels, kept for counting and ranking by group without
+        # coding the labels again (dropped when the ranks are attached).
+        out["_group_code"] = result._group_codes
     if keep != "root":
         points = np.asarray(core.points)
         for k, node in enumerate(result.node_ids):
@@ -107,8 +110,14 @@ def _members(scores: pd.DataFrame, rank_group: bool) -> List[Tuple[Optional[str]
     scored = ~np.isnan(scores["index"].to_numpy(dtype=np.float64))
     if not rank_group:
         return [(None, np.flatnonzero(scored))]
-    codes, labels = pd.factorize(scores["group"])
-    return [(str(label), np.flatnonzero(scored & (codes == k))) for k, label in enumerate(labels)]
+    # Codes 0…k of the partition's labels (every one held by some unit), from its evaluation.
+    codes = scores["_group_code"].to_numpy()
+    group = scores["group"]
+    members = []
+    for code in range(int(codes.max()) + 1 if len(codes) else 0):
+        in_group = codes == code
+        members.append((str(group.iat[int(np.argmax(in_group))]), np.flatnonzero(scored & in_group)))
+    return members
 
 
 def _first_ranks(text: str, *partition_counts: ValueCounts) -> FirstRanks:
@@ -130,11 +139,11 @@ def _first_ranks(text: str, *partition_counts: ValueCounts) -> FirstRanks:
 
 def _attach_ranks(scored: pd.DataFrame, first: FirstRanks, rank_group: bool) -> pd.DataFrame:
     """Each unit's rank: the first rank of its (group, index) value, from the reduction."""
-    out = scored.copy(deep=False)  # the kept scores stay as they are; only "rank" is new
+    out = scored.drop(columns=["_group_code"], errors="ignore")  # the kept scores stay as they are
     index = out["index"].to_numpy(dtype=np.float64)
     rank = np.zeros(len(out), dtype=np.int32)
     known = np.zeros(len(out), dtype=bool)
-    for label, members in _members(out, rank_group):
+    for label, members in _members(scored, rank_group):
         values, first_rank = first[label]
         # A hash lookup of values the reduction saw (every unit's value was counted): exact.
         rank[members] = first_rank[pd.Index(values).get_indexer(index[members])]
@@ -188,9 +197,10 @@ def evaluate(model: Union[Model, str, Mapping[str, Any]], ddf: "dd.DataFrame",
     # Only the columns the model reads (a read_parquet collection then reads only those), scored
     # in the task that reads the partition.
     data = ddf[list(dict.fromkeys(list(model.input_columns) + ([groups] if groups else [])))]
-    meta = _score_partition(data._meta, None if applicable is None else applicable._meta, text, groups, keep,
-                            ordinal)
-    scored = data.map_partitions(_score_partition, applicable, shipped, groups, keep, ordinal, meta=meta,
+    scored_meta = _score_partition(data._meta, None if applicable is None else applicable._meta, text, groups, keep,
+                                   ordinal)
+    meta = scored_meta.drop(columns=["_group_code"], errors="ignore")
+    scored = data.map_partitions(_score_partition, applicable, shipped, groups, keep, ordinal, meta=scored_meta,
                                  align_dataframes=False, enforce_metadata=False).to_delayed()
     count = dask.delayed(_count_values, pure=True)
     first = dask.delayed(_first_ranks)(shipped, *[count(s, bool(rank_group)) for s in scored])

@@ -241,8 +241,9 @@ class Model:
         ``data``: a DataFrame (rows = units, index = unit ids, columns including
         :attr:`input_columns`), a 2-D array (its columns named by ``columns``, default
         :attr:`input_columns` in order; a structured array's fields are its columns), a mapping of
-        input column → 1-D array (float64 ones are read without copying), or a pyarrow Table or
-        polars DataFrame (float64 columns without nulls are read without copying; nulls are
+        input column → 1-D array (float64 and float32 ones are read without copying), or a pyarrow
+        Table or polars DataFrame (float64 and float32 columns in one chunk without nulls are read
+        without copying; nulls are
         missing). NaN is a missing input. ``units``: unit ids for an array, a mapping or an Arrow
         table (default 0, 1, …). ``applicable``: booleans, units × leaves: a DataFrame with leaf ids
         as columns (its rows matched to the units by index: every unit once), a mapping of leaf id
@@ -254,8 +255,8 @@ class Model:
         ``Int64``, ``boolean``: <NA> is missing), and object columns holding only real numbers
         and missing values (None, NaN, <NA>). Text (even ``"5"``), complex numbers, dates and
         categories are a :class:`DataError` naming the column (and the unit, for a cell).
-        float64 inputs are read where they are, in C or Fortran order; other dtypes are
-        converted once. The GIL is released while scoring more than 16 units. A ``percent`` rate
+        float64 and float32 inputs are read where they are, in C or Fortran order (float32 is
+        converted to float64 a block of units at a time, exactly); other dtypes are converted once. The GIL is released while scoring more than 16 units. A ``percent`` rate
         column whose values all lie in [0, 1] (not only 0 and 1) gives an :class:`InputWarning`:
         percentages typed as fractions would score as under 1 %.
         """
@@ -312,12 +313,19 @@ def _numeric_inputs(data: Any, inputs: Sequence[str], units: Optional[Sequence[A
 
 def _frame_inputs(data: pd.DataFrame, inputs: Sequence[str]):
     columns = _input_positions(data.columns, inputs, "data")
+    dtypes = data.dtypes.to_numpy()  # once: each .dtypes builds a Series
+    floats = [isinstance(d, np.dtype) and d.kind == "f" and d.itemsize for d in dtypes[columns]]
+    if 4 in floats and all(size in (4, 8) for size in floats):
+        # float32 columns (a Parquet file's, in Dask partitions) are read where they are, column
+        # by column: a 2-D array of them would be a float64 copy (or a float32 one, for a subset
+        # of the frame's columns).
+        return [data.iloc[:, position].to_numpy() for position in columns], None, data.index, False
     if len(data.columns) != len(inputs):  # other columns (names, notes…) are not converted
         data = data.iloc[:, columns]
+        dtypes = dtypes[columns]
         columns = np.arange(len(inputs), dtype=np.int64)
     unit_index = data.index
     nullable = False
-    dtypes = data.dtypes.to_numpy()  # once: each .dtypes builds a Series
     # A column of another dtype than float64: pandas makes a new array of them all.
     converted = any(dtypes[position] != np.float64 for position in columns)
     for position in columns:

@@ -89,9 +89,16 @@ double score_leaf_scalar(const kn::leaf_block& b, const node& leaf) {
 
 // Where the input columns and the leaves' applicability are, for one evaluation.
 struct plan::layout {
-  std::vector<const double*> input;      // per input column: its value for unit 0
+  // Per input column: its value for unit 0, in `input` when it is float64, else in `input_f32`
+  // (and null in `input`).
+  std::vector<const double*> input;
+  std::vector<const float*> input_f32;
   std::vector<std::ptrdiff_t> stride;    // per input column: elements from one unit to the next
   std::vector<std::ptrdiff_t> mask_column;  // per leaf: its column in the mask (none without a mask)
+
+  double value(std::size_t i, std::ptrdiff_t u) const {
+    return input[i] ? input[i][u * stride[i]] : static_cast<double>(input_f32[i][u * stride[i]]);
+  }
 };
 
 namespace {
@@ -181,6 +188,7 @@ struct evaluator_scratch {
   std::vector<kn::unit_leaf> unit_leaves;
   std::vector<std::size_t> rule_run_end;
   std::vector<std::size_t> unit_leaves_to_finish;
+  std::vector<double> unit_inputs;  // one unit: per leaf, its float32 first input as a double
   std::uint64_t tables_plan = 0;             // the plan (plan::identity_) and kept nodes the tables are for
   kept_nodes tables_keep = kept_nodes::all;
   const workspace* tables_ws = nullptr;
@@ -249,7 +257,7 @@ void plan::report_first_input_error(const unit_table& units, const layout& where
       x.clear();
       names.clear();
       for (std::ptrdiff_t i = step.first_input; i < step.first_input + step.input_count; ++i) {
-        x.push_back(where.input[static_cast<std::size_t>(i)][u * where.stride[static_cast<std::size_t>(i)]]);
+        x.push_back(where.value(static_cast<std::size_t>(i), u));
         names.push_back(columns[static_cast<std::size_t>(i)]);
       }
       if (step.program) {
@@ -332,6 +340,7 @@ class plan::block_evaluator {
         unit_leaves_(scratch.unit_leaves),
         rule_run_end_(scratch.rule_run_end),
         unit_leaves_to_finish_(scratch.unit_leaves_to_finish),
+        unit_inputs_(scratch.unit_inputs),
         kernels_(kn::kernels_in_use()),
         keep_max_if_missing_(info_.missing == missing_policy::zero ? 1.0 : 0.0),
         missing_is_trouble_(info_.missing == missing_policy::error ? 1.0 : 0.0) {
@@ -362,6 +371,7 @@ class plan::block_evaluator {
     scratch.unit_leaves.assign(leaves, {});
     scratch.rule_run_end.assign(leaves, 0);
     scratch.unit_leaves_to_finish.clear();
+    scratch.unit_inputs.assign(leaves, 0.0);
     for (std::size_t j = leaves; j-- > 0;) {
       const leaf_step& leaf = *p.leaves_[j];
       const bool add_to_parent = scratch.added_to_parent[static_cast<std::size_t>(leaf.position)] != 0;
@@ -425,14 +435,30 @@ class plan::block_evaluator {
   }
 
   // The block of input column i for units u0 … u0 + n − 1: where it is, or a copy when strided
-  // (one unit's value is a block of one wherever it is: a row of a row-major table).
+  // (one unit's value is a block of one wherever it is: a row of a row-major table). A float32
+  // column is always converted into `scratch` (exact), which stays in the first-level cache: the
+  // kernels read doubles, and a whole-table float64 copy would cost its fresh pages.
   template <class Count>
   const double* input_block(std::ptrdiff_t i, std::ptrdiff_t u0, Count n, double* scratch) const {
-    const double* first = where_.input[static_cast<std::size_t>(i)];
-    const std::ptrdiff_t stride = where_.stride[static_cast<std::size_t>(i)];
+    const auto k = static_cast<std::size_t>(i);
+    const std::ptrdiff_t stride = where_.stride[k];
+    if (const float* narrow = where_.input_f32[k]) {
+      if (stride == 1)
+        widen(narrow + u0, n, scratch);
+      else
+        for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = static_cast<double>(narrow[(u0 + u) * stride]);
+      return scratch;
+    }
+    const double* first = where_.input[k];
     if (stride == 1 || n == 1) return first + u0 * stride;
     for (std::ptrdiff_t u = 0; u < n; ++u) scratch[u] = first[(u0 + u) * stride];
     return scratch;
+  }
+
+  // Contiguous float32 to double, a vector at a time (the compiler's conversion instructions).
+  template <class Count>
+  static void widen(const float* __restrict from, Count n, double* __restrict to) {
+    for (std::ptrdiff_t u = 0; u < n; ++u) to[u] = static_cast<double>(from[u]);
   }
 
   // Where leaf j applies in this block: 1 or 0 per unit.
@@ -456,15 +482,20 @@ class plan::block_evaluator {
     const leaf_step& leaf = *plan_.leaves_[static_cast<std::size_t>(j)];
     const double* left_to_kernel = nullptr;
     for (std::ptrdiff_t i = leaf.first_input; i < leaf.first_input + leaf.input_count; ++i) {
-      if (where_.stride[static_cast<std::size_t>(i)] != 1) continue;
-      const double* column = where_.input[static_cast<std::size_t>(i)] + u0;
+      const auto k = static_cast<std::size_t>(i);
+      if (where_.stride[k] != 1) continue;
+      const float* narrow = where_.input_f32[k];
       if (kernel_asks_first_input && i == leaf.first_input) {
-        left_to_kernel = column;
+        // The kernel asks for a line per 8 units from here, as for doubles: for a float32 column,
+        // this block's lines and as many of the same column's next block (only asked for, never
+        // read: a prefetch past the column's end does not fault).
+        left_to_kernel = narrow ? reinterpret_cast<const double*>(narrow + u0) : where_.input[k] + u0;
         continue;
       }
-      const char* first = reinterpret_cast<const char*>(column);
-      for (std::ptrdiff_t byte = 0; byte < n * static_cast<std::ptrdiff_t>(sizeof(double)); byte += cache_line)
-        __builtin_prefetch(first + byte);
+      const char* first = narrow ? reinterpret_cast<const char*>(narrow + u0)
+                                 : reinterpret_cast<const char*>(where_.input[k] + u0);
+      const std::ptrdiff_t bytes = n * static_cast<std::ptrdiff_t>(narrow ? sizeof(float) : sizeof(double));
+      for (std::ptrdiff_t byte = 0; byte < bytes; byte += cache_line) __builtin_prefetch(first + byte);
     }
     if (!mask_.empty() && mask_.row_stride == 1) {
       const char* first = reinterpret_cast<const char*>(&mask_(u0, where_.mask_column[static_cast<std::size_t>(j)]));
@@ -508,7 +539,12 @@ class plan::block_evaluator {
     const std::size_t leaves = plan_.leaves_.size();
     for (std::size_t j = 0; j < leaves; ++j) {
       const std::size_t i = static_cast<std::size_t>(plan_.leaves_[j]->first_input);
-      unit_leaves_[j].x = where_.input[i] + u0 * where_.stride[i];
+      if (where_.input[i]) {
+        unit_leaves_[j].x = where_.input[i] + u0 * where_.stride[i];
+      } else {
+        unit_inputs_[j] = static_cast<double>(where_.input_f32[i][u0 * where_.stride[i]]);
+        unit_leaves_[j].x = &unit_inputs_[j];
+      }
       // One unit's flag is where it is, whatever the mask's layout.
       unit_leaves_[j].here =
           mask_.empty() ? ws_.here.data() : reinterpret_cast<const std::uint8_t*>(&mask_(u0, where_.mask_column[j]));
@@ -712,6 +748,7 @@ class plan::block_evaluator {
   std::vector<kn::unit_leaf>& unit_leaves_;
   const std::vector<std::size_t>& rule_run_end_;
   const std::vector<std::size_t>& unit_leaves_to_finish_;
+  std::vector<double>& unit_inputs_;
   const kn::kernel_set& kernels_;
   const double keep_max_if_missing_;
   const double missing_is_trouble_;
@@ -720,6 +757,32 @@ class plan::block_evaluator {
 namespace {
 
 std::string count_of(std::ptrdiff_t n, const char* what) { return std::to_string(n) + " " + what; }
+
+// Where each input column is in a matrix of the inputs (`values` or `values_f32` of `units`).
+template <class T>
+void locate_matrix_columns(const plan& p, const matrix_view<T>& values, const unit_table& units,
+                           std::vector<const T*>& input, std::vector<std::ptrdiff_t>& stride) {
+  const std::ptrdiff_t inputs = p.input_count();
+  const auto& names = p.input_columns();
+  if (values.empty() && units.rows() > 0) throw data_error("data.shape", "", "", "no input values were given");
+  if (!units.columns && values.cols != inputs)
+    throw data_error("data.shape", "", "",
+                     "inputs have " + count_of(values.cols, "columns") + ", the model has " +
+                         (inputs == p.leaf_count() ? count_of(inputs, "leaves")
+                                                 : count_of(inputs, "input columns") + " (for " +
+                                                       count_of(p.leaf_count(), "leaves") + ")"));
+  for (std::ptrdiff_t i = 0; i < inputs; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    const std::ptrdiff_t column = units.columns ? units.columns[i] : i;
+    // Without a column map the count was checked above: only a map's columns can be outside.
+    if (units.columns && (column < 0 || column >= values.cols))
+      throw data_error("data.shape", "", names[k],
+                       "its input column " + std::to_string(column) + " is outside the " +
+                           count_of(values.cols, "input columns"));
+    input[k] = values.data ? &values(0, column) : nullptr;
+    stride[k] = values.row_stride;
+  }
+}
 
 }  // namespace
 
@@ -735,37 +798,23 @@ void plan::locate_inputs(const unit_table& units, layout& where) const {
   const std::ptrdiff_t inputs = input_count();
   const std::ptrdiff_t rows = units.rows();
   const auto& names = input_columns();
-  where.input.resize(static_cast<std::size_t>(inputs));
+  where.input.assign(static_cast<std::size_t>(inputs), nullptr);
+  where.input_f32.assign(static_cast<std::size_t>(inputs), nullptr);
   where.stride.resize(static_cast<std::size_t>(inputs));
-  if (units.input_arrays) {
+  if (units.has_input_arrays()) {
     if (rows < 0) throw data_error("data.shape", "", "", "the number of units is negative");
     for (std::ptrdiff_t i = 0; i < inputs; ++i) {
       const auto k = static_cast<std::size_t>(i);
-      where.input[k] = units.input_arrays[i];
+      where.input[k] = units.input_arrays ? units.input_arrays[i] : nullptr;
+      where.input_f32[k] = units.input_arrays_f32 && !where.input[k] ? units.input_arrays_f32[i] : nullptr;
       where.stride[k] = units.input_strides ? units.input_strides[i] : 1;
-      if (!where.input[k] && rows > 0)
+      if (!where.input[k] && !where.input_f32[k] && rows > 0)
         throw data_error("data.shape", "", names[k], "no array was given for input column '" + names[k] + "'");
     }
+  } else if (units.values_f32.empty()) {
+    locate_matrix_columns(*this, units.values, units, where.input, where.stride);
   } else {
-    const matrix_view<double>& values = units.values;
-    if (values.empty() && rows > 0) throw data_error("data.shape", "", "", "no input values were given");
-    if (!units.columns && values.cols != inputs)
-      throw data_error("data.shape", "", "",
-                       "inputs have " + count_of(values.cols, "columns") + ", the model has " +
-                           (inputs == leaf_count() ? count_of(inputs, "leaves")
-                                                   : count_of(inputs, "input columns") + " (for " +
-                                                         count_of(leaf_count(), "leaves") + ")"));
-    for (std::ptrdiff_t i = 0; i < inputs; ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      const std::ptrdiff_t column = units.columns ? units.columns[i] : i;
-      // Without a column map the count was checked above: only a map's columns can be outside.
-      if (units.columns && (column < 0 || column >= values.cols))
-        throw data_error("data.shape", "", names[k],
-                         "its input column " + std::to_string(column) + " is outside the " +
-                             count_of(values.cols, "input columns"));
-      where.input[k] = values.data ? &values(0, column) : nullptr;
-      where.stride[k] = values.row_stride;
-    }
+    locate_matrix_columns(*this, units.values_f32, units, where.input_f32, where.stride);
   }
   where.mask_column.clear();
   if (!units.applicable.empty()) locate_mask_columns(units, where.mask_column);

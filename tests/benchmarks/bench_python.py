@@ -142,6 +142,16 @@ def main() -> None:
     root, everything, then_points = (statistics.median(times[k]) for k in ("root", "all", "all_then_points"))
     print(f"hanoi_units={units} keep_root_s={root:.4f} keep_all_s={everything:.4f} "
           f"all_over_root={everything / root:.2f} (goal 2) keep_all_then_points_s={then_points:.4f}")
+    # The same inputs as float32 (read where they are; keep="all" keeps a float32 copy).
+    hanoi_values32 = hanoi_values.astype(np.float32)
+    times32 = {"root": [], "all": [], "all_then_points": []}
+    for _ in range(repeats):
+        times32["root"].append(median_time(lambda: hanoi.evaluate(hanoi_values32, keep="root"), 1))
+        times32["all"].append(median_time(lambda: hanoi.evaluate(hanoi_values32), 1))
+        times32["all_then_points"].append(median_time(lambda: hanoi.evaluate(hanoi_values32).points, 1))
+    root32, everything32, then_points32 = (statistics.median(times32[k]) for k in ("root", "all", "all_then_points"))
+    print(f"float32: keep_root_s={root32:.4f} keep_all_s={everything32:.4f} "
+          f"all_over_root={everything32 / root32:.2f} (goal 2) keep_all_then_points_s={then_points32:.4f}")
 
     # (b) the batch.
     values, applicable, groups = batch(model, units)

@@ -34,7 +34,7 @@ def check_hand_values(result) -> None:
     assert result._core.nodes_scored
 
 
-@pytest.mark.parametrize("dtype", [np.int64, np.float32])
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8])  # float32: test_evaluate_float32.py
 def test_an_array_converted_by_chiso_is_kept_without_a_second_copy(dtype):
     values = np.tile(np.array(UNITS, dtype=dtype), (MANY, 1))
     result = small_model().evaluate(values)

@@ -138,7 +138,7 @@ def evaluate(model: Model, values: typing.Any, applicable: numpy.ndarray | None 
     """
     Scores units × input columns (NaN = missing) with a compiled model. `values` is a 2-D array
     (its column for input column i is columns[i], default i) or a list of 1-D arrays, one per
-    input column in order (float64 ones are read without copying). `applicable` is units × leaves
+    input column in order (float64 and float32 ones are read without copying). `applicable` is units × leaves
     with its own column map: leaf j is its column applicable_columns[j], default j (leaf order),
     whatever the layout of the inputs. `inputs_are_chisos`: `values` is an array the caller made
     (a conversion) and will not change: the nodes of many units are scored from it, not a copy.
