@@ -192,6 +192,23 @@ def _indices_frame(ind: Mapping[str, Any], names: Sequence[str]) -> pd.DataFrame
 # The analysis
 
 
+def _indicator_matrix(table: Any, indicators: Sequence[str], what: str) -> np.ndarray:
+    """The units × indicators values of a table: a DataFrame's columns matched by name (an
+    indicator missing or given twice is a DataError naming it), numbers only."""
+    if isinstance(table, pd.DataFrame):
+        from .model import _input_positions
+        table = table.iloc[:, _input_positions(table.columns, indicators, what)]
+        for code, column in table.items():
+            if not (pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype)):
+                raise DataError(f"{what}: indicator {code!r} holds {column.dtype} values, not numbers",
+                                id="data.type", criterion=str(code))
+        return table.to_numpy(dtype=float, na_value=np.nan)
+    try:
+        return np.asarray(table, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"{what}: the values must be numbers ({error})", id="data.type") from None
+
+
 class CompositeAnalysis:
     """Uncertainty/sensitivity analysis of a composite indicator.
 
@@ -228,10 +245,7 @@ class CompositeAnalysis:
                     [str(k + 1) for k in range(np.asarray(first).shape[0])]
 
             def as_matrix(choices: List[int], values: List[float]) -> np.ndarray:
-                out = builder(choices, values)
-                if isinstance(out, pd.DataFrame):
-                    out = out[indicators]
-                return np.asarray(out, dtype=float)
+                return _indicator_matrix(builder(choices, values), indicators, "the data builder's table")
 
             self.units = list(units)
             self.assumptions = list(assumptions)
@@ -241,12 +255,10 @@ class CompositeAnalysis:
             return
         variants = data if isinstance(data, (list, tuple)) else [data]
         mats = []
-        for v in variants:
-            if isinstance(v, pd.DataFrame):
-                if units is None:
-                    units = [str(u) for u in v.index]
-                v = v[indicators]
-            mats.append(np.asarray(v, dtype=float))
+        for k, v in enumerate(variants):
+            if isinstance(v, pd.DataFrame) and units is None:
+                units = [str(u) for u in v.index]
+            mats.append(_indicator_matrix(v, indicators, "data" if len(variants) == 1 else f"data[{k}]"))
         if units is None:
             units = [str(k + 1) for k in range(mats[0].shape[0])]
         self.units = list(units)

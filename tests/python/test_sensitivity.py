@@ -152,3 +152,25 @@ def test_data_builder_function_with_a_continuous_parameter() -> None:
     again = an.uncertainty(40, seed=4, threads=1)
     np.testing.assert_array_equal(res.output, again.output)
     assert len(calls) >= 80
+
+
+def test_indicator_columns_are_matched_by_name_and_checked() -> None:
+    """The data's columns are matched to the tree's indicators by name, in any order; one missing,
+    given twice or holding text is a chiso DataError naming it (not pandas' KeyError)."""
+    import chiso
+
+    data = small_data()
+    weights = [sa.noisy_weights("w", {1: 0.3})]
+    shuffled = data[["i3", "i1", "i4", "i2"]].assign(note="x")
+    a = sa.CompositeAnalysis(small_tree(), data, weights).uncertainty(200, seed=3)
+    b = sa.CompositeAnalysis(small_tree(), shuffled, weights).uncertainty(200, seed=3)
+    pd.testing.assert_frame_equal(a.rank_stats, b.rank_stats, check_exact=True)
+    for table, named in [(data.drop(columns="i2"), "'i2'"),
+                         (pd.concat([data, data[["i1"]]], axis=1), "'i1'"),
+                         (data.assign(i3=data["i3"].astype(str)), "'i3'")]:
+        with pytest.raises(chiso.DataError) as caught:
+            sa.CompositeAnalysis(small_tree(), table, weights)
+        assert named in str(caught.value)
+    with pytest.raises(chiso.DataError, match=r"data\[1\].*'i4'"):
+        sa.CompositeAnalysis(small_tree(), [data, data.drop(columns="i4")],
+                             [sa.data_choice("c", ["a", "b"]), sa.noisy_weights("w", {1: 0.1})])
