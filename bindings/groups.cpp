@@ -278,7 +278,7 @@ py::object first_label_problem(const py::array& labels) {
 // (-1), or -1 when every row has one.
 std::int64_t remap_codes(py::array codes, const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& order) {
   // Changed where it lies: a converted copy would leave the caller's codes as they were.
-  if (codes.ndim() != 1 || !py::isinstance<py::array_t<std::int32_t>>(codes) || codes.strides(0) != 4 || !codes.writeable())
+  if (codes.ndim() != 1 || !py::isinstance<py::array_t<std::int32_t>>(codes) || (codes.size() > 1 && codes.strides(0) != 4) || !codes.writeable())
     throw parameter_error("data.groups", "codes must be a writable contiguous int32 column");
   auto* code = static_cast<std::int32_t*>(codes.mutable_data());
   const std::int32_t* place = order.data();
