@@ -148,3 +148,14 @@ def test_plain_unit_ids_and_numbers_pass():
     for index in (pd.Index(["Hoàn Kiếm", "Ba Đình\tcũ", "Sở Nội vụ"]), pd.Index([7, 8, 9]), pd.RangeIndex(3)):
         result = small_model().evaluate(INPUTS.set_axis(index), groups=["a", "b", "a"])
         assert list(result.units) == list(index)
+
+
+def test_the_scores_table_is_the_callers_to_change():
+    result = small_model().evaluate(INPUTS, groups=["x", "y", "x"])
+    scores = result.scores
+    scores.loc["u1", "index"] = -1.0
+    scores.loc["u1", "rank"] = 9
+    scores.loc["u1", "group"] = "y"
+    again = result.scores  # made from the result's buffers, unchanged
+    # Hand: u1 100 (5 of 5 points), rank 1 of group x.
+    assert again.loc["u1", "index"] == 100.0 and again.loc["u1", "rank"] == 1 and again.loc["u1", "group"] == "x"
