@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   chiso::bindings::register_sensitivity(m);
   chiso::bindings::register_ranking(m);
   chiso::bindings::register_replications(m);
+  chiso::bindings::register_groups(m);
 }

@@ -16,6 +16,7 @@ void register_analysis(pybind11::module_& m);
 void register_sensitivity(pybind11::module_& m);
 void register_ranking(pybind11::module_& m);
 void register_replications(pybind11::module_& m);
+void register_groups(pybind11::module_& m);
 
 // Shared conversions (one place each).
 // Why-lost rows as a dict of columns: of an assessment (value, origin, reason) or of a plain

@@ -2,10 +2,11 @@
 Result's tables as pyarrow Tables. Conversion only; pyarrow and polars are imported when used."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import _core
 from .errors import DataError
 
 __all__ = ["is_arrow_like", "input_columns", "mask_columns", "scores_table", "wide_table"]
@@ -127,6 +128,53 @@ def scores_table(result: Any, unit_column: str = "unit", units: Any = None) -> A
         columns["group"] = pa.DictionaryArray.from_arrays(pa.array(np.asarray(result._group_codes, dtype=np.int32)),
                                                           pa.array([str(g) for g in result._group_labels]))
     return pa.table(columns)
+
+
+def text_array(values: Any) -> Any:
+    """``values`` as one pyarrow string array when they are text in Arrow: a pyarrow array or
+    chunked array of strings, or a pandas array of text stored in Arrow (its chunks, not copied
+    when there is one); None for anything else."""
+    module = type(values).__module__
+    if not module.startswith("pyarrow"):
+        dtype = getattr(values, "dtype", None)
+        in_arrow = (str(getattr(dtype, "storage", "")).startswith("pyarrow")  # StringDtype("pyarrow")
+                    or type(dtype).__name__ == "ArrowDtype")
+        if not (module.startswith("pandas") and in_arrow and hasattr(values, "__arrow_array__")):
+            return None
+        values = values.__arrow_array__()
+    import pyarrow as pa
+    if isinstance(values, pa.ChunkedArray):
+        values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    if not isinstance(values, pa.Array) or not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    return values
+
+
+def _text_layout(text: Any) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]:
+    """A pyarrow string array's offsets (this array's, as int32 or int64), UTF-8 bytes, validity
+    bitmap (None without nulls) and bit offset, as numpy views of its buffers."""
+    import pyarrow as pa
+    validity, offsets, data = text.buffers()[:3]
+    offset_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    if offsets is None:  # an empty array may have no buffers
+        return np.zeros(1, dtype=offset_type), np.zeros(0, dtype=np.uint8), None, 0
+    offsets_view = np.frombuffer(offsets, dtype=offset_type)[text.offset:text.offset + len(text) + 1]
+    bytes_view = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    bitmap = np.frombuffer(validity, dtype=np.uint8) if validity is not None and text.null_count else None
+    return offsets_view, bytes_view, bitmap, text.offset
+
+
+def first_appearance_codes(text: Any) -> Tuple[np.ndarray, np.ndarray]:
+    """A pyarrow string array coded by first appearance in C++ (a null: -1): (int32 codes, int64
+    row of each code's first appearance)."""
+    return _core.code_arrow_texts(*_text_layout(text))
+
+
+def first_text_problem(text: Any) -> Optional[Tuple[int, str]]:
+    """The first text (row, what is wrong) of a pyarrow string array that chiso refuses (the
+    core's rule, detail/text_check.hpp), or None."""
+    offsets, data, _, _ = _text_layout(text)
+    return _core.first_text_problem(offsets.astype(np.int64, copy=False), data)
 
 
 def wide_table(result: Any, field: str, unit_column: Optional[str] = "unit") -> Any:

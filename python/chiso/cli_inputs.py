@@ -235,24 +235,15 @@ def parquet_inputs(args: argparse.Namespace, name: str) -> ScoreInputs:
 
 
 def _arrow_groups(column: Any) -> Any:
-    """A text group column as a pandas Categorical coded by Arrow (dictionary encoding; the labels
-    sorted as ``Model.evaluate`` sorts them): no Python object per unit. Other types (numbers) go
-    as they are, one per row in order."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    """A text group column as a pandas Categorical coded from its Arrow bytes (no Python object
+    per unit; the labels sorted by Model.evaluate's one rule, model._label_codes; a null is code
+    -1, refused by Model.evaluate). Other types (numbers) go as they are, one per row in order."""
+    from ._arrow import text_array
+    from .model import _label_codes
+    if text_array(column) is None:
         return column.to_numpy(zero_copy_only=False)
-    encoded = pc.dictionary_encode(column).combine_chunks()  # one dictionary for all chunks
-    labels = encoded.dictionary
-    order = pc.sort_indices(labels)  # the sorted place of each label (UTF-8 bytes: code point order)
-    place = np.empty(len(labels), dtype=np.int32)
-    place[order.to_numpy()] = np.arange(len(labels), dtype=np.int32)
-    indices = pc.fill_null(encoded.indices, -1).to_numpy()
-    codes = np.full(len(indices), -1, dtype=np.int32)  # -1: no group (a null), refused by Model.evaluate
-    present = indices >= 0
-    codes[present] = place[indices[present]]
-    categories = pd.Index(pc.take(labels, order).to_numpy(zero_copy_only=False), dtype=object)
-    return pd.Categorical.from_codes(codes, categories=categories)
+    codes, labels, _ = _label_codes(column)
+    return pd.Categorical.from_codes(codes, categories=labels)
 
 
 def table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> ScoreInputs:

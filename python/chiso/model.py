@@ -271,6 +271,7 @@ class Model:
             core_result = _core.evaluate(self._core, data, None, None, None, unit_index, keep, threads, None)
         else:
             values, columns, unit_index, converted = _numeric_inputs(data, self._input_columns, units, columns)
+            _check_unit_labels(unit_index)
             mask, mask_columns = (None, None) if applicable is None else _mask(applicable, unit_index, self._leaf_ids)
             codes, labels = (None, None) if groups is None else _group_codes(groups, unit_index)
             # Positional (model, values, applicable, groups, columns, unit_names, keep, threads,
@@ -442,7 +443,10 @@ def _unit_index(units: Optional[Sequence[Any]], rows: int) -> Union[pd.Index, ra
     something asks for one: a one-unit call in a loop never does)."""
     if units is None:
         return range(rows)
-    index = pd.Index(units)
+    try:
+        index = pd.Index(units)
+    except UnicodeEncodeError:  # text that Arrow cannot hold (a lone surrogate), refused by name later
+        index = pd.Index(units, dtype=object)
     if len(index) != rows:
         raise DataError(f"{len(index)} unit ids for {rows} rows of inputs", id="data.shape")
     return index
@@ -514,36 +518,90 @@ def _rows_of_units(index: pd.Index, units: pd.Index, what: str, error_id: str) -
 
 
 def _group_codes(groups: Any, units: Union[pd.Index, range]):
+    """(int32 code of each unit's group, the sorted group labels) for the core; a unit without a
+    group, a label that is not one (a list) or a label text chiso refuses is a DataError naming
+    the unit."""
     if groups is None:
         return None, None
     units = _as_unit_index(units)
     if isinstance(groups, pd.Series) and not groups.index.equals(units):
         groups = groups.iloc[_rows_of_units(groups.index, units, "groups", "data.groups")]
-    # Coded by pandas' factorize on the column as it is (no per-unit Python objects for a Series or
-    # an array of labels; a missing label is code -1).
-    if isinstance(groups, pd.Series):
-        values = groups.reset_index(drop=True)
-    elif isinstance(groups, np.ndarray) and groups.ndim == 1:
-        values = pd.Series(groups)
-    else:
-        values = pd.Series(list(groups), dtype=object)
-    if len(values) != len(units):
-        raise DataError(f"{len(values)} groups for {len(units)} units", id="data.groups")
+    # A column as it is (no Python object per unit for text or numbers); a list as objects.
+    one_column = (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)
+    if not (isinstance(groups, one_column) or (isinstance(groups, np.ndarray) and groups.ndim == 1)
+            or _arrow.text_array(groups) is not None):
+        groups = pd.Series(list(groups), dtype=object).to_numpy()
+    if len(groups) != len(units):
+        raise DataError(f"{len(groups)} groups for {len(units)} units", id="data.groups")
     try:
-        codes, labels = pd.factorize(values, sort=True)
+        codes, labels, first_missing = _label_codes(groups)
     except TypeError as error:
-        for row, value in enumerate(values):
+        for row, value in enumerate(groups):
             if not isinstance(value, Hashable):
                 raise DataError(f"unit '{units[row]}': a group is a label (text or a number),"
                                 f" got {type(value).__name__} {value!r}", id="data.groups",
                                 unit=str(units[row])) from error
         raise DataError(f"groups must be labels (text or numbers): {error}",
                         id="data.groups") from error
-    if len(codes) and codes.min() < 0:
-        row = int(np.flatnonzero(codes < 0)[0])
-        raise DataError(f"unit {units[row]!r} has no group", id="data.groups",
-                        unit=str(units[row]))
-    return codes.astype(np.int32, copy=False), pd.Index(labels)
+    if first_missing >= 0:
+        raise DataError(f"unit {units[first_missing]!r} has no group", id="data.groups",
+                        unit=str(units[first_missing]))
+    # Labels reach the tables and reports chiso writes: each distinct one checked once.
+    problem = _core.first_label_problem(np.asarray(labels, dtype=object))
+    if problem is not None:
+        code, what = problem
+        unit = units[int(np.argmax(codes == code))]
+        raise DataError(f"unit {unit!r}: group {labels[code]!r} {what}", id="data.text", unit=str(unit))
+    return codes, labels
+
+
+def _label_codes(labels: Any):
+    """One label per row → (int32 codes 0…k−1, the k labels, the first row without a label or
+    −1; its code is −1). The one rule for the labels' order, whatever door they come in by
+    (Model.evaluate's groups, the command line's group column): as pandas' factorize(sort=True)
+    orders them (text by code point, numbers by value, a Categorical's as its categories).
+    The rows are coded in C++ by first appearance; only the few distinct labels are sorted here."""
+    array = labels.array if isinstance(labels, (pd.Series, pd.Index)) else labels
+    text = _arrow.text_array(array)
+    if text is not None:  # Arrow text: its bytes, never a Python object per row
+        codes, first_rows = _arrow.first_appearance_codes(text)
+        distinct = (array.take(first_rows) if type(array).__module__.startswith("pandas")
+                    else text.take(first_rows).to_numpy(zero_copy_only=False))
+    elif isinstance(array, pd.Categorical):  # its codes; the categories give the labels' order
+        codes, first_rows = _core.code_labels(array.codes)
+        distinct = array.take(first_rows)
+    else:
+        values = labels.to_numpy() if isinstance(labels, (pd.Series, pd.Index)) else labels
+        if not (isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "OUbiuf"):
+            # Other types (dates, nullable integers…): pandas codes them, by the same rule.
+            codes, sorted_labels = pd.factorize(labels, sort=True)
+            missing = np.flatnonzero(codes < 0)
+            return (codes.astype(np.int32, copy=False), pd.Index(sorted_labels),
+                    int(missing[0]) if len(missing) else -1)
+        codes, first_rows = _core.code_labels(values)
+        distinct = values[first_rows]
+    order, sorted_labels = pd.factorize(distinct, sort=True)  # a missing label (<NA>, NaT) → −1
+    first_missing = _core.remap_codes(codes, order.astype(np.int32))
+    # Objects stay objects (as pandas' factorize of an object column gives them; text that Arrow
+    # cannot hold, a lone surrogate, is then refused by name).
+    kept = {"dtype": object} if getattr(sorted_labels, "dtype", None) == object else {}
+    return codes, pd.Index(sorted_labels, **kept), first_missing
+
+
+def _check_unit_labels(units: Union[pd.Index, range]) -> None:
+    """Unit ids reach the tables and reports chiso writes: a text id holding a control character,
+    a bidirectional override or a lone surrogate is a DataError naming it (the core's rule,
+    detail/text_check.hpp, as for a file's unit column). Numbers and row numbers pass."""
+    if isinstance(units, range) or units.dtype.kind in "biufcmM":
+        return
+    text = _arrow.text_array(units.array)
+    if text is not None:
+        problem = _arrow.first_text_problem(text)
+    else:
+        problem = _core.first_label_problem(np.asarray(units, dtype=object))
+    if problem is not None:
+        unit = units[int(problem[0])]
+        raise DataError(f"unit {unit!r} {problem[1]}", id="data.text", unit=str(unit))
 
 
 # Building models in Python: plain dicts in the file format, validated by the core when the model

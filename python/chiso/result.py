@@ -13,6 +13,12 @@ __all__ = ["Result"]
 _FIELDS = ("points", "max", "score")
 
 
+def _categorical(codes: np.ndarray, categories: Any) -> pd.Categorical:
+    """A Categorical of its own codes (pandas keeps int32 codes of many categories as given)."""
+    table = pd.Categorical.from_codes(codes, categories=categories)
+    return table.copy() if np.may_share_memory(table.codes, codes) else table
+
+
 class Result:
     """Scores of every unit: ``scores`` (index, rank, band, group), per-node ``points``, ``max``
     and ``score`` (wide, units × nodes) and ``nodes`` (tidy: unit, node, points, max, score)."""
@@ -64,12 +70,14 @@ class Result:
         labels = [label for _, label in self.model.bands]
         band_codes = np.asarray(self._core.band)
         # No bands: every code is -1 (none), without a Python object per unit.
-        band = pd.Categorical.from_codes(band_codes if labels else np.full(len(band_codes), -1, dtype=np.int8),
-                                         categories=labels)
-        frame = pd.DataFrame({"index": self._core.index, "rank": rank, "band": band}, index=self.units)
+        band = _categorical(band_codes if labels else np.full(len(band_codes), -1, dtype=np.int8), labels)
+        # Each column made here once (the index copied from the result's buffer: the table is the
+        # caller's to change), then taken by the DataFrame as it is: pandas' default copies each
+        # column again and stacks them.
+        columns = {"index": np.array(self._core.index, dtype=np.float64), "rank": rank, "band": band}
         if self._group_codes is not None:
-            frame["group"] = pd.Categorical.from_codes(self._group_codes, categories=self._group_labels)
-        return frame
+            columns["group"] = _categorical(self._group_codes, self._group_labels)
+        return pd.DataFrame(columns, index=self.units, copy=False)
 
     @property
     def raw_index(self) -> pd.Series:

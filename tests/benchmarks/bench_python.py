@@ -14,6 +14,8 @@
 (c) ``Model.evaluate(ndarray)`` on the Hanoi district model with the default ``keep="all"`` against
     ``keep="root"`` in the same run (goal: ≤ 2×), and what reading ``points`` afterwards costs
     (the nodes of many units are scored when first read).
+(d) The check of text unit ids (control characters, bidirectional overrides) on as many ids,
+    beside the DataFrame path.
 
     python tests/benchmarks/bench_python.py [--units 1000000] [--repeats 5] [--cpp-bench PATH]
     python tests/benchmarks/bench_python.py --smoke
@@ -169,6 +171,14 @@ def main() -> None:
     print(f"python_dataframe_s={pandas_time:.4f} (with groups by label and the scores table)")
     print(f"page_faults_array={page_faults(lambda: model.evaluate(values, applicable, groups, keep='inner'))} "
           f"page_faults_dataframe={page_faults(lambda: model.evaluate(frame, mask, group_series, keep='inner'))}")
+    # (d) text unit ids are checked for control characters and bidi overrides (the core's rule):
+    # its cost on as many ids as units, in Arrow (pandas' default text) and as objects, beside
+    # the DataFrame path above.
+    from chiso.model import _check_unit_labels
+    ids = [f"Đơn vị {k:07d}" for k in range(units)]
+    for kind, index in (("arrow", pd.Index(ids)), ("object", pd.Index(ids, dtype=object))):
+        check = median_time(lambda: _check_unit_labels(index), repeats)
+        print(f"unit_id_check_{kind}_s={check:.4f} share_of_dataframe_path={check / pandas_time:.2f}")
     if args.cpp_bench:
         output = subprocess.run([args.cpp_bench, str(units), str(repeats)], check=True,
                                 capture_output=True, text=True).stdout

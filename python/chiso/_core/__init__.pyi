@@ -152,5 +152,25 @@ def first_text_problem(offsets: typing.Annotated[numpy.typing.ArrayLike, numpy.i
     """
     The first text (row, what is wrong) that chiso refuses (detail/text_check.hpp), or None.
     """
+def code_labels(values: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """
+    A 1-D numpy column of labels (objects, text, integers, booleans, floats) coded by first
+    appearance: (int32 codes, int64 row of each code's first appearance). None and NaN are
+    missing (-1); objects are equal as Python says. An unhashable label raises TypeError.
+    """
+def code_arrow_texts(offsets: numpy.ndarray, data: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], validity: typing.Any, bit_offset: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """
+    Arrow strings (offsets, UTF-8 bytes, validity bitmap or None, its bit offset) coded by first
+    appearance: (int32 codes, int64 row of each code's first appearance); a null is -1.
+    """
+def remap_codes(codes: numpy.ndarray, order: typing.Annotated[numpy.typing.ArrayLike, numpy.int32]) -> int:
+    """
+    codes[row] = order[codes[row]] in place (-1 stays -1); the first row without a label, or -1.
+    """
+def first_label_problem(labels: numpy.ndarray) -> tuple[int, str] | None:
+    """
+    The first str (row, what is wrong) of a 1-D object array that chiso refuses
+    (detail/text_check.hpp), or None; cells that are not str pass.
+    """
 __version__: str
 max_model_json_nesting: int
