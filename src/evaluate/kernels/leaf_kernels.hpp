@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "chiso/detail/decimal.hpp"  // its table only: the lanes below compute as decimal_value does
 #if defined(__SSE2__)
@@ -252,27 +253,33 @@ inline V decimal_sum(const V& a, const V& b, const V& sum) {
   return decimal_value(sum, magnitude_a > magnitude_b ? magnitude_a : magnitude_b);
 }
 
-// One vector of units (vec, or vec1 for one unit): points and max into P and M; `bad` counts
-// down (−1 a lane) the units in trouble. `score(v, points, valid)` gives the rule's points for v
-// and, in `valid`, where v is a valid input: a finite number the rule accepts (false for NaN and
-// infinities). Points of an invalid input are not kept: its unit is in trouble, and the
-// evaluation throws.
-template <bool Add, class V, class Score>
+// What a missing input (NaN) does, known when compiling a kernel's loop: the lane conditions
+// below then stay comparisons (mask registers with AVX-512) instead of being combined with a
+// policy held in a vector.
+enum class if_missing { excluded, zero, error };
+
+// One vector of units (vec, or vec1 for one unit): points and max into P and M (added to them
+// with Add); `bad` counts down (−1 a lane) the units in trouble. `score(v, points, valid)` gives
+// the rule's points for v and, in `valid`, where v is a valid input: a finite number the rule
+// accepts (false for NaN and infinities). Points of an invalid input are not kept: its unit is in
+// trouble, and the evaluation throws.
+template <bool Add, if_missing Missing, class V, class Score>
 inline void score_lanes(const V& v, const mask_of<V>& here, double* __restrict P, double* __restrict M,
-                        const V& max, const mask_of<V>& keep, const mask_of<V>& missing_is_trouble,
-                        const Score& score, mask_of<V>& bad) {
+                        const V& max, const Score& score, mask_of<V>& bad) {
   const mask_of<V> present = v == v;
   V points;
   mask_of<V> valid;
   score(v, points, valid);
-  bad += here & ~valid & (present | missing_is_trouble);
+  // An input that is there but invalid is in trouble; a missing one too under `missing: error`
+  // (valid is false for NaN).
+  bad += Missing == if_missing::error ? here & ~valid : here & ~valid & present;
   const V achieved = masked(points, here & valid);
-  const V possible = masked(max, here & (present | keep));
+  const V possible = masked(max, Missing == if_missing::zero ? here : here & present);
   store(P, Add ? load<V>(P) + achieved : achieved);
   store(M, Add ? load<V>(M) + possible : possible);
 }
 
-template <bool Add, class Score>
+template <bool Add, if_missing Missing, class Score>
 double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   const double* __restrict x = b.x;
   const std::uint8_t* __restrict here = b.here;
@@ -280,31 +287,45 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
   double* __restrict M = b.M;
   const double* ask_ahead = b.ask_ahead;  // in a register, not read again after each store
   const std::ptrdiff_t n = b.n;
-  const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;  // all bits: a lane mask's true
-  const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   lanes_mask bad = {};
   std::ptrdiff_t u = 0;
   if (u + lanes <= n) {
     const vec max_lanes = zeros + max;
-    const lanes_mask keep_lanes = lanes_mask{} + keep, trouble_lanes = lanes_mask{} + missing_is_trouble;
     for (; u + lanes <= n; u += lanes) {
       __builtin_prefetch(ask_ahead + u);
-      score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, keep_lanes, trouble_lanes, score,
-                       bad);
+      score_lanes<Add, Missing>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, score, bad);
     }
   }
   mask1 bad_rest = {};
   for (; u < n; ++u)  // the last units, one lane each
-    score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, mask1{keep},
-                     mask1{missing_is_trouble}, score, bad_rest);
+    score_lanes<Add, Missing>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, score, bad_rest);
   std::int64_t count = -bad_rest[0];
   for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
   return static_cast<double>(count);
 }
 
+// The policy of a missing input from the block's two flags.
+inline if_missing missing_policy(double keep_max_if_missing, double missing_is_trouble) {
+  return missing_is_trouble != 0.0 ? if_missing::error : keep_max_if_missing != 0.0 ? if_missing::zero : if_missing::excluded;
+}
+
+// run(std::integral_constant<if_missing, policy>{}) for the policy of the two flags.
+template <class Run>
+inline double with_missing_policy(double keep_max_if_missing, double missing_is_trouble, const Run& run) {
+  switch (missing_policy(keep_max_if_missing, missing_is_trouble)) {
+    case if_missing::zero: return run(std::integral_constant<if_missing, if_missing::zero>{});
+    case if_missing::error: return run(std::integral_constant<if_missing, if_missing::error>{});
+    case if_missing::excluded: break;
+  }
+  return run(std::integral_constant<if_missing, if_missing::excluded>{});
+}
+
 template <class Score>
 double score_leaf(const leaf_block& b, double max, const Score& score) {
-  return b.add_to ? score_leaf_into<true>(b, max, score) : score_leaf_into<false>(b, max, score);
+  return with_missing_policy(b.keep_max_if_missing, b.missing_is_trouble, [&](auto missing) {
+    return b.add_to ? score_leaf_into<true, decltype(missing)::value>(b, max, score)
+                    : score_leaf_into<false, decltype(missing)::value>(b, max, score);
+  });
 }
 
 // Tiers and value sets: with a count N known at compile time, unrolled into straight-line
@@ -467,22 +488,23 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
 // units, with no vector loop to set up and the tiers read where they are.
 inline double score_unit_leaves(const kernels::unit_leaf* leaves, std::ptrdiff_t count, double keep_max_if_missing,
                                 double missing_is_trouble) {
-  const mask1 keep{keep_max_if_missing != 0.0 ? -1 : 0};
-  const mask1 trouble{missing_is_trouble != 0.0 ? -1 : 0};
-  mask1 bad = {};
-  for (std::ptrdiff_t j = 0; j < count; ++j) {
-    const kernels::unit_leaf& leaf = leaves[j];
-    const vec1 v = load<vec1>(leaf.x);
-    const mask1 here = load_flag(leaf.here);
-    with_rule<false>(*leaf.params, [&](double max, const auto& score) {
-      if (leaf.add_to)
-        score_lanes<true>(v, here, leaf.P, leaf.M, vec1{max}, keep, trouble, score, bad);
-      else
-        score_lanes<false>(v, here, leaf.P, leaf.M, vec1{max}, keep, trouble, score, bad);
-      return 0.0;
-    });
-  }
-  return static_cast<double>(-bad[0]);
+  return with_missing_policy(keep_max_if_missing, missing_is_trouble, [&](auto missing) {
+    constexpr if_missing policy = decltype(missing)::value;
+    mask1 bad = {};
+    for (std::ptrdiff_t j = 0; j < count; ++j) {
+      const kernels::unit_leaf& leaf = leaves[j];
+      const vec1 v = load<vec1>(leaf.x);
+      const mask1 here = load_flag(leaf.here);
+      with_rule<false>(*leaf.params, [&](double max, const auto& score) {
+        if (leaf.add_to)
+          score_lanes<true, policy>(v, here, leaf.P, leaf.M, vec1{max}, score, bad);
+        else
+          score_lanes<false, policy>(v, here, leaf.P, leaf.M, vec1{max}, score, bad);
+        return 0.0;
+      });
+    }
+    return static_cast<double>(-bad[0]);
+  });
 }
 
 // Writes n values into `out`, value(u) giving the vector of units u … u + lanes − 1 and
