@@ -258,23 +258,46 @@ inline V decimal_sum(const V& a, const V& b, const V& sum) {
 // vector of units, the same selections).
 enum class if_missing { excluded, zero, error };
 
+template <if_missing Missing>
+struct fixed_policy {
+  // Where units are in trouble: an input that is there but invalid; a missing one too under
+  // `missing: error` (valid is false for NaN).
+  template <class M>
+  M trouble(const M& here, const M& valid, const M& present) const {
+    return Missing == if_missing::error ? here & ~valid : here & ~valid & present;
+  }
+  // Where the leaf's max counts: it applies, and its input is there or counts as 0.
+  template <class M>
+  M counted(const M& here, const M& present) const {
+    return Missing == if_missing::zero ? here : here & present;
+  }
+};
+
+// The same selections with the policy as lane masks (one unit through many leaves: one loop,
+// whatever the policy).
+struct lanes_policy {
+  mask1 keep_max_if_missing, missing_is_trouble;
+  mask1 trouble(const mask1& here, const mask1& valid, const mask1& present) const {
+    return here & ~valid & (present | missing_is_trouble);
+  }
+  mask1 counted(const mask1& here, const mask1& present) const { return here & (present | keep_max_if_missing); }
+};
+
 // One vector of units (vec, or vec1 for one unit): points and max into P and M (added to them
 // with Add); `bad` counts down (−1 a lane) the units in trouble. `score(v, points, valid)` gives
 // the rule's points for v and, in `valid`, where v is a valid input: a finite number the rule
 // accepts (false for NaN and infinities). Points of an invalid input are not kept: its unit is in
 // trouble, and the evaluation throws.
-template <bool Add, if_missing Missing, class V, class Score>
+template <bool Add, class Policy, class V, class Score>
 inline void score_lanes(const V& v, const mask_of<V>& here, double* __restrict P, double* __restrict M,
-                        const V& max, const Score& score, mask_of<V>& bad) {
+                        const V& max, const Policy& policy, const Score& score, mask_of<V>& bad) {
   const mask_of<V> present = v == v;
   V points;
   mask_of<V> valid;
   score(v, points, valid);
-  // An input that is there but invalid is in trouble; a missing one too under `missing: error`
-  // (valid is false for NaN).
-  bad += Missing == if_missing::error ? here & ~valid : here & ~valid & present;
+  bad += policy.trouble(here, valid, present);
   const V achieved = masked(points, here & valid);
-  const V possible = masked(max, Missing == if_missing::zero ? here : here & present);
+  const V possible = masked(max, policy.counted(here, present));
   store(P, Add ? load<V>(P) + achieved : achieved);
   store(M, Add ? load<V>(M) + possible : possible);
 }
@@ -293,12 +316,13 @@ double score_leaf_into(const leaf_block& b, double max, const Score& score) {
     const vec max_lanes = zeros + max;
     for (; u + lanes <= n; u += lanes) {
       __builtin_prefetch(ask_ahead + u);
-      score_lanes<Add, Missing>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, score, bad);
+      score_lanes<Add>(load(x + u), load_flags(here + u), P + u, M + u, max_lanes, fixed_policy<Missing>{}, score, bad);
     }
   }
   mask1 bad_rest = {};
   for (; u < n; ++u)  // the last units, one lane each
-    score_lanes<Add, Missing>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, score, bad_rest);
+    score_lanes<Add>(load<vec1>(x + u), load_flag(here + u), P + u, M + u, vec1{max}, fixed_policy<Missing>{}, score,
+                     bad_rest);
   std::int64_t count = -bad_rest[0];
   for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
   return static_cast<double>(count);
@@ -488,23 +512,21 @@ inline double score_leaf_block(const leaf_block& b, const leaf_params& q) {
 // units, with no vector loop to set up and the tiers read where they are.
 inline double score_unit_leaves(const kernels::unit_leaf* leaves, std::ptrdiff_t count, double keep_max_if_missing,
                                 double missing_is_trouble) {
-  return with_missing_policy(keep_max_if_missing, missing_is_trouble, [&](auto missing) {
-    constexpr if_missing policy = decltype(missing)::value;
-    mask1 bad = {};
-    for (std::ptrdiff_t j = 0; j < count; ++j) {
-      const kernels::unit_leaf& leaf = leaves[j];
-      const vec1 v = load<vec1>(leaf.x);
-      const mask1 here = load_flag(leaf.here);
-      with_rule<false>(*leaf.params, [&](double max, const auto& score) {
-        if (leaf.add_to)
-          score_lanes<true, policy>(v, here, leaf.P, leaf.M, vec1{max}, score, bad);
-        else
-          score_lanes<false, policy>(v, here, leaf.P, leaf.M, vec1{max}, score, bad);
-        return 0.0;
-      });
-    }
-    return static_cast<double>(-bad[0]);
-  });
+  const lanes_policy policy{mask1{keep_max_if_missing != 0.0 ? -1 : 0}, mask1{missing_is_trouble != 0.0 ? -1 : 0}};
+  mask1 bad = {};
+  for (std::ptrdiff_t j = 0; j < count; ++j) {
+    const kernels::unit_leaf& leaf = leaves[j];
+    const vec1 v = load<vec1>(leaf.x);
+    const mask1 here = load_flag(leaf.here);
+    with_rule<false>(*leaf.params, [&](double max, const auto& score) {
+      if (leaf.add_to)
+        score_lanes<true>(v, here, leaf.P, leaf.M, vec1{max}, policy, score, bad);
+      else
+        score_lanes<false>(v, here, leaf.P, leaf.M, vec1{max}, policy, score, bad);
+      return 0.0;
+    });
+  }
+  return static_cast<double>(-bad[0]);
 }
 
 // Writes n values into `out`, value(u) giving the vector of units u … u + lanes − 1 and
