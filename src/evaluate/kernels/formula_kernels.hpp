@@ -170,10 +170,10 @@ inline void finish_formula_lanes(const kernels::formula_leaf_block& b, const dou
   const V low = r < 0.0 ? V{} : r;
   const V bounded = low > max ? max : low;
   const V points = clamp != 0 ? bounded : r;
-  const mask_of<V> scored = here & present;
-  bad += Missing == if_missing::error ? (scored & ~valid) | (here & ~present) : scored & ~valid;
-  const V achieved = masked(points, scored);
-  const V possible = masked(max, Missing == if_missing::zero ? here : scored);
+  const fixed_policy<Missing> policy;  // as the rule kernels (valid is false where an input is missing)
+  bad += policy.trouble(here, valid, present);
+  const V achieved = masked(points, here & present);
+  const V possible = masked(max, policy.counted(here, present));
   store(b.P + u, Add ? load<V>(b.P + u) + achieved : achieved);
   store(b.M + u, Add ? load<V>(b.M + u) + possible : possible);
 }
