@@ -150,12 +150,13 @@ inline void run_formula_chunk(const formula_block& f, std::ptrdiff_t u0, std::pt
 
 // One vector of units (vec, or vec1 for one unit) of a formula leaf: points and max from the
 // program's result; `bad` counts down (−1 a lane) the units in trouble: where it or the inputs are
-// not valid (all inputs there and finite; the division by zero the program recorded in `fault`);
-// `here`: where the criterion applies.
-template <bool Add, class V>
+// not valid (all inputs there and finite; with Faults, no division by zero recorded in `fault`);
+// `here`: where the criterion applies. The policy of a missing input, and whether the program
+// divides, known when compiling: no policy masks combined lane by lane, no faults read when there
+// can be none.
+template <bool Add, if_missing Missing, bool Faults, class V>
 inline void finish_formula_lanes(const kernels::formula_leaf_block& b, const double* fault, std::ptrdiff_t u,
-                                 const mask_of<V>& here, const V& max, const mask_of<V>& clamp,
-                                 const mask_of<V>& keep, const mask_of<V>& missing_is_trouble, mask_of<V>& bad) {
+                                 const mask_of<V>& here, const V& max, const mask_of<V>& clamp, mask_of<V>& bad) {
   mask_of<V> present = ~mask_of<V>{}, finite = present;  // all true
   for (int i = 0; i < b.input_count; ++i) {
     const V x = load<V>(b.inputs[i] + u);
@@ -163,59 +164,69 @@ inline void finish_formula_lanes(const kernels::formula_leaf_block& b, const dou
     finite &= absolute(x) <= DBL_MAX;
   }
   const V r = load<V>(b.result + u);
-  const mask_of<V> number = finite & (load<V>(fault + u) == 0.0) & (absolute(r) <= DBL_MAX);
+  mask_of<V> number = finite & (absolute(r) <= DBL_MAX);
+  if constexpr (Faults) number &= load<V>(fault + u) == 0.0;
   const mask_of<V> valid = number & (((r >= 0.0) & (r <= max)) | clamp);
   const V low = r < 0.0 ? V{} : r;
   const V bounded = low > max ? max : low;
   const V points = clamp != 0 ? bounded : r;
-  const mask_of<V> scored = here & present;
-  bad += (scored & ~valid) | (here & ~present & missing_is_trouble);
-  const V achieved = masked(points, scored);
-  const V possible = masked(max, here & (present | keep));
+  const fixed_policy<Missing> policy;  // as the rule kernels (valid is false where an input is missing)
+  bad += policy.trouble(here, valid, present);
+  const V achieved = masked(points, here & present);
+  const V possible = masked(max, policy.counted(here, present));
   store(b.P + u, Add ? load<V>(b.P + u) + achieved : achieved);
   store(b.M + u, Add ? load<V>(b.M + u) + possible : possible);
 }
 
 // The leaf's points and max for units u0 … u0 + n − 1 of the block; returns its units in trouble.
-template <bool Add>
+template <bool Add, if_missing Missing, bool Faults>
 double finish_formula_chunk(const kernels::formula_leaf_block& leaf, const double* fault, std::ptrdiff_t u0,
-                          std::ptrdiff_t n) {
+                            std::ptrdiff_t n) {
   // A copy the stores cannot reach (they are byte copies, which may write anywhere in memory the
   // caller can see): its pointers stay in registers instead of being read again at each vector.
   const kernels::formula_leaf_block b = leaf;
   const std::ptrdiff_t end = u0 + n;
   const std::int64_t clamp = b.clamp != 0.0 ? -1 : 0;  // all bits: a lane mask's true
-  const std::int64_t keep = b.keep_max_if_missing != 0.0 ? -1 : 0;
-  const std::int64_t missing_is_trouble = b.missing_is_trouble != 0.0 ? -1 : 0;
   std::ptrdiff_t u = u0;
   lanes_mask bad = {};
   if (u + lanes <= end) {
     const vec max = zeros + b.max;
-    const lanes_mask clamp_lanes = lanes_mask{} + clamp, keep_lanes = lanes_mask{} + keep,
-                     trouble_lanes = lanes_mask{} + missing_is_trouble;
+    const lanes_mask clamp_lanes = lanes_mask{} + clamp;
     for (; u + lanes <= end; u += lanes)
-      finish_formula_lanes<Add>(b, fault, u, load_flags(b.here + u), max, clamp_lanes, keep_lanes, trouble_lanes,
-                                bad);
+      finish_formula_lanes<Add, Missing, Faults>(b, fault, u, load_flags(b.here + u), max, clamp_lanes, bad);
   }
   mask1 bad_rest = {};
   for (; u < end; ++u)  // the last units, one lane each
-    finish_formula_lanes<Add>(b, fault, u, load_flag(b.here + u), vec1{b.max}, mask1{clamp}, mask1{keep},
-                              mask1{missing_is_trouble}, bad_rest);
+    finish_formula_lanes<Add, Missing, Faults>(b, fault, u, load_flag(b.here + u), vec1{b.max}, mask1{clamp},
+                                               bad_rest);
   std::int64_t count = -bad_rest[0];
   for (std::ptrdiff_t k = 0; k < lanes; ++k) count -= bad[k];
   return static_cast<double>(count);
 }
 
-inline double score_formula_leaf_block(const kernels::formula_block& f, const kernels::formula_leaf_block& b) {
+// The program chunk by chunk, each followed by the leaf's points and max for its units.
+template <bool Add, if_missing Missing, bool Faults>
+double score_formula_chunks(const kernels::formula_block& f, const kernels::formula_leaf_block& b) {
   double trouble = 0.0;
   for (std::ptrdiff_t u0 = 0; u0 < f.n; u0 += formula_chunk) {
     const std::ptrdiff_t n = f.n - u0 < formula_chunk ? f.n - u0 : formula_chunk;
     if (b.ask_ahead)
       for (std::ptrdiff_t u = u0; u < u0 + n; u += 8) __builtin_prefetch(b.ask_ahead + u);  // 8 doubles a line
     run_formula_chunk(f, u0, n);
-    trouble += b.add_to ? finish_formula_chunk<true>(b, f.fault, u0, n) : finish_formula_chunk<false>(b, f.fault, u0, n);
+    trouble += finish_formula_chunk<Add, Missing, Faults>(b, f.fault, u0, n);
   }
   return trouble;
+}
+
+inline double score_formula_leaf_block(const kernels::formula_block& f, const kernels::formula_leaf_block& b) {
+  bool divides = false;  // else no unit has a fault: none to read
+  for (int i = 0; i < f.count; ++i) divides |= f.code[i].code == op::div;
+  return with_missing_policy(b.keep_max_if_missing, b.missing_is_trouble, [&](auto missing) {
+    constexpr if_missing policy = decltype(missing)::value;
+    if (divides)
+      return b.add_to ? score_formula_chunks<true, policy, true>(f, b) : score_formula_chunks<false, policy, true>(f, b);
+    return b.add_to ? score_formula_chunks<true, policy, false>(f, b) : score_formula_chunks<false, policy, false>(f, b);
+  });
 }
 
 }  // namespace chiso::detail::CHISO_KERNEL_NAMESPACE

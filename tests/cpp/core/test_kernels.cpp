@@ -6,9 +6,11 @@
 #include <chiso/chiso.hpp>
 #include <chiso/detail/instruction_set.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <tuple>
 
 #include "helpers.hpp"
 
@@ -63,10 +65,13 @@ bool same_bits(const double* a, const double* b, std::size_t n) { return std::me
 
 // Evaluates `units` random units with every kernel set this processor runs; returns the baseline
 // kernels' result, checked bit for bit against the others. A batch of a few units need not give
-// every node points (`few`).
-chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units, bool few = false) {
+// every node points (`few`). A share of the inputs missing (`missing_share`); with keep `root` or
+// `inner`, the leaves add their points straight into their parents' arrays.
+chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units, bool few = false,
+                                  chiso::kept_nodes keep = chiso::kept_nodes::all, double missing_share = 0.03) {
   CAPTURE(missing);
   CAPTURE(units);
+  CAPTURE(static_cast<int>(keep));
   const chiso::plan p(load(every_rule_kind(missing)));
   const auto& columns = p.input_columns();
   Eigen::MatrixXd x(units, static_cast<Eigen::Index>(columns.size()));
@@ -76,7 +81,7 @@ chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units
   for (Eigen::Index u = 0; u < units; ++u) {  // unit by unit: the first units are the same in every batch size
     for (Eigen::Index c = 0; c < x.cols(); ++c) {
       const double r = uniform(random);
-      x(u, c) = r < 0.03 ? nan_value : input_for(columns[static_cast<std::size_t>(c)], uniform(random));
+      x(u, c) = r < missing_share ? nan_value : input_for(columns[static_cast<std::size_t>(c)], uniform(random));
     }
     for (Eigen::Index j = 0; j < applicable.cols(); ++j) applicable(u, j) = uniform(random) >= 0.05;
   }
@@ -84,7 +89,7 @@ chiso::evaluation check_same_bits(const std::string& missing, Eigen::Index units
   for (std::size_t u = 0; u < groups.size(); ++u) groups[u] = static_cast<std::int32_t>(u % 3);
 
   chiso::evaluate_options options;
-  options.keep = chiso::kept_nodes::all;
+  options.keep = keep;
   auto evaluate = [&] { return chiso::evaluate(p, x, {}, groups, &applicable, options); };
   using chiso::detail::instruction_set;
   const instruction_set best = chiso::detail::kernels_instruction_set();
@@ -163,6 +168,64 @@ TEST_CASE("the baseline kernels give the AVX2 kernels' counting ranks") {
   chiso::rank_descending_competition(score.data(), score.size(), cold.data(), order.data());
   CHECK(best == cold);
   CHECK(baseline == cold);
+}
+
+// The kernels' loops are compiled per missing-input policy and per way of writing points (into the
+// leaf's own arrays, or added into its parent's when the leaf is not kept): every pair gives the
+// same bits on every instruction set. `error` with every input there (a missing one throws).
+TEST_CASE("every missing-input policy, leaves kept or added into their parents, gives the same bits on every set") {
+  for (const chiso::kept_nodes keep : {chiso::kept_nodes::root, chiso::kept_nodes::inner}) {
+    check_same_bits("error", 1003, false, keep, 0.0);
+    check_same_bits("zero", 1003, false, keep);
+    check_same_bits("exclude", 1003, false, keep);
+  }
+  check_same_bits("error", 1003, false, chiso::kept_nodes::all, 0.0);
+}
+
+// Under each missing-input policy and on every instruction set, the kernels flag an input outside
+// its rule (a step leaf's 0.3 where steps are 0.25; a formula's infinite input), and a missing one
+// under `error` only, in a lane of a vector and in a block's last units.
+TEST_CASE("the kernels flag an invalid input, and a missing one under `missing: error`, on every set") {
+  using chiso::detail::instruction_set;
+  const instruction_set best = chiso::detail::kernels_instruction_set();
+  constexpr Eigen::Index units = 1003;
+  for (const std::string missing : {"zero", "exclude", "error"}) {
+    CAPTURE(missing);
+    const chiso::plan p(load(every_rule_kind(missing)));
+    const auto& columns = p.input_columns();
+    Eigen::MatrixXd x(units, static_cast<Eigen::Index>(columns.size()));
+    std::mt19937_64 random(17);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    for (Eigen::Index u = 0; u < units; ++u)
+      for (Eigen::Index c = 0; c < x.cols(); ++c) x(u, c) = input_for(columns[static_cast<std::size_t>(c)], uniform(random));
+    const auto column = [&](const std::string& name) {
+      return static_cast<Eigen::Index>(std::find(columns.begin(), columns.end(), name) - columns.begin());
+    };
+    for (instruction_set set : {instruction_set::baseline, instruction_set::avx2, instruction_set::avx512}) {
+      chiso::detail::limit_kernels(set);
+      if (chiso::detail::kernels_instruction_set() != set) continue;  // not on this processor
+      CAPTURE(chiso::detail::to_string(set));
+      for (const Eigen::Index unit : {Eigen::Index{517}, units - 1}) {  // inside a vector; the last, one lane
+        CAPTURE(unit);
+        for (const auto& [name, bad, id] : {std::tuple<std::string, double, std::string>{"step", 0.3, "data.range"},
+                                            {"formula.n", HUGE_VAL, "data.range"},
+                                            {"step", nan_value, missing == "error" ? "data.missing" : ""}}) {
+          CAPTURE(name);
+          Eigen::MatrixXd changed = x;
+          changed(unit, column(name)) = bad;
+          if (id.empty()) {
+            CHECK_NOTHROW(chiso::evaluate(p, changed, {}, {}, nullptr));
+            continue;
+          }
+          const chiso::data_error e = caught<chiso::data_error>([&] { chiso::evaluate(p, changed, {}, {}, nullptr); });
+          CHECK(e.id() == id);
+          CHECK(e.unit() == "row " + std::to_string(unit));
+          CHECK(e.node() == name.substr(0, name.find('.')));
+        }
+      }
+    }
+  }
+  chiso::detail::limit_kernels(best);
 }
 
 // A batch of fewer units than a vector's lanes (a call for one unit) is scored one lane at a time,
