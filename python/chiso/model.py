@@ -589,10 +589,19 @@ def _label_codes(labels: Any):
 
 
 def _check_unit_labels(units: Union[pd.Index, range]) -> None:
-    """Unit ids reach the tables and reports chiso writes: a text id holding a control character,
-    a bidirectional override or a lone surrogate is a DataError naming it (the core's rule,
-    detail/text_check.hpp, as for a file's unit column). Numbers and row numbers pass."""
-    if isinstance(units, range) or units.dtype.kind in "biufcmM":
+    """Unit ids name each unit once (the mask's and groups' rows are matched to them, and ranks are
+    read by them): an id given twice is a DataError naming it. They reach the tables and reports
+    chiso writes: a text id holding a control character, a bidirectional override or a lone
+    surrogate is a DataError naming it (the core's rule, detail/text_check.hpp, as for a file's
+    unit column)."""
+    if isinstance(units, range):
+        return
+    if not units.is_unique:
+        unit = units[int(np.flatnonzero(units.duplicated())[0])]
+        unit = unit.item() if isinstance(unit, np.generic) else unit  # 3, not np.int64(3)
+        raise DataError(f"unit {unit!r} appears twice in the data (a unit is scored once)", id="data.unit",
+                        unit=str(unit))
+    if units.dtype.kind in "biufcmM":
         return
     text = _arrow.text_array(units.array)
     if text is not None:

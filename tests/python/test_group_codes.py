@@ -159,3 +159,15 @@ def test_the_scores_table_is_the_callers_to_change():
     again = result.scores  # made from the result's buffers, unchanged
     # Hand: u1 100 (5 of 5 points), rank 1 of group x.
     assert again.loc["u1", "index"] == 100.0 and again.loc["u1", "rank"] == 1 and again.loc["u1", "group"] == "x"
+
+
+@pytest.mark.parametrize("ids", [["a", "b", "a"], [3, 1, 3]])
+def test_a_unit_named_twice_is_refused(ids):
+    """The data's unit ids name each unit once: the mask's and groups' rows are matched to them."""
+    model = chiso.load_model("tutorial-par")
+    frame = pd.DataFrame(np.ones((3, len(model.input_columns))), columns=model.input_columns, index=ids)
+    with pytest.raises(chiso.DataError) as caught:
+        model.evaluate(frame)
+    assert caught.value.id == "data.unit" and f"unit {ids[0]!r} appears twice" in str(caught.value)
+    with pytest.raises(chiso.DataError, match="appears twice"):
+        model.evaluate(frame.to_numpy(), units=ids)

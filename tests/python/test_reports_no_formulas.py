@@ -115,15 +115,19 @@ def test_document_options_of_the_wrong_type_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".html"])
-def test_characters_no_document_can_hold_never_break_a_report(tmp_path, suffix):
-    """A result (which no records door checks) whose unit ids carry NUL, ESC and a vertical tab:
-    every writer writes U+FFFD in their place, and the file opens. (A lone surrogate cannot even
-    be scored: the evaluation refuses it.)"""
+def test_characters_no_document_can_hold_never_break_a_report(tmp_path, suffix, monkeypatch):
+    """Unit ids carrying NUL, ESC and a vertical tab are refused by the evaluation (the door);
+    should a result hold them anyway (here with the door's check switched off), every writer
+    writes U+FFFD in their place, and the file opens."""
     model = chiso.load_model(MODEL_PATH)
     bad = ["u\x00nul", "u\x1besc", "u\x0bvt"]
     inputs = pd.DataFrame({leaf: [1.0] * len(bad) for leaf in model.leaf_ids}, index=bad)
     inputs["A1.3"] = 100.0
     inputs["A2.1"] = 0.5
+    with pytest.raises(chiso.DataError) as caught:
+        model.evaluate(inputs)
+    assert caught.value.id == "data.text" and "control character U+0000" in str(caught.value)
+    monkeypatch.setattr(chiso.model, "_check_unit_labels", lambda units: None)
     path = reports.write(model.evaluate(inputs), tmp_path / f"r{suffix}")
     if suffix == ".xlsx":
         import openpyxl
