@@ -183,7 +183,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.output:  # before reading and scoring: a place that cannot be written, or an input
         chiso_io.check_output(args.output, [args.inputs, args.applicable, args.groups, _model_path(args.model)])
     read = parquet_inputs(args, name) if kind == "parquet" else table_inputs(args, model, name, kind)
-    unit_index = pd.Index(read.units.array, name=args.unit_column, copy=False)
+    # Checked as it was read (unique, no control characters; errors name the file's line).
+    from .model import units_already_checked
+    unit_index = units_already_checked(pd.Index(read.units.array, name=args.unit_column, copy=False))
     progress: Optional[Progress] = None
     if len(unit_index) >= LARGE:
         progress = Progress(3, f"chiso score {len(unit_index):,} units", started=started)

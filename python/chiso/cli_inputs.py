@@ -262,8 +262,9 @@ def table_inputs(args: argparse.Namespace, model: Any, name: str, kind: str) -> 
     converted = chiso_io.numeric_columns(frame, numeric, kind=kind, name=name, decimal=args.decimal,
                                          units=units.to_numpy())
     inputs = pd.concat([converted, frame[[c for c in frame.columns if c not in known]]], axis=1)
-    inputs.index = pd.Index(units.to_numpy(), name=args.unit_column)
     _unique_units(units, name, kind)
+    from .model import units_already_checked  # checked above, naming their lines
+    inputs.index = units_already_checked(pd.Index(units.to_numpy(), name=args.unit_column))
     return ScoreInputs(inputs=inputs, units=units, groups=groups)
 
 

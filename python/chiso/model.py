@@ -10,6 +10,7 @@ import math
 import numbers
 import os
 import warnings
+import weakref
 from typing import Any, Dict, Hashable, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -444,7 +445,7 @@ def _unit_index(units: Optional[Sequence[Any]], rows: int) -> Union[pd.Index, ra
     if units is None:
         return range(rows)
     try:
-        index = pd.Index(units)
+        index = units if isinstance(units, pd.Index) else pd.Index(units)  # an index is immutable: kept as it is
     except UnicodeEncodeError:  # text that Arrow cannot hold (a lone surrogate), refused by name later
         index = pd.Index(units, dtype=object)
     if len(index) != rows:
@@ -588,13 +589,26 @@ def _label_codes(labels: Any):
     return codes, pd.Index(sorted_labels, **kept), first_missing
 
 
+# Unit indexes already checked as _check_unit_labels checks them, by whoever read them with
+# their file's lines to name (the command line): not checked a second time. Held weakly, by
+# identity: an index that is let go leaves the registry with it.
+_units_checked: "weakref.WeakValueDictionary[int, pd.Index]" = weakref.WeakValueDictionary()
+
+
+def units_already_checked(units: pd.Index) -> pd.Index:
+    """Marks ``units`` as checked (unique ids, no control characters): Model.evaluate takes them
+    as they are."""
+    _units_checked[id(units)] = units
+    return units
+
+
 def _check_unit_labels(units: Union[pd.Index, range]) -> None:
     """Unit ids name each unit once (the mask's and groups' rows are matched to them, and ranks are
     read by them): an id given twice is a DataError naming it. They reach the tables and reports
     chiso writes: a text id holding a control character, a bidirectional override or a lone
     surrogate is a DataError naming it (the core's rule, detail/text_check.hpp, as for a file's
     unit column)."""
-    if isinstance(units, range):
+    if isinstance(units, range) or _units_checked.get(id(units)) is units:
         return
     if not units.is_unique:
         unit = units[int(np.flatnonzero(units.duplicated())[0])]
