@@ -134,26 +134,18 @@ def main() -> None:
         print(f"{name}one_unit_us={python_us:.2f} {name}core_call_us={core_us:.2f} "
               f"python_over_core_us={python_us - core_us:.2f} goal_us=5")
 
-    # (c) the default keep="all" against keep="root", interleaved so that both see the same load.
+    # (c) the default keep="all" against keep="root", interleaved so that both see the same load;
+    # then the same inputs as float32 (read where they are; keep="all" keeps a float32 copy).
     hanoi_values = hanoi_batch(hanoi, units)
-    times = {"root": [], "all": [], "all_then_points": []}
-    for _ in range(repeats):
-        times["root"].append(median_time(lambda: hanoi.evaluate(hanoi_values, keep="root"), 1))
-        times["all"].append(median_time(lambda: hanoi.evaluate(hanoi_values), 1))
-        times["all_then_points"].append(median_time(lambda: hanoi.evaluate(hanoi_values).points, 1))
-    root, everything, then_points = (statistics.median(times[k]) for k in ("root", "all", "all_then_points"))
-    print(f"hanoi_units={units} keep_root_s={root:.4f} keep_all_s={everything:.4f} "
-          f"all_over_root={everything / root:.2f} (goal 2) keep_all_then_points_s={then_points:.4f}")
-    # The same inputs as float32 (read where they are; keep="all" keeps a float32 copy).
-    hanoi_values32 = hanoi_values.astype(np.float32)
-    times32 = {"root": [], "all": [], "all_then_points": []}
-    for _ in range(repeats):
-        times32["root"].append(median_time(lambda: hanoi.evaluate(hanoi_values32, keep="root"), 1))
-        times32["all"].append(median_time(lambda: hanoi.evaluate(hanoi_values32), 1))
-        times32["all_then_points"].append(median_time(lambda: hanoi.evaluate(hanoi_values32).points, 1))
-    root32, everything32, then_points32 = (statistics.median(times32[k]) for k in ("root", "all", "all_then_points"))
-    print(f"float32: keep_root_s={root32:.4f} keep_all_s={everything32:.4f} "
-          f"all_over_root={everything32 / root32:.2f} (goal 2) keep_all_then_points_s={then_points32:.4f}")
+    for label, inputs in (("hanoi_units=" + str(units), hanoi_values), ("float32:", hanoi_values.astype(np.float32))):
+        times = {"root": [], "all": [], "all_then_points": []}
+        for _ in range(repeats):
+            times["root"].append(median_time(lambda: hanoi.evaluate(inputs, keep="root"), 1))
+            times["all"].append(median_time(lambda: hanoi.evaluate(inputs), 1))
+            times["all_then_points"].append(median_time(lambda: hanoi.evaluate(inputs).points, 1))
+        root, everything, then_points = (statistics.median(times[k]) for k in ("root", "all", "all_then_points"))
+        print(f"{label} keep_root_s={root:.4f} keep_all_s={everything:.4f} "
+              f"all_over_root={everything / root:.2f} (goal 2) keep_all_then_points_s={then_points:.4f}")
 
     # (b) the batch.
     values, applicable, groups = batch(model, units)
