@@ -147,7 +147,8 @@ TEST_CASE("float32 inputs score as their float64 conversion, in every layout and
     if (chiso::detail::kernels_instruction_set() != set) continue;  // not on this processor
     CAPTURE(chiso::detail::to_string(set));
     // One unit (the one-unit path), a few (one block), several blocks, and enough for two threads.
-    for (const auto& [units, threads] : {std::pair<Eigen::Index, int>{1, 1}, {5, 1}, {3000, 1}, {40000, 2}}) {
+    for (const auto& [unit_count, threads] : {std::pair<Eigen::Index, int>{1, 1}, {5, 1}, {3000, 1}, {40000, 2}}) {
+      const Eigen::Index units = unit_count;  // a variable CAPTURE's lambda can take (not a structured binding)
       CAPTURE(units);
       check_layouts(p, random_inputs(units, static_cast<unsigned>(units)), threads);
     }

@@ -207,9 +207,13 @@ TEST_CASE("the kernels flag an invalid input, and a missing one under `missing: 
       CAPTURE(chiso::detail::to_string(set));
       for (const Eigen::Index unit : {Eigen::Index{517}, units - 1}) {  // inside a vector; the last, one lane
         CAPTURE(unit);
-        for (const auto& [name, bad, id] : {std::tuple<std::string, double, std::string>{"step", 0.3, "data.range"},
-                                            {"formula.n", HUGE_VAL, "data.range"},
-                                            {"step", nan_value, missing == "error" ? "data.missing" : ""}}) {
+        for (const auto& tried : {std::tuple<std::string, double, std::string>{"step", 0.3, "data.range"},
+                                  {"formula.n", HUGE_VAL, "data.range"},
+                                  {"step", nan_value, missing == "error" ? "data.missing" : ""}}) {
+          // Variables, not structured bindings: CAPTURE's lambda cannot take those in C++17 (clang).
+          const std::string& name = std::get<0>(tried);
+          const double bad = std::get<1>(tried);
+          const std::string& id = std::get<2>(tried);
           CAPTURE(name);
           Eigen::MatrixXd changed = x;
           changed(unit, column(name)) = bad;
