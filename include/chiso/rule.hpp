@@ -98,11 +98,15 @@ inline double adjustment_total(const rule& r, double count) {
 // Whether a rate reaches a tier, both on their decimal values of 15 significant digits
 // (docs/format.md, "Decimal arithmetic"): a rate computed as 56.99999999999999 (0.57 × 100) is the
 // 57.0000000000000 a spreadsheet shows, and reaches a tier from 57; 0.9000000000000001 is not above 0.9.
-inline bool reaches_tier(const rule& r, const tier& t, double rate) {
-  const double decimal = detail::decimal_value(rate, std::fabs(rate));
+// `decimal_rate` is the rate already on its decimal value (decimal_value(rate, |rate|)).
+inline bool decimal_reaches_tier(const rule& r, const tier& t, double decimal_rate) {
   const double bound = detail::decimal_value(t.bound, std::fabs(t.bound));
-  return r.dir == direction::higher_is_better ? (t.exclusive ? decimal > bound : decimal >= bound)
-                                              : (t.exclusive ? decimal < bound : decimal <= bound);
+  return r.dir == direction::higher_is_better ? (t.exclusive ? decimal_rate > bound : decimal_rate >= bound)
+                                              : (t.exclusive ? decimal_rate < bound : decimal_rate <= bound);
+}
+
+inline bool reaches_tier(const rule& r, const tier& t, double rate) {
+  return decimal_reaches_tier(r, t, detail::decimal_value(rate, std::fabs(rate)));
 }
 
 // The input from which a tier matches: the least double that reaches it (higher is better), or
@@ -117,10 +121,12 @@ inline double leaf_points(const rule& r, double max, double x) {
       return x;
     case rule_kind::yes_no:
       return x == 1.0 ? max : 0.0;
-    case rule_kind::tiers:
+    case rule_kind::tiers: {
+      const double decimal_rate = detail::decimal_value(x, std::fabs(x));  // once, for every tier
       for (const tier& t : r.tiers)
-        if (reaches_tier(r, t, x)) return t.points;
+        if (decimal_reaches_tier(r, t, decimal_rate)) return t.points;
       return 0.0;
+    }
     // Differences on their decimal value (chiso/detail/decimal.hpp), so that no cancellation
     // leaves binary noise a `round` would see; products and quotients keep their 15 digits.
     case rule_kind::linear: {

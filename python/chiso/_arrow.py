@@ -170,11 +170,18 @@ def first_appearance_codes(text: Any) -> Tuple[np.ndarray, np.ndarray]:
     return _core.code_arrow_texts(*_text_layout(text))
 
 
-def first_text_problem(text: Any) -> Optional[Tuple[int, str]]:
-    """The first text (row, what is wrong) of a pyarrow string array that chiso refuses (the
-    core's rule, detail/text_check.hpp), or None."""
-    offsets, data, _, _ = _text_layout(text)
-    return _core.first_text_problem(offsets.astype(np.int64, copy=False), data)
+def first_refused_text(values: Any) -> Optional[Tuple[int, str]]:
+    """The first text (row, what is wrong) that chiso refuses (the core's rule,
+    detail/text_check.hpp), or None: read from the bytes of Arrow text (a pyarrow or Arrow-backed
+    pandas array), else from the str cells of a column (other cells, and Arrow columns of other
+    types, pass)."""
+    text = text_array(values)
+    if text is not None:
+        offsets, data, _, _ = _text_layout(text)
+        return _core.first_text_problem(offsets.astype(np.int64, copy=False), data)
+    if type(values).__module__.startswith("pyarrow"):
+        return None
+    return _core.first_label_problem(np.asarray(values, dtype=object))
 
 
 def wide_table(result: Any, field: str, unit_column: Optional[str] = "unit") -> Any:

@@ -497,9 +497,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     # The appraisal record itself beside its reports: what `chiso report --assessment`, a later
     # `chiso assess --assessment` and `chiso verify` read.
     record = Path(args.output) / "assessment.json"
-    names = ["reports.xlsx"] if options.format == "xlsx" else [f"{name}.{options.format}" for name in tables]
-    for name in names + [record.name]:
-        chiso_io.check_output(Path(args.output) / name, _assessment_inputs(args))
+    for path in chiso_io.table_paths(list(tables), args.output, options.format) + [record]:
+        chiso_io.check_output(path, _assessment_inputs(args))
     for path in chiso_io.write_tables(tables, args.output, options, decimals=assess_decimals(model, tables)):
         print(f"wrote {path}")
     assessment.to_json(record)

@@ -430,30 +430,18 @@ def check_unique_columns(columns: Sequence[Any], where: str) -> None:
 def check_texts(values: Any, *, column: str, kind: str, name: str) -> None:
     """Text cells that will reach the files chiso writes (unit ids, group labels) are refused
     when they hold a control character, a bidirectional override or a lone surrogate, naming the
-    row (the rule is the core's, detail/text_check.hpp). ``values``: a pyarrow array or chunked
-    array (other types than text pass), or a sequence of str."""
-    from . import _core
-    if type(values).__module__.startswith("pyarrow"):
-        import pyarrow as pa
-        array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) or len(array) == 0:
-            return
-        array = array.cast(pa.large_string()) if pa.types.is_string(array.type) else array
-        _, offset_buffer, data_buffer = array.buffers()
-        offsets = np.frombuffer(offset_buffer, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
-        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    else:  # str cells as UTF-8 bytes laid out as Arrow lays them out
-        encoded = [str(v).encode("utf-8", "surrogatepass") for v in values]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    found = _core.first_text_problem(np.ascontiguousarray(offsets), data)
-    if found is not None:
-        row, problem = int(found[0]), found[1]
-        value = bytes(data[offsets[row]:offsets[row + 1]]).decode("utf-8", "surrogatepass")
-        where = row_name(kind, name, row)
-        raise DataError(f"{where}: {column} {value[:60]!r}{'…' if len(value) > 60 else ''} {problem}",
-                        id="data.text", source=where)
+    row (the rule is the core's, detail/text_check.hpp, as Model.evaluate applies it). ``values``:
+    a pyarrow array or chunked array (other types than text pass), or a sequence of str."""
+    from ._arrow import first_refused_text
+    found = first_refused_text(values)
+    if found is None:
+        return
+    row, problem = int(found[0]), found[1]
+    cell = values[row]
+    value = cell.as_py() if type(cell).__module__.startswith("pyarrow") else str(cell)
+    where = row_name(kind, name, row)
+    raise DataError(f"{where}: {column} {value[:60]!r}{'…' if len(value) > 60 else ''} {problem}",
+                    id="data.text", source=where)
 
 
 def row_name(kind: str, name: str, row: int) -> str:
@@ -809,29 +797,32 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: Union[str, "os.P
     :func:`write_table`."""
     options = options or TableOptions()
     kind = options.format or "csv"
-    format_of("x", kind)  # an unknown format is an error before anything is written
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    paths = table_paths(list(tables), directory, kind)
+    Path(directory).mkdir(parents=True, exist_ok=True)
     decimals = decimals or {}
     if kind == "xlsx":
         _openpyxl()
-        path = out / "reports.xlsx"
         buffer = _io.BytesIO()
         with _excel_writer(buffer) as writer:
             for name, frame in tables.items():
                 _excel_sheet(frame, writer, name, decimals.get(name))
-        write_bytes(path, buffer.getvalue())
-        return [path]
-    written = []
-    for name, frame in tables.items():
-        path = out / f"{name}.{kind}"
+        write_bytes(paths[0], buffer.getvalue())
+        return paths
+    for (name, frame), path in zip(tables.items(), paths):
         if kind == "csv":  # a report read in a spreadsheet: no text read as a formula
             from .reports.text import csv_safe
             frame = csv_safe(frame)
         write_table(frame, path, TableOptions(format=kind, encoding=options.encoding, delimiter=options.delimiter,
                                               decimal=options.decimal), decimals=decimals.get(name))
-        written.append(path)
-    return written
+    return paths
+
+
+def table_paths(names: Sequence[str], directory: Union[str, "os.PathLike[str]"], kind: str) -> List[Path]:
+    """The files :func:`write_tables` writes for tables of these names in ``kind``: one per table,
+    or the one workbook ``reports.xlsx``."""
+    format_of("x", kind)  # an unknown format is an error before anything is written
+    out = Path(directory)
+    return [out / "reports.xlsx"] if kind == "xlsx" else [out / f"{name}.{kind}" for name in names]
 
 
 def write_bytes(path: Union[str, "os.PathLike[str]"], data: bytes) -> None:

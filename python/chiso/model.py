@@ -548,7 +548,7 @@ def _group_codes(groups: Any, units: Union[pd.Index, range]):
         raise DataError(f"unit {units[first_missing]!r} has no group", id="data.groups",
                         unit=str(units[first_missing]))
     # Labels reach the tables and reports chiso writes: each distinct one checked once.
-    problem = _core.first_label_problem(np.asarray(labels, dtype=object))
+    problem = _arrow.first_refused_text(np.asarray(labels, dtype=object))
     if problem is not None:
         code, what = problem
         unit = units[int(np.argmax(codes == code))]
@@ -617,11 +617,7 @@ def _check_unit_labels(units: Union[pd.Index, range]) -> None:
                         unit=str(unit))
     if units.dtype.kind in "biufcmM":
         return
-    text = _arrow.text_array(units.array)
-    if text is not None:
-        problem = _arrow.first_text_problem(text)
-    else:
-        problem = _core.first_label_problem(np.asarray(units, dtype=object))
+    problem = _arrow.first_refused_text(units.array)
     if problem is not None:
         unit = units[int(problem[0])]
         raise DataError(f"unit {unit!r} {problem[1]}", id="data.text", unit=str(unit))

@@ -64,7 +64,7 @@ def file_of(argument: str) -> Path:
     """A model named as the command line and :func:`chiso.load_model` take it: a file (a path with
     a folder or ending in .json must be one), or else the id of a bundled model."""
     file = Path(argument)
-    if file.is_file() or argument.endswith(".json") or os.sep in argument or (os.altsep or os.sep) in argument:
+    if file.is_file() or argument.endswith(".json") or any(sep and sep in argument for sep in (os.sep, os.altsep)):
         if not file.is_file():
             raise ModelError(f"{argument}: no such file (bundled models: `chiso models`, chiso.models.names())",
                              id="model.open", path="/", file=argument)

@@ -542,7 +542,7 @@ class plan::block_evaluator {
       if (where_.input[i]) {
         unit_leaves_[j].x = where_.input[i] + u0 * where_.stride[i];
       } else {
-        unit_inputs_[j] = static_cast<double>(where_.input_f32[i][u0 * where_.stride[i]]);
+        unit_inputs_[j] = where_.value(i, u0);
         unit_leaves_[j].x = &unit_inputs_[j];
       }
       // One unit's flag is where it is, whatever the mask's layout.
